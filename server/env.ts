@@ -1,0 +1,58 @@
+// Yubin's configuration, validated once and shared by the web app, the mail
+// daemons and the CLI. Every variable is optional (see README "Configuration").
+import path from "node:path";
+import { z } from "zod";
+
+const port = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0, "must be 0 (disabled) or a port number")
+    .max(65535, "must be a port number (0-65535)")
+    .default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+const schema = z.object({
+  DATABASE_URL: optionalString,
+  YUBIN_DATA_DIR: z.string().default("./data"),
+  YUBIN_HOSTNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, "must be a host name")
+    .default("localhost"),
+  YUBIN_HTTP_PORT: port(3000),
+  YUBIN_SMTP_PORT: port(2525),
+  YUBIN_SUBMISSION_PORT: port(2587),
+  YUBIN_SUBMISSIONS_PORT: port(2465),
+  YUBIN_IMAP_PORT: port(2143),
+  YUBIN_IMAPS_PORT: port(2993),
+  YUBIN_POP3_PORT: port(2110),
+  YUBIN_POP3S_PORT: port(2995),
+  YUBIN_DNS_SERVERS: optionalString,
+  YUBIN_SMARTHOST: optionalString,
+  YUBIN_SMTP_OUTBOUND_PORT: port(25),
+  YUBIN_TLS_CERT: optionalString,
+  YUBIN_TLS_KEY: optionalString,
+  YUBIN_ADMIN_EMAIL: optionalString,
+  YUBIN_ADMIN_PASSWORD: optionalString,
+  /** Shared by every web process of one installation; generated into the data dir when unset. */
+  YUBIN_SESSION_SECRET: optionalString,
+  /** Address the listeners bind to. */
+  YUBIN_BIND_ADDRESS: z.string().default("0.0.0.0"),
+});
+
+export type Env = z.infer<typeof schema> & { dataDir: string };
+
+export class ConfigError extends Error {}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.YUBIN_DATA_DIR) };
+}

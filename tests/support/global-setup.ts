@@ -1,0 +1,27 @@
+// One embedded PostgreSQL for the whole run; every test file creates its own
+// database in it (see database.ts), so files never see each other's rows.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (process.env.YUBIN_TEST_DATABASE_URL) {
+    project.provide("postgresUrl", process.env.YUBIN_TEST_DATABASE_URL);
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), "yubin-test-pg-"));
+  const server = await startEmbeddedPostgres(dir);
+  project.provide("postgresUrl", server.url);
+  return async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

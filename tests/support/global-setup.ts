@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
+import { ensureWebBuild } from "./web-build.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,6 +14,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // Tests that start Yubin need the built web app; building it in each would race.
+  if (process.env.YUBIN_TEST_SKIP_WEB_BUILD !== "1") ensureWebBuild();
   if (process.env.YUBIN_TEST_DATABASE_URL) {
     project.provide("postgresUrl", process.env.YUBIN_TEST_DATABASE_URL);
     return;

@@ -1,0 +1,40 @@
+import { parseArgs } from "node:util";
+
+export class UsageError extends Error {}
+
+export const usage = `usage:
+  yubin start [--roles web,mail,delivery]
+  yubin user add EMAIL --password PW [--name NAME] [--admin]
+  yubin user list
+  yubin domain add DOMAIN
+  yubin domain list
+  yubin domain show DOMAIN
+  yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
+  yubin mailbox quota ADDRESS SIZE
+  yubin mailbox list
+  yubin status [--json]`;
+
+type OptionSpec = Record<string, { type: "string" | "boolean" }>;
+
+/** Parses a command's arguments strictly: unknown flags and wrong positional counts are usage errors. */
+export function parseCommand<T extends OptionSpec>(args: string[], options: T, positionals: string[]) {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, ""));
+  }
+  if (parsed.positionals.length !== positionals.length) {
+    const expected = positionals.length ? positionals.join(" ") : "no arguments";
+    throw new UsageError(`expected ${expected}, got ${parsed.positionals.length ? parsed.positionals.join(" ") : "nothing"}`);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
+}
+
+export function subcommand(area: string, args: string[], verbs: string[]): [string, string[]] {
+  const [verb, ...rest] = args;
+  if (!verb || !verbs.includes(verb)) {
+    throw new UsageError(`"yubin ${area}" needs one of: ${verbs.join(", ")}`);
+  }
+  return [verb, rest];
+}

@@ -1,0 +1,36 @@
+// The database for this process: DATABASE_URL when configured, else the
+// embedded PostgreSQL in the data dir (started, or joined when another Yubin
+// process already runs it). Migrations are applied before anything uses it.
+import { disconnectDb } from "../db.ts";
+import { startEmbeddedPostgres } from "../db/embedded.ts";
+import { applyMigrations } from "../db/migrate.ts";
+import type { Env } from "../env.ts";
+
+export interface OpenDatabase {
+  url: string;
+  embedded: boolean;
+  appliedMigrations: string[];
+  close(): Promise<void>;
+}
+
+export async function openDatabase(env: Env, log: (line: string) => void = () => {}): Promise<OpenDatabase> {
+  const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres(env.dataDir, { log });
+  const url = env.DATABASE_URL ?? (embedded?.url as string);
+  try {
+    const appliedMigrations = await applyMigrations(url);
+    for (const name of appliedMigrations) log(`applied migration ${name}`);
+    process.env.DATABASE_URL = url;
+    return {
+      url,
+      embedded: !!embedded,
+      appliedMigrations,
+      close: async () => {
+        await disconnectDb();
+        await embedded?.stop();
+      },
+    };
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+}

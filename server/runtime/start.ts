@@ -1,0 +1,81 @@
+// `yubin start`: database, migrations, first-run bootstrap, the roles, then
+// one line "yubin ready". SIGINT/SIGTERM stop everything it started, in
+// reverse order, ending with the embedded PostgreSQL.
+import { db } from "../db.ts";
+import type { Env } from "../env.ts";
+import { startHeartbeat } from "../status/heartbeat.ts";
+import { bootstrapFirstRun } from "./bootstrap.ts";
+import { openDatabase } from "./open-database.ts";
+import type { RoleName, RunningRole } from "./role.ts";
+import { sessionSecret } from "./secrets.ts";
+import { buildWeb, webBuildIsCurrent } from "./web-build.ts";
+import { projectRoot, startWebRole } from "./web-role.ts";
+
+export const ALL_ROLES: RoleName[] = ["web", "mail", "delivery"];
+/** Roles this version can run; the others arrive with their issues. */
+export const AVAILABLE_ROLES: RoleName[] = ["web"];
+
+export interface Started {
+  roles: RunningRole[];
+  stop(): Promise<void>;
+}
+
+export async function startYubin(env: Env, roleNames: RoleName[], log: (line: string) => void): Promise<Started> {
+  if (roleNames.includes("web") && !webBuildIsCurrent(projectRoot)) buildWeb(projectRoot, log);
+  const database = await openDatabase(env, log);
+  const running: RunningRole[] = [];
+  const stopAll = async () => {
+    for (const role of [...running].reverse()) {
+      await role.stop().catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`));
+    }
+    await database.close();
+  };
+  try {
+    const first = await bootstrapFirstRun({
+      hostname: env.YUBIN_HOSTNAME,
+      adminEmail: env.YUBIN_ADMIN_EMAIL,
+      adminPassword: env.YUBIN_ADMIN_PASSWORD,
+    });
+    const publicUrl = `http://${env.YUBIN_HOSTNAME}:${env.YUBIN_HTTP_PORT}`;
+    const health = async () => {
+      const database = await db()
+        .$queryRaw`select 1`.then(() => true)
+        .catch(() => false);
+      const roles = Object.fromEntries(await Promise.all(running.map(async (r) => [r.name, await r.healthy()] as const)));
+      const ok = database && Object.values(roles).every(Boolean);
+      return { ok, body: { ok, database, roles } };
+    };
+    if (roleNames.includes("web") && env.YUBIN_HTTP_PORT !== 0) {
+      // next-auth reads these; set before Next.js loads the app.
+      process.env.NEXTAUTH_SECRET = sessionSecret(env.dataDir, env.YUBIN_SESSION_SECRET);
+      process.env.NEXTAUTH_URL ??= publicUrl;
+      running.push(
+        await startWebRole({
+          root: projectRoot,
+          port: env.YUBIN_HTTP_PORT,
+          bindAddress: env.YUBIN_BIND_ADDRESS,
+          publicUrl,
+          health,
+        }),
+      );
+    }
+    const listeners = Object.assign({}, ...running.map((r) => r.listeners)) as Record<string, number>;
+    const heartbeat = await startHeartbeat(roleNames, listeners);
+    log("yubin ready");
+    for (const role of running) for (const line of role.banner) log(`  ${line}`);
+    if (first) {
+      log(`  first run: admin ${first.adminEmail}`);
+      if (first.generatedPassword) log(`  admin password (shown once, change it after signing in): ${first.generatedPassword}`);
+    }
+    return {
+      roles: running,
+      stop: async () => {
+        await heartbeat.stop();
+        await stopAll();
+      },
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

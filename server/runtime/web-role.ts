@@ -1,0 +1,63 @@
+// The `web` role: the Next.js app in this process behind Node's HTTP server.
+// /api/health is answered here, before Next.js, because only this process
+// knows the state of the other roles it runs.
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import type { RunningRole } from "./role.ts";
+
+export async function startWebRole(input: {
+  root: string;
+  port: number;
+  bindAddress: string;
+  publicUrl: string;
+  health: () => Promise<{ ok: boolean; body: unknown }>;
+}): Promise<RunningRole> {
+  const app = next({ dev: false, dir: input.root, customServer: true });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => {
+    if (req.url === "/api/health" || req.url?.startsWith("/api/health?")) {
+      input
+        .health()
+        .then(({ ok, body }) => {
+          res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+          res.end(JSON.stringify(body));
+        })
+        .catch(() => {
+          res.writeHead(503, { "content-type": "application/json" });
+          res.end(JSON.stringify({ ok: false }));
+        });
+      return;
+    }
+    handle(req, res).catch((e: unknown) => {
+      console.error("web: request failed", e);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  // Slow clients must not hold sockets forever.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(input.port, input.bindAddress, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : input.port;
+  return {
+    name: "web",
+    listeners: { http: port },
+    banner: [`web: ${input.publicUrl.replace(/:\d+$/, `:${port}`)}`],
+    healthy: async () => server.listening,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await app.close();
+    },
+  };
+}
+
+export const projectRoot = path.resolve(new URL("../..", import.meta.url).pathname);

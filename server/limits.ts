@@ -22,3 +22,12 @@ export const MAX_HEADER_BYTES = 256 * 1024;
 
 /** Wall-clock budget for parsing one message before it is stored raw. */
 export const MAX_PARSE_MS = 10_000;
+
+/** One DNS query for SPF/DKIM/DMARC/ARC; an unreachable resolver must give temperror, not hold the SMTP client. */
+export const DNS_QUERY_TIMEOUT_MS = 2_000;
+
+/** All mail-authentication lookups for one message; SPF alone may chain 10 lookups (RFC 7208 §4.6.4). */
+export const AUTH_CHECK_BUDGET_MS = 8_000;
+
+/** Bytes of a text part or header block examined to guess an unlabelled charset: plenty for a sure guess, bounded CPU. */
+export const CHARSET_SNIFF_BYTES = 64 * 1024;

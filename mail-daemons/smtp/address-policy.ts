@@ -20,6 +20,7 @@ const MAX_PATH_OCTETS = 254;
 const ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\u{10FFFF}-]+$/u;
 // RFC 5321 §4.1.2 Domain, with U-labels allowed by RFC 6531 §3.3.
 const LABEL = /^(?!-)[A-Za-z0-9\u0080-\u{10FFFF}-]{1,63}(?<!-)$/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 const relayDenied = (why: string): SmtpRefusal => ({
@@ -42,11 +43,13 @@ export function checkForwardPath(path: string): PathVerdict {
   if (path === "") return malformed("empty");
   // RFC 5321 §3.6.1 and Appendix C: a source route asks us to relay to the
   // hosts it lists; servers "MAY decline to support the relaying they imply".
-  if (path.startsWith("@")) return relayDenied("source routes are not accepted");
+  if (/^@[^:]*:/.test(path)) return relayDenied("source routes are not accepted");
   // RFC 5321 §4.1.1.3: the bare "Postmaster" recipient must be accepted.
   if (/^postmaster$/i.test(path)) return { ok: true, address: "postmaster" };
   if (Buffer.byteLength(path) > MAX_PATH_OCTETS) return malformed("too long");
 
+  // "host!user" and "user%host" with no domain at all still name another host.
+  if (!path.includes("@") && /[%!]/.test(path)) return relayDenied("routing characters in address");
   const split = splitLocalPart(path);
   if (!split.ok) return split;
   const { local, quoted, domain } = split;

@@ -1,6 +1,7 @@
-// `yubin start`: database, migrations, first-run bootstrap, the roles, then
+// `yubin start`: the composition root of a Yubin process: database, migrations, first-run bootstrap, the roles, then
 // one line "yubin ready". SIGINT/SIGTERM stop everything it started, in
 // reverse order, ending with the embedded PostgreSQL.
+import { startMailRole } from "../../mail-daemons/mail-role.ts";
 import { db } from "../db.ts";
 import type { Env } from "../env.ts";
 import { startHeartbeat } from "../status/heartbeat.ts";
@@ -13,7 +14,7 @@ import { projectRoot, startWebRole } from "./web-role.ts";
 
 export const ALL_ROLES: RoleName[] = ["web", "mail", "delivery"];
 /** Roles this version can run; the others arrive with their issues. */
-export const AVAILABLE_ROLES: RoleName[] = ["web"];
+export const AVAILABLE_ROLES: RoleName[] = ["web", "mail"];
 
 export interface Started {
   roles: RunningRole[];
@@ -59,12 +60,13 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
         }),
       );
     }
+    if (roleNames.includes("mail")) running.push(await startMailRole(env, log));
     const listeners = Object.assign({}, ...running.map((r) => r.listeners)) as Record<string, number>;
     const heartbeat = await startHeartbeat(roleNames, listeners);
     log("yubin ready");
     for (const role of running) for (const line of role.banner) log(`  ${line}`);
     if (first) {
-      log(`  first run: admin ${first.adminEmail}`);
+      log(`  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`);
       if (first.generatedPassword) log(`  admin password (shown once, change it after signing in): ${first.generatedPassword}`);
     }
     return {

@@ -1,0 +1,41 @@
+// The `mail` role: every mail protocol listener of this process, over server/.
+// For now the inbound MX; submission, IMAP and POP3 join it as they arrive.
+import type { Env } from "../server/env.ts";
+import type { RunningRole } from "../server/runtime/role.ts";
+import { loadTlsCredentials } from "./shared/tls.ts";
+import { startMxServer } from "./smtp/mx-server.ts";
+import { mxStoreBackend } from "./smtp/mx-store-backend.ts";
+
+export async function startMailRole(env: Env, log: (line: string) => void): Promise<RunningRole> {
+  const tls = await loadTlsCredentials({
+    certPath: env.YUBIN_TLS_CERT,
+    keyPath: env.YUBIN_TLS_KEY,
+    dataDir: env.dataDir,
+    hostname: env.YUBIN_HOSTNAME,
+  });
+  const dnsServers = env.YUBIN_DNS_SERVERS?.split(/[\s,]+/).filter(Boolean);
+  const listeners: Record<string, number> = {};
+  const closers: (() => Promise<void>)[] = [];
+  if (env.YUBIN_SMTP_PORT !== 0) {
+    const mx = await startMxServer({
+      port: env.YUBIN_SMTP_PORT,
+      host: env.YUBIN_BIND_ADDRESS,
+      hostname: env.YUBIN_HOSTNAME,
+      tls,
+      backend: mxStoreBackend,
+      dnsServers,
+      log: (line) => log(`smtp: ${line}`),
+    });
+    listeners.smtp = mx.port;
+    closers.push(() => mx.close());
+  }
+  return {
+    name: "mail",
+    listeners,
+    banner: Object.entries(listeners).map(([name, port]) => `${name}: ${env.YUBIN_HOSTNAME}:${port}`),
+    healthy: async () => true,
+    stop: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

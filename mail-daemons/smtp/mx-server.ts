@@ -1,0 +1,197 @@
+// The inbound MX listener of the `mail` role: SMTP (RFC 5321) over smtp-server,
+// accepting mail for local recipients only, from anyone, without AUTH. Storage
+// is behind MxBackend (mx-backend.ts); this file only speaks the protocol.
+import type { AddressInfo } from "node:net";
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import { MAX_MESSAGE_BYTES, MAX_RECEIVED_HEADERS, MAX_RECIPIENTS } from "../../server/limits.ts";
+import { createDnsResolver, type DnsResolve } from "../shared/dns-resolver.ts";
+import type { TlsCredentials } from "../shared/tls.ts";
+import { checkForwardPath } from "./address-policy.ts";
+import { checkSenderAuthentication } from "./authentication.ts";
+import { type Reply, smtpError, useOwnEnhancedCodes } from "./enhanced-replies.ts";
+import { collectMessage } from "./message-collector.ts";
+import type { MxBackend } from "./mx-backend.ts";
+import { keepRawForwardPath, rawForwardPath } from "./raw-forward-path.ts";
+import { countReceived, receivedHeader } from "./trace-fields.ts";
+
+export interface MxServerOptions {
+  /** 0 picks a free port (tests); see the returned `port`. */
+  port: number;
+  host?: string;
+  /** Greeting, Received "by" and Authentication-Results authserv-id. */
+  hostname: string;
+  tls: TlsCredentials;
+  backend: MxBackend;
+  /** A resolver function (tests), or else servers like ["127.0.0.1:5353"] (YUBIN_DNS_SERVERS). */
+  dnsResolver?: DnsResolve;
+  dnsServers?: string[];
+  log: (line: string) => void;
+}
+
+export interface MxServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+// DESIGN.md "Nothing acknowledged is lost": a storage failure is temporary.
+const STORAGE_FAILED: Reply = {
+  code: 451,
+  enhanced: "4.3.0",
+  message: "Temporary failure storing the message, try again",
+};
+// RFC 1870 §6.3 names 552 for a message over the declared limit; RFC 3463 X.3.4 "message too big for system".
+const TOO_BIG: Reply = {
+  code: 552,
+  enhanced: "5.3.4",
+  message: `Message exceeds fixed maximum message size of ${MAX_MESSAGE_BYTES} bytes`,
+};
+// RFC 5321 §2.3.8 and §4.1.1.4: CR and LF occur in DATA only as CRLF. A bare one
+// is how SMTP smuggling (CVE-2023-51766 and kin) hides a second message behind
+// "<LF>.<CRLF>" for a downstream server that would end DATA there; refusing the
+// whole message means exactly zero or one message per DATA. RFC 3463 X.6.0
+// ("other or undefined media error") is the registered code for bad content.
+const BARE_LINE_ENDING: Reply = {
+  code: 554,
+  enhanced: "5.6.0",
+  message: "Message contains a bare CR or LF; lines must end with CRLF (RFC 5321 section 2.3.8)",
+};
+// RFC 5321 §6.3: this many hops means a loop.
+const TOO_MANY_HOPS: Reply = {
+  code: 554,
+  enhanced: "5.4.0",
+  message: `Too many Received header fields (more than ${MAX_RECEIVED_HEADERS}), mail loop suspected`,
+};
+
+export async function startMxServer(options: MxServerOptions): Promise<MxServer> {
+  const { backend, hostname, log } = options;
+  const resolve = options.dnsResolver ?? createDnsResolver(options.dnsServers);
+  // Recipients accepted at RCPT, with the mailbox the backend resolved them to.
+  const accepted = new WeakMap<SMTPServerAddress, { address: string; mailboxId: number }>();
+
+  async function onRcptTo(address: SMTPServerAddress): Promise<void> {
+    // The raw path, so that source routes and "a@b@c" are seen (raw-forward-path.ts).
+    const path = checkForwardPath(rawForwardPath(address) ?? address.address);
+    if (!path.ok) throw smtpError(path);
+    const verdict = await backend.checkRecipient(path.address).catch((error: unknown) => {
+      log(`mx: checkRecipient failed: ${String(error)}`);
+      throw smtpError(STORAGE_FAILED);
+    });
+    if (!verdict.ok) throw smtpError(verdict);
+    accepted.set(address, { address: path.address, mailboxId: verdict.mailboxId });
+  }
+
+  async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const collected = await collectMessage(stream, MAX_MESSAGE_BYTES);
+    if (collected.kind === "too-big") throw smtpError(TOO_BIG);
+    if (collected.kind === "bare-line-ending") throw smtpError(BARE_LINE_ENDING);
+    const { raw } = collected;
+    if (countReceived(raw) > MAX_RECEIVED_HEADERS) throw smtpError(TOO_MANY_HOPS);
+
+    const recipients = session.envelope.rcptTo.flatMap((rcpt) => accepted.get(rcpt) ?? []);
+    const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null;
+    const helo = session.hostNameAppearsAs;
+    const id = `${session.id}.${session.transaction}`;
+    const authResults = await checkSenderAuthentication({
+      raw,
+      mailFrom,
+      remoteAddress: session.remoteAddress,
+      helo,
+      hostname,
+      resolve,
+    });
+    const received = receivedHeader({
+      helo,
+      remoteAddress: session.remoteAddress,
+      hostname,
+      protocol: session.transmissionType,
+      id,
+      recipients: recipients.map((r) => r.address),
+      date: new Date(),
+    });
+    // RFC 5321 §4.4: trace fields go on top; the RFC 8601 field follows ours.
+    const stored = Buffer.concat([Buffer.from(received + authResults.header, "utf8"), raw]);
+    const outcome = await backend
+      .deliver({
+        mailFrom,
+        recipients,
+        raw: stored,
+        remoteAddress: session.remoteAddress,
+        heloName: helo,
+        tls: session.secure,
+        authResults,
+      })
+      .catch((error: unknown) => {
+        log(`mx: deliver failed (${id}): ${String(error)}`);
+        throw smtpError(STORAGE_FAILED);
+      });
+    // SMTP has one reply per DATA (RFC 5321 §4.1.1.4; per-recipient replies are
+    // LMTP's, RFC 2033 §4.2). If any recipient was not stored, the client must
+    // retry: a duplicate for the others is better than a silent loss.
+    const failed = outcome.recipients.filter((r) => !r.ok);
+    if (failed.length > 0 || outcome.recipients.length !== recipients.length) {
+      log(`mx: ${id} not stored for ${failed.map((r) => r.address).join(", ") || "some recipients"}`);
+      throw smtpError(STORAGE_FAILED);
+    }
+    log(`mx: ${id} from <${mailFrom ?? ""}> stored for ${recipients.length} recipient(s)`);
+    return `Message accepted as ${id}`;
+  }
+
+  const server = new SMTPServer({
+    name: hostname,
+    banner: "Yubin",
+    key: options.tls.key,
+    cert: options.tls.cert,
+    // An MX is where the world delivers: no AUTH here (that is submission's job).
+    authOptional: true,
+    disabledCommands: ["AUTH"],
+    hideENHANCEDSTATUSCODES: false,
+    size: MAX_MESSAGE_BYTES,
+    maxRecipients: MAX_RECIPIENTS,
+    // A PTR lookup per connection would cost a timeout without a resolver, and
+    // an unverified PTR name is worth little in a Received field.
+    disableReverseLookup: true,
+    logger: false,
+    onRcptTo: (address, _session, callback) => {
+      onRcptTo(address).then(() => callback(), callback);
+    },
+    onData: (stream, session, callback) => {
+      onData(stream, session).then(
+        (message) => callback(null, message),
+        (error: unknown) => {
+          if (!(error instanceof Error && "responseCode" in error)) {
+            log(`mx: unexpected error: ${String(error)}`);
+            // The stream may not have been read to its end if collecting failed.
+            stream.resume();
+            return callback(smtpError(STORAGE_FAILED));
+          }
+          callback(error);
+        },
+      );
+    },
+  });
+  // Every connection gets our RFC 3463 codes and keeps raw RCPT paths.
+  const connections = server.connections as Set<
+    Parameters<typeof useOwnEnhancedCodes>[0] & Parameters<typeof keepRawForwardPath>[0]
+  >;
+  const add = connections.add.bind(connections);
+  connections.add = (connection) => {
+    useOwnEnhancedCodes(connection);
+    keepRawForwardPath(connection);
+    return add(connection);
+  };
+  server.on("error", (error) => log(`mx: ${error.message}`));
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  log(`mx: listening on ${options.host ?? "*"}:${port} as ${hostname}`);
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,47 @@
+// The real MX backend: a thin adapter from SMTP to the one write path in
+// server/. It turns storage outcomes into SMTP replies and nothing more.
+import type { Prisma } from "../../server/db.ts";
+import { resolveRecipient } from "../../server/mail-store/resolve-recipient.ts";
+import { storeMessage } from "../../server/mail-store/store-message.ts";
+import type { DeliveryOutcome, MxBackend, SmtpRefusal } from "./mx-backend.ts";
+
+const refuse = (code: number, enhanced: string, message: string): SmtpRefusal => ({
+  ok: false,
+  code,
+  enhanced,
+  message,
+});
+
+export const mxStoreBackend: MxBackend = {
+  async checkRecipient(address) {
+    const r = await resolveRecipient(address);
+    switch (r.kind) {
+      case "local":
+        return { ok: true, mailboxId: r.mailboxId };
+      case "full":
+        // RFC 5321 §4.5.3.1.10 / RFC 3463 X.2.2: mailbox full; the sender retries later.
+        return refuse(452, "4.2.2", "Mailbox full, try again later");
+      case "unknown":
+        return refuse(550, "5.1.1", "No such user here");
+      case "foreign":
+        return refuse(554, "5.7.1", "Relay access denied");
+    }
+  },
+
+  async deliver(input) {
+    const results = await storeMessage({
+      raw: input.raw,
+      mailboxIds: input.recipients.map((r) => r.mailboxId),
+      direction: "inbound",
+      authResults: { ...input.authResults } as unknown as Prisma.InputJsonValue,
+    });
+    const byMailbox = new Map(results.map((r) => [r.mailboxId, r.outcome]));
+    const recipients: DeliveryOutcome["recipients"] = input.recipients.map(({ address, mailboxId }) => {
+      const outcome = byMailbox.get(mailboxId);
+      if (outcome === "stored" || outcome === "duplicate") return { address, ok: true };
+      if (outcome === "over_quota") return { address, ...refuse(452, "4.2.2", "Mailbox full, try again later") };
+      return { address, ...refuse(451, "4.3.0", "Mailbox unavailable, try again later") };
+    });
+    return { recipients };
+  },
+};

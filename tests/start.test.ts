@@ -1,0 +1,122 @@
+// `yubin start` as a user runs it: the embedded PostgreSQL in a fresh data
+// dir, first-run bootstrap, health, the CLI beside a running server, graceful
+// shutdown, and recovery from a SIGKILL that left PostgreSQL running.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.ts";
+import { startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+
+const running: YubinProcess[] = [];
+afterAll(async () => {
+  for (const p of running) await p.stop("SIGKILL");
+});
+
+function postmasterPid(dataDir: string): number | null {
+  const file = path.join(dataDir, "pg", "postmaster.pid");
+  return existsSync(file) ? Number(readFileSync(file, "utf8").split("\n")[0]) : null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The embedded database: no DATABASE_URL, whatever the test runner set.
+const embedded = { DATABASE_URL: "" };
+
+describe("yubin start on the embedded database", () => {
+  let dataDir = "";
+
+  it("initialises a fresh data dir, prints the generated admin password once, and serves", async () => {
+    const yubin = await startYubinProcess({ env: embedded });
+    running.push(yubin);
+    dataDir = yubin.dataDir;
+    const out = yubin.output();
+    expect(out).toMatch(/^yubin ready$/m);
+    expect(out).toMatch(/^ {2}web: http:\/\/localhost:\d+$/m);
+    expect(out).toMatch(/^ {2}first run: admin admin@localhost, shared mailbox support@localhost$/m);
+    const password = /admin password \(shown once, change it after signing in\): (\S+)/.exec(out)?.[1];
+    expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+
+    const health = await fetch(`${yubin.baseUrl}/api/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get("content-type")).toBe("application/json");
+    expect(await health.json()).toEqual({ ok: true, database: true, roles: { web: true, mail: true } });
+
+    const signIn = await fetch(`${yubin.baseUrl}/sign-in`);
+    expect(signIn.status).toBe(200);
+  });
+
+  it("lets the CLI work against the running server's database", async () => {
+    const env = { ...embedded, YUBIN_DATA_DIR: dataDir };
+    expect((await runCli(["domain", "add", "example.com"], env)).code).toBe(0);
+    const add = await runCli(["user", "add", "carol@example.com", "--password", "0123456789abc"], env);
+    expect(add.stdout).toContain("added agent carol@example.com with personal mailbox carol@example.com");
+    const status = await runCli(["status", "--json"], env);
+    expect(status.code).toBe(0);
+    const report = JSON.parse(status.stdout);
+    expect(report.nodes).toHaveLength(1);
+    expect(report.nodes[0]).toMatchObject({ roles: ["web", "mail"], up: true, pid: running[0]?.child.pid });
+    // admin@localhost and support@localhost from the first run, carol@example.com now.
+    expect(report.counts).toEqual({ users: 2, domains: 2, mailboxes: 3 });
+    // The CLI joined the server's PostgreSQL rather than starting another one.
+    expect(postmasterPid(dataDir)).not.toBeNull();
+  });
+
+  it("stops everything on SIGTERM, including the embedded PostgreSQL", async () => {
+    const yubin = running.pop() as YubinProcess;
+    const pgPid = postmasterPid(dataDir) as number;
+    expect(alive(pgPid)).toBe(true);
+    expect(await yubin.stop("SIGTERM")).toBe(0);
+    expect(yubin.output()).toMatch(/yubin stopped\n$/);
+    expect(alive(pgPid)).toBe(false);
+  });
+
+  it("starts again on the same data dir without a new admin, keeping the data", async () => {
+    const yubin = await startYubinProcess({ env: embedded, dataDir });
+    running.push(yubin);
+    expect(yubin.output()).not.toContain("first run");
+    const status = await runCli(["status", "--json"], { ...embedded, YUBIN_DATA_DIR: dataDir });
+    expect(JSON.parse(status.stdout).counts.users).toBe(2);
+  });
+
+  it("recovers when the previous process was killed and left PostgreSQL running", async () => {
+    const yubin = running.pop() as YubinProcess;
+    const stalePg = postmasterPid(dataDir) as number;
+    await yubin.stop("SIGKILL");
+    expect(alive(stalePg)).toBe(true);
+    const again = await startYubinProcess({ env: embedded, dataDir });
+    running.push(again);
+    expect(again.output()).toContain(`stopping a stale embedded PostgreSQL (pid ${stalePg})`);
+    expect(alive(stalePg)).toBe(false);
+    expect((await fetch(`${again.baseUrl}/api/health`)).status).toBe(200);
+    expect(await again.stop()).toBe(0);
+    running.pop();
+  });
+
+  it("takes the first admin from YUBIN_ADMIN_EMAIL and YUBIN_ADMIN_PASSWORD without printing it", async () => {
+    const yubin = await startYubinProcess({
+      env: { ...embedded, YUBIN_ADMIN_EMAIL: "Boss@Example.com", YUBIN_ADMIN_PASSWORD: "a-strong-password" },
+    });
+    running.push(yubin);
+    expect(yubin.output()).toMatch(/^ {2}first run: admin boss@example\.com, shared mailbox support@example\.com$/m);
+    expect(yubin.output()).not.toContain("a-strong-password");
+    expect(yubin.output()).not.toContain("admin password");
+    await yubin.stop();
+    running.pop();
+  });
+
+  it("refuses bad configuration and unknown roles with a clear message", async () => {
+    const badPort = await runCli(["start"], { YUBIN_HTTP_PORT: "99999" });
+    expect(badPort.code).toBe(1);
+    expect(badPort.stderr).toContain("YUBIN_HTTP_PORT: must be a port number (0-65535)");
+    const badRole = await runCli(["start", "--roles", "web,frontdesk"]);
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toContain('unknown role "frontdesk"');
+  });
+});

@@ -1,0 +1,113 @@
+import iconv from "iconv-lite";
+import { CHARSET_SNIFF_BYTES } from "../limits.ts";
+import { decodeIso2022jp } from "./iso-2022-jp.ts";
+
+// Labels mapped to the superset real mailers write under them: Windows sends
+// CP932 as "Shift_JIS" and GBK as "gb2312", and ISO-2022-JP mail carries
+// CP50221's NEC and IBM rows (decoded by iso-2022-jp.ts).
+const SUPERSETS: Record<string, string> = {
+  shift_jis: "cp932",
+  "shift-jis": "cp932",
+  sjis: "cp932",
+  "x-sjis": "cp932",
+  ms_kanji: "cp932",
+  csshiftjis: "cp932",
+  "windows-31j": "cp932",
+  cp932: "cp932",
+  "euc-jp": "euc-jp",
+  eucjp: "euc-jp",
+  "x-euc-jp": "euc-jp",
+  "iso-2022-jp": "iso-2022-jp",
+  "iso-2022-jp-1": "iso-2022-jp",
+  "iso-2022-jp-ms": "iso-2022-jp",
+  csiso2022jp: "iso-2022-jp",
+  cp50220: "iso-2022-jp",
+  cp50221: "iso-2022-jp",
+  cp50222: "iso-2022-jp",
+  gb2312: "gb18030",
+  gbk: "gb18030",
+  cp936: "gb18030",
+  "x-gbk": "gb18030",
+  "euc-cn": "gb18030",
+  csgb2312: "gb18030",
+  utf8: "utf-8",
+};
+
+// Labels under which bytes with ISO-2022-JP escapes are still ISO-2022-JP:
+// mailers that know no better label 7-bit JIS text as ASCII or Latin-1.
+const ASCII_LABELS = new Set(["us-ascii", "ascii", "iso-8859-1", "latin1", "iso_8859-1"]);
+
+export type Sniffed = "us-ascii" | "iso-2022-jp" | "utf-8" | "cp932" | "euc-jp";
+
+/** The decoder name for a charset label, or null when there is no label. */
+export function canonicalCharset(label: string | null | undefined): string | null {
+  const name = label?.trim().toLowerCase().replace(/^"|"$/g, "");
+  if (!name) return null;
+  return SUPERSETS[name] ?? name;
+}
+
+export function hasIso2022jpEscapes(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(0x1b); i >= 0; i = bytes.indexOf(0x1b, i + 1)) {
+    const [a, b] = [bytes[i + 1], bytes[i + 2]];
+    // ESC $ B, ESC $ @, ESC ( J, ESC ( I (RFC 1468 and CP50221).
+    if (a === 0x24 && (b === 0x42 || b === 0x40)) return true;
+    if (a === 0x28 && (b === 0x4a || b === 0x49)) return true;
+  }
+  return false;
+}
+
+/**
+ * Guesses the charset of unlabelled bytes: ISO-2022-JP escapes first (JIS is
+ * 7-bit, so it is also "valid UTF-8"), then valid UTF-8, then whichever of
+ * CP932 and EUC-JP decodes cleanly. Null when nothing fits.
+ */
+export function sniffCharset(bytes: Uint8Array): Sniffed | null {
+  const sample = bytes.length > CHARSET_SNIFF_BYTES ? bytes.subarray(0, CHARSET_SNIFF_BYTES) : bytes;
+  const truncated = sample !== bytes;
+  if (hasIso2022jpEscapes(sample)) return "iso-2022-jp";
+  if (!sample.some((byte) => byte >= 0x80)) return "us-ascii";
+  if (isValidUtf8(sample, truncated)) return "utf-8";
+  const candidates = (["cp932", "euc-jp"] as const)
+    .map((charset) => ({ charset, text: iconv.decode(Buffer.from(sample), charset) }))
+    .filter(({ text }) => !(truncated ? text.slice(0, -1) : text).includes("\ufffd"));
+  // EUC-JP read as CP932 often "decodes" into runs of half-width katakana
+  // (0xA1-0xDF are single-byte kana there); real CP932 text rarely has many.
+  candidates.sort((x, y) => halfWidthKana(x.text) - halfWidthKana(y.text));
+  return candidates[0]?.charset ?? null;
+}
+
+/**
+ * The label a part should carry, or null when its declared label is right:
+ * missing labels are sniffed, and ASCII/Latin-1 labels on bytes holding
+ * ISO-2022-JP escapes (or, for ASCII, any 8-bit byte) are corrected.
+ */
+export function correctedLabel(declared: string | null, bytes: Uint8Array): string | null {
+  const label = canonicalCharset(declared);
+  if (label !== null && !ASCII_LABELS.has(label)) return null;
+  const sniffed = sniffCharset(bytes);
+  if (sniffed === null || sniffed === "us-ascii") return null;
+  if (label === null || sniffed === "iso-2022-jp" || label === "us-ascii" || label === "ascii") return sniffed;
+  return null;
+}
+
+/** Decodes bytes by their (corrected) label; never throws. */
+export function decodeText(bytes: Uint8Array, label: string | null): string {
+  const charset = canonicalCharset(correctedLabel(label, bytes) ?? label) ?? "utf-8";
+  if (charset === "iso-2022-jp") return decodeIso2022jp(bytes);
+  // iconv-lite's UTF-7 would let "+ADw-script+AD4-" become markup; no real mail needs it.
+  if (charset.startsWith("utf-7") || !iconv.encodingExists(charset)) return Buffer.from(bytes).toString("utf8");
+  return iconv.decode(Buffer.from(bytes), charset);
+}
+
+function isValidUtf8(bytes: Uint8Array, truncated: boolean): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: truncated });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function halfWidthKana(text: string): number {
+  return text.match(/[\uff61-\uff9f]/g)?.length ?? 0;
+}

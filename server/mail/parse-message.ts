@@ -1,0 +1,124 @@
+import { createHash } from "node:crypto";
+import type { AddressObject, Attachment, ParsedMail } from "mailparser";
+import { splitHeaderBlock } from "./header-block.ts";
+import { htmlToPlainText } from "./html-to-plain-text.ts";
+import { runMailparser } from "./run-mailparser.ts";
+import { type Address, decodedAddresses, decodedSubject, readTopLevelHeaders } from "./top-level-headers.ts";
+import { readTraceHeaders, type TraceHeaders } from "./trace-headers.ts";
+
+export type { Address } from "./top-level-headers.ts";
+
+export type AttachmentInfo = {
+  /** Position in the message's attachment list; the key for extractAttachment(). */
+  index: number;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  /** Content-ID without angle brackets. */
+  contentId: string | null;
+  /** Shown inside the HTML body (multipart/related, or inline with a Content-ID). */
+  inline: boolean;
+  sha256: string;
+};
+
+export type ParsedMessage = TraceHeaders & {
+  subject: string;
+  fromAddress: string;
+  fromName: string;
+  to: Address[];
+  cc: Address[];
+  replyTo: Address[];
+  textBody: string | null;
+  /** The sender's HTML as received: never render it without sanitize-html.ts. */
+  htmlBody: string | null;
+  snippet: string;
+  attachments: AttachmentInfo[];
+  /** True when there is an attachment that is not an inline image. */
+  hasAttachments: boolean;
+  /** SHA-256 (hex) of the raw bytes after the header/body separator. */
+  bodyHash: string;
+  /** Why the message could not be parsed; it is then stored and shown raw. */
+  parseError: string | null;
+};
+
+const SNIPPET_CHARS = 200;
+
+export type ParseOptions = { timeoutMs?: number };
+
+/**
+ * Parses an inbound message for storage and display. Never throws: a message
+ * over the limits in server/limits.ts, or one mailparser cannot read in time,
+ * comes back with parseError set and what its raw header block still tells.
+ */
+export async function parseMessage(raw: Buffer, options: ParseOptions = {}): Promise<ParsedMessage> {
+  const fields = readTopLevelHeaders(raw);
+  // The subject is always decoded here rather than by mailparser, which reads
+  // raw UTF-8 header bytes as latin1 and trims them, so a subject ending in
+  // "①" (E2 91 A0) loses its last byte to the trim of U+00A0.
+  const base = {
+    ...readTraceHeaders(fields),
+    subject: decodedSubject(fields),
+    bodyHash: createHash("sha256")
+      .update(raw.subarray(splitHeaderBlock(raw).bodyStart))
+      .digest("hex"),
+  };
+  const { mail, error } = await runMailparser(raw, options.timeoutMs);
+  if (!mail) {
+    const from = decodedAddresses(fields, "from")[0];
+    return {
+      ...base,
+      fromAddress: from?.address ?? "",
+      fromName: from?.name ?? "",
+      to: decodedAddresses(fields, "to"),
+      cc: decodedAddresses(fields, "cc"),
+      replyTo: decodedAddresses(fields, "reply-to"),
+      textBody: null,
+      htmlBody: null,
+      snippet: "",
+      attachments: [],
+      hasAttachments: false,
+      parseError: error,
+    };
+  }
+  const from = addresses(mail.from)[0];
+  const htmlBody = typeof mail.html === "string" ? mail.html : null;
+  const textBody = mail.text || (htmlBody ? htmlToPlainText(htmlBody) : null);
+  const attachments = mail.attachments.map(describeAttachment);
+  return {
+    ...base,
+    date: mail.date ?? base.date,
+    fromAddress: from?.address ?? "",
+    fromName: from?.name ?? "",
+    to: addresses(mail.to),
+    cc: addresses(mail.cc),
+    replyTo: addresses(mail.replyTo),
+    textBody,
+    htmlBody,
+    snippet: (textBody ?? "").replace(/\s+/g, " ").trim().slice(0, SNIPPET_CHARS),
+    attachments,
+    hasAttachments: attachments.some((attachment) => !attachment.inline),
+    parseError: null,
+  };
+}
+
+function addresses(field: ParsedMail["to"]): Address[] {
+  const objects: AddressObject[] = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return objects
+    .flatMap((object) => object.value)
+    .flatMap((entry) => (entry.group ? entry.group : [entry]))
+    .filter((entry) => entry.address)
+    .map((entry) => ({ address: (entry.address as string).toLowerCase(), name: entry.name }));
+}
+
+function describeAttachment(attachment: Attachment, index: number): AttachmentInfo {
+  const contentId = attachment.contentId?.replace(/^<|>$/g, "") || null;
+  return {
+    index,
+    filename: attachment.filename ?? null,
+    contentType: attachment.contentType,
+    size: attachment.size,
+    contentId,
+    inline: attachment.related === true || (attachment.contentDisposition === "inline" && contentId !== null),
+    sha256: attachment.checksum,
+  };
+}

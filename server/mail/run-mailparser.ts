@@ -1,0 +1,49 @@
+import { Readable } from "node:stream";
+import { type ParsedMail, simpleParser } from "mailparser";
+import { MAX_PARSE_MS } from "../limits.ts";
+import { scanMime } from "./mime-scan.ts";
+import { repairCharsets } from "./repair-charsets.ts";
+
+const CHUNK_BYTES = 64 * 1024;
+
+export type MailparserResult = { mail: ParsedMail; error: null } | { mail: null; error: string };
+
+/**
+ * Checks the limits, repairs charset labels and runs mailparser within a time
+ * budget. Never throws. The input is fed in chunks so that a parse that runs
+ * out of time stops reading instead of finishing in the background.
+ */
+export async function runMailparser(raw: Buffer, timeoutMs = MAX_PARSE_MS): Promise<MailparserResult> {
+  let timer: NodeJS.Timeout | undefined;
+  let source: Readable | undefined;
+  try {
+    const scan = scanMime(raw);
+    if (scan.error) return { mail: null, error: scan.error };
+    source = Readable.from(chunks(repairCharsets(raw, scan.parts)), { objectMode: false });
+    const parsing = simpleParser(source, {
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      // Keep cid: references in the HTML; the sanitiser rewrites them to URLs.
+      skipImageLinks: true,
+      keepCidLinks: true,
+      checksumAlgo: "sha256",
+    });
+    parsing.catch(() => {});
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        source?.destroy();
+        reject(new Error(`parsing took longer than ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    return { mail: await Promise.race([parsing, timeout]), error: null };
+  } catch (error) {
+    return { mail: null, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+    source?.destroy();
+  }
+}
+
+function* chunks(bytes: Buffer): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += CHUNK_BYTES) yield bytes.subarray(at, at + CHUNK_BYTES);
+}

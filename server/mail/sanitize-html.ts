@@ -1,0 +1,102 @@
+import sanitize from "sanitize-html";
+
+export type SanitizeOptions = {
+  /** Load remote images (the reader asked to); otherwise they are blocked and counted. */
+  allowRemoteImages: boolean;
+  /** URL that serves the inline part with this Content-ID (no angle brackets), or null. */
+  cidUrl: (contentId: string) => string | null;
+};
+
+export type SanitizedHtml = { html: string; blockedRemoteImages: number };
+
+const REMOTE = /^(?:https?:)?\/\//i;
+// Only absolute links: a relative one would point into Yubin's own origin.
+const LINK = /^(?:https?:\/\/|mailto:|tel:)/i;
+// Old IE script hooks and resource loads in CSS. A backslash can spell any of
+// them as a CSS escape ("\75 rl(" is url(), CSS Syntax §4.3.4), so it goes too.
+const UNSAFE_CSS = /expression|javascript:|vbscript:|behavior|-moz-binding|@import|\\/i;
+const CSS_URL = /url\s*\(\s*['"]?([^'")]*)/gi;
+
+/**
+ * Makes sender HTML inert for a sandboxed iframe: an allow-list of tags and
+ * attributes (no script, handler, form, frame, meta refresh or base survives),
+ * absolute http(s)/mailto/tel links that open in a new tab without a referrer,
+ * cid: images pointed at our attachment URLs, and remote images (in <img> and
+ * in CSS url()) dropped unless allowed. Remote <img> keep their address in
+ * data-blocked-src so the reader can see what was blocked.
+ */
+export function sanitizeHtml(html: string, options: SanitizeOptions): SanitizedHtml {
+  let blockedRemoteImages = 0;
+
+  const image: sanitize.Transformer = (tagName, attribs) => {
+    const { src = "", ...rest } = attribs;
+    const source = src.trim();
+    if (/^cid:/i.test(source)) {
+      const url = options.cidUrl(contentIdOf(source));
+      return { tagName, attribs: url ? { ...rest, src: url } : rest };
+    }
+    if (/^data:image\//i.test(source)) return { tagName, attribs: { ...rest, src: source } };
+    if (REMOTE.test(source)) {
+      // Protocol-relative URLs would inherit the app's scheme; say https.
+      const absolute = source.startsWith("//") ? `https:${source}` : source;
+      if (options.allowRemoteImages) return { tagName, attribs: { ...rest, src: absolute } };
+      blockedRemoteImages++;
+      return { tagName, attribs: { ...rest, "data-blocked-src": absolute } };
+    }
+    return { tagName, attribs: rest };
+  };
+
+  const link: sanitize.Transformer = (tagName, attribs) => {
+    const { href = "", ...rest } = attribs;
+    const url = href.trim();
+    const opened: sanitize.Attributes = { ...rest, target: "_blank", rel: "noopener noreferrer nofollow" };
+    return { tagName, attribs: LINK.test(url) ? { href: url, ...opened } : opened };
+  };
+
+  const anyTag: sanitize.Transformer = (tagName, attribs) => {
+    if (attribs.style === undefined) return { tagName, attribs };
+    const style = attribs.style
+      .split(";")
+      .filter((declaration) => {
+        if (UNSAFE_CSS.test(declaration)) return false;
+        const urls = [...declaration.matchAll(CSS_URL)].map((match) => (match[1] ?? "").trim());
+        if (urls.length === 0) return true;
+        const remote = urls.some((url) => REMOTE.test(url));
+        if (remote && !options.allowRemoteImages) blockedRemoteImages++;
+        // Anything but a remote image the reader allowed (cid:, relative) is dropped.
+        return remote && options.allowRemoteImages && urls.every((url) => REMOTE.test(url));
+      })
+      .join(";");
+    return { tagName, attribs: { ...attribs, style } };
+  };
+
+  const clean = sanitize(html, {
+    allowedTags: [...sanitize.defaults.allowedTags, "img", "font", "center", "u", "s", "strike", "big", "small"],
+    allowedAttributes: {
+      "*": ["style", "align", "valign", "width", "height", "bgcolor", "color", "dir", "lang", "title", "border"],
+      a: ["href", "name", "target", "rel"],
+      img: ["src", "alt", "data-blocked-src"],
+      font: ["face", "size"],
+      td: ["colspan", "rowspan", "nowrap"],
+      th: ["colspan", "rowspan", "nowrap"],
+      table: ["cellpadding", "cellspacing"],
+    },
+    allowedSchemes: ["http", "https", "mailto", "tel"],
+    allowedSchemesByTag: { img: ["http", "https", "data"] },
+    allowProtocolRelative: false,
+    // Elements whose text must not leak into the body when the tag is dropped.
+    nonTextTags: ["script", "style", "textarea", "option", "noscript", "title", "head", "iframe", "object"],
+    transformTags: { "*": anyTag, img: image, a: link },
+  });
+  return { html: clean, blockedRemoteImages };
+}
+
+// RFC 2392 §2: a cid: URL is the Content-ID, URL-encoded, without brackets.
+function contentIdOf(url: string): string {
+  const encoded = url.slice(4).replace(/^<|>$/g, "");
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}

@@ -128,6 +128,7 @@ async function storeInMailbox(
       textBody: message.textBody,
       htmlBody: message.htmlBody,
       hasAttachments: message.hasAttachments,
+      attachments: message.attachments as unknown as Prisma.InputJsonValue,
       parseError: message.parseError,
       authResults: input.authResults,
       conversationId,

@@ -1,0 +1,101 @@
+// One conversation with its messages in order, for a member of its mailbox.
+// A conversation of another mailbox is reported exactly like a missing one.
+import { db } from "../db.ts";
+import type { AttachmentInfo } from "../mail/parse-message.ts";
+import { isMailboxMember } from "../mailboxes/member-mailboxes.ts";
+
+export interface ConversationMessage {
+  id: number;
+  direction: "inbound" | "outbound";
+  fromName: string;
+  fromAddress: string;
+  to: { address: string; name: string }[];
+  cc: { address: string; name: string }[];
+  subject: string;
+  date: Date | null;
+  internalDate: Date;
+  textBody: string | null;
+  hasHtml: boolean;
+  attachments: Pick<AttachmentInfo, "index" | "filename" | "contentType" | "size" | "inline">[];
+  parseError: string | null;
+  threadReason: string | null;
+  authentication: { spf?: string; dmarc?: string } | null;
+}
+
+export interface ConversationDetail {
+  id: number;
+  subject: string;
+  status: "open" | "pending" | "closed" | "spam";
+  mailbox: { id: number; address: string; displayName: string };
+  customer: { name: string; email: string } | null;
+  messages: ConversationMessage[];
+}
+
+export async function getConversation(input: { userId: number; conversationId: number }): Promise<ConversationDetail | null> {
+  const conversation = await db().conversation.findUnique({
+    where: { id: input.conversationId },
+    select: {
+      id: true,
+      subject: true,
+      status: true,
+      mailboxId: true,
+      mailbox: { select: { id: true, address: true, displayName: true } },
+      contact: { select: { name: true, email: true } },
+    },
+  });
+  if (!conversation || !(await isMailboxMember(input.userId, conversation.mailboxId))) return null;
+  const messages = await db().message.findMany({
+    where: { conversationId: conversation.id },
+    orderBy: [{ internalDate: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      direction: true,
+      fromName: true,
+      fromAddress: true,
+      toAddresses: true,
+      ccAddresses: true,
+      subject: true,
+      date: true,
+      internalDate: true,
+      textBody: true,
+      htmlBody: true,
+      attachments: true,
+      parseError: true,
+      threadReason: true,
+      authResults: true,
+    },
+  });
+  return {
+    id: conversation.id,
+    subject: conversation.subject,
+    status: conversation.status,
+    mailbox: conversation.mailbox,
+    customer: conversation.contact,
+    messages: messages.map((m) => {
+      const auth = m.authResults as { spf?: string; dmarc?: { result?: string } } | null;
+      return {
+        id: m.id,
+        direction: m.direction,
+        fromName: m.fromName,
+        fromAddress: m.fromAddress,
+        to: m.toAddresses as ConversationMessage["to"],
+        cc: m.ccAddresses as ConversationMessage["cc"],
+        subject: m.subject,
+        date: m.date,
+        internalDate: m.internalDate,
+        textBody: m.textBody,
+        hasHtml: m.htmlBody !== null && m.htmlBody.trim() !== "",
+        attachments: (m.attachments as AttachmentInfo[]).map(({ index, filename, contentType, size, inline }) => ({
+          index,
+          filename,
+          contentType,
+          size,
+          inline,
+        })),
+        parseError: m.parseError,
+        threadReason: m.threadReason,
+        authentication: auth ? { spf: auth.spf, dmarc: auth.dmarc?.result } : null,
+      };
+    }),
+  };
+}

@@ -2,8 +2,7 @@
 // migrations, bootstrap) and on a warm one, and the idle memory of every
 // process Yubin runs (the Node.js process plus the embedded PostgreSQL).
 // Usage: npm run bench:start   (the web app must be built: npm run build)
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startYubinProcess } from "../tests/support/yubin-process.ts";
@@ -75,9 +74,13 @@ for (let i = 0; i < 3; i++) {
 rmSync(dataDir, { recursive: true, force: true });
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+);
 console.log(`start to ready, fresh data dir (initdb + migrations + bootstrap): ${fmt(coldMs)}`);
-console.log(`start to ready, warm data dir: ${warm.map(fmt).join(", ")} (median ${fmt([...warm].sort((a, b) => a - b)[1] as number)})`);
+console.log(
+  `start to ready, warm data dir: ${warm.map(fmt).join(", ")} (median ${fmt([...warm].sort((a, b) => a - b)[1] as number)})`,
+);
 console.log(
   `idle memory: node ${memory.node.toFixed(0)} MiB RSS + postgres ${memory.postgres.toFixed(0)} MiB PSS = ${(memory.node + memory.postgres).toFixed(0)} MiB`,
 );

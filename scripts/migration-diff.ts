@@ -22,7 +22,10 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 
 function committedSchema(): string | undefined {
   try {
-    return execFileSync("git", ["show", `HEAD:${schemaPath}`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return execFileSync("git", ["show", `HEAD:${schemaPath}`], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch {
     return undefined;
   }
@@ -34,7 +37,10 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), "yubin-diff-"));
 const server = await startEmbeddedPostgres(scratch);
 const engine = await openSchemaEngine(server.url);
 const result = await engine.diff({
-  from: before === undefined ? { tag: "empty" } : { tag: "schemaDatamodel", files: [{ path: schemaPath, content: before }] },
+  from:
+    before === undefined
+      ? { tag: "empty" }
+      : { tag: "schemaDatamodel", files: [{ path: schemaPath, content: before }] },
   to: { tag: "schemaDatamodel", files: currentSchema() },
   script: true,
   exitCode: null,

@@ -44,10 +44,16 @@ describe("yubin domain", () => {
 
 describe("yubin user", () => {
   it("adds a user on a local domain with a personal mailbox and its folders", async () => {
-    const r = await runCli(["user", "add", "Alice@Example.com", "--password", "correct horse battery", "--name", "Alice"], env);
+    const r = await runCli(
+      ["user", "add", "Alice@Example.com", "--password", "correct horse battery", "--name", "Alice"],
+      env,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("added agent alice@example.com with personal mailbox alice@example.com");
-    const user = await db().user.findUniqueOrThrow({ where: { email: "alice@example.com" }, include: { ownMailbox: { include: { folders: true } } } });
+    const user = await db().user.findUniqueOrThrow({
+      where: { email: "alice@example.com" },
+      include: { ownMailbox: { include: { folders: true } } },
+    });
     expect(user.role).toBe("agent");
     expect(await verifyPassword(user.passwordHash, "correct horse battery")).toBe(true);
     expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -94,7 +100,10 @@ describe("yubin mailbox", () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("added shared mailbox support@example.com (quota 500 MB, members alice@example.com)");
-    const mailbox = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" }, include: { memberships: { include: { user: true } } } });
+    const mailbox = await db().mailbox.findUniqueOrThrow({
+      where: { address: "support@example.com" },
+      include: { memberships: { include: { user: true } } },
+    });
     expect(mailbox.kind).toBe("shared");
     expect(mailbox.quotaBytes).toBe(500n * 1024n * 1024n);
     expect(mailbox.memberships.map((m) => m.user?.email)).toEqual(["alice@example.com"]);
@@ -123,9 +132,7 @@ describe("yubin mailbox", () => {
 
   it("records every change in the audit trail", async () => {
     const actions = (await db().auditEvent.findMany({ orderBy: { id: "asc" } })).map((e) => e.action);
-    expect(actions).toEqual(
-      expect.arrayContaining(["domain.add", "user.create", "mailbox.create", "mailbox.quota"]),
-    );
+    expect(actions).toEqual(expect.arrayContaining(["domain.add", "user.create", "mailbox.create", "mailbox.quota"]));
     expect(actions.filter((a) => a === "mailbox.quota")).toHaveLength(1);
   });
 });

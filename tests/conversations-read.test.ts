@@ -6,8 +6,8 @@ import { listConversations } from "../server/conversations/list-conversations.ts
 import { messageAttachment, messageHtml, messageSource } from "../server/conversations/message-content.ts";
 import { db } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
-import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { storeMessage } from "../server/mail-store/store-message.ts";
+import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
 
@@ -45,13 +45,32 @@ beforeAll(async () => {
   member = (await createUser({ email: "m@example.com", password: "0123456789", actorId: null })).user.id;
   outsider = (await createUser({ email: "o@example.com", password: "0123456789", actorId: null })).user.id;
   teamMember = (await createUser({ email: "t@example.com", password: "0123456789", actorId: null })).user.id;
-  support = (await createMailbox({ address: "support@example.com", kind: "shared", memberEmails: ["m@example.com"], actorId: null })).id;
+  support = (
+    await createMailbox({
+      address: "support@example.com",
+      kind: "shared",
+      memberEmails: ["m@example.com"],
+      actorId: null,
+    })
+  ).id;
   const team = await db().team.create({ data: { name: "Tier 2", members: { create: [{ userId: teamMember }] } } });
   await db().membership.create({ data: { mailboxId: support, teamId: team.id } });
-  await storeMessage({ raw: htmlMail, mailboxIds: [support], direction: "inbound", internalDate: new Date("2026-11-28T09:00:00Z") });
+  await storeMessage({
+    raw: htmlMail,
+    mailboxIds: [support],
+    direction: "inbound",
+    internalDate: new Date("2026-11-28T09:00:00Z"),
+  });
   for (let i = 0; i < 3; i++) {
-    const raw = Buffer.from(`From: c${i}@customer.example\r\nSubject: Question ${i}\r\nMessage-ID: <q${i}@customer.example>\r\n\r\nBody ${i}\r\n`);
-    await storeMessage({ raw, mailboxIds: [support], direction: "inbound", internalDate: new Date(Date.UTC(2026, 10, 28, 10 + i)) });
+    const raw = Buffer.from(
+      `From: c${i}@customer.example\r\nSubject: Question ${i}\r\nMessage-ID: <q${i}@customer.example>\r\n\r\nBody ${i}\r\n`,
+    );
+    await storeMessage({
+      raw,
+      mailboxIds: [support],
+      direction: "inbound",
+      internalDate: new Date(Date.UTC(2026, 10, 28, 10 + i)),
+    });
   }
 });
 
@@ -82,7 +101,9 @@ describe("reading conversations", () => {
     const conversation = await getConversation({ userId: member, conversationId: id });
     const message = conversation?.messages[0];
     expect(message).toMatchObject({ hasHtml: true, fromAddress: "news@shop.example", threadReason: "new" });
-    expect(message?.attachments).toEqual([{ index: 0, filename: "note.txt", contentType: "text/plain", size: 13, inline: false }]);
+    expect(message?.attachments).toEqual([
+      { index: 0, filename: "note.txt", contentType: "text/plain", size: 13, inline: false },
+    ]);
     const html = await messageHtml({ userId: member, messageId: message?.id as number, allowRemoteImages: false });
     expect(html?.html).toContain("Thanks!");
     expect(html?.html).not.toMatch(/script|onclick/);

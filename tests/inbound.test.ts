@@ -52,7 +52,11 @@ describe("inbound mail through the mail role", () => {
   });
 
   it("stores a Japanese message with an attachment sent by nodemailer, with trace and authentication headers", async () => {
-    const transport = nodemailer.createTransport({ host: "127.0.0.1", port: smtpPort, tls: { rejectUnauthorized: false } });
+    const transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: smtpPort,
+      tls: { rejectUnauthorized: false },
+    });
     const info = await transport.sendMail({
       from: "佐藤 花子 <hanako@customer.example>",
       to: "support@example.com",
@@ -96,8 +100,25 @@ describe("inbound mail through the mail role", () => {
     if (!swaks && process.env.CI) throw new Error("swaks is not installed (.ci/run installs it)");
     if (!swaks) return;
     const file = path.join(os.tmpdir(), `yubin-swaks-${process.pid}.eml`);
-    writeFileSync(file, "From: swaks@customer.example\r\nTo: support@example.com\r\nSubject: via swaks\r\nMessage-ID: <swaks-1@customer.example>\r\n\r\nhello from swaks");
-    const out = execFileSync("swaks", ["--server", `127.0.0.1:${smtpPort}`, "--from", "swaks@customer.example", "--to", "support@example.com", "--data", `@${file}`, "--tls"], { encoding: "utf8" });
+    writeFileSync(
+      file,
+      "From: swaks@customer.example\r\nTo: support@example.com\r\nSubject: via swaks\r\nMessage-ID: <swaks-1@customer.example>\r\n\r\nhello from swaks",
+    );
+    const out = execFileSync(
+      "swaks",
+      [
+        "--server",
+        `127.0.0.1:${smtpPort}`,
+        "--from",
+        "swaks@customer.example",
+        "--to",
+        "support@example.com",
+        "--data",
+        `@${file}`,
+        "--tls",
+      ],
+      { encoding: "utf8" },
+    );
     expect(out).toMatch(/<~ {2}250 /);
     return db()
       .message.findFirstOrThrow({ where: { messageIdHeader: "swaks-1@customer.example" } })
@@ -146,7 +167,7 @@ describe("the kill test", () => {
           client = connection.client;
           if (connection.greeting.code !== 220) throw new Error(connection.greeting.last);
           if ((await client.send("EHLO loadtest.example")).code !== 250) throw new Error("EHLO");
-          while ((inHand = queue.shift()) !== undefined) {
+          for (inHand = queue.shift(); inHand !== undefined; inHand = queue.shift()) {
             if ((await client.send("MAIL FROM:<sender@customer.example>")).code !== 250) throw new Error("MAIL");
             if ((await client.send("RCPT TO:<support@example.com>")).code !== 250) throw new Error("RCPT");
             if ((await client.send("DATA")).code !== 354) throw new Error("DATA");
@@ -212,7 +233,11 @@ describe("the kill test", () => {
     expect(mailbox.usedMessages).toBe(all._count);
     expect(Number(mailbox.usedBytes)).toBe(all._sum.size);
     const inbox = await db().folder.findFirstOrThrow({ where: { mailboxId, name: "INBOX" } });
-    const uids = await db().folderMessage.aggregate({ where: { folderId: inbox.id }, _max: { uid: true }, _count: true });
+    const uids = await db().folderMessage.aggregate({
+      where: { folderId: inbox.id },
+      _max: { uid: true },
+      _count: true,
+    });
     expect(uids._count).toBe(all._count);
     expect(inbox.uidNext).toBeGreaterThan(uids._max.uid as number);
   }, 240_000);

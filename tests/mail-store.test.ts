@@ -2,20 +2,27 @@
 // duplicates, quota, threading, notifications and atomicity.
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { outboundMessageId } from "../server/conversations/reply-token.ts";
 import { db } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
 import { MAIL_CHANNEL } from "../server/events/channels.ts";
-import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { resolveRecipient } from "../server/mail-store/resolve-recipient.ts";
 import { storeMessage } from "../server/mail-store/store-message.ts";
-import { outboundMessageId } from "../server/conversations/reply-token.ts";
+import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { useTestDatabase } from "./support/database.ts";
 
 let url = "";
 let support = 0;
 let sales = 0;
 
-function mail(opts: { id?: string; from?: string; subject?: string; body?: string; inReplyTo?: string; references?: string }) {
+function mail(opts: {
+  id?: string;
+  from?: string;
+  subject?: string;
+  body?: string;
+  inReplyTo?: string;
+  references?: string;
+}) {
   const lines = [
     `From: ${opts.from ?? "Kana Sato <kana@customer.jp>"}`,
     "To: support@example.com",
@@ -59,7 +66,10 @@ describe("storeMessage", () => {
     expect(b).toMatchObject({ outcome: "stored", mailboxId: sales, uid: 1 });
     expect(a).toMatchObject({ outcome: "stored", mailboxId: support, uid: 1 });
     expect(await db().blob.count()).toBe(1);
-    const messages = await db().message.findMany({ where: { messageIdHeader: "first@customer.jp" }, include: { entries: true } });
+    const messages = await db().message.findMany({
+      where: { messageIdHeader: "first@customer.jp" },
+      include: { entries: true },
+    });
     expect(messages).toHaveLength(2);
     expect(new Set(messages.map((m) => m.blobSha256)).size).toBe(1);
     for (const m of messages) {
@@ -74,24 +84,42 @@ describe("storeMessage", () => {
     expect(box.usedMessages).toBe(1);
     const inbox = await db().folder.findFirstOrThrow({ where: { mailboxId: support, name: "INBOX" } });
     expect(inbox.uidNext).toBe(2);
-    const conversation = await db().conversation.findUniqueOrThrow({ where: { id: a.conversationId }, include: { contact: true } });
+    const conversation = await db().conversation.findUniqueOrThrow({
+      where: { id: a.conversationId },
+      include: { contact: true },
+    });
     expect(conversation).toMatchObject({ messageCount: 1, status: "open", subject: "Invoice question" });
     expect(conversation.contact?.email).toBe("kana@customer.jp");
 
     await new Promise((r) => setTimeout(r, 200));
     await listener.end();
     expect(heard).toHaveLength(2);
-    expect(heard).toContainEqual({ kind: "message.stored", mailboxId: support, folderId: inbox.id, uid: 1, messageId: messages.find((m) => m.mailboxId === support)?.id, conversationId: a.conversationId });
+    expect(heard).toContainEqual({
+      kind: "message.stored",
+      mailboxId: support,
+      folderId: inbox.id,
+      uid: 1,
+      messageId: messages.find((m) => m.mailboxId === support)?.id,
+      conversationId: a.conversationId,
+    });
   });
 
   it("recognises an identical redelivery and stores nothing, but keeps a different body under the same Message-ID", async () => {
     const before = await db().mailbox.findUniqueOrThrow({ where: { id: support } });
-    const again = await storeMessage({ raw: mail({ id: "first@customer.jp" }), mailboxIds: [support], direction: "inbound" });
+    const again = await storeMessage({
+      raw: mail({ id: "first@customer.jp" }),
+      mailboxIds: [support],
+      direction: "inbound",
+    });
     expect(again[0]?.outcome).toBe("duplicate");
     const after = await db().mailbox.findUniqueOrThrow({ where: { id: support } });
     expect(after.usedMessages).toBe(before.usedMessages);
     expect(after.usedBytes).toBe(before.usedBytes);
-    const different = await storeMessage({ raw: mail({ id: "first@customer.jp", body: "Another text." }), mailboxIds: [support], direction: "inbound" });
+    const different = await storeMessage({
+      raw: mail({ id: "first@customer.jp", body: "Another text." }),
+      mailboxIds: [support],
+      direction: "inbound",
+    });
     expect(different[0]).toMatchObject({ outcome: "stored", uid: 2 });
   });
 
@@ -106,7 +134,9 @@ describe("storeMessage", () => {
       },
     });
     const raws = Array.from({ length: 40 }, (_, i) => mail({ subject: `Order ${i}`, body: `body ${i}` }));
-    const results = await Promise.all(raws.map((raw) => storeMessage({ raw, mailboxIds: [box.id], direction: "inbound" })));
+    const results = await Promise.all(
+      raws.map((raw) => storeMessage({ raw, mailboxIds: [box.id], direction: "inbound" })),
+    );
     const uids = results.map((r) => (r[0]?.outcome === "stored" ? r[0].uid : -1)).sort((x, y) => x - y);
     expect(uids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const after = await db().mailbox.findUniqueOrThrow({ where: { id: box.id } });
@@ -127,7 +157,12 @@ describe("storeMessage", () => {
 
   it("writes nothing at all when the transaction fails", async () => {
     const broken = await db().mailbox.create({
-      data: { address: "nofolder@example.com", kind: "shared", displayName: "x", domainId: (await db().domain.findFirstOrThrow()).id },
+      data: {
+        address: "nofolder@example.com",
+        kind: "shared",
+        displayName: "x",
+        domainId: (await db().domain.findFirstOrThrow()).id,
+      },
     });
     const counts = async () => ({
       blobs: await db().blob.count(),
@@ -179,7 +214,9 @@ describe("threading", () => {
 
   it("follows a [#id] subject token", async () => {
     const start = await conversationOf(mail({ subject: "Broken login" }));
-    const reply = await conversationOf(mail({ from: "other@elsewhere.org", subject: `Re: [#${start.conversationId}] Broken login` }));
+    const reply = await conversationOf(
+      mail({ from: "other@elsewhere.org", subject: `Re: [#${start.conversationId}] Broken login` }),
+    );
     expect(reply).toEqual({ conversationId: start.conversationId, reason: "subject_token" });
   });
 

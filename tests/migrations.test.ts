@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { applyMigrations, listMigrations } from "../server/db/migrate.ts";
 import { currentSchema, noFilters, openSchemaEngine } from "../scripts/schema-engine.ts";
+import { applyMigrations, listMigrations } from "../server/db/migrate.ts";
 import { createEmptyDatabase } from "./support/database.ts";
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
@@ -27,7 +27,10 @@ async function catalog(url: string) {
        from information_schema.columns where table_schema = 'public' and table_name <> '_prisma_migrations'
       order by 1, 2`,
   );
-  const indexes = await query(url, `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename <> '_prisma_migrations' order by 1`);
+  const indexes = await query(
+    url,
+    `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename <> '_prisma_migrations' order by 1`,
+  );
   const constraints = await query(
     url,
     `select conrelid::regclass::text as tbl, conname, pg_get_constraintdef(oid) as def from pg_constraint
@@ -49,7 +52,10 @@ describe("migrations", () => {
     expect(names.length).toBeGreaterThan(0);
     expect(await applyMigrations(url)).toEqual(names);
     expect(await applyMigrations(url)).toEqual([]);
-    const rows = await query<{ migration_name: string; checksum: string }>(url, `select migration_name, checksum from "_prisma_migrations" order by 1`);
+    const rows = await query<{ migration_name: string; checksum: string }>(
+      url,
+      `select migration_name, checksum from "_prisma_migrations" order by 1`,
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     expect(rows.map((r) => r.checksum)).toEqual(listMigrations().map((m) => m.checksum));
   });
@@ -74,7 +80,10 @@ describe("migrations", () => {
     write("001_a", "create table a (id int);");
     write("002_b", "create table b (id int); select no_such_function();");
     await expect(applyMigrations(url, dir)).rejects.toThrow(/migration 002_b failed/);
-    const tables = await query<{ tablename: string }>(url, "select tablename from pg_tables where schemaname = 'public' order by 1");
+    const tables = await query<{ tablename: string }>(
+      url,
+      "select tablename from pg_tables where schemaname = 'public' order by 1",
+    );
     // The failed migration left nothing behind: no table b, no history row.
     expect(tables.map((t) => t.tablename)).toEqual(["_prisma_migrations", "a"]);
   });

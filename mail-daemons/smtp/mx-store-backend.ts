@@ -1,6 +1,5 @@
 // The real MX backend: a thin adapter from SMTP to the one write path in
 // server/. It turns storage outcomes into SMTP replies and nothing more.
-import type { Prisma } from "../../server/db.ts";
 import { resolveRecipient } from "../../server/mail-store/resolve-recipient.ts";
 import { storeMessage } from "../../server/mail-store/store-message.ts";
 import type { DeliveryOutcome, MxBackend, SmtpRefusal } from "./mx-backend.ts";
@@ -33,7 +32,7 @@ export const mxStoreBackend: MxBackend = {
       raw: input.raw,
       mailboxIds: input.recipients.map((r) => r.mailboxId),
       direction: "inbound",
-      authResults: { ...input.authResults } as unknown as Prisma.InputJsonValue,
+      authResults: { ...input.authResults },
     });
     const byMailbox = new Map(results.map((r) => [r.mailboxId, r.outcome]));
     const recipients: DeliveryOutcome["recipients"] = input.recipients.map(({ address, mailboxId }) => {

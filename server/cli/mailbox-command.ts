@@ -12,7 +12,9 @@ export async function mailboxCommand(args: string[]): Promise<number> {
     return withDatabase(async () => {
       const mailboxes = await db().mailbox.findMany({ orderBy: { address: "asc" } });
       for (const m of mailboxes) {
-        console.log(`${m.address}\t${m.kind}\t${formatSize(m.usedBytes)} of ${formatSize(m.quotaBytes)}\t${m.usedMessages} messages`);
+        console.log(
+          `${m.address}\t${m.kind}\t${formatSize(m.usedBytes)} of ${formatSize(m.quotaBytes)}\t${m.usedMessages} messages`,
+        );
       }
       return 0;
     });

@@ -26,7 +26,9 @@ export function parseCommand<T extends OptionSpec>(args: string[], options: T, p
   }
   if (parsed.positionals.length !== positionals.length) {
     const expected = positionals.length ? positionals.join(" ") : "no arguments";
-    throw new UsageError(`expected ${expected}, got ${parsed.positionals.length ? parsed.positionals.join(" ") : "nothing"}`);
+    throw new UsageError(
+      `expected ${expected}, got ${parsed.positionals.length ? parsed.positionals.join(" ") : "nothing"}`,
+    );
   }
   return { values: parsed.values, positionals: parsed.positionals };
 }

@@ -10,8 +10,10 @@ export async function startCommand(args: string[]): Promise<number> {
     .map((r) => r.trim())
     .filter(Boolean);
   for (const role of requested) {
-    if (!ALL_ROLES.includes(role as RoleName)) throw new UsageError(`unknown role "${role}" (roles: ${ALL_ROLES.join(", ")})`);
-    if (!AVAILABLE_ROLES.includes(role as RoleName)) throw new UsageError(`role "${role}" is not available in this version yet`);
+    if (!ALL_ROLES.includes(role as RoleName))
+      throw new UsageError(`unknown role "${role}" (roles: ${ALL_ROLES.join(", ")})`);
+    if (!AVAILABLE_ROLES.includes(role as RoleName))
+      throw new UsageError(`role "${role}" is not available in this version yet`);
   }
   if (requested.length === 0) throw new UsageError("--roles needs at least one role");
   const env = loadEnv();

@@ -16,13 +16,17 @@ export async function statusCommand(args: string[]): Promise<number> {
       `database: ${db.ok ? "up" : `DOWN (${db.error})`}, ${db.migrationsApplied} migrations applied` +
         (db.migrationsPending.length ? `, PENDING: ${db.migrationsPending.join(", ")}` : ""),
     );
-    console.log(`users: ${status.counts.users}, domains: ${status.counts.domains}, mailboxes: ${status.counts.mailboxes}`);
+    console.log(
+      `users: ${status.counts.users}, domains: ${status.counts.domains}, mailboxes: ${status.counts.mailboxes}`,
+    );
     if (status.nodes.length === 0) console.log("no Yubin process is running");
     for (const n of status.nodes) {
       const ports = Object.entries(n.listeners)
         .map(([k, v]) => `${k}:${v}`)
         .join(" ");
-      console.log(`${n.up ? "up  " : "DOWN"} ${n.hostname} pid ${n.pid} roles ${n.roles.join(",")} ${ports} since ${n.startedAt}`);
+      console.log(
+        `${n.up ? "up  " : "DOWN"} ${n.hostname} pid ${n.pid} roles ${n.roles.join(",")} ${ports} since ${n.startedAt}`,
+      );
     }
     return healthy ? 0 : 1;
   });

@@ -31,7 +31,10 @@ export interface ConversationDetail {
   messages: ConversationMessage[];
 }
 
-export async function getConversation(input: { userId: number; conversationId: number }): Promise<ConversationDetail | null> {
+export async function getConversation(input: {
+  userId: number;
+  conversationId: number;
+}): Promise<ConversationDetail | null> {
   const conversation = await db().conversation.findUnique({
     where: { id: input.conversationId },
     select: {

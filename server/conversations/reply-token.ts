@@ -6,7 +6,10 @@ import { randomBytes } from "node:crypto";
 const TOKEN = /^yb\.c(\d{1,12})\.[a-z0-9]+@/i;
 
 export function outboundMessageId(conversationId: number, hostname: string): string {
-  return `yb.c${conversationId}.${randomBytes(9).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "0")}@${hostname}`;
+  return `yb.c${conversationId}.${randomBytes(9)
+    .toString("base64url")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "0")}@${hostname}`;
 }
 
 /** Conversation ids named by Yubin Message-IDs among the given references (no angle brackets). */

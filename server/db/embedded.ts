@@ -4,7 +4,17 @@
 // that would stop the database before Yubin has finished shutting down.
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -75,7 +85,9 @@ function assertTraversable(dir: string): void {
   while (true) {
     const mode = statSync(current).mode;
     if ((mode & 0o001) === 0) {
-      throw new Error(`the embedded database needs ${current} to be searchable by other users (chmod o+x), or set DATABASE_URL`);
+      throw new Error(
+        `the embedded database needs ${current} to be searchable by other users (chmod o+x), or set DATABASE_URL`,
+      );
     }
     const parent = path.dirname(current);
     if (parent === current) return;

@@ -20,7 +20,10 @@ export async function addDomain(input: { name: string; actorId: number | null })
         dkimPublicKey: key.publicKeyBase64,
       },
     });
-    await recordAudit({ actorId: input.actorId, action: "domain.add", subjectType: "domain", subjectId: domain.id, after: { name } }, tx);
+    await recordAudit(
+      { actorId: input.actorId, action: "domain.add", subjectType: "domain", subjectId: domain.id, after: { name } },
+      tx,
+    );
     return domain;
   });
 }

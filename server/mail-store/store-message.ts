@@ -3,11 +3,12 @@
 // mailbox, in ONE transaction: the content-addressed blob, the message, its
 // folder entry (UID from the folder's UIDNEXT), exact usage counters and the
 // conversation. The caller acknowledges only after this resolves.
-import type { Prisma } from "../db.ts";
-import { db } from "../db.ts";
-import { type MailEvent, MAIL_CHANNEL } from "../events/channels.ts";
+
 import { findThread } from "../conversations/find-thread.ts";
 import { normalizeSubject } from "../conversations/normalize-subject.ts";
+import type { Prisma } from "../db.ts";
+import { db } from "../db.ts";
+import { MAIL_CHANNEL, type MailEvent } from "../events/channels.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import { putBlob } from "./store-blob.ts";
 
@@ -18,7 +19,8 @@ export interface StoreMessageInput {
   /** Folder name; INBOX by default. */
   folder?: string;
   flags?: string[];
-  authResults?: Prisma.InputJsonValue;
+  /** Authentication verdicts (SPF, DKIM, DMARC, ARC) as JSON. */
+  authResults?: Record<string, unknown>;
   internalDate?: Date;
 }
 
@@ -130,7 +132,7 @@ async function storeInMailbox(
       hasAttachments: message.hasAttachments,
       attachments: message.attachments as unknown as Prisma.InputJsonValue,
       parseError: message.parseError,
-      authResults: input.authResults,
+      authResults: input.authResults as Prisma.InputJsonValue | undefined,
       conversationId,
       threadReason: thread.reason,
       internalDate: now,
@@ -147,7 +149,13 @@ async function storeInMailbox(
     returning id, "uidNext" - 1 as uid, "highestModseq" as modseq`;
   if (!folder) throw new Error(`mailbox ${mailboxId} has no folder ${folderName}`);
   await tx.folderMessage.create({
-    data: { folderId: folder.id, messageId: created.id, uid: folder.uid, modseq: folder.modseq, flags: input.flags ?? [] },
+    data: {
+      folderId: folder.id,
+      messageId: created.id,
+      uid: folder.uid,
+      modseq: folder.modseq,
+      flags: input.flags ?? [],
+    },
   });
   await tx.mailbox.update({
     where: { id: mailboxId },

@@ -1,9 +1,10 @@
 // The database for this process: DATABASE_URL when configured, else the
 // embedded PostgreSQL in the data dir (started, or joined when another Yubin
 // process already runs it). Migrations are applied before anything uses it.
-import { disconnectDb } from "../db.ts";
+
 import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { applyMigrations } from "../db/migrate.ts";
+import { disconnectDb } from "../db.ts";
 import type { Env } from "../env.ts";
 
 export interface OpenDatabase {

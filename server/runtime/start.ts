@@ -39,10 +39,10 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
     });
     const publicUrl = `http://${env.YUBIN_HOSTNAME}:${env.YUBIN_HTTP_PORT}`;
     const health = async () => {
-      const database = await db()
-        .$queryRaw`select 1`.then(() => true)
-        .catch(() => false);
-      const roles = Object.fromEntries(await Promise.all(running.map(async (r) => [r.name, await r.healthy()] as const)));
+      const database = await db().$queryRaw`select 1`.then(() => true).catch(() => false);
+      const roles = Object.fromEntries(
+        await Promise.all(running.map(async (r) => [r.name, await r.healthy()] as const)),
+      );
       const ok = database && Object.values(roles).every(Boolean);
       return { ok, body: { ok, database, roles } };
     };
@@ -67,7 +67,8 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
     for (const role of running) for (const line of role.banner) log(`  ${line}`);
     if (first) {
       log(`  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`);
-      if (first.generatedPassword) log(`  admin password (shown once, change it after signing in): ${first.generatedPassword}`);
+      if (first.generatedPassword)
+        log(`  admin password (shown once, change it after signing in): ${first.generatedPassword}`);
     }
     return {
       roles: running,

@@ -1,5 +1,5 @@
-import { db } from "../db.ts";
 import { listMigrations } from "../db/migrate.ts";
+import { db } from "../db.ts";
 import { STALE_AFTER_SECONDS } from "./heartbeat.ts";
 
 export interface ClusterStatus {
@@ -28,7 +28,11 @@ export async function clusterStatus(): Promise<ClusterStatus> {
       .filter((n) => !appliedNames.has(n));
     const rows = await db().nodeHeartbeat.findMany({ orderBy: { startedAt: "asc" } });
     const now = Date.now();
-    const [users, domains, mailboxes] = await Promise.all([db().user.count(), db().domain.count(), db().mailbox.count()]);
+    const [users, domains, mailboxes] = await Promise.all([
+      db().user.count(),
+      db().domain.count(),
+      db().mailbox.count(),
+    ]);
     return {
       database: { ok: true, migrationsApplied: appliedNames.size, migrationsPending: pending },
       nodes: rows.map((r) => ({

@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit/record-audit.ts";
-import { passwordProblem, hashPassword } from "../auth/passwords.ts";
+import { hashPassword, passwordProblem } from "../auth/passwords.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { normalizeAddress } from "../mailboxes/address.ts";
@@ -22,7 +22,8 @@ export async function createUser(input: CreateUserInput) {
   if (name.length > 200) throw new InputError("name must be at most 200 characters");
   const passwordHash = await hashPassword(input.password);
   return db().$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email } })) throw new InputError(`user ${email} already exists`, "conflict");
+    if (await tx.user.findUnique({ where: { email } }))
+      throw new InputError(`user ${email} already exists`, "conflict");
     const user = await tx.user.create({ data: { email, name, role: input.role ?? "agent", passwordHash } });
     const localDomain = await tx.domain.findUnique({ where: { name: domain } });
     const mailbox = localDomain
@@ -35,7 +36,13 @@ export async function createUser(input: CreateUserInput) {
         })
       : null;
     await recordAudit(
-      { actorId: input.actorId, action: "user.create", subjectType: "user", subjectId: user.id, after: { email, role: user.role } },
+      {
+        actorId: input.actorId,
+        action: "user.create",
+        subjectType: "user",
+        subjectId: user.id,
+        after: { email, role: user.role },
+      },
       tx,
     );
     return { user, mailbox };

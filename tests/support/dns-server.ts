@@ -25,11 +25,13 @@ function encodeRdata(record: DnsRecord): Buffer {
     case "A":
       return Buffer.from(record.address.split(".").map(Number));
     case "AAAA": {
-      const groups = record.address.split(":");
-      const empty = groups.indexOf("");
-      const full = empty === -1 ? groups : [...groups.slice(0, empty), ...Array(9 - groups.length).fill("0"), ...groups.slice(empty + 1)].filter((g, i, a) => g !== "" || i < a.length);
+      const [head = "", tail] = record.address.split("::");
+      const left = head ? head.split(":") : [];
+      const right = tail ? tail.split(":") : [];
+      const groups =
+        tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
       const buf = Buffer.alloc(16);
-      full.slice(0, 8).forEach((g, i) => buf.writeUInt16BE(Number.parseInt(g || "0", 16), i * 2));
+      for (const [i, g] of groups.entries()) buf.writeUInt16BE(Number.parseInt(g, 16), i * 2);
       return buf;
     }
     case "MX": {

@@ -1,0 +1,75 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { CheckboxField } from "../../../components/checkbox-field.tsx";
+import { FormMessage } from "../../../components/form-message.tsx";
+import { SubmitButton } from "../../../components/submit-button.tsx";
+import { TextField } from "../../../components/text-field.tsx";
+import { useTRPC } from "../../../trpc/client.ts";
+
+export function AddMailboxForm({ users }: { users: { id: number; email: string; name: string }[] }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [added, setAdded] = useState<string | null>(null);
+  const create = useMutation(trpc.admin.mailboxes.create.mutationOptions());
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setAdded(null);
+    create.mutate(
+      {
+        address: String(form.get("address") ?? ""),
+        displayName: String(form.get("displayName") ?? ""),
+        shared: form.get("shared") === "on",
+        memberEmails: form.getAll("members").map(String),
+        quota: String(form.get("quota") ?? ""),
+      },
+      {
+        onSuccess: (mailbox) => {
+          formElement.reset();
+          setAdded(`Added ${mailbox.address}.`);
+          router.refresh();
+        },
+      },
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <TextField
+        label="Address"
+        name="address"
+        type="email"
+        placeholder="support@example.com"
+        autoComplete="off"
+        required
+      />
+      <TextField label="Display name" name="displayName" autoComplete="off" placeholder="Support" />
+      <CheckboxField label="Shared mailbox" name="shared" defaultChecked />
+      <fieldset>
+        <legend className="mb-1 text-sm font-medium text-slate-700">Members</legend>
+        {users.length === 0 ? (
+          <p className="text-xs text-slate-500">No users yet.</p>
+        ) : (
+          <div className="max-h-40 space-y-1.5 overflow-y-auto rounded-md border border-stone-200 p-2">
+            {users.map((user) => (
+              <CheckboxField key={user.id} name="members" value={user.email} label={user.email} />
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <TextField
+        label="Quota"
+        name="quota"
+        placeholder="500MB"
+        autoComplete="off"
+        hint="For example 500MB or 2GB; empty for unlimited."
+      />
+      <FormMessage error={create.error?.message} success={added} />
+      <SubmitButton pending={create.isPending}>Add mailbox</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+import type { Metadata } from "next";
+import { serverCaller } from "../../../../server/api/server-caller.ts";
+import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
+import { Panel } from "../panel.tsx";
+import { requireAdmin } from "../require-admin.ts";
+import { AddMailboxForm } from "./add-mailbox-form.tsx";
+import { QuotaForm } from "./quota-form.tsx";
+
+export const metadata: Metadata = { title: "Mailboxes" };
+
+export default async function MailboxesPage() {
+  await requireAdmin();
+  const caller = await serverCaller();
+  const [mailboxes, users] = await Promise.all([caller.admin.mailboxes.list(), caller.admin.users.list()]);
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <Panel title="Mailboxes">
+        {mailboxes.length === 0 ? (
+          <p className="text-sm text-slate-500">
+            No mailboxes yet. Add a domain first, then a shared mailbox such as support@.
+          </p>
+        ) : (
+          <ul className="divide-y divide-stone-100">
+            {mailboxes.map((mailbox) => {
+              const share = mailbox.quotaBytes ? Math.min(1, mailbox.usedBytes / mailbox.quotaBytes) : 0;
+              return (
+                <li key={mailbox.id} className="py-4 first:pt-0 last:pb-0">
+                  <div className="flex items-baseline justify-between gap-3">
+                    <h3 className="font-medium">{mailbox.address}</h3>
+                    <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs text-slate-600">{mailbox.kind}</span>
+                  </div>
+                  <p className="mt-1 text-sm text-slate-500">
+                    {mailbox.members.length ? `Members: ${mailbox.members.join(", ")}` : "No members"}
+                  </p>
+                  <div className="mt-3 flex flex-wrap items-center gap-x-6 gap-y-2">
+                    <div className="min-w-48">
+                      <p className="text-xs text-slate-600">
+                        {formatSize(mailbox.usedBytes)} of {formatSize(mailbox.quotaBytes)} · {mailbox.usedMessages}{" "}
+                        {mailbox.usedMessages === 1 ? "message" : "messages"}
+                      </p>
+                      {mailbox.quotaBytes ? (
+                        <div className="mt-1 h-1.5 w-48 rounded-full bg-stone-100" aria-hidden="true">
+                          <div className="h-1.5 rounded-full bg-slate-700" style={{ width: `${share * 100}%` }} />
+                        </div>
+                      ) : null}
+                    </div>
+                    <QuotaForm
+                      address={mailbox.address}
+                      current={mailbox.quotaBytes === null ? "" : formatSize(mailbox.quotaBytes).replace(" ", "")}
+                    />
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Panel>
+      <Panel title="Add a mailbox">
+        <AddMailboxForm
+          users={users.filter((u) => !u.disabled).map((u) => ({ id: u.id, email: u.email, name: u.name }))}
+        />
+      </Panel>
+    </div>
+  );
+}

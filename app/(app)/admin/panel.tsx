@@ -1,0 +1,14 @@
+import type { ReactNode } from "react";
+
+/** A titled white card: the admin pages are a list panel and a form panel. */
+export function Panel({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
+  const headingId = `${id ?? title.toLowerCase().replace(/\W+/g, "-")}-heading`;
+  return (
+    <section aria-labelledby={headingId} className="rounded-xl border border-stone-200 bg-white shadow-sm">
+      <h2 id={headingId} className="border-b border-stone-100 px-5 py-3 text-sm font-semibold text-slate-700">
+        {title}
+      </h2>
+      <div className="p-5">{children}</div>
+    </section>
+  );
+}

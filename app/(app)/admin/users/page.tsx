@@ -1,0 +1,56 @@
+import type { Metadata } from "next";
+import { serverCaller } from "../../../../server/api/server-caller.ts";
+import { Panel } from "../panel.tsx";
+import { requireAdmin } from "../require-admin.ts";
+import { AddUserForm } from "./add-user-form.tsx";
+
+export const metadata: Metadata = { title: "Users" };
+
+export default async function UsersPage() {
+  await requireAdmin();
+  const users = await (await serverCaller()).admin.users.list();
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <Panel title="Users">
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs tracking-wide text-slate-500 uppercase">
+            <tr>
+              <th scope="col" className="pb-2 font-medium">
+                Name
+              </th>
+              <th scope="col" className="pb-2 font-medium">
+                Email
+              </th>
+              <th scope="col" className="pb-2 font-medium">
+                Role
+              </th>
+              <th scope="col" className="pb-2 font-medium">
+                Personal mailbox
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-stone-100">
+            {users.map((user) => (
+              <tr key={user.id}>
+                <td className="py-2.5 pr-3 font-medium">{user.name}</td>
+                <td className="py-2.5 pr-3 text-slate-600">{user.email}</td>
+                <td className="py-2.5 pr-3">
+                  <span
+                    className={`rounded-full px-2 py-0.5 text-xs ${user.role === "admin" ? "bg-slate-900 text-white" : "bg-stone-100 text-slate-700"}`}
+                  >
+                    {user.role}
+                  </span>
+                  {user.disabled ? <span className="ml-2 text-xs text-rose-700">disabled</span> : null}
+                </td>
+                <td className="py-2.5 text-slate-500">{user.personalMailbox ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Panel>
+      <Panel title="Add a user">
+        <AddUserForm />
+      </Panel>
+    </div>
+  );
+}

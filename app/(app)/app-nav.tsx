@@ -1,0 +1,30 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export function AppNav({ isAdmin }: { isAdmin: boolean }) {
+  const pathname = usePathname();
+  const links = [{ href: "/inbox", label: "Inbox" }, ...(isAdmin ? [{ href: "/admin", label: "Admin" }] : [])];
+  return (
+    <nav aria-label="Main" className="px-3">
+      <ul className="space-y-1">
+        {links.map((link) => {
+          const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+          return (
+            <li key={link.href}>
+              <Link
+                href={link.href}
+                aria-current={active ? "page" : undefined}
+                className={`block rounded-md px-3 py-2 text-sm font-medium ${
+                  active ? "bg-stone-100 text-slate-900" : "text-slate-600 hover:bg-stone-50 hover:text-slate-900"
+                }`}
+              >
+                {link.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,33 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { currentUser } from "../../server/auth/current-user.ts";
+import { Logo } from "../components/logo.tsx";
+import { AppNav } from "./app-nav.tsx";
+import { SignOutButton } from "./sign-out-button.tsx";
+
+// The signed-in shell. Pages inside re-check what they show through tRPC;
+// this check only decides between the shell and the sign-in page.
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  return (
+    <div className="flex min-h-screen">
+      <aside className="flex w-60 shrink-0 flex-col border-r border-stone-200 bg-white">
+        <div className="px-5 py-5">
+          <Logo />
+        </div>
+        <AppNav isAdmin={user.role === "admin"} />
+        <div className="mt-auto border-t border-stone-200 px-5 py-4">
+          <p className="truncate text-sm font-medium" title={user.name}>
+            {user.name}
+          </p>
+          <p className="truncate text-xs text-slate-500" title={user.email} data-testid="current-user-email">
+            {user.email}
+          </p>
+          <SignOutButton />
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-10 py-8">{children}</main>
+    </div>
+  );
+}

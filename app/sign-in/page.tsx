@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentUser } from "../../server/auth/current-user.ts";
+import { Logo } from "../components/logo.tsx";
+import { SignInForm } from "./sign-in-form.tsx";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage() {
+  if (await currentUser()) redirect("/inbox");
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 flex justify-center">
+          <Logo size="lg" />
+        </div>
+        <div className="rounded-xl border border-stone-200 bg-white p-8 shadow-sm">
+          <h1 className="mb-6 text-lg font-semibold">Sign in to your team inbox</h1>
+          <SignInForm />
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,10 @@
+import { adminRouter } from "./routers/admin.ts";
+import { mailboxRouter } from "./routers/mailbox.ts";
+import { meRouter } from "./routers/me.ts";
+import { createCallerFactory, router } from "./trpc.ts";
+
+export const appRouter = router({ me: meRouter, admin: adminRouter, mailbox: mailboxRouter });
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -2,7 +2,7 @@
 // A conversation of another mailbox is reported exactly like a missing one.
 import { db } from "../db.ts";
 import type { AttachmentInfo } from "../mail/parse-message.ts";
-import { isMailboxMember } from "../mailboxes/member-mailboxes.ts";
+import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
 
 export interface ConversationMessage {
   id: number;
@@ -46,7 +46,7 @@ export async function getConversation(input: {
       contact: { select: { name: true, email: true } },
     },
   });
-  if (!conversation || !(await isMailboxMember(input.userId, conversation.mailboxId))) return null;
+  if (!conversation || !(await authorizeMailbox({ userId: input.userId, mailboxId: conversation.mailboxId }))) return null;
   const messages = await db().message.findMany({
     where: { conversationId: conversation.id },
     orderBy: [{ internalDate: "asc" }, { id: "asc" }],

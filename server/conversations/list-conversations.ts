@@ -1,7 +1,7 @@
 // The inbox list: conversations of the mailboxes a user belongs to, newest
 // first, with the customer, subject, latest snippet, time and message count.
 import { db } from "../db.ts";
-import { memberMailboxIds } from "../mailboxes/member-mailboxes.ts";
+import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 
 export interface ConversationSummary {
   id: number;

@@ -6,14 +6,14 @@ import { extractAttachment } from "../mail/extract-attachment.ts";
 import type { AttachmentInfo } from "../mail/parse-message.ts";
 import { sanitizeHtml } from "../mail/sanitize-html.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
-import { isMailboxMember } from "../mailboxes/member-mailboxes.ts";
+import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
 
 async function readableMessage(userId: number, messageId: number) {
   const message = await db().message.findUnique({
     where: { id: messageId },
     select: { id: true, mailboxId: true, htmlBody: true, attachments: true, blobSha256: true },
   });
-  if (!message || !(await isMailboxMember(userId, message.mailboxId))) return null;
+  if (!message || !(await authorizeMailbox({ userId: userId, mailboxId: message.mailboxId }))) return null;
   return message;
 }
 

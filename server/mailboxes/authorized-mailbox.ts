@@ -5,6 +5,11 @@
 import { db } from "../db.ts";
 
 declare const authorized: unique symbol;
+
+/** The Membership rows that let a user into a mailbox: their own, or their team's. */
+export function membershipOf(userId: number) {
+  return { OR: [{ userId }, { team: { members: { some: { userId } } } }] };
+}
 export type AuthorizedMailboxId = number & { readonly [authorized]: true };
 
 /**
@@ -18,10 +23,7 @@ export async function authorizeMailbox(input: {
   mailboxId: number;
 }): Promise<AuthorizedMailboxId | null> {
   const membership = await db().membership.findFirst({
-    where: {
-      mailboxId: input.mailboxId,
-      OR: [{ userId: input.userId }, { team: { members: { some: { userId: input.userId } } } }],
-    },
+    where: { mailboxId: input.mailboxId, ...membershipOf(input.userId) },
     select: { mailboxId: true },
   });
   return membership ? (membership.mailboxId as AuthorizedMailboxId) : null;

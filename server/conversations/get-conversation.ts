@@ -46,7 +46,8 @@ export async function getConversation(input: {
       contact: { select: { name: true, email: true } },
     },
   });
-  if (!conversation || !(await authorizeMailbox({ userId: input.userId, mailboxId: conversation.mailboxId }))) return null;
+  if (!conversation || !(await authorizeMailbox({ userId: input.userId, mailboxId: conversation.mailboxId })))
+    return null;
   const messages = await db().message.findMany({
     where: { conversationId: conversation.id },
     orderBy: [{ internalDate: "asc" }, { id: "asc" }],

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startYubinProcess } from "../tests/support/yubin-process.ts";
+import { freePort, startYubinProcess } from "../tests/support/yubin-process.ts";
 
 function rssKiB(pid: number): number {
   try {
@@ -43,7 +43,9 @@ function postgresPids(dataDir: string): number[] {
   return pids;
 }
 
+// Every role with its main listeners, as `npm start` runs it.
 const env = {
+  YUBIN_SMTP_PORT: String(await freePort()),
   YUBIN_ADMIN_EMAIL: "admin@example.com",
   YUBIN_ADMIN_PASSWORD: "bench-password-123",
   DATABASE_URL: "",

@@ -40,6 +40,11 @@ const schema = z.object({
   YUBIN_ADMIN_PASSWORD: optionalString,
   /** Shared by every web process of one installation; generated into the data dir when unset. */
   YUBIN_SESSION_SECRET: optionalString,
+  /** Set when a reverse proxy in front of the web role appends X-Forwarded-For. */
+  YUBIN_TRUST_PROXY: z
+    .enum(["", "0", "1", "false", "true"], { message: "must be true or false" })
+    .default("")
+    .transform((v) => v === "1" || v === "true"),
   /** Address the listeners bind to. */
   YUBIN_BIND_ADDRESS: z.string().default("0.0.0.0"),
 });

@@ -186,3 +186,37 @@ describe("tRPC over HTTP", () => {
     );
   });
 });
+
+// Last in this file: it locks the test client's address for the rest of the run.
+describe("per-address throttling", () => {
+  it("counts failures by the socket address, whatever X-Forwarded-For a client sends", async () => {
+    const attempt = async (email: string, password: string, forwardedFor: string) => {
+      const csrf = await fetch(`${yubin.baseUrl}/api/auth/csrf`, { headers: { "x-forwarded-for": forwardedFor } });
+      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+      const response = await fetch(`${yubin.baseUrl}/api/auth/callback/credentials`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-forwarded-for": forwardedFor,
+          cookie: cookiePairs(csrf).join("; "),
+        },
+        body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+        redirect: "manual",
+      });
+      const url = ((await response.json()) as { url?: string }).url;
+      return url ? new URL(url).searchParams.get("error") : null;
+    };
+    // Failures against different accounts, each claiming another address: were
+    // the header believed, no address would ever reach ADDRESS_POLICY's limit.
+    let failures = 0;
+    for (let i = 0; i <= 30; i++) {
+      const error = await attempt(`nobody${i}@example.com`, "wrong password", `203.0.113.${i}`);
+      if (error === "throttled") break;
+      expect(error).toBe("CredentialsSignin");
+      failures++;
+    }
+    expect(failures).toBeGreaterThan(0);
+    expect(failures).toBeLessThan(30);
+    expect(await attempt("agent@example.com", "agent password 123", "198.51.100.7")).toBe("throttled");
+  }, 60_000);
+});

@@ -1,11 +1,9 @@
 // The client address used to throttle sign-in attempts per address.
 //
-// Next.js fills X-Forwarded-For with the socket address when the request has
-// none, and keeps the header when the client sent one. We take the last entry:
-// behind one reverse proxy that appends (nginx's $proxy_add_x_forwarded_for)
-// it is the address the proxy saw. Without a proxy a client can still choose
-// its own value, which only weakens the per-address limit; the per-account
-// limit in throttle.ts does not depend on it.
+// The web role (server/runtime/web-role.ts) replaces X-Forwarded-For with the
+// socket address, unless YUBIN_TRUST_PROXY says a reverse proxy sets it. We
+// take the last entry: behind one proxy that appends (nginx's
+// $proxy_add_x_forwarded_for) it is the address the proxy saw.
 type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 
 function header(headers: HeaderSource, name: string): string | null {

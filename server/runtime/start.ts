@@ -56,6 +56,7 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
           port: env.YUBIN_HTTP_PORT,
           bindAddress: env.YUBIN_BIND_ADDRESS,
           publicUrl,
+          trustProxy: env.YUBIN_TRUST_PROXY,
           health,
         }),
       );

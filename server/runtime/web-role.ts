@@ -11,6 +11,8 @@ export async function startWebRole(input: {
   port: number;
   bindAddress: string;
   publicUrl: string;
+  /** Behind a reverse proxy that appends X-Forwarded-For: keep its header. */
+  trustProxy: boolean;
   health: () => Promise<{ ok: boolean; body: unknown }>;
 }): Promise<RunningRole> {
   const app = next({ dev: false, dir: input.root, customServer: true });
@@ -30,6 +32,11 @@ export async function startWebRole(input: {
         });
       return;
     }
+    // The client address for sign-in throttling comes from X-Forwarded-For
+    // (server/auth/client-address.ts). Unless a trusted proxy sets it, a
+    // client must not choose its own: replace it with the socket's address.
+    const socketAddress = req.socket.remoteAddress ?? "";
+    if (!input.trustProxy || !req.headers["x-forwarded-for"]) req.headers["x-forwarded-for"] = socketAddress;
     handle(req, res).catch((e: unknown) => {
       console.error("web: request failed", e);
       if (!res.headersSent) res.writeHead(500);

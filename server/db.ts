@@ -1,5 +1,6 @@
 // The Prisma client. Only server/ imports this module (lint enforces it).
 import { PrismaPg } from "@prisma/adapter-pg";
+import { closeSqlPool } from "./db/raw-sql.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type Db = PrismaClient;
@@ -29,4 +30,5 @@ export async function disconnectDb(): Promise<void> {
   const client = shared;
   shared = undefined;
   await client?.$disconnect();
+  await closeSqlPool();
 }

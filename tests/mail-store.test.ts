@@ -187,6 +187,19 @@ describe("storeMessage", () => {
   });
 });
 
+describe("resolveRecipient", () => {
+  it("finds mailboxes by address, alias and subaddress, and tells unknown from foreign", async () => {
+    await db().alias.create({ data: { address: "help@example.com", mailboxId: support } });
+    expect(await resolveRecipient("Support@Example.com")).toEqual({ kind: "local", mailboxId: support });
+    expect(await resolveRecipient("help@example.com")).toEqual({ kind: "local", mailboxId: support });
+    expect(await resolveRecipient("support+billing@example.com")).toEqual({ kind: "local", mailboxId: support });
+    expect(await resolveRecipient("help+x@example.com.")).toEqual({ kind: "local", mailboxId: support });
+    expect(await resolveRecipient("sales@example.com")).toEqual({ kind: "local", mailboxId: sales });
+    expect(await resolveRecipient("nobody@example.com")).toEqual({ kind: "unknown" });
+    expect(await resolveRecipient("support@example.org")).toEqual({ kind: "foreign" });
+  });
+});
+
 describe("threading", () => {
   async function conversationOf(raw: Buffer) {
     const [r] = await stored(raw);

@@ -1,7 +1,7 @@
 // Which conversation an incoming message belongs to, and why (DESIGN.md
 // "ThreadLink"). Every lookup stays inside the receiving mailbox, so a
 // forged reference can never attach mail to another team's conversation.
-import type { Prisma } from "../db.ts";
+import type { RawSql } from "../db/raw-sql.ts";
 import { normalizeSubject } from "./normalize-subject.ts";
 import { conversationIdsFromReferences } from "./reply-token.ts";
 
@@ -20,35 +20,31 @@ export interface ThreadInput {
 }
 
 export async function findThread(
-  tx: Prisma.TransactionClient,
+  tx: RawSql,
   input: ThreadInput,
 ): Promise<{ conversationId: number | null; reason: ThreadReason }> {
   const referenced = [...new Set([...(input.inReplyTo ? [input.inReplyTo] : []), ...input.references])].slice(-50);
 
   const tokenIds = conversationIdsFromReferences(referenced);
   if (tokenIds.length > 0) {
-    const hit = await tx.conversation.findFirst({
-      where: { id: { in: tokenIds }, mailboxId: input.mailboxId },
-      select: { id: true },
-    });
+    const [hit] = await tx.$queryRaw<{ id: number }[]>`
+      select id from "Conversation" where id = any(${tokenIds}::int[]) and "mailboxId" = ${input.mailboxId}
+      order by id desc limit 1`;
     if (hit) return { conversationId: hit.id, reason: "reply_token" };
   }
 
   if (referenced.length > 0) {
-    const hit = await tx.message.findFirst({
-      where: { mailboxId: input.mailboxId, messageIdHeader: { in: referenced }, conversationId: { not: null } },
-      orderBy: { internalDate: "desc" },
-      select: { conversationId: true },
-    });
-    if (hit?.conversationId) return { conversationId: hit.conversationId, reason: "references" };
+    const [hit] = await tx.$queryRaw<{ conversationId: number }[]>`
+      select "conversationId" from "Message"
+      where "mailboxId" = ${input.mailboxId} and "messageIdHeader" = any(${referenced}::text[]) and "conversationId" is not null
+      order by "internalDate" desc limit 1`;
+    if (hit) return { conversationId: hit.conversationId, reason: "references" };
   }
 
   const subject = normalizeSubject(input.subject);
-  if (subject.ticket !== null) {
-    const hit = await tx.conversation.findFirst({
-      where: { id: subject.ticket, mailboxId: input.mailboxId },
-      select: { id: true },
-    });
+  if (subject.ticket !== null && subject.ticket <= 2_147_483_647) {
+    const [hit] = await tx.$queryRaw<{ id: number }[]>`
+      select id from "Conversation" where id = ${subject.ticket} and "mailboxId" = ${input.mailboxId}`;
     if (hit) return { conversationId: hit.id, reason: "subject_token" };
   }
 
@@ -56,16 +52,11 @@ export async function findThread(
   // requests titled "Question" from one customer must stay two conversations.
   if (subject.isReply && subject.key !== "" && input.contactId !== null) {
     const since = new Date(input.now.getTime() - SUBJECT_THREAD_WINDOW_DAYS * 86_400_000);
-    const hit = await tx.conversation.findFirst({
-      where: {
-        mailboxId: input.mailboxId,
-        normalizedSubject: subject.key,
-        contactId: input.contactId,
-        lastMessageAt: { gte: since },
-      },
-      orderBy: { lastMessageAt: "desc" },
-      select: { id: true },
-    });
+    const [hit] = await tx.$queryRaw<{ id: number }[]>`
+      select id from "Conversation"
+      where "mailboxId" = ${input.mailboxId} and "normalizedSubject" = ${subject.key}
+        and "contactId" = ${input.contactId} and "lastMessageAt" >= ${since}
+      order by "lastMessageAt" desc limit 1`;
     if (hit) return { conversationId: hit.id, reason: "subject_sender" };
   }
 

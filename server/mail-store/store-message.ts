@@ -6,8 +6,7 @@
 
 import { findThread } from "../conversations/find-thread.ts";
 import { normalizeSubject } from "../conversations/normalize-subject.ts";
-import type { Prisma } from "../db.ts";
-import { db } from "../db.ts";
+import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { MAIL_CHANNEL, type MailEvent } from "../events/channels.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import { putBlob } from "./store-blob.ts";
@@ -32,57 +31,69 @@ export type StoreOutcome =
 
 export async function storeMessage(input: StoreMessageInput, parsed?: ParsedMessage): Promise<StoreOutcome[]> {
   const message = parsed ?? (await parseMessage(input.raw));
+  return sqlTransaction((tx) => storeMessageTx(tx, input, message));
+}
+
+/**
+ * The same, inside the caller's transaction, for callers that must commit
+ * more in the same step (outbound mail: the sender's copy, local recipients
+ * and the delivery queue together). The caller parses before opening it.
+ */
+export async function storeMessageTx(
+  tx: RawSql,
+  input: StoreMessageInput,
+  message: ParsedMessage,
+): Promise<StoreOutcome[]> {
   const mailboxIds = [...new Set(input.mailboxIds)].sort((a, b) => a - b);
   const now = input.internalDate ?? new Date();
-  return db().$transaction(
-    async (tx) => {
-      const blobSha256 = await putBlob(tx, input.raw);
-      const outcomes: StoreOutcome[] = [];
-      const events: MailEvent[] = [];
-      for (const mailboxId of mailboxIds) {
-        const outcome = await storeInMailbox(tx, { ...input, mailboxId, blobSha256, message, now });
-        outcomes.push(outcome);
-        if (outcome.outcome === "stored") {
-          const { messageId, conversationId, folderId, uid } = outcome;
-          events.push({ kind: "message.stored", mailboxId, folderId, uid, messageId, conversationId });
-        }
-      }
-      for (const event of events) {
-        await tx.$executeRaw`select pg_notify(${MAIL_CHANNEL}, ${JSON.stringify(event)})`;
-      }
-      return outcomes;
-    },
-    { timeout: 30_000, maxWait: 10_000 },
-  );
+  const blobSha256 = await putBlob(tx, input.raw);
+  const outcomes: StoreOutcome[] = [];
+  const events: MailEvent[] = [];
+  for (const mailboxId of mailboxIds) {
+    const outcome = await storeInMailbox(tx, { ...input, mailboxId, blobSha256, message, now });
+    outcomes.push(outcome);
+    if (outcome.outcome === "stored") {
+      const { messageId, conversationId, folderId, uid } = outcome;
+      events.push({ kind: "message.stored", mailboxId, folderId, uid, messageId, conversationId });
+    }
+  }
+  for (const event of events) {
+    await tx.$queryRaw`select pg_notify(${MAIL_CHANNEL}, ${JSON.stringify(event)})`;
+  }
+  return outcomes;
 }
 
 async function storeInMailbox(
-  tx: Prisma.TransactionClient,
+  tx: RawSql,
   input: StoreMessageInput & { mailboxId: number; blobSha256: string; message: ParsedMessage; now: Date },
 ): Promise<StoreOutcome> {
   const { mailboxId, message, now } = input;
   const size = input.raw.length;
-  const mailbox = await tx.mailbox.findUnique({
-    where: { id: mailboxId },
-    select: { quotaBytes: true, quotaMessages: true, usedBytes: true, usedMessages: true },
-  });
-  if (!mailbox) return { mailboxId, outcome: "no_mailbox" };
-
-  if (message.messageIdHeader && message.bodyHash) {
-    // Serialise concurrent redeliveries of one Message-ID to one mailbox, then
-    // recognise an identical copy (same Message-ID and body) and store nothing.
-    await tx.$executeRaw`select pg_advisory_xact_lock(${mailboxId}, hashtext(${message.messageIdHeader}))`;
-    const same = await tx.message.findFirst({
-      where: { mailboxId, messageIdHeader: message.messageIdHeader, bodyHash: message.bodyHash },
-      select: { id: true },
-    });
-    if (same) return { mailboxId, outcome: "duplicate", messageId: same.id };
-  }
+  // Round trips are few and the hot rows (folder, mailbox, conversation) are
+  // locked only by the last statement, just before COMMIT: deliveries to one
+  // mailbox queue on its INBOX row for as short a time as possible.
+  const dedupe = message.messageIdHeader !== null && message.bodyHash !== "";
+  // Identical redelivery (same Message-ID and body to the same mailbox) is
+  // recognised and stores nothing. The advisory lock serialises concurrent
+  // copies of one Message-ID so that two cannot both miss each other.
+  const [state] = await tx.$queryRaw<MailboxState[]>`
+    with lock as materialized (
+      select case when ${dedupe} then pg_advisory_xact_lock(${mailboxId}, hashtext(${message.messageIdHeader ?? ""})) end
+    )
+    select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages",
+      case when ${dedupe} then (
+        select id from "Message"
+        where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "bodyHash" = ${message.bodyHash}
+        limit 1
+      ) end as "duplicateOf"
+    from lock, "Mailbox" m where m.id = ${mailboxId}`;
+  if (!state) return { mailboxId, outcome: "no_mailbox" };
+  if (state.duplicateOf !== null) return { mailboxId, outcome: "duplicate", messageId: state.duplicateOf };
 
   // Checked without a lock: concurrent deliveries may overshoot a quota by the
   // messages in flight, but the counters themselves stay exact.
-  const overBytes = mailbox.quotaBytes !== null && mailbox.usedBytes + BigInt(size) > mailbox.quotaBytes;
-  const overCount = mailbox.quotaMessages !== null && mailbox.usedMessages + 1 > mailbox.quotaMessages;
+  const overBytes = state.quotaBytes !== null && state.usedBytes + BigInt(size) > state.quotaBytes;
+  const overCount = state.quotaMessages !== null && state.usedMessages + 1 > state.quotaMessages;
   if (overBytes || overCount) return { mailboxId, outcome: "over_quota" };
 
   const contactId = input.direction === "inbound" && message.fromAddress ? await upsertContact(tx, message) : null;
@@ -95,91 +106,79 @@ async function storeInMailbox(
     now,
   });
   const conversationId =
-    thread.conversationId ??
-    (
-      await tx.conversation.create({
-        data: {
-          mailboxId,
-          subject: message.subject.slice(0, 1000),
-          normalizedSubject: normalizeSubject(message.subject).key.slice(0, 1000),
-          contactId,
-          lastMessageAt: now,
-          createdAt: now,
-        },
-        select: { id: true },
-      })
-    ).id;
+    thread.conversationId ?? (await createConversation(tx, { mailboxId, message, contactId, now }));
 
-  const created = await tx.message.create({
-    data: {
-      mailboxId,
-      blobSha256: input.blobSha256,
-      direction: input.direction,
-      messageIdHeader: message.messageIdHeader,
-      inReplyTo: message.inReplyTo,
-      references: message.references,
-      subject: message.subject,
-      fromAddress: message.fromAddress,
-      fromName: message.fromName,
-      toAddresses: message.to as unknown as Prisma.InputJsonValue,
-      ccAddresses: message.cc as unknown as Prisma.InputJsonValue,
-      date: message.date,
-      size,
-      bodyHash: message.bodyHash,
-      snippet: message.snippet,
-      textBody: message.textBody,
-      htmlBody: message.htmlBody,
-      hasAttachments: message.hasAttachments,
-      attachments: message.attachments as unknown as Prisma.InputJsonValue,
-      parseError: message.parseError,
-      authResults: input.authResults as Prisma.InputJsonValue | undefined,
-      conversationId,
-      threadReason: thread.reason,
-      internalDate: now,
-    },
-    select: { id: true },
-  });
+  const [created] = await tx.$queryRaw<{ id: number }[]>`
+    insert into "Message" ("mailboxId", "blobSha256", direction, "messageIdHeader", "inReplyTo", "references", subject,
+      "fromAddress", "fromName", "toAddresses", "ccAddresses", date, size, "bodyHash", snippet, "textBody", "htmlBody",
+      "hasAttachments", attachments, "parseError", "authResults", "conversationId", "threadReason", "internalDate")
+    values (${mailboxId}, ${input.blobSha256}, ${input.direction}::"MessageDirection", ${message.messageIdHeader},
+      ${message.inReplyTo}, ${message.references}::text[], ${message.subject}, ${message.fromAddress}, ${message.fromName},
+      ${JSON.stringify(message.to)}::jsonb, ${JSON.stringify(message.cc)}::jsonb, ${message.date}, ${size},
+      ${message.bodyHash}, ${message.snippet}, ${message.textBody}, ${message.htmlBody}, ${message.hasAttachments},
+      ${JSON.stringify(message.attachments)}::jsonb, ${message.parseError},
+      ${input.authResults === undefined ? null : JSON.stringify(input.authResults)}::jsonb, ${conversationId},
+      ${thread.reason}::"ThreadReason", ${now})
+    returning id`;
+  const messageId = (created as { id: number }).id;
 
-  // The hot rows (folder, mailbox, conversation) are touched last so their
-  // locks are held only until the commit that follows.
-  const folderName = input.folder ?? "INBOX";
-  const [folder] = await tx.$queryRaw<{ id: number; uid: number; modseq: bigint }[]>`
-    update "Folder" set "uidNext" = "uidNext" + 1, "highestModseq" = "highestModseq" + 1
-    where "mailboxId" = ${mailboxId} and name = ${folderName}
-    returning id, "uidNext" - 1 as uid, "highestModseq" as modseq`;
-  if (!folder) throw new Error(`mailbox ${mailboxId} has no folder ${folderName}`);
-  await tx.folderMessage.create({
-    data: {
-      folderId: folder.id,
-      messageId: created.id,
-      uid: folder.uid,
-      modseq: folder.modseq,
-      flags: input.flags ?? [],
-    },
-  });
-  await tx.mailbox.update({
-    where: { id: mailboxId },
-    data: { usedBytes: { increment: size }, usedMessages: { increment: 1 } },
-  });
   // A customer writing again reopens a conversation that was waiting or done
   // and wakes a snoozed one; spam stays spam.
   const reopen = input.direction === "inbound" && thread.conversationId !== null;
-  await tx.$executeRaw`
-    update "Conversation" set "messageCount" = "messageCount" + 1,
-      "lastMessageAt" = greatest("lastMessageAt", ${now}),
-      status = case when ${reopen} and status in ('pending', 'closed') then 'open'::"ConversationStatus" else status end,
-      "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
-      "updatedAt" = now()
-    where id = ${conversationId}`;
-  return { mailboxId, outcome: "stored", messageId: created.id, conversationId, folderId: folder.id, uid: folder.uid };
+  const folderName = input.folder ?? "INBOX";
+  const [entry] = await tx.$queryRaw<{ folderId: number; uid: number }[]>`
+    with folder as (
+      update "Folder" set "uidNext" = "uidNext" + 1, "highestModseq" = "highestModseq" + 1
+      where "mailboxId" = ${mailboxId} and name = ${folderName}
+      returning id, "uidNext" - 1 as uid, "highestModseq" as modseq
+    ), entry as (
+      insert into "FolderMessage" ("folderId", "messageId", uid, modseq, flags)
+      select id, ${messageId}, uid, modseq, ${input.flags ?? []}::text[] from folder
+      returning "folderId", uid
+    ), usage as (
+      update "Mailbox" set "usedBytes" = "usedBytes" + ${size}, "usedMessages" = "usedMessages" + 1
+      where id = ${mailboxId} and exists (select 1 from folder)
+    ), conversation as (
+      update "Conversation" set "messageCount" = "messageCount" + 1,
+        "lastMessageAt" = greatest("lastMessageAt", ${now}),
+        status = case when ${reopen} and status in ('pending', 'closed') then 'open'::"ConversationStatus" else status end,
+        "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
+        "updatedAt" = now()
+      where id = ${conversationId} and exists (select 1 from folder)
+    )
+    select "folderId", uid from entry`;
+  if (!entry) throw new Error(`mailbox ${mailboxId} has no folder ${folderName}`);
+  return { mailboxId, outcome: "stored", messageId, conversationId, folderId: entry.folderId, uid: entry.uid };
 }
 
-async function upsertContact(tx: Prisma.TransactionClient, message: ParsedMessage): Promise<number> {
-  const contact = await tx.contact.upsert({
-    where: { email: message.fromAddress },
-    create: { email: message.fromAddress, name: message.fromName.slice(0, 200) },
-    update: {},
-    select: { id: true },
-  });
-  return contact.id;
+interface MailboxState {
+  quotaBytes: bigint | null;
+  usedBytes: bigint;
+  quotaMessages: number | null;
+  usedMessages: number;
+  duplicateOf: number | null;
+}
+
+async function createConversation(
+  tx: RawSql,
+  input: { mailboxId: number; message: ParsedMessage; contactId: number | null; now: Date },
+): Promise<number> {
+  const [row] = await tx.$queryRaw<{ id: number }[]>`
+    insert into "Conversation" ("mailboxId", subject, "normalizedSubject", "contactId", "lastMessageAt", "createdAt", "updatedAt")
+    values (${input.mailboxId}, ${input.message.subject.slice(0, 1000)},
+      ${normalizeSubject(input.message.subject).key.slice(0, 1000)}, ${input.contactId}, ${input.now}, ${input.now}, now())
+    returning id`;
+  return (row as { id: number }).id;
+}
+
+async function upsertContact(tx: RawSql, message: ParsedMessage): Promise<number> {
+  // Insert-or-select rather than "on conflict do update": a returning customer
+  // costs no row lock and no dead tuple.
+  const [row] = await tx.$queryRaw<{ id: number }[]>`
+    with inserted as (
+      insert into "Contact" (email, name) values (${message.fromAddress}, ${message.fromName.slice(0, 200)})
+      on conflict (email) do nothing returning id
+    )
+    select id from inserted union all select id from "Contact" where email = ${message.fromAddress} limit 1`;
+  return (row as { id: number }).id;
 }

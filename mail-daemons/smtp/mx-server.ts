@@ -4,6 +4,7 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import { MAX_MESSAGE_BYTES, MAX_RECEIVED_HEADERS, MAX_RECIPIENTS } from "../../server/limits.ts";
+import { withDnsCache } from "../shared/dns-cache.ts";
 import { createDnsResolver, type DnsResolve } from "../shared/dns-resolver.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import { checkForwardPath } from "./address-policy.ts";
@@ -64,7 +65,7 @@ const TOO_MANY_HOPS: Reply = {
 
 export async function startMxServer(options: MxServerOptions): Promise<MxServer> {
   const { backend, hostname, log } = options;
-  const resolve = options.dnsResolver ?? createDnsResolver(options.dnsServers);
+  const resolve = options.dnsResolver ?? withDnsCache(createDnsResolver(options.dnsServers));
   // Recipients accepted at RCPT, with the mailbox the backend resolved them to.
   const accepted = new WeakMap<SMTPServerAddress, { address: string; mailboxId: number }>();
 

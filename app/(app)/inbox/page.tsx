@@ -1,21 +1,56 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import { serverCaller } from "../../../server/api/server-caller.ts";
+import { ConversationList, type ConversationRow } from "./conversation-list.tsx";
+import { MailboxNav } from "./mailbox-nav.tsx";
 
 export const metadata: Metadata = { title: "Inbox" };
 
-export default async function InboxPage() {
-  const { mailboxes } = await (await serverCaller()).me.get();
-  return (
-    <div className="mx-auto max-w-3xl">
-      <h1 className="text-2xl font-semibold tracking-tight">Inbox</h1>
-      {mailboxes.length === 0 ? (
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function InboxPage({ searchParams }: { searchParams: SearchParams }) {
+  const caller = await serverCaller();
+  const { mailboxes } = await caller.me.get();
+  const requested = (await searchParams).mailbox;
+  let current: (typeof mailboxes)[number] | null = null;
+  if (requested !== undefined) {
+    current = mailboxes.find((m) => String(m.id) === requested) ?? null;
+    // Another team's mailbox looks exactly like one that does not exist.
+    if (!current) notFound();
+  }
+
+  if (mailboxes.length === 0) {
+    return (
+      <div className="mx-auto max-w-3xl">
+        <h1 className="text-2xl font-semibold tracking-tight">Inbox</h1>
         <div className="mt-8 rounded-xl border border-dashed border-stone-300 bg-white px-6 py-10 text-center">
           <p className="font-medium">You are not a member of any mailbox yet.</p>
           <p className="mt-1 text-sm text-slate-500">An admin can add you to a shared mailbox such as support@.</p>
         </div>
-      ) : (
+      </div>
+    );
+  }
+
+  const page = await caller.conversations.list({ mailboxId: current?.id });
+  const rows: ConversationRow[] = page.items.map((c) => ({ ...c, lastMessageAt: c.lastMessageAt.toISOString() }));
+  const cursor = page.nextCursor
+    ? { lastMessageAt: page.nextCursor.lastMessageAt.toISOString(), id: page.nextCursor.id }
+    : null;
+  const shown = current ? [current] : mailboxes;
+
+  return (
+    <div className="mx-auto max-w-3xl">
+      <h1 className="text-2xl font-semibold tracking-tight">
+        Inbox
+        {current ? <span className="ml-2 text-base font-normal text-slate-500">{current.address}</span> : null}
+      </h1>
+      {/* Nothing to choose between until some mailbox has mail (or one is chosen). */}
+      {mailboxes.length > 1 && (current || rows.length > 0) ? (
+        <MailboxNav mailboxes={mailboxes} current={current?.id ?? null} />
+      ) : null}
+      {rows.length === 0 ? (
         <ul className="mt-6 space-y-4">
-          {mailboxes.map((mailbox) => (
+          {shown.map((mailbox) => (
             <li key={mailbox.id}>
               <section
                 aria-labelledby={`mailbox-${mailbox.id}`}
@@ -37,6 +72,15 @@ export default async function InboxPage() {
             </li>
           ))}
         </ul>
+      ) : (
+        <ConversationList
+          // A new list (another mailbox) starts from its own first page.
+          key={current?.id ?? "all"}
+          initial={rows}
+          initialCursor={cursor}
+          mailboxId={current?.id ?? null}
+          showMailbox={!current && mailboxes.length > 1}
+        />
       )}
     </div>
   );

@@ -1,0 +1,39 @@
+"use client";
+import { useState } from "react";
+
+/**
+ * The message HTML in an iframe with an empty sandbox (no scripts, no
+ * same-origin access, no forms or popups). The document is served by
+ * /api/messages/<id>/html with its own CSP; remote images load only after the
+ * reader asks, by loading the document again with ?remoteImages=1.
+ */
+export function HtmlBody({ messageId, sender }: { messageId: number; sender: string }) {
+  const [remoteImages, setRemoteImages] = useState(false);
+  const src = `/api/messages/${messageId}/html${remoteImages ? "?remoteImages=1" : ""}`;
+  return (
+    <div>
+      <div className="flex items-center justify-between gap-3 border-b border-stone-100 bg-stone-50/60 px-5 py-2 text-xs text-slate-500">
+        <span>{remoteImages ? "Remote images are shown." : "Remote images are blocked to protect your privacy."}</span>
+        {remoteImages ? null : (
+          <button
+            type="button"
+            onClick={() => setRemoteImages(true)}
+            className="rounded-md border border-stone-300 bg-white px-2.5 py-1 font-medium text-slate-700 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+          >
+            Show remote images
+          </button>
+        )}
+      </div>
+      <div className="h-96 resize-y overflow-hidden">
+        <iframe
+          key={src}
+          src={src}
+          sandbox=""
+          referrerPolicy="no-referrer"
+          title={`Message from ${sender}`}
+          className="h-full w-full border-0 bg-white"
+        />
+      </div>
+    </div>
+  );
+}

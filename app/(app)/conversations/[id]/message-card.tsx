@@ -1,0 +1,136 @@
+import type { ConversationMessage } from "../../../../server/conversations/get-conversation.ts";
+import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
+import { LocalTime } from "../../../components/local-time.tsx";
+import { AuthBadges } from "./auth-badges.tsx";
+import { HtmlBody } from "./html-body.tsx";
+
+// Why the message is in this conversation (find-thread.ts), in words.
+const THREAD_REASONS: Record<string, string> = {
+  new: "started this conversation",
+  reply_token: "joined by Yubin's reply token",
+  references: "joined by References",
+  subject_token: "joined by the [#id] in its subject",
+  subject_sender: "joined by subject and sender",
+};
+
+function addressList(list: { address: string; name: string }[]): string {
+  return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(", ");
+}
+
+export function MessageCard({ message }: { message: ConversationMessage }) {
+  const sender = message.fromName || message.fromAddress || "unknown sender";
+  const headingId = `message-${message.id}-from`;
+  const date = (message.date ?? message.internalDate).toISOString();
+  const attachments = message.attachments;
+  return (
+    <article
+      aria-labelledby={headingId}
+      className="overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm"
+      data-testid="message"
+    >
+      <header className="flex flex-wrap items-start justify-between gap-x-6 gap-y-2 border-b border-stone-100 px-5 py-3">
+        <div className="min-w-0">
+          <h2 id={headingId} className="text-sm">
+            <span className="font-semibold text-slate-900">{sender}</span>
+            {message.fromName && message.fromAddress ? (
+              <span className="ml-1.5 text-slate-500">&lt;{message.fromAddress}&gt;</span>
+            ) : null}
+            {message.direction === "outbound" ? (
+              <span className="ml-2 rounded bg-stone-100 px-1.5 py-0.5 text-[11px] text-slate-600">sent</span>
+            ) : null}
+          </h2>
+          <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-xs text-slate-500">
+            {message.to.length ? (
+              <>
+                <dt>To</dt>
+                <dd className="truncate">{addressList(message.to)}</dd>
+              </>
+            ) : null}
+            {message.cc.length ? (
+              <>
+                <dt>Cc</dt>
+                <dd className="truncate">{addressList(message.cc)}</dd>
+              </>
+            ) : null}
+          </dl>
+        </div>
+        <div className="flex flex-col items-end gap-1 text-xs text-slate-500">
+          <LocalTime iso={date} style="full" />
+          <AuthBadges authentication={message.authentication} />
+          {message.threadReason ? (
+            <span className="text-[11px] text-slate-400" data-testid="thread-reason">
+              {THREAD_REASONS[message.threadReason] ?? message.threadReason}
+            </span>
+          ) : null}
+        </div>
+      </header>
+
+      {message.parseError ? (
+        <div
+          role="note"
+          className="mx-5 mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          <p>
+            This message could not be parsed: {message.parseError}. It is stored exactly as received.{" "}
+            <a
+              href={`/api/messages/${message.id}/source?inline=1`}
+              target="_blank"
+              rel="noopener"
+              className="font-medium underline underline-offset-2"
+            >
+              View raw source
+            </a>
+          </p>
+        </div>
+      ) : null}
+
+      {message.hasHtml ? (
+        <HtmlBody messageId={message.id} sender={sender} />
+      ) : message.textBody ? (
+        <div className="px-5 py-4 text-sm leading-relaxed break-words whitespace-pre-wrap text-slate-800">
+          {message.textBody}
+        </div>
+      ) : (
+        <p className="px-5 py-4 text-sm text-slate-400 italic">(no text)</p>
+      )}
+
+      <footer className="flex flex-wrap items-end justify-between gap-3 border-t border-stone-100 px-5 py-3">
+        {attachments.length ? (
+          <section aria-label="Attachments">
+            <ul className="flex flex-wrap gap-2">
+              {attachments.map((a) => {
+                const name = a.filename ?? `attachment-${a.index + 1}`;
+                return (
+                  <li key={a.index}>
+                    <a
+                      href={`/api/messages/${message.id}/attachments/${a.index}`}
+                      className="inline-flex max-w-xs items-center gap-2 rounded-md border border-stone-200 px-3 py-1.5 text-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+                    >
+                      <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 shrink-0 fill-slate-400">
+                        <path d="M13.5 3a3.5 3.5 0 0 0-2.47 1.03L4.6 10.45a5 5 0 0 0 7.07 7.07l5.3-5.3-1.06-1.06-5.3 5.3a3.5 3.5 0 1 1-4.95-4.95l6.43-6.42a2 2 0 1 1 2.83 2.83l-6.3 6.3a.5.5 0 0 1-.7-.71l5.65-5.66-1.06-1.06-5.66 5.65a2 2 0 1 0 2.83 2.83l6.3-6.3A3.5 3.5 0 0 0 13.5 3Z" />
+                      </svg>
+                      <span className="sr-only">Download </span>
+                      <span className="truncate font-medium text-slate-800">{name}</span>
+                      <span className="shrink-0 text-xs text-slate-500">
+                        {a.contentType} · {formatSize(a.size)}
+                        {a.inline ? " · inline" : ""}
+                      </span>
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ) : (
+          <span />
+        )}
+        <a
+          href={`/api/messages/${message.id}/source`}
+          className="text-xs text-slate-400 underline-offset-2 hover:text-slate-600 hover:underline"
+        >
+          Download original (.eml)
+        </a>
+      </footer>
+    </article>
+  );
+}

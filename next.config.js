@@ -8,7 +8,9 @@ const nextConfig = {
   async headers() {
     return [
       {
-        source: "/:path*",
+        // Message routes set their own, stricter Referrer-Policy (no-referrer),
+        // which Next.js would otherwise replace with this one.
+        source: "/((?!api/messages/).*)",
         headers: [
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },

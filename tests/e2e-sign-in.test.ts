@@ -58,7 +58,7 @@ describe("signing in through the browser", () => {
     await expectText(page.locator("main"), "No conversations yet — mail sent to admin@example.com will appear here.");
     await page.screenshot({ path: "/tmp/yubin-inbox.png", fullPage: true });
 
-    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("link", { name: "Admin", exact: true }).click();
     await page.waitForURL(/\/admin\/users$/);
 
     await page.getByRole("link", { name: "Domains" }).click();
@@ -112,7 +112,7 @@ describe("signing in through the browser", () => {
     await signInPage(page, "hanako@example.org", "hanako password 1");
     await page.waitForURL(/\/inbox$/);
     await expectText(page.locator("main"), "mail sent to hanako@example.org will appear here.");
-    expect(await page.getByRole("link", { name: "Admin" }).count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Admin", exact: true }).count()).toBe(0);
     const response = await page.goto(`${yubin.baseUrl}/admin/users`);
     expect(response?.status()).toBe(404);
     await context.close();

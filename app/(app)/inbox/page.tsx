@@ -44,10 +44,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
         Inbox
         {current ? <span className="ml-2 text-base font-normal text-slate-500">{current.address}</span> : null}
       </h1>
-      {/* Nothing to choose between until some mailbox has mail (or one is chosen). */}
-      {mailboxes.length > 1 && (current || rows.length > 0) ? (
-        <MailboxNav mailboxes={mailboxes} current={current?.id ?? null} />
-      ) : null}
+      {mailboxes.length > 1 ? <MailboxNav mailboxes={mailboxes} current={current?.id ?? null} /> : null}
       {rows.length === 0 ? (
         <ul className="mt-6 space-y-4">
           {shown.map((mailbox) => (

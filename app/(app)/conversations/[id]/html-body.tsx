@@ -2,8 +2,9 @@
 import { useState } from "react";
 
 /**
- * The message HTML in an iframe with an empty sandbox (no scripts, no
- * same-origin access, no forms or popups). The document is served by
+ * The message HTML in a sandboxed iframe: no scripts, no same-origin access,
+ * no forms; links (which the sanitiser marks target=_blank, rel=noopener)
+ * open in a new, unsandboxed tab. The document is served by
  * /api/messages/<id>/html with its own CSP; remote images load only after the
  * reader asks, by loading the document again with ?remoteImages=1.
  */
@@ -28,7 +29,7 @@ export function HtmlBody({ messageId, sender }: { messageId: number; sender: str
         <iframe
           key={src}
           src={src}
-          sandbox=""
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
           referrerPolicy="no-referrer"
           title={`Message from ${sender}`}
           className="h-full w-full border-0 bg-white"

@@ -1,6 +1,6 @@
 // A message's sanitised HTML, for the sandboxed iframe on the conversation
 // page. Defence in depth: the sanitiser removed scripts and remote loads, the
-// iframe has sandbox="", and this CSP sandboxes the document again and lets it
+// iframe is sandboxed (no scripts, no same-origin; only popups for links), and this CSP sandboxes the document again and lets it
 // load nothing but inline styles, data: fonts and images, and this message's
 // own inline parts, embedded as data: URLs (plus remote images when the
 // reader asked for them).
@@ -42,7 +42,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const attachments = `${requestOrigin(request)}/api/messages/${target.messageId}/attachments/`;
   const imageSources = ["data:", attachments, ...(allowRemoteImages ? ["https:", "http:"] : [])].join(" ");
   const policy = [
-    "sandbox",
+    "sandbox allow-popups allow-popups-to-escape-sandbox",
     "default-src 'none'",
     `img-src ${imageSources}`,
     "style-src 'unsafe-inline'",

@@ -7,9 +7,9 @@
 import { findThread } from "../conversations/find-thread.ts";
 import { normalizeSubject } from "../conversations/normalize-subject.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
-import { MAIL_CHANNEL, type MailEvent } from "../events/channels.ts";
+import { MAIL_CHANNEL } from "../events/channels.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
-import { putBlob } from "./store-blob.ts";
+import { blobKey } from "./store-blob.ts";
 
 export interface StoreMessageInput {
   raw: Buffer;
@@ -46,46 +46,63 @@ export async function storeMessageTx(
 ): Promise<StoreOutcome[]> {
   const mailboxIds = [...new Set(input.mailboxIds)].sort((a, b) => a - b);
   const now = input.internalDate ?? new Date();
-  const blobSha256 = await putBlob(tx, input.raw);
+  const blobSha256 = blobKey(input.raw);
   const outcomes: StoreOutcome[] = [];
-  const events: MailEvent[] = [];
   for (const mailboxId of mailboxIds) {
-    const outcome = await storeInMailbox(tx, { ...input, mailboxId, blobSha256, message, now });
-    outcomes.push(outcome);
-    if (outcome.outcome === "stored") {
-      const { messageId, conversationId, folderId, uid } = outcome;
-      events.push({ kind: "message.stored", mailboxId, folderId, uid, messageId, conversationId });
-    }
-  }
-  for (const event of events) {
-    await tx.$queryRaw`select pg_notify(${MAIL_CHANNEL}, ${JSON.stringify(event)})`;
+    // The bytes travel with the first copy stored; the others share the blob.
+    const storeBlob = !outcomes.some((o) => o.outcome === "stored");
+    outcomes.push(await storeInMailbox(tx, { ...input, mailboxId, blobSha256, storeBlob, message, now }));
   }
   return outcomes;
 }
 
+interface MailboxState {
+  quotaBytes: bigint | null;
+  usedBytes: bigint;
+  quotaMessages: number | null;
+  usedMessages: number;
+  duplicateOf: number | null;
+  contactId: number | null;
+}
+
+// Each mailbox costs two statements (plus threading look-ups for replies):
+// one reads the mailbox's state, the other writes everything. The hot rows
+// (folder, mailbox, conversation) are locked only by that last statement, just
+// before COMMIT, so deliveries to one mailbox queue on its INBOX row as
+// briefly as possible (docs/benchmarks.md).
 async function storeInMailbox(
   tx: RawSql,
-  input: StoreMessageInput & { mailboxId: number; blobSha256: string; message: ParsedMessage; now: Date },
+  input: StoreMessageInput & {
+    mailboxId: number;
+    blobSha256: string;
+    storeBlob: boolean;
+    message: ParsedMessage;
+    now: Date;
+  },
 ): Promise<StoreOutcome> {
   const { mailboxId, message, now } = input;
   const size = input.raw.length;
-  // Round trips are few and the hot rows (folder, mailbox, conversation) are
-  // locked only by the last statement, just before COMMIT: deliveries to one
-  // mailbox queue on its INBOX row for as short a time as possible.
   const dedupe = message.messageIdHeader !== null && message.bodyHash !== "";
+  const contactAddress = input.direction === "inbound" && message.fromAddress ? message.fromAddress : null;
   // Identical redelivery (same Message-ID and body to the same mailbox) is
-  // recognised and stores nothing. The advisory lock serialises concurrent
-  // copies of one Message-ID so that two cannot both miss each other.
+  // recognised and stores nothing; the advisory lock serialises concurrent
+  // copies of one Message-ID so that two cannot both miss each other. The
+  // customer becomes a Contact (insert-or-select: no row lock, no dead tuple).
   const [state] = await tx.$queryRaw<MailboxState[]>`
     with lock as materialized (
       select case when ${dedupe} then pg_advisory_xact_lock(${mailboxId}, hashtext(${message.messageIdHeader ?? ""})) end
+    ), contact as (
+      insert into "Contact" (email, name) select ${contactAddress}::text, ${message.fromName.slice(0, 200)}
+      where ${contactAddress}::text is not null
+      on conflict (email) do nothing returning id
     )
     select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages",
       case when ${dedupe} then (
         select id from "Message"
         where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "bodyHash" = ${message.bodyHash}
         limit 1
-      ) end as "duplicateOf"
+      ) end as "duplicateOf",
+      coalesce((select id from contact), (select id from "Contact" where email = ${contactAddress}::text)) as "contactId"
     from lock, "Mailbox" m where m.id = ${mailboxId}`;
   if (!state) return { mailboxId, outcome: "no_mailbox" };
   if (state.duplicateOf !== null) return { mailboxId, outcome: "duplicate", messageId: state.duplicateOf };
@@ -96,89 +113,78 @@ async function storeInMailbox(
   const overCount = state.quotaMessages !== null && state.usedMessages + 1 > state.quotaMessages;
   if (overBytes || overCount) return { mailboxId, outcome: "over_quota" };
 
-  const contactId = input.direction === "inbound" && message.fromAddress ? await upsertContact(tx, message) : null;
   const thread = await findThread(tx, {
     mailboxId,
     inReplyTo: message.inReplyTo,
     references: message.references,
     subject: message.subject,
-    contactId,
+    contactId: state.contactId,
     now,
   });
-  const conversationId =
-    thread.conversationId ?? (await createConversation(tx, { mailboxId, message, contactId, now }));
-
-  const [created] = await tx.$queryRaw<{ id: number }[]>`
-    insert into "Message" ("mailboxId", "blobSha256", direction, "messageIdHeader", "inReplyTo", "references", subject,
-      "fromAddress", "fromName", "toAddresses", "ccAddresses", date, size, "bodyHash", snippet, "textBody", "htmlBody",
-      "hasAttachments", attachments, "parseError", "authResults", "conversationId", "threadReason", "internalDate")
-    values (${mailboxId}, ${input.blobSha256}, ${input.direction}::"MessageDirection", ${message.messageIdHeader},
-      ${message.inReplyTo}, ${message.references}::text[], ${message.subject}, ${message.fromAddress}, ${message.fromName},
-      ${JSON.stringify(message.to)}::jsonb, ${JSON.stringify(message.cc)}::jsonb, ${message.date}, ${size},
-      ${message.bodyHash}, ${message.snippet}, ${message.textBody}, ${message.htmlBody}, ${message.hasAttachments},
-      ${JSON.stringify(message.attachments)}::jsonb, ${message.parseError},
-      ${input.authResults === undefined ? null : JSON.stringify(input.authResults)}::jsonb, ${conversationId},
-      ${thread.reason}::"ThreadReason", ${now})
-    returning id`;
-  const messageId = (created as { id: number }).id;
-
   // A customer writing again reopens a conversation that was waiting or done
   // and wakes a snoozed one; spam stays spam.
   const reopen = input.direction === "inbound" && thread.conversationId !== null;
   const folderName = input.folder ?? "INBOX";
-  const [entry] = await tx.$queryRaw<{ folderId: number; uid: number }[]>`
-    with folder as (
+  const [stored] = await tx.$queryRaw<{ folderId: number; uid: number; messageId: number; conversationId: number }[]>`
+    with blob as (
+      insert into "Blob" (sha256, size, bytes)
+      select ${input.blobSha256}, ${size}, ${input.storeBlob ? input.raw : null}::bytea where ${input.storeBlob}
+      on conflict (sha256) do nothing
+    ), new_conversation as (
+      insert into "Conversation" ("mailboxId", subject, "normalizedSubject", "contactId", "messageCount",
+        "lastMessageAt", "createdAt", "updatedAt")
+      select ${mailboxId}, ${message.subject.slice(0, 1000)}, ${normalizeSubject(message.subject).key.slice(0, 1000)},
+        ${state.contactId}::int, 1, ${now}, ${now}, now()
+      where ${thread.conversationId}::int is null
+      returning id
+    ), conversation as (
+      select coalesce(${thread.conversationId}::int, (select id from new_conversation)) as id
+    ), message as (
+      insert into "Message" ("mailboxId", "blobSha256", direction, "messageIdHeader", "inReplyTo", "references", subject,
+        "fromAddress", "fromName", "toAddresses", "ccAddresses", date, size, "bodyHash", snippet, "textBody", "htmlBody",
+        "hasAttachments", attachments, "parseError", "authResults", "conversationId", "threadReason", "internalDate")
+      select ${mailboxId}, ${input.blobSha256}, ${input.direction}::"MessageDirection", ${message.messageIdHeader},
+        ${message.inReplyTo}, ${message.references}::text[], ${message.subject}, ${message.fromAddress},
+        ${message.fromName}, ${JSON.stringify(message.to)}::jsonb, ${JSON.stringify(message.cc)}::jsonb,
+        ${message.date}::timestamptz, ${size}, ${message.bodyHash}, ${message.snippet}, ${message.textBody},
+        ${message.htmlBody}, ${message.hasAttachments}, ${JSON.stringify(message.attachments)}::jsonb,
+        ${message.parseError}, ${input.authResults === undefined ? null : JSON.stringify(input.authResults)}::jsonb,
+        conversation.id, ${thread.reason}::"ThreadReason", ${now}
+      from conversation
+      returning id, "conversationId"
+    ), folder as (
       update "Folder" set "uidNext" = "uidNext" + 1, "highestModseq" = "highestModseq" + 1
       where "mailboxId" = ${mailboxId} and name = ${folderName}
       returning id, "uidNext" - 1 as uid, "highestModseq" as modseq
     ), entry as (
       insert into "FolderMessage" ("folderId", "messageId", uid, modseq, flags)
-      select id, ${messageId}, uid, modseq, ${input.flags ?? []}::text[] from folder
-      returning "folderId", uid
+      select folder.id, message.id, folder.uid, folder.modseq, ${input.flags ?? []}::text[] from folder, message
+      returning "folderId", uid, "messageId"
     ), usage as (
       update "Mailbox" set "usedBytes" = "usedBytes" + ${size}, "usedMessages" = "usedMessages" + 1
-      where id = ${mailboxId} and exists (select 1 from folder)
-    ), conversation as (
+      where id = ${mailboxId} and exists (select 1 from entry)
+    ), touched as (
       update "Conversation" set "messageCount" = "messageCount" + 1,
         "lastMessageAt" = greatest("lastMessageAt", ${now}),
         status = case when ${reopen} and status in ('pending', 'closed') then 'open'::"ConversationStatus" else status end,
         "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
         "updatedAt" = now()
-      where id = ${conversationId} and exists (select 1 from folder)
+      where id = ${thread.conversationId}::int and exists (select 1 from entry)
     )
-    select "folderId", uid from entry`;
-  if (!entry) throw new Error(`mailbox ${mailboxId} has no folder ${folderName}`);
-  return { mailboxId, outcome: "stored", messageId, conversationId, folderId: entry.folderId, uid: entry.uid };
-}
-
-interface MailboxState {
-  quotaBytes: bigint | null;
-  usedBytes: bigint;
-  quotaMessages: number | null;
-  usedMessages: number;
-  duplicateOf: number | null;
-}
-
-async function createConversation(
-  tx: RawSql,
-  input: { mailboxId: number; message: ParsedMessage; contactId: number | null; now: Date },
-): Promise<number> {
-  const [row] = await tx.$queryRaw<{ id: number }[]>`
-    insert into "Conversation" ("mailboxId", subject, "normalizedSubject", "contactId", "lastMessageAt", "createdAt", "updatedAt")
-    values (${input.mailboxId}, ${input.message.subject.slice(0, 1000)},
-      ${normalizeSubject(input.message.subject).key.slice(0, 1000)}, ${input.contactId}, ${input.now}, ${input.now}, now())
-    returning id`;
-  return (row as { id: number }).id;
-}
-
-async function upsertContact(tx: RawSql, message: ParsedMessage): Promise<number> {
-  // Insert-or-select rather than "on conflict do update": a returning customer
-  // costs no row lock and no dead tuple.
-  const [row] = await tx.$queryRaw<{ id: number }[]>`
-    with inserted as (
-      insert into "Contact" (email, name) values (${message.fromAddress}, ${message.fromName.slice(0, 200)})
-      on conflict (email) do nothing returning id
-    )
-    select id from inserted union all select id from "Contact" where email = ${message.fromAddress} limit 1`;
-  return (row as { id: number }).id;
+    -- NOTIFY is delivered at COMMIT, so listeners never hear of mail they cannot read yet.
+    select entry."folderId", entry.uid, entry."messageId", message."conversationId",
+      pg_notify(${MAIL_CHANNEL}, json_build_object('kind', 'message.stored', 'mailboxId', ${mailboxId}::int,
+        'folderId', entry."folderId", 'uid', entry.uid, 'messageId', entry."messageId",
+        'conversationId', message."conversationId")::text)
+    from entry, message`;
+  // No such folder: the statement stored nothing usable; throwing rolls the message back.
+  if (!stored) throw new Error(`mailbox ${mailboxId} has no folder ${folderName}`);
+  return {
+    mailboxId,
+    outcome: "stored",
+    messageId: stored.messageId,
+    conversationId: stored.conversationId,
+    folderId: stored.folderId,
+    uid: stored.uid,
+  };
 }

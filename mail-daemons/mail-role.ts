@@ -1,10 +1,12 @@
 // The `mail` role: every mail protocol listener of this process, over server/.
-// For now the inbound MX; submission, IMAP and POP3 join it as they arrive.
+// The inbound MX and submission; IMAP and POP3 join it as they arrive.
 import type { Env } from "../server/env.ts";
 import type { RunningRole } from "../server/runtime/role.ts";
 import { loadTlsCredentials } from "./shared/tls.ts";
 import { startMxServer } from "./smtp/mx-server.ts";
 import { mxStoreBackend } from "./smtp/mx-store-backend.ts";
+import { startSubmissionServer } from "./smtp/submission-server.ts";
+import { submissionStoreBackend } from "./smtp/submission-store-backend.ts";
 
 export async function startMailRole(env: Env, log: (line: string) => void): Promise<RunningRole> {
   const tls = await loadTlsCredentials({
@@ -28,6 +30,24 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
     });
     listeners.smtp = mx.port;
     closers.push(() => mx.close());
+  }
+  // RFC 6409 submission: STARTTLS port (587) and implicit TLS port (465, RFC 8314).
+  for (const [name, port, implicitTls] of [
+    ["submission", env.YUBIN_SUBMISSION_PORT, false],
+    ["submissions", env.YUBIN_SUBMISSIONS_PORT, true],
+  ] as const) {
+    if (port === 0) continue;
+    const server = await startSubmissionServer({
+      port,
+      host: env.YUBIN_BIND_ADDRESS,
+      hostname: env.YUBIN_HOSTNAME,
+      tls,
+      implicitTls,
+      backend: submissionStoreBackend(env.YUBIN_HOSTNAME),
+      log: (line) => log(`smtp: ${line}`),
+    });
+    listeners[name] = server.port;
+    closers.push(() => server.close());
   }
   return {
     name: "mail",

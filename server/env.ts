@@ -11,6 +11,9 @@ const port = (fallback: number) =>
     .max(65535, "must be a port number (0-65535)")
     .default(fallback);
 
+const count = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
+const seconds = (fallback: number) => z.coerce.number().min(0).default(fallback);
+
 const optionalString = z
   .string()
   .optional()
@@ -40,6 +43,21 @@ const schema = z.object({
   YUBIN_ADMIN_PASSWORD: optionalString,
   /** Shared by every web process of one installation; generated into the data dir when unset. */
   YUBIN_SESSION_SECRET: optionalString,
+  /** Outbound queue (the `delivery` role); Postfix-like defaults. Concurrent delivery workers per process. */
+  YUBIN_DELIVERY_WORKERS: count(10),
+  /** Simultaneous connections per destination domain (or smarthost) per process. */
+  YUBIN_DELIVERY_MAX_PER_DESTINATION: count(10),
+  /** First retry delay after a 4xx; it doubles per attempt up to the maximum. */
+  YUBIN_QUEUE_RETRY_MIN_SECONDS: seconds(300),
+  YUBIN_QUEUE_RETRY_MAX_SECONDS: seconds(3600),
+  /** Give up (expired, DSN to the sender) after this long in the queue: 5 days. */
+  YUBIN_QUEUE_LIFETIME_SECONDS: seconds(5 * 24 * 3600),
+  /** Send one "delayed" DSN once a message has waited this long; 0 never. */
+  YUBIN_QUEUE_DELAY_NOTICE_SECONDS: seconds(4 * 3600),
+  /** How long a worker holds claimed jobs; a crashed worker's jobs are retried after it. */
+  YUBIN_DELIVERY_LEASE_SECONDS: seconds(300),
+  /** Idle workers look for due jobs this often (new mail also wakes them by NOTIFY). */
+  YUBIN_DELIVERY_POLL_MS: z.coerce.number().int().min(10).default(1000),
   /** Set when a reverse proxy in front of the web role appends X-Forwarded-For. */
   YUBIN_TRUST_PROXY: z
     .enum(["", "0", "1", "false", "true"], { message: "must be true or false" })

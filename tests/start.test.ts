@@ -46,7 +46,7 @@ describe("yubin start on the embedded database", () => {
     const health = await fetch(`${yubin.baseUrl}/api/health`);
     expect(health.status).toBe(200);
     expect(health.headers.get("content-type")).toBe("application/json");
-    expect(await health.json()).toEqual({ ok: true, database: true, roles: { web: true, mail: true } });
+    expect(await health.json()).toEqual({ ok: true, database: true, roles: { web: true, mail: true, delivery: true } });
 
     const signIn = await fetch(`${yubin.baseUrl}/sign-in`);
     expect(signIn.status).toBe(200);
@@ -61,7 +61,7 @@ describe("yubin start on the embedded database", () => {
     expect(status.code).toBe(0);
     const report = JSON.parse(status.stdout);
     expect(report.nodes).toHaveLength(1);
-    expect(report.nodes[0]).toMatchObject({ roles: ["web", "mail"], up: true, pid: running[0]?.child.pid });
+    expect(report.nodes[0]).toMatchObject({ roles: ["web", "mail", "delivery"], up: true, pid: running[0]?.child.pid });
     // admin@localhost and support@localhost from the first run, carol@example.com now.
     expect(report.counts).toEqual({ users: 2, domains: 2, mailboxes: 3 });
     // The CLI joined the server's PostgreSQL rather than starting another one.

@@ -7,8 +7,8 @@ import type { Readable } from "node:stream";
 export type Collected =
   | { kind: "ok"; raw: Buffer }
   | { kind: "too-big" }
-  /** RFC 5321 §2.3.8: CR and LF may only appear together, as CRLF. */
-  | { kind: "bare-line-ending" };
+  /** RFC 5321 §2.3.8: CR and LF may only appear together, as CRLF. `raw` for callers that repair (submission). */
+  | { kind: "bare-line-ending"; raw: Buffer };
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -34,7 +34,7 @@ export async function collectMessage(stream: Readable, maxBytes: number): Promis
   }
   if (tooBig) return { kind: "too-big" };
   // A trailing CR would only be followed by the terminator's own CRLF.
-  if (bare || endsWithCr) return { kind: "bare-line-ending" };
+  if (bare || endsWithCr) return { kind: "bare-line-ending", raw: Buffer.concat(chunks, size) };
   return { kind: "ok", raw: Buffer.concat(chunks, size) };
 }
 

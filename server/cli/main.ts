@@ -6,6 +6,7 @@ import { InputError } from "../errors.ts";
 import { domainCommand } from "./domain-command.ts";
 import { mailboxCommand } from "./mailbox-command.ts";
 import { UsageError, usage } from "./parse.ts";
+import { queueCommand } from "./queue-command.ts";
 import { startCommand } from "./start-command.ts";
 import { statusCommand } from "./status-command.ts";
 import { userCommand } from "./user-command.ts";
@@ -16,6 +17,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   domain: domainCommand,
   mailbox: mailboxCommand,
   status: statusCommand,
+  queue: queueCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

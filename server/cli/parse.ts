@@ -12,7 +12,10 @@ export const usage = `usage:
   yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
   yubin mailbox quota ADDRESS SIZE
   yubin mailbox list
-  yubin status [--json]`;
+  yubin status [--json]
+  yubin queue [--json] [--all]
+  yubin queue retry ID
+  yubin queue drop ID`;
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
 

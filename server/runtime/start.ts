@@ -1,6 +1,7 @@
 // `yubin start`: the composition root of a Yubin process: database, migrations, first-run bootstrap, the roles, then
 // one line "yubin ready". SIGINT/SIGTERM stop everything it started, in
 // reverse order, ending with the embedded PostgreSQL.
+import { startDeliveryRole } from "../../mail-daemons/delivery-role.ts";
 import { startMailRole } from "../../mail-daemons/mail-role.ts";
 import { db } from "../db.ts";
 import type { Env } from "../env.ts";
@@ -14,7 +15,7 @@ import { projectRoot, startWebRole } from "./web-role.ts";
 
 export const ALL_ROLES: RoleName[] = ["web", "mail", "delivery"];
 /** Roles this version can run; the others arrive with their issues. */
-export const AVAILABLE_ROLES: RoleName[] = ["web", "mail"];
+export const AVAILABLE_ROLES: RoleName[] = ["web", "mail", "delivery"];
 
 export interface Started {
   roles: RunningRole[];
@@ -62,6 +63,7 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
       );
     }
     if (roleNames.includes("mail")) running.push(await startMailRole(env, log));
+    if (roleNames.includes("delivery")) running.push(await startDeliveryRole(env, log));
     const listeners = Object.assign({}, ...running.map((r) => r.listeners)) as Record<string, number>;
     const heartbeat = await startHeartbeat(roleNames, listeners);
     log("yubin ready");

@@ -1,0 +1,204 @@
+// The delivery workers of the `delivery` role. Each worker claims a batch
+// of due jobs for one domain (claim-jobs.ts), finds the route (MX lookup or
+// the smarthost), opens one connection and sends the jobs one transaction at
+// a time, committing each job's result before the next transaction starts.
+// So a crash re-sends at most the transaction in flight: every other job is
+// either recorded or still unsent under a lease that will run out.
+import os from "node:os";
+import { type ClaimedJob, claimJobs, releaseJobs } from "../../server/outbound/claim-jobs.ts";
+import { type RecipientResult, recordAttempt } from "../../server/outbound/record-attempt.ts";
+import type { QueuePolicy } from "../../server/outbound/retry-policy.ts";
+import { DestinationLimit } from "./destination-limit.ts";
+import { lookupRoute, type MailHost, type MxResolver } from "./mx-lookup.ts";
+import type { Smarthost } from "./smarthost.ts";
+import { enhancedStatus, SmtpSession } from "./smtp-session.ts";
+
+export interface DeliveryConfig {
+  /** EHLO name and the DSN's Reporting-MTA. */
+  hostname: string;
+  /** Port of remote MX hosts (YUBIN_SMTP_OUTBOUND_PORT). */
+  port: number;
+  resolver: MxResolver;
+  smarthost?: Smarthost;
+  policy: QueuePolicy;
+  workers: number;
+  maxPerDestination: number;
+  pollMs: number;
+  /** Jobs claimed at once (they share one connection). */
+  batchSize?: number;
+  /** Connect, greeting and inactivity timeout. */
+  timeoutMs?: number;
+  /** The clock (tests pass a fake one to expire mail). */
+  now?: () => Date;
+  /** Only these recipient domains (tests sharing one database). */
+  domains?: string[];
+  log: (line: string) => void;
+}
+
+export interface DeliveryWorkers {
+  /** Claim now instead of at the next poll (NOTIFY of a new job). */
+  wake(): void;
+  /** Lets the transactions in flight finish, then stops. */
+  stop(): Promise<void>;
+}
+
+export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
+  const now = config.now ?? (() => new Date());
+  const limit = new DestinationLimit(config.maxPerDestination);
+  const batchSize = config.batchSize ?? 20;
+  const timeoutMs = config.timeoutMs ?? 60_000;
+  const sleepers = new Set<() => void>();
+  let stopping = false;
+
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      sleepers.add(done);
+    });
+  const wake = () => {
+    for (const sleeper of [...sleepers]) sleeper();
+  };
+
+  async function record(job: ClaimedJob, results: RecipientResult[]) {
+    const state = await recordAttempt({
+      jobId: job.id,
+      mailFrom: job.mailFrom,
+      results,
+      policy: config.policy,
+      hostname: config.hostname,
+      now: now(),
+    });
+    const summary = results.map((r) => `${r.address} ${r.code}`).join(", ");
+    config.log(`delivery: job ${job.id} (${job.domain}) ${state}: ${summary}`);
+  }
+
+  const pendingOf = (job: ClaimedJob) => job.recipients.filter((r) => r.state === "pending").map((r) => r.address);
+
+  async function deliver(jobs: ClaimedJob[], owner: string): Promise<void> {
+    const domain = jobs[0]?.domain as string;
+    // Stop starting transactions well before the lease runs out, so no other worker can take a job we are sending.
+    const deadline = Date.now() + config.policy.leaseSeconds * 800;
+    const failAll = async (code: number, status: string, reply: string, remoteMta?: string) => {
+      for (const job of jobs) {
+        await record(
+          job,
+          pendingOf(job).map((address) => ({ address, code, status, reply, remoteMta })),
+        );
+      }
+    };
+    let hosts: MailHost[];
+    if (config.smarthost) {
+      hosts = [{ name: config.smarthost.host, addresses: [config.smarthost.host] }];
+    } else {
+      const route = await lookupRoute(domain, config.resolver);
+      if (route.kind === "fail") return failAll(route.code, route.status, route.reply);
+      hosts = route.hosts;
+    }
+    const release = await limit.acquire(config.smarthost ? "smarthost" : domain);
+    let session: SmtpSession | null = null;
+    const remaining = [...jobs];
+    try {
+      const connected = await connect(hosts);
+      if ("failure" in connected) return await failAll(451, "4.4.1", connected.failure);
+      session = connected.session;
+      while (remaining.length > 0 && !stopping && Date.now() < deadline) {
+        const job = remaining.shift() as ClaimedJob;
+        const recipients = pendingOf(job);
+        const remoteMta = session.hostName;
+        let results: RecipientResult[];
+        try {
+          const sent = await session.send(job.mailFrom, recipients, job.raw);
+          results = sent.recipients.map((r) => ({ ...r, status: enhancedStatus(r.code, r.reply), remoteMta }));
+        } catch (error) {
+          // The connection broke inside the transaction (421, reset, timeout):
+          // whether the message arrived is unknown, so it is tried again.
+          const reply = `connection to ${remoteMta} lost: ${(error as Error).message}`;
+          results = recipients.map((address) => ({ address, code: 451, status: "4.4.2", reply, remoteMta }));
+        }
+        await record(job, results);
+        if (!session.usable) break;
+        if (remaining.length > 0) await session.reset().catch(() => {});
+        if (!session.usable) break;
+      }
+    } finally {
+      session?.close();
+      release();
+      await releaseJobs(
+        remaining.map((j) => j.id),
+        owner,
+      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`));
+    }
+  }
+
+  /** RFC 5321 §5.1: try each address of each MX in order until one answers. */
+  async function connect(hosts: MailHost[]): Promise<{ session: SmtpSession } | { failure: string }> {
+    let failure = "no mail host";
+    for (const host of hosts) {
+      for (const address of host.addresses) {
+        const options = {
+          address,
+          port: config.smarthost?.port ?? config.port,
+          hostName: host.name,
+          heloName: config.hostname,
+          smarthost: config.smarthost,
+          timeoutMs,
+        };
+        try {
+          return { session: await SmtpSession.open(options) };
+        } catch (error) {
+          const e = error as Error & { code?: string; response?: string };
+          failure = `${host.name}[${address}]: ${e.response ?? e.message}`;
+          // A broken STARTTLS must not stop delivery to an MX (opportunistic TLS): try once in plain text.
+          if (e.code === "ETLS" && !config.smarthost) {
+            try {
+              return { session: await SmtpSession.open({ ...options, noTls: true }) };
+            } catch (retry) {
+              failure = `${host.name}[${address}]: ${(retry as Error).message}`;
+            }
+          }
+        }
+      }
+    }
+    return { failure };
+  }
+
+  async function run(n: number): Promise<void> {
+    const owner = `${os.hostname()}:${process.pid}:${n}`;
+    while (!stopping) {
+      let jobs: ClaimedJob[] = [];
+      try {
+        jobs = await claimJobs({
+          owner,
+          limit: batchSize,
+          leaseSeconds: config.policy.leaseSeconds,
+          now: now(),
+          domains: config.domains,
+        });
+      } catch (error) {
+        if (!stopping) config.log(`delivery: claim failed: ${(error as Error).message}`);
+      }
+      if (jobs.length === 0) {
+        await idle(config.pollMs);
+        continue;
+      }
+      await deliver(jobs, owner).catch((error: unknown) =>
+        config.log(`delivery: batch for ${jobs[0]?.domain} failed: ${String(error)}`),
+      );
+    }
+  }
+
+  const running = Array.from({ length: config.workers }, (_, n) => run(n));
+  return {
+    wake,
+    stop: async () => {
+      stopping = true;
+      wake();
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// What the submission listener (RFC 6409) needs from the rest of Yubin
+// (STYLE.md #7): check a login, the addresses a user may send as, the local
+// recipients, and accept a message for delivery. The real adapter is
+// submission-store-backend.ts; tests may pass a fake.
+import type { RecipientVerdict, SmtpRefusal } from "./mx-backend.ts";
+
+export interface SubmissionUser {
+  id: number;
+  email: string;
+}
+
+export type LoginVerdict = { ok: true; user: SubmissionUser } | { ok: false; reason: "invalid" | "throttled" };
+
+export interface SubmissionInput {
+  user: SubmissionUser;
+  mailFrom: string;
+  recipients: string[];
+  /** The message as the client sent it; bare CR/LF are still there. */
+  raw: Buffer;
+}
+
+export interface SubmissionBackend {
+  /** RFC 4954 AUTH PLAIN/LOGIN: one check, throttled per account and client address. */
+  login(input: { username: string; password: string; remoteAddress: string }): Promise<LoginVerdict>;
+  /** MAIL FROM: may this user send as this address? (553 5.7.1 when not). */
+  maySendAs(user: SubmissionUser, address: string): Promise<boolean>;
+  /**
+   * RCPT TO: remote recipients are accepted (relaying is what an
+   * authenticated submission is for); an unknown local one is 550 5.1.1, a
+   * full local mailbox 452 4.2.2. `mailboxId` is 0 for a remote recipient.
+   */
+  checkRecipient(address: string): Promise<RecipientVerdict>;
+  /** Commits the message (sender's copy, local delivery, queue) before resolving. */
+  submit(input: SubmissionInput): Promise<{ ok: true; id: string } | SmtpRefusal>;
+}

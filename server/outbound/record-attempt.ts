@@ -1,0 +1,209 @@
+// Records what one delivery attempt of a job achieved, per recipient
+// (RFC 5321 §4.2.1: 2yz done, 4yz try again later, 5yz never), and decides
+// what follows: retry with backoff, or settle the job and tell the sender
+// with a DSN — all in one transaction, so a crash after it loses nothing and
+// a crash before it repeats only this attempt.
+import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
+import { parseMessage } from "../mail/parse-message.ts";
+import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
+import { storeMessageTx } from "../mail-store/store-message.ts";
+import { buildDsn, type DsnRecipient } from "./dsn.ts";
+import { enqueueTx } from "./enqueue.ts";
+import type { RecipientStatus } from "./queue-types.ts";
+import { type QueuePolicy, retryDelaySeconds } from "./retry-policy.ts";
+
+export interface RecipientResult {
+  address: string;
+  /** SMTP reply code, or 4xx/5xx we chose (unreachable host, null MX). */
+  code: number;
+  /** RFC 3463 status; derived from the code when the server gave none. */
+  status?: string;
+  reply: string;
+  remoteMta?: string;
+}
+
+export interface AttemptInput {
+  jobId: number;
+  /** The job's envelope sender ("" for <>), who gets any DSN. */
+  mailFrom: string;
+  results: RecipientResult[];
+  policy: QueuePolicy;
+  hostname: string;
+  now: Date;
+}
+
+export type JobState = "deferred" | "delivered" | "bounced" | "expired" | "gone";
+
+export async function recordAttempt(input: AttemptInput): Promise<JobState> {
+  // Where a DSN would go is looked up before the transaction opens (it uses
+  // another pooled connection); only attempts that did not fully succeed can need one.
+  const dsnRoute =
+    input.mailFrom !== "" && input.results.some((r) => r.code >= 400) ? await resolveRecipient(input.mailFrom) : null;
+  return sqlTransaction((tx) => recordAttemptTx(tx, input, dsnRoute));
+}
+
+interface LockedJob {
+  id: number;
+  recipients: RecipientStatus[];
+  attempts: number;
+  createdAt: Date;
+  delayNoticeAt: Date | null;
+  lastReply: string | null;
+  mailFrom: string;
+  messageIdHeader: string | null;
+  bytes: Uint8Array;
+}
+
+async function recordAttemptTx(
+  tx: RawSql,
+  input: AttemptInput,
+  dsnRoute: RecipientResolution | null,
+): Promise<JobState> {
+  const { policy, now } = input;
+  const [job] = await tx.$queryRaw<LockedJob[]>`
+    select j.id, j.recipients, j.attempts, j."createdAt", j."delayNoticeAt", j."lastReply",
+      o."mailFrom", o."messageIdHeader", b.bytes
+    from "DeliveryJob" j
+    join "OutboundMessage" o on o.id = j."outboundMessageId"
+    join "Blob" b on b.sha256 = o."blobSha256"
+    where j.id = ${input.jobId} and j.state in ('queued', 'deferred')
+    for update of j`;
+  // Dropped by an operator, or settled by another worker after our lease ran out.
+  if (!job) return "gone";
+  const byAddress = new Map(input.results.map((r) => [r.address.toLowerCase(), r]));
+  const failedNow: DsnRecipient[] = [];
+  const recipients: RecipientStatus[] = job.recipients.map((r) => {
+    if (r.state !== "pending") return r;
+    const result = byAddress.get(r.address.toLowerCase());
+    if (!result) return r;
+    const status = result.status ?? `${String(result.code)[0]}.0.0`;
+    const base = { address: r.address, reply: result.reply, status, remoteMta: result.remoteMta };
+    if (result.code < 400) return { ...base, state: "delivered" };
+    if (result.code >= 500) {
+      failedNow.push({
+        address: r.address,
+        action: "failed",
+        status,
+        diagnostic: result.reply,
+        remoteMta: result.remoteMta,
+      });
+      return { ...base, state: "bounced" };
+    }
+    return { ...base, state: "pending" };
+  });
+
+  const ageSeconds = (now.getTime() - job.createdAt.getTime()) / 1000;
+  const expired = ageSeconds >= policy.lifetimeSeconds;
+  for (const [i, r] of recipients.entries()) {
+    if (r.state === "pending" && expired) {
+      // RFC 3463 X.4.7: delivery time expired.
+      failedNow.push({
+        address: r.address,
+        action: "failed",
+        status: "4.4.7",
+        diagnostic: r.reply,
+        remoteMta: r.remoteMta,
+      });
+      recipients[i] = { ...r, state: "expired", status: "4.4.7" };
+    }
+  }
+  const pending = recipients.filter((r) => r.state === "pending");
+  const state: JobState =
+    pending.length > 0
+      ? "deferred"
+      : recipients.some((r) => r.state === "delivered")
+        ? "delivered"
+        : recipients.some((r) => r.state === "expired")
+          ? "expired"
+          : "bounced";
+
+  const dsnBase = {
+    tx,
+    route: dsnRoute,
+    hostname: input.hostname,
+    sender: job.mailFrom,
+    original: Buffer.from(job.bytes),
+    originalMessageId: job.messageIdHeader,
+    arrivalDate: job.createdAt,
+    now,
+  };
+  if (failedNow.length > 0) await sendDsn({ ...dsnBase, recipients: failedNow });
+  let delayNoticeAt = job.delayNoticeAt;
+  if (
+    pending.length > 0 &&
+    !delayNoticeAt &&
+    policy.delayNoticeSeconds > 0 &&
+    ageSeconds >= policy.delayNoticeSeconds
+  ) {
+    delayNoticeAt = now;
+    await sendDsn({
+      ...dsnBase,
+      recipients: pending.map((r) => ({
+        address: r.address,
+        action: "delayed",
+        status: r.status ?? "4.0.0",
+        diagnostic: r.reply,
+        remoteMta: r.remoteMta,
+      })),
+      retryUntil: new Date(job.createdAt.getTime() + policy.lifetimeSeconds * 1000),
+    });
+  }
+
+  const attempts = job.attempts + 1;
+  const last = input.results.at(-1);
+  const lastReply = last ? last.reply.slice(0, 1000) : job.lastReply;
+  const nextAttemptAt = pending.length > 0 ? new Date(now.getTime() + retryDelaySeconds(attempts, policy) * 1000) : now;
+  await tx.$queryRaw`
+    update "DeliveryJob" set state = ${state}::"DeliveryState", recipients = ${JSON.stringify(recipients)}::jsonb,
+      attempts = ${attempts}, "lastAttemptAt" = ${now}, "lastReply" = ${lastReply}, "nextAttemptAt" = ${nextAttemptAt},
+      "leaseOwner" = null, "leaseUntil" = null, "delayNoticeAt" = ${delayNoticeAt}, "updatedAt" = now()
+    where id = ${job.id}`;
+  return state;
+}
+
+/**
+ * RFC 3464 §2 / RFC 5321 §6.1: never a DSN about a message with the null
+ * reverse-path (that is how bounce loops are prevented). A local sender gets
+ * it through the one write path; a remote one through the queue, from <>.
+ */
+async function sendDsn(input: {
+  tx: RawSql;
+  route: RecipientResolution | null;
+  hostname: string;
+  sender: string;
+  original: Buffer;
+  originalMessageId: string | null;
+  arrivalDate: Date;
+  recipients: DsnRecipient[];
+  retryUntil?: Date;
+  now: Date;
+}): Promise<void> {
+  if (input.sender === "" || !input.route) return;
+  const dsn = buildDsn({
+    hostname: input.hostname,
+    to: input.sender,
+    original: input.original,
+    originalMessageId: input.originalMessageId,
+    arrivalDate: input.arrivalDate,
+    recipients: input.recipients,
+    retryUntil: input.retryUntil,
+    now: input.now,
+  });
+  const resolved = input.route;
+  if (resolved.kind === "local" || resolved.kind === "full") {
+    const parsed = await parseMessage(dsn.raw);
+    await storeMessageTx(
+      input.tx,
+      { raw: dsn.raw, mailboxIds: [resolved.mailboxId], direction: "inbound", internalDate: input.now },
+      parsed,
+    );
+  } else if (resolved.kind === "foreign") {
+    await enqueueTx(input.tx, {
+      raw: dsn.raw,
+      mailFrom: "",
+      recipients: [input.sender],
+      messageIdHeader: dsn.messageId,
+      now: input.now,
+    });
+  }
+}

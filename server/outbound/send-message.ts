@@ -1,0 +1,81 @@
+// Sending from the web app (the composer): the caller names the mailbox it
+// sends as and the message in structured fields (or a ready raw message).
+// The Message-ID carries the conversation token (reply-token.ts) so that
+// the customer's answer threads back. Everything else — send-as check, DKIM,
+// the sender's copy and the queue in one transaction — is submitMessage's.
+import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import { outboundMessageId } from "../conversations/reply-token.ts";
+import { db } from "../db.ts";
+import { InputError } from "../errors.ts";
+import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
+import { type DeliveryStatus, deliveryStatus } from "./delivery-status.ts";
+import { submitMessage } from "./submit-message.ts";
+
+export interface SendMessageInput {
+  actorId: number;
+  fromMailboxId: number;
+  /** Our host name (Message-ID). */
+  hostname: string;
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject?: string;
+  text?: string;
+  html?: string;
+  inReplyTo?: string;
+  references?: string[];
+  /** The conversation this message answers; its id goes into the Message-ID. */
+  conversationId?: number;
+  attachments?: { filename: string; content: Buffer; contentType?: string }[];
+  now?: Date;
+}
+
+export interface SentMessage {
+  messageId: number | null;
+  conversationId: number | null;
+  messageIdHeader: string;
+  delivery: DeliveryStatus | null;
+}
+
+export async function sendMessage(input: SendMessageInput): Promise<SentMessage> {
+  const mailboxId = await authorizeMailbox({ userId: input.actorId, mailboxId: input.fromMailboxId });
+  if (!mailboxId) throw new InputError("no such mailbox", "not_found");
+  const mailbox = await db().mailbox.findUniqueOrThrow({
+    where: { id: mailboxId },
+    select: { address: true, displayName: true },
+  });
+  const recipients = [...input.to, ...(input.cc ?? []), ...(input.bcc ?? [])].map((r) => r.trim()).filter(Boolean);
+  if (recipients.length === 0) throw new InputError("a message needs at least one recipient");
+  const now = input.now ?? new Date();
+  const messageIdHeader = input.conversationId ? outboundMessageId(input.conversationId, input.hostname) : undefined;
+  const composer = new MailComposer({
+    from: { name: mailbox.displayName, address: mailbox.address },
+    to: input.to,
+    cc: input.cc,
+    // Bcc recipients are envelope-only: the composer leaves the field out.
+    subject: input.subject ?? "",
+    text: input.text,
+    html: input.html,
+    inReplyTo: input.inReplyTo ? `<${input.inReplyTo.replace(/^<|>$/g, "")}>` : undefined,
+    references: input.references?.map((r) => `<${r.replace(/^<|>$/g, "")}>`),
+    messageId: messageIdHeader ? `<${messageIdHeader}>` : undefined,
+    date: now,
+    attachments: input.attachments,
+  });
+  const raw = await composer.compile().build();
+  const result = await submitMessage({
+    userId: input.actorId,
+    mailFrom: mailbox.address,
+    recipients,
+    raw,
+    hostname: input.hostname,
+    now,
+  });
+  if (!result.ok) throw new InputError(result.message);
+  return {
+    messageId: result.storedMessageId,
+    conversationId: result.conversationId,
+    messageIdHeader: result.messageIdHeader,
+    delivery: result.storedMessageId ? await deliveryStatus(result.storedMessageId) : null,
+  };
+}

@@ -66,13 +66,15 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
     if (roleNames.includes("delivery")) running.push(await startDeliveryRole(env, log));
     const listeners = Object.assign({}, ...running.map((r) => r.listeners)) as Record<string, number>;
     const heartbeat = await startHeartbeat(roleNames, listeners);
-    log("yubin ready");
-    for (const role of running) for (const line of role.banner) log(`  ${line}`);
+    // One write, so that whoever waits for "yubin ready" reads the whole block.
+    const ready = ["yubin ready", ...running.flatMap((role) => role.banner.map((line) => `  ${line}`))];
     if (first) {
-      log(`  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`);
-      if (first.generatedPassword)
-        log(`  admin password (shown once, change it after signing in): ${first.generatedPassword}`);
+      ready.push(`  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`);
+      if (first.generatedPassword) {
+        ready.push(`  admin password (shown once, change it after signing in): ${first.generatedPassword}`);
+      }
     }
+    log(ready.join("\n"));
     return {
       roles: running,
       stop: async () => {

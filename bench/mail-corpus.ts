@@ -92,7 +92,10 @@ export function benchMessage(runId: string, index: number, size: number, to: str
   }
   const missing = size - bytes(lines) - fixed - 2;
   if (missing > 5) {
-    const filler = `${sentence(seed)} `.repeat(20).slice(0, missing - 5).trimEnd();
+    const filler = `${sentence(seed)} `
+      .repeat(20)
+      .slice(0, missing - 5)
+      .trimEnd();
     lines.push(`P.S. ${filler}`.padEnd(missing, "."));
   }
   lines.push(...signature);

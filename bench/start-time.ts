@@ -46,6 +46,8 @@ function postgresPids(dataDir: string): number[] {
 // Every role with its main listeners, as `npm start` runs it.
 const env = {
   YUBIN_SMTP_PORT: String(await freePort()),
+  YUBIN_SUBMISSION_PORT: String(await freePort()),
+  YUBIN_SUBMISSIONS_PORT: String(await freePort()),
   YUBIN_ADMIN_EMAIL: "admin@example.com",
   YUBIN_ADMIN_PASSWORD: "bench-password-123",
   DATABASE_URL: "",

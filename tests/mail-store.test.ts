@@ -178,6 +178,43 @@ describe("storeMessage", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("writes nothing when a single-mailbox delivery cannot complete", async () => {
+    const broken = await db().mailbox.create({
+      data: {
+        address: "nofolder2@example.com",
+        kind: "shared",
+        displayName: "x",
+        domainId: (await db().domain.findFirstOrThrow()).id,
+      },
+    });
+    const before = { messages: await db().message.count(), conversations: await db().conversation.count() };
+    await expect(
+      storeMessage({ raw: mail({ subject: "Atomic alone" }), mailboxIds: [broken.id], direction: "inbound" }),
+    ).rejects.toThrow(/has no folder INBOX/);
+    expect({ messages: await db().message.count(), conversations: await db().conversation.count() }).toEqual(before);
+  });
+
+  it("stores one of many identical copies arriving at once, and leaves no empty conversation", async () => {
+    const raw = mail({ id: "race@customer.jp", subject: "Race" });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => storeMessage({ raw, mailboxIds: [support], direction: "inbound" })),
+    );
+    const outcomes = results.map((r) => r[0]?.outcome).sort();
+    expect(outcomes).toEqual([
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "stored",
+    ]);
+    expect(await db().message.count({ where: { messageIdHeader: "race@customer.jp" } })).toBe(1);
+    expect(await db().conversation.count({ where: { subject: "Race" } })).toBe(1);
+    expect(await db().conversation.count({ where: { messages: { none: {} } } })).toBe(0);
+  });
+
   it("stores a message it cannot parse, raw, with the reason", async () => {
     const raw = Buffer.from("this is not\r\na mail message at all\x00\xff\xfe");
     const [r] = await storeMessage({ raw, mailboxIds: [support], direction: "inbound" });

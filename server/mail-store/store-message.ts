@@ -6,7 +6,7 @@
 
 import { findThread } from "../conversations/find-thread.ts";
 import { normalizeSubject } from "../conversations/normalize-subject.ts";
-import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
+import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
 import { MAIL_CHANNEL } from "../events/channels.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import { blobKey } from "./store-blob.ts";
@@ -31,7 +31,26 @@ export type StoreOutcome =
 
 export async function storeMessage(input: StoreMessageInput, parsed?: ParsedMessage): Promise<StoreOutcome[]> {
   const message = parsed ?? (await parseMessage(input.raw));
+  const mailboxIds = [...new Set(input.mailboxIds)];
+  if (mailboxIds.length === 1) {
+    // One mailbox, the usual case: its write is a single statement, atomic on
+    // its own and committed by PostgreSQL as it finishes, with no COMMIT round
+    // trip while the mailbox's INBOX row is locked.
+    return [
+      await storeInMailbox(sql, {
+        ...input,
+        ...blobFor(input),
+        storeBlob: true,
+        message,
+        mailboxId: mailboxIds[0] as number,
+      }),
+    ];
+  }
   return sqlTransaction((tx) => storeMessageTx(tx, input, message));
+}
+
+function blobFor(input: StoreMessageInput) {
+  return { blobSha256: blobKey(input.raw), now: input.internalDate ?? new Date() };
 }
 
 /**
@@ -45,13 +64,11 @@ export async function storeMessageTx(
   message: ParsedMessage,
 ): Promise<StoreOutcome[]> {
   const mailboxIds = [...new Set(input.mailboxIds)].sort((a, b) => a - b);
-  const now = input.internalDate ?? new Date();
-  const blobSha256 = blobKey(input.raw);
   const outcomes: StoreOutcome[] = [];
   for (const mailboxId of mailboxIds) {
     // The bytes travel with the first copy stored; the others share the blob.
     const storeBlob = !outcomes.some((o) => o.outcome === "stored");
-    outcomes.push(await storeInMailbox(tx, { ...input, mailboxId, blobSha256, storeBlob, message, now }));
+    outcomes.push(await storeInMailbox(tx, { ...input, ...blobFor(input), mailboxId, storeBlob, message }));
   }
   return outcomes;
 }
@@ -82,28 +99,23 @@ async function storeInMailbox(
 ): Promise<StoreOutcome> {
   const { mailboxId, message, now } = input;
   const size = input.raw.length;
-  const dedupe = message.messageIdHeader !== null && message.bodyHash !== "";
   const contactAddress = input.direction === "inbound" && message.fromAddress ? message.fromAddress : null;
-  // Identical redelivery (same Message-ID and body to the same mailbox) is
-  // recognised and stores nothing; the advisory lock serialises concurrent
-  // copies of one Message-ID so that two cannot both miss each other. The
+  // An identical redelivery (same Message-ID and body to the same mailbox) is
+  // recognised here and stores nothing; the unique index on those columns
+  // settles the race between two copies arriving at once (see below). The
   // customer becomes a Contact (insert-or-select: no row lock, no dead tuple).
   const [state] = await tx.$queryRaw<MailboxState[]>`
-    with lock as materialized (
-      select case when ${dedupe} then pg_advisory_xact_lock(${mailboxId}, hashtext(${message.messageIdHeader ?? ""})) end
-    ), contact as (
+    with contact as (
       insert into "Contact" (email, name) select ${contactAddress}::text, ${message.fromName.slice(0, 200)}
       where ${contactAddress}::text is not null
       on conflict (email) do nothing returning id
     )
     select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages",
-      case when ${dedupe} then (
-        select id from "Message"
+      (select id from "Message"
         where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "bodyHash" = ${message.bodyHash}
-        limit 1
-      ) end as "duplicateOf",
+      ) as "duplicateOf",
       coalesce((select id from contact), (select id from "Contact" where email = ${contactAddress}::text)) as "contactId"
-    from lock, "Mailbox" m where m.id = ${mailboxId}`;
+    from "Mailbox" m where m.id = ${mailboxId}`;
   if (!state) return { mailboxId, outcome: "no_mailbox" };
   if (state.duplicateOf !== null) return { mailboxId, outcome: "duplicate", messageId: state.duplicateOf };
 
@@ -125,7 +137,15 @@ async function storeInMailbox(
   // and wakes a snoozed one; spam stays spam.
   const reopen = input.direction === "inbound" && thread.conversationId !== null;
   const folderName = input.folder ?? "INBOX";
-  const [stored] = await tx.$queryRaw<{ folderId: number; uid: number; messageId: number; conversationId: number }[]>`
+  const [stored] = await tx.$queryRaw<
+    {
+      folderId: number;
+      uid: number;
+      messageId: number | null;
+      conversationId: number;
+      newConversationId: number | null;
+    }[]
+  >`
     with blob as (
       insert into "Blob" (sha256, size, bytes)
       select ${input.blobSha256}, ${size}, ${input.storeBlob ? input.raw : null}::bytea where ${input.storeBlob}
@@ -151,10 +171,11 @@ async function storeInMailbox(
         ${message.parseError}, ${input.authResults === undefined ? null : JSON.stringify(input.authResults)}::jsonb,
         conversation.id, ${thread.reason}::"ThreadReason", ${now}
       from conversation
+      on conflict ("mailboxId", "messageIdHeader", "bodyHash") do nothing
       returning id, "conversationId"
     ), folder as (
       update "Folder" set "uidNext" = "uidNext" + 1, "highestModseq" = "highestModseq" + 1
-      where "mailboxId" = ${mailboxId} and name = ${folderName}
+      where "mailboxId" = ${mailboxId} and name = ${folderName} and exists (select 1 from message)
       returning id, "uidNext" - 1 as uid, "highestModseq" as modseq
     ), entry as (
       insert into "FolderMessage" ("folderId", "messageId", uid, modseq, flags)
@@ -172,13 +193,28 @@ async function storeInMailbox(
       where id = ${thread.conversationId}::int and exists (select 1 from entry)
     )
     -- NOTIFY is delivered at COMMIT, so listeners never hear of mail they cannot read yet.
-    select entry."folderId", entry.uid, entry."messageId", message."conversationId",
-      pg_notify(${MAIL_CHANNEL}, json_build_object('kind', 'message.stored', 'mailboxId', ${mailboxId}::int,
-        'folderId', entry."folderId", 'uid', entry.uid, 'messageId', entry."messageId",
-        'conversationId', message."conversationId")::text)
-    from entry, message`;
-  // No such folder: the statement stored nothing usable; throwing rolls the message back.
-  if (!stored) throw new Error(`mailbox ${mailboxId} has no folder ${folderName}`);
+    select message.id as "messageId", message."conversationId", entry."folderId", entry.uid,
+      (select id from new_conversation) as "newConversationId",
+      case when entry.uid is not null then pg_notify(${MAIL_CHANNEL}, json_build_object('kind', 'message.stored',
+        'mailboxId', ${mailboxId}::int, 'folderId', entry."folderId", 'uid', entry.uid, 'messageId', entry."messageId",
+        'conversationId', message."conversationId")::text) end,
+      -- A message without its folder entry must not commit: no such folder aborts the statement.
+      case when message.id is not null and entry.uid is null then yubin_abort(${`mailbox ${mailboxId} has no folder ${folderName}`}) end
+    from (select 1) as one left join message on true left join entry on true`;
+  if (stored?.messageId == null) {
+    // Another copy of the same message won the race for the unique index; the
+    // conversation this copy would have started is left empty: remove it.
+    if (stored?.newConversationId != null) {
+      await tx.$queryRaw`
+        delete from "Conversation" c where c.id = ${stored.newConversationId}
+          and not exists (select 1 from "Message" where "conversationId" = c.id)`;
+    }
+    const [existing] = await tx.$queryRaw<{ id: number }[]>`
+      select id from "Message"
+      where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "bodyHash" = ${message.bodyHash}`;
+    if (!existing) throw new Error(`message for mailbox ${mailboxId} was neither stored nor a duplicate`);
+    return { mailboxId, outcome: "duplicate", messageId: existing.id };
+  }
   return {
     mailboxId,
     outcome: "stored",

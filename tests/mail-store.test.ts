@@ -262,6 +262,18 @@ describe("threading", () => {
     expect(elsewhere.conversationId).not.toBe(start.conversationId);
   });
 
+  it("files Yubin's own outbound copy in the conversation its Message-ID names", async () => {
+    const start = await conversationOf(mail({ id: "no-refs@customer.jp", subject: "Question without ids" }));
+    const ours = outboundMessageId(start.conversationId, "example.com");
+    const [copy] = await storeMessage({
+      raw: mail({ id: ours, from: "support@example.com", subject: "Answer" }),
+      mailboxIds: [support],
+      direction: "outbound",
+      folder: "Sent",
+    });
+    expect(copy).toMatchObject({ outcome: "stored", conversationId: start.conversationId });
+  });
+
   it("follows a [#id] subject token", async () => {
     const start = await conversationOf(mail({ subject: "Broken login" }));
     const reply = await conversationOf(

@@ -12,6 +12,8 @@ export type ThreadReason = "reply_token" | "references" | "subject_token" | "sub
 
 export interface ThreadInput {
   mailboxId: number;
+  /** The message's own Message-ID when Yubin sent it: its token names the conversation it was sent from. */
+  ownMessageId?: string | null;
   inReplyTo: string | null;
   references: string[];
   subject: string;
@@ -25,7 +27,7 @@ export async function findThread(
 ): Promise<{ conversationId: number | null; reason: ThreadReason }> {
   const referenced = [...new Set([...(input.inReplyTo ? [input.inReplyTo] : []), ...input.references])].slice(-50);
 
-  const tokenIds = conversationIdsFromReferences(referenced);
+  const tokenIds = conversationIdsFromReferences([...(input.ownMessageId ? [input.ownMessageId] : []), ...referenced]);
   if (tokenIds.length > 0) {
     const [hit] = await tx.$queryRaw<{ id: number }[]>`
       select id from "Conversation" where id = any(${tokenIds}::int[]) and "mailboxId" = ${input.mailboxId}

@@ -127,6 +127,7 @@ async function storeInMailbox(
 
   const thread = await findThread(tx, {
     mailboxId,
+    ownMessageId: input.direction === "outbound" ? message.messageIdHeader : null,
     inReplyTo: message.inReplyTo,
     references: message.references,
     subject: message.subject,

@@ -1,14 +1,31 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../../conversations/compose-limits.ts";
+import { conversationDelivery } from "../../conversations/conversation-delivery.ts";
 import { getConversation } from "../../conversations/get-conversation.ts";
 import { listConversations, PAGE_SIZE } from "../../conversations/list-conversations.ts";
-import { protectedProcedure, router } from "../trpc.ts";
+import { replyDraft } from "../../conversations/reply-draft.ts";
+import { sendReply } from "../../conversations/send-reply.ts";
+import { loadEnv } from "../../env.ts";
+import { mailboxProcedure, protectedProcedure, router } from "../trpc.ts";
 
 // Ids are PostgreSQL int4: anything larger is simply not found, never a 500.
 const id = z.number().int().positive().max(2_147_483_647);
 
 /** The last row of the previous page. Over HTTP (no transformer) the date arrives as an ISO string. */
 const cursor = z.object({ lastMessageAt: z.coerce.date(), id });
+
+const mode = z.enum(["reply", "reply_all", "forward"]);
+
+/** One address field as typed ("Name <a@b>, c@d"); sendReply parses and checks it. */
+const addressField = z.string().max(20_000);
+
+// Attachments travel base64 in the JSON body: 4 characters per 3 bytes.
+const attachment = z.object({
+  filename: z.string().trim().min(1).max(255),
+  contentType: z.string().max(255).optional(),
+  base64: z.base64().max(Math.ceil(MAX_COMPOSE_ATTACHMENT_BYTES / 3) * 4, "attachments are too large"),
+});
 
 export const conversationsRouter = router({
   /** The caller's conversations, newest first, of one mailbox or of all they belong to. */
@@ -31,5 +48,56 @@ export const conversationsRouter = router({
     const conversation = await getConversation({ userId: ctx.user.id, conversationId: input.conversationId });
     if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
     return conversation;
+  }),
+
+  /** Recipients, subject and quoted history to start a reply or forward of one message from. */
+  draft: mailboxProcedure.input(z.object({ messageId: id, mode })).query(async ({ ctx, input }) => {
+    const draft = await replyDraft({ mailboxId: ctx.mailboxId, messageId: input.messageId, mode: input.mode });
+    if (!draft) throw new TRPCError({ code: "NOT_FOUND", message: "No such message." });
+    return draft;
+  }),
+
+  /** Sends a reply or forward as the mailbox; the copy joins the conversation before this returns. */
+  send: mailboxProcedure
+    .input(
+      z.object({
+        messageId: id,
+        mode,
+        to: addressField,
+        cc: addressField.optional(),
+        bcc: addressField.optional(),
+        subject: z.string().max(998),
+        text: z.string().max(MAX_COMPOSE_TEXT_CHARS, "the message text is too long"),
+        attachments: z.array(attachment).max(100).default([]),
+        forwardAttachments: z.array(z.number().int().min(0).max(10_000)).max(500).default([]),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const sent = await sendReply({
+        actorId: ctx.user.id,
+        mailboxId: ctx.mailboxId,
+        messageId: input.messageId,
+        mode: input.mode,
+        to: input.to,
+        cc: input.cc,
+        bcc: input.bcc,
+        subject: input.subject,
+        text: input.text,
+        attachments: input.attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType || undefined,
+          content: Buffer.from(a.base64, "base64"),
+        })),
+        forwardAttachments: input.forwardAttachments,
+        hostname: loadEnv().YUBIN_HOSTNAME,
+      });
+      return { messageId: sent.messageId, conversationId: sent.conversationId, state: sent.delivery?.state ?? null };
+    }),
+
+  /** Delivery state of each message the conversation sent. */
+  delivery: protectedProcedure.input(z.object({ conversationId: id })).query(async ({ ctx, input }) => {
+    const delivery = await conversationDelivery({ userId: ctx.user.id, conversationId: input.conversationId });
+    if (!delivery) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
+    return delivery;
   }),
 });

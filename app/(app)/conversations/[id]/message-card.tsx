@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { ConversationMessage } from "../../../../server/conversations/get-conversation.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { LocalTime } from "../../../components/local-time.tsx";
@@ -17,7 +18,16 @@ function addressList(list: { address: string; name: string }[]): string {
   return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(", ");
 }
 
-export function MessageCard({ message }: { message: ConversationMessage }) {
+/** `status` goes beside the date (a sent message's delivery), `actions` in the footer (Reply, Forward). */
+export function MessageCard({
+  message,
+  status,
+  actions,
+}: {
+  message: ConversationMessage;
+  status?: ReactNode;
+  actions?: ReactNode;
+}) {
   const sender = message.fromName || message.fromAddress || "unknown sender";
   const headingId = `message-${message.id}-from`;
   const date = (message.date ?? message.internalDate).toISOString();
@@ -56,6 +66,7 @@ export function MessageCard({ message }: { message: ConversationMessage }) {
         </div>
         <div className="flex flex-col items-end gap-1 text-xs text-slate-500">
           <LocalTime iso={date} style="full" />
+          {status}
           <AuthBadges authentication={message.authentication} />
           {message.threadReason ? (
             <span className="text-[11px] text-slate-400" data-testid="thread-reason">
@@ -124,12 +135,15 @@ export function MessageCard({ message }: { message: ConversationMessage }) {
         ) : (
           <span />
         )}
-        <a
-          href={`/api/messages/${message.id}/source`}
-          className="text-xs text-slate-400 underline-offset-2 hover:text-slate-600 hover:underline"
-        >
-          Download original (.eml)
-        </a>
+        <div className="flex items-center gap-4">
+          <a
+            href={`/api/messages/${message.id}/source`}
+            className="text-xs text-slate-400 underline-offset-2 hover:text-slate-600 hover:underline"
+          >
+            Download original (.eml)
+          </a>
+          {actions}
+        </div>
       </footer>
     </article>
   );

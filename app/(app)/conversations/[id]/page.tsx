@@ -2,7 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "../../../components/status-badge.tsx";
+import { ComposerSlot } from "./composer.tsx";
+import { ComposerState } from "./composer-state.tsx";
+import { DeliveryBadge } from "./delivery-badge.tsx";
 import { loadConversation } from "./load-conversation.ts";
+import { MessageActions } from "./message-actions.tsx";
 import { MessageCard } from "./message-card.tsx";
 
 type Params = Promise<{ id: string }>;
@@ -49,13 +53,24 @@ export default async function ConversationPage({ params }: { params: Params }) {
           </span>
         </div>
       </header>
-      <ol aria-label="Messages" className="mt-6 space-y-4">
-        {messages.map((message) => (
-          <li key={message.id}>
-            <MessageCard message={message} />
-          </li>
-        ))}
-      </ol>
+      <ComposerState>
+        <ol aria-label="Messages" className="mt-6 space-y-4">
+          {messages.map((message) => (
+            <li key={message.id}>
+              <MessageCard
+                message={message}
+                status={
+                  message.direction === "outbound" ? (
+                    <DeliveryBadge conversationId={conversation.id} messageId={message.id} />
+                  ) : null
+                }
+                actions={<MessageActions messageId={message.id} />}
+              />
+              <ComposerSlot mailboxId={mailbox.id} messageId={message.id} />
+            </li>
+          ))}
+        </ol>
+      </ComposerState>
     </div>
   );
 }

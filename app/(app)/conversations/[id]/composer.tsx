@@ -1,0 +1,398 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { formatAddressList, parseAddressList } from "../../../../server/conversations/address-list.ts";
+import {
+  MAX_COMPOSE_ATTACHMENT_BYTES,
+  MAX_COMPOSE_TEXT_CHARS,
+} from "../../../../server/conversations/compose-limits.ts";
+import type { ComposeMode, ReplyDraft } from "../../../../server/conversations/reply-draft.ts";
+import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
+import { FormMessage } from "../../../components/form-message.tsx";
+import { useTRPC } from "../../../trpc/client.ts";
+import { useComposer } from "./composer-state.tsx";
+
+const TITLES: Record<ComposeMode, string> = { reply: "Reply", reply_all: "Reply all", forward: "Forward" };
+
+const FIELD =
+  "block w-full rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm shadow-xs placeholder:text-slate-400 focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none aria-invalid:border-rose-400";
+
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
+    reader.onerror = () => reject(reader.error ?? new Error(`could not read ${file.name}`));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** The composer below the message it answers, once its draft has loaded. */
+export function ComposerSlot({ mailboxId, messageId }: { mailboxId: number; messageId: number }) {
+  const { open } = useComposer();
+  if (open?.messageId !== messageId) return null;
+  return <LoadedComposer key={open.mode} mailboxId={mailboxId} messageId={messageId} mode={open.mode} />;
+}
+
+function LoadedComposer({ mailboxId, messageId, mode }: { mailboxId: number; messageId: number; mode: ComposeMode }) {
+  const trpc = useTRPC();
+  const draft = useQuery(
+    trpc.conversations.draft.queryOptions({ mailboxId, messageId, mode }, { staleTime: Number.POSITIVE_INFINITY }),
+  );
+  if (draft.error) return <FormMessage error={draft.error.message} />;
+  if (!draft.data) {
+    return (
+      <p role="status" className="mt-3 text-sm text-slate-500">
+        Preparing the {TITLES[mode].toLowerCase()}…
+      </p>
+    );
+  }
+  return <Composer mailboxId={mailboxId} messageId={messageId} mode={mode} draft={draft.data} />;
+}
+
+type FieldErrors = Partial<Record<"to" | "cc" | "bcc" | "attachments" | "text", string>>;
+
+function Composer({
+  mailboxId,
+  messageId,
+  mode,
+  draft,
+}: {
+  mailboxId: number;
+  messageId: number;
+  mode: ComposeMode;
+  draft: ReplyDraft;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const { setOpen } = useComposer();
+  const id = useId();
+  const body = useRef<HTMLTextAreaElement>(null);
+  // Set synchronously on the first click, before React re-renders the disabled button.
+  const sending = useRef(false);
+  const [to, setTo] = useState(() => formatAddressList(draft.to));
+  const [cc, setCc] = useState(() => formatAddressList(draft.cc));
+  const [bcc, setBcc] = useState("");
+  const [showBcc, setShowBcc] = useState(false);
+  const [subject, setSubject] = useState(draft.subject);
+  const [text, setText] = useState(() => `\n\n${draft.quoted}`);
+  const [files, setFiles] = useState<{ key: number; file: File }[]>([]);
+  const fileKey = useRef(0);
+  const [carried, setCarried] = useState(() => new Set(draft.attachments.map((a) => a.index)));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [reading, setReading] = useState(false);
+  const send = useMutation(trpc.conversations.send.mutationOptions());
+
+  // The cursor starts above the quoted history.
+  useEffect(() => {
+    body.current?.focus();
+    body.current?.setSelectionRange(0, 0);
+    body.current?.scrollIntoView({ block: "nearest" });
+  }, []);
+
+  const attachedBytes =
+    files.reduce((n, f) => n + f.file.size, 0) +
+    draft.attachments.filter((a) => carried.has(a.index)).reduce((n, a) => n + a.size, 0);
+
+  function validate(): FieldErrors {
+    const found: FieldErrors = {};
+    for (const [key, value] of [
+      ["to", to],
+      ["cc", cc],
+      ["bcc", bcc],
+    ] as const) {
+      const parsed = parseAddressList(value);
+      if (!parsed.ok) found[key] = `"${parsed.bad}" is not an email address.`;
+      else if (key === "to" && parsed.list.length === 0) found.to = "Add at least one recipient.";
+    }
+    if (attachedBytes > MAX_COMPOSE_ATTACHMENT_BYTES) {
+      found.attachments = `Attachments are too large: ${formatSize(attachedBytes)} of at most ${formatSize(MAX_COMPOSE_ATTACHMENT_BYTES)}.`;
+    }
+    if (text.length > MAX_COMPOSE_TEXT_CHARS) found.text = "The message text is too long.";
+    return found;
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (sending.current) return;
+    const found = validate();
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    sending.current = true;
+    send.reset();
+    setReading(files.length > 0);
+    try {
+      let attachments: { filename: string; contentType?: string; base64: string }[];
+      try {
+        attachments = await Promise.all(
+          files.map(async ({ file: f }) => ({
+            filename: f.name,
+            contentType: f.type || undefined,
+            base64: await readBase64(f),
+          })),
+        );
+      } catch (e) {
+        setErrors({ attachments: (e as Error).message });
+        return;
+      } finally {
+        setReading(false);
+      }
+      const sent = await send
+        .mutateAsync({
+          mailboxId,
+          messageId,
+          mode,
+          to,
+          cc,
+          bcc,
+          subject,
+          text,
+          attachments,
+          forwardAttachments: [...carried],
+        })
+        .catch(() => null); // shown from send.error
+      if (!sent) return;
+      setOpen(null);
+      // The copy is already in the conversation: show it, and start watching its delivery.
+      router.refresh();
+      await queryClient.invalidateQueries({ queryKey: trpc.conversations.delivery.queryKey() });
+    } finally {
+      sending.current = false;
+    }
+  }
+
+  // A field's message goes as soon as the member edits that field.
+  const clearError = (key: keyof FieldErrors) =>
+    setErrors((shown) => (shown[key] ? { ...shown, [key]: undefined } : shown));
+  const pending = send.isPending || reading;
+  const fieldError = (key: keyof FieldErrors) =>
+    errors[key] ? (
+      <p id={`${id}-${key}-error`} className="mt-1 text-xs text-rose-700">
+        {errors[key]}
+      </p>
+    ) : null;
+  const described = (key: keyof FieldErrors) => (errors[key] ? `${id}-${key}-error` : undefined);
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={TITLES[mode]}
+      className="mt-3 overflow-hidden rounded-xl border border-slate-300 bg-white shadow-sm"
+    >
+      <div className="flex items-center justify-between border-b border-stone-100 bg-stone-50/60 px-5 py-2">
+        <h3 className="text-sm font-semibold text-slate-800">{TITLES[mode]}</h3>
+        <span className="text-xs text-slate-500">Plain text</span>
+      </div>
+      <div className="grid grid-cols-[4rem_minmax(0,1fr)] items-start gap-x-3 gap-y-2 px-5 py-3 text-sm">
+        <span className="pt-1.5 text-slate-500">From</span>
+        <p className="pt-1.5 text-slate-800" data-testid="composer-from">
+          {draft.from.name ? `${draft.from.name} <${draft.from.address}>` : draft.from.address}
+        </p>
+
+        <label htmlFor={`${id}-to`} className="pt-1.5 text-slate-500">
+          To
+        </label>
+        <div>
+          <div className="flex gap-2">
+            <input
+              id={`${id}-to`}
+              value={to}
+              onChange={(e) => {
+                setTo(e.target.value);
+                clearError("to");
+              }}
+              aria-invalid={Boolean(errors.to)}
+              aria-describedby={described("to")}
+              autoComplete="off"
+              className={FIELD}
+            />
+            {showBcc ? null : (
+              <button
+                type="button"
+                onClick={() => setShowBcc(true)}
+                className="shrink-0 text-xs text-slate-500 hover:text-slate-800"
+              >
+                Bcc
+              </button>
+            )}
+          </div>
+          {fieldError("to")}
+        </div>
+
+        <label htmlFor={`${id}-cc`} className="pt-1.5 text-slate-500">
+          Cc
+        </label>
+        <div>
+          <input
+            id={`${id}-cc`}
+            value={cc}
+            onChange={(e) => {
+              setCc(e.target.value);
+              clearError("cc");
+            }}
+            aria-invalid={Boolean(errors.cc)}
+            aria-describedby={described("cc")}
+            autoComplete="off"
+            className={FIELD}
+          />
+          {fieldError("cc")}
+        </div>
+
+        {showBcc ? (
+          <>
+            <label htmlFor={`${id}-bcc`} className="pt-1.5 text-slate-500">
+              Bcc
+            </label>
+            <div>
+              <input
+                id={`${id}-bcc`}
+                value={bcc}
+                onChange={(e) => {
+                  setBcc(e.target.value);
+                  clearError("bcc");
+                }}
+                aria-invalid={Boolean(errors.bcc)}
+                aria-describedby={described("bcc")}
+                autoComplete="off"
+                className={FIELD}
+              />
+              {fieldError("bcc")}
+            </div>
+          </>
+        ) : null}
+
+        <label htmlFor={`${id}-subject`} className="pt-1.5 text-slate-500">
+          Subject
+        </label>
+        <input
+          id={`${id}-subject`}
+          value={subject}
+          onChange={(e) => setSubject(e.target.value)}
+          maxLength={998}
+          className={FIELD}
+        />
+      </div>
+
+      <div className="px-5">
+        <label htmlFor={`${id}-body`} className="sr-only">
+          Message
+        </label>
+        <textarea
+          id={`${id}-body`}
+          ref={body}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            clearError("text");
+          }}
+          rows={12}
+          aria-invalid={Boolean(errors.text)}
+          aria-describedby={described("text")}
+          className={`${FIELD} resize-y font-mono leading-relaxed`}
+        />
+        {fieldError("text")}
+      </div>
+
+      <div className="space-y-2 px-5 py-3">
+        {draft.attachments.length ? (
+          <fieldset>
+            <legend className="mb-1 text-xs font-medium text-slate-600">Forwarded attachments</legend>
+            <ul className="flex flex-wrap gap-x-4 gap-y-1">
+              {draft.attachments.map((a) => (
+                <li key={a.index}>
+                  <label className="inline-flex items-center gap-1.5 text-sm text-slate-700">
+                    <input
+                      type="checkbox"
+                      checked={carried.has(a.index)}
+                      onChange={(e) => {
+                        const next = new Set(carried);
+                        if (e.target.checked) next.add(a.index);
+                        else next.delete(a.index);
+                        setCarried(next);
+                        clearError("attachments");
+                      }}
+                    />
+                    {a.filename ?? `attachment-${a.index + 1}`}
+                    <span className="text-xs text-slate-500">{formatSize(a.size)}</span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+        ) : null}
+        <div>
+          <label htmlFor={`${id}-files`} className="mb-1 block text-xs font-medium text-slate-600">
+            Attach files
+          </label>
+          <input
+            id={`${id}-files`}
+            type="file"
+            multiple
+            aria-describedby={described("attachments")}
+            onChange={(e) => {
+              const chosen = [...(e.target.files ?? [])];
+              setFiles((prev) => [...prev, ...chosen.map((file) => ({ key: ++fileKey.current, file }))]);
+              clearError("attachments");
+              e.target.value = "";
+            }}
+            className="text-sm text-slate-600 file:mr-3 file:rounded-md file:border file:border-stone-300 file:bg-white file:px-2.5 file:py-1 file:text-xs file:font-medium file:text-slate-700 hover:file:bg-stone-50"
+          />
+          {files.length ? (
+            <ul aria-label="Attached files" className="mt-2 flex flex-wrap gap-2">
+              {files.map(({ key, file: f }) => (
+                <li
+                  key={key}
+                  className="inline-flex items-center gap-2 rounded-md border border-stone-200 px-2.5 py-1 text-sm"
+                >
+                  <span className="max-w-48 truncate">{f.name}</span>
+                  <span className="text-xs text-slate-500">{formatSize(f.size)}</span>
+                  <button
+                    type="button"
+                    aria-label={`Remove ${f.name}`}
+                    onClick={() => {
+                      setFiles(files.filter((other) => other.key !== key));
+                      clearError("attachments");
+                    }}
+                    className="text-slate-400 hover:text-slate-800"
+                  >
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {fieldError("attachments")}
+        </div>
+      </div>
+
+      <div className="space-y-3 border-t border-stone-100 px-5 py-3">
+        <FormMessage error={send.error?.message} />
+        <div className="flex items-center gap-3">
+          <button
+            type="submit"
+            disabled={pending}
+            aria-busy={pending}
+            className="inline-flex items-center justify-center rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-slate-700 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-60"
+          >
+            Send
+          </button>
+          <button
+            type="button"
+            disabled={pending}
+            onClick={() => setOpen(null)}
+            className="rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-stone-100 hover:text-slate-900 disabled:opacity-60"
+          >
+            Discard
+          </button>
+          {pending ? (
+            <span role="status" className="text-sm text-slate-500">
+              Sending…
+            </span>
+          ) : null}
+        </div>
+      </div>
+    </form>
+  );
+}

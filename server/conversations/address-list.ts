@@ -1,0 +1,51 @@
+// The composer's To/Cc/Bcc fields: "Name <a@b>, c@d" as people type them.
+// Pure, so the browser checks a field as it is typed and the server checks
+// the same way before anything is built.
+export type ListedAddress = { name: string; address: string };
+
+// Deliberately loose (RFC 5321 local parts are wild): one @, no spaces or
+// brackets, a dot-free host is allowed for intranet names. The receiving MX
+// is the authority on whether the mailbox exists.
+const ADDRESS =
+  /^[^\s@<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+/** Splits on commas and semicolons that are not inside quotes or angle brackets. */
+function entries(field: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let quoted = false;
+  let angle = false;
+  for (const ch of field) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === "<") angle = true;
+    else if (!quoted && ch === ">") angle = false;
+    if (!quoted && !angle && (ch === "," || ch === ";")) {
+      out.push(current);
+      current = "";
+    } else current += ch;
+  }
+  out.push(current);
+  return out.map((e) => e.trim()).filter(Boolean);
+}
+
+/** The addresses of a field, or the first entry that is not an address. */
+export function parseAddressList(field: string): { ok: true; list: ListedAddress[] } | { ok: false; bad: string } {
+  const list: ListedAddress[] = [];
+  for (const entry of entries(field)) {
+    const bracketed = /^(.*)<([^<>]*)>$/.exec(entry);
+    const address = (bracketed ? (bracketed[2] ?? "") : entry).trim();
+    const name = bracketed ? (bracketed[1] ?? "").trim().replace(/^"(.*)"$/, "$1") : "";
+    if (!ADDRESS.test(address)) return { ok: false, bad: entry };
+    list.push({ name, address });
+  }
+  return { ok: true, list };
+}
+
+/** How a list is written back into a field. */
+export function formatAddressList(list: ListedAddress[]): string {
+  return list
+    .map(({ name, address }) =>
+      name ? `${/[",;<>@]/.test(name) ? JSON.stringify(name) : name} <${address}>` : address,
+    )
+    .join(", ");
+}

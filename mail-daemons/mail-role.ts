@@ -3,6 +3,7 @@
 import type { Env } from "../server/env.ts";
 import type { RunningRole } from "../server/runtime/role.ts";
 import { loadTlsCredentials } from "./shared/tls.ts";
+import { startMxCluster } from "./smtp/mx-cluster.ts";
 import { startMxServer } from "./smtp/mx-server.ts";
 import { mxStoreBackend } from "./smtp/mx-store-backend.ts";
 import { startSubmissionServer } from "./smtp/submission-server.ts";
@@ -18,7 +19,13 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
   const dnsServers = env.YUBIN_DNS_SERVERS?.split(/[\s,]+/).filter(Boolean);
   const listeners: Record<string, number> = {};
   const closers: (() => Promise<void>)[] = [];
-  if (env.YUBIN_SMTP_PORT !== 0) {
+  let healthy = () => true;
+  if (env.YUBIN_SMTP_PORT !== 0 && env.YUBIN_SMTP_PROCESSES > 1) {
+    const mx = await startMxCluster(env.YUBIN_SMTP_PROCESSES, log);
+    listeners.smtp = mx.port;
+    healthy = mx.healthy;
+    closers.push(() => mx.close());
+  } else if (env.YUBIN_SMTP_PORT !== 0) {
     const mx = await startMxServer({
       port: env.YUBIN_SMTP_PORT,
       host: env.YUBIN_BIND_ADDRESS,
@@ -53,7 +60,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
     name: "mail",
     listeners,
     banner: Object.entries(listeners).map(([name, port]) => `${name}: ${env.YUBIN_HOSTNAME}:${port}`),
-    healthy: async () => true,
+    healthy: async () => healthy(),
     stop: async () => {
       for (const close of closers.reverse()) await close();
     },

@@ -58,6 +58,8 @@ const schema = z.object({
   YUBIN_DELIVERY_LEASE_SECONDS: seconds(300),
   /** Idle workers look for due jobs this often (new mail also wakes them by NOTIFY). */
   YUBIN_DELIVERY_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** Processes serving the inbound MX; more than 1 runs them as a cluster sharing the port. */
+  YUBIN_SMTP_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** Set when a reverse proxy in front of the web role appends X-Forwarded-For. */
   YUBIN_TRUST_PROXY: z
     .enum(["", "0", "1", "false", "true"], { message: "must be true or false" })

@@ -9,7 +9,12 @@ import { startYubinProcess, type YubinProcess } from "./support/yubin-process.ts
 
 const running: YubinProcess[] = [];
 afterAll(async () => {
-  for (const p of running) await p.stop("SIGKILL");
+  // A test that failed half-way may leave a server: stop it and its PostgreSQL.
+  for (const p of running) {
+    await p.stop("SIGTERM");
+    const pid = postmasterPid(p.dataDir);
+    if (pid && alive(pid)) process.kill(pid, "SIGINT");
+  }
 });
 
 function postmasterPid(dataDir: string): number | null {

@@ -26,6 +26,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// A test that fails before stopping its server must not leave it running
+// (with its embedded PostgreSQL) after the test process is gone.
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+});
+
 export const repoRoot = path.resolve(new URL("../..", import.meta.url).pathname);
 
 /** Starts Yubin; resolves once it printed "yubin ready". Every port not given is disabled (0) except HTTP. */
@@ -57,6 +64,8 @@ export async function startYubinProcess(options: {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   let out = "";
   child.stdout?.on("data", (d) => {
     out += d.toString();

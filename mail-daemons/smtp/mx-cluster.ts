@@ -1,0 +1,76 @@
+// The primary side of a multi-process MX (mx-worker.ts): forks the workers,
+// waits until each listens, replaces one that dies, and stops them all.
+import cluster, { type Worker } from "node:cluster";
+import { fileURLToPath } from "node:url";
+import type { WorkerMessage } from "./mx-worker.ts";
+
+const ENTRY = fileURLToPath(new URL("./mx-worker-entry.mjs", import.meta.url));
+/** A worker that dies sooner than this after starting is not restarted in a loop. */
+const MIN_LIFETIME_MS = 5_000;
+
+export interface MxCluster {
+  port: number;
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+export async function startMxCluster(processes: number, log: (line: string) => void): Promise<MxCluster> {
+  cluster.setupPrimary({ exec: ENTRY, args: [], silent: false });
+  const workers = new Set<Worker>();
+  let stopping = false;
+  let port = 0;
+
+  const fork = (): Promise<Worker> =>
+    new Promise((resolve, reject) => {
+      const worker = cluster.fork();
+      const startedAt = Date.now();
+      workers.add(worker);
+      worker.on("message", (message: WorkerMessage) => {
+        if (message.type === "listening") {
+          port = message.port;
+          resolve(worker);
+        } else if (message.type === "failed") {
+          reject(new Error(`MX worker failed to start: ${message.error}`));
+        }
+      });
+      worker.on("exit", (code, signal) => {
+        workers.delete(worker);
+        if (stopping) return;
+        reject(new Error(`MX worker exited with ${signal ?? code} before listening`));
+        if (Date.now() - startedAt < MIN_LIFETIME_MS) {
+          log(`smtp: worker ${worker.process.pid} exited with ${signal ?? code} right after starting; not restarting`);
+          return;
+        }
+        log(`smtp: worker ${worker.process.pid} exited with ${signal ?? code}; starting another`);
+        fork().catch((e: unknown) => log(`smtp: ${(e as Error).message}`));
+      });
+    });
+
+  try {
+    await Promise.all(Array.from({ length: processes }, fork));
+  } catch (e) {
+    stopping = true;
+    for (const worker of workers) worker.kill();
+    throw e;
+  }
+  return {
+    port,
+    healthy: () => workers.size === processes,
+    close: async () => {
+      stopping = true;
+      await Promise.all(
+        [...workers].map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              if (worker.isDead()) return resolve();
+              worker.once("exit", () => resolve());
+              if (worker.isConnected()) worker.send({ type: "shutdown" });
+              else worker.kill();
+              // A worker stuck in a long transaction is not waited for forever.
+              setTimeout(() => worker.kill("SIGKILL"), 15_000).unref();
+            }),
+        ),
+      );
+    },
+  };
+}

@@ -80,7 +80,9 @@ if (!["optimized", "always", "never"].includes(options.dovecotFsync))
   throw new Error("--dovecot-fsync: optimized|always");
 if (options.size < 1024) throw new Error("--size must be at least 1KiB");
 
+// Settings of Yubin's own that change the figures are part of the command.
 const command =
+  (process.env.YUBIN_SMTP_PROCESSES ? `YUBIN_SMTP_PROCESSES=${process.env.YUBIN_SMTP_PROCESSES} ` : "") +
   `npm run bench:smtp -- --messages ${options.messages} --size ${options.size} --connections ${options.connections} ` +
   `--mode ${options.mode}` +
   (options.dovecotFsync !== "optimized" ? ` --dovecot-fsync ${options.dovecotFsync}` : "");
@@ -347,7 +349,12 @@ try {
   const before = await cliMessageCount(dataDir);
   const nodePid = yubin.child.pid as number;
   const pgPids = () => descendants([db.pid]);
-  const cpuBefore = { node: cpuSample([nodePid]), pg: cpuSample(pgPids()), machine: machineTicks() };
+  // Yubin's own processes: the primary and any MX cluster workers (YUBIN_SMTP_PROCESSES), not PostgreSQL.
+  const nodePids = () => {
+    const pg = new Set(pgPids());
+    return descendants([nodePid]).filter((pid) => !pg.has(pid));
+  };
+  const cpuBefore = { node: cpuSample(nodePids()), pg: cpuSample(pgPids()), machine: machineTicks() };
   const genBefore = process.cpuUsage();
   console.log(`yubin: sending …`);
   const activity = options.pgActivity ? sampleActivity(db.url) : null;
@@ -361,7 +368,7 @@ try {
   }
   const gen = process.cpuUsage(genBefore);
   yubinCpu = {
-    node: cpuSeconds(cpuBefore.node, cpuSample([nodePid])),
+    node: cpuSeconds(cpuBefore.node, cpuSample(nodePids())),
     postgres: cpuSeconds(cpuBefore.pg, cpuSample(pgPids())),
     generator: (gen.user + gen.system) / 1e6,
     busy: busyShare(cpuBefore.machine, machineTicks()),

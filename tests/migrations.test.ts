@@ -27,9 +27,11 @@ async function catalog(url: string) {
        from information_schema.columns where table_schema = 'public' and table_name <> '_prisma_migrations'
       order by 1, 2`,
   );
+  // Indexes the schema cannot express are written by hand with a "_sql" suffix.
   const indexes = await query(
     url,
-    `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename <> '_prisma_migrations' order by 1`,
+    `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename <> '_prisma_migrations'
+       and indexname not like '%\\_sql' order by 1`,
   );
   const constraints = await query(
     url,

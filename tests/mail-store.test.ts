@@ -94,6 +94,11 @@ describe("storeMessage", () => {
     await new Promise((r) => setTimeout(r, 200));
     await listener.end();
     expect(heard).toHaveLength(2);
+    const live = await db().liveEvent.findMany({ where: { kind: "message.stored" }, orderBy: { id: "asc" } });
+    expect(live.map((e) => [e.mailboxId, e.conversationId])).toEqual([
+      [support, a.conversationId],
+      [sales, b.conversationId],
+    ]);
     expect(heard).toContainEqual({
       kind: "message.stored",
       mailboxId: support,

@@ -8,6 +8,7 @@ import { findThread } from "../conversations/find-thread.ts";
 import { normalizeSubject } from "../conversations/normalize-subject.ts";
 import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
 import { MAIL_CHANNEL } from "../events/channels.ts";
+import { LIVE_CHANNEL } from "../events/live.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
 import { blobKey } from "./store-blob.ts";
 
@@ -192,9 +193,18 @@ async function storeInMailbox(
         "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
         "updatedAt" = now()
       where id = ${thread.conversationId}::int and exists (select 1 from entry)
+    ), live as (
+      insert into "LiveEvent" ("mailboxId", "conversationId", kind, payload)
+      select ${mailboxId}, message."conversationId", 'message.stored',
+        json_build_object('messageId', message.id, 'direction', ${input.direction}::text)
+      from message, entry
+      returning id, "conversationId"
     )
-    -- NOTIFY is delivered at COMMIT, so listeners never hear of mail they cannot read yet.
+    -- NOTIFY is delivered at COMMIT, so listeners never hear of mail they cannot read yet:
+    -- MAIL_CHANNEL for protocol sessions (IMAP IDLE), LIVE_CHANNEL for browsers (server/events/live.ts).
     select message.id as "messageId", message."conversationId", entry."folderId", entry.uid,
+      (select pg_notify(${LIVE_CHANNEL}, json_build_object('id', live.id, 'mailboxId', ${mailboxId}::int,
+        'conversationId', live."conversationId", 'kind', 'message.stored')::text) from live),
       (select id from new_conversation) as "newConversationId",
       case when entry.uid is not null then pg_notify(${MAIL_CHANNEL}, json_build_object('kind', 'message.stored',
         'mailboxId', ${mailboxId}::int, 'folderId', entry."folderId", 'uid', entry.uid, 'messageId', entry."messageId",

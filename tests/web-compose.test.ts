@@ -212,7 +212,8 @@ describe("sending a reply", () => {
       mailboxId: supportId,
       direction: "outbound",
       conversationId,
-      threadReason: "references",
+      // Our own copy carries the conversation token in its Message-ID.
+      threadReason: "reply_token",
       inReplyTo: "invoice-2@customer.example",
       references: ["invoice-1@customer.example", "invoice-2@customer.example"],
       subject: "Re: Invoice question",

@@ -1,8 +1,12 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
-import type { ReactNode } from "react";
+import { type ReactNode, Suspense } from "react";
 import { currentUser } from "../../server/auth/current-user.ts";
 import { Logo } from "../components/logo.tsx";
+import { NotificationBell } from "../components/notification-bell.tsx";
 import { AppNav } from "./app-nav.tsx";
+import { AvailabilityToggle } from "./availability-toggle.tsx";
+import { SearchBox } from "./search-box.tsx";
 import { SignOutButton } from "./sign-out-button.tsx";
 
 // The signed-in shell. Pages inside re-check what they show through tRPC;
@@ -16,7 +20,13 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <div className="px-5 py-5">
           <Logo />
         </div>
+        <Suspense>
+          <SearchBox />
+        </Suspense>
         <AppNav isAdmin={user.role === "admin"} />
+        <div className="mt-1 px-3">
+          <NotificationBell />
+        </div>
         <div className="mt-auto border-t border-stone-200 px-5 py-4">
           <p className="truncate text-sm font-medium" title={user.name}>
             {user.name}
@@ -24,6 +34,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <p className="truncate text-xs text-slate-500" title={user.email} data-testid="current-user-email">
             {user.email}
           </p>
+          <Link href="/settings" className="mt-1 block text-xs text-slate-500 hover:text-slate-900">
+            Settings
+          </Link>
+          <AvailabilityToggle />
           <SignOutButton />
         </div>
       </aside>

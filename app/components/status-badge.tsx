@@ -9,10 +9,11 @@ const LABELS = { open: "Open", pending: "Pending", closed: "Closed", spam: "Spam
 
 export type ConversationStatus = keyof typeof STYLES;
 
-export function StatusBadge({ status }: { status: ConversationStatus }) {
+/** `label` is the admin's name for the status (Setting "statusLabels"); English by default. */
+export function StatusBadge({ status, label }: { status: ConversationStatus; label?: string }) {
   return (
     <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STYLES[status]}`}>
-      {LABELS[status]}
+      {label ?? LABELS[status]}
     </span>
   );
 }

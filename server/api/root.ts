@@ -1,7 +1,10 @@
 import { adminRouter } from "./routers/admin.ts";
+import { collaborationRouter } from "./routers/collaboration.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
 import { meRouter } from "./routers/me.ts";
+import { searchRouter } from "./routers/search.ts";
+import { workflowRouter } from "./routers/workflow.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -9,6 +12,9 @@ export const appRouter = router({
   admin: adminRouter,
   mailbox: mailboxRouter,
   conversations: conversationsRouter,
+  search: searchRouter,
+  collaboration: collaborationRouter,
+  workflow: workflowRouter,
 });
 
 export type AppRouter = typeof appRouter;

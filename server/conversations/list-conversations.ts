@@ -12,6 +12,7 @@ export interface ConversationSummary {
   status: "open" | "pending" | "closed" | "spam";
   messageCount: number;
   lastMessageAt: Date;
+  tags: { id: number; name: string }[];
 }
 
 export const PAGE_SIZE = 50;
@@ -50,6 +51,7 @@ export async function listConversations(input: {
       mailbox: { select: { id: true, address: true, displayName: true } },
       contact: { select: { name: true, email: true } },
       messages: { orderBy: { internalDate: "desc" }, take: 1, select: { snippet: true } },
+      tags: { select: { tag: { select: { id: true, name: true } } } },
     },
   });
   return rows.map((r) => ({
@@ -61,5 +63,6 @@ export async function listConversations(input: {
     status: r.status,
     messageCount: r.messageCount,
     lastMessageAt: r.lastMessageAt,
+    tags: r.tags.map((t) => t.tag).sort((a, b) => a.name.localeCompare(b.name)),
   }));
 }

@@ -7,6 +7,7 @@ import type { AttachmentInfo } from "../mail/parse-message.ts";
 import { decodedAddresses, readTopLevelHeaders } from "../mail/top-level-headers.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
 import type { AuthorizedMailboxId } from "../mailboxes/authorized-mailbox.ts";
+import { signatureFor } from "../signatures/signatures.ts";
 import { formatAddressList, type ListedAddress } from "./address-list.ts";
 
 export type ComposeMode = "reply" | "reply_all" | "forward";
@@ -26,6 +27,8 @@ export interface ReplyDraft {
   references: string[];
   /** Forward only: the original's attachments, carried along unless removed. */
   attachments: Pick<AttachmentInfo, "index" | "filename" | "contentType" | "size">[];
+  /** "-- \n" + the mailbox's and the writer's signatures, or "" (signatures.ts); goes above the quote. */
+  signature: string;
 }
 
 // Prefixes of answers and of forwards in the languages our customers write
@@ -94,6 +97,8 @@ interface DraftInput {
   mailboxId: AuthorizedMailboxId;
   messageId: number;
   mode: ComposeMode;
+  /** The member who writes: their own signature follows the mailbox's. */
+  userId?: number;
 }
 
 /** The draft and the stored original it was made from (for the send path, which carries its attachments). */
@@ -163,6 +168,7 @@ export async function draftWithSource(input: DraftInput): Promise<{ draft: Reply
     inReplyTo: input.mode === "forward" ? null : message.messageIdHeader,
     references: [...new Set(chain)].slice(-MAX_REFERENCES),
     attachments: input.mode === "forward" ? attachments : [],
+    signature: await signatureFor({ mailboxId: input.mailboxId, userId: input.userId ?? null }),
   };
   return { draft, blobSha256: message.blobSha256 };
 }

@@ -6,10 +6,12 @@
 
 import { findThread } from "../conversations/find-thread.ts";
 import { normalizeSubject } from "../conversations/normalize-subject.ts";
+import { assignRoundRobin } from "../conversations/round-robin.ts";
 import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
 import { MAIL_CHANNEL } from "../events/channels.ts";
 import { LIVE_CHANNEL } from "../events/live.ts";
 import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
+import { messageSearchTokens } from "../search/tokens.ts";
 import { blobKey } from "./store-blob.ts";
 
 export interface StoreMessageInput {
@@ -81,6 +83,7 @@ interface MailboxState {
   usedMessages: number;
   duplicateOf: number | null;
   contactId: number | null;
+  roundRobin: boolean;
 }
 
 // Each mailbox costs two statements (plus threading look-ups for replies):
@@ -111,7 +114,7 @@ async function storeInMailbox(
       where ${contactAddress}::text is not null
       on conflict (email) do nothing returning id
     )
-    select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages",
+    select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages", m."roundRobin",
       (select id from "Message"
         where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "bodyHash" = ${message.bodyHash}
       ) as "duplicateOf",
@@ -139,6 +142,8 @@ async function storeInMailbox(
   // and wakes a snoozed one; spam stays spam.
   const reopen = input.direction === "inbound" && thread.conversationId !== null;
   const folderName = input.folder ?? "INBOX";
+  // Search tokens (server/search/tokens.ts), stored as they are: PostgreSQL does not re-tokenise.
+  const searchTokens = messageSearchTokens(message);
   const [stored] = await tx.$queryRaw<
     {
       folderId: number;
@@ -164,14 +169,15 @@ async function storeInMailbox(
     ), message as (
       insert into "Message" ("mailboxId", "blobSha256", direction, "messageIdHeader", "inReplyTo", "references", subject,
         "fromAddress", "fromName", "toAddresses", "ccAddresses", date, size, "bodyHash", snippet, "textBody", "htmlBody",
-        "hasAttachments", attachments, "parseError", "authResults", "conversationId", "threadReason", "internalDate")
+        "hasAttachments", attachments, "parseError", "authResults", "conversationId", "threadReason", "internalDate",
+        "searchVector")
       select ${mailboxId}, ${input.blobSha256}, ${input.direction}::"MessageDirection", ${message.messageIdHeader},
         ${message.inReplyTo}, ${message.references}::text[], ${message.subject}, ${message.fromAddress},
         ${message.fromName}, ${JSON.stringify(message.to)}::jsonb, ${JSON.stringify(message.cc)}::jsonb,
         ${message.date}::timestamptz, ${size}, ${message.bodyHash}, ${message.snippet}, ${message.textBody},
         ${message.htmlBody}, ${message.hasAttachments}, ${JSON.stringify(message.attachments)}::jsonb,
         ${message.parseError}, ${input.authResults === undefined ? null : JSON.stringify(input.authResults)}::jsonb,
-        conversation.id, ${thread.reason}::"ThreadReason", ${now}
+        conversation.id, ${thread.reason}::"ThreadReason", ${now}, array_to_tsvector(${searchTokens}::text[])
       from conversation
       on conflict ("mailboxId", "messageIdHeader", "bodyHash") do nothing
       returning id, "conversationId"
@@ -225,6 +231,15 @@ async function storeInMailbox(
       where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "bodyHash" = ${message.bodyHash}`;
     if (!existing) throw new Error(`message for mailbox ${mailboxId} was neither stored nor a duplicate`);
     return { mailboxId, outcome: "duplicate", messageId: existing.id };
+  }
+  if (state.roundRobin && input.direction === "inbound" && stored.newConversationId != null) {
+    // A follow-up only for new conversations of round-robin mailboxes; on the
+    // one-statement path (tx is the pool) the mail is already committed, so it
+    // runs in its own transaction and a failure leaves it Unassigned, not lost.
+    const conversationId = stored.newConversationId;
+    const assign = (t: RawSql) => assignRoundRobin(t, { mailboxId, conversationId });
+    if (tx !== sql) await assign(tx);
+    else await sqlTransaction(assign).catch((e: Error) => console.error(`round-robin: ${e.message}`));
   }
   return {
     mailboxId,

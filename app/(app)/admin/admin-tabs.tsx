@@ -6,6 +6,8 @@ const TABS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/domains", label: "Domains" },
   { href: "/admin/mailboxes", label: "Mailboxes" },
+  { href: "/admin/settings", label: "Settings" },
+  { href: "/admin/saved-replies", label: "Saved replies" },
 ];
 
 export function AdminTabs() {

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { LocalTime } from "../../components/local-time.tsx";
 import { type ConversationStatus, StatusBadge } from "../../components/status-badge.tsx";
 import { useTRPCClient } from "../../trpc/client.ts";
+import type { InboxQuery } from "./inbox-query.ts";
 
 export interface ConversationRow {
   id: number;
@@ -14,6 +15,9 @@ export interface ConversationRow {
   status: ConversationStatus;
   messageCount: number;
   lastMessageAt: string;
+  tags?: { id: number; name: string }[];
+  assignee?: { id: number; name: string } | null;
+  snoozedUntil?: string | null;
 }
 
 export type ListCursor = { lastMessageAt: string; id: number } | null;
@@ -24,11 +28,16 @@ export function ConversationList({
   initialCursor,
   mailboxId,
   showMailbox,
+  query,
+  labels,
 }: {
   initial: ConversationRow[];
   initialCursor: ListCursor;
   mailboxId: number | null;
   showMailbox: boolean;
+  /** The folder view (workflow.inbox) whose next pages "Load more" fetches. */
+  query?: InboxQuery;
+  labels?: Record<ConversationStatus, string>;
 }) {
   const client = useTRPCClient();
   const [rows, setRows] = useState(initial);
@@ -41,7 +50,9 @@ export function ConversationList({
     setLoading(true);
     setError(null);
     try {
-      const page = await client.conversations.list.query({ mailboxId: mailboxId ?? undefined, cursor });
+      const page = query
+        ? await client.workflow.inbox.query({ ...query, cursor })
+        : await client.conversations.list.query({ mailboxId: mailboxId ?? undefined, cursor });
       // A conversation that got new mail meanwhile moved to the top; never show it twice.
       setRows((shown) => {
         const seen = new Set(shown.map((r) => r.id));
@@ -63,7 +74,7 @@ export function ConversationList({
       >
         {rows.map((row) => (
           <li key={row.id}>
-            <Row row={row} showMailbox={showMailbox} />
+            <Row row={row} showMailbox={showMailbox} labels={labels} />
           </li>
         ))}
       </ul>
@@ -89,7 +100,15 @@ export function ConversationList({
   );
 }
 
-function Row({ row, showMailbox }: { row: ConversationRow; showMailbox: boolean }) {
+function Row({
+  row,
+  showMailbox,
+  labels,
+}: {
+  row: ConversationRow;
+  showMailbox: boolean;
+  labels?: Record<ConversationStatus, string>;
+}) {
   const who = row.customer?.name || row.customer?.email || "Unknown sender";
   return (
     <Link
@@ -118,7 +137,25 @@ function Row({ row, showMailbox }: { row: ConversationRow; showMailbox: boolean 
       </div>
       {row.snippet ? <p className="mt-0.5 truncate text-sm text-slate-500">{row.snippet}</p> : null}
       <div className="mt-2 flex items-center gap-2">
-        <StatusBadge status={row.status} />
+        <StatusBadge status={row.status} label={labels?.[row.status]} />
+        {row.assignee !== undefined ? (
+          <span className="truncate text-xs text-slate-600" data-testid="assignee">
+            {row.assignee ? `Assigned to ${row.assignee.name}` : "Unassigned"}
+          </span>
+        ) : null}
+        {row.snoozedUntil && new Date(row.snoozedUntil) > new Date() ? (
+          <span className="text-xs text-violet-800">
+            Snoozed until <LocalTime iso={row.snoozedUntil} />
+          </span>
+        ) : null}
+        {row.tags?.map((tag) => (
+          <span
+            key={tag.id}
+            className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800 ring-1 ring-indigo-200"
+          >
+            {tag.name}
+          </span>
+        ))}
         {showMailbox ? (
           <span className="truncate text-xs text-slate-500" title={row.mailbox.address}>
             {row.mailbox.displayName || row.mailbox.address}

@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { serverCaller } from "../../../server/api/server-caller.ts";
+import { COUNT_CAP } from "../../../server/conversations/inbox-folders.ts";
 import { ConversationList, type ConversationRow } from "./conversation-list.tsx";
+import { InboxFilters } from "./filters.tsx";
+import { FolderNav } from "./folder-nav.tsx";
+import { inboxHref, parseInboxQuery } from "./inbox-query.ts";
 import { MailboxNav } from "./mailbox-nav.tsx";
 
 export const metadata: Metadata = { title: "Inbox" };
@@ -11,7 +15,8 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function InboxPage({ searchParams }: { searchParams: SearchParams }) {
   const caller = await serverCaller();
   const { mailboxes } = await caller.me.get();
-  const requested = (await searchParams).mailbox;
+  const params = await searchParams;
+  const requested = params.mailbox;
   let current: (typeof mailboxes)[number] | null = null;
   if (requested !== undefined) {
     current = mailboxes.find((m) => String(m.id) === requested) ?? null;
@@ -31,8 +36,19 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
     );
   }
 
-  const page = await caller.conversations.list({ mailboxId: current?.id });
-  const rows: ConversationRow[] = page.items.map((c) => ({ ...c, lastMessageAt: c.lastMessageAt.toISOString() }));
+  const query = parseInboxQuery(params, current?.id);
+  const [page, counts, options, labels] = await Promise.all([
+    caller.workflow.inbox(query),
+    caller.workflow.counts({ mailboxId: current?.id }),
+    caller.workflow.filterOptions({ mailboxId: current?.id }),
+    caller.workflow.statusLabels(),
+  ]);
+  const rows: ConversationRow[] = page.items.map((c) => ({
+    ...c,
+    lastMessageAt: c.lastMessageAt.toISOString(),
+    snoozedUntil: c.snoozedUntil?.toISOString() ?? null,
+  }));
+  const filtered = query.folder !== "open" || query.assignee !== undefined || query.status || query.tagId !== undefined;
   const cursor = page.nextCursor
     ? { lastMessageAt: page.nextCursor.lastMessageAt.toISOString(), id: page.nextCursor.id }
     : null;
@@ -45,7 +61,13 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
         {current ? <span className="ml-2 text-base font-normal text-slate-500">{current.address}</span> : null}
       </h1>
       {mailboxes.length > 1 ? <MailboxNav mailboxes={mailboxes} current={current?.id ?? null} /> : null}
-      {rows.length === 0 ? (
+      <FolderNav query={query} counts={counts} cap={COUNT_CAP} />
+      <InboxFilters query={query} assignees={options.assignees} tags={options.tags} labels={labels} />
+      {rows.length === 0 && filtered ? (
+        <p className="mt-6 rounded-xl border border-dashed border-stone-300 bg-white px-6 py-10 text-center text-sm text-slate-500">
+          No conversations here.
+        </p>
+      ) : rows.length === 0 ? (
         <ul className="mt-6 space-y-4">
           {shown.map((mailbox) => (
             <li key={mailbox.id}>
@@ -72,11 +94,13 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
       ) : (
         <ConversationList
           // A new list (another mailbox) starts from its own first page.
-          key={current?.id ?? "all"}
+          key={inboxHref(query)}
           initial={rows}
           initialCursor={cursor}
           mailboxId={current?.id ?? null}
           showMailbox={!current && mailboxes.length > 1}
+          query={query}
+          labels={labels}
         />
       )}
     </div>

@@ -52,7 +52,12 @@ export const conversationsRouter = router({
 
   /** Recipients, subject and quoted history to start a reply or forward of one message from. */
   draft: mailboxProcedure.input(z.object({ messageId: id, mode })).query(async ({ ctx, input }) => {
-    const draft = await replyDraft({ mailboxId: ctx.mailboxId, messageId: input.messageId, mode: input.mode });
+    const draft = await replyDraft({
+      mailboxId: ctx.mailboxId,
+      messageId: input.messageId,
+      mode: input.mode,
+      userId: ctx.user.id,
+    });
     if (!draft) throw new TRPCError({ code: "NOT_FOUND", message: "No such message." });
     return draft;
   }),

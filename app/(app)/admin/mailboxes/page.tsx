@@ -1,17 +1,25 @@
 import type { Metadata } from "next";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
+import { SignatureForm } from "../../../components/signature-form.tsx";
 import { Panel } from "../panel.tsx";
 import { requireAdmin } from "../require-admin.ts";
 import { AddMailboxForm } from "./add-mailbox-form.tsx";
 import { QuotaForm } from "./quota-form.tsx";
+import { RoundRobinToggle } from "./round-robin-toggle.tsx";
 
 export const metadata: Metadata = { title: "Mailboxes" };
 
 export default async function MailboxesPage() {
   await requireAdmin();
   const caller = await serverCaller();
-  const [mailboxes, users] = await Promise.all([caller.admin.mailboxes.list(), caller.admin.users.list()]);
+  const [mailboxes, users, signatures] = await Promise.all([
+    caller.admin.mailboxes.list(),
+    caller.admin.users.list(),
+    caller.collaboration.signatures.mailboxes(),
+  ]);
+  const roundRobin = await caller.workflow.roundRobin();
+  const signatureOf = new Map(signatures.map((s) => [s.id, s.signature]));
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <Panel title="Mailboxes">
@@ -47,6 +55,20 @@ export default async function MailboxesPage() {
                     <QuotaForm
                       address={mailbox.address}
                       current={mailbox.quotaBytes === null ? "" : formatSize(mailbox.quotaBytes).replace(" ", "")}
+                    />
+                  </div>
+                  <div className="mt-3">
+                    <RoundRobinToggle
+                      mailboxId={mailbox.id}
+                      address={mailbox.address}
+                      enabled={roundRobin[mailbox.id] ?? false}
+                    />
+                  </div>
+                  <div className="mt-3 max-w-md">
+                    <SignatureForm
+                      target={{ kind: "mailbox", mailboxId: mailbox.id }}
+                      initial={signatureOf.get(mailbox.id) ?? ""}
+                      label={`Signature of ${mailbox.address}`}
                     />
                   </div>
                 </li>

@@ -12,6 +12,7 @@ import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 import { useComposer } from "./composer-state.tsx";
+import { SavedReplyPicker } from "./saved-reply-picker.tsx";
 
 const TITLES: Record<ComposeMode, string> = { reply: "Reply", reply_all: "Reply all", forward: "Forward" };
 
@@ -28,13 +29,39 @@ function readBase64(file: File): Promise<string> {
 }
 
 /** The composer below the message it answers, once its draft has loaded. */
-export function ComposerSlot({ mailboxId, messageId }: { mailboxId: number; messageId: number }) {
+export function ComposerSlot({
+  mailboxId,
+  messageId,
+  conversationId,
+}: {
+  mailboxId: number;
+  messageId: number;
+  conversationId: number;
+}) {
   const { open } = useComposer();
   if (open?.messageId !== messageId) return null;
-  return <LoadedComposer key={open.mode} mailboxId={mailboxId} messageId={messageId} mode={open.mode} />;
+  return (
+    <LoadedComposer
+      key={open.mode}
+      mailboxId={mailboxId}
+      messageId={messageId}
+      conversationId={conversationId}
+      mode={open.mode}
+    />
+  );
 }
 
-function LoadedComposer({ mailboxId, messageId, mode }: { mailboxId: number; messageId: number; mode: ComposeMode }) {
+function LoadedComposer({
+  mailboxId,
+  messageId,
+  conversationId,
+  mode,
+}: {
+  mailboxId: number;
+  messageId: number;
+  conversationId: number;
+  mode: ComposeMode;
+}) {
   const trpc = useTRPC();
   const draft = useQuery(
     trpc.conversations.draft.queryOptions({ mailboxId, messageId, mode }, { staleTime: Number.POSITIVE_INFINITY }),
@@ -47,7 +74,15 @@ function LoadedComposer({ mailboxId, messageId, mode }: { mailboxId: number; mes
       </p>
     );
   }
-  return <Composer mailboxId={mailboxId} messageId={messageId} mode={mode} draft={draft.data} />;
+  return (
+    <Composer
+      mailboxId={mailboxId}
+      messageId={messageId}
+      conversationId={conversationId}
+      mode={mode}
+      draft={draft.data}
+    />
+  );
 }
 
 type FieldErrors = Partial<Record<"to" | "cc" | "bcc" | "attachments" | "text", string>>;
@@ -55,11 +90,13 @@ type FieldErrors = Partial<Record<"to" | "cc" | "bcc" | "attachments" | "text", 
 function Composer({
   mailboxId,
   messageId,
+  conversationId,
   mode,
   draft,
 }: {
   mailboxId: number;
   messageId: number;
+  conversationId: number;
   mode: ComposeMode;
   draft: ReplyDraft;
 }) {
@@ -76,7 +113,8 @@ function Composer({
   const [bcc, setBcc] = useState("");
   const [showBcc, setShowBcc] = useState(false);
   const [subject, setSubject] = useState(draft.subject);
-  const [text, setText] = useState(() => `\n\n${draft.quoted}`);
+  // The signature (mailbox's, then the writer's) sits between the answer and the quote.
+  const [text, setText] = useState(() => `\n\n${draft.signature ? `${draft.signature}\n\n` : ""}${draft.quoted}`);
   const [files, setFiles] = useState<{ key: number; file: File }[]>([]);
   const fileKey = useRef(0);
   const [carried, setCarried] = useState(() => new Set(draft.attachments.map((a) => a.index)));
@@ -160,6 +198,19 @@ function Composer({
     } finally {
       sending.current = false;
     }
+  }
+
+  /** A saved reply goes where the cursor is (replacing any selection), and the cursor after it. */
+  function insertAtCursor(snippet: string) {
+    const area = body.current;
+    const start = area?.selectionStart ?? 0;
+    const end = area?.selectionEnd ?? start;
+    setText((current) => current.slice(0, start) + snippet + current.slice(end));
+    clearError("text");
+    requestAnimationFrame(() => {
+      area?.focus();
+      area?.setSelectionRange(start + snippet.length, start + snippet.length);
+    });
   }
 
   // A field's message goes as soon as the member edits that field.
@@ -276,6 +327,9 @@ function Composer({
       </div>
 
       <div className="px-5">
+        <div className="mb-2 flex justify-end">
+          <SavedReplyPicker mailboxId={mailboxId} conversationId={conversationId} onInsert={insertAtCursor} />
+        </div>
         <label htmlFor={`${id}-body`} className="sr-only">
           Message
         </label>

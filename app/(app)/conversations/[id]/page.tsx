@@ -1,13 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { serverCaller } from "../../../../server/api/server-caller.ts";
 import { StatusBadge } from "../../../components/status-badge.tsx";
+import { AuditTrail } from "./audit-trail.tsx";
 import { ComposerSlot } from "./composer.tsx";
 import { ComposerState } from "./composer-state.tsx";
+import { CustomerPanel } from "./customer-panel.tsx";
 import { DeliveryBadge } from "./delivery-badge.tsx";
 import { loadConversation } from "./load-conversation.ts";
 import { MessageActions } from "./message-actions.tsx";
 import { MessageCard } from "./message-card.tsx";
+import { NoteForm } from "./note-form.tsx";
+import { NoteCard } from "./notes.tsx";
+import { ConversationTags } from "./tags.tsx";
+import { WorkflowBar } from "./workflow-bar.tsx";
 
 type Params = Promise<{ id: string }>;
 
@@ -24,53 +31,100 @@ export default async function ConversationPage({ params }: { params: Params }) {
   // Missing and not-a-member are the same 404.
   if (!conversation) notFound();
   const { mailbox, customer, messages } = conversation;
+  const caller = await serverCaller();
+  const conversationId = conversation.id;
+  const [notes, tags, customerPanel] = await Promise.all([
+    caller.collaboration.notes.list({ conversationId }),
+    caller.collaboration.tags.list({ conversationId }),
+    caller.collaboration.customer({ conversationId }),
+  ]);
+  const [workflow, history, statusLabels, me] = await Promise.all([
+    caller.workflow.state({ conversationId }),
+    caller.workflow.history({ conversationId }),
+    caller.workflow.statusLabels(),
+    caller.me.session(),
+  ]);
+  // Messages and internal notes in one timeline, oldest first.
+  const timeline = [
+    ...messages.map((message) => ({ at: message.internalDate.getTime(), message, note: null })),
+    ...notes.map((note) => ({ at: note.createdAt.getTime(), message: null, note })),
+  ].sort((a, b) => a.at - b.at);
   return (
-    <div className="mx-auto max-w-3xl">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link
-          href={`/inbox?mailbox=${mailbox.id}`}
-          className="text-slate-500 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
-        >
-          <span aria-hidden="true">← </span>
-          {mailbox.displayName || mailbox.address}
-        </Link>
-      </nav>
-      <header className="mt-2">
-        <h1 className="text-2xl font-semibold tracking-tight break-words">{conversation.subject || "(no subject)"}</h1>
-        <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-500">
-          <StatusBadge status={conversation.status} />
-          {customer ? (
-            <span data-testid="customer">
-              <span className="font-medium text-slate-700">{customer.name || customer.email}</span>
-              {customer.name ? ` <${customer.email}>` : null}
+    <div className="mx-auto grid max-w-6xl gap-8 xl:grid-cols-[minmax(0,48rem)_18rem]">
+      <div className="min-w-0">
+        <nav aria-label="Breadcrumb" className="text-sm">
+          <Link
+            href={`/inbox?mailbox=${mailbox.id}`}
+            className="text-slate-500 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+          >
+            <span aria-hidden="true">← </span>
+            {mailbox.displayName || mailbox.address}
+          </Link>
+        </nav>
+        <header className="mt-2">
+          <h1 className="text-2xl font-semibold tracking-tight break-words">
+            {conversation.subject || "(no subject)"}
+          </h1>
+          <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-500">
+            <StatusBadge status={workflow.state.status} label={statusLabels[workflow.state.status]} />
+            {customer ? (
+              <span data-testid="customer">
+                <span className="font-medium text-slate-700">{customer.name || customer.email}</span>
+                {customer.name ? ` <${customer.email}>` : null}
+              </span>
+            ) : null}
+            <span className={DOT}>
+              in {mailbox.displayName ? `${mailbox.displayName} (${mailbox.address})` : mailbox.address}
             </span>
-          ) : null}
-          <span className={DOT}>
-            in {mailbox.displayName ? `${mailbox.displayName} (${mailbox.address})` : mailbox.address}
-          </span>
-          <span className={DOT}>
-            {messages.length} {messages.length === 1 ? "message" : "messages"}
-          </span>
+            <span className={DOT}>
+              {messages.length} {messages.length === 1 ? "message" : "messages"}
+            </span>
+          </div>
+          <div className="mt-3">
+            <ConversationTags conversationId={conversation.id} tags={tags} />
+          </div>
+          <WorkflowBar
+            conversationId={conversation.id}
+            me={me?.id ?? 0}
+            status={workflow.state.status}
+            assigneeId={workflow.state.assignee?.id ?? null}
+            snoozedUntil={workflow.state.snoozedUntil?.toISOString() ?? null}
+            members={workflow.members}
+            labels={statusLabels}
+          />
+        </header>
+        <ComposerState>
+          <ol aria-label="Messages" className="mt-6 space-y-4">
+            {timeline.map(({ message, note }) =>
+              note ? (
+                <li key={`note-${note.id}`}>
+                  <NoteCard note={note} />
+                </li>
+              ) : message ? (
+                <li key={message.id}>
+                  <MessageCard
+                    message={message}
+                    status={
+                      message.direction === "outbound" ? (
+                        <DeliveryBadge conversationId={conversation.id} messageId={message.id} />
+                      ) : null
+                    }
+                    actions={<MessageActions messageId={message.id} />}
+                  />
+                  <ComposerSlot mailboxId={mailbox.id} messageId={message.id} conversationId={conversation.id} />
+                </li>
+              ) : null,
+            )}
+          </ol>
+        </ComposerState>
+        <div className="mt-4">
+          <NoteForm conversationId={conversation.id} />
         </div>
-      </header>
-      <ComposerState>
-        <ol aria-label="Messages" className="mt-6 space-y-4">
-          {messages.map((message) => (
-            <li key={message.id}>
-              <MessageCard
-                message={message}
-                status={
-                  message.direction === "outbound" ? (
-                    <DeliveryBadge conversationId={conversation.id} messageId={message.id} />
-                  ) : null
-                }
-                actions={<MessageActions messageId={message.id} />}
-              />
-              <ComposerSlot mailboxId={mailbox.id} messageId={message.id} />
-            </li>
-          ))}
-        </ol>
-      </ComposerState>
+        <AuditTrail entries={history} labels={statusLabels} members={workflow.members} />
+      </div>
+      <aside aria-label="Customer" className="min-w-0">
+        <CustomerPanel panel={customerPanel} />
+      </aside>
     </div>
   );
 }

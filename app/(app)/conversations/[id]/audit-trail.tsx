@@ -1,0 +1,82 @@
+// The conversation's History: every AuditEvent about it, oldest first — status,
+// assignment and snooze changes, and what the other features record (notes,
+// tags, replies). Unknown actions still show, by their name.
+import { LocalTime } from "../../../components/local-time.tsx";
+
+type Status = "open" | "pending" | "closed" | "spam";
+
+export interface AuditEntry {
+  id: number;
+  action: string;
+  actor: { id: number; name: string; email: string } | null;
+  before: unknown;
+  after: unknown;
+  at: Date;
+}
+
+type Fields = Record<string, unknown> | null;
+
+function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<number, string>): string {
+  const before = entry.before as Fields;
+  const after = entry.after as Fields;
+  const who = entry.actor ? entry.actor.name || entry.actor.email : "Yubin";
+  const label = (s: unknown) => (typeof s === "string" && s in labels ? labels[s as Status] : String(s));
+  const person = (id: unknown) => (typeof id === "number" ? (names.get(id) ?? `user #${id}`) : "nobody");
+  const when = (iso: unknown) =>
+    typeof iso === "string" ? new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" }) : "";
+  switch (entry.action) {
+    case "conversation.status":
+      return `${who} changed the status from ${label(before?.status)} to ${label(after?.status)}`;
+    case "conversation.assigned":
+      if (after?.via === "round-robin") return `Round-robin assigned it to ${person(after?.assigneeId)}`;
+      return after?.assigneeId === null ? `${who} unassigned it` : `${who} assigned it to ${person(after?.assigneeId)}`;
+    case "conversation.snoozed":
+      return `${who} snoozed it until ${when(after?.snoozedUntil)} UTC`;
+    case "conversation.unsnoozed":
+      return `${who} ended the snooze`;
+    case "conversation.woke":
+      return `Snooze ended; back to ${label("open")}`;
+    case "note.add":
+      return `${who} added a note`;
+    case "tag.add":
+      return `${who} added the tag ${String(after?.name ?? "")}`;
+    case "tag.remove":
+      return `${who} removed the tag ${String(before?.name ?? "")}`;
+    default:
+      return `${who}: ${entry.action.replaceAll(/[._]/g, " ")}`;
+  }
+}
+
+export function AuditTrail({
+  entries,
+  labels,
+  members,
+}: {
+  entries: AuditEntry[];
+  labels: Record<Status, string>;
+  members: { id: number; name: string; email: string }[];
+}) {
+  const names = new Map(members.map((m) => [m.id, m.name || m.email]));
+  for (const e of entries) if (e.actor) names.set(e.actor.id, e.actor.name || e.actor.email);
+  return (
+    <details className="mt-6 rounded-xl border border-stone-200 bg-white shadow-sm">
+      <summary className="cursor-pointer px-5 py-3 text-sm font-medium text-slate-700 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none">
+        History <span className="font-normal text-slate-500">({entries.length})</span>
+      </summary>
+      {entries.length === 0 ? (
+        <p className="border-t border-stone-100 px-5 py-4 text-sm text-slate-500">Nothing has changed yet.</p>
+      ) : (
+        <ol aria-label="History" className="divide-y divide-stone-100 border-t border-stone-100">
+          {entries.map((entry) => (
+            <li key={entry.id} className="flex items-baseline justify-between gap-4 px-5 py-2 text-sm">
+              <span className="text-slate-700">{describe(entry, labels, names)}</span>
+              <span className="shrink-0 text-xs text-slate-500 tabular-nums">
+                <LocalTime iso={entry.at.toISOString()} style="full" />
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}

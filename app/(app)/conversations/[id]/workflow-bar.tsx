@@ -1,0 +1,215 @@
+"use client";
+// Status, assignment and snooze of one conversation. Each change sends the
+// value this page showed; if someone changed it first the server answers
+// CONFLICT, we say so and reload the current state instead of overwriting it.
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useId, useState } from "react";
+import { LocalTime } from "../../../components/local-time.tsx";
+import { useTRPC } from "../../../trpc/client.ts";
+
+type Status = "open" | "pending" | "closed" | "spam";
+
+export interface WorkflowBarProps {
+  conversationId: number;
+  me: number;
+  status: Status;
+  assigneeId: number | null;
+  /** ISO, or null; a past time counts as not snoozed. */
+  snoozedUntil: string | null;
+  members: { id: number; name: string; email: string }[];
+  labels: Record<Status, string>;
+}
+
+/** Preset snooze times in the reader's own time zone. */
+function presetTime(preset: string, now = new Date()): Date | null {
+  const at = new Date(now);
+  if (preset === "later") {
+    at.setHours(at.getHours() + 3, 0, 0, 0);
+    return at;
+  }
+  if (preset === "tomorrow") {
+    at.setDate(at.getDate() + 1);
+    at.setHours(8, 0, 0, 0);
+    return at;
+  }
+  if (preset === "next-week") {
+    // Next Monday, 08:00.
+    at.setDate(at.getDate() + ((8 - at.getDay()) % 7 || 7));
+    at.setHours(8, 0, 0, 0);
+    return at;
+  }
+  return null;
+}
+
+const control =
+  "rounded-md border border-stone-300 bg-white px-2 py-1 text-sm text-slate-800 focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none disabled:opacity-60";
+
+export function WorkflowBar(props: WorkflowBarProps) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const ids = useId();
+  const [message, setMessage] = useState<string | null>(null);
+  const [custom, setCustom] = useState(false);
+  const [customValue, setCustomValue] = useState("");
+  const options = {
+    onSuccess: () => {
+      setMessage(null);
+      setCustom(false);
+      router.refresh();
+    },
+    // A conflict says what the conversation is now; reload so the controls show it.
+    onError: (error: { message: string }) => {
+      setMessage(error.message);
+      router.refresh();
+    },
+  };
+  const setStatus = useMutation(trpc.workflow.setStatus.mutationOptions(options));
+  const assign = useMutation(trpc.workflow.assign.mutationOptions(options));
+  const snooze = useMutation(trpc.workflow.snooze.mutationOptions(options));
+  const busy = setStatus.isPending || assign.isPending || snooze.isPending;
+  const snoozed = props.snoozedUntil !== null && new Date(props.snoozedUntil) > new Date();
+  const snoozable = props.status === "open" || props.status === "pending";
+  const base = { conversationId: props.conversationId };
+  const seenUntil = props.snoozedUntil === null ? null : new Date(props.snoozedUntil);
+
+  function snoozeUntil(until: Date | null) {
+    snooze.mutate({ ...base, until, expectedUntil: seenUntil });
+  }
+
+  function onSnooze(value: string) {
+    if (value === "custom") {
+      setCustom(true);
+      return;
+    }
+    if (value === "wake") snoozeUntil(null);
+    else {
+      const until = presetTime(value);
+      if (until) snoozeUntil(until);
+    }
+  }
+
+  return (
+    <section aria-label="Workflow" className="mt-3 rounded-lg border border-stone-200 bg-white px-3 py-2 shadow-sm">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
+        <span className="flex items-center gap-1.5 text-slate-600">
+          <label htmlFor={`${ids}-status`}>Status</label>
+          <select
+            id={`${ids}-status`}
+            className={control}
+            // While a change is on its way, show it; a refusal puts back what the server says.
+            value={setStatus.isPending ? setStatus.variables.status : props.status}
+            disabled={busy}
+            onChange={(e) => setStatus.mutate({ ...base, status: e.target.value as Status, expected: props.status })}
+          >
+            {(["open", "pending", "closed", "spam"] as const).map((s) => (
+              <option key={s} value={s}>
+                {props.labels[s]}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span className="flex items-center gap-1.5 text-slate-600">
+          <label htmlFor={`${ids}-assign`}>Assign</label>
+          <select
+            id={`${ids}-assign`}
+            className={control}
+            value={(assign.isPending ? assign.variables.assigneeId : props.assigneeId) ?? ""}
+            disabled={busy}
+            onChange={(e) =>
+              assign.mutate({
+                ...base,
+                assigneeId: e.target.value === "" ? null : Number(e.target.value),
+                expectedAssigneeId: props.assigneeId,
+              })
+            }
+          >
+            <option value="">Nobody</option>
+            {props.members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name || m.email}
+              </option>
+            ))}
+          </select>
+        </span>
+        {props.assigneeId !== props.me ? (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => assign.mutate({ ...base, assigneeId: props.me, expectedAssigneeId: props.assigneeId })}
+            className="rounded-md border border-stone-300 px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none disabled:opacity-60"
+          >
+            Assign to me
+          </button>
+        ) : null}
+        <span className="flex items-center gap-1.5 text-slate-600">
+          <label htmlFor={`${ids}-snooze`}>Snooze</label>
+          <select
+            id={`${ids}-snooze`}
+            className={control}
+            value=""
+            disabled={busy || (!snoozable && !snoozed)}
+            title={snoozable ? undefined : "Only open or pending conversations can be snoozed"}
+            onChange={(e) => onSnooze(e.target.value)}
+          >
+            <option value="" disabled>
+              {snoozed ? "Snoozed" : "Choose…"}
+            </option>
+            <option value="later">Later today</option>
+            <option value="tomorrow">Tomorrow morning</option>
+            <option value="next-week">Next week</option>
+            <option value="custom">Custom…</option>
+            {snoozed ? <option value="wake">Unsnooze now</option> : null}
+          </select>
+        </span>
+        {snoozed && props.snoozedUntil ? (
+          <span className="text-xs text-violet-800" data-testid="snoozed-until">
+            Snoozed until <LocalTime iso={props.snoozedUntil} style="full" />
+          </span>
+        ) : null}
+      </div>
+      {custom ? (
+        <form
+          className="mt-2 flex flex-wrap items-center gap-2 text-sm"
+          onSubmit={(e) => {
+            e.preventDefault();
+            // datetime-local is the reader's local time; Date parses it so.
+            const until = new Date(customValue);
+            if (!customValue || Number.isNaN(until.getTime())) setMessage("Choose a date and time.");
+            else snoozeUntil(until);
+          }}
+        >
+          <label htmlFor={`${ids}-custom`} className="text-slate-600">
+            Snooze until
+          </label>
+          <input
+            id={`${ids}-custom`}
+            type="datetime-local"
+            value={customValue}
+            onChange={(e) => setCustomValue(e.target.value)}
+            className={control}
+          />
+          <button
+            type="submit"
+            disabled={busy}
+            className="rounded-md bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60"
+          >
+            Snooze
+          </button>
+          <button
+            type="button"
+            onClick={() => setCustom(false)}
+            className="text-sm text-slate-500 hover:text-slate-900"
+          >
+            Cancel
+          </button>
+        </form>
+      ) : null}
+      {message ? (
+        <p role="alert" className="mt-2 text-sm text-amber-800">
+          {message}
+        </p>
+      ) : null}
+    </section>
+  );
+}

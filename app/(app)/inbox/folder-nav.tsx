@@ -1,0 +1,45 @@
+import Link from "next/link";
+import { FOLDER_LINKS, type FolderName, type InboxQuery, inboxHref } from "./inbox-query.ts";
+
+/** The folders with their counts (read on each navigation); the current one is marked for screen readers. */
+export function FolderNav({
+  query,
+  counts,
+  cap,
+}: {
+  query: InboxQuery;
+  counts: Record<FolderName, number>;
+  /** Counts above this are shown as "cap+". */
+  cap: number;
+}) {
+  return (
+    <nav aria-label="Folders" className="mt-4">
+      <ul className="flex flex-wrap gap-1 border-b border-stone-200">
+        {FOLDER_LINKS.map(({ folder, label }) => {
+          const active = query.folder === folder;
+          const count = counts[folder];
+          return (
+            <li key={folder}>
+              <Link
+                // A folder keeps the mailbox and sort, and starts without the other filters.
+                href={inboxHref({ mailboxId: query.mailboxId, folder, sort: query.sort })}
+                aria-current={active ? "page" : undefined}
+                className={`-mb-px inline-flex items-baseline gap-1.5 border-b-2 px-2.5 pb-2 text-sm font-medium focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none ${
+                  active ? "border-slate-900 text-slate-900" : "border-transparent text-slate-500 hover:text-slate-800"
+                }`}
+              >
+                {label}
+                <span
+                  data-testid={`folder-count-${folder}`}
+                  className={`rounded-full px-1.5 text-xs tabular-nums ${active ? "bg-slate-900 text-white" : "bg-stone-100 text-slate-600"}`}
+                >
+                  {count > cap ? `${cap}+` : count}
+                </span>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,133 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { LocalTime } from "../../components/local-time.tsx";
+import { type ConversationStatus, StatusBadge } from "../../components/status-badge.tsx";
+import { useTRPCClient } from "../../trpc/client.ts";
+
+export interface SearchRow {
+  id: number;
+  mailbox: { id: number; address: string; displayName: string };
+  subject: string;
+  customer: { name: string; email: string } | null;
+  snippet: string;
+  status: ConversationStatus;
+  messageCount: number;
+  lastMessageAt: string;
+}
+
+export type SearchCursor = { lastMessageAt: string; id: number } | null;
+
+/** Matching conversations, newest first, laid out like the inbox; "Load more" fetches the next keyset page. */
+export function SearchResults({
+  q,
+  initial,
+  initialCursor,
+}: {
+  q: string;
+  initial: SearchRow[];
+  initialCursor: SearchCursor;
+}) {
+  const client = useTRPCClient();
+  const [rows, setRows] = useState(initial);
+  const [cursor, setCursor] = useState(initialCursor);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function loadMore() {
+    if (!cursor) return;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await client.search.conversations.query({ q, cursor });
+      setRows((shown) => {
+        const seen = new Set(shown.map((r) => r.id));
+        return [
+          ...shown,
+          ...page.items.filter((r) => !seen.has(r.id)).map((r) => ({ ...r, lastMessageAt: String(r.lastMessageAt) })),
+        ];
+      });
+      setCursor(
+        page.nextCursor ? { lastMessageAt: String(page.nextCursor.lastMessageAt), id: page.nextCursor.id } : null,
+      );
+    } catch (e) {
+      setError((e as Error).message || "Could not load more results.");
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  const showMailbox = new Set(rows.map((r) => r.mailbox.id)).size > 1;
+  return (
+    <>
+      <ul
+        aria-label="Search results"
+        className="mt-6 divide-y divide-stone-100 overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm"
+      >
+        {rows.map((row) => (
+          <li key={row.id}>
+            <ResultRow row={row} showMailbox={showMailbox} />
+          </li>
+        ))}
+      </ul>
+      {error ? (
+        <p role="alert" className="mt-4 text-sm text-rose-700">
+          {error}
+        </p>
+      ) : null}
+      {cursor ? (
+        <div className="mt-4 flex justify-center">
+          <button
+            type="button"
+            onClick={loadMore}
+            disabled={loading}
+            aria-busy={loading}
+            className="rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 shadow-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none disabled:opacity-60"
+          >
+            {loading ? "Loading…" : "Load more"}
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function ResultRow({ row, showMailbox }: { row: SearchRow; showMailbox: boolean }) {
+  const who = row.customer?.name || row.customer?.email || "Unknown sender";
+  return (
+    <Link
+      href={`/conversations/${row.id}`}
+      className="block px-5 py-4 hover:bg-stone-50 focus-visible:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none focus-visible:ring-inset"
+    >
+      <div className="flex items-baseline justify-between gap-4">
+        <p className="min-w-0 truncate text-sm">
+          <span className="font-semibold text-slate-900">{who}</span>
+          {row.customer?.name && row.customer.email ? (
+            <span className="ml-2 text-slate-500">{row.customer.email}</span>
+          ) : null}
+        </p>
+        <span className="shrink-0 text-xs text-slate-500 tabular-nums">
+          <LocalTime iso={row.lastMessageAt} />
+        </span>
+      </div>
+      <div className="mt-1 flex items-center gap-2">
+        <p className="min-w-0 truncate text-sm font-medium text-slate-800">{row.subject || "(no subject)"}</p>
+        {row.messageCount > 1 ? (
+          <span className="shrink-0 rounded-full bg-stone-100 px-1.5 text-xs text-slate-600 tabular-nums">
+            {row.messageCount}
+            <span className="sr-only"> messages</span>
+          </span>
+        ) : null}
+      </div>
+      {row.snippet ? <p className="mt-0.5 truncate text-sm text-slate-500">{row.snippet}</p> : null}
+      <div className="mt-2 flex items-center gap-2">
+        <StatusBadge status={row.status} />
+        {showMailbox ? (
+          <span className="truncate text-xs text-slate-500" title={row.mailbox.address}>
+            {row.mailbox.displayName || row.mailbox.address}
+          </span>
+        ) : null}
+      </div>
+    </Link>
+  );
+}

@@ -1,0 +1,238 @@
+// The inbox as agents work it: folders (Unassigned, Mine, All open, Pending,
+// Snoozed, Closed, Spam) over one mailbox or all the user's mailboxes,
+// filters (assignee, status, tag), three sorts with keyset paging, and the
+// folder counts.
+//
+// Speed at 200,000 conversations: the page is taken per mailbox by a LATERAL
+// subquery that walks the (mailboxId, status, lastMessageAt desc) index (or
+// (mailboxId, lastMessageAt desc) when no single status applies) and stops
+// after one page; the pages of all mailboxes are then merged and cut. The
+// cursor condition is a range on lastMessageAt (indexable) plus the id tie-break.
+import { db, Prisma } from "../db.ts";
+import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
+import type { Status } from "./status-labels.ts";
+
+export const FOLDERS = ["unassigned", "mine", "open", "pending", "snoozed", "closed", "spam", "all"] as const;
+export type Folder = (typeof FOLDERS)[number];
+export const SORTS = ["newest", "oldest", "waiting"] as const;
+export type Sort = (typeof SORTS)[number];
+
+export const INBOX_PAGE_SIZE = 50;
+/** Closed and Spam grow without bound; their counts stop here ("1000+") instead of counting every row. */
+export const COUNT_CAP = 1000;
+
+export interface InboxFilter {
+  /** Only this mailbox (it must be one of the user's; otherwise nothing is returned). */
+  mailboxId?: number;
+  folder: Folder;
+  /** A user id, or "none" for unassigned. */
+  assignee?: number | "none";
+  status?: Status;
+  tagId?: number;
+  sort: Sort;
+}
+
+export interface InboxCursor {
+  lastMessageAt: Date;
+  id: number;
+}
+
+export interface InboxConversation {
+  id: number;
+  mailbox: { id: number; address: string; displayName: string };
+  subject: string;
+  customer: { name: string; email: string } | null;
+  snippet: string;
+  status: Status;
+  assignee: { id: number; name: string } | null;
+  snoozedUntil: Date | null;
+  messageCount: number;
+  lastMessageAt: Date;
+  tags: { id: number; name: string }[];
+}
+
+export type FolderCounts = Record<Exclude<Folder, "all">, number>;
+
+async function scope(userId: number, mailboxId: number | undefined): Promise<number[]> {
+  const allowed = await memberMailboxIds(userId);
+  return mailboxId === undefined ? allowed : allowed.filter((id) => id === mailboxId);
+}
+
+/** A past snoozedUntil the waker has not cleared yet already counts as awake. */
+function awake(now: Date) {
+  return Prisma.sql`(c."snoozedUntil" is null or c."snoozedUntil" <= ${now})`;
+}
+
+function conditions(filter: InboxFilter, userId: number, now: Date): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  const status = (s: Status) => Prisma.sql`c.status = ${s}::"ConversationStatus"`;
+  switch (filter.folder) {
+    case "unassigned":
+      where.push(status("open"), awake(now), Prisma.sql`c."assigneeId" is null`);
+      break;
+    case "mine":
+      where.push(status("open"), awake(now), Prisma.sql`c."assigneeId" = ${userId}`);
+      break;
+    case "open":
+      where.push(status("open"), awake(now));
+      break;
+    case "pending":
+      where.push(status("pending"), awake(now));
+      break;
+    case "snoozed":
+      where.push(Prisma.sql`c."snoozedUntil" > ${now}`);
+      break;
+    case "closed":
+    case "spam":
+      where.push(status(filter.folder));
+      break;
+    case "all":
+      break;
+  }
+  if (filter.status) where.push(status(filter.status));
+  if (filter.assignee === "none") where.push(Prisma.sql`c."assigneeId" is null`);
+  else if (filter.assignee !== undefined) where.push(Prisma.sql`c."assigneeId" = ${filter.assignee}`);
+  if (filter.tagId !== undefined) {
+    where.push(
+      Prisma.sql`exists (select 1 from "ConversationTag" ct where ct."conversationId" = c.id and ct."tagId" = ${filter.tagId})`,
+    );
+  }
+  if (filter.sort === "waiting") {
+    // Waiting longest: open work whose latest message is the customer's (nobody has answered yet).
+    where.push(
+      status("open"),
+      awake(now),
+      Prisma.sql`(select m.direction from "Message" m where m."conversationId" = c.id
+        order by m."internalDate" desc, m.id desc limit 1) = 'inbound'`,
+    );
+  }
+  return where;
+}
+
+export async function listInbox(input: {
+  userId: number;
+  filter: InboxFilter;
+  after?: InboxCursor;
+  limit?: number;
+  now?: Date;
+}): Promise<{ items: InboxConversation[]; nextCursor: InboxCursor | null }> {
+  const limit = Math.min(input.limit ?? INBOX_PAGE_SIZE, 200);
+  const mailboxIds = await scope(input.userId, input.filter.mailboxId);
+  if (mailboxIds.length === 0) return { items: [], nextCursor: null };
+  const now = input.now ?? new Date();
+  const ascending = input.filter.sort !== "newest";
+  const where = conditions(input.filter, input.userId, now);
+  if (input.after) {
+    const { lastMessageAt: at, id } = input.after;
+    where.push(
+      ascending
+        ? Prisma.sql`c."lastMessageAt" >= ${at} and (c."lastMessageAt" > ${at} or c.id > ${id})`
+        : Prisma.sql`c."lastMessageAt" <= ${at} and (c."lastMessageAt" < ${at} or c.id < ${id})`,
+    );
+  }
+  const direction = ascending ? "asc" : "desc";
+  const order = (alias: string) => Prisma.raw(`${alias}."lastMessageAt" ${direction}, ${alias}.id ${direction}`);
+  const rows = await db().$queryRaw<Row[]>`
+    with page as (
+      select p.id, p."lastMessageAt" from unnest(${mailboxIds}::int[]) as mb(id)
+      cross join lateral (
+        select c.id, c."lastMessageAt" from "Conversation" c
+        where c."mailboxId" = mb.id ${where.length ? Prisma.sql`and ${Prisma.join(where, " and ")}` : Prisma.empty}
+        order by ${order("c")}
+        limit ${limit}
+      ) p
+      order by ${order("p")}
+      limit ${limit}
+    )
+    select c.id, c.subject, c.status::text as status, c."messageCount", c."lastMessageAt", c."snoozedUntil",
+      mbx.id as "mailboxId", mbx.address as "mailboxAddress", mbx."displayName" as "mailboxDisplayName",
+      ct.name as "customerName", ct.email as "customerEmail", u.id as "assigneeId", u.name as "assigneeName",
+      (select m.snippet from "Message" m where m."conversationId" = c.id
+        order by m."internalDate" desc, m.id desc limit 1) as snippet,
+      (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name) order by t.name, t.id), '[]'::json)
+        from "ConversationTag" ctag join "Tag" t on t.id = ctag."tagId" where ctag."conversationId" = c.id) as tags
+    from page join "Conversation" c on c.id = page.id
+    join "Mailbox" mbx on mbx.id = c."mailboxId"
+    left join "Contact" ct on ct.id = c."contactId"
+    left join "User" u on u.id = c."assigneeId"
+    order by ${order("c")}`;
+  const items = rows.map((r) => ({
+    id: r.id,
+    mailbox: { id: r.mailboxId, address: r.mailboxAddress, displayName: r.mailboxDisplayName },
+    subject: r.subject,
+    customer: r.customerEmail !== null ? { name: r.customerName ?? "", email: r.customerEmail } : null,
+    snippet: r.snippet ?? "",
+    status: r.status,
+    assignee: r.assigneeId !== null ? { id: r.assigneeId, name: r.assigneeName ?? "" } : null,
+    snoozedUntil: r.snoozedUntil,
+    messageCount: r.messageCount,
+    lastMessageAt: r.lastMessageAt,
+    tags: r.tags,
+  }));
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: items.length === limit && last ? { lastMessageAt: last.lastMessageAt, id: last.id } : null,
+  };
+}
+
+interface Row {
+  id: number;
+  subject: string;
+  status: Status;
+  messageCount: number;
+  lastMessageAt: Date;
+  snoozedUntil: Date | null;
+  mailboxId: number;
+  mailboxAddress: string;
+  mailboxDisplayName: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  assigneeId: number | null;
+  assigneeName: string | null;
+  snippet: string | null;
+  tags: { id: number; name: string }[];
+}
+
+/** How many conversations each folder holds, over one mailbox or all the user's. */
+export async function folderCounts(input: { userId: number; mailboxId?: number; now?: Date }): Promise<FolderCounts> {
+  const mailboxIds = await scope(input.userId, input.mailboxId);
+  const zero: FolderCounts = { unassigned: 0, mine: 0, open: 0, pending: 0, snoozed: 0, closed: 0, spam: 0 };
+  if (mailboxIds.length === 0) return zero;
+  const now = input.now ?? new Date();
+  // The working folders are counted exactly (only open and pending rows are
+  // read, through the status index); closed and spam up to COUNT_CAP + 1.
+  const [active] = await db().$queryRaw<Omit<FolderCounts, "closed" | "spam">[]>`
+    select
+      count(*) filter (where c.status = 'open' and ${awake(now)} and c."assigneeId" is null)::int as unassigned,
+      count(*) filter (where c.status = 'open' and ${awake(now)} and c."assigneeId" = ${input.userId})::int as mine,
+      count(*) filter (where c.status = 'open' and ${awake(now)})::int as open,
+      count(*) filter (where c.status = 'pending' and ${awake(now)})::int as pending,
+      count(*) filter (where c."snoozedUntil" > ${now})::int as snoozed
+    from "Conversation" c
+    where c."mailboxId" = any(${mailboxIds}::int[]) and c.status in ('open', 'pending')`;
+  const [done] = await db().$queryRaw<{ closed: number; spam: number }[]>`
+    select
+      (select count(*) from (select 1 from "Conversation" c where c."mailboxId" = any(${mailboxIds}::int[])
+        and c.status = 'closed' limit ${COUNT_CAP + 1}) x)::int as closed,
+      (select count(*) from (select 1 from "Conversation" c where c."mailboxId" = any(${mailboxIds}::int[])
+        and c.status = 'spam' limit ${COUNT_CAP + 1}) x)::int as spam`;
+  return { ...zero, ...active, ...done };
+}
+
+/** Who can be chosen in the assignee filter: members of the mailboxes in view. */
+export async function inboxAssignees(input: { userId: number; mailboxId?: number }) {
+  const mailboxIds = await scope(input.userId, input.mailboxId);
+  if (mailboxIds.length === 0) return [];
+  return db().$queryRaw<{ id: number; name: string; email: string }[]>`
+    select u.id, u.name, u.email from "User" u
+    where not u.disabled and exists (
+      select 1 from "Membership" ms
+      where ms."mailboxId" = any(${mailboxIds}::int[])
+        and (ms."userId" = u.id or ms."teamId" in (select tm."teamId" from "TeamMember" tm where tm."userId" = u.id)))
+    order by lower(u.name), u.id`;
+}
+
+export async function inboxTags() {
+  return db().$queryRaw<{ id: number; name: string }[]>`select id, name from "Tag" order by lower(name), id`;
+}

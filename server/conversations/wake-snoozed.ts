@@ -1,0 +1,66 @@
+// Returns snoozed conversations to Open when their time comes. Every Yubin
+// process runs the timer (server/runtime/start.ts); FOR UPDATE SKIP LOCKED and
+// the re-checked "snoozedUntil <= now()" make each conversation wake exactly
+// once however many processes race. The inbox already treats a past
+// snoozedUntil as awake, so the timer's period only delays the audit/live event.
+import { sqlTransaction } from "../db/raw-sql.ts";
+import { recordLiveEvent } from "../events/live.ts";
+import { recordConversationAudit } from "./conversation-audit.ts";
+
+export const WAKE_INTERVAL_MS = 15_000;
+const BATCH = 500;
+
+/** Wakes the conversations due at `now` (at most one batch); returns their ids. */
+export async function wakeSnoozed(now = new Date()): Promise<number[]> {
+  return sqlTransaction(async (tx) => {
+    // No index on snoozedUntil (the schema has none): this scans Conversation.
+    // A partial index "where snoozedUntil is not null" would make it free at scale.
+    const woken = await tx.$queryRaw<{ id: number; mailboxId: number; previous: string; until: Date }[]>`
+      with due as (
+        select id, status, "snoozedUntil" from "Conversation"
+        where "snoozedUntil" <= ${now}::timestamptz
+        order by "snoozedUntil" limit ${BATCH}
+        for update skip locked
+      )
+      update "Conversation" c set "snoozedUntil" = null, status = 'open', "updatedAt" = now()
+      from due where c.id = due.id
+      returning c.id, c."mailboxId", due.status::text as previous, due."snoozedUntil" as until`;
+    for (const row of woken) {
+      await recordConversationAudit(tx, {
+        actorId: null,
+        action: "conversation.woke",
+        conversationId: row.id,
+        before: { status: row.previous, snoozedUntil: row.until },
+        after: { status: "open" },
+      });
+      await recordLiveEvent(tx, {
+        mailboxId: row.mailboxId,
+        conversationId: row.id,
+        kind: "conversation.snoozed",
+        actorId: null,
+        payload: { snoozedUntil: null, woke: true, status: "open" },
+      });
+    }
+    return woken.map((r) => r.id);
+  });
+}
+
+/** The process-wide timer; stop() waits for a run in progress. */
+export function startSnoozeWaker(log: (line: string) => void, intervalMs = WAKE_INTERVAL_MS) {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(async () => {
+        // Drain a backlog (e.g. after downtime) batch by batch.
+        while ((await wakeSnoozed()).length === BATCH) {}
+      })
+      .catch((e: unknown) => log(`snooze waker: ${(e as Error).message}`));
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

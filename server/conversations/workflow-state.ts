@@ -1,0 +1,88 @@
+// The workflow side of one conversation (status, assignee, snooze) and the
+// membership gate every workflow procedure goes through: a conversation of a
+// mailbox the caller may not see is reported exactly like a missing one.
+import type { RawSql } from "../db/raw-sql.ts";
+import { sql } from "../db/raw-sql.ts";
+import { type AuthorizedMailboxId, authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
+import type { Status } from "./status-labels.ts";
+
+export interface WorkflowState {
+  conversationId: number;
+  mailboxId: number;
+  status: Status;
+  assignee: { id: number; name: string; email: string } | null;
+  snoozedUntil: Date | null;
+  updatedAt: Date;
+}
+
+export interface MemberConversation {
+  id: number;
+  mailboxId: AuthorizedMailboxId;
+}
+
+/** The conversation if the user is a member of its mailbox, else null (missing and foreign alike). */
+export async function memberConversation(userId: number, conversationId: number): Promise<MemberConversation | null> {
+  const [row] = await sql.$queryRaw<{ mailboxId: number }[]>`
+    select "mailboxId" from "Conversation" where id = ${conversationId}`;
+  if (!row) return null;
+  const mailboxId = await authorizeMailbox({ userId, mailboxId: row.mailboxId });
+  return mailboxId ? { id: conversationId, mailboxId } : null;
+}
+
+/** Reads the state; with `lock`, holds the row until the transaction ends so changes serialise. */
+export async function readWorkflowState(
+  tx: RawSql,
+  conversationId: number,
+  lock = false,
+): Promise<WorkflowState | null> {
+  const rows = lock
+    ? await tx.$queryRaw<StateRow[]>`
+        select c.id, c."mailboxId", c.status::text, c."assigneeId", c."snoozedUntil", c."updatedAt"
+        from "Conversation" c where c.id = ${conversationId} for update`
+    : await tx.$queryRaw<StateRow[]>`
+        select c.id, c."mailboxId", c.status::text, c."assigneeId", c."snoozedUntil", c."updatedAt"
+        from "Conversation" c where c.id = ${conversationId}`;
+  const row = rows[0];
+  if (!row) return null;
+  const [assignee] =
+    row.assigneeId === null
+      ? []
+      : await tx.$queryRaw<{ id: number; name: string; email: string }[]>`
+          select id, name, email from "User" where id = ${row.assigneeId}`;
+  return {
+    conversationId: row.id,
+    mailboxId: row.mailboxId,
+    status: row.status,
+    assignee: assignee ?? null,
+    snoozedUntil: row.snoozedUntil,
+    updatedAt: row.updatedAt,
+  };
+}
+
+interface StateRow {
+  id: number;
+  mailboxId: number;
+  status: Status;
+  assigneeId: number | null;
+  snoozedUntil: Date | null;
+  updatedAt: Date;
+}
+
+/** Whether a snooze is still in force: a past snoozedUntil the waker has not cleared yet counts as awake. */
+export function isSnoozed(state: Pick<WorkflowState, "snoozedUntil">, now = new Date()): boolean {
+  return state.snoozedUntil !== null && state.snoozedUntil > now;
+}
+
+/** Enabled users who belong to the mailbox directly or through a team: who may be assigned. */
+export async function mailboxMembers(
+  tx: RawSql,
+  mailboxId: number,
+): Promise<{ id: number; name: string; email: string; available: boolean }[]> {
+  return tx.$queryRaw`
+    select u.id, u.name, u.email, u.available from "User" u
+    where not u.disabled and exists (
+      select 1 from "Membership" ms
+      where ms."mailboxId" = ${mailboxId}
+        and (ms."userId" = u.id or ms."teamId" in (select tm."teamId" from "TeamMember" tm where tm."userId" = u.id)))
+    order by lower(u.name), u.id`;
+}

@@ -1,0 +1,65 @@
+// A user's in-app notifications, newest first. A notice about a conversation
+// of a mailbox the user has since left is hidden: its link would only 404.
+import { db } from "../db.ts";
+import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
+
+export interface NotificationItem {
+  id: number;
+  kind: string;
+  conversationId: number | null;
+  subject: string;
+  actor: { name: string; email: string } | null;
+  /** The start of the note that mentioned the user, as plain text. */
+  excerpt: string;
+  readAt: Date | null;
+  createdAt: Date;
+}
+
+const LIST_LIMIT = 100;
+const EXCERPT_CHARS = 160;
+
+export async function listNotifications(userId: number): Promise<NotificationItem[]> {
+  const mailboxIds = await memberMailboxIds(userId);
+  const rows = await db().notification.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: LIST_LIMIT,
+  });
+  const conversationIds = [...new Set(rows.flatMap((r) => (r.conversationId ? [r.conversationId] : [])))];
+  const noteIds = [...new Set(rows.flatMap((r) => (r.noteId ? [r.noteId] : [])))];
+  const actorIds = [...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : [])))];
+  const [conversations, notes, actors] = await Promise.all([
+    db().conversation.findMany({
+      where: { id: { in: conversationIds }, mailboxId: { in: mailboxIds } },
+      select: { id: true, subject: true },
+    }),
+    db().note.findMany({ where: { id: { in: noteIds } }, select: { id: true, body: true } }),
+    db().user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, email: true } }),
+  ]);
+  const subjects = new Map(conversations.map((c) => [c.id, c.subject]));
+  const bodies = new Map(notes.map((n) => [n.id, n.body]));
+  const people = new Map(actors.map((a) => [a.id, { name: a.name, email: a.email }]));
+  return rows
+    .filter((r) => r.conversationId === null || subjects.has(r.conversationId))
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      conversationId: r.conversationId,
+      subject: (r.conversationId && subjects.get(r.conversationId)) || "",
+      actor: (r.actorId && people.get(r.actorId)) || null,
+      excerpt: ((r.noteId && bodies.get(r.noteId)) || "").slice(0, EXCERPT_CHARS),
+      readAt: r.readAt,
+      createdAt: r.createdAt,
+    }));
+}
+
+export async function unreadNotificationCount(userId: number): Promise<number> {
+  const mailboxIds = await memberMailboxIds(userId);
+  // Notification has no relation to Conversation in the schema: join by hand.
+  const [row] = await db().$queryRaw<{ count: number }[]>`
+    select count(*)::int as count
+    from "Notification" n left join "Conversation" c on c.id = n."conversationId"
+    where n."userId" = ${userId} and n."readAt" is null
+      and (n."conversationId" is null or c."mailboxId" = any(${mailboxIds}::int[]))`;
+  return row?.count ?? 0;
+}

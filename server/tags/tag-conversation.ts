@@ -1,0 +1,80 @@
+// Adding and removing a tag on a conversation. Adding by name creates the tag
+// when no tag of that name exists in any letter case. Raw SQL in one
+// transaction with the audit and live events (see add-note.ts for why).
+import { recordConversationAudit } from "../conversations/conversation-audit.ts";
+import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
+import { InputError } from "../errors.ts";
+import { recordLiveEvent } from "../events/live.ts";
+import type { AuthorizedConversation } from "../notes/authorized-conversation.ts";
+import { normalizeTagName } from "./tag-name.ts";
+
+interface Change {
+  actorId: number;
+  conversation: AuthorizedConversation;
+  ip?: string | null;
+}
+
+async function announce(
+  tx: RawSql,
+  input: Change,
+  action: "tag.add" | "tag.remove",
+  tag: { id: number; name: string },
+) {
+  const { conversationId, mailboxId } = input.conversation;
+  const tags = await tx.$queryRaw<{ id: number; name: string }[]>`
+    select t.id, t.name from "ConversationTag" ct join "Tag" t on t.id = ct."tagId"
+    where ct."conversationId" = ${conversationId} order by t.name`;
+  const change = { tagId: tag.id, name: tag.name };
+  await recordConversationAudit(tx, {
+    actorId: input.actorId,
+    action,
+    conversationId,
+    ...(action === "tag.add" ? { after: change } : { before: change }),
+    ip: input.ip,
+  });
+  await recordLiveEvent(tx, {
+    mailboxId,
+    conversationId,
+    kind: "conversation.tagged",
+    actorId: input.actorId,
+    payload: { tags },
+  });
+}
+
+export async function addTag(
+  input: Change & { name: string },
+): Promise<{ id: number; name: string; created: boolean }> {
+  const name = normalizeTagName(input.name);
+  return sqlTransaction(async (tx) => {
+    // The unique index is case-sensitive; this lock makes "find or create"
+    // case-insensitive even when two members type the same new tag at once.
+    await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${name.toLowerCase()}`}))::text`;
+    let created = false;
+    let [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
+      select id, name from "Tag" where lower(name) = lower(${name}) order by id limit 1`;
+    if (!tag) {
+      [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
+        insert into "Tag" (name) values (${name}) returning id, name`;
+      created = true;
+    }
+    const found = tag as { id: number; name: string };
+    const linked = await tx.$queryRaw<unknown[]>`
+      insert into "ConversationTag" ("conversationId", "tagId") values (${input.conversation.conversationId}, ${found.id})
+      on conflict do nothing returning "tagId"`;
+    if (linked.length) await announce(tx, input, "tag.add", found);
+    return { ...found, created };
+  });
+}
+
+export async function removeTag(input: Change & { tagId: number }): Promise<void> {
+  await sqlTransaction(async (tx) => {
+    const [removed] = await tx.$queryRaw<{ id: number; name: string }[]>`
+      with gone as (
+        delete from "ConversationTag" where "conversationId" = ${input.conversation.conversationId} and "tagId" = ${input.tagId}
+        returning "tagId"
+      )
+      select t.id, t.name from gone join "Tag" t on t.id = gone."tagId"`;
+    if (!removed) throw new InputError("the conversation has no such tag", "not_found");
+    await announce(tx, input, "tag.remove", removed);
+  });
+}

@@ -10,6 +10,8 @@ import { freePort } from "../tests/support/yubin-process.ts";
 
 export interface PostfixRelay {
   port: number;
+  /** The master process (its services are its children), for CPU accounting. */
+  pids(): number[];
   stop(): void;
 }
 
@@ -88,8 +90,16 @@ maillog_file_prefixes = ${os.tmpdir()}
   const postfix = (...args: string[]) => execFileSync("postfix", ["-c", confDir, ...args], { stdio: "pipe" });
   postfix("check");
   postfix("start");
+  const masterPid = () => {
+    try {
+      return [Number(readFileSync(path.join(queueDir, "pid", "master.pid"), "utf8").trim())].filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
   return {
     port,
+    pids: masterPid,
     stop: () => {
       try {
         postfix("stop");

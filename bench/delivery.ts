@@ -5,11 +5,18 @@
 // the sink holding all N). Then the same load through a Postfix relay on a
 // loopback high port to the same sink, and the ratio.
 // Usage: tsx bench/delivery.ts [N=5000] [CONCURRENCY=10]
+// BENCH_YUBIN_NODE_OPTIONS="--import ./bench/cpu-profile.mjs" BENCH_CPU_PROFILE_DIR=/tmp/prof
+// profiles the Yubin process under this load (bench/cpu-profile.mjs).
+// CPU of every side is read from /proc; a run where other processes used
+// more than 10% of the machine is marked DISTURBED (as bench/smtp-load.ts does).
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import nodemailer from "nodemailer";
 import { startDnsServer } from "../tests/support/dns-server.ts";
 import { type SmtpSink, startSmtpSink } from "../tests/support/smtp-sink.ts";
 import { freePort, startYubinProcess } from "../tests/support/yubin-process.ts";
 import { postfixAvailable, startPostfixRelay } from "./delivery-postfix.ts";
+import { busyShare, cpuSample, cpuSeconds, descendants, machineInfo, machineTicks } from "./proc-stats.ts";
 
 const N = Number(process.argv[2] ?? 5000);
 const CONCURRENCY = Number(process.argv[3] ?? 10);
@@ -19,13 +26,32 @@ function body(i: number): string {
   return `Message ${i} of the delivery benchmark.\n${"Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(60)}\n`;
 }
 
+interface PushResult {
+  accepted: number;
+  acceptSeconds: number;
+  endToEndSeconds: number;
+  /** CPU seconds of the server side (Yubin + its PostgreSQL, or Postfix's processes). */
+  serverCpu: number;
+  /** CPU seconds of this process: the load generator, the sink and the DNS server. */
+  generatorCpu: number;
+  /** CPU seconds the machine spent on anything else (other users of the machine). */
+  otherCpu: number;
+}
+
+const machine = machineInfo();
+
 async function push(
   label: string,
   transport: nodemailer.Transporter,
   sink: SmtpSink,
   from: string,
-): Promise<{ accepted: number; acceptSeconds: number; endToEndSeconds: number }> {
+  serverPids: () => number[],
+  reaped: boolean,
+): Promise<PushResult> {
   const before = sink.messages.length;
+  const cpuBefore = cpuSample(serverPids(), reaped);
+  const generatorBefore = process.cpuUsage();
+  const machineBefore = machineTicks();
   const start = performance.now();
   let acceptedAt = 0;
   await Promise.all(
@@ -40,15 +66,37 @@ async function push(
     await new Promise((r) => setTimeout(r, 20));
   }
   const end = performance.now();
+  const serverCpu = cpuSeconds(cpuBefore, cpuSample(serverPids(), reaped));
+  const generator = process.cpuUsage(generatorBefore);
+  const generatorCpu = (generator.user + generator.system) / 1e6;
+  const endToEndSeconds = (end - start) / 1000;
+  const busy = busyShare(machineBefore, machineTicks());
+  const otherCpu = Math.max(0, busy * machine.cpus * endToEndSeconds - serverCpu - generatorCpu);
   transport.close();
-  return { accepted: N, acceptSeconds: (acceptedAt - start) / 1000, endToEndSeconds: (end - start) / 1000 };
+  return {
+    accepted: N,
+    acceptSeconds: (acceptedAt - start) / 1000,
+    endToEndSeconds,
+    serverCpu,
+    generatorCpu,
+    otherCpu,
+  };
 }
 
-const report = (label: string, r: { acceptSeconds: number; endToEndSeconds: number }) =>
+const disturbed = (r: PushResult) => r.otherCpu > 0.1 * machine.cpus * r.endToEndSeconds;
+
+const report = (label: string, r: PushResult) =>
   console.log(
     `${label.padEnd(8)} accepted ${(N / r.acceptSeconds).toFixed(0).padStart(5)} msg/s   ` +
-      `end to end ${(N / r.endToEndSeconds).toFixed(0).padStart(5)} msg/s   (${r.endToEndSeconds.toFixed(1)} s)`,
+      `end to end ${(N / r.endToEndSeconds).toFixed(0).padStart(5)} msg/s   (${r.endToEndSeconds.toFixed(1)} s)   ` +
+      `CPU: server ${((1000 * r.serverCpu) / N).toFixed(2)} ms/msg, generator+sink ${((1000 * r.generatorCpu) / N).toFixed(2)} ms/msg, ` +
+      `other processes ${r.otherCpu.toFixed(1)} s${disturbed(r) ? "   DISTURBED" : ""}`,
   );
+
+/** The embedded PostgreSQL's postmaster pid (its backends are its children). */
+function postgresPid(dataDir: string): number {
+  return Number(readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+}
 
 const sinkPort = await freePort();
 const sink = await startSmtpSink({ host: "127.0.0.1", port: sinkPort });
@@ -58,6 +106,7 @@ const dns = await startDnsServer({
 });
 const submissionPort = await freePort();
 console.log(`bench:delivery: ${N} messages of ~3.5 KB, ${CONCURRENCY} submission connections (reused)`);
+console.log(`machine: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 const yubin = await startYubinProcess({
   roles: "mail,delivery",
   env: {
@@ -67,11 +116,14 @@ const yubin = await startYubinProcess({
     YUBIN_SUBMISSION_PORT: String(submissionPort),
     YUBIN_DNS_SERVERS: dns.address,
     YUBIN_SMTP_OUTBOUND_PORT: String(sinkPort),
+    // e.g. "--import ./bench/cpu-profile.mjs" to profile the server under this load (--cpu-prof is not allowed here).
+    ...(process.env.BENCH_YUBIN_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_YUBIN_NODE_OPTIONS } : {}),
   },
   timeoutMs: 180_000,
 });
-let yubinResult: Awaited<ReturnType<typeof push>>;
+let yubinResult: PushResult;
 try {
+  const pgPid = process.env.DATABASE_URL ? null : postgresPid(yubin.dataDir);
   yubinResult = await push(
     "yubin",
     nodemailer.createTransport({
@@ -85,17 +137,18 @@ try {
     }),
     sink,
     "admin@example.com",
+    () => descendants([yubin.child.pid as number, ...(pgPid ? [pgPid] : [])]),
+    false,
   );
 } catch (e) {
-  console.error(
-    yubin
-      .output()
-      .split("\n")
-      .filter((l) => !/ delivered: /.test(l))
-      .slice(-30)
-      .join("\n"),
-  );
-  throw e;
+  const lines = yubin
+    .output()
+    .split("\n")
+    .filter((l) => !/ delivered: |^smtp: submission: </.test(l));
+  console.error(lines.slice(-40).join("\n"));
+  console.error(`bench:delivery: the Yubin run failed: ${String(e)}`);
+  await yubin.stop();
+  process.exit(1);
 } finally {
   await yubin.stop();
 }
@@ -118,11 +171,17 @@ if (!postfixAvailable()) {
       }),
       sink,
       "admin@example.com",
+      () => descendants(postfix.pids()),
+      true,
     );
     report("Postfix", postfixResult);
     console.log(
       `ratio Yubin/Postfix end to end: ${(postfixResult.endToEndSeconds / yubinResult.endToEndSeconds).toFixed(2)}`,
     );
+    if (disturbed(yubinResult) || disturbed(postfixResult))
+      console.log(
+        "DISTURBED: other processes used more than 10% of the machine's CPU during a run; rerun on a quiet machine.",
+      );
   } finally {
     postfix.stop();
   }

@@ -72,6 +72,7 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
       policy: config.policy,
       hostname: config.hostname,
       now: now(),
+      expected: job.recipients,
     });
     const summary = results.map((r) => `${r.address} ${r.code}`).join(", ");
     config.log(`delivery: job ${job.id} (${job.domain}) ${state}: ${summary}`);

@@ -6,7 +6,10 @@ import type { RecipientVerdict, SmtpRefusal } from "./mx-backend.ts";
 
 export interface SubmissionUser {
   id: number;
+  /** The login name: the user's address, or the mailbox's for a mailbox-scoped app password. */
   email: string;
+  /** Set when logged in with a mailbox-scoped app password: send only as this mailbox. */
+  mailboxId?: number | null;
 }
 
 export type LoginVerdict = { ok: true; user: SubmissionUser } | { ok: false; reason: "invalid" | "throttled" };
@@ -29,7 +32,7 @@ export interface SubmissionBackend {
    * authenticated submission is for); an unknown local one is 550 5.1.1, a
    * full local mailbox 452 4.2.2. `mailboxId` is 0 for a remote recipient.
    */
-  checkRecipient(address: string): Promise<RecipientVerdict>;
+  checkRecipient(user: SubmissionUser, address: string): Promise<RecipientVerdict>;
   /** Commits the message (sender's copy, local delivery, queue) before resolving. */
   submit(input: SubmissionInput): Promise<{ ok: true; id: string } | SmtpRefusal>;
 }

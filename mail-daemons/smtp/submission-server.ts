@@ -104,10 +104,10 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
         () => callback(smtpError(STORAGE_FAILED)),
       );
     },
-    onRcptTo: (address, _session, callback) => {
+    onRcptTo: (address, session, callback) => {
       const path = checkForwardPath(address.address);
       if (!path.ok) return callback(smtpError(path));
-      backend.checkRecipient(path.address).then(
+      backend.checkRecipient(userOf(session), path.address).then(
         (verdict) => callback(verdict.ok ? undefined : smtpError(verdict)),
         () => callback(smtpError(STORAGE_FAILED)),
       );

@@ -1,25 +1,44 @@
 // The real submission backend: a thin adapter from SMTP to server/ (the
-// credential check with its shared throttling, send-as rules, and
+// credential check — password or app password — with its shared throttling, send-as rules, and
 // submitMessage, which commits the copy and the queue in one transaction).
-import { verifyCredentials } from "../../server/auth/verify-credentials.ts";
-import { resolveRecipient } from "../../server/mail-store/resolve-recipient.ts";
-import { findSendAsMailbox } from "../../server/outbound/send-as.ts";
+// What MAIL FROM and RCPT TO found is remembered for the rest of that one
+// transaction and handed to submitMessage, so DATA does not ask again.
+import { verifyProtocolCredentials } from "../../server/auth/protocol-credentials.ts";
+import { type RecipientResolution, resolveRecipient } from "../../server/mail-store/resolve-recipient.ts";
+import { findSendAsMailbox, type SendAsMailbox } from "../../server/outbound/send-as.ts";
 import { submitMessage } from "../../server/outbound/submit-message.ts";
-import type { SubmissionBackend } from "./submission-backend.ts";
+import type { SubmissionBackend, SubmissionUser } from "./submission-backend.ts";
+
+interface Transaction {
+  sendAs: SendAsMailbox[];
+  recipients: Map<string, RecipientResolution>;
+}
 
 export function submissionStoreBackend(hostname: string): SubmissionBackend {
+  // Keyed by the session's user object (one per login), so a session only
+  // ever sees what its own current transaction looked up.
+  const transactions = new WeakMap<SubmissionUser, Transaction>();
+
   return {
     async login({ username, password, remoteAddress }) {
-      const result = await verifyCredentials({ email: username, password, remoteAddress });
-      return result.ok ? { ok: true, user: { id: result.user.id, email: result.user.email } } : result;
+      // The user's password, or an app password (a mailbox-scoped one sends only as that mailbox).
+      const result = await verifyProtocolCredentials({ login: username, password, remoteAddress });
+      if (!result.ok) return result;
+      return { ok: true, user: { id: result.user.id, email: result.login, mailboxId: result.mailboxId } };
     },
 
     async maySendAs(user, address) {
-      return (await findSendAsMailbox(user.id, address)) !== null;
+      // MAIL FROM starts a transaction: forget the previous one's answers.
+      const transaction: Transaction = { sendAs: [], recipients: new Map() };
+      transactions.set(user, transaction);
+      const mailbox = await findSendAsMailbox({ userId: user.id, mailboxId: user.mailboxId }, address);
+      if (mailbox) transaction.sendAs.push(mailbox);
+      return mailbox !== null;
     },
 
-    async checkRecipient(address) {
+    async checkRecipient(user, address) {
       const r = await resolveRecipient(address);
+      transactions.get(user)?.recipients.set(address, r);
       switch (r.kind) {
         case "local":
           return { ok: true, mailboxId: r.mailboxId };
@@ -33,7 +52,18 @@ export function submissionStoreBackend(hostname: string): SubmissionBackend {
     },
 
     async submit({ user, mailFrom, recipients, raw }) {
-      const result = await submitMessage({ userId: user.id, mailFrom, recipients, raw, hostname });
+      const transaction = transactions.get(user);
+      transactions.delete(user);
+      const result = await submitMessage({
+        userId: user.id,
+        scopeMailboxId: user.mailboxId,
+        mailFrom,
+        recipients,
+        raw,
+        hostname,
+        checkedSendAs: transaction?.sendAs,
+        resolvedRecipients: transaction?.recipients,
+      });
       if (!result.ok) return result;
       return { ok: true, id: result.messageIdHeader };
     },

@@ -3,6 +3,7 @@
 // on error, and works whether or not `yubin start` is running.
 import { ConfigError } from "../env.ts";
 import { InputError } from "../errors.ts";
+import { appPasswordCommand } from "./app-password-command.ts";
 import { domainCommand } from "./domain-command.ts";
 import { mailboxCommand } from "./mailbox-command.ts";
 import { UsageError, usage } from "./parse.ts";
@@ -18,6 +19,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   mailbox: mailboxCommand,
   status: statusCommand,
   queue: queueCommand,
+  "app-password": appPasswordCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

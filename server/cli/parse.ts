@@ -12,6 +12,9 @@ export const usage = `usage:
   yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
   yubin mailbox quota ADDRESS SIZE
   yubin mailbox list
+  yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
+  yubin app-password list EMAIL
+  yubin app-password revoke ID
   yubin status [--json]
   yubin queue [--json] [--all]
   yubin queue retry ID

@@ -4,7 +4,7 @@
 // worker that dies simply lets its lease run out and another takes the jobs.
 // One claim takes jobs for one domain only, so that they can share a
 // connection (what Postfix calls connection caching).
-import { db } from "../db.ts";
+import { sql } from "../db/raw-sql.ts";
 import type { RecipientStatus } from "./queue-types.ts";
 
 export interface ClaimedJob {
@@ -28,7 +28,8 @@ export async function claimJobs(input: {
 }): Promise<ClaimedJob[]> {
   const { owner, limit, leaseSeconds, now } = input;
   const domains = input.domains ?? null;
-  const rows = await db().$queryRaw<{ id: number }[]>`
+  // One round trip: lease the jobs and return them with their message.
+  const rows = await sql.$queryRaw<(Omit<ClaimedJob, "raw"> & { bytes: Uint8Array })[]>`
     with first as (
       select domain from "DeliveryJob"
       where state in ('queued', 'deferred') and "nextAttemptAt" <= ${now}
@@ -44,34 +45,24 @@ export async function claimJobs(input: {
       order by j."nextAttemptAt", j.id
       limit ${limit}
       for update of j skip locked
+    ), leased as (
+      update "DeliveryJob" d
+      set "leaseOwner" = ${owner}, "leaseUntil" = ${now}::timestamptz + make_interval(secs => ${leaseSeconds})
+      from picked where d.id = picked.id
+      returning d.id, d."outboundMessageId", d.domain, d.recipients, d.attempts, d."createdAt"
     )
-    update "DeliveryJob" d
-    set "leaseOwner" = ${owner}, "leaseUntil" = ${now}::timestamptz + make_interval(secs => ${leaseSeconds})
-    from picked where d.id = picked.id
-    returning d.id`;
-  if (rows.length === 0) return [];
-  const jobs = await db().deliveryJob.findMany({
-    where: { id: { in: rows.map((r) => r.id) } },
-    orderBy: { id: "asc" },
-    include: { outboundMessage: { select: { mailFrom: true, blob: { select: { bytes: true } } } } },
-  });
-  return jobs.map((job) => ({
-    id: job.id,
-    outboundMessageId: job.outboundMessageId,
-    domain: job.domain,
-    recipients: job.recipients as unknown as RecipientStatus[],
-    attempts: job.attempts,
-    createdAt: job.createdAt,
-    mailFrom: job.outboundMessage.mailFrom,
-    raw: Buffer.from(job.outboundMessage.blob.bytes),
-  }));
+    select l.id, l."outboundMessageId", l.domain, l.recipients, l.attempts, l."createdAt", o."mailFrom", b.bytes
+    from leased l
+    join "OutboundMessage" o on o.id = l."outboundMessageId"
+    join "Blob" b on b.sha256 = o."blobSha256"
+    order by l.id`;
+  return rows.map(({ bytes, ...job }) => ({ ...job, raw: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes) }));
 }
 
 /** Gives jobs back untried (e.g. the connection broke before their turn): no attempt is counted. */
 export async function releaseJobs(ids: number[], owner: string): Promise<void> {
   if (ids.length === 0) return;
-  await db().deliveryJob.updateMany({
-    where: { id: { in: ids }, leaseOwner: owner },
-    data: { leaseOwner: null, leaseUntil: null },
-  });
+  await sql.$queryRaw`
+    update "DeliveryJob" set "leaseOwner" = null, "leaseUntil" = null
+    where id = any(${ids}::int[]) and "leaseOwner" = ${owner}`;
 }

@@ -3,7 +3,7 @@
 // signed body). mailauth's dkimSign lists only the fields present in h=, so
 // it cannot over-sign; this signer is small and is checked against mailauth's
 // verifier in tests/outbound-delivery.test.ts.
-import { createHash, sign } from "node:crypto";
+import { createHash, type KeyObject, sign } from "node:crypto";
 import { splitHeaderBlock } from "../mail/header-block.ts";
 
 /** Fields worth protecting, in h= order (RFC 6376 §5.4.1). */
@@ -32,7 +32,8 @@ const OVERSIGNED_FIELDS = new Set(["from", "to", "subject", "date"]);
 export interface DkimKeyInput {
   domain: string;
   selector: string;
-  privateKeyPem: string;
+  /** A parsed key (dkim-keys.ts caches them), or PEM text. */
+  privateKey: KeyObject | string;
 }
 
 /** The DKIM-Signature field (ending in CRLF) to prepend to `raw`, a CRLF message. */
@@ -64,7 +65,7 @@ export function dkimSignatureField(raw: Buffer, key: DkimKeyInput, now = new Dat
     `\tbh=${bodyHash};\r\n\tb=`;
   // §3.7: the signature field itself is hashed last, with an empty b= and no trailing CRLF.
   signedData += relaxedField(unsigned);
-  const signature = sign("sha256", Buffer.from(signedData, "latin1"), key.privateKeyPem).toString("base64");
+  const signature = sign("sha256", Buffer.from(signedData, "latin1"), key.privateKey).toString("base64");
   return `${unsigned}${signature}\r\n`;
 }
 

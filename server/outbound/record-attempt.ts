@@ -3,7 +3,7 @@
 // what follows: retry with backoff, or settle the job and tell the sender
 // with a DSN — all in one transaction, so a crash after it loses nothing and
 // a crash before it repeats only this attempt.
-import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
+import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
 import { parseMessage } from "../mail/parse-message.ts";
 import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
 import { storeMessageTx } from "../mail-store/store-message.ts";
@@ -30,11 +30,20 @@ export interface AttemptInput {
   policy: QueuePolicy;
   hostname: string;
   now: Date;
+  /**
+   * The job's recipients as the worker claimed them. When every pending one
+   * was delivered, the result is written in one statement that applies only
+   * if the row still holds exactly these (else the locking path below runs).
+   */
+  expected?: RecipientStatus[];
 }
 
 export type JobState = "deferred" | "delivered" | "bounced" | "expired" | "gone";
 
 export async function recordAttempt(input: AttemptInput): Promise<JobState> {
+  if (input.expected && input.results.length > 0 && input.results.every((r) => r.code < 400)) {
+    if (await recordDelivered(input, input.expected)) return "delivered";
+  }
   // Where a DSN would go is looked up before the transaction opens (it uses
   // another pooled connection); only attempts that did not fully succeed can need one.
   const dsnRoute =
@@ -42,37 +51,14 @@ export async function recordAttempt(input: AttemptInput): Promise<JobState> {
   return sqlTransaction((tx) => recordAttemptTx(tx, input, dsnRoute));
 }
 
-interface LockedJob {
-  id: number;
-  recipients: RecipientStatus[];
-  attempts: number;
-  createdAt: Date;
-  delayNoticeAt: Date | null;
-  lastReply: string | null;
-  mailFrom: string;
-  messageIdHeader: string | null;
-  bytes: Uint8Array;
-}
-
-async function recordAttemptTx(
-  tx: RawSql,
-  input: AttemptInput,
-  dsnRoute: RecipientResolution | null,
-): Promise<JobState> {
-  const { policy, now } = input;
-  const [job] = await tx.$queryRaw<LockedJob[]>`
-    select j.id, j.recipients, j.attempts, j."createdAt", j."delayNoticeAt", j."lastReply",
-      o."mailFrom", o."messageIdHeader", b.bytes
-    from "DeliveryJob" j
-    join "OutboundMessage" o on o.id = j."outboundMessageId"
-    join "Blob" b on b.sha256 = o."blobSha256"
-    where j.id = ${input.jobId} and j.state in ('queued', 'deferred')
-    for update of j`;
-  // Dropped by an operator, or settled by another worker after our lease ran out.
-  if (!job) return "gone";
-  const byAddress = new Map(input.results.map((r) => [r.address.toLowerCase(), r]));
+/** The job's recipients after this attempt (RFC 5321 §4.2.1), and those that failed for good now. */
+function mergeResults(
+  current: RecipientStatus[],
+  results: RecipientResult[],
+): { recipients: RecipientStatus[]; failedNow: DsnRecipient[] } {
+  const byAddress = new Map(results.map((r) => [r.address.toLowerCase(), r]));
   const failedNow: DsnRecipient[] = [];
-  const recipients: RecipientStatus[] = job.recipients.map((r) => {
+  const recipients: RecipientStatus[] = current.map((r) => {
     if (r.state !== "pending") return r;
     const result = byAddress.get(r.address.toLowerCase());
     if (!result) return r;
@@ -91,6 +77,56 @@ async function recordAttemptTx(
     }
     return { ...base, state: "pending" };
   });
+  return { recipients, failedNow };
+}
+
+/**
+ * The common case in one statement, without a transaction: every pending
+ * recipient was delivered, so there is no DSN, retry or delay notice to
+ * decide. Applies only while the job is still open and its recipients are
+ * unchanged since the claim; false means "take the locking path".
+ */
+async function recordDelivered(input: AttemptInput, expected: RecipientStatus[]): Promise<boolean> {
+  const { recipients } = mergeResults(expected, input.results);
+  if (recipients.some((r) => r.state === "pending") || !recipients.some((r) => r.state === "delivered")) return false;
+  const lastReply = (input.results.at(-1) as RecipientResult).reply.slice(0, 1000);
+  const rows = await sql.$queryRaw<{ id: number }[]>`
+    update "DeliveryJob" set state = 'delivered', recipients = ${JSON.stringify(recipients)}::jsonb,
+      attempts = attempts + 1, "lastAttemptAt" = ${input.now}, "lastReply" = ${lastReply},
+      "nextAttemptAt" = ${input.now}, "leaseOwner" = null, "leaseUntil" = null, "updatedAt" = now()
+    where id = ${input.jobId} and state in ('queued', 'deferred') and recipients = ${JSON.stringify(expected)}::jsonb
+    returning id`;
+  return rows.length > 0;
+}
+
+interface LockedJob {
+  id: number;
+  recipients: RecipientStatus[];
+  attempts: number;
+  createdAt: Date;
+  delayNoticeAt: Date | null;
+  lastReply: string | null;
+  mailFrom: string;
+  messageIdHeader: string | null;
+  blobSha256: string;
+}
+
+async function recordAttemptTx(
+  tx: RawSql,
+  input: AttemptInput,
+  dsnRoute: RecipientResolution | null,
+): Promise<JobState> {
+  const { policy, now } = input;
+  const [job] = await tx.$queryRaw<LockedJob[]>`
+    select j.id, j.recipients, j.attempts, j."createdAt", j."delayNoticeAt", j."lastReply",
+      o."mailFrom", o."messageIdHeader", o."blobSha256"
+    from "DeliveryJob" j
+    join "OutboundMessage" o on o.id = j."outboundMessageId"
+    where j.id = ${input.jobId} and j.state in ('queued', 'deferred')
+    for update of j`;
+  // Dropped by an operator, or settled by another worker after our lease ran out.
+  if (!job) return "gone";
+  const { recipients, failedNow } = mergeResults(job.recipients, input.results);
 
   const ageSeconds = (now.getTime() - job.createdAt.getTime()) / 1000;
   const expired = ageSeconds >= policy.lifetimeSeconds;
@@ -122,7 +158,12 @@ async function recordAttemptTx(
     route: dsnRoute,
     hostname: input.hostname,
     sender: job.mailFrom,
-    original: Buffer.from(job.bytes),
+    // The original's bytes are read only when a DSN is actually built.
+    original: async () => {
+      const [blob] = await tx.$queryRaw<{ bytes: Uint8Array }[]>`
+        select bytes from "Blob" where sha256 = ${job.blobSha256}`;
+      return Buffer.from((blob as { bytes: Uint8Array }).bytes);
+    },
     originalMessageId: job.messageIdHeader,
     arrivalDate: job.createdAt,
     now,
@@ -171,7 +212,7 @@ async function sendDsn(input: {
   route: RecipientResolution | null;
   hostname: string;
   sender: string;
-  original: Buffer;
+  original: () => Promise<Buffer>;
   originalMessageId: string | null;
   arrivalDate: Date;
   recipients: DsnRecipient[];
@@ -182,7 +223,7 @@ async function sendDsn(input: {
   const dsn = buildDsn({
     hostname: input.hostname,
     to: input.sender,
-    original: input.original,
+    original: await input.original(),
     originalMessageId: input.originalMessageId,
     arrivalDate: input.arrivalDate,
     recipients: input.recipients,

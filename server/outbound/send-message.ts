@@ -3,6 +3,7 @@
 // The Message-ID carries the conversation token (reply-token.ts) so that
 // the customer's answer threads back. Everything else — send-as check, DKIM,
 // the sender's copy and the queue in one transaction — is submitMessage's.
+import addressparser from "nodemailer/lib/addressparser/index.js";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { outboundMessageId } from "../conversations/reply-token.ts";
 import { db } from "../db.ts";
@@ -16,6 +17,7 @@ export interface SendMessageInput {
   fromMailboxId: number;
   /** Our host name (Message-ID). */
   hostname: string;
+  /** Addresses, or header text such as "Name <a@b>, c@d". */
   to: string[];
   cc?: string[];
   bcc?: string[];
@@ -44,7 +46,12 @@ export async function sendMessage(input: SendMessageInput): Promise<SentMessage>
     where: { id: mailboxId },
     select: { address: true, displayName: true },
   });
-  const recipients = [...input.to, ...(input.cc ?? []), ...(input.bcc ?? [])].map((r) => r.trim()).filter(Boolean);
+  // Entries may be header text ("Name <a@b>, c@d"); the envelope takes the bare addresses.
+  const recipients = addressparser([...input.to, ...(input.cc ?? []), ...(input.bcc ?? [])].join(", "), {
+    flatten: true,
+  })
+    .map((r) => r.address.trim())
+    .filter(Boolean);
   if (recipients.length === 0) throw new InputError("a message needs at least one recipient");
   const now = input.now ?? new Date();
   const messageIdHeader = input.conversationId ? outboundMessageId(input.conversationId, input.hostname) : undefined;

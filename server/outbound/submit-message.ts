@@ -5,18 +5,21 @@
 // delivers to local recipients through the one write path and queues the
 // rest. The caller answers 250 / "sent" only after this resolves.
 import { sqlTransaction } from "../db/raw-sql.ts";
-import { db } from "../db.ts";
 import { parseMessage } from "../mail/parse-message.ts";
-import { resolveRecipient } from "../mail-store/resolve-recipient.ts";
+import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
+import { blobKey } from "../mail-store/store-blob.ts";
 import { type StoreOutcome, storeMessageTx } from "../mail-store/store-message.ts";
+import { dkimKeyFor } from "./dkim-keys.ts";
 import { dkimSignatureField } from "./dkim-sign.ts";
 import { enqueueTx, recipientDomain } from "./enqueue.ts";
 import { normalizeLineEndings } from "./line-endings.ts";
 import { newMessageId, prependFields, readHeader } from "./message-header.ts";
-import { findSendAsMailbox } from "./send-as.ts";
+import { findSendAsMailboxes, type SendAsMailbox } from "./send-as.ts";
 
 export interface SubmitInput {
   userId: number;
+  /** A session opened with a mailbox-scoped app password sends only as that mailbox. */
+  scopeMailboxId?: number | null;
   /** RFC 5321 MAIL FROM reverse-path. */
   mailFrom: string;
   /** Envelope recipients (RCPT TO, or To/Cc/Bcc from the composer). */
@@ -25,6 +28,13 @@ export interface SubmitInput {
   /** Our host name, for Message-ID. */
   hostname: string;
   now?: Date;
+  /**
+   * Send-as answers already found for this transaction (submission checks
+   * MAIL FROM before DATA, under the same scope), so they are not asked again.
+   */
+  checkedSendAs?: SendAsMailbox[];
+  /** Recipients already resolved for this transaction (at RCPT TO); keys as given. */
+  resolvedRecipients?: Map<string, RecipientResolution>;
 }
 
 /** Why a submission was refused, as an SMTP reply (RFC 3463 enhanced code). */
@@ -56,27 +66,28 @@ const notYours = (what: string, address: string): SubmitRefusal => ({
 
 export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted | SubmitRefusal> {
   const now = input.now ?? new Date();
-  // MAIL FROM and From: are nearly always the same address: look each up once.
-  const lookups = new Map<string, ReturnType<typeof findSendAsMailbox>>();
-  const sendAs = (address: string) => {
-    const key = address.trim().toLowerCase();
-    const found = lookups.get(key) ?? findSendAsMailbox(input.userId, key);
-    lookups.set(key, found);
-    return found;
-  };
-  const envelopeSender = await sendAs(input.mailFrom);
-  if (!envelopeSender) return notYours("Sender", input.mailFrom);
-
   let raw = normalizeLineEndings(input.raw);
   const header = readHeader(raw);
+  // MAIL FROM and every From: address, in one round trip (none when MAIL FROM
+  // was just checked and From: is the same address, as it nearly always is).
+  const known = new Map((input.checkedSendAs ?? []).map((m) => [m.address, m]));
+  const unchecked = [input.mailFrom, ...header.from].map((a) => a.trim().toLowerCase()).filter((a) => !known.has(a));
+  if (unchecked.length > 0) {
+    const found = await findSendAsMailboxes({ userId: input.userId, mailboxId: input.scopeMailboxId }, unchecked);
+    for (const [address, mailbox] of found) known.set(address, mailbox);
+  }
+  const sendAs = (address: string) => known.get(address.trim().toLowerCase()) ?? null;
+  const envelopeSender = sendAs(input.mailFrom);
+  if (!envelopeSender) return notYours("Sender", input.mailFrom);
+
   const added: string[] = [];
   // RFC 6409 §8.1 permits completing what the client left out.
   if (header.from.length === 0) added.push(`From: <${envelopeSender.address}>`);
   for (const address of header.from) {
-    if (!(await sendAs(address))) return notYours("From", address);
+    if (!sendAs(address)) return notYours("From", address);
   }
   const fromAddress = header.from[0] ?? envelopeSender.address;
-  const copyMailbox = (await sendAs(fromAddress)) ?? envelopeSender;
+  const copyMailbox = sendAs(fromAddress) ?? envelopeSender;
   // RFC 6409 §8.3 Message-ID and §8.6 Date.
   const messageIdHeader = header.messageId ?? newMessageId(input.hostname);
   if (!header.messageId) added.push(`Message-ID: <${messageIdHeader}>`);
@@ -87,7 +98,7 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
   const local = new Map<number, string>();
   const remote: string[] = [];
   for (const recipient of new Set(input.recipients.map((r) => r.trim()).filter(Boolean))) {
-    const resolved = await resolveRecipient(recipient);
+    const resolved = input.resolvedRecipients?.get(recipient) ?? (await resolveRecipient(recipient));
     if (resolved.kind === "local" || resolved.kind === "full") local.set(resolved.mailboxId, recipient);
     else if (resolved.kind === "foreign") remote.push(recipient);
     else return { ok: false, code: 550, enhanced: "5.1.1", message: `No such user here: <${recipient}>` };
@@ -116,8 +127,11 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
           )
         : [];
     const storedMessageId = copy && "messageId" in copy ? copy.messageId : null;
+    // A stored copy means this transaction holds the blob already.
+    const stored = copy?.outcome === "stored" || delivered.some((d) => d.outcome === "stored");
     const outboundMessageId = await enqueueTx(tx, {
       raw,
+      storedBlobSha256: stored ? blobKey(raw) : undefined,
       mailFrom: input.mailFrom,
       recipients: remote,
       messageIdHeader,
@@ -139,15 +153,8 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
 
 /** Prepends a DKIM-Signature by the From domain's key, when that domain is ours and has one. */
 async function sign(raw: Buffer, fromAddress: string, now: Date): Promise<Buffer> {
-  const domain = await db().domain.findUnique({
-    where: { name: recipientDomain(fromAddress) },
-    select: { name: true, dkimSelector: true, dkimPrivateKey: true },
-  });
-  if (!domain?.dkimSelector || !domain.dkimPrivateKey) return raw;
-  const field = dkimSignatureField(
-    raw,
-    { domain: domain.name, selector: domain.dkimSelector, privateKeyPem: domain.dkimPrivateKey },
-    now,
-  );
+  const key = await dkimKeyFor(recipientDomain(fromAddress));
+  if (!key) return raw;
+  const field = dkimSignatureField(raw, key, now);
   return Buffer.concat([Buffer.from(field, "latin1"), raw]);
 }

@@ -1,0 +1,203 @@
+// App passwords (DESIGN.md "Protocol logins use the user's email and password
+// or an app password"): generated secrets for mail clients, one per device or
+// purpose, each revocable on its own, optionally scoped to one mailbox (e.g.
+// POP3 or submission as support@example.com). Only an argon2id hash is kept,
+// with the same parameters as user passwords (passwords.ts); creation and
+// revocation are audited, every successful login sets lastUsedAt.
+//
+// The secret is 16 random lowercase letters, shown once as four groups
+// ("abcd-efgh-ijkl-mnop"; clients may send it with or without the dashes or
+// spaces). Its first group doubles as a non-secret lookup prefix, stored in
+// front of the hash ("abcd:$argon2id$…"), so that a login verifies exactly
+// the one hash it can match, however many app passwords a user has: argon2
+// is deliberately slow, and a login must cost one verification, not one per
+// app password. The other 12 letters (26^12 ≈ 2^56) stay behind argon2id.
+import { randomInt } from "node:crypto";
+import { recordAudit } from "../audit/record-audit.ts";
+import { db } from "../db.ts";
+import { InputError } from "../errors.ts";
+import { membershipOf } from "../mailboxes/authorized-mailbox.ts";
+import { hashPassword } from "./passwords.ts";
+
+const GROUPS = 4;
+const GROUP_LENGTH = 4;
+const SECRET_LENGTH = GROUPS * GROUP_LENGTH;
+export const MAX_LABEL_LENGTH = 100;
+
+export interface AppPasswordInfo {
+  id: number;
+  label: string;
+  userEmail: string;
+  /** The mailbox it is scoped to (its address is the login name), or null for the user's own login. */
+  mailboxAddress: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/**
+ * The secret in canonical form (16 lowercase letters) when `password` is
+ * shaped like an app password — case, dashes and spaces are forgiven — else null.
+ */
+export function canonicalAppPassword(password: string): string | null {
+  if (password.length > 64) return null;
+  const letters = password.replace(/[\s-]/g, "").toLowerCase();
+  return /^[a-z]+$/.test(letters) && letters.length === SECRET_LENGTH ? letters : null;
+}
+
+/** The non-secret part stored beside the hash: the first group. */
+export function lookupPrefix(canonical: string): string {
+  return canonical.slice(0, GROUP_LENGTH);
+}
+
+/** "prefix:$argon2id$…" → the PHC string, or null when the stored value is not of that form. */
+export function storedHashParts(stored: string): { prefix: string; hash: string } | null {
+  const colon = stored.indexOf(":");
+  return colon === GROUP_LENGTH ? { prefix: stored.slice(0, colon), hash: stored.slice(colon + 1) } : null;
+}
+
+function generateSecret(): string {
+  let secret = "";
+  for (let i = 0; i < SECRET_LENGTH; i++) secret += String.fromCharCode(97 + randomInt(26));
+  return secret;
+}
+
+function display(canonical: string): string {
+  return canonical.match(new RegExp(`.{${GROUP_LENGTH}}`, "g"))?.join("-") ?? canonical;
+}
+
+export interface CreateAppPasswordInput {
+  userEmail: string;
+  /** Scope: this mailbox only; the login name becomes its address. */
+  mailboxAddress?: string | null;
+  label?: string | null;
+  actorId: number | null;
+  ip?: string | null;
+}
+
+/** Creates an app password and returns its secret — the only time it is ever shown. */
+export async function createAppPassword(
+  input: CreateAppPasswordInput,
+): Promise<{ info: AppPasswordInfo; secret: string; login: string }> {
+  const email = input.userEmail.trim().toLowerCase();
+  const user = await db().user.findUnique({ where: { email }, select: { id: true, email: true, disabled: true } });
+  if (!user) throw new InputError(`no user ${email}`, "not_found");
+  if (user.disabled) throw new InputError(`user ${email} is disabled`);
+  let mailbox: { id: number; address: string } | null = null;
+  if (input.mailboxAddress) {
+    const address = input.mailboxAddress.trim().toLowerCase();
+    mailbox = await db().mailbox.findUnique({ where: { address }, select: { id: true, address: true } });
+    if (!mailbox) throw new InputError(`no mailbox ${address}`, "not_found");
+    const member = await db().membership.findFirst({
+      where: { mailboxId: mailbox.id, ...membershipOf(user.id) },
+      select: { id: true },
+    });
+    if (!member) throw new InputError(`${email} is not a member of ${address}`);
+  }
+  const label = (input.label ?? "").trim() || (mailbox ? `mailbox ${mailbox.address}` : "mail client");
+  if (label.length > MAX_LABEL_LENGTH) throw new InputError(`label must be at most ${MAX_LABEL_LENGTH} characters`);
+
+  // The prefix must single out one hash for every login this password can
+  // serve: among the user's own, and among those scoped to the same mailbox.
+  const active = await db().appPassword.findMany({
+    where: { revokedAt: null, OR: [{ userId: user.id }, ...(mailbox ? [{ mailboxId: mailbox.id }] : [])] },
+    select: { hash: true },
+  });
+  const taken = new Set(active.map((a) => storedHashParts(a.hash)?.prefix));
+  let secret = generateSecret();
+  while (taken.has(lookupPrefix(secret))) secret = generateSecret();
+  const hash = `${lookupPrefix(secret)}:${await hashPassword(secret)}`;
+
+  const created = await db().$transaction(async (tx) => {
+    const row = await tx.appPassword.create({
+      data: { userId: user.id, mailboxId: mailbox?.id ?? null, label, hash },
+    });
+    await recordAudit(
+      {
+        actorId: input.actorId,
+        action: "app_password.create",
+        subjectType: "app_password",
+        subjectId: row.id,
+        after: { user: user.email, mailbox: mailbox?.address ?? null, label },
+        ip: input.ip,
+      },
+      tx,
+    );
+    return row;
+  });
+  return {
+    info: {
+      id: created.id,
+      label,
+      userEmail: user.email,
+      mailboxAddress: mailbox?.address ?? null,
+      createdAt: created.createdAt,
+      lastUsedAt: null,
+      revokedAt: null,
+    },
+    secret: display(secret),
+    login: mailbox?.address ?? user.email,
+  };
+}
+
+/** A user's app passwords, revoked ones included, newest first. Never the secrets. */
+export async function listAppPasswords(userEmail: string): Promise<AppPasswordInfo[]> {
+  const email = userEmail.trim().toLowerCase();
+  const user = await db().user.findUnique({ where: { email }, select: { id: true } });
+  if (!user) throw new InputError(`no user ${email}`, "not_found");
+  const rows = await db().appPassword.findMany({
+    where: { userId: user.id },
+    orderBy: { id: "desc" },
+    select: {
+      id: true,
+      label: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      mailbox: { select: { address: true } },
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    label: r.label,
+    userEmail: email,
+    mailboxAddress: r.mailbox?.address ?? null,
+    createdAt: r.createdAt,
+    lastUsedAt: r.lastUsedAt,
+    revokedAt: r.revokedAt,
+  }));
+}
+
+/** Revokes one app password; logins with it fail from now on. Revoking twice changes nothing. */
+export async function revokeAppPassword(input: {
+  id: number;
+  actorId: number | null;
+  ip?: string | null;
+}): Promise<{ revokedAt: Date; alreadyRevoked: boolean }> {
+  return db().$transaction(async (tx) => {
+    const row = await tx.appPassword.findUnique({
+      where: { id: input.id },
+      select: { id: true, label: true, revokedAt: true, user: { select: { email: true } } },
+    });
+    if (!row) throw new InputError(`no app password ${input.id}`, "not_found");
+    if (row.revokedAt) return { revokedAt: row.revokedAt, alreadyRevoked: true };
+    const updated = await tx.appPassword.update({
+      where: { id: row.id },
+      data: { revokedAt: new Date() },
+      select: { revokedAt: true },
+    });
+    await recordAudit(
+      {
+        actorId: input.actorId,
+        action: "app_password.revoke",
+        subjectType: "app_password",
+        subjectId: row.id,
+        before: { user: row.user.email, label: row.label, revokedAt: null },
+        after: { revokedAt: (updated.revokedAt as Date).toISOString() },
+        ip: input.ip,
+      },
+      tx,
+    );
+    return { revokedAt: updated.revokedAt as Date, alreadyRevoked: false };
+  });
+}

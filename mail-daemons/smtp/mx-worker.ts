@@ -4,7 +4,7 @@
 // MIME parsing and mail authentication use every core. A worker exits as
 // soon as its primary is gone (cluster's own rule on IPC disconnect).
 import cluster from "node:cluster";
-import { disconnectDb } from "../../server/db.ts";
+import { closeDatabaseConnections } from "../../server/runtime/close-connections.ts";
 import { loadEnv } from "../../server/env.ts";
 import { loadTlsCredentials } from "../shared/tls.ts";
 import { startMxServer } from "./mx-server.ts";
@@ -41,7 +41,7 @@ try {
   process.on("message", (message: { type?: string }) => {
     if (message.type !== "shutdown") return;
     mx.close()
-      .then(() => disconnectDb())
+      .then(() => closeDatabaseConnections())
       .finally(() => process.exit(0));
   });
   send({ type: "listening", port: mx.port });

@@ -4,8 +4,8 @@
 // MIME parsing and mail authentication use every core. A worker exits as
 // soon as its primary is gone (cluster's own rule on IPC disconnect).
 import cluster from "node:cluster";
-import { closeDatabaseConnections } from "../../server/runtime/close-connections.ts";
 import { loadEnv } from "../../server/env.ts";
+import { closeDatabaseConnections } from "../../server/runtime/close-connections.ts";
 import { loadTlsCredentials } from "../shared/tls.ts";
 import { startMxServer } from "./mx-server.ts";
 import { mxStoreBackend } from "./mx-store-backend.ts";

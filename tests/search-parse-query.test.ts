@@ -172,7 +172,7 @@ describe("search tokens", () => {
       cc: [],
       textBody: null,
       attachments: [],
-    } as never);
+    } as never).toArray();
     for (const t of [
       "kana.sato@customer.jp",
       "kana.sato",

@@ -143,7 +143,7 @@ async function storeInMailbox(
   const reopen = input.direction === "inbound" && thread.conversationId !== null;
   const folderName = input.folder ?? "INBOX";
   // Search tokens (server/search/tokens.ts), stored as they are: PostgreSQL does not re-tokenise.
-  const searchTokens = messageSearchTokens(message);
+  const searchTokens = messageSearchTokens(message).toSqlList();
   const [stored] = await tx.$queryRaw<
     {
       folderId: number;
@@ -177,7 +177,7 @@ async function storeInMailbox(
         ${message.date}::timestamptz, ${size}, ${message.bodyHash}, ${message.snippet}, ${message.textBody},
         ${message.htmlBody}, ${message.hasAttachments}, ${JSON.stringify(message.attachments)}::jsonb,
         ${message.parseError}, ${input.authResults === undefined ? null : JSON.stringify(input.authResults)}::jsonb,
-        conversation.id, ${thread.reason}::"ThreadReason", ${now}, array_to_tsvector(${searchTokens}::text[])
+        conversation.id, ${thread.reason}::"ThreadReason", ${now}, array_to_tsvector(string_to_array(${searchTokens}::text, ' '))
       from conversation
       on conflict ("mailboxId", "messageIdHeader", "bodyHash") do nothing
       returning id, "conversationId"

@@ -25,6 +25,11 @@ const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=H
 /** A CJK run, or a run of other letters, marks and digits. */
 const RUN = new RegExp(`([${CJK}]+)|([[\\p{L}\\p{M}\\p{N}]--[${CJK}]]+)`, "gv");
 const CJK_ONLY = new RegExp(`^[${CJK}]+$`, "v");
+// Plain ASCII (most mail bodies) takes a fast path with the same result:
+// NFKC leaves it unchanged, and its letters and digits are exactly [a-z0-9].
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_WORD = /[a-z0-9]+/g;
+const WHITESPACE = /\s/;
 
 /** The form both the index and the verification compare: NFKC, lower case. */
 export function normalizeText(text: string): string {
@@ -66,14 +71,20 @@ export class TokenSet {
   private bytes = 0;
 
   add(token: string): void {
-    if (!token || this.tokens.has(token) || this.bytes > MAX_TOKEN_BYTES) return;
+    // No whitespace: the store passes the tokens as one space-separated string.
+    if (!token || this.tokens.has(token) || this.bytes > MAX_TOKEN_BYTES || WHITESPACE.test(token)) return;
     this.tokens.add(token);
     this.bytes += Buffer.byteLength(token) + 6;
   }
 
   addText(text: string | null | undefined): void {
     if (!text) return;
-    const normalized = normalizeText(text.length > MAX_INDEXED_CHARS ? text.slice(0, MAX_INDEXED_CHARS) : text);
+    const bounded = text.length > MAX_INDEXED_CHARS ? text.slice(0, MAX_INDEXED_CHARS) : text;
+    if (ASCII.test(bounded)) {
+      for (const [word] of bounded.toLowerCase().matchAll(ASCII_WORD)) this.add(word.slice(0, MAX_WORD));
+      return;
+    }
+    const normalized = normalizeText(bounded);
     for (const m of normalized.matchAll(RUN)) {
       if (m[1]) {
         const chars = Array.from(m[1]);
@@ -103,6 +114,11 @@ export class TokenSet {
   toArray(): string[] {
     return [...this.tokens];
   }
+
+  /** The tokens as one space-separated string, for `array_to_tsvector(string_to_array($1, ' '))`. */
+  toSqlList(): string {
+    return [...this.tokens].join(" ");
+  }
 }
 
 /** The tokens of any text (a note, a subject). */
@@ -122,7 +138,7 @@ type MessageFields = Pick<
  * the text body and attachment file names. The store writes them with
  * `array_to_tsvector(tokens::text[])` in the same statement as the message.
  */
-export function messageSearchTokens(message: MessageFields): string[] {
+export function messageSearchTokens(message: MessageFields): TokenSet {
   const set = new TokenSet();
   set.addText(message.subject);
   set.addAddress(message.fromAddress, message.fromName);
@@ -130,7 +146,7 @@ export function messageSearchTokens(message: MessageFields): string[] {
   for (const a of message.cc) set.addAddress(a.address, a.name);
   for (const a of message.attachments) set.addText(a.filename);
   set.addText(message.textBody);
-  return set.toArray();
+  return set;
 }
 
 /** The tokens of a note's body (Note.searchVector). */

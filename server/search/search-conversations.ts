@@ -25,21 +25,14 @@
 // "求書" apart. A word's last token is a prefix (invoic finds invoice); words
 // match from their start (voice does not find invoice).
 import { db, Prisma } from "../db.ts";
+import type { ConversationSummary } from "../conversations/list-conversations.ts";
 import { InputError } from "../errors.ts";
 import { listMemberMailboxes } from "../mailboxes/list-member-mailboxes.ts";
 import type { SearchQuery, SearchStatus, SearchTerm, TextField } from "./parse-query.ts";
 import { bigrams, MAX_WORD, normalizeText, noteSearchTokens, textRuns } from "./tokens.ts";
 
-export interface SearchHit {
-  id: number;
-  mailbox: { id: number; address: string; displayName: string };
-  subject: string;
-  customer: { name: string; email: string } | null;
-  snippet: string;
-  status: "open" | "pending" | "closed" | "spam";
-  messageCount: number;
-  lastMessageAt: Date;
-}
+/** A search result is an inbox row without its tags. */
+export type SearchHit = Omit<ConversationSummary, "tags">;
 
 export const SEARCH_PAGE_SIZE = 50;
 

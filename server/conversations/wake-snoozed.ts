@@ -13,8 +13,7 @@ const BATCH = 500;
 /** Wakes the conversations due at `now` (at most one batch); returns their ids. */
 export async function wakeSnoozed(now = new Date()): Promise<number[]> {
   return sqlTransaction(async (tx) => {
-    // No index on snoozedUntil (the schema has none): this scans Conversation.
-    // A partial index "where snoozedUntil is not null" would make it free at scale.
+    // Served by the partial index "Conversation_snoozedUntil_sql" (snoozed rows only).
     const woken = await tx.$queryRaw<{ id: number; mailboxId: number; previous: string; until: Date }[]>`
       with due as (
         select id, status, "snoozedUntil" from "Conversation"

@@ -2,6 +2,7 @@
 // shared mailbox is the sender, the threading headers come from the stored
 // message (reply-draft.ts), and everything else — send-as, DKIM, the copy in
 // this conversation and the queue in one transaction — is sendMessage's.
+import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { MAX_RECIPIENTS } from "../limits.ts";
 import { extractAttachment } from "../mail/extract-attachment.ts";
@@ -28,7 +29,16 @@ export interface ComposedReply {
   forwardAttachments?: number[];
   hostname: string;
   now?: Date;
+  /**
+   * Stale-send guard: the newest message id of the conversation when the
+   * composer opened. A newer message (a customer's reply or another agent's)
+   * holds the send with a conflict unless confirmNewActivity is set.
+   */
+  seenMessageId?: number;
+  confirmNewActivity?: boolean;
 }
+
+export const NEW_ACTIVITY_MESSAGE = "New activity since you started — review and send";
 
 function addresses(field: string | undefined, label: string): ListedAddress[] {
   const parsed = parseAddressList(field ?? "");
@@ -40,6 +50,12 @@ export async function sendReply(input: ComposedReply): Promise<SentMessage> {
   const found = await draftWithSource({ mailboxId: input.mailboxId, messageId: input.messageId, mode: input.mode });
   if (!found) throw new InputError("no such message", "not_found");
   const { draft, blobSha256 } = found;
+  if (input.seenMessageId !== undefined && !input.confirmNewActivity) {
+    const newer = await db().message.count({
+      where: { conversationId: draft.conversationId, id: { gt: input.seenMessageId } },
+    });
+    if (newer > 0) throw new InputError(NEW_ACTIVITY_MESSAGE, "conflict");
+  }
   const to = addresses(input.to, "To");
   const cc = addresses(input.cc, "Cc");
   const bcc = addresses(input.bcc, "Bcc");

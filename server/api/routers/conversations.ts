@@ -75,6 +75,9 @@ export const conversationsRouter = router({
         text: z.string().max(MAX_COMPOSE_TEXT_CHARS, "the message text is too long"),
         attachments: z.array(attachment).max(100).default([]),
         forwardAttachments: z.array(z.number().int().min(0).max(10_000)).max(500).default([]),
+        /** Stale-send guard (send-reply.ts): the newest message id the composer saw, and the second click. */
+        seenMessageId: z.number().int().min(0).max(2_147_483_647).optional(),
+        confirmNewActivity: z.boolean().optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -94,6 +97,8 @@ export const conversationsRouter = router({
           content: Buffer.from(a.base64, "base64"),
         })),
         forwardAttachments: input.forwardAttachments,
+        seenMessageId: input.seenMessageId,
+        confirmNewActivity: input.confirmNewActivity,
         hostname: loadEnv().YUBIN_HOSTNAME,
       });
       return { messageId: sent.messageId, conversationId: sent.conversationId, state: sent.delivery?.state ?? null };

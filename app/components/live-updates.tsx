@@ -1,0 +1,96 @@
+"use client";
+import { useQueryClient } from "@tanstack/react-query";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+
+// The shell's live feed (GET /api/live, Server-Sent Events). EventSource
+// reconnects by itself and sends Last-Event-ID, so the server replays what
+// was missed. A burst of events costs one refresh: they are debounced.
+const DEBOUNCE_MS = 300;
+const RETRY_MS = 5_000;
+
+interface LiveNotice {
+  id: number;
+  mailboxId: number;
+  conversationId: number | null;
+  kind: string;
+}
+
+/** Whether an event concerns what this page shows. */
+function relevant(pathname: string, notice: LiveNotice | null): boolean {
+  if (!notice) return true; // a reset: everything may have changed
+  if (pathname === "/inbox" || pathname.startsWith("/inbox/")) return true;
+  const open = /^\/conversations\/(\d+)/.exec(pathname);
+  return open ? Number(open[1]) === notice.conversationId : false;
+}
+
+export function LiveUpdates() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const queryClient = useQueryClient();
+  // The effect opens one connection for the session; these follow the page without reconnecting.
+  const path = useRef(pathname);
+  path.current = pathname;
+  const latest = useRef({ router, queryClient });
+  latest.current = { router, queryClient };
+
+  useEffect(() => {
+    let source: EventSource | null = null;
+    let lastId: string | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let refreshPage = false;
+    let stopped = false;
+
+    const flush = () => {
+      timer = null;
+      const { router: r, queryClient: q } = latest.current;
+      // Client-side queries (bell, delivery badges) refetch; the server-rendered page re-renders.
+      q.invalidateQueries().catch(() => {});
+      if (refreshPage) r.refresh();
+      refreshPage = false;
+    };
+    const onEvent = (event: MessageEvent<string>) => {
+      if (event.lastEventId) lastId = event.lastEventId;
+      let notice: LiveNotice | null = null;
+      if (event.type === "live") {
+        try {
+          notice = JSON.parse(event.data) as LiveNotice;
+        } catch {
+          return;
+        }
+      }
+      if (relevant(path.current, notice)) refreshPage = true;
+      timer ??= setTimeout(flush, DEBOUNCE_MS);
+    };
+    const connect = () => {
+      if (stopped) return;
+      const url = lastId ? `/api/live?after=${encodeURIComponent(lastId)}` : "/api/live";
+      const next = new EventSource(url);
+      source = next;
+      next.addEventListener("live", onEvent);
+      next.addEventListener("reset", onEvent);
+      next.addEventListener("ready", (event) => {
+        if (event.lastEventId) lastId = event.lastEventId;
+        document.documentElement.dataset.live = "connected";
+      });
+      next.onerror = () => {
+        document.documentElement.dataset.live = "reconnecting";
+        // EventSource retries by itself unless the server refused (e.g. signed out): then we retry.
+        if (next.readyState === EventSource.CLOSED) {
+          next.close();
+          retry = setTimeout(connect, RETRY_MS);
+        }
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      source?.close();
+      if (timer) clearTimeout(timer);
+      if (retry) clearTimeout(retry);
+    };
+  }, []);
+
+  return null;
+}

@@ -273,6 +273,25 @@ describe("sending a reply", () => {
   });
 });
 
+describe("simple rich text", () => {
+  it("sends the allowed formatting as the HTML alternative and drops everything else", async () => {
+    const sent = await (await callerFor(memberId)).conversations.send(
+      reply({
+        text: "Thanks! See the page.",
+        html:
+          '<p><b>Thanks!</b> See <a href="https://example.com/help" onclick="x()">the page</a>.</p>' +
+          '<script>alert(1)</script><img src="https://tracker.example/p.gif"><a href="javascript:alert(1)">bad</a>',
+        seenMessageId: 2_147_483_647,
+      }),
+    );
+    const copy = await db().message.findUniqueOrThrow({ where: { id: sent.messageId as number } });
+    const parsed = await simpleParser((await getBlob(copy.blobSha256)) as Buffer);
+    expect(parsed.text?.trim()).toBe("Thanks! See the page.");
+    expect(parsed.html).toContain('<p><b>Thanks!</b> See <a href="https://example.com/help">the page</a>.</p>');
+    expect(parsed.html).not.toMatch(/script|onclick|<img|javascript:/);
+  });
+});
+
 describe("what the composer shows as errors", () => {
   it("rejects a bad address, an empty To and too much to attach, sending nothing", async () => {
     const member = await callerFor(memberId);

@@ -2,6 +2,7 @@
 // shared mailbox is the sender, the threading headers come from the stored
 // message (reply-draft.ts), and everything else — send-as, DKIM, the copy in
 // this conversation and the queue in one transaction — is sendMessage's.
+
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { MAX_RECIPIENTS } from "../limits.ts";
@@ -10,6 +11,7 @@ import { getBlob } from "../mail-store/store-blob.ts";
 import type { AuthorizedMailboxId } from "../mailboxes/authorized-mailbox.ts";
 import { type SentMessage, sendMessage } from "../outbound/send-message.ts";
 import { formatAddressList, type ListedAddress, parseAddressList } from "./address-list.ts";
+import { composeHtml } from "./compose-html.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES } from "./compose-limits.ts";
 import { type ComposeMode, draftWithSource } from "./reply-draft.ts";
 
@@ -24,6 +26,8 @@ export interface ComposedReply {
   bcc?: string;
   subject: string;
   text: string;
+  /** Simple rich text from the composer; sent as the HTML alternative of `text` after compose-html.ts. */
+  html?: string;
   attachments: { filename: string; contentType?: string; content: Buffer }[];
   /** Forward: indexes of the original's attachments to carry along. */
   forwardAttachments?: number[];
@@ -96,6 +100,7 @@ export async function sendReply(input: ComposedReply): Promise<SentMessage> {
     bcc: bcc.map((a) => a.address),
     subject: input.subject,
     text: input.text,
+    html: input.html ? composeHtml(input.html) : undefined,
     inReplyTo: draft.inReplyTo ?? undefined,
     references: draft.references,
     conversationId: draft.conversationId,

@@ -73,6 +73,7 @@ export const conversationsRouter = router({
         bcc: addressField.optional(),
         subject: z.string().max(998),
         text: z.string().max(MAX_COMPOSE_TEXT_CHARS, "the message text is too long"),
+        html: z.string().max(MAX_COMPOSE_TEXT_CHARS, "the message text is too long").optional(),
         attachments: z.array(attachment).max(100).default([]),
         forwardAttachments: z.array(z.number().int().min(0).max(10_000)).max(500).default([]),
         /** Stale-send guard (send-reply.ts): the newest message id the composer saw, and the second click. */
@@ -91,6 +92,7 @@ export const conversationsRouter = router({
         bcc: input.bcc,
         subject: input.subject,
         text: input.text,
+        html: input.html,
         attachments: input.attachments.map((a) => ({
           filename: a.filename,
           contentType: a.contentType || undefined,

@@ -113,6 +113,10 @@ describe("two agents working one conversation", () => {
   });
 
   it("B sets Pending and finds it under Pending; A's stale change is refused with the current state", async () => {
+    // A's page must stay stale for this check: cut it off from live updates,
+    // which would otherwise show B's change before A acts.
+    await a.route("**/api/live**", (route) => route.abort());
+    await a.goto(conversationUrl);
     await b.goto(conversationUrl);
     await Promise.all([
       b.waitForResponse((r) => r.url().includes("workflow.setStatus") && r.ok()),
@@ -132,6 +136,7 @@ describe("two agents working one conversation", () => {
     await a.waitForFunction(
       () => (document.querySelector("section[aria-label=Workflow] select") as HTMLSelectElement)?.value === "pending",
     );
+    await a.unroute("**/api/live**");
   });
 
   it("B snoozes it and finds it under Snoozed, not under Pending; the History shows every change", async () => {

@@ -2,6 +2,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { type ReactNode, Suspense } from "react";
 import { currentUser } from "../../server/auth/current-user.ts";
+import { KeyboardShortcuts } from "../components/keyboard-shortcuts.tsx";
+import { LiveUpdates } from "../components/live-updates.tsx";
 import { Logo } from "../components/logo.tsx";
 import { NotificationBell } from "../components/notification-bell.tsx";
 import { AppNav } from "./app-nav.tsx";
@@ -16,6 +18,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!user) redirect("/sign-in");
   return (
     <div className="flex min-h-screen">
+      <LiveUpdates />
       <aside className="flex w-60 shrink-0 flex-col border-r border-stone-200 bg-white">
         <div className="px-5 py-5">
           <Logo />
@@ -37,6 +40,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <Link href="/settings" className="mt-1 block text-xs text-slate-500 hover:text-slate-900">
             Settings
           </Link>
+          <KeyboardShortcuts />
           <AvailabilityToggle />
           <SignOutButton />
         </div>

@@ -42,6 +42,13 @@ export function ConversationList({
   const client = useTRPCClient();
   const [rows, setRows] = useState(initial);
   const [cursor, setCursor] = useState(initialCursor);
+  // A live refresh (router.refresh) brings a new first page: show it instead of the old rows.
+  const [shownInitial, setShownInitial] = useState(initial);
+  if (initial !== shownInitial) {
+    setShownInitial(initial);
+    setRows(initial);
+    setCursor(initialCursor);
+  }
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
 

@@ -33,10 +33,13 @@ export function ComposerSlot({
   mailboxId,
   messageId,
   conversationId,
+  latestMessageId,
 }: {
   mailboxId: number;
   messageId: number;
   conversationId: number;
+  /** The conversation's newest message id as shown now (stale-send guard). */
+  latestMessageId?: number;
 }) {
   const { open } = useComposer();
   if (open?.messageId !== messageId) return null;
@@ -46,6 +49,7 @@ export function ComposerSlot({
       mailboxId={mailboxId}
       messageId={messageId}
       conversationId={conversationId}
+      latestMessageId={latestMessageId}
       mode={open.mode}
     />
   );
@@ -55,14 +59,18 @@ function LoadedComposer({
   mailboxId,
   messageId,
   conversationId,
+  latestMessageId,
   mode,
 }: {
   mailboxId: number;
   messageId: number;
   conversationId: number;
+  latestMessageId?: number;
   mode: ComposeMode;
 }) {
   const trpc = useTRPC();
+  // What the writer had seen when the composer opened; later messages hold the send.
+  const [seenMessageId] = useState(latestMessageId);
   const draft = useQuery(
     trpc.conversations.draft.queryOptions({ mailboxId, messageId, mode }, { staleTime: Number.POSITIVE_INFINITY }),
   );
@@ -79,6 +87,7 @@ function LoadedComposer({
       mailboxId={mailboxId}
       messageId={messageId}
       conversationId={conversationId}
+      seenMessageId={seenMessageId}
       mode={mode}
       draft={draft.data}
     />
@@ -91,12 +100,14 @@ function Composer({
   mailboxId,
   messageId,
   conversationId,
+  seenMessageId,
   mode,
   draft,
 }: {
   mailboxId: number;
   messageId: number;
   conversationId: number;
+  seenMessageId?: number;
   mode: ComposeMode;
   draft: ReplyDraft;
 }) {
@@ -121,6 +132,8 @@ function Composer({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [reading, setReading] = useState(false);
   const send = useMutation(trpc.conversations.send.mutationOptions());
+  // Set when the server held the send for new activity: the next click sends anyway.
+  const [held, setHeld] = useState(false);
 
   // The cursor starts above the quoted history.
   useEffect(() => {
@@ -188,8 +201,17 @@ function Composer({
           text,
           attachments,
           forwardAttachments: [...carried],
+          seenMessageId,
+          confirmNewActivity: held,
         })
-        .catch(() => null); // shown from send.error
+        .catch((e: unknown) => {
+          // Stale-send guard: show the new activity; the next click is "Send anyway".
+          if ((e as { data?: { code?: string } }).data?.code === "CONFLICT") {
+            setHeld(true);
+            router.refresh();
+          }
+          return null; // shown from send.error
+        });
       if (!sent) return;
       setOpen(null);
       // The copy is already in the conversation: show it, and start watching its delivery.
@@ -430,7 +452,7 @@ function Composer({
             aria-busy={pending}
             className="inline-flex items-center justify-center rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-slate-700 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-60"
           >
-            Send
+            {held ? "Send anyway" : "Send"}
           </button>
           <button
             type="button"

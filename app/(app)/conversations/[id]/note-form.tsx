@@ -28,6 +28,7 @@ export function NoteForm({ conversationId }: { conversationId: number }) {
     return (
       <button
         type="button"
+        data-shortcut="note"
         onClick={() => setOpen(true)}
         className="rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-sm font-medium text-amber-900 hover:bg-amber-100 focus-visible:ring-2 focus-visible:ring-amber-400 focus-visible:outline-none"
       >

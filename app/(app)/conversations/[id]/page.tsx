@@ -33,6 +33,8 @@ export default async function ConversationPage({ params }: { params: Params }) {
   const { mailbox, customer, messages } = conversation;
   const caller = await serverCaller();
   const conversationId = conversation.id;
+  // The stale-send guard's reference point: what a composer opened now has seen.
+  const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
   const [notes, tags, customerPanel] = await Promise.all([
     caller.collaboration.notes.list({ conversationId }),
     caller.collaboration.tags.list({ conversationId }),
@@ -111,7 +113,12 @@ export default async function ConversationPage({ params }: { params: Params }) {
                     }
                     actions={<MessageActions messageId={message.id} />}
                   />
-                  <ComposerSlot mailboxId={mailbox.id} messageId={message.id} conversationId={conversation.id} />
+                  <ComposerSlot
+                    mailboxId={mailbox.id}
+                    messageId={message.id}
+                    conversationId={conversation.id}
+                    latestMessageId={latestMessageId}
+                  />
                 </li>
               ) : null,
             )}

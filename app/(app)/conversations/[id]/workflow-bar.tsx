@@ -96,6 +96,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
           <label htmlFor={`${ids}-status`}>Status</label>
           <select
             id={`${ids}-status`}
+            data-shortcut="status"
             className={control}
             // While a change is on its way, show it; a refusal puts back what the server says.
             value={setStatus.isPending ? setStatus.variables.status : props.status}
@@ -113,6 +114,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
           <label htmlFor={`${ids}-assign`}>Assign</label>
           <select
             id={`${ids}-assign`}
+            data-shortcut="assign"
             className={control}
             value={(assign.isPending ? assign.variables.assigneeId : props.assigneeId) ?? ""}
             disabled={busy}
@@ -146,6 +148,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
           <label htmlFor={`${ids}-snooze`}>Snooze</label>
           <select
             id={`${ids}-snooze`}
+            data-shortcut="snooze"
             className={control}
             value=""
             disabled={busy || (!snoozable && !snoozed)}

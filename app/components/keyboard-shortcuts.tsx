@@ -1,0 +1,148 @@
+"use client";
+import { useEffect, useState } from "react";
+import { ShortcutHelp } from "./shortcut-help.tsx";
+
+// One keydown handler for the whole signed-in shell. It finds what to act on in
+// the page by data-shortcut attributes and accessible names, so the pages stay
+// unaware of it. "/" (search) is the SearchBox's own.
+
+const TYPING = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
+
+function all<T extends Element>(selector: string): T[] {
+  return [...document.querySelectorAll<T>(selector)];
+}
+
+/** The inbox (and search) rows: links in the list named "Conversations". */
+function rows(): HTMLAnchorElement[] {
+  return all<HTMLAnchorElement>("ul[aria-label='Conversations'] > li > a");
+}
+
+function messages(): HTMLElement[] {
+  return all<HTMLElement>("ol[aria-label='Messages'] [data-testid='message']");
+}
+
+function select(el: HTMLElement) {
+  el.scrollIntoView({ block: "nearest" });
+  el.focus();
+}
+
+/** j/k over a list: from the focused (or marked) item, one step, staying inside it. */
+function step(items: HTMLElement[], by: 1 | -1) {
+  if (!items.length) return;
+  let at = items.findIndex((el) => el === document.activeElement || el.contains(document.activeElement));
+  if (at < 0) at = items.findIndex((el) => el.dataset.shortcutSelected === "true");
+  const next = at < 0 ? 0 : Math.min(items.length - 1, Math.max(0, at + by));
+  for (const el of items) {
+    if (el.dataset.shortcutSelected) delete el.dataset.shortcutSelected;
+    el.removeAttribute("aria-current");
+  }
+  const el = items[next];
+  if (!el) return;
+  el.dataset.shortcutSelected = "true";
+  el.setAttribute("aria-current", "true");
+  // Messages are not focusable by themselves; make them reachable by script only.
+  if (el.tabIndex < 0 && !el.hasAttribute("tabindex")) el.tabIndex = -1;
+  select(el);
+}
+
+/** Sets a React-controlled <select> as a user would, so its onChange runs. */
+function choose(el: HTMLSelectElement, value: string) {
+  if (el.disabled || el.value === value) return;
+  Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value")?.set?.call(el, value);
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+/** Focuses a <select> and, where the browser allows it, drops its menu open. */
+function openMenu(el: HTMLSelectElement | null) {
+  if (!el || el.disabled) return;
+  select(el);
+  try {
+    el.showPicker();
+  } catch {
+    // Focused is enough: arrow keys or Space open it then.
+  }
+}
+
+function click(selector: string, last = false) {
+  const found = all<HTMLElement>(selector);
+  const el = last ? found.at(-1) : found[0];
+  if (!el) return false;
+  el.click();
+  return true;
+}
+
+export function handleShortcut(event: KeyboardEvent, openHelp: () => void): boolean {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return false;
+  const target = event.target as HTMLElement | null;
+  if (target?.closest?.(TYPING)) return false;
+  // A modal (the help itself, or any other) owns the keyboard while open.
+  if (document.querySelector("dialog[open]")) return false;
+  const inConversation = document.querySelector("ol[aria-label='Messages']") !== null;
+  switch (event.key) {
+    case "?":
+      openHelp();
+      return true;
+    case "j":
+    case "k":
+      step(inConversation ? messages() : rows(), event.key === "j" ? 1 : -1);
+      return true;
+    case "o":
+    case "Enter": {
+      // Enter elsewhere (a button, a link) is that element's own.
+      if (inConversation || (event.key === "Enter" && target !== document.body)) return false;
+      const list = rows();
+      const row =
+        list.find((el) => el === document.activeElement) ?? list.find((el) => el.dataset.shortcutSelected === "true");
+      if (!row) return false;
+      row.click();
+      return true;
+    }
+    case "r":
+      return inConversation && click("[data-shortcut='reply']", true);
+    case "n":
+      return inConversation && click("[data-shortcut='note']");
+    case "a":
+      if (!inConversation) return false;
+      openMenu(document.querySelector<HTMLSelectElement>("select[data-shortcut='assign']"));
+      return true;
+    case "s":
+      if (!inConversation) return false;
+      openMenu(document.querySelector<HTMLSelectElement>("select[data-shortcut='snooze']"));
+      return true;
+    case "e": {
+      const status = document.querySelector<HTMLSelectElement>("select[data-shortcut='status']");
+      if (!inConversation || !status) return false;
+      choose(status, "closed");
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Mounts the shortcuts and renders the "Keyboard shortcuts" link and its help dialog. */
+export function KeyboardShortcuts() {
+  const [help, setHelp] = useState(false);
+
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (handleShortcut(event, () => setHelp(true))) event.preventDefault();
+    }
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => setHelp(true)}
+        aria-haspopup="dialog"
+        className="mt-1 block text-left text-xs text-slate-500 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+      >
+        Keyboard shortcuts <kbd className="font-mono">?</kbd>
+      </button>
+      <ShortcutHelp open={help} onClose={() => setHelp(false)} />
+    </>
+  );
+}

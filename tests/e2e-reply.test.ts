@@ -218,4 +218,27 @@ describe("replying from the browser", () => {
     await forward.waitFor({ state: "detached" });
     expect(sink.messages).toHaveLength(1);
   });
+
+  it("sends simple rich text: a bold word arrives as HTML beside the plain text", async () => {
+    await page.goto(conversationUrl);
+    await messageCards().last().getByRole("button", { name: "Reply", exact: true }).click();
+    const composer = page.getByRole("form", { name: "Reply" });
+    await composer.waitFor();
+    await composer.getByRole("button", { name: "Rich text" }).click();
+    const editor = composer.getByRole("textbox", { name: "Message" });
+    await editor.click();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.type("Very ");
+    await page.keyboard.down("Shift");
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowLeft");
+    await page.keyboard.up("Shift");
+    await composer.getByRole("button", { name: "Bold" }).click();
+    await composer.getByRole("button", { name: "Send" }).click();
+    await composer.waitFor({ state: "detached" });
+    const received = await waitFor("the rich reply at the customer's MX", async () => sink.messages[1]);
+    const parsed = await simpleParser(received.raw);
+    expect(parsed.html).toMatch(/<b>Very ?<\/b>/);
+    expect(parsed.text?.startsWith("Very")).toBe(true);
+    expect(sink.messages).toHaveLength(2);
+  });
 });

@@ -12,6 +12,7 @@ import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 import { useComposer } from "./composer-state.tsx";
+import { RichTextEditor } from "./rich-text-editor.tsx";
 import { SavedReplyPicker } from "./saved-reply-picker.tsx";
 
 const TITLES: Record<ComposeMode, string> = { reply: "Reply", reply_all: "Reply all", forward: "Forward" };
@@ -126,6 +127,9 @@ function Composer({
   const [subject, setSubject] = useState(draft.subject);
   // The signature (mailbox's, then the writer's) sits between the answer and the quote.
   const [text, setText] = useState(() => `\n\n${draft.signature ? `${draft.signature}\n\n` : ""}${draft.quoted}`);
+  // Simple rich text: when on, `html` goes with `text` as the message's HTML alternative.
+  const [rich, setRich] = useState(false);
+  const [html, setHtml] = useState("");
   const [files, setFiles] = useState<{ key: number; file: File }[]>([]);
   const fileKey = useRef(0);
   const [carried, setCarried] = useState(() => new Set(draft.attachments.map((a) => a.index)));
@@ -199,6 +203,7 @@ function Composer({
           bcc,
           subject,
           text,
+          html: rich ? html : undefined,
           attachments,
           forwardAttachments: [...carried],
           seenMessageId,
@@ -224,6 +229,12 @@ function Composer({
 
   /** A saved reply goes where the cursor is (replacing any selection), and the cursor after it. */
   function insertAtCursor(snippet: string) {
+    if (rich) {
+      // The rich editor keeps its own selection: insert there through the editing command.
+      (document.getElementById(`${id}-body`) as HTMLElement | null)?.focus();
+      document.execCommand("insertText", false, snippet);
+      return;
+    }
     const area = body.current;
     const start = area?.selectionStart ?? 0;
     const end = area?.selectionEnd ?? start;
@@ -256,7 +267,17 @@ function Composer({
     >
       <div className="flex items-center justify-between border-b border-stone-100 bg-stone-50/60 px-5 py-2">
         <h3 className="text-sm font-semibold text-slate-800">{TITLES[mode]}</h3>
-        <span className="text-xs text-slate-500">Plain text</span>
+        <button
+          type="button"
+          aria-pressed={rich}
+          onClick={() => {
+            if (rich) setHtml("");
+            setRich(!rich);
+          }}
+          className="rounded-md border border-stone-300 bg-white px-2 py-0.5 text-xs text-slate-600 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+        >
+          Rich text
+        </button>
       </div>
       <div className="grid grid-cols-[4rem_minmax(0,1fr)] items-start gap-x-3 gap-y-2 px-5 py-3 text-sm">
         <span className="pt-1.5 text-slate-500">From</span>
@@ -355,19 +376,33 @@ function Composer({
         <label htmlFor={`${id}-body`} className="sr-only">
           Message
         </label>
-        <textarea
-          id={`${id}-body`}
-          ref={body}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            clearError("text");
-          }}
-          rows={12}
-          aria-invalid={Boolean(errors.text)}
-          aria-describedby={described("text")}
-          className={`${FIELD} resize-y font-mono leading-relaxed`}
-        />
+        {rich ? (
+          <RichTextEditor
+            id={`${id}-body`}
+            initialText={text}
+            invalid={Boolean(errors.text)}
+            describedBy={described("text")}
+            onChange={(value) => {
+              setText(value.text);
+              setHtml(value.html);
+              clearError("text");
+            }}
+          />
+        ) : (
+          <textarea
+            id={`${id}-body`}
+            ref={body}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              clearError("text");
+            }}
+            rows={12}
+            aria-invalid={Boolean(errors.text)}
+            aria-describedby={described("text")}
+            className={`${FIELD} resize-y font-mono leading-relaxed`}
+          />
+        )}
         {fieldError("text")}
       </div>
 

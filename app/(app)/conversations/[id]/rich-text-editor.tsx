@@ -1,0 +1,108 @@
+"use client";
+import { useEffect, useRef } from "react";
+
+/**
+ * Simple rich text for replies: bold, italic and links over a contenteditable
+ * area. The browser's editing commands do the work; whatever HTML results is
+ * cut down to a small allow-list on the server (server/conversations/compose-html.ts).
+ */
+export function RichTextEditor({
+  id,
+  initialText,
+  onChange,
+  invalid,
+  describedBy,
+}: {
+  id: string;
+  initialText: string;
+  onChange: (value: { text: string; html: string }) => void;
+  invalid: boolean;
+  describedBy?: string;
+}) {
+  const area = useRef<HTMLDivElement>(null);
+
+  // Runs once, when the editor appears: afterwards the element owns its content.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the initial content only
+  useEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    // The plain text so far becomes the starting content (escaped by textContent).
+    el.replaceChildren();
+    for (const [i, line] of initialText.split("\n").entries()) {
+      if (i > 0) el.append(document.createElement("br"));
+      el.append(document.createTextNode(line));
+    }
+    onChange({ text: el.innerText, html: el.innerHTML });
+  }, []);
+
+  const report = () => {
+    const el = area.current;
+    if (el) onChange({ text: el.innerText, html: el.innerHTML });
+  };
+  const command = (name: "bold" | "italic" | "createLink" | "unlink", value?: string) => {
+    area.current?.focus();
+    document.execCommand(name, false, value);
+    report();
+  };
+
+  return (
+    <div className="rounded-md border border-slate-300 focus-within:ring-2 focus-within:ring-slate-400">
+      <div role="toolbar" aria-label="Formatting" className="flex gap-1 border-b border-stone-100 px-2 py-1">
+        <ToolbarButton label="Bold" onClick={() => command("bold")}>
+          <b>B</b>
+        </ToolbarButton>
+        <ToolbarButton label="Italic" onClick={() => command("italic")}>
+          <i>I</i>
+        </ToolbarButton>
+        <ToolbarButton
+          label="Link"
+          onClick={() => {
+            const url = window.prompt("Link address (https://…)");
+            if (url && /^(https?:|mailto:)/i.test(url.trim())) command("createLink", url.trim());
+          }}
+        >
+          <span className="underline">Link</span>
+        </ToolbarButton>
+      </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: a rich text area has no native element */}
+      <div
+        id={id}
+        ref={area}
+        role="textbox"
+        aria-multiline="true"
+        aria-label="Message"
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        tabIndex={0}
+        contentEditable
+        suppressContentEditableWarning
+        onInput={report}
+        className="min-h-64 px-3 py-2 text-sm leading-relaxed whitespace-pre-wrap outline-none"
+      />
+    </div>
+  );
+}
+
+function ToolbarButton({
+  label,
+  onClick,
+  children,
+}: {
+  label: string;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      // Keep the selection in the editor while clicking the button.
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={onClick}
+      className="rounded px-2 py-0.5 text-sm text-slate-700 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+    >
+      {children}
+    </button>
+  );
+}

@@ -24,8 +24,9 @@
 // lower-cased field, so "請求書" does not match a text that only has "請求" and
 // "求書" apart. A word's last token is a prefix (invoic finds invoice); words
 // match from their start (voice does not find invoice).
-import { db, Prisma } from "../db.ts";
+
 import type { ConversationSummary } from "../conversations/list-conversations.ts";
+import { db, Prisma } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { listMemberMailboxes } from "../mailboxes/list-member-mailboxes.ts";
 import type { SearchQuery, SearchStatus, SearchTerm, TextField } from "./parse-query.ts";

@@ -27,7 +27,7 @@ const RUN = new RegExp(`([${CJK}]+)|([[\\p{L}\\p{M}\\p{N}]--[${CJK}]]+)`, "gv");
 const CJK_ONLY = new RegExp(`^[${CJK}]+$`, "v");
 // Plain ASCII (most mail bodies) takes a fast path with the same result:
 // NFKC leaves it unchanged, and its letters and digits are exactly [a-z0-9].
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 const ASCII_WORD = /[a-z0-9]+/g;
 const WHITESPACE = /\s/;
 

@@ -32,12 +32,12 @@ export function RichTextEditor({
       if (i > 0) el.append(document.createElement("br"));
       el.append(document.createTextNode(line));
     }
-    onChange({ text: el.innerText, html: el.innerHTML });
+    onChange({ text: plainText(el), html: el.innerHTML });
   }, []);
 
   const report = () => {
     const el = area.current;
-    if (el) onChange({ text: el.innerText, html: el.innerHTML });
+    if (el) onChange({ text: plainText(el), html: el.innerHTML });
   };
   const command = (name: "bold" | "italic" | "createLink" | "unlink", value?: string) => {
     area.current?.focus();
@@ -81,6 +81,12 @@ export function RichTextEditor({
       />
     </div>
   );
+}
+
+/** The text alternative: innerText, because line breaks (<br>, blocks) must become newlines. */
+function plainText(el: HTMLElement): string {
+  // biome-ignore lint/performance/useDomNodeTextContent: textContent would drop the line breaks
+  return el.innerText;
 }
 
 function ToolbarButton({

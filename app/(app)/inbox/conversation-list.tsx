@@ -81,7 +81,7 @@ export function ConversationList({
       >
         {rows.map((row) => (
           <li key={row.id}>
-            <Row row={row} showMailbox={showMailbox} labels={labels} />
+            <ConversationRowLink row={row} showMailbox={showMailbox} labels={labels} />
           </li>
         ))}
       </ul>
@@ -107,7 +107,8 @@ export function ConversationList({
   );
 }
 
-function Row({
+/** One conversation as a row linking to it; the inbox and the search results share it. */
+export function ConversationRowLink({
   row,
   showMailbox,
   labels,

@@ -1,9 +1,8 @@
 "use client";
-import Link from "next/link";
 import { useState } from "react";
-import { LocalTime } from "../../components/local-time.tsx";
-import { type ConversationStatus, StatusBadge } from "../../components/status-badge.tsx";
+import type { ConversationStatus } from "../../components/status-badge.tsx";
 import { useTRPCClient } from "../../trpc/client.ts";
+import { ConversationRowLink } from "../inbox/conversation-list.tsx";
 
 export interface SearchRow {
   id: number;
@@ -66,7 +65,7 @@ export function SearchResults({
       >
         {rows.map((row) => (
           <li key={row.id}>
-            <ResultRow row={row} showMailbox={showMailbox} />
+            <ConversationRowLink row={row} showMailbox={showMailbox} />
           </li>
         ))}
       </ul>
@@ -89,45 +88,5 @@ export function SearchResults({
         </div>
       ) : null}
     </>
-  );
-}
-
-function ResultRow({ row, showMailbox }: { row: SearchRow; showMailbox: boolean }) {
-  const who = row.customer?.name || row.customer?.email || "Unknown sender";
-  return (
-    <Link
-      href={`/conversations/${row.id}`}
-      className="block px-5 py-4 hover:bg-stone-50 focus-visible:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none focus-visible:ring-inset"
-    >
-      <div className="flex items-baseline justify-between gap-4">
-        <p className="min-w-0 truncate text-sm">
-          <span className="font-semibold text-slate-900">{who}</span>
-          {row.customer?.name && row.customer.email ? (
-            <span className="ml-2 text-slate-500">{row.customer.email}</span>
-          ) : null}
-        </p>
-        <span className="shrink-0 text-xs text-slate-500 tabular-nums">
-          <LocalTime iso={row.lastMessageAt} />
-        </span>
-      </div>
-      <div className="mt-1 flex items-center gap-2">
-        <p className="min-w-0 truncate text-sm font-medium text-slate-800">{row.subject || "(no subject)"}</p>
-        {row.messageCount > 1 ? (
-          <span className="shrink-0 rounded-full bg-stone-100 px-1.5 text-xs text-slate-600 tabular-nums">
-            {row.messageCount}
-            <span className="sr-only"> messages</span>
-          </span>
-        ) : null}
-      </div>
-      {row.snippet ? <p className="mt-0.5 truncate text-sm text-slate-500">{row.snippet}</p> : null}
-      <div className="mt-2 flex items-center gap-2">
-        <StatusBadge status={row.status} />
-        {showMailbox ? (
-          <span className="truncate text-xs text-slate-500" title={row.mailbox.address}>
-            {row.mailbox.displayName || row.mailbox.address}
-          </span>
-        ) : null}
-      </div>
-    </Link>
   );
 }

@@ -9,7 +9,7 @@ import nodemailer from "nodemailer";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../server/db.ts";
-import { launchBrowser } from "./support/browser.ts";
+import { launchBrowser, signIn } from "./support/browser.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { type DnsServer, startDnsServer } from "./support/dns-server.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
@@ -115,12 +115,7 @@ async function messageFrame(): Promise<Frame> {
 
 describe("reading delivered mail in the browser", () => {
   it("signs in and lists both conversations, newest first", async () => {
-    await page.goto(`${yubin.baseUrl}/`);
-    await page.waitForURL(/\/sign-in$/);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/inbox$/);
+    await signIn(page, yubin.baseUrl, ADMIN);
 
     const rows = page.getByRole("list", { name: "Conversations" }).getByRole("link");
     await rows.first().waitFor();

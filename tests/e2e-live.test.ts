@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../server/db.ts";
 import { createUser } from "../server/users/create-user.ts";
-import { launchBrowser } from "./support/browser.ts";
+import { launchBrowser, signIn } from "./support/browser.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
 
@@ -20,14 +20,6 @@ let browser: Browser;
 let pageA: Page;
 let pageB: Page;
 let smtpPort = 0;
-
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.goto(`${yubin.baseUrl}/sign-in`);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/inbox$/);
-}
 
 async function customerSends(mail: nodemailer.SendMailOptions) {
   const transport = nodemailer.createTransport({
@@ -71,8 +63,8 @@ const connected = (page: Page) => page.waitForFunction(() => document.documentEl
 
 describe("live updates", () => {
   it("shows new mail in both inboxes without a reload, and holds B's stale send", async () => {
-    await signIn(pageA, A);
-    await signIn(pageB, B);
+    await signIn(pageA, yubin.baseUrl, A);
+    await signIn(pageB, yubin.baseUrl, B);
     await Promise.all([connected(pageA), connected(pageB)]);
 
     await customerSends({

@@ -10,7 +10,7 @@ import { db, disconnectDb } from "../server/db.ts";
 import { createSavedReply } from "../server/saved-replies/manage-saved-replies.ts";
 import { setMailboxSignature } from "../server/signatures/signatures.ts";
 import { createUser } from "../server/users/create-user.ts";
-import { launchBrowser } from "./support/browser.ts";
+import { launchBrowser, signIn } from "./support/browser.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
 
@@ -23,14 +23,6 @@ let yubin: YubinProcess;
 let browser: Browser;
 let pageA: Page;
 let pageB: Page;
-
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.goto(`${yubin.baseUrl}/sign-in`);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/inbox$/);
-}
 
 beforeAll(async () => {
   const smtpPort = await freePort();
@@ -85,8 +77,8 @@ afterAll(async () => {
 
 describe("notes, mentions, tags and saved replies", () => {
   it("lets A mention B in a note, B see it, A tag the conversation and insert a saved reply", async () => {
-    await signIn(pageA, A);
-    await signIn(pageB, B);
+    await signIn(pageA, yubin.baseUrl, A);
+    await signIn(pageB, yubin.baseUrl, B);
     expect(await pageB.getByTestId("notification-bell").getAttribute("aria-label")).toBe("Notifications");
 
     // A opens the conversation and writes a note, choosing B from the @ list.

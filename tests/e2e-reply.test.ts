@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDnsResolver } from "../mail-daemons/shared/dns-resolver.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { dnsRecords } from "../server/domains/dns-records.ts";
-import { launchBrowser } from "./support/browser.ts";
+import { launchBrowser, signIn } from "./support/browser.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { type DnsServer, startDnsServer } from "./support/dns-server.ts";
 import { type SmtpSink, startSmtpSink } from "./support/smtp-sink.ts";
@@ -117,12 +117,7 @@ afterAll(async () => {
 
 describe("replying from the browser", () => {
   it("replies from the browser and checks the sink received the threaded message", async () => {
-    await page.goto(`${yubin.baseUrl}/`);
-    await page.waitForURL(/\/sign-in$/);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/inbox$/);
+    await signIn(page, yubin.baseUrl, ADMIN);
     await page.getByRole("link", { name: /Where is my order/ }).click();
     await page.waitForURL(/\/conversations\/\d+$/);
     conversationUrl = page.url();

@@ -6,7 +6,7 @@ import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../server/db.ts";
-import { launchBrowser } from "./support/browser.ts";
+import { launchBrowser, signIn } from "./support/browser.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
 
@@ -68,11 +68,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
-  await page.goto(`${yubin.baseUrl}/sign-in`);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/inbox$/);
+  await signIn(page, yubin.baseUrl, ADMIN);
 });
 
 afterAll(async () => {

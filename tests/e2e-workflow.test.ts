@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../server/db.ts";
 import { createUser } from "../server/users/create-user.ts";
-import { launchBrowser } from "./support/browser.ts";
+import { launchBrowser, signIn } from "./support/browser.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
 
@@ -23,15 +23,11 @@ let a: Page;
 let b: Page;
 let conversationUrl = "";
 
-async function signIn(who: { email: string; password: string }): Promise<Page> {
+async function openAs(who: { email: string; password: string }): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${yubin.baseUrl}/sign-in`);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/inbox$/);
+  await signIn(page, yubin.baseUrl, who);
   return page;
 }
 
@@ -78,8 +74,8 @@ beforeAll(async () => {
   });
   transport.close();
   browser = await launchBrowser();
-  a = await signIn(ADMIN);
-  b = await signIn(BEA);
+  a = await openAs(ADMIN);
+  b = await openAs(BEA);
 });
 
 afterAll(async () => {

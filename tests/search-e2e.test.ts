@@ -5,7 +5,7 @@ import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../server/db.ts";
-import { launchBrowser } from "./support/browser.ts";
+import { launchBrowser, signIn } from "./support/browser.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { type DnsServer, startDnsServer } from "./support/dns-server.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
@@ -61,12 +61,7 @@ afterAll(async () => {
 
 describe("the Search box", () => {
   it("finds a Japanese phrase from the middle of a body", async () => {
-    await page.goto(`${yubin.baseUrl}/`);
-    await page.waitForURL(/\/sign-in$/);
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/inbox$/);
+    await signIn(page, yubin.baseUrl, ADMIN);
     await page.getByRole("list", { name: "Conversations" }).getByRole("link").nth(1).waitFor();
 
     // "/" focuses the box from the page.

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (never `npx playwright install`:
 // only the npm registry and Debian are reachable; see TOOLCHAIN.md).
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
@@ -17,4 +17,13 @@ export function launchBrowser(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/** Signs in through the real sign-in page and waits for the inbox. */
+export async function signIn(page: Page, baseUrl: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/inbox$/);
 }

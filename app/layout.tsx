@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { I18nProvider } from "./i18n/client.tsx";
+import { getI18n } from "./i18n/server.ts";
 import { Providers } from "./providers.tsx";
 import "./globals.css";
 
@@ -8,11 +10,14 @@ export const metadata: Metadata = {
   description: "Your team's shared inbox",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const { locale, timeZone, messages } = await getI18n();
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body className="min-h-screen bg-stone-50 font-sans text-slate-900 antialiased">
-        <Providers>{children}</Providers>
+        <I18nProvider locale={locale} timeZone={timeZone} messages={messages}>
+          <Providers>{children}</Providers>
+        </I18nProvider>
       </body>
     </html>
   );

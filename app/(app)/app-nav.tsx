@@ -1,12 +1,17 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useT } from "../i18n/client.tsx";
 
 export function AppNav({ isAdmin }: { isAdmin: boolean }) {
   const pathname = usePathname();
-  const links = [{ href: "/inbox", label: "Inbox" }, ...(isAdmin ? [{ href: "/admin", label: "Admin" }] : [])];
+  const t = useT();
+  const links = [
+    { href: "/inbox", label: t("shell.inbox") },
+    ...(isAdmin ? [{ href: "/admin", label: t("shell.admin") }] : []),
+  ];
   return (
-    <nav aria-label="Main" className="px-3">
+    <nav aria-label={t("shell.nav")} className="px-3">
       <ul className="space-y-1">
         {links.map((link) => {
           const active = pathname === link.href || pathname.startsWith(`${link.href}/`);

@@ -1,10 +1,12 @@
 "use client";
 // "Available" in the user menu: round-robin assignment skips those who are not.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useT } from "../i18n/client.tsx";
 import { useTRPC } from "../trpc/client.ts";
 
 export function AvailabilityToggle() {
   const trpc = useTRPC();
+  const t = useT();
   const queryClient = useQueryClient();
   const current = useQuery(trpc.workflow.availability.queryOptions());
   const save = useMutation(
@@ -22,7 +24,7 @@ export function AvailabilityToggle() {
         onChange={(e) => save.mutate({ available: e.target.checked })}
         className="h-3.5 w-3.5 rounded border-stone-300"
       />
-      Available for assignment
+      {t("shell.available")}
     </label>
   );
 }

@@ -6,7 +6,9 @@ import { KeyboardShortcuts } from "../components/keyboard-shortcuts.tsx";
 import { LiveUpdates } from "../components/live-updates.tsx";
 import { Logo } from "../components/logo.tsx";
 import { NotificationBell } from "../components/notification-bell.tsx";
+import { getT } from "../i18n/server.ts";
 import { AppNav } from "./app-nav.tsx";
+import { ApprovalsNav } from "./approvals-nav.tsx";
 import { AvailabilityToggle } from "./availability-toggle.tsx";
 import { SearchBox } from "./search-box.tsx";
 import { SignOutButton } from "./sign-out-button.tsx";
@@ -16,6 +18,7 @@ import { SignOutButton } from "./sign-out-button.tsx";
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
   if (!user) redirect("/sign-in");
+  const t = await getT();
   return (
     <div className="flex min-h-screen">
       <LiveUpdates />
@@ -27,6 +30,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <SearchBox />
         </Suspense>
         <AppNav isAdmin={user.role === "admin"} />
+        <ApprovalsNav />
         <div className="mt-1 px-3">
           <NotificationBell />
         </div>
@@ -38,7 +42,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             {user.email}
           </p>
           <Link href="/settings" className="mt-1 block text-xs text-slate-500 hover:text-slate-900">
-            Settings
+            {t("shell.settings")}
           </Link>
           <KeyboardShortcuts />
           <AvailabilityToggle />

@@ -1,10 +1,12 @@
 "use client";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState } from "react";
+import { useT } from "../i18n/client.tsx";
 
 /** The shell's search box: submits to /search?q=…; "/" focuses it from anywhere but a text field. */
 export function SearchBox() {
   const router = useRouter();
+  const t = useT();
   const pathname = usePathname();
   const params = useSearchParams();
   const current = pathname === "/search" ? (params.get("q") ?? "") : "";
@@ -40,8 +42,8 @@ export function SearchBox() {
           ref={input}
           type="search"
           name="q"
-          aria-label="Search"
-          placeholder="Search  (/)"
+          aria-label={t("shell.search")}
+          placeholder={t("shell.searchPlaceholder")}
           value={value}
           onChange={(e) => setValue(e.target.value)}
           maxLength={1000}

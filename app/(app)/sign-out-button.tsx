@@ -1,9 +1,11 @@
 "use client";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
+import { useT } from "../i18n/client.tsx";
 
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
+  const t = useT();
   return (
     <button
       type="button"
@@ -17,7 +19,7 @@ export function SignOutButton() {
       }}
       className="mt-3 w-full rounded-md border border-stone-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-stone-50 disabled:opacity-60"
     >
-      Sign out
+      {t("shell.signOut")}
     </button>
   );
 }

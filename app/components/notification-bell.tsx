@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useT } from "../i18n/client.tsx";
 import { useTRPC } from "../trpc/client.ts";
 
 // Polled as a fallback; the live helper's push invalidates this query sooner.
@@ -11,6 +12,7 @@ const POLL_MS = 30_000;
 export function NotificationBell() {
   const trpc = useTRPC();
   const pathname = usePathname();
+  const t = useT();
   const unread = useQuery({
     ...trpc.collaboration.notifications.unreadCount.queryOptions(undefined, { staleTime: 5_000 }),
     refetchInterval: POLL_MS,
@@ -20,7 +22,7 @@ export function NotificationBell() {
   return (
     <Link
       href="/notifications"
-      aria-label={count ? `Notifications, ${count} unread` : "Notifications"}
+      aria-label={count ? t("shell.notificationsUnread", { count }) : t("shell.notifications")}
       aria-current={active ? "page" : undefined}
       data-testid="notification-bell"
       className={`flex items-center justify-between rounded-md px-3 py-2 text-sm font-medium ${
@@ -31,7 +33,7 @@ export function NotificationBell() {
         <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="h-4 w-4">
           <path d="M10 2a6 6 0 0 0-6 6v2.59l-1.7 1.7A1 1 0 0 0 3 14h14a1 1 0 0 0 .7-1.7L16 10.58V8a6 6 0 0 0-6-6Zm0 16a3 3 0 0 1-2.83-2h5.66A3 3 0 0 1 10 18Z" />
         </svg>
-        Notifications
+        {t("shell.notifications")}
       </span>
       {count ? (
         <span

@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { MAX_SIGNATURE_CHARS } from "../../server/signatures/signature-limits.ts";
+import { useT } from "../i18n/client.tsx";
 import { useTRPC } from "../trpc/client.ts";
 import { FormMessage } from "./form-message.tsx";
 
@@ -17,6 +18,7 @@ export function SignatureForm({
   label: string;
 }) {
   const trpc = useTRPC();
+  const t = useT();
   const router = useRouter();
   const id = useId();
   const [value, setValue] = useState(initial);
@@ -59,14 +61,14 @@ export function SignatureForm({
         }}
         className="block w-full resize-y rounded-md border border-stone-300 bg-white px-3 py-2 font-mono text-sm focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none"
       />
-      <FormMessage error={save.error?.message} success={saved ? "Signature saved." : null} />
+      <FormMessage error={save.error?.message} success={saved ? t("signature.saved") : null} />
       <button
         type="submit"
         disabled={save.isPending}
-        aria-label={`Save ${label.toLowerCase()}`}
+        aria-label={t("signature.saveLabel", { label: label.toLowerCase() })}
         className="rounded-md border border-stone-300 px-3 py-1 text-sm text-slate-700 hover:bg-stone-50 disabled:opacity-60"
       >
-        {save.isPending ? "Saving…" : "Save signature"}
+        {save.isPending ? t("common.saving") : t("signature.save")}
       </button>
     </form>
   );

@@ -2,12 +2,16 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentUser } from "../../server/auth/current-user.ts";
 import { Logo } from "../components/logo.tsx";
+import { getT } from "../i18n/server.ts";
 import { SignInForm } from "./sign-in-form.tsx";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())("signIn.title") };
+}
 
 export default async function SignInPage() {
   if (await currentUser()) redirect("/inbox");
+  const t = await getT();
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
@@ -15,7 +19,7 @@ export default async function SignInPage() {
           <Logo size="lg" />
         </div>
         <div className="rounded-xl border border-stone-200 bg-white p-8 shadow-sm">
-          <h1 className="mb-6 text-lg font-semibold">Sign in to your team inbox</h1>
+          <h1 className="mb-6 text-lg font-semibold">{t("signIn.heading")}</h1>
           <SignInForm />
         </div>
       </div>

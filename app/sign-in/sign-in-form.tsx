@@ -2,13 +2,15 @@
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
-import { SIGN_IN_MESSAGES, THROTTLED } from "../../server/auth/sign-in-errors.ts";
+import { THROTTLED } from "../../server/auth/sign-in-errors.ts";
 import { FormMessage } from "../components/form-message.tsx";
 import { SubmitButton } from "../components/submit-button.tsx";
 import { TextField } from "../components/text-field.tsx";
+import { useT } from "../i18n/client.tsx";
 
 export function SignInForm() {
   const router = useRouter();
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -28,22 +30,28 @@ export function SignInForm() {
         router.refresh();
         return;
       }
-      if (result?.error === THROTTLED) setError(SIGN_IN_MESSAGES.throttled);
-      else if (result?.error === "CredentialsSignin") setError(SIGN_IN_MESSAGES.invalid);
-      else setError(SIGN_IN_MESSAGES.unavailable);
+      if (result?.error === THROTTLED) setError(t("signIn.throttled"));
+      else if (result?.error === "CredentialsSignin") setError(t("signIn.invalid"));
+      else setError(t("signIn.unavailable"));
     } catch {
-      setError(SIGN_IN_MESSAGES.unavailable);
+      setError(t("signIn.unavailable"));
     }
     setPending(false);
   }
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <TextField label="Email" name="email" type="email" autoComplete="username" required autoFocus />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
+      <TextField label={t("signIn.email")} name="email" type="email" autoComplete="username" required autoFocus />
+      <TextField
+        label={t("signIn.password")}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+      />
       <FormMessage error={error} />
       <SubmitButton pending={pending} className="w-full">
-        Sign in
+        {t("signIn.submit")}
       </SubmitButton>
     </form>
   );

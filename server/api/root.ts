@@ -1,8 +1,10 @@
 import { adminRouter } from "./routers/admin.ts";
+import { approvalRouter } from "./routers/approval.ts";
 import { collaborationRouter } from "./routers/collaboration.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
 import { meRouter } from "./routers/me.ts";
+import { preferencesRouter } from "./routers/preferences.ts";
 import { searchRouter } from "./routers/search.ts";
 import { workflowRouter } from "./routers/workflow.ts";
 import { createCallerFactory, router } from "./trpc.ts";
@@ -15,6 +17,8 @@ export const appRouter = router({
   search: searchRouter,
   collaboration: collaborationRouter,
   workflow: workflowRouter,
+  approval: approvalRouter,
+  preferences: preferencesRouter,
 });
 
 export type AppRouter = typeof appRouter;

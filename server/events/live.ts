@@ -15,7 +15,9 @@ export type LiveEventKind =
   | "conversation.snoozed"
   | "conversation.tagged"
   | "note.added"
-  | "reply.sent";
+  | "reply.sent"
+  | "reply.held"
+  | "reply.reviewed";
 
 /** What LIVE_CHANNEL carries: enough to route the event; the row holds the rest. */
 export interface LiveNotice {

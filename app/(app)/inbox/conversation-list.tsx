@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { LocalTime } from "../../components/local-time.tsx";
 import { type ConversationStatus, StatusBadge } from "../../components/status-badge.tsx";
+import { useT } from "../../i18n/client.tsx";
 import { useTRPCClient } from "../../trpc/client.ts";
 import type { InboxQuery } from "./inbox-query.ts";
 
@@ -40,6 +41,7 @@ export function ConversationList({
   labels?: Record<ConversationStatus, string>;
 }) {
   const client = useTRPCClient();
+  const t = useT();
   const [rows, setRows] = useState(initial);
   const [cursor, setCursor] = useState(initialCursor);
   // A live refresh (router.refresh) brings a new first page: show it instead of the old rows.
@@ -67,7 +69,7 @@ export function ConversationList({
       });
       setCursor(page.nextCursor);
     } catch (e) {
-      setError((e as Error).message || "Could not load more conversations.");
+      setError((e as Error).message || t("list.loadError"));
     } finally {
       setLoading(false);
     }
@@ -99,7 +101,7 @@ export function ConversationList({
             aria-busy={loading}
             className="rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 shadow-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none disabled:opacity-60"
           >
-            {loading ? "Loading…" : "Load more"}
+            {loading ? t("list.loading") : t("list.loadMore")}
           </button>
         </div>
       ) : null}
@@ -117,7 +119,8 @@ export function ConversationRowLink({
   showMailbox: boolean;
   labels?: Record<ConversationStatus, string>;
 }) {
-  const who = row.customer?.name || row.customer?.email || "Unknown sender";
+  const t = useT();
+  const who = row.customer?.name || row.customer?.email || t("list.unknownSender");
   return (
     <Link
       href={`/conversations/${row.id}`}
@@ -135,11 +138,11 @@ export function ConversationRowLink({
         </span>
       </div>
       <div className="mt-1 flex items-center gap-2">
-        <p className="min-w-0 truncate text-sm font-medium text-slate-800">{row.subject || "(no subject)"}</p>
+        <p className="min-w-0 truncate text-sm font-medium text-slate-800">{row.subject || t("common.noSubject")}</p>
         {row.messageCount > 1 ? (
           <span className="shrink-0 rounded-full bg-stone-100 px-1.5 text-xs text-slate-600 tabular-nums">
             {row.messageCount}
-            <span className="sr-only"> messages</span>
+            <span className="sr-only">{t("list.messages")}</span>
           </span>
         ) : null}
       </div>
@@ -148,12 +151,12 @@ export function ConversationRowLink({
         <StatusBadge status={row.status} label={labels?.[row.status]} />
         {row.assignee !== undefined ? (
           <span className="truncate text-xs text-slate-600" data-testid="assignee">
-            {row.assignee ? `Assigned to ${row.assignee.name}` : "Unassigned"}
+            {row.assignee ? t("list.assignedTo", { name: row.assignee.name }) : t("list.unassigned")}
           </span>
         ) : null}
         {row.snoozedUntil && new Date(row.snoozedUntil) > new Date() ? (
           <span className="text-xs text-violet-800">
-            Snoozed until <LocalTime iso={row.snoozedUntil} />
+            {t("list.snoozedUntil")} <LocalTime iso={row.snoozedUntil} />
           </span>
         ) : null}
         {row.tags?.map((tag) => (

@@ -1,8 +1,10 @@
 import Link from "next/link";
+import { getT } from "../../i18n/server.ts";
+import type { MessageKey } from "../../i18n/translate.ts";
 import { FOLDER_LINKS, type FolderName, type InboxQuery, inboxHref } from "./inbox-query.ts";
 
 /** The folders with their counts (read on each navigation); the current one is marked for screen readers. */
-export function FolderNav({
+export async function FolderNav({
   query,
   counts,
   cap,
@@ -12,10 +14,11 @@ export function FolderNav({
   /** Counts above this are shown as "cap+". */
   cap: number;
 }) {
+  const t = await getT();
   return (
-    <nav aria-label="Folders" className="mt-4">
+    <nav aria-label={t("inbox.folders")} className="mt-4">
       <ul className="flex flex-wrap gap-1 border-b border-stone-200">
-        {FOLDER_LINKS.map(({ folder, label }) => {
+        {FOLDER_LINKS.map(({ folder }) => {
           const active = query.folder === folder;
           const count = counts[folder];
           return (
@@ -28,7 +31,7 @@ export function FolderNav({
                   active ? "border-slate-900 text-slate-900" : "border-transparent text-slate-500 hover:text-slate-800"
                 }`}
               >
-                {label}
+                {t(`folder.${folder}` as MessageKey)}
                 <span
                   data-testid={`folder-count-${folder}`}
                   className={`rounded-full px-1.5 text-xs tabular-nums ${active ? "bg-slate-900 text-white" : "bg-stone-100 text-slate-600"}`}

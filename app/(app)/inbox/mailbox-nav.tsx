@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getT } from "../../i18n/server.ts";
 
 export interface MailboxLink {
   id: number;
@@ -7,9 +8,10 @@ export interface MailboxLink {
 }
 
 /** "All mailboxes" and one link per mailbox the reader belongs to; the current one is marked for screen readers. */
-export function MailboxNav({ mailboxes, current }: { mailboxes: MailboxLink[]; current: number | null }) {
+export async function MailboxNav({ mailboxes, current }: { mailboxes: MailboxLink[]; current: number | null }) {
+  const t = await getT();
   const links = [
-    { key: "all", href: "/inbox", label: "All mailboxes", detail: null, active: current === null },
+    { key: "all", href: "/inbox", label: t("inbox.allMailboxes"), detail: null, active: current === null },
     ...mailboxes.map((m) => ({
       key: String(m.id),
       href: `/inbox?mailbox=${m.id}`,
@@ -19,7 +21,7 @@ export function MailboxNav({ mailboxes, current }: { mailboxes: MailboxLink[]; c
     })),
   ];
   return (
-    <nav aria-label="Mailboxes" className="mt-4">
+    <nav aria-label={t("inbox.mailboxes")} className="mt-4">
       <ul className="flex flex-wrap gap-2">
         {links.map((link) => (
           <li key={link.key}>

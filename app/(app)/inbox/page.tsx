@@ -2,18 +2,23 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { serverCaller } from "../../../server/api/server-caller.ts";
 import { COUNT_CAP } from "../../../server/conversations/inbox-folders.ts";
+import { getT } from "../../i18n/server.ts";
+import { localStatusLabels } from "../../i18n/translate.ts";
 import { ConversationList, type ConversationRow } from "./conversation-list.tsx";
 import { InboxFilters } from "./filters.tsx";
 import { FolderNav } from "./folder-nav.tsx";
 import { inboxHref, parseInboxQuery } from "./inbox-query.ts";
 import { MailboxNav } from "./mailbox-nav.tsx";
 
-export const metadata: Metadata = { title: "Inbox" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())("inbox.title") };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function InboxPage({ searchParams }: { searchParams: SearchParams }) {
   const caller = await serverCaller();
+  const t = await getT();
   const { mailboxes } = await caller.me.get();
   const params = await searchParams;
   const requested = params.mailbox;
@@ -27,22 +32,23 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
   if (mailboxes.length === 0) {
     return (
       <div className="mx-auto max-w-3xl">
-        <h1 className="text-2xl font-semibold tracking-tight">Inbox</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("inbox.title")}</h1>
         <div className="mt-8 rounded-xl border border-dashed border-stone-300 bg-white px-6 py-10 text-center">
-          <p className="font-medium">You are not a member of any mailbox yet.</p>
-          <p className="mt-1 text-sm text-slate-500">An admin can add you to a shared mailbox such as support@.</p>
+          <p className="font-medium">{t("inbox.noMailbox")}</p>
+          <p className="mt-1 text-sm text-slate-500">{t("inbox.noMailboxHint")}</p>
         </div>
       </div>
     );
   }
 
   const query = parseInboxQuery(params, current?.id);
-  const [page, counts, options, labels] = await Promise.all([
+  const [page, counts, options, serverLabels] = await Promise.all([
     caller.workflow.inbox(query),
     caller.workflow.counts({ mailboxId: current?.id }),
     caller.workflow.filterOptions({ mailboxId: current?.id }),
     caller.workflow.statusLabels(),
   ]);
+  const labels = localStatusLabels(serverLabels, t);
   const rows: ConversationRow[] = page.items.map((c) => ({
     ...c,
     lastMessageAt: c.lastMessageAt.toISOString(),
@@ -57,7 +63,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
   return (
     <div className="mx-auto max-w-3xl">
       <h1 className="text-2xl font-semibold tracking-tight">
-        Inbox
+        {t("inbox.title")}
         {current ? <span className="ml-2 text-base font-normal text-slate-500">{current.address}</span> : null}
       </h1>
       {mailboxes.length > 1 ? <MailboxNav mailboxes={mailboxes} current={current?.id ?? null} /> : null}
@@ -65,7 +71,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
       <InboxFilters query={query} assignees={options.assignees} tags={options.tags} labels={labels} />
       {rows.length === 0 && filtered ? (
         <p className="mt-6 rounded-xl border border-dashed border-stone-300 bg-white px-6 py-10 text-center text-sm text-slate-500">
-          No conversations here.
+          {t("inbox.empty")}
         </p>
       ) : rows.length === 0 ? (
         <ul className="mt-6 space-y-4">
@@ -81,11 +87,11 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
                     <span className="ml-2 text-sm font-normal text-slate-500">{mailbox.address}</span>
                   </h2>
                   <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs text-slate-600">
-                    {mailbox.kind === "shared" ? "Shared" : "Personal"}
+                    {mailbox.kind === "shared" ? t("inbox.shared") : t("inbox.personal")}
                   </span>
                 </header>
                 <p className="px-5 py-8 text-center text-sm text-slate-500">
-                  {`No conversations yet — mail sent to ${mailbox.address} will appear here.`}
+                  {t("inbox.emptyMailbox", { address: mailbox.address })}
                 </p>
               </section>
             </li>

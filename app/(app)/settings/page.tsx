@@ -1,26 +1,44 @@
 import type { Metadata } from "next";
 import { serverCaller } from "../../../server/api/server-caller.ts";
 import { SignatureForm } from "../../components/signature-form.tsx";
+import { getT } from "../../i18n/server.ts";
+import { PreferencesForm } from "./preferences-form.tsx";
 
-export const metadata: Metadata = { title: "Settings" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())("settings.title") };
+}
 
 export default async function SettingsPage() {
-  const signature = await (await serverCaller()).collaboration.signatures.mine();
+  const caller = await serverCaller();
+  const [signature, preferences, t] = await Promise.all([
+    caller.collaboration.signatures.mine(),
+    caller.preferences.get(),
+    getT(),
+  ]);
   return (
     <div className="mx-auto max-w-3xl">
-      <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">{t("settings.title")}</h1>
+      <section
+        aria-labelledby="preferences-heading"
+        className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+      >
+        <h2 id="preferences-heading" className="text-sm font-semibold text-slate-700">
+          {t("settings.preferences")}
+        </h2>
+        <div className="mt-4">
+          <PreferencesForm locale={preferences.locale} timeZone={preferences.timeZone} />
+        </div>
+      </section>
       <section
         aria-labelledby="signature-heading"
         className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
       >
         <h2 id="signature-heading" className="text-sm font-semibold text-slate-700">
-          Your signature
+          {t("settings.signature")}
         </h2>
-        <p className="mt-1 text-sm text-slate-500">
-          Added below your replies, after the mailbox&apos;s own signature and a &ldquo;-- &rdquo; line.
-        </p>
+        <p className="mt-1 text-sm text-slate-500">{t("settings.signatureHint")}</p>
         <div className="mt-4">
-          <SignatureForm target={{ kind: "user" }} initial={signature} label="Your signature" />
+          <SignatureForm target={{ kind: "user" }} initial={signature} label={t("settings.signature")} />
         </div>
       </section>
     </div>

@@ -1,5 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { approvalRole } from "../../approval/approval-roles.ts";
+import { holdReply } from "../../approval/pending-replies.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../../conversations/compose-limits.ts";
 import { conversationDelivery } from "../../conversations/conversation-delivery.ts";
 import { getConversation } from "../../conversations/get-conversation.ts";
@@ -82,6 +84,19 @@ export const conversationsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      // Approval (確認者): this member's replies wait for a reviewer; nothing leaves now.
+      if ((await approvalRole({ userId: ctx.user.id, mailboxId: ctx.mailboxId })).needsApproval) {
+        const { mailboxId: _, seenMessageId, confirmNewActivity, ...payload } = input;
+        const held = await holdReply({
+          actorId: ctx.user.id,
+          mailboxId: ctx.mailboxId,
+          payload,
+          seenMessageId,
+          confirmNewActivity,
+          ip: ctx.ip,
+        });
+        return { messageId: null, conversationId: held.conversationId, state: "held" as const, held: true };
+      }
       const sent = await sendReply({
         actorId: ctx.user.id,
         mailboxId: ctx.mailboxId,
@@ -103,7 +118,12 @@ export const conversationsRouter = router({
         confirmNewActivity: input.confirmNewActivity,
         hostname: loadEnv().YUBIN_HOSTNAME,
       });
-      return { messageId: sent.messageId, conversationId: sent.conversationId, state: sent.delivery?.state ?? null };
+      return {
+        messageId: sent.messageId,
+        conversationId: sent.conversationId,
+        state: sent.delivery?.state ?? null,
+        held: false,
+      };
     }),
 
   /** Delivery state of each message the conversation sent. */

@@ -5,6 +5,7 @@ import { SignatureForm } from "../../../components/signature-form.tsx";
 import { Panel } from "../panel.tsx";
 import { requireAdmin } from "../require-admin.ts";
 import { AddMailboxForm } from "./add-mailbox-form.tsx";
+import { ApprovalSwitches } from "./approval-switches.tsx";
 import { QuotaForm } from "./quota-form.tsx";
 import { RoundRobinToggle } from "./round-robin-toggle.tsx";
 
@@ -19,6 +20,7 @@ export default async function MailboxesPage() {
     caller.collaboration.signatures.mailboxes(),
   ]);
   const roundRobin = await caller.workflow.roundRobin();
+  const approvalMembers = await Promise.all(mailboxes.map((m) => caller.approval.members({ mailboxId: m.id })));
   const signatureOf = new Map(signatures.map((s) => [s.id, s.signature]));
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
@@ -62,6 +64,13 @@ export default async function MailboxesPage() {
                       mailboxId={mailbox.id}
                       address={mailbox.address}
                       enabled={roundRobin[mailbox.id] ?? false}
+                    />
+                  </div>
+                  <div className="mt-3">
+                    <ApprovalSwitches
+                      mailboxId={mailbox.id}
+                      address={mailbox.address}
+                      members={approvalMembers[mailboxes.indexOf(mailbox)] ?? []}
                     />
                   </div>
                   <div className="mt-3 max-w-md">

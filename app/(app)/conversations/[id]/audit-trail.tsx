@@ -2,6 +2,8 @@
 // assignment and snooze changes, and what the other features record (notes,
 // tags, replies). Unknown actions still show, by their name.
 import { LocalTime } from "../../../components/local-time.tsx";
+import { getT } from "../../../i18n/server.ts";
+import type { T } from "../../../i18n/translate.ts";
 
 type Status = "open" | "pending" | "closed" | "spam";
 
@@ -16,38 +18,41 @@ export interface AuditEntry {
 
 type Fields = Record<string, unknown> | null;
 
-function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<number, string>): string {
+function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<number, string>, t: T): string {
   const before = entry.before as Fields;
   const after = entry.after as Fields;
-  const who = entry.actor ? entry.actor.name || entry.actor.email : "Yubin";
+  const who = entry.actor ? entry.actor.name || entry.actor.email : t("history.system");
   const label = (s: unknown) => (typeof s === "string" && s in labels ? labels[s as Status] : String(s));
-  const person = (id: unknown) => (typeof id === "number" ? (names.get(id) ?? `user #${id}`) : "nobody");
+  const person = (id: unknown) =>
+    typeof id === "number" ? (names.get(id) ?? t("history.user", { id })) : t("history.nobody");
   const when = (iso: unknown) =>
     typeof iso === "string" ? new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" }) : "";
   switch (entry.action) {
     case "conversation.status":
-      return `${who} changed the status from ${label(before?.status)} to ${label(after?.status)}`;
+      return t("history.status", { who, from: label(before?.status), to: label(after?.status) });
     case "conversation.assigned":
-      if (after?.via === "round-robin") return `Round-robin assigned it to ${person(after?.assigneeId)}`;
-      return after?.assigneeId === null ? `${who} unassigned it` : `${who} assigned it to ${person(after?.assigneeId)}`;
+      if (after?.via === "round-robin") return t("history.roundRobin", { person: person(after?.assigneeId) });
+      return after?.assigneeId === null
+        ? t("history.unassigned", { who })
+        : t("history.assigned", { who, person: person(after?.assigneeId) });
     case "conversation.snoozed":
-      return `${who} snoozed it until ${when(after?.snoozedUntil)} UTC`;
+      return t("history.snoozed", { who, when: `${when(after?.snoozedUntil)} UTC` });
     case "conversation.unsnoozed":
-      return `${who} ended the snooze`;
+      return t("history.unsnoozed", { who });
     case "conversation.woke":
-      return `Snooze ended; back to ${label("open")}`;
+      return t("history.woke", { status: label("open") });
     case "note.add":
-      return `${who} added a note`;
+      return t("history.note", { who });
     case "tag.add":
-      return `${who} added the tag ${String(after?.name ?? "")}`;
+      return t("history.tagAdd", { who, name: String(after?.name ?? "") });
     case "tag.remove":
-      return `${who} removed the tag ${String(before?.name ?? "")}`;
+      return t("history.tagRemove", { who, name: String(before?.name ?? "") });
     default:
       return `${who}: ${entry.action.replaceAll(/[._]/g, " ")}`;
   }
 }
 
-export function AuditTrail({
+export async function AuditTrail({
   entries,
   labels,
   members,
@@ -56,20 +61,21 @@ export function AuditTrail({
   labels: Record<Status, string>;
   members: { id: number; name: string; email: string }[];
 }) {
+  const t = await getT();
   const names = new Map(members.map((m) => [m.id, m.name || m.email]));
   for (const e of entries) if (e.actor) names.set(e.actor.id, e.actor.name || e.actor.email);
   return (
     <details className="mt-6 rounded-xl border border-stone-200 bg-white shadow-sm">
       <summary className="cursor-pointer px-5 py-3 text-sm font-medium text-slate-700 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none">
-        History <span className="font-normal text-slate-500">({entries.length})</span>
+        {t("history.title")} <span className="font-normal text-slate-500">({entries.length})</span>
       </summary>
       {entries.length === 0 ? (
-        <p className="border-t border-stone-100 px-5 py-4 text-sm text-slate-500">Nothing has changed yet.</p>
+        <p className="border-t border-stone-100 px-5 py-4 text-sm text-slate-500">{t("history.empty")}</p>
       ) : (
-        <ol aria-label="History" className="divide-y divide-stone-100 border-t border-stone-100">
+        <ol aria-label={t("history.title")} className="divide-y divide-stone-100 border-t border-stone-100">
           {entries.map((entry) => (
             <li key={entry.id} className="flex items-baseline justify-between gap-4 px-5 py-2 text-sm">
-              <span className="text-slate-700">{describe(entry, labels, names)}</span>
+              <span className="text-slate-700">{describe(entry, labels, names, t)}</span>
               <span className="shrink-0 text-xs text-slate-500 tabular-nums">
                 <LocalTime iso={entry.at.toISOString()} style="full" />
               </span>

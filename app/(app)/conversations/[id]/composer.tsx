@@ -10,12 +10,19 @@ import {
 import type { ComposeMode, ReplyDraft } from "../../../../server/conversations/reply-draft.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
+import { useT } from "../../../i18n/client.tsx";
+import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
+import { composerPrefill, REPLY_HELD_EVENT, setComposerPrefill } from "./composer-prefill.ts";
 import { useComposer } from "./composer-state.tsx";
 import { RichTextEditor } from "./rich-text-editor.tsx";
 import { SavedReplyPicker } from "./saved-reply-picker.tsx";
 
-const TITLES: Record<ComposeMode, string> = { reply: "Reply", reply_all: "Reply all", forward: "Forward" };
+const TITLES: Record<ComposeMode, MessageKey> = {
+  reply: "conv.reply",
+  reply_all: "conv.replyAll",
+  forward: "conv.forward",
+};
 
 const FIELD =
   "block w-full rounded-md border border-stone-300 bg-white px-3 py-1.5 text-sm shadow-xs placeholder:text-slate-400 focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none aria-invalid:border-rose-400";
@@ -72,6 +79,7 @@ function LoadedComposer({
   const trpc = useTRPC();
   // What the writer had seen when the composer opened; later messages hold the send.
   const [seenMessageId] = useState(latestMessageId);
+  const t = useT();
   const draft = useQuery(
     trpc.conversations.draft.queryOptions({ mailboxId, messageId, mode }, { staleTime: Number.POSITIVE_INFINITY }),
   );
@@ -79,7 +87,7 @@ function LoadedComposer({
   if (!draft.data) {
     return (
       <p role="status" className="mt-3 text-sm text-slate-500">
-        Preparing the {TITLES[mode].toLowerCase()}…
+        {t("composer.preparing", { what: t(TITLES[mode]).toLowerCase() })}
       </p>
     );
   }
@@ -117,16 +125,24 @@ function Composer({
   const queryClient = useQueryClient();
   const { setOpen } = useComposer();
   const id = useId();
+  const t = useT();
   const body = useRef<HTMLTextAreaElement>(null);
   // Set synchronously on the first click, before React re-renders the disabled button.
   const sending = useRef(false);
-  const [to, setTo] = useState(() => formatAddressList(draft.to));
-  const [cc, setCc] = useState(() => formatAddressList(draft.cc));
-  const [bcc, setBcc] = useState("");
-  const [showBcc, setShowBcc] = useState(false);
-  const [subject, setSubject] = useState(draft.subject);
+  // "Edit and resend" of a returned held reply starts from the author's text (composer-prefill.ts).
+  const [prefill] = useState(() => composerPrefill(messageId, mode));
+  const [to, setTo] = useState(() => prefill?.to ?? formatAddressList(draft.to));
+  const [cc, setCc] = useState(() => prefill?.cc ?? formatAddressList(draft.cc));
+  const [bcc, setBcc] = useState(prefill?.bcc ?? "");
+  const [showBcc, setShowBcc] = useState(Boolean(prefill?.bcc));
+  const [subject, setSubject] = useState(prefill?.subject ?? draft.subject);
   // The signature (mailbox's, then the writer's) sits between the answer and the quote.
-  const [text, setText] = useState(() => `\n\n${draft.signature ? `${draft.signature}\n\n` : ""}${draft.quoted}`);
+  const [text, setText] = useState(
+    () => prefill?.text ?? `\n\n${draft.signature ? `${draft.signature}\n\n` : ""}${draft.quoted}`,
+  );
+  useEffect(() => {
+    if (prefill) setComposerPrefill(null);
+  }, [prefill]);
   // Simple rich text: when on, `html` goes with `text` as the message's HTML alternative.
   const [rich, setRich] = useState(false);
   const [html, setHtml] = useState("");
@@ -158,13 +174,16 @@ function Composer({
       ["bcc", bcc],
     ] as const) {
       const parsed = parseAddressList(value);
-      if (!parsed.ok) found[key] = `"${parsed.bad}" is not an email address.`;
-      else if (key === "to" && parsed.list.length === 0) found.to = "Add at least one recipient.";
+      if (!parsed.ok) found[key] = t("composer.badAddress", { address: parsed.bad });
+      else if (key === "to" && parsed.list.length === 0) found.to = t("composer.noRecipient");
     }
     if (attachedBytes > MAX_COMPOSE_ATTACHMENT_BYTES) {
-      found.attachments = `Attachments are too large: ${formatSize(attachedBytes)} of at most ${formatSize(MAX_COMPOSE_ATTACHMENT_BYTES)}.`;
+      found.attachments = t("composer.tooLarge", {
+        size: formatSize(attachedBytes),
+        max: formatSize(MAX_COMPOSE_ATTACHMENT_BYTES),
+      });
     }
-    if (text.length > MAX_COMPOSE_TEXT_CHARS) found.text = "The message text is too long.";
+    if (text.length > MAX_COMPOSE_TEXT_CHARS) found.text = t("composer.tooLong");
     return found;
   }
 
@@ -219,6 +238,8 @@ function Composer({
         });
       if (!sent) return;
       setOpen(null);
+      // Approval: nothing left; the held reply shows below with "Sent for approval".
+      if (sent.held) window.dispatchEvent(new Event(REPLY_HELD_EVENT));
       // The copy is already in the conversation: show it, and start watching its delivery.
       router.refresh();
       await queryClient.invalidateQueries({ queryKey: trpc.conversations.delivery.queryKey() });
@@ -262,11 +283,11 @@ function Composer({
     <form
       onSubmit={onSubmit}
       noValidate
-      aria-label={TITLES[mode]}
+      aria-label={t(TITLES[mode])}
       className="mt-3 overflow-hidden rounded-xl border border-slate-300 bg-white shadow-sm"
     >
       <div className="flex items-center justify-between border-b border-stone-100 bg-stone-50/60 px-5 py-2">
-        <h3 className="text-sm font-semibold text-slate-800">{TITLES[mode]}</h3>
+        <h3 className="text-sm font-semibold text-slate-800">{t(TITLES[mode])}</h3>
         <button
           type="button"
           aria-pressed={rich}
@@ -276,17 +297,17 @@ function Composer({
           }}
           className="rounded-md border border-stone-300 bg-white px-2 py-0.5 text-xs text-slate-600 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
         >
-          Rich text
+          {t("composer.richText")}
         </button>
       </div>
       <div className="grid grid-cols-[4rem_minmax(0,1fr)] items-start gap-x-3 gap-y-2 px-5 py-3 text-sm">
-        <span className="pt-1.5 text-slate-500">From</span>
+        <span className="pt-1.5 text-slate-500">{t("composer.from")}</span>
         <p className="pt-1.5 text-slate-800" data-testid="composer-from">
           {draft.from.name ? `${draft.from.name} <${draft.from.address}>` : draft.from.address}
         </p>
 
         <label htmlFor={`${id}-to`} className="pt-1.5 text-slate-500">
-          To
+          {t("composer.to")}
         </label>
         <div>
           <div className="flex gap-2">
@@ -308,7 +329,7 @@ function Composer({
                 onClick={() => setShowBcc(true)}
                 className="shrink-0 text-xs text-slate-500 hover:text-slate-800"
               >
-                Bcc
+                {t("composer.bcc")}
               </button>
             )}
           </div>
@@ -316,7 +337,7 @@ function Composer({
         </div>
 
         <label htmlFor={`${id}-cc`} className="pt-1.5 text-slate-500">
-          Cc
+          {t("composer.cc")}
         </label>
         <div>
           <input
@@ -337,7 +358,7 @@ function Composer({
         {showBcc ? (
           <>
             <label htmlFor={`${id}-bcc`} className="pt-1.5 text-slate-500">
-              Bcc
+              {t("composer.bcc")}
             </label>
             <div>
               <input
@@ -358,7 +379,7 @@ function Composer({
         ) : null}
 
         <label htmlFor={`${id}-subject`} className="pt-1.5 text-slate-500">
-          Subject
+          {t("composer.subject")}
         </label>
         <input
           id={`${id}-subject`}
@@ -374,7 +395,7 @@ function Composer({
           <SavedReplyPicker mailboxId={mailboxId} conversationId={conversationId} onInsert={insertAtCursor} />
         </div>
         <label htmlFor={`${id}-body`} className="sr-only">
-          Message
+          {t("composer.message")}
         </label>
         {rich ? (
           <RichTextEditor
@@ -435,7 +456,7 @@ function Composer({
         ) : null}
         <div>
           <label htmlFor={`${id}-files`} className="mb-1 block text-xs font-medium text-slate-600">
-            Attach files
+            {t("composer.attach")}
           </label>
           <input
             id={`${id}-files`}
@@ -461,7 +482,7 @@ function Composer({
                   <span className="text-xs text-slate-500">{formatSize(f.size)}</span>
                   <button
                     type="button"
-                    aria-label={`Remove ${f.name}`}
+                    aria-label={t("composer.remove", { name: f.name })}
                     onClick={() => {
                       setFiles(files.filter((other) => other.key !== key));
                       clearError("attachments");
@@ -487,7 +508,7 @@ function Composer({
             aria-busy={pending}
             className="inline-flex items-center justify-center rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-slate-700 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-60"
           >
-            {held ? "Send anyway" : "Send"}
+            {held ? t("composer.sendAnyway") : t("composer.send")}
           </button>
           <button
             type="button"
@@ -495,11 +516,11 @@ function Composer({
             onClick={() => setOpen(null)}
             className="rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-stone-100 hover:text-slate-900 disabled:opacity-60"
           >
-            Discard
+            {t("composer.discard")}
           </button>
           {pending ? (
             <span role="status" className="text-sm text-slate-500">
-              Sending…
+              {t("composer.sending")}
             </span>
           ) : null}
         </div>

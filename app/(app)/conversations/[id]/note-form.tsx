@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
 import { MAX_NOTE_CHARS } from "../../../../server/notes/note-limits.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 interface Member {
@@ -24,6 +25,7 @@ function mentionQuery(text: string, cursor: number): { start: number; query: str
 /** The Note button and, when open, a plain-text note with an @ autocomplete of the mailbox's members. */
 export function NoteForm({ conversationId }: { conversationId: number }) {
   const [open, setOpen] = useState(false);
+  const t = useT();
   if (!open) {
     return (
       <button
@@ -32,7 +34,7 @@ export function NoteForm({ conversationId }: { conversationId: number }) {
         onClick={() => setOpen(true)}
         className="rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-sm font-medium text-amber-900 hover:bg-amber-100 focus-visible:ring-2 focus-visible:ring-amber-400 focus-visible:outline-none"
       >
-        Note
+        {t("note.button")}
       </button>
     );
   }
@@ -43,6 +45,7 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
   const trpc = useTRPC();
   const router = useRouter();
   const id = useId();
+  const t = useT();
   const area = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState("");
   const [chosen, setChosen] = useState<Member[]>([]);
@@ -108,13 +111,13 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
   return (
     <form
       onSubmit={onSubmit}
-      aria-label="Internal note"
+      aria-label={t("note.label")}
       noValidate
       className="rounded-xl border border-amber-300 bg-amber-50 p-4 shadow-sm"
     >
       <label htmlFor={`${id}-body`} className="block text-sm font-semibold text-amber-950">
-        Internal note
-        <span className="ml-2 font-normal text-amber-900/80">only your team sees this; type @ to mention</span>
+        {t("note.label")}
+        <span className="ml-2 font-normal text-amber-900/80">{t("note.hint")}</span>
       </label>
       <div className="relative mt-2">
         <textarea
@@ -139,7 +142,7 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
           <div
             id={listId}
             role="listbox"
-            aria-label="Mention a member"
+            aria-label={t("note.mention")}
             className="absolute left-0 z-10 mt-1 w-72 overflow-hidden rounded-md border border-stone-200 bg-white py-1 text-sm shadow-lg"
           >
             {options.map((m, i) => (
@@ -172,14 +175,14 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
             aria-busy={add.isPending}
             className="rounded-md bg-amber-600 px-4 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-amber-700 focus-visible:ring-2 focus-visible:ring-amber-400 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-60"
           >
-            Add note
+            {t("note.add")}
           </button>
           <button
             type="button"
             onClick={onClose}
             className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-amber-100"
           >
-            Cancel
+            {t("common.cancel")}
           </button>
         </div>
       </div>

@@ -1,5 +1,6 @@
 import type { ConversationNote } from "../../../../server/notes/list-notes.ts";
 import { LocalTime } from "../../../components/local-time.tsx";
+import { getT } from "../../../i18n/server.ts";
 
 /** Splits the body at the @Name of each mentioned member, so mentions stand out; all of it stays React text. */
 function withMentions(body: string, mentions: ConversationNote["mentions"]) {
@@ -21,8 +22,9 @@ function withMentions(body: string, mentions: ConversationNote["mentions"]) {
 }
 
 /** An internal note in the timeline: yellow, so nobody mistakes it for mail the customer saw. */
-export function NoteCard({ note }: { note: ConversationNote }) {
-  const author = note.author?.name || note.author?.email || "Deleted user";
+export async function NoteCard({ note }: { note: ConversationNote }) {
+  const t = await getT();
+  const author = note.author?.name || note.author?.email || t("note.deletedUser");
   const headingId = `note-${note.id}-author`;
   return (
     <article
@@ -33,7 +35,7 @@ export function NoteCard({ note }: { note: ConversationNote }) {
       <header className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id={headingId} className="text-sm">
           <span className="mr-2 rounded bg-amber-200 px-1.5 py-0.5 text-[11px] font-semibold tracking-wide text-amber-900 uppercase">
-            Internal note
+            {t("note.badge")}
           </span>
           <span className="font-semibold text-slate-900">{author}</span>
         </h2>
@@ -49,7 +51,7 @@ export function NoteCard({ note }: { note: ConversationNote }) {
       </p>
       {note.mentions.length ? (
         <p className="mt-2 text-xs text-amber-900/80">
-          Mentioned: {note.mentions.map((m) => m.name || m.email).join(", ")}
+          {t("note.mentioned", { names: note.mentions.map((m) => m.name || m.email).join(", ") })}
         </p>
       ) : null}
     </article>

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
 import { StatusBadge } from "../../../components/status-badge.tsx";
+import { getT } from "../../../i18n/server.ts";
+import { localStatusLabels } from "../../../i18n/translate.ts";
 import { AuditTrail } from "./audit-trail.tsx";
 import { ComposerSlot } from "./composer.tsx";
 import { ComposerState } from "./composer-state.tsx";
@@ -13,6 +15,7 @@ import { MessageActions } from "./message-actions.tsx";
 import { MessageCard } from "./message-card.tsx";
 import { NoteForm } from "./note-form.tsx";
 import { NoteCard } from "./notes.tsx";
+import { PendingReplies } from "./pending-replies.tsx";
 import { ConversationTags } from "./tags.tsx";
 import { WorkflowBar } from "./workflow-bar.tsx";
 
@@ -23,7 +26,8 @@ const DOT = "before:mr-3 before:text-slate-300 before:content-['·']";
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const conversation = await loadConversation((await params).id);
-  return { title: conversation ? conversation.subject || "(no subject)" : "Not found" };
+  const t = await getT();
+  return { title: conversation ? conversation.subject || t("common.noSubject") : t("common.notFound") };
 }
 
 export default async function ConversationPage({ params }: { params: Params }) {
@@ -32,6 +36,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
   if (!conversation) notFound();
   const { mailbox, customer, messages } = conversation;
   const caller = await serverCaller();
+  const t = await getT();
   const conversationId = conversation.id;
   // The stale-send guard's reference point: what a composer opened now has seen.
   const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
@@ -40,12 +45,14 @@ export default async function ConversationPage({ params }: { params: Params }) {
     caller.collaboration.tags.list({ conversationId }),
     caller.collaboration.customer({ conversationId }),
   ]);
-  const [workflow, history, statusLabels, me] = await Promise.all([
+  const approval = await caller.approval.forConversation({ conversationId });
+  const [workflow, history, serverLabels, me] = await Promise.all([
     caller.workflow.state({ conversationId }),
     caller.workflow.history({ conversationId }),
     caller.workflow.statusLabels(),
     caller.me.session(),
   ]);
+  const statusLabels = localStatusLabels(serverLabels, t);
   // Messages and internal notes in one timeline, oldest first.
   const timeline = [
     ...messages.map((message) => ({ at: message.internalDate.getTime(), message, note: null })),
@@ -54,7 +61,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
   return (
     <div className="mx-auto grid max-w-6xl gap-8 xl:grid-cols-[minmax(0,48rem)_18rem]">
       <div className="min-w-0">
-        <nav aria-label="Breadcrumb" className="text-sm">
+        <nav aria-label={t("conv.breadcrumb")} className="text-sm">
           <Link
             href={`/inbox?mailbox=${mailbox.id}`}
             className="text-slate-500 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
@@ -65,7 +72,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
         </nav>
         <header className="mt-2">
           <h1 className="text-2xl font-semibold tracking-tight break-words">
-            {conversation.subject || "(no subject)"}
+            {conversation.subject || t("common.noSubject")}
           </h1>
           <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-500">
             <StatusBadge status={workflow.state.status} label={statusLabels[workflow.state.status]} />
@@ -76,10 +83,12 @@ export default async function ConversationPage({ params }: { params: Params }) {
               </span>
             ) : null}
             <span className={DOT}>
-              in {mailbox.displayName ? `${mailbox.displayName} (${mailbox.address})` : mailbox.address}
+              {t("conv.in", {
+                mailbox: mailbox.displayName ? `${mailbox.displayName} (${mailbox.address})` : mailbox.address,
+              })}
             </span>
             <span className={DOT}>
-              {messages.length} {messages.length === 1 ? "message" : "messages"}
+              {t(messages.length === 1 ? "conv.oneMessage" : "conv.manyMessages", { count: messages.length })}
             </span>
           </div>
           <div className="mt-3">
@@ -123,13 +132,14 @@ export default async function ConversationPage({ params }: { params: Params }) {
               ) : null,
             )}
           </ol>
+          <PendingReplies replies={approval.replies} canReview={approval.canReview} me={approval.me} />
         </ComposerState>
         <div className="mt-4">
           <NoteForm conversationId={conversation.id} />
         </div>
         <AuditTrail entries={history} labels={statusLabels} members={workflow.members} />
       </div>
-      <aside aria-label="Customer" className="min-w-0">
+      <aside aria-label={t("conv.customer")} className="min-w-0">
         <CustomerPanel panel={customerPanel} />
       </aside>
     </div>

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { MAX_TAG_CHARS } from "../../../../server/tags/tag-name.ts";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 export interface Chip {
@@ -15,6 +16,7 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
   const trpc = useTRPC();
   const router = useRouter();
   const id = useId();
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
   const all = useQuery({ ...trpc.collaboration.tags.all.queryOptions(), enabled: open });
@@ -33,7 +35,7 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
   const error = add.error?.message ?? remove.error?.message;
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="conversation-tags">
-      <ul aria-label="Tags" className="flex flex-wrap gap-1.5">
+      <ul aria-label={t("tags.label")} className="flex flex-wrap gap-1.5">
         {tags.map((tag) => (
           <li
             key={tag.id}
@@ -42,7 +44,7 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
             {tag.name}
             <button
               type="button"
-              aria-label={`Remove tag ${tag.name}`}
+              aria-label={t("tags.remove", { name: tag.name })}
               disabled={remove.isPending}
               onClick={() => remove.mutate({ conversationId, tagId: tag.id })}
               className="rounded-full px-1 text-indigo-500 hover:bg-indigo-100 hover:text-indigo-900"
@@ -53,9 +55,9 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
         ))}
       </ul>
       {open ? (
-        <form onSubmit={onSubmit} noValidate aria-label="Add a tag" className="flex items-center gap-1.5">
+        <form onSubmit={onSubmit} noValidate aria-label={t("tags.addForm")} className="flex items-center gap-1.5">
           <label htmlFor={id} className="sr-only">
-            Tag name
+            {t("tags.name")}
           </label>
           <input
             id={id}
@@ -71,13 +73,13 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
             onKeyDown={(e) => {
               if (e.key === "Escape") setOpen(false);
             }}
-            placeholder="Tag name"
+            placeholder={t("tags.name")}
             aria-invalid={Boolean(add.error)}
             className="w-40 rounded-md border border-stone-300 bg-white px-2 py-1 text-xs focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none"
           />
           <datalist id={`${id}-known`}>
-            {(all.data ?? []).map((t) => (
-              <option key={t.id} value={t.name} />
+            {(all.data ?? []).map((known) => (
+              <option key={known.id} value={known.name} />
             ))}
           </datalist>
           <button
@@ -85,7 +87,7 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
             disabled={add.isPending}
             className="rounded-md bg-slate-900 px-2.5 py-1 text-xs font-medium text-white hover:bg-slate-700 disabled:opacity-60"
           >
-            Add tag
+            {t("tags.add")}
           </button>
         </form>
       ) : (
@@ -94,7 +96,7 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
           onClick={() => setOpen(true)}
           className="rounded-full border border-dashed border-stone-300 px-2.5 py-0.5 text-xs font-medium text-slate-600 hover:border-slate-400 hover:text-slate-900"
         >
-          Tag
+          {t("tags.button")}
         </button>
       )}
       {error ? (

@@ -6,6 +6,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { LocalTime } from "../../../components/local-time.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 type Status = "open" | "pending" | "closed" | "spam";
@@ -49,6 +50,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
   const trpc = useTRPC();
   const router = useRouter();
   const ids = useId();
+  const t = useT();
   const [message, setMessage] = useState<string | null>(null);
   const [custom, setCustom] = useState(false);
   const [customValue, setCustomValue] = useState("");
@@ -90,10 +92,13 @@ export function WorkflowBar(props: WorkflowBarProps) {
   }
 
   return (
-    <section aria-label="Workflow" className="mt-3 rounded-lg border border-stone-200 bg-white px-3 py-2 shadow-sm">
+    <section
+      aria-label={t("workflow.label")}
+      className="mt-3 rounded-lg border border-stone-200 bg-white px-3 py-2 shadow-sm"
+    >
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
         <span className="flex items-center gap-1.5 text-slate-600">
-          <label htmlFor={`${ids}-status`}>Status</label>
+          <label htmlFor={`${ids}-status`}>{t("workflow.status")}</label>
           <select
             id={`${ids}-status`}
             data-shortcut="status"
@@ -111,7 +116,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
           </select>
         </span>
         <span className="flex items-center gap-1.5 text-slate-600">
-          <label htmlFor={`${ids}-assign`}>Assign</label>
+          <label htmlFor={`${ids}-assign`}>{t("workflow.assign")}</label>
           <select
             id={`${ids}-assign`}
             data-shortcut="assign"
@@ -126,7 +131,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
               })
             }
           >
-            <option value="">Nobody</option>
+            <option value="">{t("common.nobody")}</option>
             {props.members.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name || m.email}
@@ -141,33 +146,33 @@ export function WorkflowBar(props: WorkflowBarProps) {
             onClick={() => assign.mutate({ ...base, assigneeId: props.me, expectedAssigneeId: props.assigneeId })}
             className="rounded-md border border-stone-300 px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none disabled:opacity-60"
           >
-            Assign to me
+            {t("workflow.assignToMe")}
           </button>
         ) : null}
         <span className="flex items-center gap-1.5 text-slate-600">
-          <label htmlFor={`${ids}-snooze`}>Snooze</label>
+          <label htmlFor={`${ids}-snooze`}>{t("workflow.snooze")}</label>
           <select
             id={`${ids}-snooze`}
             data-shortcut="snooze"
             className={control}
             value=""
             disabled={busy || (!snoozable && !snoozed)}
-            title={snoozable ? undefined : "Only open or pending conversations can be snoozed"}
+            title={snoozable ? undefined : t("workflow.snoozeOnlyOpen")}
             onChange={(e) => onSnooze(e.target.value)}
           >
             <option value="" disabled>
-              {snoozed ? "Snoozed" : "Choose…"}
+              {snoozed ? t("workflow.snoozed") : t("workflow.choose")}
             </option>
-            <option value="later">Later today</option>
-            <option value="tomorrow">Tomorrow morning</option>
-            <option value="next-week">Next week</option>
-            <option value="custom">Custom…</option>
-            {snoozed ? <option value="wake">Unsnooze now</option> : null}
+            <option value="later">{t("workflow.later")}</option>
+            <option value="tomorrow">{t("workflow.tomorrow")}</option>
+            <option value="next-week">{t("workflow.nextWeek")}</option>
+            <option value="custom">{t("workflow.custom")}</option>
+            {snoozed ? <option value="wake">{t("workflow.unsnooze")}</option> : null}
           </select>
         </span>
         {snoozed && props.snoozedUntil ? (
           <span className="text-xs text-violet-800" data-testid="snoozed-until">
-            Snoozed until <LocalTime iso={props.snoozedUntil} style="full" />
+            {t("workflow.snoozedUntil")} <LocalTime iso={props.snoozedUntil} style="full" />
           </span>
         ) : null}
       </div>
@@ -178,12 +183,12 @@ export function WorkflowBar(props: WorkflowBarProps) {
             e.preventDefault();
             // datetime-local is the reader's local time; Date parses it so.
             const until = new Date(customValue);
-            if (!customValue || Number.isNaN(until.getTime())) setMessage("Choose a date and time.");
+            if (!customValue || Number.isNaN(until.getTime())) setMessage(t("workflow.chooseTime"));
             else snoozeUntil(until);
           }}
         >
           <label htmlFor={`${ids}-custom`} className="text-slate-600">
-            Snooze until
+            {t("workflow.snoozeUntil")}
           </label>
           <input
             id={`${ids}-custom`}
@@ -197,14 +202,14 @@ export function WorkflowBar(props: WorkflowBarProps) {
             disabled={busy}
             className="rounded-md bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60"
           >
-            Snooze
+            {t("workflow.snooze")}
           </button>
           <button
             type="button"
             onClick={() => setCustom(false)}
             className="text-sm text-slate-500 hover:text-slate-900"
           >
-            Cancel
+            {t("common.cancel")}
           </button>
         </form>
       ) : null}

@@ -42,7 +42,7 @@ export async function storeMessage(input: StoreMessageInput, parsed?: ParsedMess
     return [
       await storeInMailbox(sql, {
         ...input,
-        ...blobFor(input),
+        ...sharedFields(input),
         storeBlob: true,
         message,
         mailboxId: mailboxIds[0] as number,
@@ -52,7 +52,8 @@ export async function storeMessage(input: StoreMessageInput, parsed?: ParsedMess
   return sqlTransaction((tx) => storeMessageTx(tx, input, message));
 }
 
-function blobFor(input: StoreMessageInput) {
+/** What every mailbox's copy shares: the blob's key and the arrival time. */
+function sharedFields(input: StoreMessageInput) {
   return { blobSha256: blobKey(input.raw), now: input.internalDate ?? new Date() };
 }
 
@@ -67,11 +68,12 @@ export async function storeMessageTx(
   message: ParsedMessage,
 ): Promise<StoreOutcome[]> {
   const mailboxIds = [...new Set(input.mailboxIds)].sort((a, b) => a - b);
+  const shared = sharedFields(input);
   const outcomes: StoreOutcome[] = [];
   for (const mailboxId of mailboxIds) {
     // The bytes travel with the first copy stored; the others share the blob.
     const storeBlob = !outcomes.some((o) => o.outcome === "stored");
-    outcomes.push(await storeInMailbox(tx, { ...input, ...blobFor(input), mailboxId, storeBlob, message }));
+    outcomes.push(await storeInMailbox(tx, { ...input, ...shared, mailboxId, storeBlob, message }));
   }
   return outcomes;
 }

@@ -1,0 +1,311 @@
+// Web latency at a large dataset (bench/seed-large.ts): the server-side
+// latency of the inbox list, opening a conversation, a status change and
+// search, called as the tRPC procedures call them (the domain functions, in
+// this process, no HTTP), then live delivery: the time from the SMTP 250 to
+// the event on an open /api/live Server-Sent Events stream of a signed-in
+// member, against `yubin start --roles web,mail` on the same database.
+// A measurement, not a test: it never fails on the figures.
+//
+// Usage: npm run bench:web -- --data DIR [--samples 40] [--live 20] [--no-live]
+//   DIR is a data dir written by `npx tsx bench/seed-large.ts --data DIR`.
+//   Status changes are undone after the run (untimed), so runs are repeatable.
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { changeStatus } from "../server/conversations/change-status.ts";
+import { getConversation } from "../server/conversations/get-conversation.ts";
+import { folderCounts, type InboxCursor, listInbox } from "../server/conversations/inbox-folders.ts";
+import { startEmbeddedPostgres } from "../server/db/embedded.ts";
+import { disconnectDb } from "../server/db.ts";
+import { parseSearchQuery } from "../server/search/parse-query.ts";
+import { searchConversations } from "../server/search/search-conversations.ts";
+import { freePort, startYubinProcess } from "../tests/support/yubin-process.ts";
+import { startDnsStub } from "./dns-stub.ts";
+import { machineInfo } from "./proc-stats.ts";
+import { dotStuff, SmtpSession } from "./smtp-client.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: "string" },
+    samples: { type: "string" },
+    live: { type: "string" },
+    "no-live": { type: "boolean" },
+  },
+});
+if (!args.data) throw new Error("--data DIR is required (a data dir from bench/seed-large.ts)");
+const SAMPLES = Number(args.samples ?? 40);
+const LIVE = Number(args.live ?? 20);
+const PASSWORD = "bench password 123";
+
+const postgres = await startEmbeddedPostgres(args.data);
+process.env.DATABASE_URL = postgres.url;
+const client = new pg.Client({ connectionString: postgres.url });
+await client.connect();
+const one = async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[];
+
+const [size] = await one<{ m: number; c: number; mb: number; db: string }>(
+  `select (select count(*) from "Message")::int m, (select count(*) from "Conversation")::int c,
+     (select count(*) from "Mailbox" where kind = 'shared')::int mb, pg_size_pretty(pg_database_size(current_database())) db`,
+);
+const [agent] = await one<{ id: number }>(`select id from "User" where email = 'agent1@bench.invalid'`);
+if (!size || !agent) throw new Error("not a bench:web data dir (no agent1@bench.invalid)");
+const mailboxIds = (await one<{ id: number }>(`select id from "Mailbox" where kind = 'shared' order by id`)).map(
+  (r) => r.id,
+);
+const convIds = (
+  await one<{ id: number }>(`select id from "Conversation" tablesample bernoulli (1) repeatable (7) limit 2000`)
+).map((r) => r.id);
+const [order] = await one<{ n: string }>(
+  `select (1000000 + id)::text n from "Conversation" where id = (select min(id) + 12345 from "Conversation")`,
+);
+console.log(
+  `bench:web: ${size.m} messages, ${size.c} conversations, ${size.mb} shared mailboxes, database ${size.db}; ` +
+    `${SAMPLES} samples per variant`,
+);
+const machine = machineInfo();
+console.log(`machine: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+
+let seq = 0;
+const pick = <T>(list: T[]): T => list[seq++ % list.length] as T;
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+interface Result {
+  op: string;
+  variant: string;
+  times: number[];
+  rows: number;
+}
+const results: Result[] = [];
+
+async function measure(op: string, variant: string, run: () => Promise<number>): Promise<void> {
+  for (let i = 0; i < 3; i++) await run(); // warm-up, not counted
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < SAMPLES; i++) {
+    const t0 = performance.now();
+    rows = await run();
+    times.push(performance.now() - t0);
+  }
+  results.push({ op, variant, times, rows });
+  console.log(
+    `  ${op.padEnd(7)} ${variant.padEnd(36)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p95 ${pct(times, 95)
+      .toFixed(1)
+      .padStart(7)} ms  max ${Math.max(...times)
+      .toFixed(1)
+      .padStart(7)} ms  (${rows} rows)`,
+  );
+}
+
+// ---------------------------------------------------------------- list
+const userId = agent.id;
+const page1 = await listInbox({ userId, filter: { folder: "all", sort: "newest" } });
+const cursors: InboxCursor[] = [];
+for (const mb of mailboxIds.slice(0, 10)) {
+  const p = await listInbox({ userId, filter: { folder: "all", mailboxId: mb, sort: "newest" } });
+  if (p.nextCursor) cursors.push(p.nextCursor);
+}
+await measure("list", "All open, 20 mailboxes", async () => {
+  return (await listInbox({ userId, filter: { folder: "open", sort: "newest" } })).items.length;
+});
+await measure("list", "All (every status), 20 mailboxes", async () => {
+  return (await listInbox({ userId, filter: { folder: "all", sort: "newest" } })).items.length;
+});
+await measure("list", "Open, one mailbox (varied)", async () => {
+  return (await listInbox({ userId, filter: { folder: "open", mailboxId: pick(mailboxIds), sort: "newest" } })).items
+    .length;
+});
+await measure("list", "Mine, 20 mailboxes", async () => {
+  return (await listInbox({ userId, filter: { folder: "mine", sort: "newest" } })).items.length;
+});
+await measure("list", "Closed, 20 mailboxes", async () => {
+  return (await listInbox({ userId, filter: { folder: "closed", sort: "newest" } })).items.length;
+});
+await measure("list", "Waiting longest (open), 20 mailboxes", async () => {
+  return (await listInbox({ userId, filter: { folder: "open", sort: "waiting" } })).items.length;
+});
+await measure("list", "page 2 (cursor), All, 20 mailboxes", async () => {
+  if (!page1.nextCursor) return 0;
+  return (await listInbox({ userId, filter: { folder: "all", sort: "newest" }, after: page1.nextCursor })).items.length;
+});
+await measure("list", "page 2 (cursor), All, one mailbox", async () => {
+  const i = seq++ % cursors.length;
+  const after = cursors[i] as InboxCursor;
+  return (await listInbox({ userId, filter: { folder: "all", mailboxId: mailboxIds[i], sort: "newest" }, after })).items
+    .length;
+});
+await measure("counts", "folder counts, 20 mailboxes", async () => {
+  const c = await folderCounts({ userId });
+  return c.open;
+});
+
+// ---------------------------------------------------------------- open
+await measure("open", "getConversation (random of 2000)", async () => {
+  const c = await getConversation({ userId, conversationId: pick(convIds) });
+  return c?.messages.length ?? 0;
+});
+
+// ---------------------------------------------------------------- status
+const statusTargets = convIds.slice(0, SAMPLES + 3);
+const original = new Map(
+  (
+    await one<{ id: number; status: string }>(`select id, status::text from "Conversation" where id = any($1)`, [
+      statusTargets,
+    ])
+  ).map((r) => [r.id, r.status]),
+);
+let statusIndex = 0;
+await measure("status", "changeStatus (random → pending/open)", async () => {
+  const id = statusTargets[statusIndex++ % statusTargets.length] as number;
+  const state = await changeStatus({
+    actorId: userId,
+    conversationId: id,
+    status: original.get(id) === "pending" ? "open" : "pending",
+  });
+  return state ? 1 : 0;
+});
+for (const [id, status] of original) {
+  await client.query(`update "Conversation" set status = $2::"ConversationStatus" where id = $1`, [id, status]);
+}
+
+// ---------------------------------------------------------------- search
+const searches: [string, string][] = [
+  ["Japanese 2 chars (請求)", "請求"],
+  ["Japanese 3 chars (請求書)", "請求書"],
+  ["Japanese 5 chars (パスワード)", "パスワード"],
+  ["English word (invoice)", "invoice"],
+  ["English two words (password reset)", "password reset"],
+  ["from: (from:tanaka)", "from:tanaka"],
+  [`rare: order number (${order?.n})`, order?.n ?? "1000001"],
+  ["rare: customer address", "alice.smith0@gmail.com"],
+  ["common word (the)", "the"],
+  ["common Japanese (お願い)", "お願い"],
+  ["status:open + word (login)", "status:open login"],
+  ["no match (zyxwvut)", "zyxwvut"],
+];
+for (const [label, text] of searches) {
+  const query = parseSearchQuery(text);
+  await measure("search", label, async () => (await searchConversations({ userId, query })).length);
+}
+
+// ---------------------------------------------------------------- summary
+const TARGETS: Record<string, number> = { list: 50, open: 100, search: 200 };
+console.log("\nper operation (all variants pooled):");
+const summary: { op: string; p50: number; p95: number; max: number; n: number; target?: number }[] = [];
+for (const op of ["list", "counts", "open", "status", "search"]) {
+  const times = results.filter((r) => r.op === op).flatMap((r) => r.times);
+  const s = {
+    op,
+    p50: pct(times, 50),
+    p95: pct(times, 95),
+    max: Math.max(...times),
+    n: times.length,
+    target: TARGETS[op],
+  };
+  summary.push(s);
+  console.log(
+    `  ${op.padEnd(7)} p50 ${s.p50.toFixed(1)} ms  p95 ${s.p95.toFixed(1)} ms  max ${s.max.toFixed(1)} ms  (n=${s.n})` +
+      (s.target ? `  target p95 < ${s.target} ms: ${s.p95 < s.target ? "met" : "NOT met"}` : ""),
+  );
+}
+await disconnectDb();
+
+// ---------------------------------------------------------------- live delivery
+if (!args["no-live"] && LIVE > 0) {
+  const dns = await startDnsStub();
+  const smtpPort = await freePort();
+  const yubin = await startYubinProcess({
+    roles: "web,mail",
+    timeoutMs: 180_000,
+    env: {
+      DATABASE_URL: postgres.url,
+      YUBIN_SMTP_PORT: String(smtpPort),
+      YUBIN_DNS_SERVERS: dns.server,
+    },
+  });
+  try {
+    const csrf = await fetch(`${yubin.baseUrl}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const signIn = await fetch(`${yubin.baseUrl}/api/auth/callback/credentials`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: csrf.headers
+          .getSetCookie()
+          .map((c) => c.split(";")[0])
+          .join("; "),
+      },
+      body: new URLSearchParams({ csrfToken, email: "agent1@bench.invalid", password: PASSWORD, json: "true" }),
+      redirect: "manual",
+    });
+    const cookie = signIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("next-auth.session-token="))
+      ?.split(";")[0];
+    if (!cookie) throw new Error(`sign-in failed: ${signIn.status}`);
+    const abort = new AbortController();
+    const stream = await fetch(`${yubin.baseUrl}/api/live`, { headers: { cookie }, signal: abort.signal });
+    if (!stream.ok || !stream.body) throw new Error(`/api/live: ${stream.status}`);
+    const reader = stream.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = "";
+    const liveState: { waiting: ((at: number) => void) | null } = { waiting: null };
+    let ready: () => void = () => {};
+    const readyP = new Promise<void>((r) => {
+      ready = r;
+    });
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        const at = performance.now();
+        buffered += value;
+        let end = buffered.indexOf("\n\n");
+        while (end >= 0) {
+          const event = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          if (event.includes("event: ready")) ready();
+          if (event.includes("event: live") && event.includes('"message.stored"')) liveState.waiting?.(at);
+          end = buffered.indexOf("\n\n");
+        }
+      }
+    })();
+    await readyP;
+    const { session } = await SmtpSession.connect("127.0.0.1", smtpPort);
+    await session.command("EHLO bench.invalid", 250);
+    const live: number[] = [];
+    for (let i = 0; i < LIVE + 2; i++) {
+      const message = dotStuff(
+        `From: 田中 一郎 <tanaka.liveState{i}@example.net>\r\nTo: support1@example.com\r\n` +
+          `Subject: ライブ配信テスト ${i}\r\nMessage-ID: <bench-live-${Date.now()}-${i}@example.net>\r\n` +
+          `Date: ${new Date().toUTCString()}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n` +
+          `お世話になっております。ライブ配信の計測 ${i} です。\r\n`,
+      );
+      const arrived = new Promise<number>((resolve) => {
+        liveState.waiting = resolve;
+      });
+      await session.send(`tanaka.liveState{i}@example.net`, "support1@example.com", message);
+      const acked = performance.now();
+      const at = await Promise.race([arrived, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 10_000))]);
+      liveState.waiting = null;
+      if (i >= 2) live.push(at - acked); // the first two are warm-up
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await session.quit();
+    abort.abort();
+    const ok = live.filter((v) => !Number.isNaN(v));
+    console.log(
+      `\nlive delivery (SMTP 250 → SSE event on /api/live, ${ok.length}/${live.length} arrived within 10 s): ` +
+        `p50 ${pct(ok, 50).toFixed(1)} ms  p95 ${pct(ok, 95).toFixed(1)} ms  max ${Math.max(...ok).toFixed(1)} ms  ` +
+        `min ${Math.min(...ok).toFixed(1)} ms  target < 1000 ms`,
+    );
+  } finally {
+    await yubin.stop();
+    await dns.close();
+  }
+}
+
+await client.end();
+await postgres.stop();

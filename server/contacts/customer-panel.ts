@@ -1,9 +1,10 @@
 // The customer panel beside a conversation: who wrote, and their other
 // conversations — only in mailboxes the viewer works in, so the panel never
 // reveals that a customer also wrote to a team the viewer cannot see.
+
+import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
 import { db } from "../db.ts";
 import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
-import type { AuthorizedConversation } from "../notes/authorized-conversation.ts";
 
 const PREVIOUS_LIMIT = 20;
 

@@ -1,10 +1,12 @@
 // Assignment to a member of the conversation's mailbox, or to nobody.
+
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { recordLiveEvent } from "../events/live.ts";
+import { authorizeConversation } from "./authorized-conversation.ts";
 import { recordConversationAudit } from "./conversation-audit.ts";
 import { conflictError, notFound } from "./workflow-conflict.ts";
-import { mailboxMembers, memberConversation, readWorkflowState, type WorkflowState } from "./workflow-state.ts";
+import { mailboxMembers, readWorkflowState, type WorkflowState } from "./workflow-state.ts";
 
 export async function assignConversation(input: {
   actorId: number;
@@ -15,7 +17,7 @@ export async function assignConversation(input: {
   expectedAssigneeId?: number | null;
   ip?: string | null;
 }): Promise<WorkflowState> {
-  const conversation = await memberConversation(input.actorId, input.conversationId);
+  const conversation = await authorizeConversation({ userId: input.actorId, conversationId: input.conversationId });
   if (!conversation) throw notFound();
   return sqlTransaction(async (tx) => {
     if (input.assigneeId !== null) {
@@ -24,7 +26,7 @@ export async function assignConversation(input: {
         throw new InputError("Only a member of this mailbox can be assigned.");
       }
     }
-    const current = await readWorkflowState(tx, conversation.id, true);
+    const current = await readWorkflowState(tx, conversation.conversationId, true);
     if (!current) throw notFound();
     const currentId = current.assignee?.id ?? null;
     if (input.expectedAssigneeId !== undefined && currentId !== input.expectedAssigneeId) {
@@ -32,23 +34,23 @@ export async function assignConversation(input: {
     }
     if (currentId === input.assigneeId) return current;
     await tx.$queryRaw`
-      update "Conversation" set "assigneeId" = ${input.assigneeId}::int, "updatedAt" = now() where id = ${conversation.id}`;
+      update "Conversation" set "assigneeId" = ${input.assigneeId}::int, "updatedAt" = now() where id = ${conversation.conversationId}`;
     await recordConversationAudit(tx, {
       actorId: input.actorId,
       action: "conversation.assigned",
-      conversationId: conversation.id,
+      conversationId: conversation.conversationId,
       before: { assigneeId: currentId, assigneeName: current.assignee?.name ?? null },
       after: { assigneeId: input.assigneeId },
       ip: input.ip,
     });
     await recordLiveEvent(tx, {
       mailboxId: conversation.mailboxId,
-      conversationId: conversation.id,
+      conversationId: conversation.conversationId,
       kind: "conversation.assigned",
       actorId: input.actorId,
       payload: { assigneeId: input.assigneeId, previous: currentId },
     });
-    const next = (await readWorkflowState(tx, conversation.id)) as WorkflowState;
+    const next = (await readWorkflowState(tx, conversation.conversationId)) as WorkflowState;
     return next;
   });
 }

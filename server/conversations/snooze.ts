@@ -1,12 +1,14 @@
 // Snooze: the conversation leaves the working folders until a time, then the
 // waker (wake-snoozed.ts) reopens it; a customer reply wakes it earlier (the
 // write path clears snoozedUntil). Only open or pending work can be snoozed.
+
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { recordLiveEvent } from "../events/live.ts";
+import { authorizeConversation } from "./authorized-conversation.ts";
 import { recordConversationAudit } from "./conversation-audit.ts";
 import { conflictError, notFound } from "./workflow-conflict.ts";
-import { memberConversation, readWorkflowState, type WorkflowState } from "./workflow-state.ts";
+import { readWorkflowState, type WorkflowState } from "./workflow-state.ts";
 
 /** A snooze longer than this is a typo, not a plan. */
 export const MAX_SNOOZE_MS = 366 * 24 * 3600 * 1000;
@@ -28,10 +30,10 @@ export async function snoozeConversation(input: {
     }
     if (input.until.getTime() - now.getTime() > MAX_SNOOZE_MS) throw new InputError("Snooze for at most a year.");
   }
-  const conversation = await memberConversation(input.actorId, input.conversationId);
+  const conversation = await authorizeConversation({ userId: input.actorId, conversationId: input.conversationId });
   if (!conversation) throw notFound();
   return sqlTransaction(async (tx) => {
-    const current = await readWorkflowState(tx, conversation.id, true);
+    const current = await readWorkflowState(tx, conversation.conversationId, true);
     if (!current) throw notFound();
     const seen = input.expectedUntil === undefined ? undefined : (input.expectedUntil?.getTime() ?? null);
     if (seen !== undefined && (current.snoozedUntil?.getTime() ?? null) !== seen) throw await conflictError(current);
@@ -41,22 +43,22 @@ export async function snoozeConversation(input: {
     if ((current.snoozedUntil?.getTime() ?? null) === (input.until?.getTime() ?? null)) return current;
     await tx.$queryRaw`
       update "Conversation" set "snoozedUntil" = ${input.until}::timestamptz, "updatedAt" = now()
-      where id = ${conversation.id}`;
+      where id = ${conversation.conversationId}`;
     await recordConversationAudit(tx, {
       actorId: input.actorId,
       action: input.until ? "conversation.snoozed" : "conversation.unsnoozed",
-      conversationId: conversation.id,
+      conversationId: conversation.conversationId,
       before: { snoozedUntil: current.snoozedUntil },
       after: { snoozedUntil: input.until },
       ip: input.ip,
     });
     await recordLiveEvent(tx, {
       mailboxId: conversation.mailboxId,
-      conversationId: conversation.id,
+      conversationId: conversation.conversationId,
       kind: "conversation.snoozed",
       actorId: input.actorId,
       payload: { snoozedUntil: input.until?.toISOString() ?? null },
     });
-    return (await readWorkflowState(tx, conversation.id)) as WorkflowState;
+    return (await readWorkflowState(tx, conversation.conversationId)) as WorkflowState;
   });
 }

@@ -1,9 +1,6 @@
-// The workflow side of one conversation (status, assignee, snooze) and the
-// membership gate every workflow procedure goes through: a conversation of a
-// mailbox the caller may not see is reported exactly like a missing one.
+// The workflow side of one conversation (status, assignee, snooze). The
+// membership gate is authorizeConversation (authorized-conversation.ts).
 import type { RawSql } from "../db/raw-sql.ts";
-import { sql } from "../db/raw-sql.ts";
-import { type AuthorizedMailboxId, authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
 import type { Status } from "./status-labels.ts";
 
 export interface WorkflowState {
@@ -13,20 +10,6 @@ export interface WorkflowState {
   assignee: { id: number; name: string; email: string } | null;
   snoozedUntil: Date | null;
   updatedAt: Date;
-}
-
-export interface MemberConversation {
-  id: number;
-  mailboxId: AuthorizedMailboxId;
-}
-
-/** The conversation if the user is a member of its mailbox, else null (missing and foreign alike). */
-export async function memberConversation(userId: number, conversationId: number): Promise<MemberConversation | null> {
-  const [row] = await sql.$queryRaw<{ mailboxId: number }[]>`
-    select "mailboxId" from "Conversation" where id = ${conversationId}`;
-  if (!row) return null;
-  const mailboxId = await authorizeMailbox({ userId, mailboxId: row.mailboxId });
-  return mailboxId ? { id: conversationId, mailboxId } : null;
 }
 
 /** Reads the state; with `lock`, holds the row until the transaction ends so changes serialise. */

@@ -4,12 +4,13 @@
 // the app; the note, its search tokens, its notifications, the audit event and
 // the live event commit in one transaction (raw SQL, as recordLiveEvent's
 // pg_notify needs: the Prisma adapter cannot read its void result).
+
+import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { recordLiveEvent } from "../events/live.ts";
 import { setNoteSearchVector } from "../search/tokens.ts";
-import type { AuthorizedConversation } from "./authorized-conversation.ts";
 import { listMailboxMembers } from "./mailbox-members.ts";
 import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "./note-limits.ts";
 

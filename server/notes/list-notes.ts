@@ -1,6 +1,7 @@
 // The notes of one conversation, oldest first, for the timeline.
+
+import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
 import { db } from "../db.ts";
-import type { AuthorizedConversation } from "./authorized-conversation.ts";
 
 export interface ConversationNote {
   id: number;

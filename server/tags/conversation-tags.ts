@@ -1,6 +1,7 @@
 // Tags on one conversation, and the tag names a member can pick from.
+
+import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
 import { db } from "../db.ts";
-import type { AuthorizedConversation } from "../notes/authorized-conversation.ts";
 
 export interface TagChip {
   id: number;

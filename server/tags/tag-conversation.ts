@@ -1,11 +1,12 @@
 // Adding and removing a tag on a conversation. Adding by name creates the tag
 // when no tag of that name exists in any letter case. Raw SQL in one
 // transaction with the audit and live events (see add-note.ts for why).
+
+import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { recordLiveEvent } from "../events/live.ts";
-import type { AuthorizedConversation } from "../notes/authorized-conversation.ts";
 import { normalizeTagName } from "./tag-name.ts";
 
 interface Change {

@@ -15,9 +15,9 @@ import {
   reviewQueue,
   reviewQueueCount,
 } from "../../approval/pending-replies.ts";
+import { authorizeConversation } from "../../conversations/authorized-conversation.ts";
 import { db } from "../../db.ts";
 import { loadEnv } from "../../env.ts";
-import { authorizeConversation } from "../../notes/authorized-conversation.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc.ts";
 
 const id = z.number().int().positive().max(2_147_483_647);

@@ -5,8 +5,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { customerPanel } from "../../contacts/customer-panel.ts";
+import { authorizeConversation } from "../../conversations/authorized-conversation.ts";
 import { addNote } from "../../notes/add-note.ts";
-import { authorizeConversation } from "../../notes/authorized-conversation.ts";
 import { listNotes } from "../../notes/list-notes.ts";
 import { listMailboxMembers } from "../../notes/mailbox-members.ts";
 import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../../notes/note-limits.ts";

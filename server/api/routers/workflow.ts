@@ -4,9 +4,11 @@
 // foreign conversation is NOT_FOUND, like a missing one) and writes the
 // change, its AuditEvent and its LiveEvent in one transaction. Mutations take
 // the value the caller saw and answer CONFLICT if someone changed it first.
+
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { assignConversation } from "../../conversations/assign.ts";
+import { authorizeConversation } from "../../conversations/authorized-conversation.ts";
 import { changeStatus } from "../../conversations/change-status.ts";
 import { conversationAuditTrail } from "../../conversations/conversation-audit.ts";
 import {
@@ -21,7 +23,7 @@ import {
 import { roundRobinSettings, setRoundRobin } from "../../conversations/round-robin.ts";
 import { snoozeConversation } from "../../conversations/snooze.ts";
 import { STATUSES, setStatusLabels, statusLabels, statusLabelsInput } from "../../conversations/status-labels.ts";
-import { mailboxMembers, memberConversation, readWorkflowState } from "../../conversations/workflow-state.ts";
+import { mailboxMembers, readWorkflowState } from "../../conversations/workflow-state.ts";
 import { sql } from "../../db/raw-sql.ts";
 import { availability, setAvailability } from "../../users/set-availability.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc.ts";
@@ -43,7 +45,7 @@ const inboxInput = z.object({
 });
 
 async function requireMember(userId: number, conversationId: number) {
-  const conversation = await memberConversation(userId, conversationId);
+  const conversation = await authorizeConversation({ userId: userId, conversationId: conversationId });
   if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
   return conversation;
 }
@@ -75,7 +77,7 @@ export const workflowRouter = router({
   /** Status, assignee and snooze of one conversation, with who may be assigned. */
   state: protectedProcedure.input(z.object({ conversationId: id })).query(async ({ ctx, input }) => {
     const conversation = await requireMember(ctx.user.id, input.conversationId);
-    const state = await readWorkflowState(sql, conversation.id);
+    const state = await readWorkflowState(sql, conversation.conversationId);
     if (!state) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
     return { state, members: await mailboxMembers(sql, conversation.mailboxId) };
   }),
@@ -121,7 +123,7 @@ export const workflowRouter = router({
   /** The conversation's audit trail, oldest first. */
   history: protectedProcedure.input(z.object({ conversationId: id })).query(async ({ ctx, input }) => {
     const conversation = await requireMember(ctx.user.id, input.conversationId);
-    return conversationAuditTrail(conversation.id);
+    return conversationAuditTrail(conversation.conversationId);
   }),
 
   availability: protectedProcedure.query(({ ctx }) => availability(ctx.user.id)),

@@ -3,10 +3,11 @@
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { recordLiveEvent } from "../events/live.ts";
+import { mailboxMembers } from "../mailboxes/mailbox-members.ts";
 import { authorizeConversation } from "./authorized-conversation.ts";
 import { recordConversationAudit } from "./conversation-audit.ts";
 import { conflictError, notFound } from "./workflow-conflict.ts";
-import { mailboxMembers, readWorkflowState, type WorkflowState } from "./workflow-state.ts";
+import { readWorkflowState, type WorkflowState } from "./workflow-state.ts";
 
 export async function assignConversation(input: {
   actorId: number;

@@ -55,17 +55,3 @@ interface StateRow {
 export function isSnoozed(state: Pick<WorkflowState, "snoozedUntil">, now = new Date()): boolean {
   return state.snoozedUntil !== null && state.snoozedUntil > now;
 }
-
-/** Enabled users who belong to the mailbox directly or through a team: who may be assigned. */
-export async function mailboxMembers(
-  tx: RawSql,
-  mailboxId: number,
-): Promise<{ id: number; name: string; email: string; available: boolean }[]> {
-  return tx.$queryRaw`
-    select u.id, u.name, u.email, u.available from "User" u
-    where not u.disabled and exists (
-      select 1 from "Membership" ms
-      where ms."mailboxId" = ${mailboxId}
-        and (ms."userId" = u.id or ms."teamId" in (select tm."teamId" from "TeamMember" tm where tm."userId" = u.id)))
-    order by lower(u.name), u.id`;
-}

@@ -7,11 +7,11 @@
 
 import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
-import { sqlTransaction } from "../db/raw-sql.ts";
+import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { recordLiveEvent } from "../events/live.ts";
+import { mailboxMembers } from "../mailboxes/mailbox-members.ts";
 import { setNoteSearchVector } from "../search/tokens.ts";
-import { listMailboxMembers } from "./mailbox-members.ts";
 import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "./note-limits.ts";
 
 export const MENTION_NOTIFICATION = "note.mention";
@@ -28,7 +28,7 @@ export async function addNote(input: {
   if (body.length > MAX_NOTE_CHARS) throw new InputError(`a note has at most ${MAX_NOTE_CHARS} characters`);
   const mentions = [...new Set(input.mentions)];
   if (mentions.length > MAX_NOTE_MENTIONS) throw new InputError(`at most ${MAX_NOTE_MENTIONS} mentions per note`);
-  const members = new Set((await listMailboxMembers(input.conversation.mailboxId)).map((m) => m.id));
+  const members = new Set((await mailboxMembers(sql, input.conversation.mailboxId)).map((m) => m.id));
   // Someone outside the mailbox could not open the conversation the notice points to.
   if (mentions.some((id) => !members.has(id))) throw new InputError("only members of this mailbox can be mentioned");
 

@@ -2,13 +2,15 @@
 // notifications, tags, saved replies, signatures and the customer panel.
 // Conversation-scoped procedures go through conversationProcedure, which
 // answers NOT_FOUND alike for a missing conversation and another mailbox's.
+
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { customerPanel } from "../../contacts/customer-panel.ts";
 import { authorizeConversation } from "../../conversations/authorized-conversation.ts";
+import { sql } from "../../db/raw-sql.ts";
+import { mailboxMembers } from "../../mailboxes/mailbox-members.ts";
 import { addNote } from "../../notes/add-note.ts";
 import { listNotes } from "../../notes/list-notes.ts";
-import { listMailboxMembers } from "../../notes/mailbox-members.ts";
 import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../../notes/note-limits.ts";
 import { listNotifications, unreadNotificationCount } from "../../notifications/list-notifications.ts";
 import { markNotificationsRead } from "../../notifications/mark-read.ts";
@@ -46,7 +48,7 @@ const conversationProcedure = protectedProcedure
 const notesRouter = router({
   list: conversationProcedure.query(({ ctx }) => listNotes(ctx.conversation)),
   /** Who may be @mentioned here: the members of the conversation's mailbox. */
-  members: conversationProcedure.query(({ ctx }) => listMailboxMembers(ctx.conversation.mailboxId)),
+  members: conversationProcedure.query(({ ctx }) => mailboxMembers(sql, ctx.conversation.mailboxId)),
   add: conversationProcedure
     .input(
       z.object({

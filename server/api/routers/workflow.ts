@@ -23,8 +23,9 @@ import {
 import { roundRobinSettings, setRoundRobin } from "../../conversations/round-robin.ts";
 import { snoozeConversation } from "../../conversations/snooze.ts";
 import { STATUSES, setStatusLabels, statusLabels, statusLabelsInput } from "../../conversations/status-labels.ts";
-import { mailboxMembers, readWorkflowState } from "../../conversations/workflow-state.ts";
+import { readWorkflowState } from "../../conversations/workflow-state.ts";
 import { sql } from "../../db/raw-sql.ts";
+import { mailboxMembers } from "../../mailboxes/mailbox-members.ts";
 import { availability, setAvailability } from "../../users/set-availability.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc.ts";
 

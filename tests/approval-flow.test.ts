@@ -8,9 +8,11 @@ import { TRPCError } from "@trpc/server";
 import { simpleParser } from "mailparser";
 import { encode } from "next-auth/jwt";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../server/api/root.ts";
 import { createContext } from "../server/api/trpc.ts";
+import { releaseStalledApprovals, STALLED_APPROVAL_MS } from "../server/approval/pending-replies.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
 import { getBlob } from "../server/mail-store/store-blob.ts";
@@ -246,6 +248,79 @@ describe("deciding", () => {
     expect(await outboundCount()).toBe(before);
     expect((await db().pendingReply.findUniqueOrThrow({ where: { id } })).state).toBe("pending");
     await reviewer.approval.approve({ pendingReplyId: id, confirmNewActivity: true });
+    expect(await outboundCount()).toBe(before + 1);
+  });
+});
+
+describe("a claim whose process died", () => {
+  const claimAt = async (id: number, agoMs: number) =>
+    db().pendingReply.update({
+      where: { id },
+      data: { state: "approved", reviewerId, decidedAt: new Date(Date.now() - agoMs) },
+    });
+
+  it("is given back after STALLED_APPROVAL_MS, audited, and can then be approved once", async () => {
+    const id = await holdOne("Claimed, then the process died");
+    const before = await outboundCount();
+    await claimAt(id, STALLED_APPROVAL_MS + 60_000);
+    const fresh = await holdOne("Claimed a moment ago, still sending");
+    await claimAt(fresh, 1_000);
+
+    const released = await releaseStalledApprovals();
+    expect(released).toContain(id);
+    expect(released).not.toContain(fresh);
+    expect(await db().pendingReply.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: "pending",
+      reviewerId: null,
+      decidedAt: null,
+    });
+    expect((await db().pendingReply.findUniqueOrThrow({ where: { id: fresh } })).state).toBe("approved");
+    const audit = await db().auditEvent.findFirst({
+      where: { action: "reply.approval_released" },
+      orderBy: { id: "desc" },
+    });
+    expect(audit).toMatchObject({ actorId: null, subjectId: String(conversationId) });
+    expect(await releaseStalledApprovals()).not.toContain(id);
+
+    await (await callerFor(reviewerId)).approval.approve({ pendingReplyId: id });
+    expect(await outboundCount()).toBe(before + 1);
+    expect((await db().pendingReply.findUniqueOrThrow({ where: { id } })).sentMessageId).not.toBeNull();
+    await db().pendingReply.update({ where: { id: fresh }, data: { state: "returned", comment: "cleanup" } });
+  });
+
+  it("a send whose claim was given back meanwhile rolls back: nothing leaves, the reply waits", async () => {
+    const id = await holdOne("Slow send");
+    const before = await outboundCount();
+    // Hold the conversation row so the approval's send blocks inside its
+    // transaction (it updates the conversation) after the claim committed.
+    const blocker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await blocker.connect();
+    try {
+      await blocker.query("begin");
+      await blocker.query(`select id from "Conversation" where id = $1 for update`, [conversationId]);
+      const approving = (await callerFor(reviewerId)).approval.approve({ pendingReplyId: id }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await expect
+        .poll(async () => (await db().pendingReply.findUniqueOrThrow({ where: { id } })).state, { timeout: 10_000 })
+        .toBe("approved");
+      // The claim looks abandoned to a sweep from the future; it is given back.
+      expect(await releaseStalledApprovals(new Date(Date.now() + STALLED_APPROVAL_MS + 1_000))).toContain(id);
+      await blocker.query("commit");
+      const error = await approving;
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe("CONFLICT");
+    } finally {
+      await blocker.end();
+    }
+    expect(await outboundCount()).toBe(before);
+    expect(await db().pendingReply.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: "pending",
+      sentMessageId: null,
+    });
+    // Approved now, it goes out exactly once.
+    await (await callerFor(reviewerId)).approval.approve({ pendingReplyId: id });
     expect(await outboundCount()).toBe(before + 1);
   });
 });

@@ -256,10 +256,14 @@ export async function approveReply(input: {
   if (!(await authorizeMailbox({ userId: row.authorId, mailboxId: row.mailboxId }))) {
     throw new InputError("The author is no longer a member of this mailbox: return the reply instead.", "conflict");
   }
-  const [claimed] = await sql.$queryRaw<{ payload: HeldPayload }[]>`
-    update "PendingReply" set state = 'approved', "reviewerId" = ${input.reviewerId}, "decidedAt" = now()
+  // The claim: from here until the send commits the reply is "approved" with no
+  // sentMessageId. The send's own transaction records sentMessageId, the audit
+  // and the live event only if this claim still stands (decidedAt unchanged):
+  // if releaseStalledApprovals gave the reply back meanwhile, this send rolls back.
+  const [claimed] = await sql.$queryRaw<{ payload: HeldPayload; decidedAt: Date }[]>`
+    update "PendingReply" set state = 'approved', "reviewerId" = ${input.reviewerId}, "decidedAt" = clock_timestamp()
     where id = ${row.id} and state = 'pending'
-    returning payload`;
+    returning payload, "decidedAt"`;
   if (!claimed) throw new InputError(ALREADY_DECIDED, "conflict");
   const p = claimed.payload;
   let sent: Awaited<ReturnType<typeof sendReply>>;
@@ -285,31 +289,37 @@ export async function approveReply(input: {
       confirmNewActivity: input.confirmNewActivity,
       hostname: input.hostname,
       now: input.now,
+      withinTransaction: async (tx, { storedMessageId }) => {
+        const [held] = await tx.$queryRaw<{ id: number }[]>`
+          update "PendingReply" set "sentMessageId" = ${storedMessageId}::int
+          where id = ${row.id} and state = 'approved' and "sentMessageId" is null
+            and "decidedAt" = ${claimed.decidedAt}::timestamptz
+          returning id`;
+        if (!held) throw new InputError(ALREADY_DECIDED, "conflict");
+        await recordConversationAudit(tx, {
+          actorId: input.reviewerId,
+          action: "reply.approved",
+          conversationId: row.conversationId,
+          after: { pendingReplyId: row.id, authorId: row.authorId, messageId: storedMessageId },
+          ip: input.ip,
+        });
+        await recordLiveEvent(tx, {
+          mailboxId: row.mailboxId,
+          conversationId: row.conversationId,
+          kind: "reply.reviewed",
+          actorId: input.reviewerId,
+          payload: { pendingReplyId: row.id, state: "approved", messageId: storedMessageId },
+        });
+      },
     });
   } catch (e) {
-    // Nothing left: the reply waits again.
+    // Nothing was sent: the reply waits again (unless the claim was already given back).
     await sql.$queryRaw`
       update "PendingReply" set state = 'pending', "reviewerId" = null, "decidedAt" = null
-      where id = ${row.id} and state = 'approved' and "sentMessageId" is null`;
+      where id = ${row.id} and state = 'approved' and "sentMessageId" is null
+        and "decidedAt" = ${claimed.decidedAt}::timestamptz`;
     throw e;
   }
-  await sqlTransaction(async (tx) => {
-    await tx.$queryRaw`update "PendingReply" set "sentMessageId" = ${sent.messageId}::int where id = ${row.id}`;
-    await recordConversationAudit(tx, {
-      actorId: input.reviewerId,
-      action: "reply.approved",
-      conversationId: row.conversationId,
-      after: { pendingReplyId: row.id, authorId: row.authorId, messageId: sent.messageId },
-      ip: input.ip,
-    });
-    await recordLiveEvent(tx, {
-      mailboxId: row.mailboxId,
-      conversationId: row.conversationId,
-      kind: "reply.reviewed",
-      actorId: input.reviewerId,
-      payload: { pendingReplyId: row.id, state: "approved", messageId: sent.messageId },
-    });
-  });
   return { messageId: sent.messageId, conversationId: row.conversationId };
 }
 
@@ -349,5 +359,49 @@ export async function returnReply(input: {
       actorId: input.reviewerId,
       payload: { pendingReplyId: row.id, state: "returned" },
     });
+  });
+}
+
+/** How long an approval may take to send before it counts as abandoned (its process died). */
+export const STALLED_APPROVAL_MS = 5 * 60_000;
+
+/**
+ * Gives back replies whose approval was claimed but never sent: the process
+ * that claimed them died between the claim and the send's commit. The send
+ * records sentMessageId in its own transaction (approveReply), so a claim
+ * without it means nothing left Yubin; a late send of a claim given back
+ * rolls back. Runs with the snooze waker in every process.
+ */
+export async function releaseStalledApprovals(now = new Date()): Promise<number[]> {
+  const cutoff = new Date(now.getTime() - STALLED_APPROVAL_MS);
+  return sqlTransaction(async (tx) => {
+    const released = await tx.$queryRaw<
+      { id: number; conversationId: number; mailboxId: number; reviewerId: number | null }[]
+    >`
+      with stalled as (
+        select id, "reviewerId" from "PendingReply"
+        where state = 'approved' and "sentMessageId" is null and "decidedAt" < ${cutoff}::timestamptz
+        for update skip locked
+      )
+      update "PendingReply" p set state = 'pending', "reviewerId" = null, "decidedAt" = null
+      from stalled where p.id = stalled.id
+      returning p.id, p."conversationId", p."mailboxId", stalled."reviewerId"`;
+    for (const r of released) {
+      await recordConversationAudit(tx, {
+        actorId: null,
+        action: "reply.approval_released",
+        conversationId: r.conversationId,
+        before: { pendingReplyId: r.id, state: "approved", reviewerId: r.reviewerId },
+        after: { pendingReplyId: r.id, state: "pending" },
+      });
+      await recordLiveEvent(tx, {
+        mailboxId: r.mailboxId,
+        conversationId: r.conversationId,
+        kind: "reply.reviewed",
+        actorId: null,
+        payload: { pendingReplyId: r.id, state: "pending" },
+      });
+    }
+    return released.map((r) => r.id);
   });
 }

@@ -10,6 +10,7 @@ import { extractAttachment } from "../mail/extract-attachment.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
 import type { AuthorizedMailboxId } from "../mailboxes/authorized-mailbox.ts";
 import { type SentMessage, sendMessage } from "../outbound/send-message.ts";
+import type { SendHook } from "../outbound/submit-message.ts";
 import { formatAddressList, type ListedAddress, parseAddressList } from "./address-list.ts";
 import { composeHtml } from "./compose-html.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES } from "./compose-limits.ts";
@@ -40,6 +41,8 @@ export interface ComposedReply {
    */
   seenMessageId?: number;
   confirmNewActivity?: boolean;
+  /** Written in the sending transaction (submit-message.ts): commits with the send or not at all. */
+  withinTransaction?: SendHook;
 }
 
 export const NEW_ACTIVITY_MESSAGE = "New activity since you started — review and send";
@@ -106,5 +109,6 @@ export async function sendReply(input: ComposedReply): Promise<SentMessage> {
     conversationId: draft.conversationId,
     attachments,
     now: input.now,
+    withinTransaction: input.withinTransaction,
   });
 }

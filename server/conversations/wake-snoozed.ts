@@ -1,5 +1,5 @@
 // Returns snoozed conversations to Open when their time comes. Every Yubin
-// process runs the timer (server/runtime/start.ts); FOR UPDATE SKIP LOCKED and
+// process runs it on a timer (server/runtime/housekeeping.ts); FOR UPDATE SKIP LOCKED and
 // the re-checked "snoozedUntil <= now()" make each conversation wake exactly
 // once however many processes race. The inbox already treats a past
 // snoozedUntil as awake, so the timer's period only delays the audit/live event.
@@ -7,8 +7,7 @@ import { sqlTransaction } from "../db/raw-sql.ts";
 import { recordLiveEvent } from "../events/live.ts";
 import { recordConversationAudit } from "./conversation-audit.ts";
 
-export const WAKE_INTERVAL_MS = 15_000;
-const BATCH = 500;
+export const WAKE_BATCH = 500;
 
 /** Wakes the conversations due at `now` (at most one batch); returns their ids. */
 export async function wakeSnoozed(now = new Date()): Promise<number[]> {
@@ -18,7 +17,7 @@ export async function wakeSnoozed(now = new Date()): Promise<number[]> {
       with due as (
         select id, status, "snoozedUntil" from "Conversation"
         where "snoozedUntil" <= ${now}::timestamptz
-        order by "snoozedUntil" limit ${BATCH}
+        order by "snoozedUntil" limit ${WAKE_BATCH}
         for update skip locked
       )
       update "Conversation" c set "snoozedUntil" = null, status = 'open', "updatedAt" = now()
@@ -42,24 +41,4 @@ export async function wakeSnoozed(now = new Date()): Promise<number[]> {
     }
     return woken.map((r) => r.id);
   });
-}
-
-/** The process-wide timer; stop() waits for a run in progress. */
-export function startSnoozeWaker(log: (line: string) => void, intervalMs = WAKE_INTERVAL_MS) {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running
-      .then(async () => {
-        // Drain a backlog (e.g. after downtime) batch by batch.
-        while ((await wakeSnoozed()).length === BATCH) {}
-      })
-      .catch((e: unknown) => log(`snooze waker: ${(e as Error).message}`));
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
 }

@@ -10,7 +10,7 @@ import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
 import { type DeliveryStatus, deliveryStatus } from "./delivery-status.ts";
-import { submitMessage } from "./submit-message.ts";
+import { type SendHook, submitMessage } from "./submit-message.ts";
 
 export interface SendMessageInput {
   actorId: number;
@@ -30,6 +30,8 @@ export interface SendMessageInput {
   conversationId?: number;
   attachments?: { filename: string; content: Buffer; contentType?: string }[];
   now?: Date;
+  /** Written in the sending transaction (submit-message.ts). */
+  withinTransaction?: SendHook;
 }
 
 export interface SentMessage {
@@ -77,6 +79,7 @@ export async function sendMessage(input: SendMessageInput): Promise<SentMessage>
     raw,
     hostname: input.hostname,
     now,
+    withinTransaction: input.withinTransaction,
   });
   if (!result.ok) throw new InputError(result.message);
   return {

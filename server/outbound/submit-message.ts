@@ -4,7 +4,7 @@
 // stores the sender's copy (Sent, or the shared mailbox's conversation),
 // delivers to local recipients through the one write path and queues the
 // rest. The caller answers 250 / "sent" only after this resolves.
-import { sqlTransaction } from "../db/raw-sql.ts";
+import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { parseMessage } from "../mail/parse-message.ts";
 import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
 import { blobKey } from "../mail-store/store-blob.ts";
@@ -35,7 +35,15 @@ export interface SubmitInput {
   checkedSendAs?: SendAsMailbox[];
   /** Recipients already resolved for this transaction (at RCPT TO); keys as given. */
   resolvedRecipients?: Map<string, RecipientResolution>;
+  /**
+   * Runs in the transaction that stores and queues the message, after both:
+   * what it writes commits with the send or not at all; if it throws, nothing is sent.
+   */
+  withinTransaction?: SendHook;
 }
+
+/** See SubmitInput.withinTransaction. */
+export type SendHook = (tx: RawSql, sent: { storedMessageId: number | null }) => Promise<void>;
 
 /** Why a submission was refused, as an SMTP reply (RFC 3463 enhanced code). */
 export interface SubmitRefusal {
@@ -138,6 +146,7 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
       storedMessageId,
       now,
     });
+    await input.withinTransaction?.(tx, { storedMessageId });
     return {
       ok: true as const,
       storedMessageId,

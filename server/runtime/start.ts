@@ -3,11 +3,11 @@
 // reverse order, ending with the embedded PostgreSQL.
 import { startDeliveryRole } from "../../mail-daemons/delivery-role.ts";
 import { startMailRole } from "../../mail-daemons/mail-role.ts";
-import { startSnoozeWaker } from "../conversations/wake-snoozed.ts";
 import { db } from "../db.ts";
 import type { Env } from "../env.ts";
 import { startHeartbeat } from "../status/heartbeat.ts";
 import { bootstrapFirstRun } from "./bootstrap.ts";
+import { startHousekeeping } from "./housekeeping.ts";
 import { openDatabase } from "./open-database.ts";
 import type { RoleName, RunningRole } from "./role.ts";
 import { sessionSecret } from "./secrets.ts";
@@ -67,8 +67,8 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
     if (roleNames.includes("delivery")) running.push(await startDeliveryRole(env, log));
     const listeners = Object.assign({}, ...running.map((r) => r.listeners)) as Record<string, number>;
     const heartbeat = await startHeartbeat(roleNames, listeners);
-    // Every process wakes snoozed conversations; each wakes once (wake-snoozed.ts).
-    const waker = startSnoozeWaker(log);
+    // Every process runs the timed chores (snooze waker, stalled approvals); each acts once.
+    const housekeeping = startHousekeeping(log);
     // One write, so that whoever waits for "yubin ready" reads the whole block.
     const ready = ["yubin ready", ...running.flatMap((role) => role.banner.map((line) => `  ${line}`))];
     if (first) {
@@ -81,7 +81,7 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
     return {
       roles: running,
       stop: async () => {
-        await waker.stop();
+        await housekeeping.stop();
         await heartbeat.stop();
         await stopAll();
       },

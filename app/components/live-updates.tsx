@@ -114,12 +114,17 @@ export function LiveUpdates() {
     const onPageShow = (event: PageTransitionEvent) => {
       if (event.persisted) reporter.streamChanged();
     };
+    const onVisible = () => {
+      if (document.visibilityState === "visible") reporter.wake();
+    };
     window.addEventListener("pagehide", onPageHide);
     window.addEventListener("pageshow", onPageShow);
+    document.addEventListener("visibilitychange", onVisible);
     return () => {
       stopped = true;
       window.removeEventListener("pagehide", onPageHide);
       window.removeEventListener("pageshow", onPageShow);
+      document.removeEventListener("visibilitychange", onVisible);
       presence.disconnected();
       source?.close();
       if (timer) clearTimeout(timer);

@@ -163,6 +163,11 @@ class PresenceReporter {
     this.flush();
   }
 
+  /** The tab is shown again: a heartbeat a hidden tab's throttled timers held back goes now. */
+  wake() {
+    this.flush();
+  }
+
   /** The page is going away (closing, or into the back-forward cache): leave now, without waiting. */
   pageHidden() {
     const held = this.held;

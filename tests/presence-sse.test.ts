@@ -351,6 +351,31 @@ describe("presence over the live stream", () => {
     selmaAgain.close();
   });
 
+  it("resends a snapshot when a process's LISTEN connection was lost, so a change missed meanwhile still arrives", async () => {
+    const ann = await open(two, annId);
+    const ben = await open(one, benId);
+    await ann.next((f) => f.event === "presence-snapshot");
+    const mark = ann.frames.length;
+    // Cut every LISTEN connection (both processes'): a NOTIFY sent now reaches nobody.
+    const cut = await db().$queryRaw<{ pid: number }[]>`
+      select pid from pg_stat_activity
+      where datname = current_database() and query like 'listen %' and pid <> pg_backend_pid()`;
+    expect(cut.length).toBeGreaterThan(0);
+    await db().$queryRaw`select pg_terminate_backend(pid) from pg_stat_activity
+      where datname = current_database() and query like 'listen %' and pid <> pg_backend_pid()`;
+    await report(one, benId, { conversationId: supportConversation, streamId: ben.streamId, state: "noting" });
+    // The hub reconnects (after about a second) and the stream resends who is where.
+    const resent = await ann.next((f) => f.event === "presence-snapshot", 10_000, mark);
+    expect(snapshotOf(resent)).toEqual([
+      expect.objectContaining({
+        streamId: ben.streamId,
+        userId: benId,
+        conversationId: supportConversation,
+        state: "noting",
+      }),
+    ]);
+  });
+
   it("expires presence whose heartbeat stopped, telling the members", async () => {
     const ben = await open(one, benId);
     const ann = await open(two, annId);

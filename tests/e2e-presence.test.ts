@@ -142,15 +142,22 @@ describe("presence", () => {
     await barA.getByText(viewing).waitFor({ timeout: 5000 });
     expect(await barA.getByText(`${B.name} is typing a reply`).count()).toBe(0);
 
-    // B goes back to the inbox: gone for A, in both tabs.
+    // B starts again and stops typing: a few idle seconds later it is "viewing" by itself.
+    await pageB.getByTestId("message").first().getByRole("button", { name: "Reply", exact: true }).click();
+    await composerB.getByLabel("Message", { exact: true }).pressSequentially("Hm");
+    await barA.getByText(`${B.name} is typing a reply`).waitFor({ timeout: 5000 });
+    await barA.getByText(viewing).waitFor({ timeout: 12_000 });
+
+    // B goes back to the mailbox by its link (a client-side navigation, the page stays): gone for A, in both tabs.
     started = Date.now();
-    await pageB.goto(`${two.baseUrl}/inbox`);
+    await pageB.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link").click();
+    await pageB.waitForURL(/\/inbox/);
     await Promise.all([
       timed("B's leaving reaches A", started, barA.getByText(viewing).waitFor({ state: "detached", timeout: 5000 })),
       rowA.getByTestId("presence").waitFor({ state: "detached", timeout: 5000 }),
     ]);
 
-    // B comes back, then closes the tab: gone for A too.
+    // B opens the conversation by its URL (a full page load), then closes the tab: gone for A too.
     await pageB.goto(`${two.baseUrl}/conversations/${conversationId}`);
     await rowA.getByRole("img", { name: viewing }).waitFor({ timeout: 5000 });
     started = Date.now();

@@ -177,5 +177,15 @@ describe("presence", () => {
     ).toBe(0);
 
     expect(refetches).toEqual([]);
+    // The watch does see a real refresh: adding a note refreshes the page (and, live, the inbox).
+    await conversationA.getByRole("button", { name: "Note", exact: true }).click();
+    const noteA = conversationA.getByRole("form", { name: "Internal note" });
+    await noteA.getByRole("combobox").pressSequentially("Checked the stand.");
+    // Typing in the note editor reports "noting" for A's tab (nobody is left to see it; the row says so).
+    await expect
+      .poll(() => db().presence.count({ where: { conversationId, state: "noting" } }), { timeout: 5000 })
+      .toBe(1);
+    await noteA.getByRole("button", { name: "Add note" }).click();
+    await expect.poll(() => refetches.length, { timeout: 5000 }).toBeGreaterThan(0);
   });
 });

@@ -54,14 +54,18 @@ export function colourOf(userId: number): string {
   return COLOURS[userId % COLOURS.length] ?? "";
 }
 
-/** The small avatars an inbox row shows for everyone else in its conversation. */
+/** A row has room for this many avatars; the rest are counted. */
+const ROW_AVATARS = 3;
+
+/** The small avatars an inbox row shows for everyone else in its conversation (typing first). */
 export function PresenceAvatars({ conversationId }: { conversationId: number }) {
   const users = usePresentUsers(conversationId);
   const t = useT();
   if (users.length === 0) return null;
+  const more = users.length - ROW_AVATARS;
   return (
     <span className="ml-auto flex shrink-0 items-center -space-x-1" data-testid="presence">
-      {users.map((user) => {
+      {users.slice(0, ROW_AVATARS).map((user) => {
         const label = t(user.state === "viewing" ? "presence.viewing" : "presence.typing", { name: user.name });
         return (
           <span
@@ -78,6 +82,19 @@ export function PresenceAvatars({ conversationId }: { conversationId: number }) 
           </span>
         );
       })}
+      {more > 0 ? (
+        <span
+          role="img"
+          aria-label={t("presence.more", { count: more })}
+          title={users
+            .slice(ROW_AVATARS)
+            .map((user) => user.name)
+            .join(", ")}
+          className="inline-flex size-6 items-center justify-center rounded-full bg-stone-100 text-[10px] font-semibold text-slate-700 ring-2 ring-white"
+        >
+          +{more}
+        </span>
+      ) : null}
     </span>
   );
 }

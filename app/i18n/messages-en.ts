@@ -170,4 +170,5 @@ export const en = {
   "presence.replying": "{name} is typing a reply",
   "presence.noting": "{name} is writing a note",
   "presence.alsoReplying": "{name} is also typing a reply.",
+  "presence.more": "{count} more here",
 } as const;

@@ -171,4 +171,5 @@ export const ja: Messages = {
   "presence.replying": "{name}さんが返信を入力中",
   "presence.noting": "{name}さんがメモを入力中",
   "presence.alsoReplying": "{name}さんも返信を入力中です。",
+  "presence.more": "ほか{count}人が表示中",
 };

@@ -305,6 +305,7 @@ function Composer({
           {t("composer.richText")}
         </button>
       </div>
+      <ReplyCollision conversationId={conversationId} />
       <div className="grid grid-cols-[4rem_minmax(0,1fr)] items-start gap-x-3 gap-y-2 px-5 py-3 text-sm">
         <span className="pt-1.5 text-slate-500">{t("composer.from")}</span>
         <p className="pt-1.5 text-slate-800" data-testid="composer-from">
@@ -506,7 +507,6 @@ function Composer({
 
       <div className="space-y-3 border-t border-stone-100 px-5 py-3">
         <FormMessage error={send.error?.message} />
-        <ReplyCollision conversationId={conversationId} />
         <div className="flex items-center gap-3">
           <button
             type="submit"

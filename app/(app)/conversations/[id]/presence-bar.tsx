@@ -33,13 +33,16 @@ export function PresenceBar({ conversationId }: { conversationId: number }) {
   );
 }
 
-/** Inside the reply composer: others writing a reply to the same conversation right now. */
+/** At the top of the reply composer: others writing a reply to the same conversation right now. */
 export function ReplyCollision({ conversationId }: { conversationId: number }) {
   const replying = usePresentUsers(conversationId).filter((user) => user.state === "replying");
   const t = useT();
   if (replying.length === 0) return null;
   return (
-    <p className="text-sm font-medium text-amber-800" data-testid="reply-collision">
+    <p
+      className="border-b border-amber-200 bg-amber-50 px-5 py-2 text-sm font-medium text-amber-900"
+      data-testid="reply-collision"
+    >
       {replying.map((user) => t("presence.alsoReplying", { name: user.name })).join(" ")}
     </p>
   );

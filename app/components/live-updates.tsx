@@ -2,10 +2,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
+import type { PresenceNotice } from "../../server/events/presence.ts";
+import { store as presence, reporter } from "./presence-store.ts";
 
 // The shell's live feed (GET /api/live, Server-Sent Events). EventSource
 // reconnects by itself and sends Last-Event-ID, so the server replays what
 // was missed. A burst of events costs one refresh: they are debounced.
+// Presence events only feed the presence store (presence-store.ts): they
+// change who is shown, never the page, so they cause no refresh.
 const DEBOUNCE_MS = 300;
 const RETRY_MS = 5_000;
 
@@ -72,10 +76,32 @@ export function LiveUpdates() {
       next.addEventListener("reset", onEvent);
       next.addEventListener("ready", (event) => {
         if (event.lastEventId) lastId = event.lastEventId;
+        try {
+          const ready = JSON.parse(event.data) as { stream?: string; userId?: number };
+          if (ready.stream && ready.userId) presence.connected(ready.stream, ready.userId);
+        } catch {
+          // An older server without presence.
+        }
         document.documentElement.dataset.live = "connected";
+      });
+      next.addEventListener("presence-snapshot", (event) => {
+        try {
+          presence.replaceAll((JSON.parse(event.data) as { entries: PresenceNotice[] }).entries);
+        } catch {
+          // A malformed frame changes nothing.
+        }
+      });
+      next.addEventListener("presence", (event) => {
+        try {
+          presence.apply(JSON.parse(event.data) as PresenceNotice);
+        } catch {
+          // A malformed frame changes nothing.
+        }
       });
       next.onerror = () => {
         document.documentElement.dataset.live = "reconnecting";
+        // The server ends this stream's presence; the next "ready" reports it again.
+        presence.disconnected();
         // EventSource retries by itself unless the server refused (e.g. signed out): then we retry.
         if (next.readyState === EventSource.CLOSED) {
           next.close();
@@ -84,8 +110,22 @@ export function LiveUpdates() {
       };
     };
     connect();
+    const onPageHide = () => reporter.pageHidden();
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) reporter.streamChanged();
+    };
+    const onVisible = () => {
+      if (document.visibilityState === "visible") reporter.wake();
+    };
+    window.addEventListener("pagehide", onPageHide);
+    window.addEventListener("pageshow", onPageShow);
+    document.addEventListener("visibilitychange", onVisible);
     return () => {
       stopped = true;
+      window.removeEventListener("pagehide", onPageHide);
+      window.removeEventListener("pageshow", onPageShow);
+      document.removeEventListener("visibilitychange", onVisible);
+      presence.disconnected();
       source?.close();
       if (timer) clearTimeout(timer);
       if (retry) clearTimeout(retry);

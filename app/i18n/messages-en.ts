@@ -162,4 +162,13 @@ export const en = {
   "signature.saved": "Signature saved.",
   "signature.save": "Save signature",
   "signature.saveLabel": "Save {label}",
+
+  // Presence: who else is viewing or typing in a conversation
+  "presence.label": "Who else is here",
+  "presence.viewing": "{name} is viewing",
+  "presence.typing": "{name} is typing",
+  "presence.replying": "{name} is typing a reply",
+  "presence.noting": "{name} is writing a note",
+  "presence.alsoReplying": "{name} is also typing a reply.",
+  "presence.more": "{count} more here",
 } as const;

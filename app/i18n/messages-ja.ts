@@ -163,4 +163,13 @@ export const ja: Messages = {
   "signature.saved": "署名を保存しました。",
   "signature.save": "署名を保存",
   "signature.saveLabel": "{label}を保存",
+
+  // Presence: who else is viewing or typing in a conversation
+  "presence.label": "ほかに開いている人",
+  "presence.viewing": "{name}さんが表示中",
+  "presence.typing": "{name}さんが入力中",
+  "presence.replying": "{name}さんが返信を入力中",
+  "presence.noting": "{name}さんがメモを入力中",
+  "presence.alsoReplying": "{name}さんも返信を入力中です。",
+  "presence.more": "ほか{count}人が表示中",
 };

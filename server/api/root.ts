@@ -5,6 +5,7 @@ import { conversationsRouter } from "./routers/conversations.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
 import { meRouter } from "./routers/me.ts";
 import { preferencesRouter } from "./routers/preferences.ts";
+import { presenceRouter } from "./routers/presence.ts";
 import { searchRouter } from "./routers/search.ts";
 import { workflowRouter } from "./routers/workflow.ts";
 import { createCallerFactory, router } from "./trpc.ts";
@@ -19,6 +20,7 @@ export const appRouter = router({
   workflow: workflowRouter,
   approval: approvalRouter,
   preferences: preferencesRouter,
+  presence: presenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,11 +3,16 @@
 // web process, and this hub fans it out to the SSE streams of that process.
 // After a lost connection the hub reconnects and tells every subscriber to
 // catch up from the table, so a notification missed meanwhile is not lost.
+// The same connection listens for presence (PRESENCE_CHANNEL), which a
+// resync answers with a fresh snapshot instead of a replay.
 import pg from "pg";
 import { LIVE_CHANNEL, type LiveNotice } from "../events/live.ts";
+import { PRESENCE_CHANNEL, type PresenceNotice } from "../events/presence.ts";
 
 export interface LiveSubscriber {
   onNotice(notice: LiveNotice): void;
+  /** Someone's presence changed (PRESENCE_CHANNEL); not logged, so a resync takes a fresh snapshot. */
+  onPresence?(notice: PresenceNotice): void;
   /** The connection was re-established: notices may have been missed; re-read the table. */
   onResync(): void;
 }
@@ -52,16 +57,18 @@ class LiveHub {
     if (!url) throw new Error("DATABASE_URL is not set");
     const next = new pg.Client({ connectionString: url });
     next.on("notification", (message) => {
-      if (message.channel !== LIVE_CHANNEL || !message.payload) return;
-      let notice: LiveNotice;
+      if (!message.payload) return;
+      if (message.channel !== LIVE_CHANNEL && message.channel !== PRESENCE_CHANNEL) return;
+      let notice: LiveNotice | PresenceNotice;
       try {
-        notice = JSON.parse(message.payload) as LiveNotice;
+        notice = JSON.parse(message.payload) as LiveNotice | PresenceNotice;
       } catch {
         return;
       }
       for (const subscriber of [...this.subscribers]) {
         try {
-          subscriber.onNotice(notice);
+          if (message.channel === LIVE_CHANNEL) subscriber.onNotice(notice as LiveNotice);
+          else subscriber.onPresence?.(notice as PresenceNotice);
         } catch {
           // One broken stream must not starve the others.
         }
@@ -71,7 +78,7 @@ class LiveHub {
     next.on("end", () => this.lost(next));
     try {
       await next.connect();
-      await next.query(`listen ${LIVE_CHANNEL}`);
+      await next.query(`listen ${LIVE_CHANNEL}; listen ${PRESENCE_CHANNEL}`);
     } catch (error) {
       next.end().catch(() => {});
       if (generation !== this.generation || this.subscribers.size === 0) return;

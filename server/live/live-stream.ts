@@ -2,9 +2,20 @@
 // last event the browser saw (Last-Event-ID or ?after=), then the events
 // PostgreSQL NOTIFYs, limited to the mailboxes the user is a member of.
 // Each event carries its LiveEvent id, so EventSource reconnects from there.
+//
+// Presence rides the same stream without ids (it is not logged): "ready"
+// names the stream, which the browser quotes when it reports what it views
+// (server/presence/); then comes a "presence-snapshot" of who is where in the
+// user's mailboxes, and a "presence" event per change. When the stream ends,
+// its own presence ends with it.
+import { randomUUID } from "node:crypto";
 import { db } from "../db.ts";
 import type { LiveNotice } from "../events/live.ts";
+import type { PresenceNotice } from "../events/presence.ts";
 import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
+import { endStreamPresence } from "../presence/clear-presence.ts";
+import { presenceSnapshot } from "../presence/presence-snapshot.ts";
+import { holdPresenceSweeper } from "../presence/presence-sweeper.ts";
 import { liveHub } from "./live-hub.ts";
 
 /** At most this many missed events are replayed; beyond it the browser is told to refetch everything. */
@@ -26,6 +37,12 @@ export function resumeId(request: Request): number | null {
 function frame(notice: LiveNotice): string {
   const data = { id: notice.id, mailboxId: notice.mailboxId, conversationId: notice.conversationId, kind: notice.kind };
   return `id: ${notice.id}\nevent: live\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** What the browser gets of a presence notice (the same fields, named explicitly so nothing else leaks). */
+function presenceData(notice: PresenceNotice): PresenceNotice {
+  const { streamId, userId, name, mailboxId, conversationId, state, ttlMs } = notice;
+  return { streamId, userId, name, mailboxId, conversationId, state, ttlMs };
 }
 
 async function backlog(mailboxIds: number[], after: number, limit: number): Promise<LiveNotice[]> {
@@ -51,11 +68,14 @@ export function liveStream(options: { userId: number; after: number | null; sign
   return new ReadableStream({
     async start(controller) {
       let closed = false;
+      const streamId = randomUUID();
       let lastSent = 0;
       let mailboxes = new Set<number>();
       // Live notices wait here until the backlog is out, so order holds and none is lost.
       let pending: LiveNotice[] | null = [];
       let catchingUp: Promise<void> = Promise.resolve();
+      // Presence notices wait here until the snapshot is out (null: send them as they come).
+      let pendingPresence: PresenceNotice[] | null = [];
 
       const write = (text: string) => {
         if (closed) return;
@@ -86,16 +106,39 @@ export function liveStream(options: { userId: number; after: number | null; sign
         }
         for (const row of rows) send(row, true);
       };
+      const sendPresence = (notice: PresenceNotice) => {
+        if (mailboxes.has(notice.mailboxId))
+          write(`event: presence\ndata: ${JSON.stringify(presenceData(notice))}\n\n`);
+      };
+      /** Everyone present in the user's mailboxes now; the browser replaces what it had. */
+      const snapshot = async () => {
+        pendingPresence ??= [];
+        try {
+          const entries = await presenceSnapshot([...mailboxes]);
+          write(`event: presence-snapshot\ndata: ${JSON.stringify({ entries: entries.map(presenceData) })}\n\n`);
+        } finally {
+          const queued = pendingPresence;
+          pendingPresence = null;
+          for (const notice of queued) sendPresence(notice);
+        }
+      };
 
       const subscription = liveHub().subscribe({
         onNotice(notice) {
           if (pending) pending.push(notice);
           else send(notice);
         },
+        onPresence(notice) {
+          if (pendingPresence) pendingPresence.push(notice);
+          else sendPresence(notice);
+        },
         onResync() {
           catchingUp = catchingUp.then(catchUp).catch(() => {});
+          // Presence missed while the LISTEN connection was down cannot be replayed: resend it all.
+          catchingUp = catchingUp.then(snapshot).catch(() => {});
         },
       });
+      const releaseSweeper = holdPresenceSweeper();
       const heartbeat = setInterval(() => write(": ping\n\n"), LIVE_HEARTBEAT_MS);
       const refresh = setInterval(() => {
         memberMailboxIds(options.userId)
@@ -110,6 +153,8 @@ export function liveStream(options: { userId: number; after: number | null; sign
         clearInterval(heartbeat);
         clearInterval(refresh);
         subscription.unsubscribe();
+        releaseSweeper();
+        endStreamPresence(streamId).catch(() => {});
         options.signal.removeEventListener("abort", close);
         try {
           controller.close();
@@ -127,18 +172,20 @@ export function liveStream(options: { userId: number; after: number | null; sign
         mailboxes = new Set(await memberMailboxIds(options.userId));
         // Tell EventSource to retry quickly after a drop.
         write("retry: 2000\n\n");
+        const ready = JSON.stringify({ stream: streamId, userId: options.userId });
         if (options.after === null) {
           // A fresh connection starts now: its id lets a reconnect resume from here.
           lastSent = await latestId([...mailboxes]);
-          write(`id: ${lastSent}\nevent: ready\ndata: {}\n\n`);
+          write(`id: ${lastSent}\nevent: ready\ndata: ${ready}\n\n`);
         } else {
           lastSent = options.after;
-          write(`event: ready\ndata: {}\n\n`);
+          write(`event: ready\ndata: ${ready}\n\n`);
           await catchUp();
         }
         const queued = pending ?? [];
         pending = null;
         for (const notice of queued) if (notice.id > lastSent) send(notice);
+        await snapshot();
       } catch {
         close();
       }

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { LocalTime } from "../../components/local-time.tsx";
+import { PresenceAvatars } from "../../components/presence.tsx";
 import { type ConversationStatus, StatusBadge } from "../../components/status-badge.tsx";
 import { useT } from "../../i18n/client.tsx";
 import { useTRPCClient } from "../../trpc/client.ts";
@@ -145,6 +146,7 @@ export function ConversationRowLink({
             <span className="sr-only">{t("list.messages")}</span>
           </span>
         ) : null}
+        <PresenceAvatars conversationId={row.id} />
       </div>
       {row.snippet ? <p className="mt-0.5 truncate text-sm text-slate-500">{row.snippet}</p> : null}
       <div className="mt-2 flex items-center gap-2">

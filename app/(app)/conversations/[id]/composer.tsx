@@ -10,11 +10,13 @@ import {
 import type { ComposeMode, ReplyDraft } from "../../../../server/conversations/reply-draft.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
+import { useTypingPresence } from "../../../components/presence.tsx";
 import { useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 import { composerPrefill, REPLY_HELD_EVENT, setComposerPrefill } from "./composer-prefill.ts";
 import { useComposer } from "./composer-state.tsx";
+import { ReplyCollision } from "./presence-bar.tsx";
 import { RichTextEditor } from "./rich-text-editor.tsx";
 import { SavedReplyPicker } from "./saved-reply-picker.tsx";
 
@@ -154,6 +156,8 @@ function Composer({
   const send = useMutation(trpc.conversations.send.mutationOptions());
   // Set when the server held the send for new activity: the next click sends anyway.
   const [held, setHeld] = useState(false);
+  // Others see "typing a reply" while keys come; closing the composer (sent or discarded) ends it.
+  const typing = useTypingPresence("replying");
 
   // The cursor starts above the quoted history.
   useEffect(() => {
@@ -282,6 +286,7 @@ function Composer({
   return (
     <form
       onSubmit={onSubmit}
+      onInput={typing}
       noValidate
       aria-label={t(TITLES[mode])}
       className="mt-3 overflow-hidden rounded-xl border border-slate-300 bg-white shadow-sm"
@@ -300,6 +305,7 @@ function Composer({
           {t("composer.richText")}
         </button>
       </div>
+      <ReplyCollision conversationId={conversationId} />
       <div className="grid grid-cols-[4rem_minmax(0,1fr)] items-start gap-x-3 gap-y-2 px-5 py-3 text-sm">
         <span className="pt-1.5 text-slate-500">{t("composer.from")}</span>
         <p className="pt-1.5 text-slate-800" data-testid="composer-from">

@@ -16,6 +16,7 @@ import { MessageCard } from "./message-card.tsx";
 import { NoteForm } from "./note-form.tsx";
 import { NoteCard } from "./notes.tsx";
 import { PendingReplies } from "./pending-replies.tsx";
+import { PresenceBar } from "./presence-bar.tsx";
 import { ConversationTags } from "./tags.tsx";
 import { WorkflowBar } from "./workflow-bar.tsx";
 
@@ -103,6 +104,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
             members={workflow.members}
             labels={statusLabels}
           />
+          <PresenceBar conversationId={conversation.id} />
         </header>
         <ComposerState>
           <ol aria-label="Messages" className="mt-6 space-y-4">

@@ -83,7 +83,7 @@ function LoadedComposer({
   const draft = useQuery(
     trpc.conversations.draft.queryOptions({ mailboxId, messageId, mode }, { staleTime: Number.POSITIVE_INFINITY }),
   );
-  if (draft.error) return <FormMessage error={draft.error.message} />;
+  if (draft.error) return <FormMessage error={draft.error} />;
   if (!draft.data) {
     return (
       <p role="status" className="mt-3 text-sm text-slate-500">
@@ -430,7 +430,7 @@ function Composer({
       <div className="space-y-2 px-5 py-3">
         {draft.attachments.length ? (
           <fieldset>
-            <legend className="mb-1 text-xs font-medium text-slate-600">Forwarded attachments</legend>
+            <legend className="mb-1 text-xs font-medium text-slate-600">{t("composer.forwarded")}</legend>
             <ul className="flex flex-wrap gap-x-4 gap-y-1">
               {draft.attachments.map((a) => (
                 <li key={a.index}>
@@ -446,7 +446,7 @@ function Composer({
                         clearError("attachments");
                       }}
                     />
-                    {a.filename ?? `attachment-${a.index + 1}`}
+                    {a.filename ?? t("message.attachmentN", { n: a.index + 1 })}
                     <span className="text-xs text-slate-500">{formatSize(a.size)}</span>
                   </label>
                 </li>
@@ -472,7 +472,7 @@ function Composer({
             className="text-sm text-slate-600 file:mr-3 file:rounded-md file:border file:border-stone-300 file:bg-white file:px-2.5 file:py-1 file:text-xs file:font-medium file:text-slate-700 hover:file:bg-stone-50"
           />
           {files.length ? (
-            <ul aria-label="Attached files" className="mt-2 flex flex-wrap gap-2">
+            <ul aria-label={t("composer.attached")} className="mt-2 flex flex-wrap gap-2">
               {files.map(({ key, file: f }) => (
                 <li
                   key={key}
@@ -500,7 +500,7 @@ function Composer({
       </div>
 
       <div className="space-y-3 border-t border-stone-100 px-5 py-3">
-        <FormMessage error={send.error?.message} />
+        <FormMessage error={send.error} />
         <div className="flex items-center gap-3">
           <button
             type="submit"

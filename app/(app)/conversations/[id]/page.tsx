@@ -105,7 +105,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
           />
         </header>
         <ComposerState>
-          <ol aria-label="Messages" className="mt-6 space-y-4">
+          <ol aria-label={t("conv.messages")} className="mt-6 space-y-4">
             {timeline.map(({ message, note }) =>
               note ? (
                 <li key={`note-${note.id}`}>

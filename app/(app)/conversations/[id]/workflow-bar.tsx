@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { LocalTime } from "../../../components/local-time.tsx";
 import { useT } from "../../../i18n/client.tsx";
+import { errorText } from "../../../i18n/error-text.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 
 type Status = "open" | "pending" | "closed" | "spam";
@@ -62,7 +63,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
     },
     // A conflict says what the conversation is now; reload so the controls show it.
     onError: (error: { message: string }) => {
-      setMessage(error.message);
+      setMessage(errorText(error.message, t));
       router.refresh();
     },
   };

@@ -65,6 +65,12 @@ describe("errorText", () => {
     expect(errorText(NEW_ACTIVITY_MESSAGE, tJa)).toBe(ja["errors.newActivity"]);
   });
 
+  it("recognises a known message behind the field name input validation puts first", () => {
+    const message = thrown(() => parseSize("lots"));
+    expect(errorText(`quota: ${message}`, tJa)).toContain("「lots」はサイズとして認識できません");
+    expect(errorText("quota: something new", tJa)).toBe("エラー: quota: something new");
+  });
+
   it("reads the same in English as the server said it, give or take the capital", () => {
     expect(
       errorText(

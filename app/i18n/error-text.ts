@@ -59,9 +59,7 @@ const RULES: Rule[] = [
   [/^Say what to change: the comment is empty\.$/, "errors.commentEmpty"],
 ];
 
-/** A server error message in the reader's language. */
-export function errorText(message: string | null | undefined, t: T): string {
-  if (!message) return "";
+function known(message: string, t: T): string | null {
   for (const [pattern, key, names = []] of RULES) {
     const match = pattern.exec(message);
     if (!match) continue;
@@ -71,5 +69,13 @@ export function errorText(message: string | null | undefined, t: T): string {
     });
     return t(key, params);
   }
-  return t("errors.unknown", { message });
+  return null;
+}
+
+/** A server error message in the reader's language. */
+export function errorText(message: string | null | undefined, t: T): string {
+  if (!message) return "";
+  // Input validation names the field first ("quota: …", see zodMessage in server/api/trpc.ts).
+  const field = /^[\w.]+: (.+)$/.exec(message)?.[1];
+  return known(message, t) ?? (field ? known(field, t) : null) ?? t("errors.unknown", { message });
 }

@@ -71,6 +71,20 @@ describe("errorText", () => {
     expect(errorText("quota: something new", tJa)).toBe("エラー: quota: something new");
   });
 
+  it("words a workflow conflict in Japanese, the admin's own status names and commas in names kept", () => {
+    const at = "2030-01-02T00:00:00.000Z";
+    const format = (iso: string) => `<${iso.slice(0, 10)}>`;
+    expect(
+      errorText(`Changed by someone else: now Pending, assigned to Yamada, Taro, snoozed until ${at}`, tJa, format),
+    ).toBe("他のメンバーが変更しました。現在: 返信待ち、担当: Yamada, Taro、<2030-01-02> までスヌーズ中");
+    expect(errorText("Changed by someone else: now 対応中, unassigned", tJa)).toBe(
+      "他のメンバーが変更しました。現在: 対応中、未割り当て",
+    );
+    // English reads exactly as the server wrote it (tests/e2e-workflow.test.ts relies on it).
+    const english = "Changed by someone else: now Pending, assigned to Administrator";
+    expect(errorText(english, tEn)).toBe(english);
+  });
+
   it("reads the same in English as the server said it, give or take the capital", () => {
     expect(
       errorText(

@@ -43,7 +43,6 @@ const RULES: Rule[] = [
   [/^Snooze for at most a year\.$/, "errors.snoozeYear"],
   [/^Only open or pending conversations can be snoozed\.?$/, "workflow.snoozeOnlyOpen"],
   [/^Only a member of this mailbox can be assigned\.$/, "errors.assignMember"],
-  [/^Changed by someone else: now (.+)$/, "errors.changedBySomeone", ["state"]],
   [/^a saved reply needs a title$/, "errors.replyNeedsTitle"],
   [/^a saved reply needs some text$/, "errors.replyNeedsText"],
   [
@@ -59,6 +58,35 @@ const RULES: Rule[] = [
   [/^Say what to change: the comment is empty\.$/, "errors.commentEmpty"],
 ];
 
+/** Formats an ISO time for the reader (their language and zone); without one, the ISO text stays. */
+export type FormatTime = (iso: string) => string;
+
+const DEFAULT_STATUS: Record<string, MessageKey> = {
+  Open: "status.open",
+  Pending: "status.pending",
+  Closed: "status.closed",
+  Spam: "status.spam",
+};
+
+/**
+ * "Changed by someone else: now Pending, assigned to Ana, snoozed until <ISO>"
+ * (server/conversations/workflow-conflict.ts). The status label is the admin's
+ * word, translated only when it is the English default; the name may hold commas.
+ */
+function conflictText(message: string, t: T, formatTime?: FormatTime): string | null {
+  const m = /^Changed by someone else: now (.+?), (?:assigned to (.+?)|(unassigned))(?:, snoozed until (\S+))?$/.exec(
+    message,
+  );
+  if (!m) return null;
+  const [, status = "", name, , until] = m;
+  const parts = [
+    DEFAULT_STATUS[status] ? t(DEFAULT_STATUS[status]) : status,
+    name === undefined ? t("errors.stateUnassigned") : t("errors.stateAssigned", { name }),
+  ];
+  if (until) parts.push(t("errors.stateSnoozed", { when: formatTime ? formatTime(until) : until }));
+  return t("errors.changedBySomeone", { state: parts.join(t("errors.stateSeparator")) });
+}
+
 function known(message: string, t: T): string | null {
   for (const [pattern, key, names = []] of RULES) {
     const match = pattern.exec(message);
@@ -73,8 +101,10 @@ function known(message: string, t: T): string | null {
 }
 
 /** A server error message in the reader's language. */
-export function errorText(message: string | null | undefined, t: T): string {
+export function errorText(message: string | null | undefined, t: T, formatTime?: FormatTime): string {
   if (!message) return "";
+  const conflict = conflictText(message, t, formatTime);
+  if (conflict) return conflict;
   // Input validation names the field first ("quota: …", see zodMessage in server/api/trpc.ts).
   const field = /^[\w.]+: (.+)$/.exec(message)?.[1];
   return known(message, t) ?? (field ? known(field, t) : null) ?? t("errors.unknown", { message });

@@ -5,7 +5,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { LocalTime } from "../../../components/local-time.tsx";
+import { formatDate, LocalTime } from "../../../components/local-time.tsx";
 import { fromWallTime, parseWallTime } from "../../../components/zoned-time.ts";
 import { useI18n } from "../../../i18n/client.tsx";
 import { errorText } from "../../../i18n/error-text.ts";
@@ -32,7 +32,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
   const trpc = useTRPC();
   const router = useRouter();
   const ids = useId();
-  const { t, timeZone } = useI18n();
+  const { t, locale, timeZone } = useI18n();
   const zone = timeZone ?? undefined;
   const [message, setMessage] = useState<string | null>(null);
   const [custom, setCustom] = useState(false);
@@ -45,7 +45,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
     },
     // A conflict says what the conversation is now; reload so the controls show it.
     onError: (error: { message: string }) => {
-      setMessage(errorText(error.message, t));
+      setMessage(errorText(error.message, t, (iso) => formatDate(new Date(iso), "full", locale, zone)));
       router.refresh();
     },
   };

@@ -10,7 +10,7 @@ import {
 import type { ComposeMode, ReplyDraft } from "../../../../server/conversations/reply-draft.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
-import { useT } from "../../../i18n/client.tsx";
+import { useI18n, useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 import { composerPrefill, REPLY_HELD_EVENT, setComposerPrefill } from "./composer-prefill.ts";
@@ -80,8 +80,14 @@ function LoadedComposer({
   // What the writer had seen when the composer opened; later messages hold the send.
   const [seenMessageId] = useState(latestMessageId);
   const t = useT();
+  // The quote's "On …, X wrote:" in the UI language and the reader's zone.
+  const { locale, timeZone } = useI18n();
+  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const draft = useQuery(
-    trpc.conversations.draft.queryOptions({ mailboxId, messageId, mode }, { staleTime: Number.POSITIVE_INFINITY }),
+    trpc.conversations.draft.queryOptions(
+      { mailboxId, messageId, mode, locale, timeZone: zone },
+      { staleTime: Number.POSITIVE_INFINITY },
+    ),
   );
   if (draft.error) return <FormMessage error={draft.error} />;
   if (!draft.data) {

@@ -159,7 +159,7 @@ describe("the Japanese UI", () => {
     await page.getByLabel("件名").waitFor();
     // The quote's header is Japanese, in the browser's zone (Tokyo): 0:30 on Saturday 2 March.
     await expect
-      .poll(() => page.getByLabel("メッセージ", { exact: true }).inputValue())
+      .poll(() => page.getByLabel("本文", { exact: true }).inputValue())
       .toMatch(/2024年3月2日\(土\) 0:30 JST 山田 太郎 <taro@customer\.example>:\n> いつも/);
     await page.screenshot({ path: "/tmp/yubin-ja.png", fullPage: true });
     await page.getByRole("button", { name: "破棄" }).click();

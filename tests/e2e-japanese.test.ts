@@ -241,6 +241,13 @@ describe("the Japanese UI", () => {
     await noEnglish(page.locator("main"), ["Approvals", "Approve", "Return", "Comment"]);
   });
 
+  it("a missing page says so in Japanese", async () => {
+    const response = await page.goto(`${yubin.baseUrl}/conversations/999999`);
+    expect(response?.status()).toBe(404);
+    await page.getByRole("heading", { name: "ページが見つかりません。", level: 1 }).waitFor();
+    await page.getByRole("link", { name: "受信箱に戻る" }).waitFor();
+  });
+
   it("the shortcut help (?) is in Japanese", async () => {
     await page.goto(`${yubin.baseUrl}/inbox`);
     await page.getByRole("navigation", { name: "フォルダー" }).waitFor();
@@ -293,6 +300,10 @@ describe("the Japanese UI", () => {
     const when = entry.locator(`time[datetime="${iso}"]`).first();
     await expect.poll(() => when.innerText()).toBe(`${day.replaceAll("-", "/")} 9:00`);
     expect(await entry.innerText()).not.toContain("UTC");
+    await history
+      .getByRole("listitem")
+      .filter({ hasText: `${TRAINEE.name} が返信の承認を依頼` })
+      .waitFor();
     expect(await entry.innerText()).not.toContain(`${String(until.getUTCHours())}:00`);
 
     // Wake it again, so that it is back in the open folders for the next test.

@@ -63,8 +63,14 @@ function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<
       return t("history.tagAdd", { who, name: String(after?.name ?? "") });
     case "tag.remove":
       return t("history.tagRemove", { who, name: String(before?.name ?? "") });
+    case "reply.held":
+      return t("history.replyHeld", { who });
+    case "reply.approved":
+      return t("history.replyApproved", { who, person: person(after?.authorId) });
+    case "reply.returned":
+      return t("history.replyReturned", { who, person: person(after?.authorId) });
     default:
-      return `${who}: ${entry.action.replaceAll(/[._]/g, " ")}`;
+      return t("history.other", { who, action: entry.action.replaceAll(/[._]/g, " ") });
   }
 }
 

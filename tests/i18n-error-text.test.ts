@@ -12,6 +12,7 @@ import { NEW_ACTIVITY_MESSAGE } from "../server/conversations/send-reply.ts";
 import { notFound } from "../server/conversations/workflow-conflict.ts";
 import { normalizeAddress, normalizeDomain } from "../server/mailboxes/address.ts";
 import { parseSize } from "../server/mailboxes/quota-size.ts";
+import { MAX_QUERY_CHARS, parseSearchQuery } from "../server/search/parse-query.ts";
 import { normalizeTagName } from "../server/tags/tag-name.ts";
 
 const tJa = makeT(ja);
@@ -83,6 +84,35 @@ describe("errorText", () => {
     // English reads exactly as the server wrote it (tests/e2e-workflow.test.ts relies on it).
     const english = "Changed by someone else: now Pending, assigned to Administrator";
     expect(errorText(english, tEn)).toBe(english);
+  });
+
+  it("translates search query errors; in English they read exactly as the parser wrote them", () => {
+    const queries = [
+      "foo:bar",
+      "after:last-week",
+      "before:2026-02-30",
+      "from:",
+      "subject:!!",
+      "status:done",
+      "assignee:??",
+      "has:pdf",
+      "-before:2026-01-01",
+      "x".repeat(MAX_QUERY_CHARS + 1),
+      Array.from({ length: 40 }, (_, i) => `w${i}`).join(" "),
+    ];
+    for (const q of queries) {
+      const message = thrown(() => parseSearchQuery(q));
+      expect(errorText(message, tEn), q.slice(0, 20)).toBe(message);
+      const japanese = errorText(message, tJa);
+      expect(japanese, `${q.slice(0, 20)}: ${message}`).not.toMatch(/^エラー: /);
+      expect(japanese).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+    }
+    expect(
+      errorText(
+        thrown(() => parseSearchQuery("status:done")),
+        tJa,
+      ),
+    ).toContain("「done」は使えません");
   });
 
   it("reads the same in English as the server said it, give or take the capital", () => {

@@ -56,6 +56,19 @@ const RULES: Rule[] = [
   [/^The author is no longer a member of this mailbox/, "errors.authorGone"],
   [/^This reply has already been approved or returned\.$/, "errors.alreadyDecided"],
   [/^Say what to change: the comment is empty\.$/, "errors.commentEmpty"],
+  // Search queries (server/search/parse-query.ts, search-conversations.ts).
+  [/^Unknown operator "(.*):"\. Use (.+) — or put the text/, "errors.searchOperator", ["op", "list"]],
+  [/^(\w+): needs a date written as YYYY-MM-DD/, "errors.searchDate", ["op"]],
+  [/^(\w+):(.*) is not a date in the calendar$/, "errors.searchCalendar", ["op", "value"]],
+  [/^(\w+): needs a value, e\.g\. (.+)$/, "errors.searchNeedsValue", ["op", "example"]],
+  [/^(\w+): needs letters or digits to search for$/, "errors.searchNeedsText", ["op"]],
+  [/^status: is one of (.+) \(not "(.*)"\)$/, "errors.searchStatus", ["list", "value"]],
+  [/^assignee: takes me, none or a member's email address \(not "(.*)"\)$/, "errors.searchAssignee", ["value"]],
+  [/^has: only knows has:attachment \(not "has:(.*)"\)$/, "errors.searchHas", ["value"]],
+  [/^-(\w+): is not supported; use (\w+): instead$/, "errors.searchNegated", ["op", "other"]],
+  [/^a search has at most (\d+) characters$/, "errors.searchTooLong", ["count"]],
+  [/^a search has at most (\d+) terms$/, "errors.searchTooManyTerms", ["count"]],
+  [/^None of your mailboxes is (.+)$/, "errors.searchMailbox", ["list"]],
 ];
 
 /** Formats an ISO time for the reader (their language and zone); without one, the ISO text stays. */

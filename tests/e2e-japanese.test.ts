@@ -212,6 +212,7 @@ describe("the Japanese UI", () => {
     await page.getByRole("button", { name: "support@example.com の容量制限を保存" }).click();
     await page.getByRole("alert").filter({ hasText: "「lots」はサイズとして認識できません" }).waitFor();
     await noEnglish(page.locator("main"), ["Members", "Quota", "Round-robin", "Needs approval", "Reviewer"]);
+    await page.screenshot({ path: "/tmp/yubin-ja-admin-mailboxes.png", fullPage: true });
 
     await tabs.getByRole("link", { name: "設定", exact: true }).click();
     await page.getByRole("region", { name: "ステータス名" }).waitFor();
@@ -239,6 +240,7 @@ describe("the Japanese UI", () => {
     await held.getByRole("button", { name: "作成者に差し戻す" }).click();
     await held.getByRole("alert").filter({ hasText: "修正してほしい点をコメントに書いてください。" }).waitFor();
     await noEnglish(page.locator("main"), ["Approvals", "Approve", "Return", "Comment"]);
+    await page.screenshot({ path: "/tmp/yubin-ja-approvals.png", fullPage: true });
   });
 
   it("a missing page says so in Japanese", async () => {

@@ -7,6 +7,7 @@ import { errorText } from "../app/i18n/error-text.ts";
 import { en } from "../app/i18n/messages-en.ts";
 import { ja } from "../app/i18n/messages-ja.ts";
 import { makeT } from "../app/i18n/translate.ts";
+import { ReviewRefused } from "../server/approval/pending-replies.ts";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "../server/auth/passwords.ts";
 import { NEW_ACTIVITY_MESSAGE } from "../server/conversations/send-reply.ts";
 import { notFound } from "../server/conversations/workflow-conflict.ts";
@@ -64,6 +65,9 @@ describe("errorText", () => {
     );
     expect(errorText(notFound().message, tJa)).toBe(ja["errors.notFound"]);
     expect(errorText(NEW_ACTIVITY_MESSAGE, tJa)).toBe(ja["errors.newActivity"]);
+    expect(errorText(new ReviewRefused("own_reply").message, tJa)).toBe(ja["errors.ownReply"]);
+    expect(errorText(new ReviewRefused("not_reviewer").message, tJa)).toBe(ja["errors.notReviewer"]);
+    expect(errorText(new ReviewRefused("not_found").message, tJa)).toBe(ja["errors.notFound"]);
   });
 
   it("recognises a known message behind the field name input validation puts first", () => {

@@ -14,7 +14,7 @@ const RULES: Rule[] = [
   [/^Sign in first\.$/, "errors.signIn"],
   [/^Only admins may do this\.$/, "errors.adminOnly"],
   [/^(?:mutations must be|mutations need|cross-site request refused)/, "errors.refused"],
-  [/^no such (?:conversation|mailbox|message|saved reply|member)\.?$/i, "errors.notFound"],
+  [/^no such (?:conversation|mailbox|message|saved reply|member|reply)\.?$/i, "errors.notFound"],
   [/^(?:no user|no domain|no mailbox) (\S+)/, "errors.noSuch", ["name"]],
   [/^user (\S+) already exists$/, "errors.userExists", ["email"]],
   [/^domain (\S+) already exists$/, "errors.domainExists", ["name"]],
@@ -56,6 +56,8 @@ const RULES: Rule[] = [
   [/^The author is no longer a member of this mailbox/, "errors.authorGone"],
   [/^This reply has already been approved or returned\.$/, "errors.alreadyDecided"],
   [/^Say what to change: the comment is empty\.$/, "errors.commentEmpty"],
+  [/^You cannot approve or return your own reply\.$/, "errors.ownReply"],
+  [/^Only a reviewer of this mailbox may approve or return replies\.$/, "errors.notReviewer"],
   // Search queries (server/search/parse-query.ts, search-conversations.ts).
   [/^Unknown operator "(.*):"\. Use (.+) — or put the text/, "errors.searchOperator", ["op", "list"]],
   [/^(\w+): needs a date written as YYYY-MM-DD/, "errors.searchDate", ["op"]],

@@ -304,6 +304,8 @@ export const en = {
   "errors.searchTooLong": "a search has at most {count} characters",
   "errors.searchTooManyTerms": "a search has at most {count} terms",
   "errors.searchMailbox": "None of your mailboxes is {list}",
+  "errors.ownReply": "You cannot approve or return your own reply.",
+  "errors.notReviewer": "Only a reviewer of this mailbox may approve or return replies.",
   "errors.unknown": "{message}",
   "message.threadNew": "started this conversation",
   "message.threadReplyToken": "joined by Yubin's reply token",

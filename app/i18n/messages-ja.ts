@@ -308,6 +308,8 @@ export const ja: Messages = {
   "errors.searchTooLong": "検索は {count} 文字までです",
   "errors.searchTooManyTerms": "検索語は {count} 個までです",
   "errors.searchMailbox": "あなたのメールボックスに {list} はありません",
+  "errors.ownReply": "自分の返信を承認・差し戻しすることはできません。",
+  "errors.notReviewer": "返信を承認・差し戻しできるのは、このメールボックスの確認者だけです。",
   "errors.unknown": "エラー: {message}",
   "message.threadNew": "この会話の最初のメッセージ",
   "message.threadReplyToken": "Yubin の返信トークンで追加",

@@ -1,14 +1,16 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { I18nProvider } from "./i18n/client.tsx";
-import { getI18n } from "./i18n/server.ts";
+import { getI18n, getT } from "./i18n/server.ts";
 import { Providers } from "./providers.tsx";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Yubin", template: "%s · Yubin" },
-  description: "Your team's shared inbox",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  return {
+    title: { default: "Yubin", template: "%s · Yubin" },
+    description: (await getT())("app.description"),
+  };
+}
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const { locale, timeZone, messages } = await getI18n();

@@ -145,6 +145,29 @@ describe("drafts", () => {
     );
   });
 
+  it("writes the quote header in the writer's language and zone; a bad zone or language is ignored", async () => {
+    const caller = await callerFor(memberId);
+    const ask = (extra: Record<string, unknown>) =>
+      caller.conversations.draft({
+        mailboxId: supportId,
+        messageId: customerMessageId,
+        mode: "reply",
+        ...extra,
+      } as never);
+    // 01:00 UTC on Friday 27 November is 10:00 the same day in Tokyo.
+    expect((await ask({ locale: "ja", timeZone: "Asia/Tokyo" })).quoted).toMatch(
+      /^2026年11月27日\(金\) 10:00 JST Hanako Sato <hanako@customer\.example>:\n> Could you/,
+    );
+    expect((await ask({ locale: "en", timeZone: "America/New_York" })).quoted).toMatch(
+      /^On Thu, 26 Nov 2026, 20:00 EST, Hanako Sato <hanako@customer\.example> wrote:\n/,
+    );
+    for (const hostile of [{ timeZone: "Mars/Olympus" }, { locale: "xx" }, { timeZone: "x".repeat(500) }]) {
+      expect((await ask(hostile)).quoted, JSON.stringify(hostile).slice(0, 40)).toMatch(
+        /^On Fri, 27 Nov 2026 01:00:00 GMT, Hanako Sato/,
+      );
+    }
+  });
+
   it("replies to all the other recipients, never to our own address", async () => {
     const draft = await (await callerFor(memberId)).conversations.draft({
       mailboxId: supportId,

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
+import { useT } from "../i18n/client.tsx";
 import { ShortcutHelp } from "./shortcut-help.tsx";
 
 // One keydown handler for the whole signed-in shell. It finds what to act on in
@@ -123,6 +124,7 @@ export function handleShortcut(event: KeyboardEvent, openHelp: () => void): bool
 /** Mounts the shortcuts and renders the "Keyboard shortcuts" link and its help dialog. */
 export function KeyboardShortcuts() {
   const [help, setHelp] = useState(false);
+  const t = useT();
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -140,7 +142,7 @@ export function KeyboardShortcuts() {
         aria-haspopup="dialog"
         className="mt-1 block text-left text-xs text-slate-500 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
       >
-        Keyboard shortcuts <kbd className="font-mono">?</kbd>
+        {t("shortcuts.title")} <kbd className="font-mono">?</kbd>
       </button>
       <ShortcutHelp open={help} onClose={() => setHelp(false)} />
     </>

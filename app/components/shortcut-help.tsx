@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useId, useRef } from "react";
+import { useT } from "../i18n/client.tsx";
 import { SHORTCUTS } from "./shortcut-list.ts";
 
 /**
@@ -10,6 +11,7 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
   const dialog = useRef<HTMLDialogElement>(null);
   const close = useRef<HTMLButtonElement>(null);
   const titleId = useId();
+  const t = useT();
 
   useEffect(() => {
     const el = dialog.current;
@@ -20,7 +22,7 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
     } else if (!open && el.open) el.close();
   }, [open]);
 
-  const groups = (["Anywhere", "Inbox", "Conversation"] as const).map((where) => ({
+  const groups = (["shortcuts.anywhere", "shortcuts.inbox", "shortcuts.conversation"] as const).map((where) => ({
     where,
     items: SHORTCUTS.filter((s) => s.where === where),
   }));
@@ -37,7 +39,7 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
       <div className="px-6 py-5">
         <div className="flex items-center justify-between gap-4">
           <h2 id={titleId} className="text-lg font-semibold">
-            Keyboard shortcuts
+            {t("shortcuts.title")}
           </h2>
           <button
             ref={close}
@@ -45,17 +47,17 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
             onClick={onClose}
             className="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
           >
-            Close
+            {t("shortcuts.dismiss")}
           </button>
         </div>
-        <p className="mt-1 text-xs text-slate-500">Not while typing in a text field.</p>
+        <p className="mt-1 text-xs text-slate-500">{t("shortcuts.notWhileTyping")}</p>
         {groups.map(({ where, items }) => (
           <section key={where} className="mt-4">
-            <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{where}</h3>
+            <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{t(where)}</h3>
             <dl className="mt-1 divide-y divide-stone-100">
               {items.map((s) => (
                 <div key={`${where}-${s.action}`} className="flex items-center justify-between gap-4 py-1.5 text-sm">
-                  <dt className="text-slate-700">{s.action}</dt>
+                  <dt className="text-slate-700">{t(s.action)}</dt>
                   <dd className="flex gap-1">
                     {s.keys.map((k) => (
                       <kbd

@@ -1,21 +1,23 @@
-/** Every keyboard shortcut, as the help dialog (and README) lists them. */
+import type { MessageKey } from "../i18n/translate.ts";
+
+/** Every keyboard shortcut, as the help dialog (and README) lists them; action and where are dictionary keys. */
 export interface Shortcut {
   keys: string[];
-  action: string;
-  where: "Anywhere" | "Inbox" | "Conversation";
+  action: MessageKey;
+  where: "shortcuts.anywhere" | "shortcuts.inbox" | "shortcuts.conversation";
 }
 
 export const SHORTCUTS: Shortcut[] = [
-  { keys: ["/"], action: "Search", where: "Anywhere" },
-  { keys: ["?"], action: "Show keyboard shortcuts", where: "Anywhere" },
-  { keys: ["j"], action: "Next conversation", where: "Inbox" },
-  { keys: ["k"], action: "Previous conversation", where: "Inbox" },
-  { keys: ["o", "Enter"], action: "Open the selected conversation", where: "Inbox" },
-  { keys: ["j"], action: "Next message", where: "Conversation" },
-  { keys: ["k"], action: "Previous message", where: "Conversation" },
-  { keys: ["r"], action: "Reply to the last message", where: "Conversation" },
-  { keys: ["n"], action: "Add an internal note", where: "Conversation" },
-  { keys: ["a"], action: "Assign (opens the Assign menu)", where: "Conversation" },
-  { keys: ["e"], action: "Close the conversation", where: "Conversation" },
-  { keys: ["s"], action: "Snooze (opens the Snooze menu)", where: "Conversation" },
+  { keys: ["/"], action: "shortcuts.search", where: "shortcuts.anywhere" },
+  { keys: ["?"], action: "shortcuts.help", where: "shortcuts.anywhere" },
+  { keys: ["j"], action: "shortcuts.nextConversation", where: "shortcuts.inbox" },
+  { keys: ["k"], action: "shortcuts.previousConversation", where: "shortcuts.inbox" },
+  { keys: ["o", "Enter"], action: "shortcuts.open", where: "shortcuts.inbox" },
+  { keys: ["j"], action: "shortcuts.nextMessage", where: "shortcuts.conversation" },
+  { keys: ["k"], action: "shortcuts.previousMessage", where: "shortcuts.conversation" },
+  { keys: ["r"], action: "shortcuts.reply", where: "shortcuts.conversation" },
+  { keys: ["n"], action: "shortcuts.note", where: "shortcuts.conversation" },
+  { keys: ["a"], action: "shortcuts.assign", where: "shortcuts.conversation" },
+  { keys: ["e"], action: "shortcuts.close", where: "shortcuts.conversation" },
+  { keys: ["s"], action: "shortcuts.snooze", where: "shortcuts.conversation" },
 ];

@@ -61,7 +61,7 @@ export function SignatureForm({
         }}
         className="block w-full resize-y rounded-md border border-stone-300 bg-white px-3 py-2 font-mono text-sm focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none"
       />
-      <FormMessage error={save.error?.message} success={saved ? t("signature.saved") : null} />
+      <FormMessage error={save.error} success={saved ? t("signature.saved") : null} />
       <button
         type="submit"
         disabled={save.isPending}

@@ -9,6 +9,7 @@ import { getBlob } from "../mail-store/store-blob.ts";
 import type { AuthorizedMailboxId } from "../mailboxes/authorized-mailbox.ts";
 import { signatureFor } from "../signatures/signatures.ts";
 import { formatAddressList, type ListedAddress } from "./address-list.ts";
+import { forwardHeader, replyAttribution, type WriterPreferences } from "./quote-header.ts";
 
 export type ComposeMode = "reply" | "reply_all" | "forward";
 
@@ -49,10 +50,10 @@ function who(name: string, address: string): string {
 }
 
 /** RFC 3676-style quoting: "> " before each line, ">" before an already quoted one. */
-export function quoteText(input: { text: string; date: Date; sender: string }): string {
+export function quoteText(input: { text: string; date: Date; sender: string; writer?: WriterPreferences }): string {
   const lines = input.text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
   const quoted = lines.map((line) => (line.startsWith(">") ? `>${line}` : `> ${line}`).trimEnd());
-  return `On ${input.date.toUTCString()}, ${input.sender} wrote:\n${quoted.join("\n")}\n`;
+  return `${replyAttribution(input.date, input.sender, input.writer)}\n${quoted.join("\n")}\n`;
 }
 
 function forwardText(input: {
@@ -62,15 +63,12 @@ function forwardText(input: {
   subject: string;
   to: ListedAddress[];
   cc: ListedAddress[];
+  writer?: WriterPreferences;
 }): string {
-  const head = [
-    "---------- Forwarded message ----------",
-    `From: ${input.sender}`,
-    `Date: ${input.date.toUTCString()}`,
-    `Subject: ${input.subject}`,
-    ...(input.to.length ? [`To: ${formatAddressList(input.to)}`] : []),
-    ...(input.cc.length ? [`Cc: ${formatAddressList(input.cc)}`] : []),
-  ];
+  const head = forwardHeader(
+    { ...input, to: formatAddressList(input.to), cc: formatAddressList(input.cc) },
+    input.writer,
+  );
   return `${head.join("\n")}\n\n${input.text.replace(/\r\n?/g, "\n").replace(/\n+$/, "")}\n`;
 }
 
@@ -99,6 +97,8 @@ interface DraftInput {
   mode: ComposeMode;
   /** The member who writes: their own signature follows the mailbox's. */
   userId?: number;
+  /** The writer's UI language and time zone for the quote header; none: English and UTC. */
+  writer?: WriterPreferences;
 }
 
 /** The draft and the stored original it was made from (for the send path, which carries its attachments). */
@@ -161,8 +161,8 @@ export async function draftWithSource(input: DraftInput): Promise<{ draft: Reply
     subject: draftSubject(message.subject, input.mode),
     quoted:
       input.mode === "forward"
-        ? forwardText({ text, date, sender, subject: message.subject, to, cc })
-        : quoteText({ text, date, sender }),
+        ? forwardText({ text, date, sender, subject: message.subject, to, cc, writer: input.writer })
+        : quoteText({ text, date, sender, writer: input.writer }),
     // A forward is a new message to someone else, but References keeps our
     // copy in this conversation (find-thread.ts).
     inReplyTo: input.mode === "forward" ? null : message.messageIdHeader,

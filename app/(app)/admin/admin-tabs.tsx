@@ -1,19 +1,22 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useT } from "../../i18n/client.tsx";
+import type { MessageKey } from "../../i18n/translate.ts";
 
-const TABS = [
-  { href: "/admin/users", label: "Users" },
-  { href: "/admin/domains", label: "Domains" },
-  { href: "/admin/mailboxes", label: "Mailboxes" },
-  { href: "/admin/settings", label: "Settings" },
-  { href: "/admin/saved-replies", label: "Saved replies" },
+const TABS: { href: string; label: MessageKey }[] = [
+  { href: "/admin/users", label: "admin.users" },
+  { href: "/admin/domains", label: "admin.domains" },
+  { href: "/admin/mailboxes", label: "admin.mailboxes" },
+  { href: "/admin/settings", label: "admin.settings" },
+  { href: "/admin/saved-replies", label: "admin.savedReplies" },
 ];
 
 export function AdminTabs() {
   const pathname = usePathname();
+  const t = useT();
   return (
-    <nav aria-label="Admin sections" className="mt-4 border-b border-stone-200">
+    <nav aria-label={t("admin.sections")} className="mt-4 border-b border-stone-200">
       <ul className="-mb-px flex gap-6">
         {TABS.map((tab) => {
           const active = pathname.startsWith(tab.href);
@@ -26,7 +29,7 @@ export function AdminTabs() {
                   active ? "border-slate-900 text-slate-900" : "border-transparent text-slate-500 hover:text-slate-800"
                 }`}
               >
-                {tab.label}
+                {t(tab.label)}
               </Link>
             </li>
           );

@@ -69,7 +69,7 @@ export function PreferencesForm({ locale, timeZone }: { locale: "en" | "ja" | nu
           ))}
         </select>
       </div>
-      <FormMessage error={save.error?.message} success={saved ? t("settings.saved") : null} />
+      <FormMessage error={save.error} success={saved ? t("settings.saved") : null} />
       <SubmitButton pending={save.isPending}>{t("settings.savePreferences")}</SubmitButton>
     </form>
   );

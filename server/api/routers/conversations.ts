@@ -9,6 +9,7 @@ import { listConversations, PAGE_SIZE } from "../../conversations/list-conversat
 import { replyDraft } from "../../conversations/reply-draft.ts";
 import { sendReply } from "../../conversations/send-reply.ts";
 import { loadEnv } from "../../env.ts";
+import { isTimeZone } from "../../users/set-preferences.ts";
 import { mailboxProcedure, protectedProcedure, router } from "../trpc.ts";
 
 // Ids are PostgreSQL int4: anything larger is simply not found, never a 500.
@@ -53,16 +54,28 @@ export const conversationsRouter = router({
   }),
 
   /** Recipients, subject and quoted history to start a reply or forward of one message from. */
-  draft: mailboxProcedure.input(z.object({ messageId: id, mode })).query(async ({ ctx, input }) => {
-    const draft = await replyDraft({
-      mailboxId: ctx.mailboxId,
-      messageId: input.messageId,
-      mode: input.mode,
-      userId: ctx.user.id,
-    });
-    if (!draft) throw new TRPCError({ code: "NOT_FOUND", message: "No such message." });
-    return draft;
-  }),
+  draft: mailboxProcedure
+    .input(
+      z.object({
+        messageId: id,
+        mode,
+        // The writer's UI language and time zone, for the quote header ("On …, X wrote:");
+        // anything else is ignored (English, UTC) rather than failing the composer.
+        locale: z.enum(["en", "ja"]).optional().catch(undefined),
+        timeZone: z.string().max(100).refine(isTimeZone).optional().catch(undefined),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const draft = await replyDraft({
+        mailboxId: ctx.mailboxId,
+        messageId: input.messageId,
+        mode: input.mode,
+        userId: ctx.user.id,
+        writer: { locale: input.locale ?? null, timeZone: input.timeZone ?? null },
+      });
+      if (!draft) throw new TRPCError({ code: "NOT_FOUND", message: "No such message." });
+      return draft;
+    }),
 
   /** Sends a reply or forward as the mailbox; the copy joins the conversation before this returns. */
   send: mailboxProcedure

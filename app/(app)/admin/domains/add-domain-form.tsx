@@ -5,11 +5,13 @@ import { type FormEvent, useState } from "react";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { SubmitButton } from "../../../components/submit-button.tsx";
 import { TextField } from "../../../components/text-field.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 export function AddDomainForm() {
   const trpc = useTRPC();
   const router = useRouter();
+  const t = useT();
   const [added, setAdded] = useState<string | null>(null);
   const add = useMutation(trpc.admin.domains.add.mutationOptions());
 
@@ -22,7 +24,7 @@ export function AddDomainForm() {
       {
         onSuccess: (domain) => {
           formElement.reset();
-          setAdded(`Added ${domain.name}. Publish its DNS records next.`);
+          setAdded(t("admin.domainAdded", { name: domain.name }));
           router.refresh();
         },
       },
@@ -31,9 +33,9 @@ export function AddDomainForm() {
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <TextField label="Domain name" name="name" placeholder="example.com" autoComplete="off" required />
-      <FormMessage error={add.error?.message} success={added} />
-      <SubmitButton pending={add.isPending}>Add domain</SubmitButton>
+      <TextField label={t("admin.domainName")} name="name" placeholder="example.com" autoComplete="off" required />
+      <FormMessage error={add.error} success={added} />
+      <SubmitButton pending={add.isPending}>{t("admin.addDomain")}</SubmitButton>
     </form>
   );
 }

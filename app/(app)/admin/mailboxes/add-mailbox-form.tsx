@@ -6,11 +6,13 @@ import { CheckboxField } from "../../../components/checkbox-field.tsx";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { SubmitButton } from "../../../components/submit-button.tsx";
 import { TextField } from "../../../components/text-field.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 export function AddMailboxForm({ users }: { users: { id: number; email: string; name: string }[] }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const t = useT();
   const [added, setAdded] = useState<string | null>(null);
   const create = useMutation(trpc.admin.mailboxes.create.mutationOptions());
 
@@ -30,7 +32,7 @@ export function AddMailboxForm({ users }: { users: { id: number; email: string; 
       {
         onSuccess: (mailbox) => {
           formElement.reset();
-          setAdded(`Added ${mailbox.address}.`);
+          setAdded(t("admin.mailboxAdded", { address: mailbox.address }));
           router.refresh();
         },
       },
@@ -40,19 +42,24 @@ export function AddMailboxForm({ users }: { users: { id: number; email: string; 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <TextField
-        label="Address"
+        label={t("admin.address")}
         name="address"
         type="email"
         placeholder="support@example.com"
         autoComplete="off"
         required
       />
-      <TextField label="Display name" name="displayName" autoComplete="off" placeholder="Support" />
-      <CheckboxField label="Shared mailbox" name="shared" defaultChecked />
+      <TextField
+        label={t("admin.displayName")}
+        name="displayName"
+        autoComplete="off"
+        placeholder={t("admin.displayNameExample")}
+      />
+      <CheckboxField label={t("admin.sharedMailbox")} name="shared" defaultChecked />
       <fieldset>
-        <legend className="mb-1 text-sm font-medium text-slate-700">Members</legend>
+        <legend className="mb-1 text-sm font-medium text-slate-700">{t("admin.members")}</legend>
         {users.length === 0 ? (
-          <p className="text-xs text-slate-500">No users yet.</p>
+          <p className="text-xs text-slate-500">{t("admin.noUsers")}</p>
         ) : (
           <div className="max-h-40 space-y-1.5 overflow-y-auto rounded-md border border-stone-200 p-2">
             {users.map((user) => (
@@ -62,14 +69,14 @@ export function AddMailboxForm({ users }: { users: { id: number; email: string; 
         )}
       </fieldset>
       <TextField
-        label="Quota"
+        label={t("admin.quota")}
         name="quota"
         placeholder="500MB"
         autoComplete="off"
-        hint="For example 500MB or 2GB; empty for unlimited."
+        hint={t("admin.quotaHint")}
       />
-      <FormMessage error={create.error?.message} success={added} />
-      <SubmitButton pending={create.isPending}>Add mailbox</SubmitButton>
+      <FormMessage error={create.error} success={added} />
+      <SubmitButton pending={create.isPending}>{t("admin.addMailbox")}</SubmitButton>
     </form>
   );
 }

@@ -1,6 +1,8 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { ErrorText } from "../../../components/error-text.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 export interface ApprovalMember {
@@ -23,11 +25,12 @@ export function ApprovalSwitches({
 }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const t = useT();
   const save = useMutation(trpc.approval.setMember.mutationOptions({ onSuccess: () => router.refresh() }));
   if (members.length === 0) return null;
   return (
     <fieldset className="text-sm">
-      <legend className="text-xs font-medium text-slate-600">Approval of replies in {address}</legend>
+      <legend className="text-xs font-medium text-slate-600">{t("admin.approvalIn", { address })}</legend>
       <ul className="mt-1 space-y-1">
         {members.map((m) => {
           const who = m.name || m.email;
@@ -39,22 +42,22 @@ export function ApprovalSwitches({
                   type="checkbox"
                   checked={m.needsApproval}
                   disabled={save.isPending}
-                  aria-label={`${who} needs approval in ${address}`}
+                  aria-label={t("admin.needsApprovalFor", { who, address })}
                   onChange={(e) => save.mutate({ mailboxId, userId: m.userId, needsApproval: e.target.checked })}
                   className="h-4 w-4 rounded border-stone-300"
                 />
-                Needs approval
+                {t("admin.needsApproval")}
               </label>
               <label className="flex items-center gap-1.5 text-slate-700">
                 <input
                   type="checkbox"
                   checked={m.reviewer}
                   disabled={save.isPending}
-                  aria-label={`${who} reviews in ${address}`}
+                  aria-label={t("admin.reviewerFor", { who, address })}
                   onChange={(e) => save.mutate({ mailboxId, userId: m.userId, reviewer: e.target.checked })}
                   className="h-4 w-4 rounded border-stone-300"
                 />
-                Reviewer
+                {t("admin.reviewer")}
               </label>
             </li>
           );
@@ -62,7 +65,7 @@ export function ApprovalSwitches({
       </ul>
       {save.error ? (
         <p role="alert" className="mt-1 text-xs text-rose-700">
-          {save.error.message}
+          <ErrorText error={save.error} />
         </p>
       ) : null}
     </fieldset>

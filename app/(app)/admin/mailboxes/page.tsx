@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { SignatureForm } from "../../../components/signature-form.tsx";
+import { getT } from "../../../i18n/server.ts";
 import { Panel } from "../panel.tsx";
 import { requireAdmin } from "../require-admin.ts";
 import { AddMailboxForm } from "./add-mailbox-form.tsx";
@@ -9,10 +10,13 @@ import { ApprovalSwitches } from "./approval-switches.tsx";
 import { QuotaForm } from "./quota-form.tsx";
 import { RoundRobinToggle } from "./round-robin-toggle.tsx";
 
-export const metadata: Metadata = { title: "Mailboxes" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())("admin.mailboxes") };
+}
 
 export default async function MailboxesPage() {
   await requireAdmin();
+  const t = await getT();
   const caller = await serverCaller();
   const [mailboxes, users, signatures] = await Promise.all([
     caller.admin.mailboxes.list(),
@@ -24,11 +28,9 @@ export default async function MailboxesPage() {
   const signatureOf = new Map(signatures.map((s) => [s.id, s.signature]));
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      <Panel title="Mailboxes">
+      <Panel id="mailboxes" title={t("admin.mailboxes")}>
         {mailboxes.length === 0 ? (
-          <p className="text-sm text-slate-500">
-            No mailboxes yet. Add a domain first, then a shared mailbox such as support@.
-          </p>
+          <p className="text-sm text-slate-500">{t("admin.noMailboxes")}</p>
         ) : (
           <ul className="divide-y divide-stone-100">
             {mailboxes.map((mailbox) => {
@@ -37,16 +39,26 @@ export default async function MailboxesPage() {
                 <li key={mailbox.id} className="py-4 first:pt-0 last:pb-0">
                   <div className="flex items-baseline justify-between gap-3">
                     <h3 className="font-medium">{mailbox.address}</h3>
-                    <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs text-slate-600">{mailbox.kind}</span>
+                    <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs text-slate-600">
+                      {t(mailbox.kind === "shared" ? "inbox.shared" : "inbox.personal")}
+                    </span>
                   </div>
                   <p className="mt-1 text-sm text-slate-500">
-                    {mailbox.members.length ? `Members: ${mailbox.members.join(", ")}` : "No members"}
+                    {mailbox.members.length
+                      ? t("admin.membersList", { names: mailbox.members.join(", ") })
+                      : t("admin.noMembers")}
                   </p>
                   <div className="mt-3 flex flex-wrap items-center gap-x-6 gap-y-2">
                     <div className="min-w-48">
                       <p className="text-xs text-slate-600">
-                        {formatSize(mailbox.usedBytes)} of {formatSize(mailbox.quotaBytes)} · {mailbox.usedMessages}{" "}
-                        {mailbox.usedMessages === 1 ? "message" : "messages"}
+                        {t("admin.usage", {
+                          used: formatSize(mailbox.usedBytes),
+                          quota: mailbox.quotaBytes === null ? t("admin.unlimited") : formatSize(mailbox.quotaBytes),
+                        })}{" "}
+                        ·{" "}
+                        {t(mailbox.usedMessages === 1 ? "conv.oneMessage" : "conv.manyMessages", {
+                          count: mailbox.usedMessages,
+                        })}
                       </p>
                       {mailbox.quotaBytes ? (
                         <div className="mt-1 h-1.5 w-48 rounded-full bg-stone-100" aria-hidden="true">
@@ -77,7 +89,7 @@ export default async function MailboxesPage() {
                     <SignatureForm
                       target={{ kind: "mailbox", mailboxId: mailbox.id }}
                       initial={signatureOf.get(mailbox.id) ?? ""}
-                      label={`Signature of ${mailbox.address}`}
+                      label={t("admin.signatureOf", { address: mailbox.address })}
                     />
                   </div>
                 </li>
@@ -86,7 +98,7 @@ export default async function MailboxesPage() {
           </ul>
         )}
       </Panel>
-      <Panel title="Add a mailbox">
+      <Panel id="add-mailbox" title={t("admin.addAMailbox")}>
         <AddMailboxForm
           users={users.filter((u) => !u.disabled).map((u) => ({ id: u.id, email: u.email, name: u.name }))}
         />

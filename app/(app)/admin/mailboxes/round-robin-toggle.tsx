@@ -1,6 +1,8 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { ErrorText } from "../../../components/error-text.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 /** New inbound conversations are assigned in turn to available members when on. */
@@ -15,6 +17,7 @@ export function RoundRobinToggle({
 }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const t = useT();
   const save = useMutation(trpc.workflow.setRoundRobin.mutationOptions({ onSuccess: () => router.refresh() }));
   return (
     <label className="flex items-center gap-2 text-sm text-slate-700">
@@ -22,14 +25,14 @@ export function RoundRobinToggle({
         type="checkbox"
         checked={enabled}
         disabled={save.isPending}
-        aria-label={`Round-robin assignment for ${address}`}
+        aria-label={t("admin.roundRobinFor", { address })}
         onChange={(e) => save.mutate({ mailboxId, enabled: e.target.checked })}
         className="h-4 w-4 rounded border-stone-300"
       />
-      Round-robin assignment
+      {t("admin.roundRobin")}
       {save.error ? (
         <span role="alert" className="text-xs text-rose-700">
-          {save.error.message}
+          <ErrorText error={save.error} />
         </span>
       ) : null}
     </label>

@@ -1,14 +1,18 @@
 import type { Metadata } from "next";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
 import { PLACEHOLDERS } from "../../../../server/saved-replies/placeholders.ts";
+import { getT } from "../../../i18n/server.ts";
 import { Panel } from "../panel.tsx";
 import { requireAdmin } from "../require-admin.ts";
 import { SavedReplyEditor } from "./saved-reply-editor.tsx";
 
-export const metadata: Metadata = { title: "Saved replies" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())("admin.savedReplies") };
+}
 
 export default async function SavedRepliesPage() {
   await requireAdmin();
+  const t = await getT();
   const caller = await serverCaller();
   const [replies, mailboxes] = await Promise.all([
     caller.collaboration.savedReplies.manageable(),
@@ -17,9 +21,9 @@ export default async function SavedRepliesPage() {
   const choices = mailboxes.map((m) => ({ id: m.id, address: m.address }));
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
-      <Panel title="Saved replies">
+      <Panel id="saved-replies" title={t("admin.savedReplies")}>
         {replies.length === 0 ? (
-          <p className="text-sm text-slate-500">No saved replies yet.</p>
+          <p className="text-sm text-slate-500">{t("admin.noSavedReplies")}</p>
         ) : (
           <ul className="divide-y divide-stone-100">
             {replies.map((r) => (
@@ -33,11 +37,10 @@ export default async function SavedRepliesPage() {
           </ul>
         )}
       </Panel>
-      <Panel title="Add a saved reply">
+      <Panel id="add-saved-reply" title={t("admin.addASavedReply")}>
         <SavedReplyEditor mailboxes={choices} existing={null} />
         <p className="mt-4 text-xs text-slate-500">
-          Placeholders: {PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")}. Members of a mailbox may also manage that
-          mailbox&apos;s own saved replies; replies for all mailboxes are for admins.
+          {t("admin.savedReplyHelp", { placeholders: PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ") })}
         </p>
       </Panel>
     </div>

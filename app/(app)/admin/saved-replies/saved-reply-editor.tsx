@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { FormMessage } from "../../../components/form-message.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 interface Existing {
@@ -25,6 +26,7 @@ export function SavedReplyEditor({
 }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const t = useT();
   const id = useId();
   const [title, setTitle] = useState(existing?.title ?? "");
   const [body, setBody] = useState(existing?.body ?? "");
@@ -60,7 +62,7 @@ export function SavedReplyEditor({
   }
 
   if (existing && !editing) {
-    const scope = mailboxes.find((m) => m.id === existing.mailboxId)?.address ?? "All mailboxes";
+    const scope = mailboxes.find((m) => m.id === existing.mailboxId)?.address ?? t("inbox.allMailboxes");
     return (
       <div>
         <div className="flex items-baseline justify-between gap-3">
@@ -72,47 +74,48 @@ export function SavedReplyEditor({
           <button
             type="button"
             onClick={() => setEditing(true)}
-            aria-label={`Edit ${existing.title}`}
+            aria-label={t("admin.editNamed", { title: existing.title })}
             className="rounded-md border border-stone-300 px-2.5 py-1 text-xs text-slate-700 hover:bg-stone-50"
           >
-            Edit
+            {t("admin.edit")}
           </button>
           <button
             type="button"
             onClick={() => {
-              if (window.confirm(`Delete the saved reply “${existing.title}”?`)) remove.mutate({ id: existing.id });
+              if (window.confirm(t("admin.confirmDeleteReply", { title: existing.title })))
+                remove.mutate({ id: existing.id });
             }}
-            aria-label={`Delete ${existing.title}`}
+            aria-label={t("admin.deleteNamed", { title: existing.title })}
             className="rounded-md border border-rose-200 px-2.5 py-1 text-xs text-rose-700 hover:bg-rose-50"
           >
-            Delete
+            {t("admin.delete")}
           </button>
         </div>
-        <FormMessage error={remove.error?.message} />
+        <FormMessage error={remove.error} />
       </div>
     );
   }
 
-  const error = (existing ? update : create).error?.message;
+  const error = (existing ? update : create).error;
   return (
     <form
       onSubmit={onSubmit}
       noValidate
       className="space-y-3"
-      aria-label={existing ? `Edit ${existing.title}` : "New saved reply"}
+      aria-label={existing ? t("admin.editNamed", { title: existing.title }) : t("admin.newSavedReply")}
     >
       <div>
         <label htmlFor={`${id}-title`} className="mb-1 block text-sm font-medium text-slate-700">
-          Title
+          {t("admin.replyTitle")}
         </label>
         <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} className={FIELD} />
       </div>
       <div>
         <label htmlFor={`${id}-mailbox`} className="mb-1 block text-sm font-medium text-slate-700">
-          Mailbox
+          {t("admin.mailbox")}
         </label>
         <select id={`${id}-mailbox`} value={mailboxId} onChange={(e) => setMailboxId(e.target.value)} className={FIELD}>
-          <option value="">All mailboxes</option>
+          <option value="">{t("inbox.allMailboxes")}</option>
           {mailboxes.map((m) => (
             <option key={m.id} value={m.id}>
               {m.address}
@@ -122,14 +125,14 @@ export function SavedReplyEditor({
       </div>
       <div>
         <label htmlFor={`${id}-body`} className="mb-1 block text-sm font-medium text-slate-700">
-          Text
+          {t("admin.replyText")}
         </label>
         <textarea
           id={`${id}-body`}
           value={body}
           rows={6}
           onChange={(e) => setBody(e.target.value)}
-          placeholder="Hello {{customer.name}}, …"
+          placeholder={t("admin.replyTextExample")}
           className={`${FIELD} font-mono`}
         />
       </div>
@@ -140,7 +143,7 @@ export function SavedReplyEditor({
           disabled={create.isPending || update.isPending}
           className="rounded-md bg-slate-900 px-4 py-1.5 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60"
         >
-          {existing ? "Save" : "Add saved reply"}
+          {existing ? t("common.save") : t("admin.addSavedReply")}
         </button>
         {existing ? (
           <button
@@ -148,7 +151,7 @@ export function SavedReplyEditor({
             onClick={() => setEditing(false)}
             className="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-stone-100"
           >
-            Cancel
+            {t("common.cancel")}
           </button>
         ) : null}
       </div>

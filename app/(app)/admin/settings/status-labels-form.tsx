@@ -2,13 +2,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId } from "react";
+import { ErrorText } from "../../../components/error-text.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 const STATUSES = [
-  { key: "open", name: "Open" },
-  { key: "pending", name: "Pending" },
-  { key: "closed", name: "Closed" },
-  { key: "spam", name: "Spam" },
+  { key: "open", name: "status.open" },
+  { key: "pending", name: "status.pending" },
+  { key: "closed", name: "status.closed" },
+  { key: "spam", name: "status.spam" },
 ] as const;
 
 type Labels = Record<(typeof STATUSES)[number]["key"], string>;
@@ -16,6 +18,7 @@ type Labels = Record<(typeof STATUSES)[number]["key"], string>;
 export function StatusLabelsForm({ initial }: { initial: Labels }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const t = useT();
   const id = useId();
   const save = useMutation(trpc.workflow.setStatusLabels.mutationOptions({ onSuccess: () => router.refresh() }));
 
@@ -31,7 +34,7 @@ export function StatusLabelsForm({ initial }: { initial: Labels }) {
       {STATUSES.map((s) => (
         <div key={s.key} className="flex items-center gap-3">
           <label htmlFor={`${id}-${s.key}`} className="w-24 text-sm text-slate-600">
-            {s.name}
+            {t(s.name)}
           </label>
           <input
             id={`${id}-${s.key}`}
@@ -47,15 +50,15 @@ export function StatusLabelsForm({ initial }: { initial: Labels }) {
         disabled={save.isPending}
         className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
       >
-        {save.isPending ? "Saving…" : "Save labels"}
+        {save.isPending ? t("common.saving") : t("admin.saveLabels")}
       </button>
       {save.error ? (
         <p role="alert" className="text-sm text-rose-700">
-          {save.error.message}
+          <ErrorText error={save.error} />
         </p>
       ) : save.isSuccess ? (
         <p role="status" className="text-sm text-emerald-700">
-          Saved.
+          {t("admin.saved")}
         </p>
       ) : null}
     </form>

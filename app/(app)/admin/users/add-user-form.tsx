@@ -6,11 +6,13 @@ import { CheckboxField } from "../../../components/checkbox-field.tsx";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { SubmitButton } from "../../../components/submit-button.tsx";
 import { TextField } from "../../../components/text-field.tsx";
+import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
 export function AddUserForm() {
   const trpc = useTRPC();
   const router = useRouter();
+  const t = useT();
   const [added, setAdded] = useState<string | null>(null);
   const create = useMutation(trpc.admin.users.create.mutationOptions());
 
@@ -30,7 +32,9 @@ export function AddUserForm() {
         onSuccess: (user) => {
           formElement.reset();
           setAdded(
-            `Added ${user.email}${user.personalMailbox ? ` with personal mailbox ${user.personalMailbox}` : ""}.`,
+            user.personalMailbox
+              ? t("admin.userAddedWithMailbox", { email: user.email, mailbox: user.personalMailbox })
+              : t("admin.userAdded", { email: user.email }),
           );
           router.refresh();
         },
@@ -40,19 +44,19 @@ export function AddUserForm() {
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <TextField label="Email" name="email" type="email" autoComplete="off" required />
-      <TextField label="Name" name="name" autoComplete="off" hint="Defaults to the part before the @." />
+      <TextField label={t("admin.email")} name="email" type="email" autoComplete="off" required />
+      <TextField label={t("admin.name")} name="name" autoComplete="off" hint={t("admin.nameHint")} />
       <TextField
-        label="Password"
+        label={t("admin.password")}
         name="password"
         type="password"
         autoComplete="new-password"
         required
-        hint="At least 10 characters."
+        hint={t("admin.passwordHint")}
       />
-      <CheckboxField label="Administrator" name="admin" />
-      <FormMessage error={create.error?.message} success={added} />
-      <SubmitButton pending={create.isPending}>Add user</SubmitButton>
+      <CheckboxField label={t("admin.administrator")} name="admin" />
+      <FormMessage error={create.error} success={added} />
+      <SubmitButton pending={create.isPending}>{t("admin.addUser")}</SubmitButton>
     </form>
   );
 }

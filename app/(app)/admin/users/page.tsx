@@ -1,31 +1,35 @@
 import type { Metadata } from "next";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
+import { getT } from "../../../i18n/server.ts";
 import { Panel } from "../panel.tsx";
 import { requireAdmin } from "../require-admin.ts";
 import { AddUserForm } from "./add-user-form.tsx";
 
-export const metadata: Metadata = { title: "Users" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getT())("admin.users") };
+}
 
 export default async function UsersPage() {
   await requireAdmin();
+  const t = await getT();
   const users = await (await serverCaller()).admin.users.list();
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      <Panel title="Users">
+      <Panel id="users" title={t("admin.users")}>
         <table className="w-full text-left text-sm">
           <thead className="text-xs tracking-wide text-slate-500 uppercase">
             <tr>
               <th scope="col" className="pb-2 font-medium">
-                Name
+                {t("admin.name")}
               </th>
               <th scope="col" className="pb-2 font-medium">
-                Email
+                {t("admin.email")}
               </th>
               <th scope="col" className="pb-2 font-medium">
-                Role
+                {t("admin.role")}
               </th>
               <th scope="col" className="pb-2 font-medium">
-                Personal mailbox
+                {t("admin.personalMailbox")}
               </th>
             </tr>
           </thead>
@@ -38,9 +42,9 @@ export default async function UsersPage() {
                   <span
                     className={`rounded-full px-2 py-0.5 text-xs ${user.role === "admin" ? "bg-slate-900 text-white" : "bg-stone-100 text-slate-700"}`}
                   >
-                    {user.role}
+                    {t(user.role === "admin" ? "admin.roleAdmin" : "admin.roleAgent")}
                   </span>
-                  {user.disabled ? <span className="ml-2 text-xs text-rose-700">disabled</span> : null}
+                  {user.disabled ? <span className="ml-2 text-xs text-rose-700">{t("admin.disabled")}</span> : null}
                 </td>
                 <td className="py-2.5 text-slate-500">{user.personalMailbox ?? "—"}</td>
               </tr>
@@ -48,7 +52,7 @@ export default async function UsersPage() {
           </tbody>
         </table>
       </Panel>
-      <Panel title="Add a user">
+      <Panel id="add-user" title={t("admin.addAUser")}>
         <AddUserForm />
       </Panel>
     </div>

@@ -1,6 +1,7 @@
 // The conversation's History: every AuditEvent about it, oldest first — status,
 // assignment and snooze changes, and what the other features record (notes,
 // tags, replies). Unknown actions still show, by their name.
+import type { ReactNode } from "react";
 import { LocalTime } from "../../../components/local-time.tsx";
 import { getT } from "../../../i18n/server.ts";
 import type { T } from "../../../i18n/translate.ts";
@@ -18,15 +19,30 @@ export interface AuditEntry {
 
 type Fields = Record<string, unknown> | null;
 
-function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<number, string>, t: T): string {
+/**
+ * A translated sentence with a time in it: the time is a <LocalTime>, so it is
+ * shown in the reader's time zone (which only the browser may know), not UTC.
+ */
+function withTime(sentence: (when: string) => string, iso: unknown): ReactNode {
+  if (typeof iso !== "string" || Number.isNaN(Date.parse(iso))) return sentence("");
+  const marker = "\u0000";
+  const [head = "", tail = ""] = sentence(marker).split(marker);
+  return (
+    <>
+      {head}
+      <LocalTime iso={new Date(iso).toISOString()} style="full" />
+      {tail}
+    </>
+  );
+}
+
+function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<number, string>, t: T): ReactNode {
   const before = entry.before as Fields;
   const after = entry.after as Fields;
   const who = entry.actor ? entry.actor.name || entry.actor.email : t("history.system");
   const label = (s: unknown) => (typeof s === "string" && s in labels ? labels[s as Status] : String(s));
   const person = (id: unknown) =>
     typeof id === "number" ? (names.get(id) ?? t("history.user", { id })) : t("history.nobody");
-  const when = (iso: unknown) =>
-    typeof iso === "string" ? new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" }) : "";
   switch (entry.action) {
     case "conversation.status":
       return t("history.status", { who, from: label(before?.status), to: label(after?.status) });
@@ -36,7 +52,7 @@ function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<
         ? t("history.unassigned", { who })
         : t("history.assigned", { who, person: person(after?.assigneeId) });
     case "conversation.snoozed":
-      return t("history.snoozed", { who, when: `${when(after?.snoozedUntil)} UTC` });
+      return withTime((when) => t("history.snoozed", { who, when }), after?.snoozedUntil);
     case "conversation.unsnoozed":
       return t("history.unsnoozed", { who });
     case "conversation.woke":
@@ -47,8 +63,16 @@ function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<
       return t("history.tagAdd", { who, name: String(after?.name ?? "") });
     case "tag.remove":
       return t("history.tagRemove", { who, name: String(before?.name ?? "") });
+    case "reply.held":
+      return t("history.replyHeld", { who });
+    case "reply.approved":
+      return t("history.replyApproved", { who, person: person(after?.authorId) });
+    case "reply.returned":
+      return t("history.replyReturned", { who, person: person(after?.authorId) });
+    case "reply.approval_released":
+      return t("history.replyReleased", { person: person(before?.reviewerId) });
     default:
-      return `${who}: ${entry.action.replaceAll(/[._]/g, " ")}`;
+      return t("history.other", { who, action: entry.action.replaceAll(/[._]/g, " ") });
   }
 }
 

@@ -1,19 +1,22 @@
-// SPF and DMARC verdicts recorded when the message arrived (mailauth).
+// SPF and DMARC verdicts recorded when the message arrived (mailauth). The
+// names SPF and DMARC and the verdict words (pass, fail…) are the RFCs' terms
+// and stay as they are in every language; the explanation is translated.
+import { getT } from "../../../i18n/server.ts";
+import type { MessageKey } from "../../../i18n/translate.ts";
+
 const GOOD = "bg-emerald-50 text-emerald-800 ring-emerald-200";
 const BAD = "bg-rose-50 text-rose-800 ring-rose-200";
 const NEUTRAL = "bg-stone-100 text-slate-600 ring-stone-200";
 
 const TONE: Record<string, string> = { pass: GOOD, fail: BAD, softfail: BAD, permerror: BAD };
 
-const MEANING: Record<"SPF" | "DMARC", string> = {
-  SPF: "SPF: whether the sending server may send mail for the envelope sender's domain",
-  DMARC: "DMARC: whether the From domain's policy is met by an aligned SPF or DKIM pass",
-};
+const MEANING: Record<"SPF" | "DMARC", MessageKey> = { SPF: "message.spfMeaning", DMARC: "message.dmarcMeaning" };
 
-function Badge({ check, verdict }: { check: "SPF" | "DMARC"; verdict: string }) {
+async function Badge({ check, verdict }: { check: "SPF" | "DMARC"; verdict: string }) {
+  const t = await getT();
   return (
     <span
-      title={MEANING[check]}
+      title={t(MEANING[check])}
       className={`inline-flex rounded px-1.5 py-0.5 text-[11px] font-medium ring-1 ring-inset ${TONE[verdict] ?? NEUTRAL}`}
     >
       {check} {verdict}

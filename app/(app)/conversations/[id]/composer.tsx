@@ -11,7 +11,7 @@ import type { ComposeMode, ReplyDraft } from "../../../../server/conversations/r
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useTypingPresence } from "../../../components/presence.tsx";
-import { useT } from "../../../i18n/client.tsx";
+import { useI18n, useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 import { composerPrefill, REPLY_HELD_EVENT, setComposerPrefill } from "./composer-prefill.ts";
@@ -82,10 +82,16 @@ function LoadedComposer({
   // What the writer had seen when the composer opened; later messages hold the send.
   const [seenMessageId] = useState(latestMessageId);
   const t = useT();
+  // The quote's "On …, X wrote:" in the UI language and the reader's zone.
+  const { locale, timeZone } = useI18n();
+  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const draft = useQuery(
-    trpc.conversations.draft.queryOptions({ mailboxId, messageId, mode }, { staleTime: Number.POSITIVE_INFINITY }),
+    trpc.conversations.draft.queryOptions(
+      { mailboxId, messageId, mode, locale, timeZone: zone },
+      { staleTime: Number.POSITIVE_INFINITY },
+    ),
   );
-  if (draft.error) return <FormMessage error={draft.error.message} />;
+  if (draft.error) return <FormMessage error={draft.error} />;
   if (!draft.data) {
     return (
       <p role="status" className="mt-3 text-sm text-slate-500">
@@ -436,7 +442,7 @@ function Composer({
       <div className="space-y-2 px-5 py-3">
         {draft.attachments.length ? (
           <fieldset>
-            <legend className="mb-1 text-xs font-medium text-slate-600">Forwarded attachments</legend>
+            <legend className="mb-1 text-xs font-medium text-slate-600">{t("composer.forwarded")}</legend>
             <ul className="flex flex-wrap gap-x-4 gap-y-1">
               {draft.attachments.map((a) => (
                 <li key={a.index}>
@@ -452,7 +458,7 @@ function Composer({
                         clearError("attachments");
                       }}
                     />
-                    {a.filename ?? `attachment-${a.index + 1}`}
+                    {a.filename ?? t("message.attachmentN", { n: a.index + 1 })}
                     <span className="text-xs text-slate-500">{formatSize(a.size)}</span>
                   </label>
                 </li>
@@ -478,7 +484,7 @@ function Composer({
             className="text-sm text-slate-600 file:mr-3 file:rounded-md file:border file:border-stone-300 file:bg-white file:px-2.5 file:py-1 file:text-xs file:font-medium file:text-slate-700 hover:file:bg-stone-50"
           />
           {files.length ? (
-            <ul aria-label="Attached files" className="mt-2 flex flex-wrap gap-2">
+            <ul aria-label={t("composer.attached")} className="mt-2 flex flex-wrap gap-2">
               {files.map(({ key, file: f }) => (
                 <li
                   key={key}
@@ -506,7 +512,7 @@ function Composer({
       </div>
 
       <div className="space-y-3 border-t border-stone-100 px-5 py-3">
-        <FormMessage error={send.error?.message} />
+        <FormMessage error={send.error} />
         <div className="flex items-center gap-3">
           <button
             type="submit"

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { useT } from "../../../i18n/client.tsx";
 
 /**
  * The message HTML in a sandboxed iframe: no scripts, no same-origin access,
@@ -10,18 +11,19 @@ import { useState } from "react";
  */
 export function HtmlBody({ messageId, sender }: { messageId: number; sender: string }) {
   const [remoteImages, setRemoteImages] = useState(false);
+  const t = useT();
   const src = `/api/messages/${messageId}/html${remoteImages ? "?remoteImages=1" : ""}`;
   return (
     <div>
       <div className="flex items-center justify-between gap-3 border-b border-stone-100 bg-stone-50/60 px-5 py-2 text-xs text-slate-500">
-        <span>{remoteImages ? "Remote images are shown." : "Remote images are blocked to protect your privacy."}</span>
+        <span>{remoteImages ? t("message.remoteShown") : t("message.remoteBlocked")}</span>
         {remoteImages ? null : (
           <button
             type="button"
             onClick={() => setRemoteImages(true)}
             className="rounded-md border border-stone-300 bg-white px-2.5 py-1 font-medium text-slate-700 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
           >
-            Show remote images
+            {t("message.showRemote")}
           </button>
         )}
       </div>
@@ -31,7 +33,7 @@ export function HtmlBody({ messageId, sender }: { messageId: number; sender: str
           src={src}
           sandbox="allow-popups allow-popups-to-escape-sandbox"
           referrerPolicy="no-referrer"
-          title={`Message from ${sender}`}
+          title={t("message.frameTitle", { sender })}
           className="h-full w-full border-0 bg-white"
         />
       </div>

@@ -2,16 +2,18 @@ import type { ReactNode } from "react";
 import type { ConversationMessage } from "../../../../server/conversations/get-conversation.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { LocalTime } from "../../../components/local-time.tsx";
+import { getT } from "../../../i18n/server.ts";
+import type { MessageKey } from "../../../i18n/translate.ts";
 import { AuthBadges } from "./auth-badges.tsx";
 import { HtmlBody } from "./html-body.tsx";
 
 // Why the message is in this conversation (find-thread.ts), in words.
-const THREAD_REASONS: Record<string, string> = {
-  new: "started this conversation",
-  reply_token: "joined by Yubin's reply token",
-  references: "joined by References",
-  subject_token: "joined by the [#id] in its subject",
-  subject_sender: "joined by subject and sender",
+const THREAD_REASONS: Record<string, MessageKey> = {
+  new: "message.threadNew",
+  reply_token: "message.threadReplyToken",
+  references: "message.threadReferences",
+  subject_token: "message.threadSubjectToken",
+  subject_sender: "message.threadSubjectSender",
 };
 
 function addressList(list: { address: string; name: string }[]): string {
@@ -19,7 +21,7 @@ function addressList(list: { address: string; name: string }[]): string {
 }
 
 /** `status` goes beside the date (a sent message's delivery), `actions` in the footer (Reply, Forward). */
-export function MessageCard({
+export async function MessageCard({
   message,
   status,
   actions,
@@ -28,7 +30,9 @@ export function MessageCard({
   status?: ReactNode;
   actions?: ReactNode;
 }) {
-  const sender = message.fromName || message.fromAddress || "unknown sender";
+  const t = await getT();
+  const sender = message.fromName || message.fromAddress || t("message.unknownSender");
+  const reason = message.threadReason ? THREAD_REASONS[message.threadReason] : undefined;
   const headingId = `message-${message.id}-from`;
   const date = (message.date ?? message.internalDate).toISOString();
   const attachments = message.attachments;
@@ -43,22 +47,24 @@ export function MessageCard({
           <h2 id={headingId} className="text-sm">
             <span className="font-semibold text-slate-900">{sender}</span>
             {message.fromName && message.fromAddress ? (
-              <span className="ml-1.5 text-slate-500">&lt;{message.fromAddress}&gt;</span>
+              <span className="ml-1.5 text-slate-500">{`<${message.fromAddress}>`}</span>
             ) : null}
             {message.direction === "outbound" ? (
-              <span className="ml-2 rounded bg-stone-100 px-1.5 py-0.5 text-[11px] text-slate-600">sent</span>
+              <span className="ml-2 rounded bg-stone-100 px-1.5 py-0.5 text-[11px] text-slate-600">
+                {t("message.sent")}
+              </span>
             ) : null}
           </h2>
           <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-xs text-slate-500">
             {message.to.length ? (
               <>
-                <dt>To</dt>
+                <dt>{t("composer.to")}</dt>
                 <dd className="truncate">{addressList(message.to)}</dd>
               </>
             ) : null}
             {message.cc.length ? (
               <>
-                <dt>Cc</dt>
+                <dt>{t("composer.cc")}</dt>
                 <dd className="truncate">{addressList(message.cc)}</dd>
               </>
             ) : null}
@@ -70,7 +76,7 @@ export function MessageCard({
           <AuthBadges authentication={message.authentication} />
           {message.threadReason ? (
             <span className="text-[11px] text-slate-400" data-testid="thread-reason">
-              {THREAD_REASONS[message.threadReason] ?? message.threadReason}
+              {reason ? t(reason) : message.threadReason}
             </span>
           ) : null}
         </div>
@@ -82,14 +88,14 @@ export function MessageCard({
           className="mx-5 mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
         >
           <p>
-            This message could not be parsed: {message.parseError}. It is stored exactly as received.{" "}
+            {t("message.parseError", { error: message.parseError })}{" "}
             <a
               href={`/api/messages/${message.id}/source?inline=1`}
               target="_blank"
               rel="noopener"
               className="font-medium underline underline-offset-2"
             >
-              View raw source
+              {t("message.viewSource")}
             </a>
           </p>
         </div>
@@ -102,15 +108,15 @@ export function MessageCard({
           {message.textBody}
         </div>
       ) : (
-        <p className="px-5 py-4 text-sm text-slate-400 italic">(no text)</p>
+        <p className="px-5 py-4 text-sm text-slate-400 italic">{t("message.noText")}</p>
       )}
 
       <footer className="flex flex-wrap items-end justify-between gap-3 border-t border-stone-100 px-5 py-3">
         {attachments.length ? (
-          <section aria-label="Attachments">
+          <section aria-label={t("message.attachments")}>
             <ul className="flex flex-wrap gap-2">
               {attachments.map((a) => {
-                const name = a.filename ?? `attachment-${a.index + 1}`;
+                const name = a.filename ?? t("message.attachmentN", { n: a.index + 1 });
                 return (
                   <li key={a.index}>
                     <a
@@ -120,11 +126,11 @@ export function MessageCard({
                       <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 shrink-0 fill-slate-400">
                         <path d="M13.5 3a3.5 3.5 0 0 0-2.47 1.03L4.6 10.45a5 5 0 0 0 7.07 7.07l5.3-5.3-1.06-1.06-5.3 5.3a3.5 3.5 0 1 1-4.95-4.95l6.43-6.42a2 2 0 1 1 2.83 2.83l-6.3 6.3a.5.5 0 0 1-.7-.71l5.65-5.66-1.06-1.06-5.66 5.65a2 2 0 1 0 2.83 2.83l6.3-6.3A3.5 3.5 0 0 0 13.5 3Z" />
                       </svg>
-                      <span className="sr-only">Download </span>
+                      <span className="sr-only">{t("message.download")} </span>
                       <span className="truncate font-medium text-slate-800">{name}</span>
                       <span className="shrink-0 text-xs text-slate-500">
                         {a.contentType} · {formatSize(a.size)}
-                        {a.inline ? " · inline" : ""}
+                        {a.inline ? ` · ${t("message.inline")}` : ""}
                       </span>
                     </a>
                   </li>
@@ -140,7 +146,7 @@ export function MessageCard({
             href={`/api/messages/${message.id}/source`}
             className="text-xs text-slate-400 underline-offset-2 hover:text-slate-600 hover:underline"
           >
-            Download original (.eml)
+            {t("message.downloadOriginal")}
           </a>
           {actions}
         </div>

@@ -171,7 +171,7 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
         ) : null}
       </div>
       <div className="mt-3 space-y-2">
-        <FormMessage error={add.error?.message} />
+        <FormMessage error={add.error} />
         <div className="flex items-center gap-3">
           <button
             type="submit"

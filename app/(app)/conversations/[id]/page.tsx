@@ -107,7 +107,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
           <PresenceBar conversationId={conversation.id} />
         </header>
         <ComposerState>
-          <ol aria-label="Messages" className="mt-6 space-y-4">
+          <ol aria-label={t("conv.messages")} className="mt-6 space-y-4">
             {timeline.map(({ message, note }) =>
               note ? (
                 <li key={`note-${note.id}`}>

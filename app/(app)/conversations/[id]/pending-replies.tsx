@@ -10,14 +10,16 @@ import { useEffect, useId, useState } from "react";
 import type { PendingReplyView } from "../../../../server/approval/pending-replies.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { LocalTime } from "../../../components/local-time.tsx";
+import { useT } from "../../../i18n/client.tsx";
+import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 import { REPLY_HELD_EVENT, setComposerPrefill } from "./composer-prefill.ts";
 import { useComposer } from "./composer-state.tsx";
 
-const STATE_LABELS: Record<PendingReplyView["state"], string> = {
-  pending: "Waiting for approval",
-  approved: "Approved and sent",
-  returned: "Returned",
+const STATE_LABELS: Record<PendingReplyView["state"], MessageKey> = {
+  pending: "approval.statePending",
+  approved: "approval.stateApproved",
+  returned: "approval.stateReturned",
 };
 
 const BUTTON =
@@ -28,6 +30,7 @@ export function ReviewActions({ reply }: { reply: Pick<PendingReplyView, "id" | 
   const trpc = useTRPC();
   const router = useRouter();
   const id = useId();
+  const t = useT();
   const [returning, setReturning] = useState(false);
   const [comment, setComment] = useState("");
   // Set when the approval was held for new activity: the next click sends anyway.
@@ -54,7 +57,7 @@ export function ReviewActions({ reply }: { reply: Pick<PendingReplyView, "id" | 
           onClick={() => approve.mutate({ pendingReplyId: reply.id, confirmNewActivity: stale })}
           className={`${BUTTON} bg-slate-900 text-white hover:bg-slate-700`}
         >
-          {stale ? "Approve and send anyway" : "Approve and send"}
+          {stale ? t("approval.approveAnyway") : t("approval.approve")}
         </button>
         <button
           type="button"
@@ -63,10 +66,10 @@ export function ReviewActions({ reply }: { reply: Pick<PendingReplyView, "id" | 
           onClick={() => setReturning((open) => !open)}
           className={`${BUTTON} border border-stone-300 bg-white text-slate-700 hover:bg-stone-50`}
         >
-          Return
+          {t("approval.return")}
         </button>
       </div>
-      <FormMessage error={approve.error?.message} />
+      <FormMessage error={approve.error} />
       {returning ? (
         <form
           className="space-y-2"
@@ -76,7 +79,7 @@ export function ReviewActions({ reply }: { reply: Pick<PendingReplyView, "id" | 
           }}
         >
           <label htmlFor={`${id}-comment`} className="block text-sm font-medium text-slate-700">
-            Comment for {reply.author.name || reply.author.email}
+            {t("approval.commentFor", { name: reply.author.name || reply.author.email })}
           </label>
           <textarea
             id={`${id}-comment`}
@@ -91,9 +94,9 @@ export function ReviewActions({ reply }: { reply: Pick<PendingReplyView, "id" | 
             disabled={busy}
             className={`${BUTTON} border border-stone-300 bg-white text-slate-700 hover:bg-stone-50`}
           >
-            Return to author
+            {t("approval.returnToAuthor")}
           </button>
-          <FormMessage error={giveBack.error?.message} />
+          <FormMessage error={giveBack.error} />
         </form>
       ) : null}
     </div>
@@ -112,10 +115,11 @@ export function HeldReplyCard({
   children?: React.ReactNode;
 }) {
   const { setOpen } = useComposer();
+  const t = useT();
   const mine = reply.author.id === me;
   return (
     <article
-      aria-label={`Held reply by ${reply.author.name || reply.author.email}`}
+      aria-label={t("approval.heldBy", { name: reply.author.name || reply.author.email })}
       data-state={reply.state}
       className={`rounded-lg border p-4 ${reply.state === "returned" ? "border-amber-300 bg-amber-50" : "border-sky-200 bg-sky-50"}`}
     >
@@ -127,23 +131,27 @@ export function HeldReplyCard({
           </span>
         </span>
         <span className="rounded-full bg-white px-2 py-0.5 text-xs font-medium text-slate-700">
-          {STATE_LABELS[reply.state]}
+          {t(STATE_LABELS[reply.state])}
         </span>
       </header>
       {children}
       <p className="mt-2 text-xs text-slate-500">
-        To: {reply.to}
-        {reply.cc ? ` · Cc: ${reply.cc}` : ""} · {reply.subject}
+        {t("approval.to", { to: reply.to })}
+        {reply.cc ? ` · ${t("approval.cc", { cc: reply.cc })}` : ""} · {reply.subject}
       </p>
       <pre className="mt-2 max-h-64 overflow-auto font-sans text-sm whitespace-pre-wrap text-slate-800">
         {reply.text}
       </pre>
       {reply.attachmentNames.length ? (
-        <p className="mt-1 text-xs text-slate-500">Attachments: {reply.attachmentNames.join(", ")}</p>
+        <p className="mt-1 text-xs text-slate-500">
+          {t("approval.attachments", { names: reply.attachmentNames.join(", ") })}
+        </p>
       ) : null}
       {reply.state === "returned" ? (
         <div className="mt-3 rounded-md border border-amber-200 bg-white p-3 text-sm">
-          <p className="font-medium text-slate-900">Returned by {reply.reviewer?.name || "a reviewer"}</p>
+          <p className="font-medium text-slate-900">
+            {t("approval.returnedBy", { name: reply.reviewer?.name || t("approval.aReviewer") })}
+          </p>
           <p className="mt-1 whitespace-pre-wrap text-slate-700" data-testid="return-comment">
             {reply.comment}
           </p>
@@ -165,7 +173,7 @@ export function HeldReplyCard({
                 requestAnimationFrame(() => setOpen({ messageId: reply.messageId, mode: reply.mode }));
               }}
             >
-              Edit and resend
+              {t("approval.editResend")}
             </button>
           ) : null}
         </div>
@@ -186,6 +194,7 @@ export function PendingReplies({
   me: number;
 }) {
   const [announced, setAnnounced] = useState(false);
+  const t = useT();
   useEffect(() => {
     const onHeld = () => setAnnounced(true);
     window.addEventListener(REPLY_HELD_EVENT, onHeld);
@@ -193,8 +202,8 @@ export function PendingReplies({
   }, []);
   const shown = replies.filter((r) => r.state !== "approved");
   return (
-    <section aria-label="Replies awaiting approval" className="mt-4 space-y-3">
-      {announced ? <FormMessage success="Sent for approval" /> : null}
+    <section aria-label={t("approval.awaiting")} className="mt-4 space-y-3">
+      {announced ? <FormMessage success={t("approval.sentForApproval")} /> : null}
       {shown.map((reply) => (
         <HeldReplyCard key={reply.id} reply={reply} canReview={canReview} me={me} />
       ))}

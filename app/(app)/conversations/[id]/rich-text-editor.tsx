@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef } from "react";
+import { useT } from "../../../i18n/client.tsx";
 
 /**
  * Simple rich text for replies: bold, italic and links over a contenteditable
@@ -20,6 +21,7 @@ export function RichTextEditor({
   describedBy?: string;
 }) {
   const area = useRef<HTMLDivElement>(null);
+  const t = useT();
 
   // Runs once, when the editor appears: afterwards the element owns its content.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the initial content only
@@ -47,21 +49,25 @@ export function RichTextEditor({
 
   return (
     <div className="rounded-md border border-slate-300 focus-within:ring-2 focus-within:ring-slate-400">
-      <div role="toolbar" aria-label="Formatting" className="flex gap-1 border-b border-stone-100 px-2 py-1">
-        <ToolbarButton label="Bold" onClick={() => command("bold")}>
+      <div
+        role="toolbar"
+        aria-label={t("editor.formatting")}
+        className="flex gap-1 border-b border-stone-100 px-2 py-1"
+      >
+        <ToolbarButton label={t("editor.bold")} onClick={() => command("bold")}>
           <b>B</b>
         </ToolbarButton>
-        <ToolbarButton label="Italic" onClick={() => command("italic")}>
+        <ToolbarButton label={t("editor.italic")} onClick={() => command("italic")}>
           <i>I</i>
         </ToolbarButton>
         <ToolbarButton
-          label="Link"
+          label={t("editor.link")}
           onClick={() => {
-            const url = window.prompt("Link address (https://…)");
+            const url = window.prompt(t("editor.linkPrompt"));
             if (url && /^(https?:|mailto:)/i.test(url.trim())) command("createLink", url.trim());
           }}
         >
-          <span className="underline">Link</span>
+          <span className="underline">{t("editor.link")}</span>
         </ToolbarButton>
       </div>
       {/* biome-ignore lint/a11y/useSemanticElements: a rich text area has no native element */}
@@ -70,7 +76,7 @@ export function RichTextEditor({
         ref={area}
         role="textbox"
         aria-multiline="true"
-        aria-label="Message"
+        aria-label={t("composer.message")}
         aria-invalid={invalid}
         aria-describedby={describedBy}
         tabIndex={0}

@@ -1,6 +1,8 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useT } from "../../../i18n/client.tsx";
+import { errorText } from "../../../i18n/error-text.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 
 /** A "Saved reply" menu: the chosen reply's text, placeholders filled by the server, goes to onInsert. */
@@ -15,6 +17,7 @@ export function SavedReplyPicker({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const t = useT();
   const id = useId();
   const [error, setError] = useState<string | null>(null);
   const replies = useQuery(trpc.collaboration.savedReplies.forMailbox.queryOptions({ mailboxId }));
@@ -29,14 +32,14 @@ export function SavedReplyPicker({
       );
       onInsert(rendered.text);
     } catch (e) {
-      setError((e as Error).message || "Could not insert the saved reply.");
+      setError((e as Error).message ? errorText((e as Error).message, t) : t("savedReply.insertFailed"));
     }
   }
 
   return (
     <div className="flex items-center gap-2">
       <label htmlFor={id} className="text-xs font-medium text-slate-600">
-        Saved reply
+        {t("savedReply.label")}
       </label>
       <select
         id={id}
@@ -44,11 +47,11 @@ export function SavedReplyPicker({
         onChange={(e) => void insert(e.target.value)}
         className="rounded-md border border-stone-300 bg-white px-2 py-1 text-xs text-slate-700 focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none"
       >
-        <option value="">Insert…</option>
+        <option value="">{t("savedReply.insert")}</option>
         {replies.data.map((r) => (
           <option key={r.id} value={r.id}>
             {r.title}
-            {r.mailbox ? "" : " (all mailboxes)"}
+            {r.mailbox ? "" : ` ${t("savedReply.allMailboxes")}`}
           </option>
         ))}
       </select>

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { MAX_TAG_CHARS } from "../../../../server/tags/tag-name.ts";
 import { useT } from "../../../i18n/client.tsx";
+import { errorText } from "../../../i18n/error-text.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 
 export interface Chip {
@@ -32,7 +33,7 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
     router.refresh();
   }
 
-  const error = add.error?.message ?? remove.error?.message;
+  const error = errorText(add.error?.message ?? remove.error?.message, t);
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="conversation-tags">
       <ul aria-label={t("tags.label")} className="flex flex-wrap gap-1.5">

@@ -5,9 +5,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { LocalTime } from "../../../components/local-time.tsx";
-import { useT } from "../../../i18n/client.tsx";
+import { formatDate, LocalTime } from "../../../components/local-time.tsx";
+import { fromWallTime, parseWallTime } from "../../../components/zoned-time.ts";
+import { useI18n } from "../../../i18n/client.tsx";
+import { errorText } from "../../../i18n/error-text.ts";
 import { useTRPC } from "../../../trpc/client.ts";
+import { presetTime } from "./snooze-presets.ts";
 
 type Status = "open" | "pending" | "closed" | "spam";
 
@@ -22,27 +25,6 @@ export interface WorkflowBarProps {
   labels: Record<Status, string>;
 }
 
-/** Preset snooze times in the reader's own time zone. */
-function presetTime(preset: string, now = new Date()): Date | null {
-  const at = new Date(now);
-  if (preset === "later") {
-    at.setHours(at.getHours() + 3, 0, 0, 0);
-    return at;
-  }
-  if (preset === "tomorrow") {
-    at.setDate(at.getDate() + 1);
-    at.setHours(8, 0, 0, 0);
-    return at;
-  }
-  if (preset === "next-week") {
-    // Next Monday, 08:00.
-    at.setDate(at.getDate() + ((8 - at.getDay()) % 7 || 7));
-    at.setHours(8, 0, 0, 0);
-    return at;
-  }
-  return null;
-}
-
 const control =
   "rounded-md border border-stone-300 bg-white px-2 py-1 text-sm text-slate-800 focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none disabled:opacity-60";
 
@@ -50,7 +32,8 @@ export function WorkflowBar(props: WorkflowBarProps) {
   const trpc = useTRPC();
   const router = useRouter();
   const ids = useId();
-  const t = useT();
+  const { t, locale, timeZone } = useI18n();
+  const zone = timeZone ?? undefined;
   const [message, setMessage] = useState<string | null>(null);
   const [custom, setCustom] = useState(false);
   const [customValue, setCustomValue] = useState("");
@@ -62,7 +45,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
     },
     // A conflict says what the conversation is now; reload so the controls show it.
     onError: (error: { message: string }) => {
-      setMessage(error.message);
+      setMessage(errorText(error.message, t, (iso) => formatDate(new Date(iso), "full", locale, zone)));
       router.refresh();
     },
   };
@@ -86,7 +69,7 @@ export function WorkflowBar(props: WorkflowBarProps) {
     }
     if (value === "wake") snoozeUntil(null);
     else {
-      const until = presetTime(value);
+      const until = presetTime(value, zone);
       if (until) snoozeUntil(until);
     }
   }
@@ -181,10 +164,10 @@ export function WorkflowBar(props: WorkflowBarProps) {
           className="mt-2 flex flex-wrap items-center gap-2 text-sm"
           onSubmit={(e) => {
             e.preventDefault();
-            // datetime-local is the reader's local time; Date parses it so.
-            const until = new Date(customValue);
-            if (!customValue || Number.isNaN(until.getTime())) setMessage(t("workflow.chooseTime"));
-            else snoozeUntil(until);
+            // datetime-local has no zone: it is read in the reader's zone, as times are shown.
+            const wall = parseWallTime(customValue);
+            if (!wall) setMessage(t("workflow.chooseTime"));
+            else snoozeUntil(fromWallTime(wall, zone));
           }}
         >
           <label htmlFor={`${ids}-custom`} className="text-slate-600">

@@ -254,7 +254,8 @@ export const en = {
   "history.replyHeld": "{who} sent a reply for approval",
   "history.replyApproved": "{who} approved the reply by {person} and sent it",
   "history.replyReturned": "{who} returned the reply by {person}",
-  "history.replyReleased": "The approval by {person} was never sent (its process stopped); the reply waits for approval again",
+  "history.replyReleased":
+    "The approval by {person} was never sent (its process stopped); the reply waits for approval again",
   "history.other": "{who}: {action}",
   "errors.server": "Something went wrong on the server.",
   "errors.signIn": "Sign in first.",

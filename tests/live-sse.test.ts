@@ -3,7 +3,6 @@
 // second; a reconnect with Last-Event-ID (or ?after=) replays exactly the
 // missed events; a long gap is a "reset"; another mailbox's events never
 // reach a non-member; no session answers 401.
-import http from "node:http";
 import { encode } from "next-auth/jwt";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { openSseStream, type SseFrame, type SseStream } from "./support/sse-stream.ts";
 import { startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
 
 const SECRET = "live-sse-test-secret-0123456789abcdef0123";
@@ -22,95 +22,21 @@ let supportId = 0;
 let salesId = 0;
 let counter = 0;
 
-interface Frame {
-  id?: string;
-  event: string;
-  data: string;
-}
-
-/** An open SSE connection that collects parsed frames. */
-interface Stream {
-  status: number;
-  frames: Frame[];
-  comments: string[];
-  next(predicate: (f: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
-  close(): void;
-}
-
 async function cookieFor(userId: number) {
   return `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`;
 }
 
-function openStream(userId: number | null, options: { query?: string; lastEventId?: string } = {}): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { accept: "text/event-stream" };
-    if (options.lastEventId) headers["last-event-id"] = options.lastEventId;
-    const ready = userId === null ? Promise.resolve(null) : cookieFor(userId);
-    ready.then((cookie) => {
-      if (cookie) headers.cookie = cookie;
-      const request = http.get(`${yubin.baseUrl}/api/live${options.query ?? ""}`, { headers }, (response) => {
-        const frames: Frame[] = [];
-        const comments: string[] = [];
-        const waiters: { predicate: (f: Frame) => boolean; resolve: (f: Frame) => void; from: number }[] = [];
-        let buffer = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => {
-          buffer += chunk;
-          let end = buffer.indexOf("\n\n");
-          while (end >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            end = buffer.indexOf("\n\n");
-            const frame: Frame = { event: "message", data: "" };
-            let isFrame = false;
-            for (const line of block.split("\n")) {
-              if (line.startsWith(":")) comments.push(line);
-              else if (line.startsWith("id: ")) frame.id = line.slice(4);
-              else if (line.startsWith("event: ")) frame.event = line.slice(7);
-              else if (line.startsWith("data: ")) {
-                frame.data = line.slice(6);
-                isFrame = true;
-              }
-            }
-            if (!isFrame) continue;
-            frames.push(frame);
-            for (const waiter of [...waiters]) {
-              if (waiter.predicate(frame)) {
-                waiters.splice(waiters.indexOf(waiter), 1);
-                waiter.resolve(frame);
-              }
-            }
-          }
-        });
-        resolve({
-          status: response.statusCode ?? 0,
-          frames,
-          comments,
-          next(predicate, timeoutMs = 1000) {
-            const found = frames.find(predicate);
-            if (found) return Promise.resolve(found);
-            return new Promise((ok, fail) => {
-              const timer = setTimeout(() => fail(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs);
-              waiters.push({
-                predicate,
-                from: frames.length,
-                resolve: (f) => {
-                  clearTimeout(timer);
-                  ok(f);
-                },
-              });
-            });
-          },
-          close() {
-            request.destroy();
-          },
-        });
-      });
-      request.on("error", (e) => {
-        if ((e as NodeJS.ErrnoException).code !== "ECONNRESET") reject(e);
-      });
-    }, reject);
-  });
+/** An open SSE connection; "within a second" is the default wait of next(). */
+async function openStream(
+  userId: number | null,
+  options: { query?: string; lastEventId?: string } = {},
+): Promise<SseStream> {
+  const headers: Record<string, string> = {};
+  if (options.lastEventId) headers["last-event-id"] = options.lastEventId;
+  if (userId !== null) headers.cookie = await cookieFor(userId);
+  const stream = await openSseStream(`${yubin.baseUrl}/api/live${options.query ?? ""}`, headers);
+  const next = stream.next.bind(stream);
+  return { ...stream, next: (predicate, timeoutMs = 1000, from) => next(predicate, timeoutMs, from) };
 }
 
 async function deliver(mailboxId: number, subject: string) {
@@ -128,8 +54,8 @@ async function deliver(mailboxId: number, subject: string) {
   return stored;
 }
 
-const live = (frame: Frame) => frame.event === "live";
-const data = (frame: Frame) => JSON.parse(frame.data) as { id: number; mailboxId: number; conversationId: number };
+const live = (frame: SseFrame) => frame.event === "live";
+const data = (frame: SseFrame) => JSON.parse(frame.data) as { id: number; mailboxId: number; conversationId: number };
 
 beforeAll(async () => {
   yubin = await startYubinProcess({

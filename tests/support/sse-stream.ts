@@ -11,6 +11,8 @@ export interface SseFrame {
 export interface SseStream {
   status: number;
   frames: SseFrame[];
+  /** Comment lines (": ping"), in order. */
+  comments: string[];
   /** The first frame from index `from` on (seen or still to come) that matches; rejects after timeoutMs. */
   next(predicate: (f: SseFrame) => boolean, timeoutMs?: number, from?: number): Promise<SseFrame>;
   close(): void;
@@ -20,6 +22,7 @@ export function openSseStream(url: string, headers: Record<string, string>): Pro
   return new Promise((resolve, reject) => {
     const request = http.get(url, { headers: { accept: "text/event-stream", ...headers } }, (response) => {
       const frames: SseFrame[] = [];
+      const comments: string[] = [];
       const waiters: { predicate: (f: SseFrame) => boolean; resolve: (f: SseFrame) => void }[] = [];
       let buffer = "";
       response.setEncoding("utf8");
@@ -33,7 +36,8 @@ export function openSseStream(url: string, headers: Record<string, string>): Pro
           const frame: SseFrame = { event: "message", data: "" };
           let isFrame = false;
           for (const line of block.split("\n")) {
-            if (line.startsWith("id: ")) frame.id = line.slice(4);
+            if (line.startsWith(":")) comments.push(line);
+            else if (line.startsWith("id: ")) frame.id = line.slice(4);
             else if (line.startsWith("event: ")) frame.event = line.slice(7);
             else if (line.startsWith("data: ")) {
               frame.data = line.slice(6);
@@ -53,6 +57,7 @@ export function openSseStream(url: string, headers: Record<string, string>): Pro
       resolve({
         status: response.statusCode ?? 0,
         frames,
+        comments,
         next(predicate, timeoutMs = 2000, from = 0) {
           const found = frames.slice(from).find(predicate);
           if (found) return Promise.resolve(found);

@@ -172,6 +172,7 @@ for (const [id, status] of original) {
 }
 
 // ---------------------------------------------------------------- search
+// Each variant also names the step of the search ladder that answered it (server/search/search-conversations.ts).
 const searches: [string, string][] = [
   ["Japanese 2 chars (請求)", "請求"],
   ["Japanese 3 chars (請求書)", "請求書"],
@@ -185,10 +186,29 @@ const searches: [string, string][] = [
   ["common Japanese (お願い)", "お願い"],
   ["status:open + word (login)", "status:open login"],
   ["no match (zyxwvut)", "zyxwvut"],
+  ["status:open + common (お願い)", "status:open お願い"],
+  ["negation only (-お願い)", "-お願い"],
+  ['phrase, no match ("alice smith")', '"alice smith"'],
+  ["one mailbox + word (mailbox:support3 請求)", "mailbox:support3 請求"],
 ];
 for (const [label, text] of searches) {
   const query = parseSearchQuery(text);
-  await measure("search", label, async () => (await searchConversations({ userId, query })).length);
+  let by = "";
+  await measure(`search`, label, async () => {
+    const hits = await searchConversations({ userId, query, onStrategy: (s) => (by = s) });
+    return hits.length;
+  });
+  console.log(`          answered by: ${by}`);
+}
+{
+  // Page 2 of a common term, by the keyset cursor of page 1.
+  const query = parseSearchQuery("お願い");
+  const first = await searchConversations({ userId, query });
+  const last = first.at(-1);
+  const before = last ? { lastMessageAt: last.lastMessageAt, id: last.id } : undefined;
+  await measure("search", "page 2 of お願い (cursor)", async () => {
+    return (await searchConversations({ userId, query, before })).length;
+  });
 }
 
 // ---------------------------------------------------------------- summary

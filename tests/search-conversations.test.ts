@@ -240,6 +240,11 @@ describe("fields, phrases and negation", () => {
     expect(await search("to:sales")).toEqual(["english"]);
     expect(await search("2026年11月.pdf")).toEqual(["invoice"]);
     expect(await search("invoic")).toEqual(["english", "fullwidth"]);
+    // The short last prefix ("ex") is not looked up, the substring check still applies it.
+    expect(await search("carol@shop.ex")).toEqual(["refund"]);
+    expect(await search("carol@shop.ez")).toEqual([]);
+    expect(await search('"late pa"')).toEqual(["refund"]);
+    expect(await search('"late px"')).toEqual([]);
   });
 
   it("matches quoted phrases as written", async () => {
@@ -522,7 +527,7 @@ describe("on 20,000 messages", () => {
     expect(common.ids).toEqual(common.index);
 
     // In 11 messages of 2 of the 4,000 seeded conversations (and one stored one): the walk of 100 and the
-    // window of the newest 1,000 find too few, the index capped at 300 items finds them all.
+    // window of the newest 1,000 find too few, the index capped at 500 items finds them all.
     const rare = await auto("再発行", { walkBudget: 100 });
     expect(rare.by).toBe("index");
     expect(rare.ids).toHaveLength(3);
@@ -538,7 +543,7 @@ describe("on 20,000 messages", () => {
 
     // Matches only in old conversations, more than the cap: 注文番号 1039 is in the bodies of the seeded
     // messages 103900–103999, the 100 oldest conversations. The walk of 2, the window of 20, the index
-    // capped at 6 items and the window of 200 cannot answer; the whole index does.
+    // capped at 10 items and the window of 200 cannot answer; the whole index does.
     const last = await auto("注文番号 1039", { walkBudget: 2 });
     expect(last.by).toBe("index");
     expect(last.ids).toHaveLength(SEARCH_PAGE_SIZE);

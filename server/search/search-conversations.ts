@@ -215,9 +215,10 @@ function statusCondition(status: SearchStatus): Prisma.Sql {
  *   - "auto" (the default): a ladder, each step taken only when the one before
  *     could not answer, so each step's term is rarer than the last could
  *     handle: the walk over WALK_BUDGET conversations (common terms), a window
- *     of 10× that (a term in ≥ 0.5 % of recent conversations), the index
- *     stopped after 3× WALK_BUDGET matching items (rare terms), a window of
- *     100×, and last the whole index. Every step is exact: a walk or window
+ *     of 10× that (a term in ≥ 0.5 % of recent conversations) and the index
+ *     stopped after 5× WALK_BUDGET matching items (rare terms) — in the order
+ *     the planner's row estimate suggests — a window of 100×, and last the
+ *     whole index. Every step is exact: a walk or window
  *     answers only from a prefix of the newest-first order holding a full page
  *     (or every candidate), the capped index only when it was not capped.
  */
@@ -225,7 +226,7 @@ export type SearchStrategy = "auto" | "walk" | "window" | "index";
 
 /**
  * Conversations the walk probes before "auto" moves on (~5–10 ms on the bench:web dataset, warm; see
- * docs/benchmarks.md). The later steps scale with it: a window of 10×, at most 3× matching items for
+ * docs/benchmarks.md). The later steps scale with it: a window of 10×, at most 5× matching items for
  * the capped index, a window of 100×.
  */
 export const WALK_BUDGET = 1000;
@@ -245,6 +246,8 @@ export interface SearchSql {
    * unbudgeted walk is then the only way.
    */
   index: ((scope: IndexScope) => Prisma.Sql) | null;
+  /** EXPLAIN of the messages' GIN lookup, whose row estimate orders the ladder's middle steps. */
+  estimate: Prisma.Sql | null;
   limit: number;
 }
 
@@ -422,7 +425,11 @@ export async function buildSearch(input: SearchInput): Promise<SearchSql | null>
               order by c."lastMessageAt" desc, c.id desc limit ${limit}::int) as ids`;
       }
     : null;
-  return { walk, index, limit };
+  // The planner's row estimate for the GIN lookup of all positive text (EXPLAIN, no execution).
+  const estimate = tsquery
+    ? Prisma.sql`explain (format json) select 1 from "Message" m where m."searchVector" @@ ${tsquery}::tsquery`
+    : null;
+  return { walk, index, estimate, limit };
 }
 
 /** The SQL of one strategy (for EXPLAIN): the unbudgeted walk, or the index path (over a window) when the query has one. */
@@ -440,6 +447,13 @@ export async function buildSearchSql(
 type Step = "walk" | "window" | "index";
 
 /** Matching conversation ids of one page, newest first, and the step that found them. */
+/** The planner's estimate of the messages the GIN lookup returns (Infinity when unknown). */
+async function estimatedMessages(built: SearchSql): Promise<number> {
+  if (!built.estimate) return Number.POSITIVE_INFINITY;
+  const [row] = await db().$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>(built.estimate);
+  return row?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? Number.POSITIVE_INFINITY;
+}
+
 async function matchingIds(
   built: SearchSql,
   strategy: SearchStrategy,
@@ -473,11 +487,17 @@ async function matchingIds(
   }
   const first = await walk(budget);
   if (first.done) return { ids: first.ids, by: "walk" };
-  const recent = await indexed({ window: budget * 10 });
-  if (recent.done) return { ids: recent.ids, by: "window" };
-  // Sparse among the newest conversations: rare everywhere, or common only further back.
-  const rare = await indexed({ cap: budget * 3 });
-  if (rare.done) return { ids: rare.ids, by: "index" };
+  // Not common among the newest conversations. The window of 10× answers a term that is merely uncommon,
+  // the capped index a rare one (or one common only further back); the planner's estimate of the
+  // matching messages says which to try first.
+  const cap = budget * 5;
+  const capped = async () => ({ ...(await indexed({ cap })), by: "index" as const });
+  const recent = async () => ({ ...(await indexed({ window: budget * 10 })), by: "window" as const });
+  const rareFirst = (await estimatedMessages(built)) <= cap;
+  for (const step of rareFirst ? [capped, recent] : [recent, capped]) {
+    const answer = await step();
+    if (answer.done) return { ids: answer.ids, by: answer.by };
+  }
   const older = await indexed({ window: budget * 100 });
   if (older.done) return { ids: older.ids, by: "window" };
   return { ids: (await indexed({})).ids, by: "index" };

@@ -180,6 +180,7 @@ const searches: [string, string][] = [
   ["English word (invoice)", "invoice"],
   ["English two words (password reset)", "password reset"],
   ["from: (from:tanaka)", "from:tanaka"],
+  ["medium: customer name (佐藤 太郎)", "佐藤 太郎"],
   [`rare: order number (${order?.n})`, order?.n ?? "1000001"],
   ["rare: customer address", "alice.smith0@gmail.com"],
   ["common word (the)", "the"],

@@ -246,7 +246,7 @@ export interface SearchSql {
    * unbudgeted walk is then the only way.
    */
   index: ((scope: IndexScope) => Prisma.Sql) | null;
-  /** EXPLAIN of the messages' GIN lookup, whose row estimate orders the ladder's middle steps. */
+  /** EXPLAIN of the messages' GIN lookup of each token, whose smallest row estimate orders the ladder's middle steps. */
   estimate: Prisma.Sql | null;
   limit: number;
 }
@@ -425,9 +425,16 @@ export async function buildSearch(input: SearchInput): Promise<SearchSql | null>
               order by c."lastMessageAt" desc, c.id desc limit ${limit}::int) as ids`;
       }
     : null;
-  // The planner's row estimate for the GIN lookup of all positive text (EXPLAIN, no execution).
+  // The planner's row estimate for the GIN lookup of each token alone (EXPLAIN, no execution). Their
+  // minimum bounds the AND from above; the planner's own estimate of the AND multiplies the tokens'
+  // frequencies, far too low for tokens that come together (a family and a given name, CJK bigrams).
   const estimate = tsquery
-    ? Prisma.sql`explain (format json) select 1 from "Message" m where m."searchVector" @@ ${tsquery}::tsquery`
+    ? Prisma.sql`explain (format json) ${Prisma.join(
+        tsquery
+          .split(" & ")
+          .map((token) => Prisma.sql`select 1 from "Message" m where m."searchVector" @@ ${token}::tsquery`),
+        " union all ",
+      )}`
     : null;
   return { walk, index, estimate, limit };
 }
@@ -450,8 +457,16 @@ type Step = "walk" | "window" | "index";
 /** The planner's estimate of the messages the GIN lookup returns (Infinity when unknown). */
 async function estimatedMessages(built: SearchSql): Promise<number> {
   if (!built.estimate) return Number.POSITIVE_INFINITY;
-  const [row] = await db().$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>(built.estimate);
-  return row?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? Number.POSITIVE_INFINITY;
+  interface PlanNode {
+    "Node Type": string;
+    "Plan Rows": number;
+    Plans?: PlanNode[];
+  }
+  const [row] = await db().$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(built.estimate);
+  const plan = row?.["QUERY PLAN"][0]?.Plan;
+  if (!plan) return Number.POSITIVE_INFINITY;
+  const parts = plan["Node Type"] === "Append" && plan.Plans ? plan.Plans : [plan];
+  return Math.min(...parts.map((p) => p["Plan Rows"]));
 }
 
 async function matchingIds(

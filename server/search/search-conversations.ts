@@ -231,6 +231,9 @@ export type SearchStrategy = "auto" | "walk" | "window" | "index";
  */
 export const WALK_BUDGET = 1000;
 
+/** Tokens whose estimates are asked for (the minimum over any subset still bounds the AND from above). */
+const MAX_ESTIMATED_TOKENS = 16;
+
 /** The GIN path's scope: the `window` newest candidates (all when null); at most `cap` matching items (all when null). */
 export interface IndexScope {
   window?: number | null;
@@ -430,8 +433,8 @@ export async function buildSearch(input: SearchInput): Promise<SearchSql | null>
   // frequencies, far too low for tokens that come together (a family and a given name, CJK bigrams).
   const estimate = tsquery
     ? Prisma.sql`explain (format json) ${Prisma.join(
-        tsquery
-          .split(" & ")
+        [...new Set(tsquery.split(" & "))]
+          .slice(0, MAX_ESTIMATED_TOKENS)
           .map((token) => Prisma.sql`select 1 from "Message" m where m."searchVector" @@ ${token}::tsquery`),
         " union all ",
       )}`

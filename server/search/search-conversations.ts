@@ -203,9 +203,10 @@ function statusCondition(status: SearchStatus): Prisma.Sql {
  *   - "walk": candidate conversations newest first (the Conversation index
  *     that matches the sort), each probed through its own messages and notes
  *     ("Message_conversationId_internalDate_idx"), stopping when the page is
- *     full. Cost follows the conversations looked at: ~0.1 ms each, so it is
- *     fast when most conversations match and slow for a rare term (it may
- *     look at every conversation).
+ *     full. Cost follows the conversations looked at (~5–10 µs each when
+ *     cached, ~5 messages per conversation), so it is fast when many
+ *     conversations match and slow for a rare term (it may look at every
+ *     conversation).
  *   - "window": the K newest candidates, intersected (BitmapAnd) with the GIN
  *     index's matching messages; a full page from the window is the answer.
  *     Cost follows K plus the term's posting list, whatever the match count.
@@ -213,14 +214,14 @@ function statusCondition(status: SearchStatus): Prisma.Sql {
  *     their conversations sorted. Cost follows the number of matching
  *     messages: fast for rare terms, slow for common ones.
  *   - "auto" (the default): a ladder, each step taken only when the one before
- *     could not answer, so each step's term is rarer than the last could
- *     handle: the walk over WALK_BUDGET conversations (common terms), a window
- *     of 10× that (a term in ≥ 0.5 % of recent conversations) and the index
- *     stopped after 5× WALK_BUDGET matching items (rare terms) — in the order
- *     the planner's row estimate suggests — a window of 100×, and last the
- *     whole index. Every step is exact: a walk or window
- *     answers only from a prefix of the newest-first order holding a full page
- *     (or every candidate), the capped index only when it was not capped.
+ *     could not answer: the walk over WALK_BUDGET conversations (common
+ *     terms), a window of 10× that (a term in ≥ 0.5 % of recent
+ *     conversations) and the index stopped after 5× WALK_BUDGET matching
+ *     items (rare terms) — in the order the planner's row estimates suggest —
+ *     a window of 100×, and last the whole index. Every step is exact: a walk
+ *     or window answers only from a prefix of the newest-first order holding
+ *     a full page (or every candidate), the capped index only when it was not
+ *     capped.
  */
 export type SearchStrategy = "auto" | "walk" | "window" | "index";
 
@@ -244,8 +245,8 @@ export interface SearchSql {
   /** The walk; budgeted unless `budget` is null. Rows: id, lastMessageAt, hit, last (the budget's last candidate). */
   walk: (budget: number | null) => Prisma.Sql;
   /**
-   * The GIN path over the `window` newest candidates, or over all when null. One row: ids (the page, in
-   * order) and considered (candidates in the window). Null when the query has no text to look up; the
+   * The GIN path within `scope`. One row: ids (the page, in order), considered (candidates in the
+   * window) and found (matching items, when capped). Null when the query has no text to look up; the
    * unbudgeted walk is then the only way.
    */
   index: ((scope: IndexScope) => Prisma.Sql) | null;
@@ -255,8 +256,8 @@ export interface SearchSql {
 }
 
 /**
- * The SQL of both strategies for one page of matching conversation ids
- * (exported for the EXPLAIN tests), or null when the query can match nothing.
+ * The SQL of every step for one page of matching conversation ids (exported
+ * for the EXPLAIN tests and the bench), or null when the query can match nothing.
  */
 export async function buildSearch(input: SearchInput): Promise<SearchSql | null> {
   const { terms } = input.query;
@@ -456,6 +457,16 @@ export async function buildSearchSql(
 
 type Step = "walk" | "window" | "index";
 
+/** For tests and the bench; the app passes none of these. */
+export interface SearchTuning {
+  /** "auto" unless forced. */
+  strategy?: SearchStrategy;
+  /** WALK_BUDGET unless set; the later steps scale with it. */
+  walkBudget?: number;
+  /** Told which step answered. */
+  onStrategy?: (by: Step) => void;
+}
+
 /** Matching conversation ids of one page, newest first, and the step that found them. */
 /** The planner's estimate of the messages the GIN lookup returns (Infinity when unknown). */
 async function estimatedMessages(built: SearchSql): Promise<number> {
@@ -522,9 +533,7 @@ async function matchingIds(
 }
 
 /** One page of matching conversations, newest first. */
-export async function searchConversations(
-  input: SearchInput & { strategy?: SearchStrategy; walkBudget?: number; onStrategy?: (by: Step) => void },
-): Promise<SearchHit[]> {
+export async function searchConversations(input: SearchInput & SearchTuning): Promise<SearchHit[]> {
   await indexPendingNotes();
   const built = await buildSearch(input);
   if (!built) return [];

@@ -467,7 +467,6 @@ export interface SearchTuning {
   onStrategy?: (by: Step) => void;
 }
 
-/** Matching conversation ids of one page, newest first, and the step that found them. */
 /** The planner's estimate of the messages the GIN lookup returns (Infinity when unknown). */
 async function estimatedMessages(built: SearchSql): Promise<number> {
   if (!built.estimate) return Number.POSITIVE_INFINITY;
@@ -483,6 +482,7 @@ async function estimatedMessages(built: SearchSql): Promise<number> {
   return Math.min(...parts.map((p) => p["Plan Rows"]));
 }
 
+/** Matching conversation ids of one page, newest first, and the step that found them. */
 async function matchingIds(
   built: SearchSql,
   strategy: SearchStrategy,

@@ -23,7 +23,10 @@
 // then every candidate is VERIFIED by a substring check on the NFKC-normalised,
 // lower-cased field, so "請求書" does not match a text that only has "請求" and
 // "求書" apart. A word's last token is a prefix (invoic finds invoice); words
-// match from their start (voice does not find invoice).
+// match from their start (voice does not find invoice). The tokens are tested
+// against each conversation's own messages while walking conversations newest
+// first, or looked up in the GIN indexes — whichever the page needs fewer
+// rows for (SearchStrategy below): the cost follows the page, not the matches.
 
 import { type ConversationSummary, SUMMARY_SELECT, toSummary } from "../conversations/list-conversations.ts";
 import { db, Prisma } from "../db.ts";

@@ -172,6 +172,9 @@ for (const [id, status] of original) {
 }
 
 // ---------------------------------------------------------------- search
+const [oldest] = await one<{ day: string }>(
+  `select to_char(min("lastMessageAt") + interval '3 days', 'YYYY-MM-DD') as day from "Conversation"`,
+);
 // Each variant also names the step of the search ladder that answered it (server/search/search-conversations.ts).
 const searches: [string, string][] = [
   ["Japanese 2 chars (請求)", "請求"],
@@ -191,6 +194,8 @@ const searches: [string, string][] = [
   ["negation only (-お願い)", "-お願い"],
   ['phrase, no match ("alice smith")', '"alice smith"'],
   ["one mailbox + word (mailbox:support3 請求)", "mailbox:support3 請求"],
+  ["has:attachment (none in the dataset)", "has:attachment"],
+  [`date only, oldest days (before:${oldest?.day})`, `before:${oldest?.day ?? "2024-12-01"}`],
 ];
 for (const [label, text] of searches) {
   const query = parseSearchQuery(text);

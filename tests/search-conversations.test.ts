@@ -283,6 +283,10 @@ describe("filters", () => {
 
   it("has:attachment and dates (in the user's time zone)", async () => {
     expect(await search("請求 has:attachment")).toEqual(["invoice"]);
+    // Without text, the index path reads the messages with attachments ("Message_hasAttachments_sql").
+    expect(await search("has:attachment")).toEqual(["invoice"]);
+    expect(await search("has:attachment after:2026-12-01")).toEqual([]);
+    expect(await search("has:attachment -請求")).toEqual([]);
     expect(await search("請求 -has:attachment")).toEqual(["apart", "cp50221", "english"]);
     expect(await search("shop.example before:2026-11-01")).toEqual(["english"]);
     expect(await search("shop.example after:2026-11-01")).toEqual(["refund"]);
@@ -549,6 +553,13 @@ describe("on 20,000 messages", () => {
     expect(last.ids).toHaveLength(SEARCH_PAGE_SIZE);
     expect(last.ids).toEqual(last.walk);
     expect(last.ids).toEqual(last.index);
+
+    // has:attachment alone: one conversation among 4,000 has an attachment; the partial index finds it.
+    const attached = await auto("has:attachment", { walkBudget: 100 });
+    expect(attached.by).toBe("index");
+    expect(attached.ids).toEqual([conv.invoice]);
+    expect(attached.ids).toEqual(attached.walk);
+    expect(await plan("has:attachment", "index")).toContain("Message_hasAttachments_sql");
 
     // Fewer candidates than the budget: the walk sees them all and answers alone, even with few hits.
     const few = await auto("再発行 status:closed");

@@ -561,6 +561,13 @@ describe("on 20,000 messages", () => {
     expect(attached.ids).toEqual(attached.walk);
     expect(await plan("has:attachment", "index")).toContain("Message_hasAttachments_sql");
 
+    // A date alone: only "english" (received 2026-10-15) is older than November; it is among the oldest
+    // conversations, so the walk and the window find nothing and the index (dates: BRIN) finds it.
+    const dated = await auto("before:2026-11-01", { walkBudget: 100 });
+    expect(dated.by).toBe("index");
+    expect(dated.ids).toEqual([conv.english]);
+    expect(dated.ids).toEqual(dated.walk);
+
     // Fewer candidates than the budget: the walk sees them all and answers alone, even with few hits.
     const few = await auto("再発行 status:closed");
     expect(few.by).toBe("walk");

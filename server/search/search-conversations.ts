@@ -213,9 +213,9 @@ function statusCondition(status: SearchStatus): Prisma.Sql {
  *   - "window": the K newest candidates, intersected (BitmapAnd) with the GIN
  *     index's matching messages; a full page from the window is the answer.
  *     Cost follows K plus the term's posting list, whatever the match count.
- *   - "index": every matching message and note from the GIN indexes (for
- *     has:attachment without text, the messages with attachments), then
- *     their conversations sorted. Cost follows the number of matching
+ *   - "index": every matching message and note from the GIN indexes (without
+ *     text: the messages with attachments, or in the date range), then their
+ *     conversations sorted. Cost follows the number of matching
  *     messages: fast for rare terms, slow for common ones.
  *   - "auto" (the default): a ladder, each step taken only when the one before
  *     could not answer: the walk over WALK_BUDGET conversations (common
@@ -250,8 +250,8 @@ export interface SearchSql {
   walk: (budget: number | null) => Prisma.Sql;
   /**
    * The GIN path within `scope`. One row: ids (the page, in order), considered (candidates in the
-   * window) and found (matching items, when capped). Null when the query has neither text nor
-   * has:attachment to look up; the unbudgeted walk is then the only way.
+   * window) and found (matching items, when capped). Null when the query has no text,
+   * has:attachment or date to look up; the unbudgeted walk is then the only way.
    */
   index: ((scope: IndexScope) => Prisma.Sql) | null;
   /** EXPLAIN of the messages' GIN lookup of each token, whose smallest row estimate orders the ladder's middle steps. */
@@ -314,9 +314,9 @@ export async function buildSearch(input: SearchInput): Promise<SearchSql | null>
     const inOwnNotes = Prisma.sql`exists (select 1 from "Note" n
       where n."conversationId" = c.id and ${noteMatch(positive, item, tsquery, "probe")})`;
     content = notesCan ? Prisma.sql`(${inOwnMessages} or ${inOwnNotes})` : inOwnMessages;
-    // The index path: candidates from the GIN indexes, or for has:attachment without text from the partial
-    // index "Message_hasAttachments_sql" (dates alone have no index: the walk answers them).
-    if (tsquery || item.hasAttachment) {
+    // The index path: candidates from the GIN indexes; without text, from the partial index
+    // "Message_hasAttachments_sql" (has:attachment) or the BRIN index "Message_internalDate_idx" (dates).
+    if (tsquery || item.hasAttachment || item.before || item.after) {
       // The conversation conditions keep notes inside the user's mailboxes.
       // Authority is the conversation's mailbox (own, below): a message is in its conversation's mailbox.
       const inMessages = (scope: Prisma.Sql) => Prisma.sql`select m."conversationId" as id from "Message" m

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Message_internalDate_idx" ON "Message" USING BRIN ("internalDate");

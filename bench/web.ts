@@ -172,8 +172,9 @@ for (const [id, status] of original) {
 }
 
 // ---------------------------------------------------------------- search
-const [oldest] = await one<{ day: string }>(
-  `select to_char(min("lastMessageAt") + interval '3 days', 'YYYY-MM-DD') as day from "Conversation"`,
+const [oldest] = await one<{ day: string; quarter: string }>(
+  `select to_char(min("lastMessageAt") + interval '3 days', 'YYYY-MM-DD') as day,
+     to_char(min("lastMessageAt") + interval '6 months', 'YYYY-MM-DD') as quarter from "Conversation"`,
 );
 // Each variant also names the step of the search ladder that answered it (server/search/search-conversations.ts).
 const searches: [string, string][] = [
@@ -196,6 +197,7 @@ const searches: [string, string][] = [
   ["one mailbox + word (mailbox:support3 請求)", "mailbox:support3 請求"],
   ["has:attachment (none in the dataset)", "has:attachment"],
   [`date only, oldest days (before:${oldest?.day})`, `before:${oldest?.day ?? "2024-12-01"}`],
+  [`date only, a quarter of all (before:${oldest?.quarter})`, `before:${oldest?.quarter ?? "2025-06-01"}`],
 ];
 for (const [label, text] of searches) {
   const query = parseSearchQuery(text);

@@ -562,7 +562,7 @@ describe("on 20,000 messages", () => {
     expect(await plan("has:attachment", "index")).toContain("Message_hasAttachments_sql");
 
     // A date alone: only "english" (received 2026-10-15) is older than November; it is among the oldest
-    // conversations, so the walk and the window find nothing and the index (dates: BRIN) finds it.
+    // conversations, so the walk and the window find nothing and the index finds it.
     const dated = await auto("before:2026-11-01", { walkBudget: 100 });
     expect(dated.by).toBe("index");
     expect(dated.ids).toEqual([conv.english]);

@@ -315,7 +315,8 @@ export async function buildSearch(input: SearchInput): Promise<SearchSql | null>
       where n."conversationId" = c.id and ${noteMatch(positive, item, tsquery, "probe")})`;
     content = notesCan ? Prisma.sql`(${inOwnMessages} or ${inOwnNotes})` : inOwnMessages;
     // The index path: candidates from the GIN indexes; without text, from the partial index
-    // "Message_hasAttachments_sql" (has:attachment) or the BRIN index "Message_internalDate_idx" (dates).
+    // "Message_hasAttachments_sql" (has:attachment) or, for dates, "Message_conversationId_internalDate_idx"
+    // (PostgreSQL 18 skip-scans it on internalDate; a BRIN index on internalDate went unused).
     if (tsquery || item.hasAttachment || item.before || item.after) {
       // The conversation conditions keep notes inside the user's mailboxes.
       // Authority is the conversation's mailbox (own, below): a message is in its conversation's mailbox.

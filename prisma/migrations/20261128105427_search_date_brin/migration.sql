@@ -1,2 +1,0 @@
--- CreateIndex
-CREATE INDEX "Message_internalDate_idx" ON "Message" USING BRIN ("internalDate");

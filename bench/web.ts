@@ -172,6 +172,11 @@ for (const [id, status] of original) {
 }
 
 // ---------------------------------------------------------------- search
+const [oldest] = await one<{ day: string; quarter: string }>(
+  `select to_char(min("lastMessageAt") + interval '3 days', 'YYYY-MM-DD') as day,
+     to_char(min("lastMessageAt") + interval '6 months', 'YYYY-MM-DD') as quarter from "Conversation"`,
+);
+// Each variant also names the step of the search ladder that answered it (server/search/search-conversations.ts).
 const searches: [string, string][] = [
   ["Japanese 2 chars (請求)", "請求"],
   ["Japanese 3 chars (請求書)", "請求書"],
@@ -179,16 +184,39 @@ const searches: [string, string][] = [
   ["English word (invoice)", "invoice"],
   ["English two words (password reset)", "password reset"],
   ["from: (from:tanaka)", "from:tanaka"],
+  ["medium: customer name (佐藤 太郎)", "佐藤 太郎"],
   [`rare: order number (${order?.n})`, order?.n ?? "1000001"],
   ["rare: customer address", "alice.smith0@gmail.com"],
   ["common word (the)", "the"],
   ["common Japanese (お願い)", "お願い"],
   ["status:open + word (login)", "status:open login"],
   ["no match (zyxwvut)", "zyxwvut"],
+  ["status:open + common (お願い)", "status:open お願い"],
+  ["negation only (-お願い)", "-お願い"],
+  ['phrase, no match ("alice smith")', '"alice smith"'],
+  ["one mailbox + word (mailbox:support3 請求)", "mailbox:support3 請求"],
+  ["has:attachment (none in the dataset)", "has:attachment"],
+  [`date only, oldest days (before:${oldest?.day})`, `before:${oldest?.day ?? "2024-12-01"}`],
+  [`date only, a quarter of all (before:${oldest?.quarter})`, `before:${oldest?.quarter ?? "2025-06-01"}`],
 ];
 for (const [label, text] of searches) {
   const query = parseSearchQuery(text);
-  await measure("search", label, async () => (await searchConversations({ userId, query })).length);
+  let by = "";
+  await measure(`search`, label, async () => {
+    const hits = await searchConversations({ userId, query, onStrategy: (s) => (by = s) });
+    return hits.length;
+  });
+  console.log(`          answered by: ${by}`);
+}
+{
+  // Page 2 of a common term, by the keyset cursor of page 1.
+  const query = parseSearchQuery("お願い");
+  const first = await searchConversations({ userId, query });
+  const last = first.at(-1);
+  const before = last ? { lastMessageAt: last.lastMessageAt, id: last.id } : undefined;
+  await measure("search", "page 2 of お願い (cursor)", async () => {
+    return (await searchConversations({ userId, query, before })).length;
+  });
 }
 
 // ---------------------------------------------------------------- summary

@@ -14,6 +14,7 @@ import { parseSearchQuery } from "../server/search/parse-query.ts";
 import {
   buildSearchSql,
   indexPendingNotes,
+  SEARCH_PAGE_SIZE,
   type SearchInput,
   searchConversations,
   startOfDay,
@@ -106,10 +107,21 @@ async function store(name: string, raw: Buffer, mailboxId = support, internalDat
   return outcome;
 }
 
+/**
+ * Runs a query through every strategy — the walk, the index, and "auto" with
+ * a budget of 2 conversations (so it falls back to the index whenever the
+ * answer is not within the 2 newest candidates) — checks that they give the
+ * same conversations in the same order, and returns their names, sorted.
+ */
 async function search(q: string, options: Partial<SearchInput> & { userId?: number } = {}): Promise<string[]> {
-  const hits = await searchConversations({ userId: agent, query: parseSearchQuery(q), ...options });
+  const input = { userId: agent, query: parseSearchQuery(q), ...options };
+  const walk = await searchConversations({ ...input, strategy: "walk" });
+  const index = await searchConversations({ ...input, strategy: "index" });
+  const auto = await searchConversations({ ...input, strategy: "auto", walkBudget: 2 });
+  expect(index, `${q}: index vs walk`).toEqual(walk);
+  expect(auto, `${q}: auto vs walk`).toEqual(walk);
   const names = new Map(Object.entries(conv).map(([k, v]) => [v, k]));
-  return hits.map((h) => names.get(h.id) ?? `#${h.id}`).sort();
+  return walk.map((h) => names.get(h.id) ?? `#${h.id}`).sort();
 }
 
 beforeAll(async () => {
@@ -228,6 +240,11 @@ describe("fields, phrases and negation", () => {
     expect(await search("to:sales")).toEqual(["english"]);
     expect(await search("2026年11月.pdf")).toEqual(["invoice"]);
     expect(await search("invoic")).toEqual(["english", "fullwidth"]);
+    // The short last prefix ("ex") is not looked up, the substring check still applies it.
+    expect(await search("carol@shop.ex")).toEqual(["refund"]);
+    expect(await search("carol@shop.ez")).toEqual([]);
+    expect(await search('"late pa"')).toEqual(["refund"]);
+    expect(await search('"late px"')).toEqual([]);
   });
 
   it("matches quoted phrases as written", async () => {
@@ -266,6 +283,10 @@ describe("filters", () => {
 
   it("has:attachment and dates (in the user's time zone)", async () => {
     expect(await search("請求 has:attachment")).toEqual(["invoice"]);
+    // Without text, the index path reads the messages with attachments ("Message_hasAttachments_sql").
+    expect(await search("has:attachment")).toEqual(["invoice"]);
+    expect(await search("has:attachment after:2026-12-01")).toEqual([]);
+    expect(await search("has:attachment -請求")).toEqual([]);
     expect(await search("請求 -has:attachment")).toEqual(["apart", "cp50221", "english"]);
     expect(await search("shop.example before:2026-11-01")).toEqual(["english"]);
     expect(await search("shop.example after:2026-11-01")).toEqual(["refund"]);
@@ -304,13 +325,24 @@ describe("authority and paging", () => {
     expect(await search("再発行", { userId: 999_999 })).toEqual([]);
   });
 
-  it("pages newest first by keyset", async () => {
-    const all = await searchConversations({ userId: agent, query: parseSearchQuery("の") });
+  it.each([
+    ["walk", undefined],
+    ["index", undefined],
+    ["auto", 3],
+  ] as const)("pages newest first by keyset (%s, budget %s)", async (strategy, walkBudget) => {
+    const all = await searchConversations({ userId: agent, query: parseSearchQuery("の"), strategy: "walk" });
     expect(all.length).toBeGreaterThan(3);
     const seen: number[] = [];
     let before: SearchInput["before"];
     for (;;) {
-      const page = await searchConversations({ userId: agent, query: parseSearchQuery("の"), before, limit: 2 });
+      const page = await searchConversations({
+        userId: agent,
+        query: parseSearchQuery("の"),
+        before,
+        limit: 2,
+        strategy,
+        walkBudget,
+      });
       seen.push(...page.map((h) => h.id));
       const last = page.at(-1);
       if (page.length < 2 || !last) break;
@@ -319,6 +351,35 @@ describe("authority and paging", () => {
     expect(seen).toEqual(all.map((h) => h.id));
     const times = all.map((h) => h.lastMessageAt.getTime());
     expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+
+  it("breaks ties on lastMessageAt by id, on every strategy, across pages", async () => {
+    // Three conversations with the same lastMessageAt: the cursor must neither skip nor repeat one.
+    const same = new Date("2026-11-27T00:00:00Z");
+    const ids = [conv.invoice, conv.apart, conv.iso] as number[];
+    await db().conversation.updateMany({ where: { id: { in: ids } }, data: { lastMessageAt: same } });
+    for (const strategy of ["walk", "index", "auto"] as const) {
+      const seen: number[] = [];
+      let before: SearchInput["before"];
+      for (let i = 0; i < 10; i++) {
+        const page = await searchConversations({
+          userId: agent,
+          query: parseSearchQuery("の before:2026-12-01"),
+          before,
+          limit: 1,
+          strategy,
+          walkBudget: 1,
+        });
+        const last = page.at(-1);
+        if (!last) break;
+        seen.push(last.id);
+        before = { lastMessageAt: last.lastMessageAt, id: last.id };
+      }
+      expect(
+        seen.filter((id) => ids.includes(id)),
+        strategy,
+      ).toEqual([...ids].sort((a, b) => b - a));
+    }
   });
 });
 
@@ -378,8 +439,8 @@ describe("on 20,000 messages", () => {
     await db().$executeRawUnsafe(`analyze "Note"`);
   }, 120_000);
 
-  async function plan(q: string): Promise<string> {
-    const query = await buildSearchSql({ userId: agent, query: parseSearchQuery(q) });
+  async function plan(q: string, strategy: "walk" | "index"): Promise<string> {
+    const query = await buildSearchSql({ userId: agent, query: parseSearchQuery(q) }, strategy);
     if (!query) throw new Error("no query");
     const rows = await db().$queryRaw<{ "QUERY PLAN": string }[]>(
       Prisma.sql`explain (analyze, costs off, timing off, summary off) ${query}`,
@@ -387,25 +448,49 @@ describe("on 20,000 messages", () => {
     return rows.map((r) => r["QUERY PLAN"]).join("\n");
   }
 
-  async function timed(q: string): Promise<{ ms: number; hits: number }> {
+  async function timed(q: string): Promise<{ ms: number; hits: number; by: string }> {
     await searchConversations({ userId: agent, query: parseSearchQuery(q) }); // warm up
     const runs: number[] = [];
     let hits = 0;
+    let by = "";
     for (let i = 0; i < 5; i++) {
       const start = performance.now();
-      hits = (await searchConversations({ userId: agent, query: parseSearchQuery(q) })).length;
+      hits = (
+        await searchConversations({
+          userId: agent,
+          query: parseSearchQuery(q),
+          onStrategy: (s) => {
+            by = s;
+          },
+        })
+      ).length;
       runs.push(performance.now() - start);
     }
     runs.sort((a, b) => a - b);
-    return { ms: runs[2] as number, hits };
+    return { ms: runs[2] as number, hits, by };
+  }
+
+  /** The strategy "auto" settles on, and its answer next to the forced walk's and index's. */
+  async function auto(q: string, options: Partial<Parameters<typeof searchConversations>[0]> = {}) {
+    let by = "";
+    const input = { userId: agent, query: parseSearchQuery(q), ...options };
+    const hits = await searchConversations({
+      ...input,
+      onStrategy: (s) => {
+        by = s;
+      },
+    });
+    const walk = await searchConversations({ ...input, strategy: "walk" });
+    const index = await searchConversations({ ...input, strategy: "index" });
+    return { by, ids: hits.map((h) => h.id), walk: walk.map((h) => h.id), index: index.map((h) => h.id) };
   }
 
   it("selects candidates through the GIN index (EXPLAIN) and reports the time", async () => {
-    const rare = await plan("再発行");
-    console.log(`EXPLAIN 再発行 on 20,000 messages:\n${rare}`);
+    const rare = await plan("再発行", "index");
+    console.log(`EXPLAIN 再発行 (index) on 20,000 messages:\n${rare}`);
     expect(rare).toContain("Message_searchVector_sql");
-    const word = await plan("from:customer999@example.jp quotation");
-    console.log(`EXPLAIN from:customer999@example.jp quotation:\n${word}`);
+    const word = await plan("from:customer999@example.jp quotation", "index");
+    console.log(`EXPLAIN from:customer999@example.jp quotation (index):\n${word}`);
     expect(word).toContain("Message_searchVector_sql");
 
     const figures: string[] = [];
@@ -417,11 +502,99 @@ describe("on 20,000 messages", () => {
       "お願い",
       "support",
     ]) {
-      const { ms, hits } = await timed(q);
-      figures.push(`${q}: median ${ms.toFixed(1)} ms, ${hits} hits`);
+      const { ms, hits, by } = await timed(q);
+      figures.push(`${q}: median ${ms.toFixed(1)} ms, ${hits} hits, ${by}`);
     }
     console.log(`search timings on 20,000 messages (5 runs each, median):\n${figures.join("\n")}`);
     // 11 seeded messages in 2 seeded conversations, and the "invoice" conversation.
     expect((await searchConversations({ userId: agent, query: parseSearchQuery("再発行") })).length).toBe(3);
+  });
+
+  it("walks conversations newest first for a common term and stops at the page (EXPLAIN)", async () => {
+    const walk = await plan("お願い", "walk");
+    console.log(`EXPLAIN お願い (walk) on 20,000 messages:\n${walk}`);
+    // Messages are probed per conversation through their (conversationId, internalDate) index, not the GIN index.
+    expect(walk).toContain("Message_conversationId_internalDate_idx");
+    expect(walk).not.toContain("Message_searchVector_sql");
+    // About a quarter of the seeded conversations have お願い: a few pages' worth are probed, not all 4,000.
+    const probes = [...walk.matchAll(/Index Scan on "?Message_conversationId_internalDate_idx"?.*loops=(\d+)/g)];
+    const scans = [...walk.matchAll(/Index Scan using "?Message_conversationId_internalDate_idx"?.*loops=(\d+)/g)];
+    expect(probes.length + scans.length).toBeGreaterThan(0);
+    for (const p of [...probes, ...scans]) expect(Number(p[1])).toBeLessThan(400);
+  });
+
+  it("auto: the walk for common terms, the index once the budget is spent, the same answer either way", async () => {
+    const common = await auto("お願い");
+    expect(common.by).toBe("walk");
+    expect(common.ids).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(common.ids).toEqual(common.walk);
+    expect(common.ids).toEqual(common.index);
+
+    // In 11 messages of 2 of the 4,000 seeded conversations (and one stored one): the walk of 100 and the
+    // window of the newest 1,000 find too few, the index capped at 500 items finds them all.
+    const rare = await auto("再発行", { walkBudget: 100 });
+    expect(rare.by).toBe("index");
+    expect(rare.ids).toHaveLength(3);
+    expect(rare.ids).toEqual(rare.walk);
+    expect(rare.ids).toEqual(rare.index);
+
+    // In about a third of the messages: too few in a walk of 10, a page in the window of the newest 100.
+    const medium = await auto("quotation", { walkBudget: 10 });
+    expect(medium.by).toBe("window");
+    expect(medium.ids).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(medium.ids).toEqual(medium.walk);
+    expect(medium.ids).toEqual(medium.index);
+
+    // Matches only in old conversations, more than the cap: 注文番号 1039 is in the bodies of the seeded
+    // messages 103900–103999, the 100 oldest conversations. The walk of 2, the window of 20, the index
+    // capped at 10 items and the window of 200 cannot answer; the whole index does.
+    const last = await auto("注文番号 1039", { walkBudget: 2 });
+    expect(last.by).toBe("index");
+    expect(last.ids).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(last.ids).toEqual(last.walk);
+    expect(last.ids).toEqual(last.index);
+
+    // has:attachment alone: one conversation among 4,000 has an attachment; the partial index finds it.
+    const attached = await auto("has:attachment", { walkBudget: 100 });
+    expect(attached.by).toBe("index");
+    expect(attached.ids).toEqual([conv.invoice]);
+    expect(attached.ids).toEqual(attached.walk);
+    expect(await plan("has:attachment", "index")).toContain("Message_hasAttachments_sql");
+
+    // A date alone: only "english" (received 2026-10-15) is older than November; it is among the oldest
+    // conversations, so the walk and the window find nothing and the index finds it.
+    const dated = await auto("before:2026-11-01", { walkBudget: 100 });
+    expect(dated.by).toBe("index");
+    expect(dated.ids).toEqual([conv.english]);
+    expect(dated.ids).toEqual(dated.walk);
+
+    // Fewer candidates than the budget: the walk sees them all and answers alone, even with few hits.
+    const few = await auto("再発行 status:closed");
+    expect(few.by).toBe("walk");
+    expect(few.ids).toEqual(few.index);
+
+    // A negated rare term: nearly everything matches, the walk fills the page.
+    const negated = await auto("quotation -再発行");
+    expect(negated.by).toBe("walk");
+    expect(negated.ids).toEqual(negated.index);
+
+    // Page 2 of a common term by cursor, on both paths.
+    const first = common.ids.at(-1) as number;
+    const row = await db().conversation.findUniqueOrThrow({ where: { id: first }, select: { lastMessageAt: true } });
+    const second = await auto("お願い", { before: { lastMessageAt: row.lastMessageAt, id: first } });
+    expect(second.by).toBe("walk");
+    expect(second.ids).toEqual(second.index);
+    expect(second.ids.some((id) => common.ids.includes(id))).toBe(false);
+  });
+
+  it("keeps authority on both paths: another mailbox's matches never appear", async () => {
+    // outsider belongs only to "other", whose one conversation has 再発行.
+    for (const strategy of ["walk", "index", "auto"] as const) {
+      const hits = await searchConversations({ userId: outsider, query: parseSearchQuery("お願い"), strategy });
+      expect(
+        hits.map((h) => h.id),
+        strategy,
+      ).toEqual([conv.hidden]);
+    }
   });
 });

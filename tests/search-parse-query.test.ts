@@ -197,6 +197,13 @@ describe("search tokens", () => {
     expect(termTsquery("yubin請求")).toBe("'yubin' & '請求'");
     expect(termTsquery("o'brien")).toBe("'o' & 'brien':*");
     expect(termTsquery("!!!")).toBeNull();
+    // A prefix under 4 characters matches too many words to look up; with other tokens it is left to the
+    // substring check (the term is verified), alone it stays.
+    expect(termTsquery("alice@example.com")).toBe("'alice' & 'example'");
+    expect(termTsquery("com")).toBe("'com':*");
+    expect(termTsquery("a.co")).toBe("'a'");
+    expect(termTsquery("late pay")).toBe("'late'");
+    expect(termTsquery("late paym")).toBe("'late' & 'paym':*");
   });
 
   it("keeps the token list bounded for huge bodies", () => {

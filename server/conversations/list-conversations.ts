@@ -1,6 +1,6 @@
 // The inbox list: conversations of the mailboxes a user belongs to, newest
 // first, with the customer, subject, latest snippet, time and message count.
-import { db } from "../db.ts";
+import { db, type Prisma } from "../db.ts";
 import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 
 export interface ConversationSummary {
@@ -42,19 +42,31 @@ export async function listConversations(input: {
     },
     orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
     take: Math.min(input.limit ?? PAGE_SIZE, 200),
-    select: {
-      id: true,
-      subject: true,
-      status: true,
-      messageCount: true,
-      lastMessageAt: true,
-      mailbox: { select: { id: true, address: true, displayName: true } },
-      contact: { select: { name: true, email: true } },
-      messages: { orderBy: { internalDate: "desc" }, take: 1, select: { snippet: true } },
-      tags: { select: { tag: { select: { id: true, name: true } } } },
-    },
+    select: { ...SUMMARY_SELECT, tags: { select: { tag: { select: { id: true, name: true } } } } },
   });
   return rows.map((r) => ({
+    ...toSummary(r),
+    tags: r.tags.map((t) => t.tag).sort((a, b) => a.name.localeCompare(b.name)),
+  }));
+}
+
+/** The columns of an inbox row, without its tags (the list and search select these). */
+export const SUMMARY_SELECT = {
+  id: true,
+  subject: true,
+  status: true,
+  messageCount: true,
+  lastMessageAt: true,
+  mailbox: { select: { id: true, address: true, displayName: true } },
+  contact: { select: { name: true, email: true } },
+  messages: { orderBy: { internalDate: "desc" }, take: 1, select: { snippet: true } },
+} as const satisfies Prisma.ConversationSelect;
+
+/** An inbox row without its tags, from a row selected with SUMMARY_SELECT. */
+export function toSummary(
+  r: Prisma.ConversationGetPayload<{ select: typeof SUMMARY_SELECT }>,
+): Omit<ConversationSummary, "tags"> {
+  return {
     id: r.id,
     mailbox: r.mailbox,
     subject: r.subject,
@@ -63,6 +75,5 @@ export async function listConversations(input: {
     status: r.status,
     messageCount: r.messageCount,
     lastMessageAt: r.lastMessageAt,
-    tags: r.tags.map((t) => t.tag).sort((a, b) => a.name.localeCompare(b.name)),
-  }));
+  };
 }

@@ -9,7 +9,14 @@ import { useEffect, useRef } from "react";
 const DEBOUNCE_MS = 300;
 const RETRY_MS = 5_000;
 
-interface LiveNotice {
+/**
+ * Each event (its notice, or null for a reset) is also dispatched on window under this
+ * name, so that a list which keeps state of its own (the virtualised inbox list) can
+ * re-check just the rows an event names instead of being reset by the refresh.
+ */
+export const LIVE_EVENT = "yubin:live";
+
+export interface LiveNotice {
   id: number;
   mailboxId: number;
   conversationId: number | null;
@@ -60,6 +67,7 @@ export function LiveUpdates() {
           return;
         }
       }
+      window.dispatchEvent(new CustomEvent(LIVE_EVENT, { detail: notice }));
       if (relevant(path.current, notice)) refreshPage = true;
       timer ??= setTimeout(flush, DEBOUNCE_MS);
     };

@@ -1,7 +1,7 @@
 "use client";
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { SHORTCUT_STEP } from "../../components/keyboard-shortcuts.tsx";
 import { LIVE_EVENT, type LiveNotice } from "../../components/live-updates.tsx";
 import { LocalTime } from "../../components/local-time.tsx";
@@ -40,6 +40,15 @@ const PREFETCH_ROWS = 15;
 const PAGE_SIZE = 50;
 /** Live events are gathered this long before the named rows are re-checked (as LiveUpdates debounces). */
 const RECHECK_DEBOUNCE_MS = 300;
+
+/**
+ * The list re-renders on every scroll frame (the rendered window moves); a row already on
+ * screen keeps its props, so it is not rendered again (its dates alone cost several Intl
+ * formatters each).
+ */
+const StableRowLink = memo(function StableRowLink(props: Parameters<typeof ConversationRowLink>[0]) {
+  return <ConversationRowLink {...props} />;
+});
 
 /**
  * The inbox (and search) rows as a virtualised list: only the rows near the viewport are in
@@ -172,13 +181,18 @@ export function ConversationList({
     };
   }, []);
 
-  // Where the list starts on the page (the filters above it may change height).
+  // Where the list starts on the page: measured when the data changes (a refresh may change
+  // the filters above) and on resize, not on every scroll frame (it forces a layout).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: shownInitial changes with each refresh, the trigger.
   useLayoutEffect(() => {
-    const el = listRef.current;
-    if (!el) return;
-    const top = el.getBoundingClientRect().top + window.scrollY;
-    if (Math.abs(top - scrollMargin) > 0.5) setScrollMargin(top);
-  });
+    const measure = () => {
+      const el = listRef.current;
+      if (el) setScrollMargin(Math.round(el.getBoundingClientRect().top + window.scrollY));
+    };
+    measure();
+    window.addEventListener("resize", measure);
+    return () => window.removeEventListener("resize", measure);
+  }, [shownInitial]);
 
   const loadingRef = useRef(false);
   const loadMore = useCallback(async () => {
@@ -311,7 +325,7 @@ export function ConversationList({
     }
   });
 
-  const number = new Intl.NumberFormat(locale);
+  const number = useMemo(() => new Intl.NumberFormat(locale), [locale]);
   const known = total !== undefined && total >= rows.length;
   return (
     <div>
@@ -340,7 +354,7 @@ export function ConversationList({
               className={`absolute top-0 left-0 w-full ${item.index < rows.length - 1 ? "border-b border-stone-100" : ""}`}
               style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
             >
-              <ConversationRowLink row={row} showMailbox={showMailbox} labels={labels} />
+              <StableRowLink row={row} showMailbox={showMailbox} labels={labels} />
             </li>
           );
         })}

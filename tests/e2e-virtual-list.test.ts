@@ -2,10 +2,12 @@
 // only the rows near the viewport are in the DOM while the list reports the whole
 // folder; scrolling loads the next keyset page; j/k walk past the rendered rows and
 // scroll; and mail delivered by SMTP while three pages are loaded appears at the top
-// without dropping the loaded rows or moving the row the reader is looking at.
+// without dropping the loaded rows or moving the row the reader is looking at; rows
+// further down that someone closes leave the list, again without moving it.
 import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { changeStatus } from "../server/conversations/change-status.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
 import { useTestDatabase } from "./support/database.ts";
@@ -82,6 +84,22 @@ const rendered = () =>
     })),
   );
 
+/** The first row wholly on screen, once rows coming into view are measured and the list is still. */
+async function settledTopRow(): Promise<{ pos: number; top: number } | null> {
+  const topRow = () =>
+    page.evaluate(async () => {
+      for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
+      const rows = [...document.querySelectorAll<HTMLElement>("ul[aria-label='Conversations'] > li")];
+      const row = rows.find((li) => li.getBoundingClientRect().top >= 0);
+      return row ? { pos: Number(row.getAttribute("aria-posinset")), top: row.getBoundingClientRect().top } : null;
+    });
+  let watched = await topRow();
+  for (let again = await topRow(); JSON.stringify(again) !== JSON.stringify(watched); again = await topRow()) {
+    watched = again;
+  }
+  return watched;
+}
+
 /** Scrolls to the end of the loaded rows until `pages` pages are loaded. */
 async function loadPages(pages: number) {
   while ((await loaded()) < pages * 50) {
@@ -153,18 +171,7 @@ describe("virtualised inbox list", () => {
     expect(await loaded()).toBe(150);
     // Scroll to the middle of the loaded rows and note the row at the top of the screen.
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
-    // Rows coming into view are measured and the list corrects for them: wait until it is still.
-    const topRow = () =>
-      page.evaluate(async () => {
-        for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
-        const rows = [...document.querySelectorAll<HTMLElement>("ul[aria-label='Conversations'] > li")];
-        const row = rows.find((li) => li.getBoundingClientRect().top >= 0);
-        return row ? { pos: Number(row.getAttribute("aria-posinset")), top: row.getBoundingClientRect().top } : null;
-      });
-    let watched = await topRow();
-    for (let again = await topRow(); JSON.stringify(again) !== JSON.stringify(watched); again = await topRow()) {
-      watched = again;
-    }
+    const watched = await settledTopRow();
     expect(watched).not.toBeNull();
     if (!watched) return;
     const watchedRow = list().getByRole("link", { name: new RegExp(subject(watched.pos)) });
@@ -201,7 +208,37 @@ describe("virtualised inbox list", () => {
     ).toBe(1);
   });
 
+  it("drops rows further down that someone else closed, keeping the row being read in place", async () => {
+    const admin = await db().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    const watched = await settledTopRow();
+    expect(watched && watched.pos > 60).toBe(true);
+    if (!watched) return;
+    // The list is newest first with the new mail on top: list position p is bulk conversation p - 1.
+    const watchedRow = list().getByRole("link", { name: new RegExp(subject(watched.pos - 1)) });
+    const above = await db().conversation.findFirstOrThrow({ where: { subject: subject(watched.pos - 11) } });
+    const below = await db().conversation.findFirstOrThrow({ where: { subject: subject(watched.pos + 1) } });
+    expect(
+      await list()
+        .getByRole("link", { name: new RegExp(subject(watched.pos + 1)) })
+        .count(),
+    ).toBe(1);
+    await changeStatus({ actorId: admin.id, conversationId: above.id, status: "closed" });
+    await changeStatus({ actorId: admin.id, conversationId: below.id, status: "closed" });
+
+    await expect.poll(loadedText, { timeout: 10_000 }).toBe("149 of 99,999 loaded");
+    expect(
+      await list()
+        .getByRole("link", { name: new RegExp(subject(watched.pos + 1)) })
+        .count(),
+    ).toBe(0);
+    expect(await watchedRow.locator("xpath=..").getAttribute("aria-posinset")).toBe(String(watched.pos - 1));
+    const box = await watchedRow.boundingBox();
+    expect(Math.abs((box?.y ?? -1000) - watched.top)).toBeLessThan(2);
+  });
+
   it("o opens the selected row", async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.keyboard.press("j");
     await page.keyboard.press("j");
     await expect.poll(focusedRow).toContain(subject(1));

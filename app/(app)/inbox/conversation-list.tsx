@@ -88,7 +88,7 @@ export function ConversationList({
   const listRef = useRef<HTMLUListElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
   const focusSelected = useRef(false);
-  const anchor = useRef<{ id: number; offset: number; top: number | null } | null>(null);
+  const anchor = useRef<{ id: number; top: number } | null>(null);
   // For callbacks that outlive a render (events, timers).
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
@@ -118,22 +118,24 @@ export function ConversationList({
   const items = virtualizer.getVirtualItems();
 
   /**
-   * Applies a change to the rows, keeping the first row in view where it was on the screen
-   * (unless the reader is at the top, where new mail should simply appear).
+   * Applies a change to the rows, keeping the first row on screen where it was (unless the
+   * reader is at the top, where new mail should simply appear). The row is found in the DOM:
+   * the virtualiser's own scroll offset lags the window by a scroll event.
    */
-  const update = useCallback(
-    (change: (current: { rows: ConversationRow[]; cursor: ListCursor }) => typeof current) => {
-      const scrolled = virtualizer.scrollOffset ?? 0;
-      const first = virtualizer.getVirtualItems().find((item) => item.end > scrolled);
-      const row = first && scrolled > virtualizer.options.scrollMargin ? rowsRef.current[first.index] : undefined;
-      if (row && first) {
-        const li = listRef.current?.querySelector(`li[data-index="${first.index}"]`);
-        anchor.current = { id: row.id, offset: first.start - scrolled, top: li?.getBoundingClientRect().top ?? null };
+  const update = useCallback((change: (current: { rows: ConversationRow[]; cursor: ListCursor }) => typeof current) => {
+    const el = listRef.current;
+    if (el && el.getBoundingClientRect().top < 0) {
+      for (const li of el.querySelectorAll<HTMLElement>(":scope > li[data-index]")) {
+        const row = rowsRef.current[Number(li.dataset.index)];
+        const top = li.getBoundingClientRect().top;
+        // Rows are in index order in the DOM except a kept selection; take the first on screen.
+        if (row && top + li.offsetHeight > 0 && (anchor.current === null || top < anchor.current.top)) {
+          anchor.current = { id: row.id, top };
+        }
       }
-      setList(change);
-    },
-    [virtualizer],
-  );
+    }
+    setList(change);
+  }, []);
 
   // A live refresh brings a new first page from the server: merge it, keep what was loaded below.
   const [shownInitial, setShownInitial] = useState(initial);
@@ -142,30 +144,34 @@ export function ConversationList({
     update((current) => mergeFirstPage(current, { rows: initial, cursor: initialCursor }, descending));
   }
 
-  // Put the anchored row back where it was on the screen.
+  // Put the anchored row back where it was on the screen, before it is painted.
   useLayoutEffect(() => {
     const kept = anchor.current;
     anchor.current = null;
     if (!kept) return;
     const index = rows.findIndex((r) => r.id === kept.id);
-    const item = index >= 0 ? virtualizer.measurementsCache[index] : undefined;
-    if (!item) return;
-    if (Math.abs(item.start - kept.offset - (virtualizer.scrollOffset ?? 0)) > 0.5) {
-      virtualizer.scrollToOffset(item.start - kept.offset);
-    }
-    // Rows not measured yet count as estimated and the page above the list may have changed
-    // height: once painted, the row is put back to the pixel.
-    let frames = 3;
-    const settle = () => {
-      const li = listRef.current?.querySelector(`li[data-index="${index}"]`);
-      if (!li || kept.top === null) {
-        if (--frames > 0) requestAnimationFrame(settle);
-        return;
-      }
+    if (index < 0) return;
+    const place = () => {
+      const li = listRef.current?.querySelector(`:scope > li[data-index="${index}"]`);
+      if (!li) return false;
       const drift = li.getBoundingClientRect().top - kept.top;
       if (Math.abs(drift) > 0.5) window.scrollBy(0, drift);
+      return true;
     };
-    requestAnimationFrame(settle);
+    if (!place()) {
+      // Not rendered (many rows came in above it): scroll to where the virtualiser puts it.
+      const item = virtualizer.measurementsCache[index];
+      if (item) window.scrollTo(0, item.start - kept.top);
+    }
+    // Rows that come into the rendered window are measured in the next frames and the
+    // virtualiser moves what follows them (its estimate was a few pixels off): put the row
+    // back to the pixel again then.
+    let frames = 3;
+    let id = requestAnimationFrame(function settle() {
+      place();
+      if (--frames > 0) id = requestAnimationFrame(settle);
+    });
+    return () => cancelAnimationFrame(id);
   }, [rows, virtualizer]);
 
   // The browser's own scroll anchoring picks something below the list when the reader is

@@ -3,7 +3,9 @@
 // search, called as the tRPC procedures call them (the domain functions, in
 // this process, no HTTP), then live delivery: the time from the SMTP 250 to
 // the event on an open /api/live Server-Sent Events stream of a signed-in
-// member, against `yubin start --roles web,mail` on the same database.
+// member, against `yubin start --roles web,mail` on the same database, and
+// to the row painted in a signed-in Chromium inbox; then the frame pacing of
+// scrolling the virtualised list (see the live delivery section at the end).
 // A measurement, not a test: it never fails on the figures.
 //
 // Usage: npm run bench:web -- --data DIR [--samples 40] [--live 20] [--no-live] [--scroll-rows 2000]

@@ -124,6 +124,7 @@ export function ConversationList({
    */
   const update = useCallback((change: (current: { rows: ConversationRow[]; cursor: ListCursor }) => typeof current) => {
     const el = listRef.current;
+    anchor.current = null;
     if (el && el.getBoundingClientRect().top < 0) {
       for (const li of el.querySelectorAll<HTMLElement>(":scope > li[data-index]")) {
         const row = rowsRef.current[Number(li.dataset.index)];
@@ -245,8 +246,14 @@ export function ConversationList({
     visible: false,
     timer: null as ReturnType<typeof setTimeout> | null,
   });
+  // Each refresh brings a new (equal) source object; the subscription and a pending re-check must survive it.
+  const sourceRef = useRef(source);
+  sourceRef.current = source;
+  const descendingRef = useRef(descending);
+  descendingRef.current = descending;
+  const live = source.kind === "inbox";
   useEffect(() => {
-    if (source.kind !== "inbox") return;
+    if (!live) return;
     const pending = recheck.current;
     const run = async () => {
       pending.timer = null;
@@ -265,10 +272,12 @@ export function ConversationList({
       const all = [...ids];
       for (let i = 0; i < all.length; i += PAGE_SIZE) {
         const chunk = all.slice(i, i + PAGE_SIZE);
+        const view = sourceRef.current;
+        if (view.kind !== "inbox") return;
         try {
-          const page = await client.workflow.inbox.query({ ...source.query, ids: chunk });
+          const page = await client.workflow.inbox.query({ ...view.query, ids: chunk });
           const found = page.items.map((r) => ({ ...r, lastMessageAt: String(r.lastMessageAt) }) as ConversationRow);
-          update((current) => mergeRechecked(current, chunk, found, descending));
+          update((current) => mergeRechecked(current, chunk, found, descendingRef.current));
         } catch {
           // The next event or refresh tries again; a stale row is better than an error here.
         }
@@ -287,7 +296,7 @@ export function ConversationList({
       if (pending.timer) clearTimeout(pending.timer);
       pending.timer = null;
     };
-  }, [client, source, descending, update, virtualizer]);
+  }, [client, live, update, virtualizer]);
 
   // j/k (app/components/keyboard-shortcuts.tsx) ask the list to move: most rows are not in the DOM.
   useEffect(() => {

@@ -2,6 +2,7 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { SHORTCUT_STEP } from "../../components/keyboard-shortcuts.tsx";
 import { LIVE_EVENT, type LiveNotice } from "../../components/live-updates.tsx";
 import { LocalTime } from "../../components/local-time.tsx";
@@ -156,13 +157,14 @@ export function ConversationList({
       const li = listRef.current?.querySelector(`:scope > li[data-index="${index}"]`);
       if (!li) return false;
       const drift = li.getBoundingClientRect().top - kept.top;
-      if (Math.abs(drift) > 0.5) window.scrollBy(0, drift);
+      // Through the virtualiser, so that its own corrections (rows measured later) start from here.
+      if (Math.abs(drift) > 0.5) virtualizer.scrollToOffset(window.scrollY + drift);
       return true;
     };
     if (!place()) {
       // Not rendered (many rows came in above it): scroll to where the virtualiser puts it.
       const item = virtualizer.measurementsCache[index];
-      if (item) window.scrollTo(0, item.start - kept.top);
+      if (item) virtualizer.scrollToOffset(item.start - kept.top);
     }
     // Rows that come into the rendered window are measured in the next frames and the
     // virtualiser moves what follows them (its estimate was a few pixels off): put the row
@@ -315,7 +317,8 @@ export function ConversationList({
       const id = current[next]?.id ?? null;
       focusSelected.current = true;
       selectedIdRef.current = id;
-      setSelectedId(id);
+      // Rendered (the selection always is) and focused before the key's handler returns, as for other lists.
+      flushSync(() => setSelectedId(id));
       virtualizer.scrollToIndex(next, { align: "auto" });
     };
     el.addEventListener(SHORTCUT_STEP, onStep);

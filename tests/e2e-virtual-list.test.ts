@@ -162,6 +162,16 @@ describe("virtualised inbox list", () => {
     await expect.poll(focusedRow).toContain(subject(presses - 1));
     expect(await selected.getAttribute("aria-current")).toBeNull();
     expect(await renderedRows()).toBeLessThan(40);
+    // Scrolled far away, the selected row stays rendered and keeps the focus; j goes on from it.
+    await page.evaluate(() => window.scrollBy(0, 4000));
+    await expect
+      .poll(() => list().getByRole("listitem").last().getAttribute("aria-posinset"))
+      .not.toBe(String(presses - 1));
+    expect(await focusedRow()).toContain(subject(presses - 1));
+    await page.keyboard.press("j");
+    await expect.poll(focusedRow).toContain(subject(presses));
+    const back = await selected.boundingBox();
+    expect(back && back.y >= 0 && back.y + back.height <= 900).toBe(true);
   });
 
   it("shows new mail at the top without losing loaded pages or the scroll position", async () => {

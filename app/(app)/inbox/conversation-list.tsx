@@ -321,8 +321,21 @@ export function ConversationList({
       flushSync(() => setSelectedId(id));
       virtualizer.scrollToIndex(next, { align: "auto" });
     };
+    // A row focused otherwise (Tab, a click) becomes the selection: j/k go on from it, and
+    // it stays rendered, so scrolling it out of view does not drop the focus to the page.
+    const onFocus = (event: FocusEvent) => {
+      const li = (event.target as HTMLElement | null)?.closest?.<HTMLElement>("li[data-index]");
+      const id = li ? rowsRef.current[Number(li.dataset.index)]?.id : undefined;
+      if (id === undefined || id === selectedIdRef.current) return;
+      selectedIdRef.current = id;
+      setSelectedId(id);
+    };
     el.addEventListener(SHORTCUT_STEP, onStep);
-    return () => el.removeEventListener(SHORTCUT_STEP, onStep);
+    el.addEventListener("focusin", onFocus);
+    return () => {
+      el.removeEventListener(SHORTCUT_STEP, onStep);
+      el.removeEventListener("focusin", onFocus);
+    };
   }, [virtualizer]);
   // The selection is marked on the row's link (aria-current, as for other lists) and focused after a step.
   useLayoutEffect(() => {

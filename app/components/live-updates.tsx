@@ -5,7 +5,9 @@ import { useEffect, useRef } from "react";
 
 // The shell's live feed (GET /api/live, Server-Sent Events). EventSource
 // reconnects by itself and sends Last-Event-ID, so the server replays what
-// was missed. A burst of events costs one refresh: they are debounced.
+// was missed. The first event after a quiet spell refreshes at once (new
+// mail shows without waiting); the rest of a burst costs one more refresh
+// at the end of the window, however many events it holds.
 const DEBOUNCE_MS = 300;
 const RETRY_MS = 5_000;
 
@@ -48,9 +50,10 @@ export function LiveUpdates() {
     let retry: ReturnType<typeof setTimeout> | null = null;
     let refreshPage = false;
     let stopped = false;
+    /** Events arrived during the quiet window after a refresh: one more refresh at its end. */
+    let more = false;
 
     const flush = () => {
-      timer = null;
       const { router: r, queryClient: q } = latest.current;
       // Client-side queries (bell, delivery badges) refetch; the server-rendered page re-renders.
       q.invalidateQueries().catch(() => {});
@@ -69,7 +72,19 @@ export function LiveUpdates() {
       }
       window.dispatchEvent(new CustomEvent(LIVE_EVENT, { detail: notice }));
       if (relevant(path.current, notice)) refreshPage = true;
-      timer ??= setTimeout(flush, DEBOUNCE_MS);
+      if (timer) {
+        more = true;
+        return;
+      }
+      flush();
+      const quiet = () => {
+        timer = null;
+        if (!more) return;
+        more = false;
+        flush();
+        timer = setTimeout(quiet, DEBOUNCE_MS);
+      };
+      timer = setTimeout(quiet, DEBOUNCE_MS);
     };
     const connect = () => {
       if (stopped) return;

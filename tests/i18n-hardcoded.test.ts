@@ -42,12 +42,6 @@ const ALLOWED: Record<string, string[]> = {
   // Example input values, not prose.
   "app/(app)/admin/domains/add-domain-form.tsx": ["example.com"],
   "app/(app)/admin/mailboxes/add-mailbox-form.tsx": ["support@example.com", "500MB"],
-  // Being rewritten on other branches (the inbox list; search results): what is
-  // left there today, exactly. Remove each entry once that file uses t().
-  "app/(app)/inbox/conversation-list.tsx": ["Conversations"],
-  // Unused English labels of FOLDER_LINKS (folder-nav.tsx shows t("folder.…")).
-  "app/(app)/inbox/inbox-query.ts": ["Unassigned", "Mine", "All open", "Pending", "Snoozed", "Closed", "Spam"],
-  "app/(app)/search/search-results.tsx": ["Could not load more results.", "Search results", "Loading…", "Load more"],
 };
 
 interface Finding {

@@ -220,6 +220,31 @@ describe("folders, filters and sorts", () => {
   });
 });
 
+describe("re-checking rows by id (a live list)", () => {
+  it("answers only the named rows that are still in the view, and only the caller's", async () => {
+    const ann = await callerFor(annId);
+    const c = (i: number) => conv[`c${i}`] as number;
+    // A conversation in a mailbox Ann is not a member of.
+    const privateId = (
+      await createMailbox({ address: "private@example.com", kind: "shared", memberEmails: [], actorId: null })
+    ).id;
+    const foreign = (await deliver(privateId, new Date(BASE))).conversationId;
+    const ids = async (input: { folder: InboxFilter["folder"]; ids: number[] }) =>
+      (await ann.workflow.inbox(input)).items.map((x) => x.id);
+
+    // c0 is open (Ann's), c9 closed, c11 spam, c12 snoozed.
+    expect(await ids({ folder: "open", ids: [c(0), c(9), c(11), c(12), foreign] })).toEqual([c(0)]);
+    expect(await ids({ folder: "closed", ids: [c(0), c(9), foreign] })).toEqual([c(9)]);
+    expect(await ids({ folder: "all", ids: [foreign] })).toEqual([]);
+    expect(await ids({ folder: "all", ids: [] })).toEqual([]);
+    // Ids beyond int4, or more than a page of them, are refused rather than scanned.
+    await expect(ann.workflow.inbox({ folder: "all", ids: [2_147_483_648] })).rejects.toThrow();
+    await expect(
+      ann.workflow.inbox({ folder: "all", ids: Array.from({ length: 51 }, (_, i) => i + 1) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
 describe("round-robin", () => {
   it("is off until an admin turns it on, and only admins may", async () => {
     const { conversationId } = await deliver(rrId, new Date());

@@ -13,9 +13,30 @@ function all<T extends Element>(selector: string): T[] {
   return [...document.querySelectorAll<T>(selector)];
 }
 
-/** The inbox (and search) rows: links in the list named "Conversations". */
+/**
+ * The conversation list (inbox, search) marks itself with data-conversation-list: its
+ * accessible name is translated. It is virtualised, so most rows are not in the DOM: j/k
+ * are handed to it as this event (detail 1 or -1), which it handles by moving its own
+ * selection, scrolling to it and focusing it.
+ */
+export const SHORTCUT_STEP = "yubin:shortcut-step";
+
+function conversationList(): HTMLElement | null {
+  return document.querySelector<HTMLElement>("ul[data-conversation-list]");
+}
+
+/** The rendered rows of the conversation list. */
 function rows(): HTMLAnchorElement[] {
-  return all<HTMLAnchorElement>("ul[aria-label='Conversations'] > li > a");
+  return all<HTMLAnchorElement>("ul[data-conversation-list] > li > a");
+}
+
+/** Asks the conversation list to move its selection; false when there is no list to ask. */
+function stepList(by: 1 | -1): boolean {
+  const list = conversationList();
+  if (!list) return false;
+  const event = new CustomEvent(SHORTCUT_STEP, { detail: by, cancelable: true });
+  list.dispatchEvent(event);
+  return event.defaultPrevented;
 }
 
 function messages(): HTMLElement[] {
@@ -84,9 +105,12 @@ export function handleShortcut(event: KeyboardEvent, openHelp: () => void): bool
       openHelp();
       return true;
     case "j":
-    case "k":
-      step(inConversation ? messages() : rows(), event.key === "j" ? 1 : -1);
+    case "k": {
+      const by = event.key === "j" ? 1 : -1;
+      if (inConversation) step(messages(), by);
+      else if (!stepList(by)) step(rows(), by);
       return true;
+    }
     case "o":
     case "Enter": {
       // Enter elsewhere (a button, a link) is that element's own.

@@ -7,13 +7,22 @@ import { store as presence, reporter } from "./presence-store.ts";
 
 // The shell's live feed (GET /api/live, Server-Sent Events). EventSource
 // reconnects by itself and sends Last-Event-ID, so the server replays what
-// was missed. A burst of events costs one refresh: they are debounced.
-// Presence events only feed the presence store (presence-store.ts): they
-// change who is shown, never the page, so they cause no refresh.
+// was missed. The first event after a quiet spell refreshes at once (new
+// mail shows without waiting); the rest of a burst costs one more refresh
+// at the end of the window, however many events it holds. Presence events
+// only feed the presence store (presence-store.ts): they change who is
+// shown, never the page, so they cause no refresh.
 const DEBOUNCE_MS = 300;
 const RETRY_MS = 5_000;
 
-interface LiveNotice {
+/**
+ * Each event (its notice, or null for a reset) is also dispatched on window under this
+ * name, so that a list which keeps state of its own (the virtualised inbox list) can
+ * re-check just the rows an event names instead of being reset by the refresh.
+ */
+export const LIVE_EVENT = "yubin:live";
+
+export interface LiveNotice {
   id: number;
   mailboxId: number;
   conversationId: number | null;
@@ -45,9 +54,10 @@ export function LiveUpdates() {
     let retry: ReturnType<typeof setTimeout> | null = null;
     let refreshPage = false;
     let stopped = false;
+    /** Events arrived during the quiet window after a refresh: one more refresh at its end. */
+    let more = false;
 
     const flush = () => {
-      timer = null;
       const { router: r, queryClient: q } = latest.current;
       // Client-side queries (bell, delivery badges) refetch; the server-rendered page re-renders.
       q.invalidateQueries().catch(() => {});
@@ -64,8 +74,21 @@ export function LiveUpdates() {
           return;
         }
       }
+      window.dispatchEvent(new CustomEvent(LIVE_EVENT, { detail: notice }));
       if (relevant(path.current, notice)) refreshPage = true;
-      timer ??= setTimeout(flush, DEBOUNCE_MS);
+      if (timer) {
+        more = true;
+        return;
+      }
+      flush();
+      const quiet = () => {
+        timer = null;
+        if (!more) return;
+        more = false;
+        flush();
+        timer = setTimeout(quiet, DEBOUNCE_MS);
+      };
+      timer = setTimeout(quiet, DEBOUNCE_MS);
     };
     const connect = () => {
       if (stopped) return;

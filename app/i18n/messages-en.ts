@@ -69,6 +69,12 @@ export const en = {
   "list.unassigned": "Unassigned",
   "list.snoozedUntil": "Snoozed until",
 
+  // Virtualised conversation list (inbox and search)
+  "list.conversations": "Conversations",
+  "list.searchResults": "Search results",
+  "list.loaded": "{loaded} loaded",
+  "list.loadedOf": "{loaded} of {total} loaded",
+
   "conv.breadcrumb": "Breadcrumb",
   "conv.in": "in {mailbox}",
   "conv.oneMessage": "{count} message",

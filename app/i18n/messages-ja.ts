@@ -70,6 +70,12 @@ export const ja: Messages = {
   "list.unassigned": "未割り当て",
   "list.snoozedUntil": "スヌーズ期限",
 
+  // Virtualised conversation list (inbox and search)
+  "list.conversations": "会話一覧",
+  "list.searchResults": "検索結果",
+  "list.loaded": "{loaded} 件を表示中",
+  "list.loadedOf": "{total} 件中 {loaded} 件を表示中",
+
   "conv.breadcrumb": "パンくずリスト",
   "conv.in": "{mailbox}",
   "conv.oneMessage": "{count} 通",

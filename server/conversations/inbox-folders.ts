@@ -30,6 +30,8 @@ export interface InboxFilter {
   status?: Status;
   tagId?: number;
   sort: Sort;
+  /** Only these conversations: a live list re-checks the rows an event named (which still belong here?). */
+  ids?: number[];
 }
 
 export interface InboxCursor {
@@ -97,6 +99,7 @@ function conditions(filter: InboxFilter, userId: number, now: Date): Prisma.Sql[
       Prisma.sql`exists (select 1 from "ConversationTag" ct where ct."conversationId" = c.id and ct."tagId" = ${filter.tagId})`,
     );
   }
+  if (filter.ids) where.push(Prisma.sql`c.id = any(${filter.ids}::int[])`);
   if (filter.sort === "waiting") {
     // Waiting longest: open work whose latest message is the customer's (nobody has answered yet).
     where.push(

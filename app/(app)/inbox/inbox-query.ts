@@ -1,13 +1,13 @@
 // The inbox view as it lives in the URL (/inbox?mailbox=&folder=&sort=&assignee=&status=&tag=),
 // so that a view can be linked, reloaded and navigated back to. Unknown values fall back to defaults.
 export const FOLDER_LINKS = [
-  { folder: "unassigned", label: "Unassigned" },
-  { folder: "mine", label: "Mine" },
-  { folder: "open", label: "All open" },
-  { folder: "pending", label: "Pending" },
-  { folder: "snoozed", label: "Snoozed" },
-  { folder: "closed", label: "Closed" },
-  { folder: "spam", label: "Spam" },
+  { folder: "unassigned" },
+  { folder: "mine" },
+  { folder: "open" },
+  { folder: "pending" },
+  { folder: "snoozed" },
+  { folder: "closed" },
+  { folder: "spam" },
 ] as const;
 
 export type FolderName = (typeof FOLDER_LINKS)[number]["folder"];

@@ -7,11 +7,23 @@ import { localStatusLabels } from "../../i18n/translate.ts";
 import { ConversationList, type ConversationRow } from "./conversation-list.tsx";
 import { InboxFilters } from "./filters.tsx";
 import { FolderNav } from "./folder-nav.tsx";
-import { inboxHref, parseInboxQuery } from "./inbox-query.ts";
+import { type InboxQuery, inboxHref, parseInboxQuery } from "./inbox-query.ts";
 import { MailboxNav } from "./mailbox-nav.tsx";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getT())("inbox.title") };
+}
+
+/**
+ * How many conversations the view holds, when the folder count says so exactly: not with
+ * a filter or the "waiting" sort on top, nor for a closed/spam count that stopped at COUNT_CAP.
+ */
+function viewTotal(query: InboxQuery, counts: Record<InboxQuery["folder"], number>): number | undefined {
+  const filtered =
+    query.assignee !== undefined || query.status || query.tagId !== undefined || query.sort === "waiting";
+  const count = counts[query.folder];
+  const capped = (query.folder === "closed" || query.folder === "spam") && count > COUNT_CAP;
+  return filtered || capped ? undefined : count;
 }
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -103,9 +115,10 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
           key={inboxHref(query)}
           initial={rows}
           initialCursor={cursor}
-          mailboxId={current?.id ?? null}
+          source={{ kind: "inbox", query }}
+          label={t("list.conversations")}
+          total={viewTotal(query, counts)}
           showMailbox={!current && mailboxes.length > 1}
-          query={query}
           labels={labels}
         />
       )}

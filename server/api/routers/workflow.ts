@@ -43,6 +43,8 @@ const inboxInput = z.object({
   tagId: id.optional(),
   sort: z.enum(SORTS).default("newest"),
   cursor: z.object({ lastMessageAt: date, id }).nullish(),
+  /** Re-check these rows of the view (a live event named them); one page's worth at most. */
+  ids: z.array(id).max(INBOX_PAGE_SIZE).optional(),
 });
 
 async function requireMember(userId: number, conversationId: number) {

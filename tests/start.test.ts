@@ -104,6 +104,20 @@ describe("yubin start on the embedded database", () => {
     running.pop();
   });
 
+  it("keeps serving and stops cleanly after whoever read its output went away", async () => {
+    const yubin = await startYubinProcess({ env: embedded, dataDir });
+    running.push(yubin);
+    const pgPid = postmasterPid(dataDir) as number;
+    // The terminal or supervisor that read stdout/stderr is gone: every log line now fails with EPIPE.
+    yubin.child.stdout?.destroy();
+    yubin.child.stderr?.destroy();
+    expect((await fetch(`${yubin.baseUrl}/api/health`)).status).toBe(200);
+    // Stopping logs two lines into the broken pipes; that must neither crash nor wedge the shutdown.
+    expect(await yubin.stop("SIGTERM")).toBe(0);
+    expect(alive(pgPid)).toBe(false);
+    running.pop();
+  });
+
   it("takes the first admin from YUBIN_ADMIN_EMAIL and YUBIN_ADMIN_PASSWORD without printing it", async () => {
     const yubin = await startYubinProcess({
       env: { ...embedded, YUBIN_ADMIN_EMAIL: "Boss@Example.com", YUBIN_ADMIN_PASSWORD: "a-strong-password" },

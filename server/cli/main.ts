@@ -33,6 +33,13 @@ async function main(argv: string[]): Promise<number> {
   return command(rest);
 }
 
+// When whoever reads our output goes away (a closed terminal, a dead
+// supervisor, a killed test runner), writes fail with EPIPE. Unhandled, that
+// error reaches Next.js's uncaughtException logger, which writes to the same
+// broken pipe: a loop that burns a core and wedges shutdown. Lost log lines
+// are all we lose, so the errors are dropped and the server keeps serving.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {

@@ -1,6 +1,6 @@
 // One embedded PostgreSQL for the whole run; every test file creates its own
 // database in it (see database.ts), so files never see each other's rows.
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -16,9 +16,16 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   // Tests that start Yubin need the built web app; building it in each would race.
   if (process.env.YUBIN_TEST_SKIP_WEB_BUILD !== "1") ensureWebBuild();
+  // Data dirs of the Yubin processes tests start (yubin-process.ts, smtp-sink.ts) go
+  // under one directory per run, removed at the end; the test workers inherit the variable.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "yubin-test-run-"));
+  // As root, the embedded PostgreSQL runs as another user, who must reach its data dir inside.
+  chmodSync(scratch, 0o711);
+  process.env.YUBIN_TEST_SCRATCH = scratch;
+  const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   if (process.env.YUBIN_TEST_DATABASE_URL) {
     project.provide("postgresUrl", process.env.YUBIN_TEST_DATABASE_URL);
-    return;
+    return removeScratch;
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "yubin-test-pg-"));
   const server = await startEmbeddedPostgres(dir);
@@ -26,5 +33,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
+    removeScratch();
   };
 }

@@ -44,7 +44,7 @@ export async function startSmtpSink(
   options: { host?: string; port?: number; tls?: boolean; auth?: { user: string; pass: string } } = {},
 ): Promise<SmtpSink> {
   tlsPromise ??= loadTlsCredentials({
-    dataDir: mkdtempSync(path.join(os.tmpdir(), "yubin-sink-tls-")),
+    dataDir: mkdtempSync(path.join(process.env.YUBIN_TEST_SCRATCH ?? os.tmpdir(), "yubin-sink-tls-")),
     hostname: "sink.test",
   });
   const tls = await tlsPromise;

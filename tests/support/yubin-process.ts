@@ -43,7 +43,8 @@ export async function startYubinProcess(options: {
   timeoutMs?: number;
 }): Promise<YubinProcess> {
   const httpPort = options.env?.YUBIN_HTTP_PORT ? Number(options.env.YUBIN_HTTP_PORT) : await freePort();
-  const dataDir = options.dataDir ?? mkdtempSync(path.join(process.env.YUBIN_TEST_SCRATCH ?? os.tmpdir(), "yubin-data-"));
+  const dataDir =
+    options.dataDir ?? mkdtempSync(path.join(process.env.YUBIN_TEST_SCRATCH ?? os.tmpdir(), "yubin-data-"));
   const args = [path.join(repoRoot, "bin/yubin"), "start"];
   if (options.roles) args.push("--roles", options.roles);
   const child = spawn(process.execPath, args, {

@@ -1,10 +1,3 @@
-// App passwords against a real PostgreSQL: creation (secret shown once,
-// argon2id hash behind a lookup prefix, audited), protocol logins with them
-// (lastUsedAt, scope, revocation, the shared throttling), SMTP submission
-// AUTH with them and the scoped send-as rule, and the CLI.
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTlsCredentials } from "../mail-daemons/shared/tls.ts";
 import { type SubmissionServer, startSubmissionServer } from "../mail-daemons/smtp/submission-server.ts";
@@ -23,6 +16,7 @@ import { runCli } from "./support/cli.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { PASSWORD, seedOutbound } from "./support/outbound-fixtures.ts";
 import { SmtpClient } from "./support/smtp-client.ts";
+import { scratchDir } from "./support/yubin-process.ts";
 
 let env: Record<string, string>;
 let ids: Awaited<ReturnType<typeof seedOutbound>>;
@@ -38,7 +32,7 @@ beforeAll(async () => {
     host: "127.0.0.1",
     hostname: "mail.example.com",
     tls: await loadTlsCredentials({
-      dataDir: mkdtempSync(path.join(os.tmpdir(), "yubin-app-pw-")),
+      dataDir: scratchDir("yubin-app-pw-"),
       hostname: "mail.example.com",
     }),
     implicitTls: false,

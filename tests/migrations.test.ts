@@ -1,13 +1,13 @@
 // Migrations from empty, idempotence, concurrency, tamper detection, and no
 // drift between the committed migrations and prisma/schema.prisma.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { currentSchema, noFilters, openSchemaEngine } from "../scripts/schema-engine.ts";
 import { applyMigrations, listMigrations } from "../server/db/migrate.ts";
 import { createEmptyDatabase } from "./support/database.ts";
+import { scratchDir } from "./support/yubin-process.ts";
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -69,7 +69,7 @@ describe("migrations", () => {
   });
 
   it("refuse a migration that was edited after it was applied, and roll back a failing one", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "yubin-mig-"));
+    const dir = scratchDir("yubin-mig-");
     const write = (name: string, sql: string) => {
       mkdirSync(path.join(dir, name), { recursive: true });
       writeFileSync(path.join(dir, name, "migration.sql"), sql);

@@ -3,8 +3,7 @@
 // "C:" what the client sends, "S:" the reply it must get.
 import { execFile, spawnSync } from "node:child_process";
 import dgram from "node:dgram";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import nodemailer from "nodemailer";
@@ -15,6 +14,7 @@ import type { DeliveryInput, DeliveryOutcome, MxBackend, RecipientVerdict } from
 import { type MxServer, startMxServer } from "../mail-daemons/smtp/mx-server.ts";
 import { MAX_MESSAGE_BYTES, MAX_RECEIVED_HEADERS, MAX_RECIPIENTS } from "../server/limits.ts";
 import { SmtpClient } from "./support/smtp-client.ts";
+import { scratchDir } from "./support/yubin-process.ts";
 
 const HOSTNAME = "mx.yubin.test";
 
@@ -69,7 +69,7 @@ let mx: MxServer;
 const clients: SmtpClient[] = [];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "yubin-mx-"));
+  dataDir = scratchDir("yubin-mx-");
   tls = await loadTlsCredentials({ dataDir, hostname: HOSTNAME });
   backend = new FakeBackend();
   mx = await startMxServer({

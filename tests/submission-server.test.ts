@@ -1,10 +1,3 @@
-// Submission (RFC 6409) transcripts against the real backend on a real
-// PostgreSQL: AUTH only after STARTTLS, 530 before AUTH, wrong passwords,
-// send-as checks on MAIL FROM and From:, bare LF repaired, and what one
-// accepted message commits (Sent copy, local delivery, queue) in one step.
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTlsCredentials } from "../mail-daemons/shared/tls.ts";
@@ -14,6 +7,7 @@ import { db } from "../server/db.ts";
 import { useTestDatabase } from "./support/database.ts";
 import { PASSWORD, seedOutbound } from "./support/outbound-fixtures.ts";
 import { SmtpClient } from "./support/smtp-client.ts";
+import { scratchDir } from "./support/yubin-process.ts";
 
 let starttls: SubmissionServer;
 let implicit: SubmissionServer;
@@ -24,7 +18,7 @@ beforeAll(async () => {
   await useTestDatabase();
   ids = await seedOutbound();
   const tls = await loadTlsCredentials({
-    dataDir: mkdtempSync(path.join(os.tmpdir(), "yubin-sub-")),
+    dataDir: scratchDir("yubin-sub-"),
     hostname: "mail.example.com",
   });
   const common = {

@@ -1,14 +1,8 @@
-// A loopback SMTP server standing in for a remote MX or smarthost in tests.
-// It records every message it accepts, and a test tells it how to misbehave:
-// refuse the connection, answer RCPT or DATA with any code, or drop the
-// connection after reading the whole message without answering.
-import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import { loadTlsCredentials } from "../../mail-daemons/shared/tls.ts";
 import { useOwnEnhancedCodes } from "../../mail-daemons/smtp/enhanced-replies.ts";
+import { scratchDir } from "./yubin-process.ts";
 
 export interface SinkMessage {
   mailFrom: string;
@@ -44,7 +38,7 @@ export async function startSmtpSink(
   options: { host?: string; port?: number; tls?: boolean; auth?: { user: string; pass: string } } = {},
 ): Promise<SmtpSink> {
   tlsPromise ??= loadTlsCredentials({
-    dataDir: mkdtempSync(path.join(process.env.YUBIN_TEST_SCRATCH ?? os.tmpdir(), "yubin-sink-tls-")),
+    dataDir: scratchDir("yubin-sink-tls-"),
     hostname: "sink.test",
   });
   const tls = await tlsPromise;

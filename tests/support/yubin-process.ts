@@ -33,6 +33,11 @@ process.once("exit", () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
 });
 
+/** A fresh directory for a test's files, under the run's scratch dir (removed after the run; global-setup.ts). */
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(path.join(process.env.YUBIN_TEST_SCRATCH ?? os.tmpdir(), prefix));
+}
+
 export const repoRoot = path.resolve(new URL("../..", import.meta.url).pathname);
 
 /** Starts Yubin; resolves once it printed "yubin ready". Every port not given is disabled (0) except HTTP. */
@@ -43,8 +48,7 @@ export async function startYubinProcess(options: {
   timeoutMs?: number;
 }): Promise<YubinProcess> {
   const httpPort = options.env?.YUBIN_HTTP_PORT ? Number(options.env.YUBIN_HTTP_PORT) : await freePort();
-  const dataDir =
-    options.dataDir ?? mkdtempSync(path.join(process.env.YUBIN_TEST_SCRATCH ?? os.tmpdir(), "yubin-data-"));
+  const dataDir = options.dataDir ?? scratchDir("yubin-data-");
   const args = [path.join(repoRoot, "bin/yubin"), "start"];
   if (options.roles) args.push("--roles", options.roles);
   const child = spawn(process.execPath, args, {

@@ -254,6 +254,33 @@ describe("presence over the live stream", () => {
     selma.close();
   });
 
+  it("announces a repeated report once; a heartbeat after the repeat window and a change go out", async () => {
+    const ben = await open(one, benId);
+    const ann = await open(two, annId);
+    const input = { conversationId: supportConversation, streamId: ben.streamId, state: "viewing" };
+    const mark = ann.frames.length;
+    for (let i = 0; i < 15; i++) expect((await report(one, benId, input)).status).toBe(200);
+    await ann.next(about(benId, supportConversation, "viewing"), 2000, mark);
+    // A change right after is announced at once, so nothing later is queued behind the repeats.
+    await report(one, benId, { ...input, state: "replying" });
+    await ann.next(about(benId, supportConversation, "replying"), 2000, mark);
+    const announced = ann.frames.slice(mark).filter((f) => presence(f) && notice(f).userId === benId);
+    expect(announced.map((f) => notice(f).state)).toEqual(["viewing", "replying"]);
+
+    // The last write was long ago (as a heartbeat finds it): the same report refreshes and announces.
+    await db().presence.update({
+      where: { streamId: ben.streamId },
+      data: { expiresAt: new Date(Date.now() + 20_000) },
+    });
+    const before = ann.frames.length;
+    await report(one, benId, { ...input, state: "replying" });
+    await ann.next(about(benId, supportConversation, "replying"), 2000, before);
+    const row = await db().presence.findUniqueOrThrow({ where: { streamId: ben.streamId } });
+    expect(row.expiresAt.getTime()).toBeGreaterThan(Date.now() + 40_000);
+    ben.close();
+    ann.close();
+  });
+
   it("moving to another conversation tells the first one's watchers that the tab left", async () => {
     const ben = await open(one, benId);
     const ann = await open(two, annId);

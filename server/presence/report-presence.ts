@@ -6,7 +6,7 @@
 import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { PRESENCE_CHANNEL, type PresenceState } from "../events/presence.ts";
-import { PRESENCE_TTL_MS } from "./presence-timing.ts";
+import { PRESENCE_REPEAT_MS, PRESENCE_TTL_MS } from "./presence-timing.ts";
 
 /**
  * Records or refreshes the presence of one stream in an authorized
@@ -22,9 +22,13 @@ export async function reportPresence(input: {
   const { userId, streamId, state } = input;
   const { conversationId, mailboxId } = input.conversation;
   return sqlTransaction(async (tx) => {
-    const [current] = await tx.$queryRaw<{ userId: number; conversationId: number }[]>`
-      select "userId", "conversationId" from "Presence" where "streamId" = ${streamId}::uuid for update`;
+    const [current] = await tx.$queryRaw<{ userId: number; conversationId: number; state: string; fresh: boolean }[]>`
+      select "userId", "conversationId", state,
+        "expiresAt" > now() + ${PRESENCE_TTL_MS - PRESENCE_REPEAT_MS}::int * interval '1 millisecond' as fresh
+      from "Presence" where "streamId" = ${streamId}::uuid for update`;
     if (current && current.userId !== userId) return false;
+    // The same report again, moments after the last: nothing to refresh or announce.
+    if (current?.fresh && current.conversationId === conversationId && current.state === state) return true;
     // The same tab moved to another conversation: tell the old one's watchers it left,
     // who may not be members of the new one's mailbox and would otherwise never hear.
     if (current && current.conversationId !== conversationId) {

@@ -21,7 +21,8 @@ const optionalString = z
 
 const schema = z.object({
   DATABASE_URL: optionalString,
-  YUBIN_DATA_DIR: z.string().default("./data"),
+  // Empty counts as unset: an empty value must not make the current directory the data dir.
+  YUBIN_DATA_DIR: optionalString.transform((v) => v ?? "./data"),
   YUBIN_HOSTNAME: z
     .string()
     .regex(/^[A-Za-z0-9.-]+$/, "must be a host name")

@@ -5,16 +5,15 @@
 // Approvals with a count, approves it in the browser, and the sink receives
 // exactly one threaded message from the shared mailbox.
 import { simpleParser } from "mailparser";
-import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../server/db.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
 import { type DnsServer, startDnsServer } from "./support/dns-server.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
 import { type SmtpSink, startSmtpSink } from "./support/smtp-sink.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "approval e2e password 1" };
 const TRAINEE = { email: "trainee@example.com", password: "approval e2e password 2" };
@@ -48,37 +47,24 @@ beforeAll(async () => {
     ],
     "mx.customer.example": [{ type: "A", address: "127.0.0.1" }],
   });
-  const smtpPort = await freePort();
-  yubin = await startYubinProcess({
+  const started = await startMailApp({
+    admin: ADMIN,
     roles: "web,mail,delivery",
     env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
       YUBIN_SMTP_OUTBOUND_PORT: String(sink.port),
       YUBIN_DNS_SERVERS: dns.address,
       YUBIN_DELIVERY_POLL_MS: "200",
       YUBIN_QUEUE_RETRY_MIN_SECONDS: "1",
-      YUBIN_ADMIN_EMAIL: ADMIN.email,
-      YUBIN_ADMIN_PASSWORD: ADMIN.password,
     },
   });
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
+  yubin = started.yubin;
+  await deliverToYubin(started.smtpPort, {
+    from: "Hanako Sato <hanako@customer.example>",
+    to: "support@example.com",
+    subject: SUBJECT,
+    text: "The lid arrived broken.",
+    messageId: `<${CUSTOMER_ID}>`,
   });
-  try {
-    await transport.sendMail({
-      from: "Hanako Sato <hanako@customer.example>",
-      to: "support@example.com",
-      subject: SUBJECT,
-      text: "The lid arrived broken.",
-      messageId: `<${CUSTOMER_ID}>`,
-    });
-  } finally {
-    transport.close();
-  }
   await waitFor("the customer's mail", () => db().message.findFirst({ where: { messageIdHeader: CUSTOMER_ID } }));
   const support = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
   const trainee = await createUser({ ...TRAINEE, name: "Trainee Tanaka", actorId: null });

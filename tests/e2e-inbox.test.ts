@@ -5,14 +5,13 @@
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import nodemailer from "nodemailer";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../server/db.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
 import { type DnsServer, startDnsServer } from "./support/dns-server.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "inbox e2e password 1" };
 const QUOTE = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256));
@@ -46,25 +45,10 @@ beforeAll(async () => {
     "customer.example": [{ type: "TXT", text: "v=spf1 ip4:127.0.0.1 -all" }],
     "_dmarc.customer.example": [{ type: "TXT", text: "v=DMARC1; p=reject" }],
   });
-  const smtpPort = await freePort();
-  yubin = await startYubinProcess({
-    roles: "web,mail",
-    env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
-      YUBIN_DNS_SERVERS: dns.address,
-      YUBIN_ADMIN_EMAIL: ADMIN.email,
-      YUBIN_ADMIN_PASSWORD: ADMIN.password,
-    },
-  });
+  const started = await startMailApp({ admin: ADMIN, env: { YUBIN_DNS_SERVERS: dns.address } });
+  yubin = started.yubin;
 
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
-  });
-  await transport.sendMail({
+  await deliverToYubin(started.smtpPort, {
     from: "佐藤 花子 <hanako@customer.example>",
     to: "support@example.com",
     subject: JAPANESE_SUBJECT,
@@ -72,7 +56,7 @@ beforeAll(async () => {
     messageId: "<quote-1@customer.example>",
     attachments: [{ filename: "見積依頼書.pdf", content: QUOTE, contentType: "application/pdf" }],
   });
-  await transport.sendMail({
+  await deliverToYubin(started.smtpPort, {
     from: "Shop News <news@shop.example>",
     to: "support@example.com",
     subject: "Your order has shipped",
@@ -81,7 +65,6 @@ beforeAll(async () => {
     html: `<h1 onclick="steal()">Your order has shipped</h1><p>Track it online.</p><script>document.title='pwned';fetch('${trackerOrigin}/script')</script><img src="${trackerOrigin}/pixel.gif?id=42" width="1" height="1" alt=""><p><img src="cid:logo@shop.example" alt="Shop logo" width="16" height="16"></p>`,
     attachments: [{ filename: "logo.png", content: LOGO, contentType: "image/png", cid: "logo@shop.example" }],
   });
-  transport.close();
 
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });

@@ -5,7 +5,6 @@
 // history (a snooze time in the zone chosen in Settings, not UTC, not the
 // browser's), all in Japanese — server errors included — then chooses English
 // in Settings and gets the English UI.
-import nodemailer from "nodemailer";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { holdReply } from "../server/approval/pending-replies.ts";
@@ -13,9 +12,9 @@ import { db, disconnectDb } from "../server/db.ts";
 import { authorizeMailbox } from "../server/mailboxes/authorized-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { launchBrowser } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
 import { type DnsServer, startDnsServer } from "./support/dns-server.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "japanese e2e password 1" };
 const TRAINEE = { email: "trainee@example.com", password: "japanese e2e password 2", name: "研修生 田中" };
@@ -32,24 +31,9 @@ let page: Page;
 
 beforeAll(async () => {
   dns = await startDnsServer({});
-  const smtpPort = await freePort();
-  yubin = await startYubinProcess({
-    roles: "web,mail",
-    env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
-      YUBIN_DNS_SERVERS: dns.address,
-      YUBIN_ADMIN_EMAIL: ADMIN.email,
-      YUBIN_ADMIN_PASSWORD: ADMIN.password,
-    },
-  });
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
-  });
-  await transport.sendMail({
+  const started = await startMailApp({ admin: ADMIN, env: { YUBIN_DNS_SERVERS: dns.address } });
+  yubin = started.yubin;
+  await deliverToYubin(started.smtpPort, {
     from: "山田 太郎 <taro@customer.example>",
     to: "support@example.com",
     subject: SUBJECT,
@@ -57,7 +41,6 @@ beforeAll(async () => {
     messageId: `<${CUSTOMER_ID}>`,
     text: "いつもお世話になっております。納品日をご確認ください。",
   });
-  transport.close();
 
   // A trainee whose replies need approval has answered: the admin (a member, so a reviewer) sees it held.
   let customerMail = null;

@@ -2,14 +2,14 @@
 // signed-in agents in two browser contexts: mail delivered by SMTP appears in
 // both inboxes without a reload; a customer reply that arrives while B is
 // composing shows up, and B's send is held until B confirms.
-import nodemailer from "nodemailer";
+import type { SendMailOptions } from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../server/db.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const A = { email: "admin@example.com", password: "live e2e password A" };
 const B = { email: "bob@example.com", password: "live e2e password B", name: "Bob Builder" };
@@ -21,28 +21,11 @@ let pageA: Page;
 let pageB: Page;
 let smtpPort = 0;
 
-async function customerSends(mail: nodemailer.SendMailOptions) {
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
-  });
-  await transport.sendMail({ from: "Hanako Sato <hanako@customer.example>", to: "support@example.com", ...mail });
-  transport.close();
-}
+const customerSends = (mail: SendMailOptions) =>
+  deliverToYubin(smtpPort, { from: "Hanako Sato <hanako@customer.example>", to: "support@example.com", ...mail });
 
 beforeAll(async () => {
-  smtpPort = await freePort();
-  yubin = await startYubinProcess({
-    roles: "web,mail",
-    env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
-      YUBIN_ADMIN_EMAIL: A.email,
-      YUBIN_ADMIN_PASSWORD: A.password,
-    },
-  });
+  ({ yubin, smtpPort } = await startMailApp({ admin: A }));
   const support = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
   const admin = await db().user.findUniqueOrThrow({ where: { email: A.email } });
   const bob = (await createUser({ email: B.email, name: B.name, password: B.password, actorId: admin.id })).user;

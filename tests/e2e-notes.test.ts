@@ -3,7 +3,6 @@
 // autocomplete); B sees the bell count and the note, rendered as text; A tags
 // the conversation and inserts a saved reply, placeholders filled, into the
 // composer, which already carries the mailbox's signature.
-import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../server/db.ts";
@@ -11,8 +10,8 @@ import { createSavedReply } from "../server/saved-replies/manage-saved-replies.t
 import { setMailboxSignature } from "../server/signatures/signatures.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const A = { email: "admin@example.com", password: "notes e2e password A" };
 const B = { email: "bob@example.com", password: "notes e2e password B", name: "Bob Builder" };
@@ -25,17 +24,8 @@ let pageA: Page;
 let pageB: Page;
 
 beforeAll(async () => {
-  const smtpPort = await freePort();
-  yubin = await startYubinProcess({
-    roles: "web,mail",
-    env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
-      YUBIN_ADMIN_EMAIL: A.email,
-      YUBIN_ADMIN_PASSWORD: A.password,
-    },
-  });
+  const started = await startMailApp({ admin: A });
+  yubin = started.yubin;
   // First run made the admin (A) and support@ with A as its member; B joins it.
   const support = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
   const admin = await db().user.findUniqueOrThrow({ where: { email: A.email } });
@@ -49,19 +39,13 @@ beforeAll(async () => {
   });
   await setMailboxSignature({ actorId: admin.id, mailboxId: support.id, signature: "Example Support team" });
 
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
-  });
-  await transport.sendMail({
+  await deliverToYubin(started.smtpPort, {
     from: "Hanako Sato <hanako@customer.example>",
     to: "support@example.com",
     subject: SUBJECT,
     text: "Hello,\nthe lid arrived cracked. Can you help?\nHanako",
     messageId: "<lid-1@customer.example>",
   });
-  transport.close();
 
   browser = await launchBrowser();
   const options = { viewport: { width: 1440, height: 1000 } };

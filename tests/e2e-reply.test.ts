@@ -5,17 +5,16 @@
 // back into the same conversation by Yubin's reply token.
 import { authenticate } from "mailauth";
 import { simpleParser } from "mailparser";
-import nodemailer from "nodemailer";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDnsResolver } from "../mail-daemons/shared/dns-resolver.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { dnsRecords } from "../server/domains/dns-records.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
 import { type DnsServer, startDnsServer } from "./support/dns-server.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
 import { type SmtpSink, startSmtpSink } from "./support/smtp-sink.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "reply e2e password 1" };
 const SUBJECT = "Where is my order #4711?";
@@ -37,19 +36,6 @@ async function waitFor<T>(what: string, check: () => Promise<T | null | undefine
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function sendToYubin(mail: nodemailer.SendMailOptions) {
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
-  });
-  try {
-    await transport.sendMail(mail);
-  } finally {
-    transport.close();
   }
 }
 
@@ -77,23 +63,18 @@ beforeAll(async () => {
     ],
     "mx.customer.example": [{ type: "A", address: "127.0.0.1" }],
   });
-  smtpPort = await freePort();
-  yubin = await startYubinProcess({
+  ({ yubin, smtpPort } = await startMailApp({
+    admin: ADMIN,
     roles: "web,mail,delivery",
     env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
       YUBIN_SMTP_OUTBOUND_PORT: String(sink.port),
       YUBIN_DNS_SERVERS: dns.address,
       YUBIN_DELIVERY_POLL_MS: "200",
       YUBIN_QUEUE_RETRY_MIN_SECONDS: "1",
-      YUBIN_ADMIN_EMAIL: ADMIN.email,
-      YUBIN_ADMIN_PASSWORD: ADMIN.password,
     },
-  });
+  }));
   await publishDkim();
-  await sendToYubin({
+  await deliverToYubin(smtpPort, {
     from: "Hanako Sato <hanako@customer.example>",
     to: "support@example.com",
     subject: SUBJECT,
@@ -181,7 +162,7 @@ describe("replying from the browser", () => {
     expect(sink.messages).toHaveLength(1);
 
     // The customer answers our reply with a new subject: Yubin's token threads it.
-    await sendToYubin({
+    await deliverToYubin(smtpPort, {
       from: "Hanako Sato <hanako@customer.example>",
       to: "support@example.com",
       subject: "Thank you!",

@@ -2,13 +2,12 @@
 // inbox j, j, k move the selection and o opens it; in the conversation e closes
 // it and r opens the composer, where typing "j" is just text; ? shows the help
 // dialog, which Escape closes.
-import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../server/db.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "shortcuts e2e password 1" };
 const OLDER = "Shortcut test: older mail";
@@ -31,23 +30,9 @@ function selected() {
 }
 
 beforeAll(async () => {
-  const smtpPort = await freePort();
-  yubin = await startYubinProcess({
-    roles: "web,mail",
-    env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
-      YUBIN_ADMIN_EMAIL: ADMIN.email,
-      YUBIN_ADMIN_PASSWORD: ADMIN.password,
-    },
-  });
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
-  });
-  await transport.sendMail({
+  const started = await startMailApp({ admin: ADMIN });
+  yubin = started.yubin;
+  await deliverToYubin(started.smtpPort, {
     from: "Olga <olga@customer.example>",
     to: "support@example.com",
     subject: OLDER,
@@ -56,14 +41,13 @@ beforeAll(async () => {
   });
   // Distinct arrival times, so "newest first" is unambiguous.
   await new Promise((r) => setTimeout(r, 1100));
-  await transport.sendMail({
+  await deliverToYubin(started.smtpPort, {
     from: "Nils <nils@customer.example>",
     to: "support@example.com",
     subject: NEWER,
     text: "The second one.",
     messageId: "<shortcut-2@customer.example>",
   });
-  transport.close();
 
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

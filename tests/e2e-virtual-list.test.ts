@@ -4,14 +4,13 @@
 // scroll; and mail delivered by SMTP while three pages are loaded appears at the top
 // without dropping the loaded rows or moving the row the reader is looking at; rows
 // further down that someone closes leave the list, again without moving it.
-import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeStatus } from "../server/conversations/change-status.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "virtual list e2e password" };
 const BULK = 100_000;
@@ -26,17 +25,7 @@ let smtpPort = 0;
 const subject = (i: number) => `Bulk ${String(i).padStart(6, "0")}`;
 
 beforeAll(async () => {
-  smtpPort = await freePort();
-  yubin = await startYubinProcess({
-    roles: "web,mail",
-    env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
-      YUBIN_ADMIN_EMAIL: ADMIN.email,
-      YUBIN_ADMIN_PASSWORD: ADMIN.password,
-    },
-  });
+  ({ yubin, smtpPort } = await startMailApp({ admin: ADMIN }));
   const support = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
   // One set-based insert: open, unassigned, a minute apart, all older than any new mail.
   await db().$executeRaw`
@@ -186,18 +175,12 @@ describe("virtualised inbox list", () => {
     if (!watched) return;
     const watchedRow = list().getByRole("link", { name: new RegExp(subject(watched.pos)) });
 
-    const transport = nodemailer.createTransport({
-      host: "127.0.0.1",
-      port: smtpPort,
-      tls: { rejectUnauthorized: false },
-    });
-    await transport.sendMail({
+    await deliverToYubin(smtpPort, {
       from: "Hanako Sato <hanako@customer.example>",
       to: "support@example.com",
       subject: NEW_SUBJECT,
       text: "Arrived while you were scrolling.",
     });
-    transport.close();
 
     // The folder count (the list's total comes from it) and the list follow: one more, nothing dropped.
     await expect.poll(loadedText, { timeout: 10_000 }).toBe("151 of 100,001 loaded");

@@ -3,14 +3,13 @@
 // sees it under A; B sets Pending and finds it under Pending; A, still showing
 // Open, is told "Changed by someone else"; B snoozes it and finds it under
 // Snoozed; the History lists every change.
-import nodemailer from "nodemailer";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../server/db.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "workflow e2e password 1" };
 const BEA = { email: "bea@example.com", password: "workflow e2e password 2" };
@@ -44,35 +43,20 @@ async function openFolder(page: Page, name: string) {
 }
 
 beforeAll(async () => {
-  const smtpPort = await freePort();
-  yubin = await startYubinProcess({
-    roles: "web,mail",
-    env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
-      YUBIN_ADMIN_EMAIL: ADMIN.email,
-      YUBIN_ADMIN_PASSWORD: ADMIN.password,
-    },
-  });
+  const started = await startMailApp({ admin: ADMIN });
+  yubin = started.yubin;
   // The second agent, a member of support@ like the admin.
   const bea = await createUser({ email: BEA.email, name: "Bea", password: BEA.password, actorId: null });
   const support = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
   await db().membership.create({ data: { mailboxId: support.id, userId: bea.user.id } });
 
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
-  });
-  await transport.sendMail({
+  await deliverToYubin(started.smtpPort, {
     from: "山田 太郎 <taro@customer.example>",
     to: "support@example.com",
     subject: SUBJECT,
     text: "朝からプリンターが動きません。",
     messageId: "<printer-1@customer.example>",
   });
-  transport.close();
   browser = await launchBrowser();
   a = await openAs(ADMIN);
   b = await openAs(BEA);

@@ -1,14 +1,13 @@
 // Search in the browser: mail delivered over SMTP is found by a Japanese
 // substring typed into the shell's Search box; parser errors and the empty
 // state are shown on the page.
-import nodemailer from "nodemailer";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../server/db.ts";
 import { launchBrowser, signIn } from "./support/browser.ts";
-import { useTestDatabase } from "./support/database.ts";
 import { type DnsServer, startDnsServer } from "./support/dns-server.ts";
-import { freePort, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { deliverToYubin, startMailApp } from "./support/mail-app.ts";
+import type { YubinProcess } from "./support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "search e2e password 1" };
 let yubin: YubinProcess;
@@ -18,36 +17,20 @@ let page: Page;
 
 beforeAll(async () => {
   dns = await startDnsServer({});
-  const smtpPort = await freePort();
-  yubin = await startYubinProcess({
-    roles: "web,mail",
-    env: {
-      DATABASE_URL: await useTestDatabase(),
-      YUBIN_HOSTNAME: "127.0.0.1",
-      YUBIN_SMTP_PORT: String(smtpPort),
-      YUBIN_DNS_SERVERS: dns.address,
-      YUBIN_ADMIN_EMAIL: ADMIN.email,
-      YUBIN_ADMIN_PASSWORD: ADMIN.password,
-    },
-  });
-  const transport = nodemailer.createTransport({
-    host: "127.0.0.1",
-    port: smtpPort,
-    tls: { rejectUnauthorized: false },
-  });
-  await transport.sendMail({
+  const started = await startMailApp({ admin: ADMIN, env: { YUBIN_DNS_SERVERS: dns.address } });
+  yubin = started.yubin;
+  await deliverToYubin(started.smtpPort, {
     from: "田中 太郎 <tanaka@customer.example>",
     to: "support@example.com",
     subject: "請求書について",
     text: "いつもお世話になっております。請求書の再発行をお願いします。",
   });
-  await transport.sendMail({
+  await deliverToYubin(started.smtpPort, {
     from: "Shop News <news@shop.example>",
     to: "support@example.com",
     subject: "Your order has shipped",
     text: "Your order has shipped.",
   });
-  transport.close();
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
 });

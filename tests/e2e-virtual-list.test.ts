@@ -102,6 +102,9 @@ describe("virtualised inbox list", () => {
   it("keeps a bounded number of rows in the DOM while reporting the whole folder", async () => {
     await list().waitFor();
     expect(await loadedText()).toBe("50 of 100,000 loaded");
+    // Open conversations are counted exactly in the folder nav; only Closed and Spam stop at "1000+".
+    expect(await page.getByTestId("folder-count-open").textContent()).toBe(String(BULK));
+    expect(await page.getByTestId("folder-count-unassigned").textContent()).toBe(String(BULK));
     const first = list().getByRole("listitem").first();
     expect(await first.getAttribute("aria-setsize")).toBe(String(BULK));
     expect(await first.getAttribute("aria-posinset")).toBe("1");

@@ -11,7 +11,7 @@ export async function FolderNav({
 }: {
   query: InboxQuery;
   counts: Record<FolderName, number>;
-  /** Counts above this are shown as "cap+". */
+  /** Closed and Spam are counted up to this (inbox-folders.ts); above it they show as "cap+". */
   cap: number;
 }) {
   const t = await getT();
@@ -21,6 +21,8 @@ export async function FolderNav({
         {FOLDER_LINKS.map(({ folder }) => {
           const active = query.folder === folder;
           const count = counts[folder];
+          // The working folders are counted exactly; only Closed and Spam stop at the cap.
+          const capped = (folder === "closed" || folder === "spam") && count > cap;
           return (
             <li key={folder}>
               <Link
@@ -36,7 +38,7 @@ export async function FolderNav({
                   data-testid={`folder-count-${folder}`}
                   className={`rounded-full px-1.5 text-xs tabular-nums ${active ? "bg-slate-900 text-white" : "bg-stone-100 text-slate-600"}`}
                 >
-                  {count > cap ? `${cap}+` : count}
+                  {capped ? `${cap}+` : count}
                 </span>
               </Link>
             </li>

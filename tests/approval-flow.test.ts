@@ -6,12 +6,9 @@
 // reviewer FORBIDDEN (they see the held reply anyway: nothing to hide).
 import { TRPCError } from "@trpc/server";
 import { simpleParser } from "mailparser";
-import { encode } from "next-auth/jwt";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCaller } from "../server/api/root.ts";
-import { createContext } from "../server/api/trpc.ts";
 import { releaseStalledApprovals, STALLED_APPROVAL_MS } from "../server/approval/pending-replies.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
@@ -20,6 +17,7 @@ import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { sessionCaller, trpcError } from "./support/trpc-caller.ts";
 
 const SECRET = "approval-test-secret-0123456789abcdef";
 const PASSWORD = "correct horse battery";
@@ -33,24 +31,7 @@ let supportId = 0;
 let customerMessageId = 0;
 let conversationId = 0;
 
-async function callerFor(userId: number) {
-  const headers = new Headers({
-    host: "yubin.test",
-    origin: "http://yubin.test",
-    "content-type": "application/json",
-    cookie: `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`,
-  });
-  return createCaller(await createContext({ method: "POST", headers }));
-}
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
+const callerFor = sessionCaller(SECRET);
 
 const reply = (over: Record<string, unknown> = {}) => ({
   mailboxId: supportId,

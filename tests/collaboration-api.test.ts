@@ -2,8 +2,7 @@
 // with the context the HTTP route builds: notes and @mentions, notifications,
 // tags, saved replies, signatures in the draft and the customer panel — and
 // on every procedure, a conversation of another mailbox answers NOT_FOUND.
-import { TRPCError } from "@trpc/server";
-import { encode } from "next-auth/jwt";
+import type { TRPCError } from "@trpc/server";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../server/api/root.ts";
@@ -15,6 +14,7 @@ import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { sessionCaller, trpcError } from "./support/trpc-caller.ts";
 
 const SECRET = "collaboration-test-secret-0123456789abcdef";
 const PASSWORD = "correct horse battery";
@@ -35,24 +35,7 @@ const ids = {
   hiddenConversation: 0,
 };
 
-async function callerFor(userId: number) {
-  const headers = new Headers({
-    host: "yubin.test",
-    origin: "http://yubin.test",
-    "content-type": "application/json",
-    cookie: `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`,
-  });
-  return createCaller(await createContext({ method: "POST", headers }));
-}
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
+const callerFor = sessionCaller(SECRET);
 
 async function deliver(mailboxId: number, subject: string, messageId: string) {
   const raw = await new MailComposer({

@@ -3,17 +3,15 @@
 // "New activity since you started — review and send"; the second click
 // (confirmNewActivity) sends. Through the tRPC caller the browser's POST uses.
 import { TRPCError } from "@trpc/server";
-import { encode } from "next-auth/jwt";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCaller } from "../server/api/root.ts";
-import { createContext } from "../server/api/trpc.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
 import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { sessionCaller } from "./support/trpc-caller.ts";
 
 const SECRET = "live-stale-send-secret-0123456789abcdef";
 let agentA = 0;
@@ -22,11 +20,7 @@ let supportId = 0;
 let firstMessageId = 0;
 let conversationId = 0;
 
-async function callerFor(userId: number) {
-  const headers = new Headers({ host: "yubin.test", origin: "http://yubin.test", "content-type": "application/json" });
-  headers.set("cookie", `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`);
-  return createCaller(await createContext({ method: "POST", headers }));
-}
+const callerFor = sessionCaller(SECRET);
 
 async function customerMail(messageId: string, text: string, inReplyTo?: string) {
   const raw = await new MailComposer({

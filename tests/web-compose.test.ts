@@ -2,14 +2,10 @@
 // context the HTTP route builds: drafts (recipients, subject, quoted history),
 // the send mutation (membership, send-as, threading headers, the copy in the
 // same conversation, the queue) and the inline errors the composer shows.
-import { TRPCError } from "@trpc/server";
 import { simpleParser } from "mailparser";
-import { encode } from "next-auth/jwt";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCaller } from "../server/api/root.ts";
-import { createContext } from "../server/api/trpc.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES } from "../server/conversations/compose-limits.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
@@ -18,6 +14,7 @@ import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { sessionCaller, trpcError } from "./support/trpc-caller.ts";
 
 const SECRET = "web-compose-test-secret-0123456789abcdef";
 const PASSWORD = "correct horse battery";
@@ -35,30 +32,7 @@ async function compose(options: Mail.Options): Promise<Buffer> {
   return new MailComposer(options).compile().build();
 }
 
-async function callerFor(userId: number | null) {
-  // What a browser's tRPC POST carries: JSON from this site's own origin.
-  const headers = new Headers({
-    host: "yubin.test",
-    origin: "http://yubin.test",
-    "content-type": "application/json",
-  });
-  if (userId !== null) {
-    headers.set(
-      "cookie",
-      `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`,
-    );
-  }
-  return createCaller(await createContext({ method: "POST", headers }));
-}
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
+const callerFor = sessionCaller(SECRET);
 
 async function queuedCount(): Promise<number> {
   return db().outboundMessage.count();

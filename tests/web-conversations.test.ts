@@ -2,19 +2,17 @@
 // the same context the HTTP route builds, and the message routes (HTML for
 // the sandboxed iframe, attachments, source) of a running Yubin, with their
 // safety headers. Everyone who is not a member gets the answer a missing id gets.
-import { TRPCError } from "@trpc/server";
 import { encode } from "next-auth/jwt";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCaller } from "../server/api/root.ts";
-import { createContext } from "../server/api/trpc.ts";
 import { disconnectDb } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
 import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { sessionCaller, trpcError } from "./support/trpc-caller.ts";
 import { startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
 
 const SECRET = "web-conversations-test-secret-0123456789";
@@ -46,20 +44,7 @@ async function sessionCookie(userId: number): Promise<string> {
   return `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`;
 }
 
-async function callerFor(userId: number | null) {
-  const headers = new Headers({ host: "yubin.test" });
-  if (userId !== null) headers.set("cookie", await sessionCookie(userId));
-  return createCaller(await createContext({ method: "GET", headers }));
-}
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
+const callerFor = sessionCaller(SECRET, "GET");
 
 /** GET on the running Yubin as this user (or nobody), without following redirects. */
 async function get(path: string, userId: number | null): Promise<Response> {

@@ -1,6 +1,5 @@
 // The tRPC procedure tiers against a real database, through the same context
 // builder the HTTP route uses (session cookie → user re-read from the DB).
-import { TRPCError } from "@trpc/server";
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../server/api/root.ts";
@@ -10,6 +9,7 @@ import { addDomain } from "../server/domains/add-domain.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { sessionCaller, trpcError } from "./support/trpc-caller.ts";
 
 const SECRET = "web-trpc-test-secret-0123456789abcdef";
 const PASSWORD = "correct horse battery";
@@ -21,28 +21,7 @@ let teamMateId: number;
 let supportId: number;
 let salesId: number;
 
-async function callerFor(userId: number | null, headers: Record<string, string> = {}) {
-  const all = new Headers({
-    host: "yubin.test",
-    origin: "http://yubin.test",
-    "content-type": "application/json",
-    ...headers,
-  });
-  if (userId !== null) {
-    const token = await encode({ token: { sub: String(userId) }, secret: SECRET });
-    all.set("cookie", `next-auth.session-token=${token}`);
-  }
-  return createCaller(await createContext({ method: "POST", headers: all }));
-}
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
+const callerFor = sessionCaller(SECRET);
 
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET = SECRET;

@@ -2,10 +2,7 @@
 // must give exactly the order computed from the rows), the folder counts, and
 // round-robin assignment of new inbound conversations, in turn among available
 // members, also when deliveries arrive at once.
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCaller } from "../server/api/root.ts";
-import { createContext } from "../server/api/trpc.ts";
 import { type InboxConversation, type InboxFilter, listInbox } from "../server/conversations/inbox-folders.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
@@ -13,6 +10,7 @@ import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { sessionCaller } from "./support/trpc-caller.ts";
 
 const SECRET = "workflow-inbox-test-secret-0123456789";
 const PASSWORD = "correct horse battery";
@@ -29,11 +27,7 @@ let rrId = 0;
 let n = 0;
 const conv: Record<string, number> = {};
 
-async function callerFor(userId: number) {
-  const headers = new Headers({ host: "yubin.test", origin: "http://yubin.test", "content-type": "application/json" });
-  headers.set("cookie", `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`);
-  return createCaller(await createContext({ method: "POST", headers }));
-}
+const callerFor = sessionCaller(SECRET);
 
 async function deliver(mailboxId: number, at: Date, headers = "", direction: "inbound" | "outbound" = "inbound") {
   const messageId = `m${++n}@customer.example`;

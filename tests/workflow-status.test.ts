@@ -3,11 +3,8 @@
 // wakes a conversation, the audit trail and LiveEvent rows written with each
 // change, optimistic concurrency, status labels, and membership: another
 // mailbox's conversation answers exactly like a missing one.
-import { TRPCError } from "@trpc/server";
-import { encode } from "next-auth/jwt";
+import type { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCaller } from "../server/api/root.ts";
-import { createContext } from "../server/api/trpc.ts";
 import { wakeSnoozed } from "../server/conversations/wake-snoozed.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { addDomain } from "../server/domains/add-domain.ts";
@@ -15,6 +12,7 @@ import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { useTestDatabase } from "./support/database.ts";
+import { sessionCaller, trpcError } from "./support/trpc-caller.ts";
 
 const SECRET = "workflow-status-test-secret-0123456789";
 const PASSWORD = "correct horse battery";
@@ -28,20 +26,7 @@ let supportId = 0;
 let salesId = 0;
 let n = 0;
 
-async function callerFor(userId: number) {
-  const headers = new Headers({ host: "yubin.test", origin: "http://yubin.test", "content-type": "application/json" });
-  headers.set("cookie", `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`);
-  return createCaller(await createContext({ method: "POST", headers }));
-}
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
+const callerFor = sessionCaller(SECRET);
 
 /** Delivers a new customer mail and returns its conversation and Message-ID. */
 async function deliver(mailboxId: number, extra = ""): Promise<{ conversationId: number; messageId: string }> {

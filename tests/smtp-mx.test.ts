@@ -192,6 +192,39 @@ describe("a delivery", () => {
     expect(stored.authResults.header).toBe(added.slice(added.indexOf("Authentication-Results:")));
   });
 
+  it("drops Authentication-Results fields that claim our authserv-id, and only those (RFC 8601 §5)", async () => {
+    const c = await connect();
+    const forged =
+      "Authentication-Results: MX.Yubin.Test; dkim=pass header.d=bank.example;\r\n" +
+      "\tdmarc=pass header.from=bank.example\r\n" +
+      "authentication-results : (looks legitimate) mx.yubin.test; spf=pass\r\n";
+    const theirs = "Authentication-Results: relay.example.net; spf=fail smtp.mailfrom=bank.example\r\n";
+    const lookalike = "Authentication-Results: mx.yubin.test.evil.example; dkim=pass\r\n";
+    const bodyLine = "Authentication-Results: mx.yubin.test; this line is body text";
+    const raw =
+      `${forged}From: Bank <alerts@bank.example>\r\n${theirs}To: support@yubin.test\r\n${lookalike}` +
+      `Subject: forged results\r\nMessage-ID: <forged-ar@bank.example>\r\n\r\n${bodyLine}\r\n`;
+    await transcript(c, [
+      ["C: EHLO client.example", "S: 250 "],
+      ["C: MAIL FROM:<alerts@bank.example>", "S: 250 2.1.0 Accepted"],
+      ["C: RCPT TO:<support@yubin.test>", "S: 250 2.1.5 Accepted"],
+    ]);
+    expect(await sendData(c, raw)).toMatch(/^250 2\.6\.0 /);
+    const stored = backend.delivered.at(-1);
+    expect(stored).toBeDefined();
+    if (!stored) return;
+    const text = stored.raw.toString("latin1");
+    const ourField = stored.authResults.header;
+    const afterOurs = text.slice(text.indexOf(ourField) + ourField.length);
+    // Exactly the client's bytes minus the two forged fields (one folded over two lines).
+    expect(afterOurs).toBe(
+      `From: Bank <alerts@bank.example>\r\n${theirs}To: support@yubin.test\r\n${lookalike}` +
+        `Subject: forged results\r\nMessage-ID: <forged-ar@bank.example>\r\n\r\n${bodyLine}\r\n`,
+    );
+    const headerSection = text.slice(0, text.indexOf("\r\n\r\n"));
+    expect(headerSection.match(/^authentication-results[ \t]*:[ \t(]*[^;]*mx\.yubin\.test;/gim)).toHaveLength(1);
+  });
+
   it("accepts the null reverse-path of a bounce (RFC 5321 §4.5.5)", async () => {
     const c = await connect();
     await transcript(c, [

@@ -59,3 +59,46 @@ function keyword(result: string): AuthResult {
   if (result === "skipped") return "none";
   return result as AuthResult;
 }
+
+/**
+ * RFC 8601 §5: Authentication-Results fields that already claim our
+ * authserv-id did not come from us — a sender forging "dkim=pass" for a
+ * reader or filter downstream (IMAP clients, rules) to trust. They are
+ * removed from the header section before we add our own; fields of other
+ * authserv-ids and every other byte are kept as received. Returns the same
+ * buffer when there is nothing to remove.
+ */
+export function withoutForgedAuthResults(raw: Buffer, hostname: string): Buffer {
+  const end = raw.indexOf("\r\n\r\n");
+  const headerEnd = end === -1 ? raw.length : end + 2;
+  const header = raw.subarray(0, headerEnd).toString("latin1");
+  if (!/^authentication-results[ \t]*:/im.test(header)) return raw;
+  const ours = hostname.toLowerCase();
+  // One field: its first line and any continuation lines (starting with WSP), each ending in CRLF.
+  const fields = header.match(/[^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*|[^\r\n]+$/g) ?? [];
+  const kept = fields.filter((field) => {
+    const m = /^authentication-results[ \t]*:(.*)$/is.exec(field);
+    return !m || authservId(m[1] as string) !== ours;
+  });
+  if (kept.length === fields.length) return raw;
+  return Buffer.concat([Buffer.from(kept.join(""), "latin1"), raw.subarray(headerEnd)]);
+}
+
+/** The authserv-id of an Authentication-Results value (RFC 8601 §2.2): the first token after any CFWS. */
+function authservId(value: string): string {
+  let rest = value.replace(/\r\n/g, "");
+  // Leading whitespace and (possibly nested) comments.
+  for (;;) {
+    rest = rest.replace(/^[ \t]+/, "");
+    if (!rest.startsWith("(")) break;
+    let depth = 0;
+    let i = 0;
+    for (; i < rest.length; i++) {
+      if (rest[i] === "\\") i++;
+      else if (rest[i] === "(") depth++;
+      else if (rest[i] === ")" && --depth === 0) break;
+    }
+    rest = rest.slice(i + 1);
+  }
+  return (/^[^\s;()]+/.exec(rest)?.[0] ?? "").toLowerCase();
+}

@@ -8,7 +8,7 @@ import { withDnsCache } from "../shared/dns-cache.ts";
 import { createDnsResolver, type DnsResolve } from "../shared/dns-resolver.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import { checkForwardPath } from "./address-policy.ts";
-import { checkSenderAuthentication } from "./authentication.ts";
+import { checkSenderAuthentication, withoutForgedAuthResults } from "./authentication.ts";
 import { type Reply, smtpError, useOwnEnhancedCodes } from "./enhanced-replies.ts";
 import { collectMessage } from "./message-collector.ts";
 import type { MxBackend } from "./mx-backend.ts";
@@ -109,8 +109,12 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
       recipients: recipients.map((r) => r.address),
       date: new Date(),
     });
-    // RFC 5321 §4.4: trace fields go on top; the RFC 8601 field follows ours.
-    const stored = Buffer.concat([Buffer.from(received + authResults.header, "utf8"), raw]);
+    // RFC 5321 §4.4: trace fields go on top; the RFC 8601 field follows ours,
+    // and none below it may claim to be ours (RFC 8601 §5).
+    const stored = Buffer.concat([
+      Buffer.from(received + authResults.header, "utf8"),
+      withoutForgedAuthResults(raw, hostname),
+    ]);
     const outcome = await backend
       .deliver({
         mailFrom,

@@ -46,7 +46,7 @@ const RULES: Rule[] = [
   [/^a saved reply needs a title$/, "errors.replyNeedsTitle"],
   [/^a saved reply needs some text$/, "errors.replyNeedsText"],
   [
-    /^(?:a title|a saved reply|a signature|a comment|a tag name|name) (?:has|must be) at most (\d+) characters$/,
+    /^(?:a title|a saved reply|a signature|a comment|a tag name|name|a label|label) (?:has|must be) at most (\d+) characters$/,
     "errors.tooLong",
     ["count"],
   ],
@@ -58,6 +58,9 @@ const RULES: Rule[] = [
   [/^Say what to change: the comment is empty\.$/, "errors.commentEmpty"],
   [/^You cannot approve or return your own reply\.$/, "errors.ownReply"],
   [/^Only a reviewer of this mailbox may approve or return replies\.$/, "errors.notReviewer"],
+  // App passwords (server/api/routers/app-passwords.ts, server/auth/app-passwords.ts).
+  [/^an app password needs a label$/, "errors.appPasswordNeedsLabel"],
+  [/^no app password \d+$/, "errors.notFound"],
   // Search queries (server/search/parse-query.ts, search-conversations.ts).
   [/^Unknown operator "(.*):"\. Use (.+) — or put the text/, "errors.searchOperator", ["op", "list"]],
   [/^(\w+): needs a date written as YYYY-MM-DD/, "errors.searchDate", ["op"]],

@@ -1,4 +1,5 @@
 import { adminRouter } from "./routers/admin.ts";
+import { appPasswordsRouter } from "./routers/app-passwords.ts";
 import { approvalRouter } from "./routers/approval.ts";
 import { collaborationRouter } from "./routers/collaboration.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
@@ -21,6 +22,7 @@ export const appRouter = router({
   approval: approvalRouter,
   preferences: preferencesRouter,
   presence: presenceRouter,
+  appPasswords: appPasswordsRouter,
 });
 
 export type AppRouter = typeof appRouter;

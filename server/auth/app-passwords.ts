@@ -17,12 +17,14 @@ import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { membershipOf } from "../mailboxes/authorized-mailbox.ts";
+import { MAX_LABEL_LENGTH } from "./app-password-limits.ts";
 import { hashPassword } from "./passwords.ts";
 
 const GROUPS = 4;
 const GROUP_LENGTH = 4;
 const SECRET_LENGTH = GROUPS * GROUP_LENGTH;
-export const MAX_LABEL_LENGTH = 100;
+
+export { MAX_LABEL_LENGTH };
 
 export interface AppPasswordInfo {
   id: number;
@@ -70,6 +72,11 @@ export interface CreateAppPasswordInput {
   userEmail: string;
   /** Scope: this mailbox only; the login name becomes its address. */
   mailboxAddress?: string | null;
+  /**
+   * Scope by id, as the web app asks: a mailbox that does not exist and one
+   * the user is not a member of both answer "No such mailbox." (not_found).
+   */
+  mailboxId?: number | null;
   label?: string | null;
   actorId: number | null;
   ip?: string | null;
@@ -84,7 +91,13 @@ export async function createAppPassword(
   if (!user) throw new InputError(`no user ${email}`, "not_found");
   if (user.disabled) throw new InputError(`user ${email} is disabled`);
   let mailbox: { id: number; address: string } | null = null;
-  if (input.mailboxAddress) {
+  if (input.mailboxId != null) {
+    mailbox = await db().mailbox.findFirst({
+      where: { id: input.mailboxId, memberships: { some: membershipOf(user.id) } },
+      select: { id: true, address: true },
+    });
+    if (!mailbox) throw new InputError("No such mailbox.", "not_found");
+  } else if (input.mailboxAddress) {
     const address = input.mailboxAddress.trim().toLowerCase();
     mailbox = await db().mailbox.findUnique({ where: { address }, select: { id: true, address: true } });
     if (!mailbox) throw new InputError(`no mailbox ${address}`, "not_found");
@@ -168,18 +181,25 @@ export async function listAppPasswords(userEmail: string): Promise<AppPasswordIn
   }));
 }
 
-/** Revokes one app password; logins with it fail from now on. Revoking twice changes nothing. */
+/**
+ * Revokes one app password; logins with it fail from now on. Revoking twice
+ * changes nothing. With `ownerId` (the web app: a user revoking their own),
+ * another user's app password answers exactly like one that does not exist.
+ */
 export async function revokeAppPassword(input: {
   id: number;
+  ownerId?: number;
   actorId: number | null;
   ip?: string | null;
 }): Promise<{ revokedAt: Date; alreadyRevoked: boolean }> {
   return db().$transaction(async (tx) => {
     const row = await tx.appPassword.findUnique({
       where: { id: input.id },
-      select: { id: true, label: true, revokedAt: true, user: { select: { email: true } } },
+      select: { id: true, userId: true, label: true, revokedAt: true, user: { select: { email: true } } },
     });
-    if (!row) throw new InputError(`no app password ${input.id}`, "not_found");
+    if (!row || (input.ownerId !== undefined && row.userId !== input.ownerId)) {
+      throw new InputError(`no app password ${input.id}`, "not_found");
+    }
     if (row.revokedAt) return { revokedAt: row.revokedAt, alreadyRevoked: true };
     const updated = await tx.appPassword.update({
       where: { id: row.id },

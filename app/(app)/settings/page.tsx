@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { serverCaller } from "../../../server/api/server-caller.ts";
 import { SignatureForm } from "../../components/signature-form.tsx";
 import { getT } from "../../i18n/server.ts";
+import { AppPasswords } from "./app-passwords.tsx";
 import { PreferencesForm } from "./preferences-form.tsx";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -10,9 +11,12 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function SettingsPage() {
   const caller = await serverCaller();
-  const [signature, preferences, t] = await Promise.all([
+  const [signature, preferences, me, appPasswords, submission, t] = await Promise.all([
     caller.collaboration.signatures.mine(),
     caller.preferences.get(),
+    caller.me.get(),
+    caller.appPasswords.list(),
+    caller.appPasswords.submission(),
     getT(),
   ]);
   return (
@@ -39,6 +43,21 @@ export default async function SettingsPage() {
         <p className="mt-1 text-sm text-slate-500">{t("settings.signatureHint")}</p>
         <div className="mt-4">
           <SignatureForm target={{ kind: "user" }} initial={signature} label={t("settings.signature")} />
+        </div>
+      </section>
+      <section
+        aria-labelledby="app-passwords-heading"
+        className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+      >
+        <h2 id="app-passwords-heading" className="text-sm font-semibold text-slate-700">
+          {t("appPasswords.title")}
+        </h2>
+        <div className="mt-2">
+          <AppPasswords
+            passwords={appPasswords}
+            mailboxes={me.mailboxes.map((m) => ({ id: m.id, address: m.address }))}
+            submission={submission}
+          />
         </div>
       </section>
     </div>

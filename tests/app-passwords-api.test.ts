@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorText } from "../app/i18n/error-text.ts";
 import { ja } from "../app/i18n/messages-ja.ts";
 import { makeT } from "../app/i18n/translate.ts";
+import { MAX_ACTIVE_APP_PASSWORDS } from "../server/auth/app-password-limits.ts";
 import { verifyProtocolCredentials } from "../server/auth/protocol-credentials.ts";
 import { db, disconnectDb } from "../server/db.ts";
 import { useTestDatabase } from "./support/database.ts";
@@ -111,6 +112,34 @@ describe("app passwords over the API", () => {
     expect(await db().appPassword.count()).toBe(before);
     // 100 characters are fine.
     expect((await alice.appPasswords.create({ label: "y".repeat(100) })).appPassword.label).toHaveLength(100);
+  });
+
+  it(`stops at ${MAX_ACTIVE_APP_PASSWORDS} active app passwords per user, until one is revoked`, async () => {
+    const alice = await callerFor(ids.alice.id);
+    const active = await db().appPassword.count({ where: { userId: ids.alice.id, revokedAt: null } });
+    // Fill up to the limit directly (each real creation costs an argon2 hash).
+    await db().appPassword.createMany({
+      data: Array.from({ length: MAX_ACTIVE_APP_PASSWORDS - active }, (_, i) => ({
+        userId: ids.alice.id,
+        label: `filler ${i}`,
+        hash: `f${String(i).padStart(3, "0")}:not-a-real-hash`,
+      })),
+    });
+    const full = await trpcError(alice.appPasswords.create({ label: "one too many" }));
+    expect(full.code).toBe("BAD_REQUEST");
+    expect(errorText(full.message, tJa)).toBe(
+      ja["errors.tooManyAppPasswords"].replace("{count}", String(MAX_ACTIVE_APP_PASSWORDS)),
+    );
+    expect(await db().appPassword.count({ where: { userId: ids.alice.id, revokedAt: null } })).toBe(
+      MAX_ACTIVE_APP_PASSWORDS,
+    );
+    const filler = await db().appPassword.findFirstOrThrow({ where: { userId: ids.alice.id, label: "filler 0" } });
+    await alice.appPasswords.revoke({ id: filler.id });
+    expect((await alice.appPasswords.create({ label: "room again" })).appPassword.label).toBe("room again");
+    await db().appPassword.updateMany({
+      where: { userId: ids.alice.id, label: { startsWith: "filler" }, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
   });
 
   it("does not show or revoke another user's app password: NOT_FOUND, and it keeps working", async () => {

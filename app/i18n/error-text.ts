@@ -61,6 +61,7 @@ const RULES: Rule[] = [
   // App passwords (server/api/routers/app-passwords.ts, server/auth/app-passwords.ts).
   [/^an app password needs a label$/, "errors.appPasswordNeedsLabel"],
   [/^no app password \d+$/, "errors.notFound"],
+  [/^at most (\d+) app passwords: revoke one first$/, "errors.tooManyAppPasswords", ["count"]],
   // Search queries (server/search/parse-query.ts, search-conversations.ts).
   [/^Unknown operator "(.*):"\. Use (.+) — or put the text/, "errors.searchOperator", ["op", "list"]],
   [/^(\w+): needs a date written as YYYY-MM-DD/, "errors.searchDate", ["op"]],

@@ -212,6 +212,7 @@ export const en = {
   "appPasswords.copied": "Copied.",
   "appPasswords.done": "Done, hide it",
   "errors.appPasswordNeedsLabel": "Give the app password a label.",
+  "errors.tooManyAppPasswords": "You have {count} app passwords, the most allowed: revoke one you no longer use first.",
   // Presence: who else is viewing or typing in a conversation
   "presence.label": "Who else is here",
   "presence.viewing": "{name} is viewing",

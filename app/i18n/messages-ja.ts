@@ -214,6 +214,8 @@ export const ja: Messages = {
   "appPasswords.copied": "コピーしました。",
   "appPasswords.done": "完了（非表示にする）",
   "errors.appPasswordNeedsLabel": "アプリパスワードに名前を付けてください。",
+  "errors.tooManyAppPasswords":
+    "アプリパスワードは {count} 個までです。使っていないものを取り消してから作成してください。",
   // Presence: who else is viewing or typing in a conversation
   "presence.label": "ほかに開いている人",
   "presence.viewing": "{name}さんが表示中",

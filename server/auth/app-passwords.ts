@@ -17,7 +17,7 @@ import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { membershipOf } from "../mailboxes/authorized-mailbox.ts";
-import { MAX_LABEL_LENGTH } from "./app-password-limits.ts";
+import { MAX_ACTIVE_APP_PASSWORDS, MAX_LABEL_LENGTH } from "./app-password-limits.ts";
 import { hashPassword } from "./passwords.ts";
 
 const GROUPS = 4;
@@ -114,8 +114,11 @@ export async function createAppPassword(
   // serve: among the user's own, and among those scoped to the same mailbox.
   const active = await db().appPassword.findMany({
     where: { revokedAt: null, OR: [{ userId: user.id }, ...(mailbox ? [{ mailboxId: mailbox.id }] : [])] },
-    select: { hash: true },
+    select: { hash: true, userId: true },
   });
+  if (active.filter((a) => a.userId === user.id).length >= MAX_ACTIVE_APP_PASSWORDS) {
+    throw new InputError(`at most ${MAX_ACTIVE_APP_PASSWORDS} app passwords: revoke one first`);
+  }
   const taken = new Set(active.map((a) => storedHashParts(a.hash)?.prefix));
   let secret = generateSecret();
   while (taken.has(lookupPrefix(secret))) secret = generateSecret();

@@ -1,11 +1,12 @@
 // `yubin start` as a user runs it: the embedded PostgreSQL in a fresh data
 // dir, first-run bootstrap, health, the CLI beside a running server, graceful
 // shutdown, and recovery from a SIGKILL that left PostgreSQL running.
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.ts";
-import { startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
+import { freePort, repoRoot, scratchDir, startYubinProcess, type YubinProcess } from "./support/yubin-process.ts";
 
 const running: YubinProcess[] = [];
 afterAll(async () => {
@@ -116,6 +117,39 @@ describe("yubin start on the embedded database", () => {
     expect(await yubin.stop("SIGTERM")).toBe(0);
     expect(alive(pgPid)).toBe(false);
     running.pop();
+  });
+
+  it("stops cleanly on a SIGTERM that arrives while it is still starting", async () => {
+    const fresh = scratchDir("yubin-data-");
+    const child = spawn(process.execPath, [path.join(repoRoot, "bin/yubin"), "start", "--roles", "web"], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        ...embedded,
+        YUBIN_DATA_DIR: fresh,
+        YUBIN_HTTP_PORT: String(await freePort()),
+        YUBIN_BIND_ADDRESS: "127.0.0.1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let signalled = false;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      // The database is up; migrations, the first run and the web app are still to come.
+      if (!signalled && out.includes("embedded PostgreSQL listening")) {
+        signalled = true;
+        child.kill("SIGTERM");
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    expect(await exited).toBe(0);
+    expect(out).toContain("yubin: SIGTERM received, stopping");
+    expect(out).toMatch(/yubin stopped\n$/);
+    // PostgreSQL removes its pid file when it has stopped; a leaked server would still have one.
+    expect(postmasterPid(fresh)).toBeNull();
   });
 
   it("takes the first admin from YUBIN_ADMIN_EMAIL and YUBIN_ADMIN_PASSWORD without printing it", async () => {

@@ -266,6 +266,18 @@ export async function startEmbeddedPostgres(
     60_000,
     "the embedded PostgreSQL to accept connections",
   );
+  // The server belongs to this process. However the process ends — a crash,
+  // an uncaught error, process.exit() from a library — the server is told to
+  // stop with it (SIGINT, fast shutdown), so it never outlives its owner. Only
+  // SIGKILL skips this, and the next start recovers from that (above).
+  let stopped = false;
+  const stopWithOwner = () => {
+    if (stopped) return;
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {}
+  };
+  process.once("exit", stopWithOwner);
   await ensureDatabase(password, port);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return {
@@ -273,7 +285,9 @@ export async function startEmbeddedPostgres(
     port,
     owned: true,
     stop: async () => {
+      process.removeListener("exit", stopWithOwner);
       await stopPostmaster(pid);
+      stopped = true;
     },
   };
 }

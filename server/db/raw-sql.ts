@@ -25,6 +25,10 @@ function sqlPool(): pg.Pool {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set: the database has not been started");
     pool = new pg.Pool({ connectionString: url, max: 10, types });
+    // An idle connection that the server ended (a restart, or the embedded
+    // server stopping at shutdown) is dropped by the pool and replaced on the
+    // next query. Unhandled, the pool's "error" event would end the process.
+    pool.on("error", () => {});
   }
   return pool;
 }

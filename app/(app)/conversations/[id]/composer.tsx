@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { formatAddressList, parseAddressList } from "../../../../server/conversations/address-list.ts";
 import {
   MAX_COMPOSE_ATTACHMENT_BYTES,
@@ -135,6 +135,16 @@ function Composer({
   const id = useId();
   const t = useT();
   const body = useRef<HTMLTextAreaElement>(null);
+  // The caret after an inserted snippet, placed in the commit that shows it
+  // (not a frame later, when keys typed meanwhile would end up behind it).
+  const pendingCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const caret = pendingCaret.current;
+    if (caret === null || !body.current) return;
+    pendingCaret.current = null;
+    body.current.focus();
+    body.current.setSelectionRange(caret, caret);
+  });
   // Set synchronously on the first click, before React re-renders the disabled button.
   const sending = useRef(false);
   // "Edit and resend" of a returned held reply starts from the author's text (composer-prefill.ts).
@@ -271,10 +281,7 @@ function Composer({
     const end = area?.selectionEnd ?? start;
     setText((current) => current.slice(0, start) + snippet + current.slice(end));
     clearError("text");
-    requestAnimationFrame(() => {
-      area?.focus();
-      area?.setSelectionRange(start + snippet.length, start + snippet.length);
-    });
+    pendingCaret.current = start + snippet.length;
   }
 
   // A field's message goes as soon as the member edits that field.

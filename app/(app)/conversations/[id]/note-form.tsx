@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from "react";
 import { MAX_NOTE_CHARS } from "../../../../server/notes/note-limits.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useTypingPresence } from "../../../components/presence.tsx";
@@ -48,6 +48,11 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
   const id = useId();
   const t = useT();
   const area = useRef<HTMLTextAreaElement>(null);
+  // Where the caret goes once the text with a chosen mention is in the DOM. Set
+  // in the same commit (a layout effect), before any further key is handled: a
+  // deferred caret (requestAnimationFrame) landed after keys typed meanwhile and
+  // moved the rest of the sentence behind them.
+  const pendingCaret = useRef<number | null>(null);
   const [text, setText] = useState("");
   const [chosen, setChosen] = useState<Member[]>([]);
   const [query, setQuery] = useState<{ start: number; query: string } | null>(null);
@@ -77,12 +82,16 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
     setText(next);
     setChosen((list) => (list.some((m) => m.id === member.id) ? list : [...list, member]));
     setQuery(null);
-    const caret = query.start + inserted.length;
-    requestAnimationFrame(() => {
-      area.current?.focus();
-      area.current?.setSelectionRange(caret, caret);
-    });
+    pendingCaret.current = query.start + inserted.length;
   }
+
+  useLayoutEffect(() => {
+    const caret = pendingCaret.current;
+    if (caret === null || !area.current) return;
+    pendingCaret.current = null;
+    area.current.focus();
+    area.current.setSelectionRange(caret, caret);
+  });
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (!options.length) return;

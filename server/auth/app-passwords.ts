@@ -24,8 +24,6 @@ const GROUPS = 4;
 const GROUP_LENGTH = 4;
 const SECRET_LENGTH = GROUPS * GROUP_LENGTH;
 
-export { MAX_LABEL_LENGTH };
-
 export interface AppPasswordInfo {
   id: number;
   label: string;

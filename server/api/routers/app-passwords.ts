@@ -4,11 +4,11 @@
 // of, and another user's app password, answer NOT_FOUND like ones that do not
 // exist. Creation and revocation are audited with the user as the actor.
 import { z } from "zod";
+import { MAX_LABEL_LENGTH } from "../../auth/app-password-limits.ts";
 import {
   type AppPasswordInfo,
   createAppPassword,
   listAppPasswords,
-  MAX_LABEL_LENGTH,
   revokeAppPassword,
 } from "../../auth/app-passwords.ts";
 import { loadEnv } from "../../env.ts";

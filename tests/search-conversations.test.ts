@@ -100,7 +100,16 @@ function iso2022jp(text: string): Buffer {
   return Buffer.concat(parts);
 }
 
-async function store(name: string, raw: Buffer, mailboxId = support, internalDate?: Date) {
+// Received times come from this clock, never the wall clock: the date filters
+// below must mean the same thing whatever day the suite runs.
+let clock = Date.parse("2026-11-28T00:00:00Z");
+
+function nextReceivedAt(): Date {
+  clock += 60_000;
+  return new Date(clock);
+}
+
+async function store(name: string, raw: Buffer, mailboxId = support, internalDate = nextReceivedAt()) {
   const [outcome] = await storeMessage({ raw, mailboxIds: [mailboxId], direction: "inbound", internalDate });
   if (outcome?.outcome !== "stored") throw new Error(`not stored: ${JSON.stringify(outcome)}`);
   conv[name] = outcome.conversationId;

@@ -13,7 +13,30 @@ declare module "vitest" {
   }
 }
 
+/**
+ * An operator's shell often exports YUBIN_* (and DATABASE_URL); the suite must
+ * not see them. Test workers and the Yubin processes they start inherit this
+ * process's environment, so clearing it here clears it everywhere. Only the
+ * suite's own knobs (YUBIN_TEST_*) pass.
+ */
+export function clearCallerEnvironment(env: NodeJS.ProcessEnv = process.env): string[] {
+  const cleared: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (
+      (name.startsWith("YUBIN_") && !name.startsWith("YUBIN_TEST_")) ||
+      name === "DATABASE_URL" ||
+      name === "NEXTAUTH_URL" ||
+      name === "NEXTAUTH_SECRET"
+    ) {
+      delete env[name];
+      cleared.push(name);
+    }
+  }
+  return cleared;
+}
+
 export default async function setup(project: TestProject) {
+  clearCallerEnvironment();
   // Tests that start Yubin need the built web app; building it in each would race.
   if (process.env.YUBIN_TEST_SKIP_WEB_BUILD !== "1") ensureWebBuild();
   // Data dirs of the Yubin processes tests start (yubin-process.ts, smtp-sink.ts) go

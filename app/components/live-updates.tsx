@@ -2,7 +2,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import type { PresenceNotice } from "../../server/events/presence.ts";
+import type { PresenceNotice } from "../../server/realtime/presence-events.ts";
 import { store as presence, reporter } from "./presence-store.ts";
 
 // The shell's live feed (GET /api/live, Server-Sent Events). EventSource

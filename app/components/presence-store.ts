@@ -1,10 +1,11 @@
-// Presence in the browser. server/presence/ decides and stores it; this tab
+// Presence in the browser. server/realtime/presence/ decides and stores it; this tab
 // keeps what its live stream said (live-updates.tsx feeds it) for the inbox
 // rows and the conversation bar to read, and tells the server what this tab
 // shows and whether its person is typing. One store per tab: presence is
 // client state and never causes a router.refresh.
-import type { PresenceNotice, PresenceState } from "../../server/events/presence.ts";
-import { PRESENCE_HEARTBEAT_MS } from "../../server/presence/presence-timing.ts";
+
+import { PRESENCE_HEARTBEAT_MS } from "../../server/realtime/presence/presence-timing.ts";
+import type { PresenceNotice, PresenceState } from "../../server/realtime/presence-events.ts";
 
 /** Typing turns back into viewing after this long without a keystroke. */
 const TYPING_IDLE_MS = 5_000;

@@ -89,7 +89,7 @@ const DEFAULT_STATUS: Record<string, MessageKey> = {
 
 /**
  * "Changed by someone else: now Pending, assigned to Ana, snoozed until <ISO>"
- * (server/conversations/workflow-conflict.ts). The status label is the admin's
+ * (server/workflow/workflow-conflict.ts). The status label is the admin's
  * word, translated only when it is the English default; the name may hold commas.
  */
 function conflictText(message: string, t: T, formatTime?: FormatTime): string | null {

@@ -4,7 +4,7 @@
 // denied vs 5.4.0 loop vs 5.6.x bad content), so errors made here carry their
 // own code at the start of the message and the patched send() leaves out the
 // guess. Reaches into SMTPConnection#send, which is internal: the transcript
-// tests in tests/smtp-mx.test.ts pin the behaviour across smtp-server upgrades.
+// tests in tests/protocol/smtp-mx.test.ts pin the behaviour across smtp-server upgrades.
 
 const ENHANCED_PREFIX = /^[245]\.\d{1,3}\.\d{1,3} /;
 

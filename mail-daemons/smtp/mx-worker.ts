@@ -5,7 +5,7 @@
 // soon as its primary is gone (cluster's own rule on IPC disconnect).
 import cluster from "node:cluster";
 import { loadEnv } from "../../server/env.ts";
-import { closeDatabaseConnections } from "../../server/runtime/close-connections.ts";
+import { closeDatabaseConnections } from "../../server/lifecycle/close-connections.ts";
 import { loadTlsCredentials } from "../shared/tls.ts";
 import { startMxServer } from "./mx-server.ts";
 import { mxStoreBackend } from "./mx-store-backend.ts";

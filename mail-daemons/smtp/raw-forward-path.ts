@@ -4,7 +4,7 @@
 // wants to see those forms to refuse them as relay attempts (554 5.7.1), so the
 // raw path is recorded here and an address smtp-server could not parse still
 // reaches onRcptTo, where the policy decides. Wraps the internal
-// SMTPConnection#_parseAddressCommand; tests/smtp-mx.test.ts pins it.
+// SMTPConnection#_parseAddressCommand; tests/protocol/smtp-mx.test.ts pins it.
 import type { SMTPServerAddress } from "smtp-server";
 
 type Parse = (name: string, command: Buffer | string) => SMTPServerAddress | false;

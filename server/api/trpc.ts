@@ -6,10 +6,10 @@
 //   mailboxProcedure    a member of input.mailboxId (directly or via a team)
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
+import { authorizeMailbox } from "../access/authorized-mailbox.ts";
 import { clientAddress } from "../auth/client-address.ts";
 import { sessionUser } from "../auth/session-user.ts";
 import { InputError } from "../errors.ts";
-import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
 import type { ActiveUser } from "../users/find-active-user.ts";
 import { mutationRefusal, type RequestFacts } from "./request-guard.ts";
 

@@ -2,8 +2,9 @@
 // set has their composer replies held for a reviewer; a member whose
 // Membership.reviewer is set (or an admin who is a member) approves or
 // returns them. Memberships through a team count like direct ones.
+
+import { membershipOf } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
-import { membershipOf } from "../mailboxes/authorized-mailbox.ts";
 
 export interface ApprovalRole {
   member: boolean;

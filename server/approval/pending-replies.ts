@@ -13,16 +13,16 @@
 // approval with the same "new activity" conflict the composer shows; the
 // reviewer's second click (confirmNewActivity) sends anyway.
 
-import { parseAddressList } from "../conversations/address-list.ts";
+import { type AuthorizedMailboxId, authorizeMailbox } from "../access/authorized-mailbox.ts";
+import { parseAddressList } from "../compose/address-list.ts";
+import type { ComposeMode } from "../compose/reply-draft.ts";
+import { draftWithSource } from "../compose/reply-draft.ts";
+import { NEW_ACTIVITY_MESSAGE, sendReply } from "../compose/send-reply.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
-import type { ComposeMode } from "../conversations/reply-draft.ts";
-import { draftWithSource } from "../conversations/reply-draft.ts";
-import { NEW_ACTIVITY_MESSAGE, sendReply } from "../conversations/send-reply.ts";
 import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
-import { recordLiveEvent } from "../events/live.ts";
-import { type AuthorizedMailboxId, authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
+import { recordLiveEvent } from "../realtime/live-events.ts";
 import { approvalRole, reviewedMailboxIds } from "./approval-roles.ts";
 
 export const MAX_RETURN_COMMENT_CHARS = 5000;

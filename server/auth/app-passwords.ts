@@ -13,10 +13,10 @@
 // is deliberately slow, and a login must cost one verification, not one per
 // app password. The other 12 letters (26^12 ≈ 2^56) stay behind argon2id.
 import { randomInt } from "node:crypto";
+import { membershipOf } from "../access/authorized-mailbox.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
-import { membershipOf } from "../mailboxes/authorized-mailbox.ts";
 import { MAX_ACTIVE_APP_PASSWORDS, MAX_LABEL_LENGTH } from "./app-password-limits.ts";
 import { hashPassword } from "./passwords.ts";
 

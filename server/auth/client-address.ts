@@ -1,6 +1,6 @@
 // The client address used to throttle sign-in attempts per address.
 //
-// The web role (server/runtime/web-role.ts) replaces X-Forwarded-For with the
+// The web role (cli/roles/web-role.ts) replaces X-Forwarded-For with the
 // socket address, unless YUBIN_TRUST_PROXY says a reverse proxy sets it. We
 // take the last entry: behind one proxy that appends (nginx's
 // $proxy_add_x_forwarded_for) it is the address the proxy saw.

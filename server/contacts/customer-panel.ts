@@ -2,7 +2,7 @@
 // conversations — only in mailboxes the viewer works in, so the panel never
 // reveals that a customer also wrote to a team the viewer cannot see.
 
-import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
 import { db } from "../db.ts";
 import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 

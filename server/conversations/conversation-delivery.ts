@@ -1,7 +1,8 @@
 // Delivery state of every message a conversation sent, for the badges beside
 // them (the browser polls this while any is still on its way).
+
+import { authorizeMailbox } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
-import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
 import { type DisplayState, deliveryStatus } from "../outbound/delivery-status.ts";
 
 export interface MessageDelivery {

@@ -1,8 +1,9 @@
 // One conversation with its messages in order, for a member of its mailbox.
 // A conversation of another mailbox is reported exactly like a missing one.
+
+import { authorizeMailbox } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
-import type { AttachmentInfo } from "../mail/parse-message.ts";
-import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
+import type { AttachmentInfo } from "../mime/parse-message.ts";
 
 export interface ConversationMessage {
   id: number;

@@ -10,7 +10,7 @@
 // cursor condition is a range on lastMessageAt (indexable) plus the id tie-break.
 import { db, Prisma } from "../db.ts";
 import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
-import type { Status } from "./status-labels.ts";
+import type { Status } from "../workflow/status-labels.ts";
 
 export const FOLDERS = ["unassigned", "mine", "open", "pending", "snoozed", "closed", "spam", "all"] as const;
 export type Folder = (typeof FOLDERS)[number];

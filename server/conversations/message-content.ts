@@ -1,12 +1,13 @@
 // Message parts served to the browser: sanitised HTML for the sandboxed
 // iframe, attachments for download, and the raw source. Each checks that the
 // user belongs to the message's mailbox; otherwise it answers null (404).
+
+import { authorizeMailbox } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
-import { extractAttachment } from "../mail/extract-attachment.ts";
-import type { AttachmentInfo } from "../mail/parse-message.ts";
-import { sanitizeHtml } from "../mail/sanitize-html.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
-import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
+import { extractAttachment } from "../mime/extract-attachment.ts";
+import type { AttachmentInfo } from "../mime/parse-message.ts";
+import { sanitizeHtml } from "../mime/sanitize-html.ts";
 
 async function readableMessage(userId: number, messageId: number) {
   const message = await db().message.findUnique({

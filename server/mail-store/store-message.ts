@@ -4,14 +4,14 @@
 // folder entry (UID from the folder's UIDNEXT), exact usage counters and the
 // conversation. The caller acknowledges only after this resolves.
 
-import { findThread } from "../conversations/find-thread.ts";
-import { normalizeSubject } from "../conversations/normalize-subject.ts";
-import { assignRoundRobin } from "../conversations/round-robin.ts";
 import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
-import { MAIL_CHANNEL } from "../events/channels.ts";
-import { LIVE_CHANNEL } from "../events/live.ts";
-import { type ParsedMessage, parseMessage } from "../mail/parse-message.ts";
+import { type ParsedMessage, parseMessage } from "../mime/parse-message.ts";
+import { MAIL_CHANNEL } from "../realtime/channels.ts";
+import { LIVE_CHANNEL } from "../realtime/live-events.ts";
 import { messageSearchTokens } from "../search/tokens.ts";
+import { findThread } from "../threading/find-thread.ts";
+import { normalizeSubject } from "../threading/normalize-subject.ts";
+import { assignRoundRobin } from "../workflow/round-robin.ts";
 import { blobKey } from "./store-blob.ts";
 
 export interface StoreMessageInput {
@@ -209,7 +209,7 @@ async function storeInMailbox(
       returning id, "conversationId"
     )
     -- NOTIFY is delivered at COMMIT, so listeners never hear of mail they cannot read yet:
-    -- MAIL_CHANNEL for protocol sessions (IMAP IDLE), LIVE_CHANNEL for browsers (server/events/live.ts).
+    -- MAIL_CHANNEL for protocol sessions (IMAP IDLE), LIVE_CHANNEL for browsers (server/realtime/live-events.ts).
     select message.id as "messageId", message."conversationId", entry."folderId", entry.uid,
       (select pg_notify(${LIVE_CHANNEL}, json_build_object('id', live.id, 'mailboxId', ${mailboxId}::int,
         'conversationId', live."conversationId", 'kind', 'message.stored')::text) from live),

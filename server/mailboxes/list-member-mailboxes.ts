@@ -1,5 +1,5 @@
+import { membershipOf } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
-import { membershipOf } from "./authorized-mailbox.ts";
 
 /** The mailboxes a user may work in, directly or through a team. */
 export async function listMemberMailboxes(userId: number) {

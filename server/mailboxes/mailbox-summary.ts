@@ -1,6 +1,6 @@
+import type { AuthorizedMailboxId } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
-import type { AuthorizedMailboxId } from "./authorized-mailbox.ts";
 
 /** What a member sees about a mailbox: address, kind, usage, folders. Byte counts as numbers (JSON has no bigint). */
 export async function mailboxSummary(mailboxId: AuthorizedMailboxId) {

@@ -5,12 +5,12 @@
 // the live event commit in one transaction (raw SQL, as recordLiveEvent's
 // pg_notify needs: the Prisma adapter cannot read its void result).
 
-import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
-import { recordLiveEvent } from "../events/live.ts";
 import { mailboxMembers } from "../mailboxes/mailbox-members.ts";
+import { recordLiveEvent } from "../realtime/live-events.ts";
 import { setNoteSearchVector } from "../search/tokens.ts";
 import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "./note-limits.ts";
 

@@ -2,9 +2,9 @@
 // rsa-sha256, relaxed/relaxed, no l= (a length limit lets anyone append to a
 // signed body). mailauth's dkimSign lists only the fields present in h=, so
 // it cannot over-sign; this signer is small and is checked against mailauth's
-// verifier in tests/outbound-delivery.test.ts.
+// verifier in tests/protocol/outbound-delivery.test.ts.
 import { createHash, type KeyObject, sign } from "node:crypto";
-import { splitHeaderBlock } from "../mail/header-block.ts";
+import { splitHeaderBlock } from "../mime/header-block.ts";
 
 /** Fields worth protecting, in h= order (RFC 6376 §5.4.1). */
 const SIGNED_FIELDS = [

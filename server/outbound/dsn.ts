@@ -4,7 +4,7 @@
 // reverse-path and "Auto-Submitted: auto-replied" (RFC 3834 §5), so that no
 // one answers it and no DSN is ever made about it (RFC 5321 §6.1, RFC 3464 §2).
 import { randomBytes } from "node:crypto";
-import { splitHeaderBlock } from "../mail/header-block.ts";
+import { splitHeaderBlock } from "../mime/header-block.ts";
 import { newMessageId } from "./message-header.ts";
 
 export interface DsnRecipient {

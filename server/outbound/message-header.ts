@@ -4,7 +4,7 @@
 // submission server add).
 import { randomBytes } from "node:crypto";
 import addressparser from "nodemailer/lib/addressparser/index.js";
-import { headerValue, parseHeaderFields, splitHeaderBlock } from "../mail/header-block.ts";
+import { headerValue, parseHeaderFields, splitHeaderBlock } from "../mime/header-block.ts";
 
 export interface HeaderInfo {
   /** Lower-cased addresses of the From field(s). */

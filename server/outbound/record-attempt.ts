@@ -4,9 +4,9 @@
 // with a DSN — all in one transaction, so a crash after it loses nothing and
 // a crash before it repeats only this attempt.
 import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
-import { parseMessage } from "../mail/parse-message.ts";
 import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
 import { storeMessageTx } from "../mail-store/store-message.ts";
+import { parseMessage } from "../mime/parse-message.ts";
 import { buildDsn, type DsnRecipient } from "./dsn.ts";
 import { enqueueTx } from "./enqueue.ts";
 import type { RecipientStatus } from "./queue-types.ts";

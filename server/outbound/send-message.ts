@@ -5,10 +5,10 @@
 // the sender's copy and the queue in one transaction — is submitMessage's.
 import addressparser from "nodemailer/lib/addressparser/index.js";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
-import { outboundMessageId } from "../conversations/reply-token.ts";
+import { authorizeMailbox } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
-import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
+import { outboundMessageId } from "../threading/reply-token.ts";
 import { type DeliveryStatus, deliveryStatus } from "./delivery-status.ts";
 import { type SendHook, submitMessage } from "./submit-message.ts";
 

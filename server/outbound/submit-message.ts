@@ -5,10 +5,10 @@
 // delivers to local recipients through the one write path and queues the
 // rest. The caller answers 250 / "sent" only after this resolves.
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
-import { parseMessage } from "../mail/parse-message.ts";
 import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
 import { blobKey } from "../mail-store/store-blob.ts";
 import { type StoreOutcome, storeMessageTx } from "../mail-store/store-message.ts";
+import { parseMessage } from "../mime/parse-message.ts";
 import { dkimKeyFor } from "./dkim-keys.ts";
 import { dkimSignatureField } from "./dkim-sign.ts";
 import { enqueueTx, recipientDomain } from "./enqueue.ts";

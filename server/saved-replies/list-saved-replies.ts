@@ -1,6 +1,7 @@
 // Saved replies offered in a mailbox's composer, and the management lists.
+
+import type { AuthorizedMailboxId } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
-import type { AuthorizedMailboxId } from "../mailboxes/authorized-mailbox.ts";
 import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 
 export interface SavedReplyItem {

@@ -1,6 +1,7 @@
 // A saved reply with its placeholders filled for one conversation and agent.
+
+import type { AuthorizedMailboxId } from "../access/authorized-mailbox.ts";
 import { db } from "../db.ts";
-import type { AuthorizedMailboxId } from "../mailboxes/authorized-mailbox.ts";
 import { fillPlaceholders } from "./placeholders.ts";
 
 /** Null when the reply is neither global nor this mailbox's, or the conversation is not in the mailbox. */

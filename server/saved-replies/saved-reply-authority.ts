@@ -2,8 +2,9 @@
 // mailbox manages that mailbox's own (the team that answers the mail knows
 // its standard answers best). Global ones, offered in every mailbox, are for
 // admins only, since they speak for every team.
+
+import { authorizeMailbox } from "../access/authorized-mailbox.ts";
 import { InputError } from "../errors.ts";
-import { authorizeMailbox } from "../mailboxes/authorized-mailbox.ts";
 
 export interface SavedReplyActor {
   id: number;

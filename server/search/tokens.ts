@@ -12,7 +12,7 @@
 // function (server/search/parse-query.ts → search-conversations.ts). The index
 // only narrows the candidates: every match is verified by a substring check.
 import type { RawSql } from "../db/raw-sql.ts";
-import type { ParsedMessage } from "../mail/parse-message.ts";
+import type { ParsedMessage } from "../mime/parse-message.ts";
 
 /** Words longer than this are indexed (and queried) by their first MAX_WORD characters. */
 export const MAX_WORD = 64;

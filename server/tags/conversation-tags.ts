@@ -1,6 +1,6 @@
 // Tags on one conversation, and the tag names a member can pick from.
 
-import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
 import { db } from "../db.ts";
 
 export interface TagChip {

@@ -2,11 +2,11 @@
 // when no tag of that name exists in any letter case. Raw SQL in one
 // transaction with the audit and live events (see add-note.ts for why).
 
-import type { AuthorizedConversation } from "../conversations/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
-import { recordLiveEvent } from "../events/live.ts";
+import { recordLiveEvent } from "../realtime/live-events.ts";
 import { normalizeTagName } from "./tag-name.ts";
 
 interface Change {

@@ -5,7 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
+import { guardSourceTree } from "./source-tree-guard.ts";
 import { ensureWebBuild } from "./web-build.ts";
+import { repoRoot } from "./yubin-process.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -35,8 +37,19 @@ export function clearCallerEnvironment(env: NodeJS.ProcessEnv = process.env): st
   return cleared;
 }
 
+/** Vitest reports an error thrown by a global teardown but still exits 0; a failed check must fail the run. */
+function failRunOn(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}
+
 export default async function setup(project: TestProject) {
   clearCallerEnvironment();
+  const checkSourceTree = guardSourceTree(repoRoot);
   // Tests that start Yubin need the built web app; building it in each would race.
   if (process.env.YUBIN_TEST_SKIP_WEB_BUILD !== "1") ensureWebBuild();
   // Data dirs of the Yubin processes tests start (yubin-process.ts, smtp-sink.ts) go
@@ -48,7 +61,10 @@ export default async function setup(project: TestProject) {
   const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   if (process.env.YUBIN_TEST_DATABASE_URL) {
     project.provide("postgresUrl", process.env.YUBIN_TEST_DATABASE_URL);
-    return removeScratch;
+    return () => {
+      removeScratch();
+      failRunOn(checkSourceTree);
+    };
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "yubin-test-pg-"));
   const server = await startEmbeddedPostgres(dir);
@@ -57,5 +73,6 @@ export default async function setup(project: TestProject) {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
     removeScratch();
+    failRunOn(checkSourceTree);
   };
 }

@@ -1,5 +1,5 @@
 // Builds the web app once per test run (not per file), when it is missing or stale.
-import { buildWeb, webBuildIsCurrent } from "../../server/runtime/web-build.ts";
+import { buildWeb, webBuildIsCurrent } from "../../cli/roles/web-build.ts";
 import { repoRoot } from "./yubin-process.ts";
 
 export function ensureWebBuild(): void {

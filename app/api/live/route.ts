@@ -1,7 +1,7 @@
 // GET /api/live: the signed-in user's live feed as Server-Sent Events
-// (server/live/live-stream.ts). Resumes after Last-Event-ID or ?after=.
+// (server/realtime/live-stream.ts). Resumes after Last-Event-ID or ?after=.
 import { sessionUser } from "../../../server/auth/session-user.ts";
-import { liveStream, resumeId } from "../../../server/live/live-stream.ts";
+import { liveStream, resumeId } from "../../../server/realtime/live-stream.ts";
 
 export const dynamic = "force-dynamic";
 

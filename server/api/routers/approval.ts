@@ -5,6 +5,7 @@
 // message tells them why the button does nothing for them.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { authorizeConversation } from "../../access/authorized-conversation.ts";
 import { approvalRole, reviewedMailboxIds } from "../../approval/approval-roles.ts";
 import {
   approveReply,
@@ -15,7 +16,6 @@ import {
   reviewQueue,
   reviewQueueCount,
 } from "../../approval/pending-replies.ts";
-import { authorizeConversation } from "../../conversations/authorized-conversation.ts";
 import { db } from "../../db.ts";
 import { loadEnv } from "../../env.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc.ts";

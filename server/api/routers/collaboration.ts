@@ -5,8 +5,8 @@
 
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { authorizeConversation } from "../../access/authorized-conversation.ts";
 import { customerPanel } from "../../contacts/customer-panel.ts";
-import { authorizeConversation } from "../../conversations/authorized-conversation.ts";
 import { sql } from "../../db/raw-sql.ts";
 import { mailboxMembers } from "../../mailboxes/mailbox-members.ts";
 import { addNote } from "../../notes/add-note.ts";

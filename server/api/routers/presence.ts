@@ -1,12 +1,12 @@
 // Presence: a browser tab says which conversation it shows and whether its
-// person is typing there (server/presence/). The tab names itself by the id
+// person is typing there (server/realtime/presence/). The tab names itself by the id
 // of its live stream (the "ready" event of GET /api/live).
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { authorizeConversation } from "../../conversations/authorized-conversation.ts";
-import { PRESENCE_STATES } from "../../events/presence.ts";
-import { leavePresence } from "../../presence/clear-presence.ts";
-import { reportPresence } from "../../presence/report-presence.ts";
+import { authorizeConversation } from "../../access/authorized-conversation.ts";
+import { leavePresence } from "../../realtime/presence/clear-presence.ts";
+import { reportPresence } from "../../realtime/presence/report-presence.ts";
+import { PRESENCE_STATES } from "../../realtime/presence-events.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 // Ids are PostgreSQL int4: anything larger is simply not found, never a 500.

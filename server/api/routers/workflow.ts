@@ -7,9 +7,7 @@
 
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { assignConversation } from "../../conversations/assign.ts";
-import { authorizeConversation } from "../../conversations/authorized-conversation.ts";
-import { changeStatus } from "../../conversations/change-status.ts";
+import { authorizeConversation } from "../../access/authorized-conversation.ts";
 import { conversationAuditTrail } from "../../conversations/conversation-audit.ts";
 import {
   FOLDERS,
@@ -20,13 +18,15 @@ import {
   listInbox,
   SORTS,
 } from "../../conversations/inbox-folders.ts";
-import { roundRobinSettings, setRoundRobin } from "../../conversations/round-robin.ts";
-import { snoozeConversation } from "../../conversations/snooze.ts";
-import { STATUSES, setStatusLabels, statusLabels, statusLabelsInput } from "../../conversations/status-labels.ts";
-import { readWorkflowState } from "../../conversations/workflow-state.ts";
 import { sql } from "../../db/raw-sql.ts";
 import { mailboxMembers } from "../../mailboxes/mailbox-members.ts";
 import { availability, setAvailability } from "../../users/set-availability.ts";
+import { assignConversation } from "../../workflow/assign.ts";
+import { changeStatus } from "../../workflow/change-status.ts";
+import { roundRobinSettings, setRoundRobin } from "../../workflow/round-robin.ts";
+import { snoozeConversation } from "../../workflow/snooze.ts";
+import { STATUSES, setStatusLabels, statusLabels, statusLabelsInput } from "../../workflow/status-labels.ts";
+import { readWorkflowState } from "../../workflow/workflow-state.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc.ts";
 
 // Ids are PostgreSQL int4: anything larger is simply not found, never a 500.

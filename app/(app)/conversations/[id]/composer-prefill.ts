@@ -1,7 +1,7 @@
 // "Edit and resend" of a returned reply: the composer opens with the author's
 // held text and recipients instead of a fresh draft. Set right before the
 // composer opens for that message; the composer reads it once and clears it.
-import type { ComposeMode } from "../../../../server/conversations/reply-draft.ts";
+import type { ComposeMode } from "../../../../server/compose/reply-draft.ts";
 
 export interface ComposerPrefill {
   messageId: number;

@@ -2,12 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
-import { formatAddressList, parseAddressList } from "../../../../server/conversations/address-list.ts";
-import {
-  MAX_COMPOSE_ATTACHMENT_BYTES,
-  MAX_COMPOSE_TEXT_CHARS,
-} from "../../../../server/conversations/compose-limits.ts";
-import type { ComposeMode, ReplyDraft } from "../../../../server/conversations/reply-draft.ts";
+import { formatAddressList, parseAddressList } from "../../../../server/compose/address-list.ts";
+import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../../../../server/compose/compose-limits.ts";
+import type { ComposeMode, ReplyDraft } from "../../../../server/compose/reply-draft.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useTypingPresence } from "../../../components/presence.tsx";

@@ -5,7 +5,7 @@ import { useT } from "../../../i18n/client.tsx";
 /**
  * Simple rich text for replies: bold, italic and links over a contenteditable
  * area. The browser's editing commands do the work; whatever HTML results is
- * cut down to a small allow-list on the server (server/conversations/compose-html.ts).
+ * cut down to a small allow-list on the server (server/compose/compose-html.ts).
  */
 export function RichTextEditor({
   id,

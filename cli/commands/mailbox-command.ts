@@ -1,0 +1,54 @@
+import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
+import { listMailboxes } from "../../server/mailboxes/list-mailboxes.ts";
+import { formatSize, parseSize } from "../../server/mailboxes/quota-size.ts";
+import { setQuota } from "../../server/mailboxes/set-quota.ts";
+import { parseCommand, subcommand } from "../parse.ts";
+import { withDatabase } from "../with-database.ts";
+
+export async function mailboxCommand(args: string[]): Promise<number> {
+  const [verb, rest] = subcommand("mailbox", args, ["add", "quota", "list"]);
+  if (verb === "list") {
+    parseCommand(rest, {}, []);
+    return withDatabase(async () => {
+      const mailboxes = await listMailboxes();
+      for (const m of mailboxes) {
+        console.log(
+          `${m.address}\t${m.kind}\t${formatSize(m.usedBytes)} of ${formatSize(m.quotaBytes)}\t${m.usedMessages} messages`,
+        );
+      }
+      return 0;
+    });
+  }
+  if (verb === "quota") {
+    const { positionals } = parseCommand(rest, {}, ["ADDRESS", "SIZE"]);
+    const quotaBytes = parseSize(positionals[1] as string);
+    return withDatabase(async () => {
+      const mailbox = await setQuota({ address: positionals[0] as string, quotaBytes, actorId: null });
+      console.log(`quota of ${mailbox.address} is now ${formatSize(mailbox.quotaBytes)}`);
+      return 0;
+    });
+  }
+  const { values, positionals } = parseCommand(
+    rest,
+    { quota: { type: "string" }, shared: { type: "boolean" }, members: { type: "string" }, name: { type: "string" } },
+    ["ADDRESS"],
+  );
+  const quotaBytes = values.quota === undefined ? null : parseSize(values.quota);
+  const memberEmails = (values.members ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return withDatabase(async () => {
+    const mailbox = await createMailbox({
+      address: positionals[0] as string,
+      kind: values.shared ? "shared" : "personal",
+      displayName: values.name,
+      quotaBytes,
+      memberEmails,
+      actorId: null,
+    });
+    const who = memberEmails.length ? `, members ${memberEmails.join(", ")}` : "";
+    console.log(`added ${mailbox.kind} mailbox ${mailbox.address} (quota ${formatSize(mailbox.quotaBytes)}${who})`);
+    return 0;
+  });
+}

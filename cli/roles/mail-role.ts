@@ -1,0 +1,69 @@
+// The `mail` role: every mail protocol listener of this process, over server/.
+// The inbound MX and submission; IMAP and POP3 join it as they arrive.
+
+import { loadTlsCredentials } from "../../mail-daemons/shared/tls.ts";
+import { startMxCluster } from "../../mail-daemons/smtp/mx-cluster.ts";
+import { startMxServer } from "../../mail-daemons/smtp/mx-server.ts";
+import { mxStoreBackend } from "../../mail-daemons/smtp/mx-store-backend.ts";
+import { startSubmissionServer } from "../../mail-daemons/smtp/submission-server.ts";
+import { submissionStoreBackend } from "../../mail-daemons/smtp/submission-store-backend.ts";
+import type { Env } from "../../server/env.ts";
+import type { RunningRole } from "./role.ts";
+
+export async function startMailRole(env: Env, log: (line: string) => void): Promise<RunningRole> {
+  const tls = await loadTlsCredentials({
+    certPath: env.YUBIN_TLS_CERT,
+    keyPath: env.YUBIN_TLS_KEY,
+    dataDir: env.dataDir,
+    hostname: env.YUBIN_HOSTNAME,
+  });
+  const dnsServers = env.YUBIN_DNS_SERVERS?.split(/[\s,]+/).filter(Boolean);
+  const listeners: Record<string, number> = {};
+  const closers: (() => Promise<void>)[] = [];
+  let healthy = () => true;
+  if (env.YUBIN_SMTP_PORT !== 0 && env.YUBIN_SMTP_PROCESSES > 1) {
+    const mx = await startMxCluster(env.YUBIN_SMTP_PROCESSES, log);
+    listeners.smtp = mx.port;
+    healthy = mx.healthy;
+    closers.push(() => mx.close());
+  } else if (env.YUBIN_SMTP_PORT !== 0) {
+    const mx = await startMxServer({
+      port: env.YUBIN_SMTP_PORT,
+      host: env.YUBIN_BIND_ADDRESS,
+      hostname: env.YUBIN_HOSTNAME,
+      tls,
+      backend: mxStoreBackend,
+      dnsServers,
+      log: (line) => log(`smtp: ${line}`),
+    });
+    listeners.smtp = mx.port;
+    closers.push(() => mx.close());
+  }
+  // RFC 6409 submission: STARTTLS port (587) and implicit TLS port (465, RFC 8314).
+  for (const [name, port, implicitTls] of [
+    ["submission", env.YUBIN_SUBMISSION_PORT, false],
+    ["submissions", env.YUBIN_SUBMISSIONS_PORT, true],
+  ] as const) {
+    if (port === 0) continue;
+    const server = await startSubmissionServer({
+      port,
+      host: env.YUBIN_BIND_ADDRESS,
+      hostname: env.YUBIN_HOSTNAME,
+      tls,
+      implicitTls,
+      backend: submissionStoreBackend(env.YUBIN_HOSTNAME),
+      log: (line) => log(`smtp: ${line}`),
+    });
+    listeners[name] = server.port;
+    closers.push(() => server.close());
+  }
+  return {
+    name: "mail",
+    listeners,
+    banner: Object.entries(listeners).map(([name, port]) => `${name}: ${env.YUBIN_HOSTNAME}:${port}`),
+    healthy: async () => healthy(),
+    stop: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

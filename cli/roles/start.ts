@@ -1,0 +1,94 @@
+// `yubin start`: the composition root of a Yubin process: database, migrations, first-run bootstrap, the roles, then
+// one line "yubin ready". SIGINT/SIGTERM stop everything it started, in
+// reverse order, ending with the embedded PostgreSQL.
+
+import { databaseReachable } from "../../server/cluster/database-reachable.ts";
+import { startHeartbeat } from "../../server/cluster/heartbeat.ts";
+import type { Env } from "../../server/env.ts";
+import { bootstrapFirstRun } from "../../server/lifecycle/first-run.ts";
+import { openDatabase } from "../../server/lifecycle/open-database.ts";
+import { sessionSecret } from "../../server/lifecycle/secrets.ts";
+import { startDeliveryRole } from "./delivery-role.ts";
+import { startHousekeeping } from "./housekeeping.ts";
+import { startMailRole } from "./mail-role.ts";
+import type { RoleName, RunningRole } from "./role.ts";
+import { buildWeb, webBuildIsCurrent } from "./web-build.ts";
+import { projectRoot, startWebRole } from "./web-role.ts";
+
+export const ALL_ROLES: RoleName[] = ["web", "mail", "delivery"];
+/** Roles this version can run; the others arrive with their issues. */
+export const AVAILABLE_ROLES: RoleName[] = ["web", "mail", "delivery"];
+
+export interface Started {
+  roles: RunningRole[];
+  stop(): Promise<void>;
+}
+
+export async function startYubin(env: Env, roleNames: RoleName[], log: (line: string) => void): Promise<Started> {
+  if (roleNames.includes("web") && !webBuildIsCurrent(projectRoot)) buildWeb(projectRoot, log);
+  const database = await openDatabase(env, log);
+  const running: RunningRole[] = [];
+  const stopAll = async () => {
+    for (const role of [...running].reverse()) {
+      await role.stop().catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`));
+    }
+    await database.close();
+  };
+  try {
+    const first = await bootstrapFirstRun({
+      hostname: env.YUBIN_HOSTNAME,
+      adminEmail: env.YUBIN_ADMIN_EMAIL,
+      adminPassword: env.YUBIN_ADMIN_PASSWORD,
+    });
+    const publicUrl = `http://${env.YUBIN_HOSTNAME}:${env.YUBIN_HTTP_PORT}`;
+    const health = async () => {
+      const database = await databaseReachable();
+      const roles = Object.fromEntries(
+        await Promise.all(running.map(async (r) => [r.name, await r.healthy()] as const)),
+      );
+      const ok = database && Object.values(roles).every(Boolean);
+      return { ok, body: { ok, database, roles } };
+    };
+    if (roleNames.includes("web") && env.YUBIN_HTTP_PORT !== 0) {
+      // next-auth reads these; set before Next.js loads the app.
+      process.env.NEXTAUTH_SECRET = sessionSecret(env.dataDir, env.YUBIN_SESSION_SECRET);
+      process.env.NEXTAUTH_URL ??= publicUrl;
+      running.push(
+        await startWebRole({
+          root: projectRoot,
+          port: env.YUBIN_HTTP_PORT,
+          bindAddress: env.YUBIN_BIND_ADDRESS,
+          publicUrl,
+          trustProxy: env.YUBIN_TRUST_PROXY,
+          health,
+        }),
+      );
+    }
+    if (roleNames.includes("mail")) running.push(await startMailRole(env, log));
+    if (roleNames.includes("delivery")) running.push(await startDeliveryRole(env, log));
+    const listeners = Object.assign({}, ...running.map((r) => r.listeners)) as Record<string, number>;
+    const heartbeat = await startHeartbeat(roleNames, listeners);
+    // Every process runs the timed chores (snooze waker, stalled approvals); each acts once.
+    const housekeeping = startHousekeeping(log);
+    // One write, so that whoever waits for "yubin ready" reads the whole block.
+    const ready = ["yubin ready", ...running.flatMap((role) => role.banner.map((line) => `  ${line}`))];
+    if (first) {
+      ready.push(`  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`);
+      if (first.generatedPassword) {
+        ready.push(`  admin password (shown once, change it after signing in): ${first.generatedPassword}`);
+      }
+    }
+    log(ready.join("\n"));
+    return {
+      roles: running,
+      stop: async () => {
+        await housekeeping.stop();
+        await heartbeat.stop();
+        await stopAll();
+      },
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

@@ -1,0 +1,305 @@
+// The inbox folders, filters, sorts and keyset paging (each sort page by page
+// must give exactly the order computed from the rows), the folder counts, and
+// round-robin assignment of new inbound conversations, in turn among available
+// members, also when deliveries arrive at once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type InboxConversation, type InboxFilter, listInbox } from "../../server/conversations/inbox-folders.ts";
+import { db, disconnectDb } from "../../server/db.ts";
+import { addDomain } from "../../server/domains/add-domain.ts";
+import { storeMessage } from "../../server/mail-store/store-message.ts";
+import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
+import { createUser } from "../../server/users/create-user.ts";
+import { useTestDatabase } from "../support/database.ts";
+import { sessionCaller } from "../support/trpc-caller.ts";
+
+const SECRET = "workflow-inbox-test-secret-0123456789";
+const PASSWORD = "correct horse battery";
+const HOUR = 3600_000;
+const BASE = Date.UTC(2026, 5, 1);
+
+let adminId = 0;
+let annId = 0;
+let bobId = 0;
+let carolId = 0;
+let supportId = 0;
+let salesId = 0;
+let rrId = 0;
+let n = 0;
+const conv: Record<string, number> = {};
+
+const callerFor = sessionCaller(SECRET);
+
+async function deliver(mailboxId: number, at: Date, headers = "", direction: "inbound" | "outbound" = "inbound") {
+  const messageId = `m${++n}@customer.example`;
+  const raw = Buffer.from(
+    `From: Customer ${n} <c${n}@customer.example>\r\nTo: box@example.com\r\nSubject: Case ${n}\r\nMessage-ID: <${messageId}>\r\n${headers}\r\nHello ${n}.\r\n`,
+  );
+  const [outcome] = await storeMessage({ raw, mailboxIds: [mailboxId], direction, internalDate: at });
+  if (outcome?.outcome !== "stored") throw new Error(`not stored: ${outcome?.outcome}`);
+  return { conversationId: outcome.conversationId, messageId };
+}
+
+/** Every page of a listing, `limit` at a time. */
+async function allPages(userId: number, filter: InboxFilter, limit: number): Promise<InboxConversation[]> {
+  const items: InboxConversation[] = [];
+  let after: { lastMessageAt: Date; id: number } | undefined;
+  for (let i = 0; i < 100; i++) {
+    const page = await listInbox({ userId, filter, after, limit });
+    items.push(...page.items);
+    if (!page.nextCursor) return items;
+    after = page.nextCursor;
+  }
+  throw new Error("paging did not end");
+}
+
+beforeAll(async () => {
+  process.env.NEXTAUTH_SECRET = SECRET;
+  await useTestDatabase();
+  await addDomain({ name: "example.com", actorId: null });
+  const user = async (email: string, name: string, role: "admin" | "agent" = "agent") =>
+    (await createUser({ email, name, password: PASSWORD, role, actorId: null })).user.id;
+  adminId = await user("admin@example.com", "Admin", "admin");
+  annId = await user("ann@example.com", "Ann");
+  bobId = await user("bob@example.com", "Bob");
+  carolId = await user("carol@example.com", "Carol");
+  const members = ["ann@example.com", "bob@example.com", "carol@example.com"];
+  supportId = (
+    await createMailbox({ address: "support@example.com", kind: "shared", memberEmails: members, actorId: null })
+  ).id;
+  salesId = (
+    await createMailbox({ address: "sales@example.com", kind: "shared", memberEmails: members, actorId: null })
+  ).id;
+  rrId = (await createMailbox({ address: "rr@example.com", kind: "shared", memberEmails: members, actorId: null })).id;
+
+  // 30 conversations over two mailboxes; every third pair shares a timestamp (the id breaks the tie).
+  for (let i = 0; i < 30; i++) {
+    const at = new Date(BASE + Math.floor(i / 2) * HOUR + (i % 3 === 0 ? 0 : (i % 2) * 60_000));
+    conv[`c${i}`] = (await deliver(i % 2 ? salesId : supportId, at)).conversationId;
+  }
+  const ann = await callerFor(annId);
+  const bob = await callerFor(bobId);
+  for (const i of [0, 1, 2, 3])
+    await ann.workflow.assign({ conversationId: conv[`c${i}`] as number, assigneeId: annId });
+  for (const i of [4, 5]) await ann.workflow.assign({ conversationId: conv[`c${i}`] as number, assigneeId: bobId });
+  for (const i of [6, 7, 8])
+    await bob.workflow.setStatus({ conversationId: conv[`c${i}`] as number, status: "pending" });
+  for (const i of [9, 10]) await bob.workflow.setStatus({ conversationId: conv[`c${i}`] as number, status: "closed" });
+  await bob.workflow.setStatus({ conversationId: conv.c11 as number, status: "spam" });
+  for (const i of [12, 13]) {
+    await bob.workflow.snooze({ conversationId: conv[`c${i}`] as number, until: new Date(Date.now() + 24 * HOUR) });
+  }
+  // c14 answered by us (outbound last): not waiting. c15 answered and then the customer wrote again: waiting.
+  const c14 = await db().message.findFirstOrThrow({ where: { conversationId: conv.c14 } });
+  const reply = await deliver(
+    supportId,
+    new Date(BASE + 20 * HOUR),
+    `In-Reply-To: <${c14.messageIdHeader}>\r\nReferences: <${c14.messageIdHeader}>\r\n`,
+    "outbound",
+  );
+  expect(reply.conversationId).toBe(conv.c14);
+  const tag = await db().tag.create({ data: { name: "billing" } });
+  for (const i of [1, 16, 17]) {
+    await db().conversationTag.create({ data: { conversationId: conv[`c${i}`] as number, tagId: tag.id } });
+  }
+});
+
+afterAll(async () => {
+  await disconnectDb();
+});
+
+/** The expected listing, computed from the rows themselves. */
+async function expected(where: (c: Row) => boolean, sort: "newest" | "oldest" | "waiting") {
+  const rows = (await db().conversation.findMany({
+    where: { mailboxId: { in: [supportId, salesId] } },
+    include: { tags: true, messages: { orderBy: [{ internalDate: "desc" }, { id: "desc" }], take: 1 } },
+  })) as Row[];
+  const now = new Date();
+  const filtered = rows.filter(where).filter((c) => {
+    if (sort !== "waiting") return true;
+    return c.status === "open" && !(c.snoozedUntil && c.snoozedUntil > now) && c.messages[0]?.direction === "inbound";
+  });
+  const sign = sort === "newest" ? -1 : 1;
+  filtered.sort((a, b) => sign * (a.lastMessageAt.getTime() - b.lastMessageAt.getTime() || a.id - b.id));
+  return filtered.map((c) => c.id);
+}
+
+interface Row {
+  id: number;
+  mailboxId: number;
+  status: string;
+  assigneeId: number | null;
+  snoozedUntil: Date | null;
+  lastMessageAt: Date;
+  tags: { tagId: number }[];
+  messages: { direction: string }[];
+}
+
+const awake = (c: Row) => !(c.snoozedUntil && c.snoozedUntil > new Date());
+
+describe("folders, filters and sorts", () => {
+  const folders: [InboxFilter["folder"], (c: Row) => boolean][] = [
+    ["unassigned", (c) => c.status === "open" && awake(c) && c.assigneeId === null],
+    ["mine", (c) => c.status === "open" && awake(c) && c.assigneeId === annId],
+    ["open", (c) => c.status === "open" && awake(c)],
+    ["pending", (c) => c.status === "pending" && awake(c)],
+    ["snoozed", (c) => !awake(c)],
+    ["closed", (c) => c.status === "closed"],
+    ["spam", (c) => c.status === "spam"],
+    ["all", () => true],
+  ];
+  for (const [folder, where] of folders) {
+    for (const sort of ["newest", "oldest", "waiting"] as const) {
+      it(`${folder}, ${sort}: every page in order, nothing twice or missing`, async () => {
+        const want = await expected(where, sort);
+        const got = (await allPages(annId, { folder, sort }, 4)).map((c) => c.id);
+        expect(got).toEqual(want);
+      });
+    }
+  }
+
+  it("has rows to test with", async () => {
+    expect((await expected(folders[2]?.[1] as (c: Row) => boolean, "waiting")).length).toBeGreaterThan(8);
+    expect(await expected((c) => c.id === conv.c14, "waiting")).toEqual([]);
+  });
+
+  it("filters by assignee, status, tag and mailbox", async () => {
+    const ids = async (filter: Partial<InboxFilter>) =>
+      (await allPages(annId, { folder: "all", sort: "newest", ...filter }, 5)).map((c) => c.id);
+    expect(await ids({ assignee: bobId })).toEqual(await expected((c) => c.assigneeId === bobId, "newest"));
+    expect(await ids({ assignee: "none" })).toEqual(await expected((c) => c.assigneeId === null, "newest"));
+    expect(await ids({ status: "closed" })).toEqual(await expected((c) => c.status === "closed", "newest"));
+    const tag = await db().tag.findFirstOrThrow({ where: { name: "billing" } });
+    expect(await ids({ tagId: tag.id })).toEqual(
+      await expected((c) => c.tags.some((t) => t.tagId === tag.id), "newest"),
+    );
+    expect(await ids({ mailboxId: salesId, folder: "open" })).toEqual(
+      await expected((c) => c.mailboxId === salesId && c.status === "open" && awake(c), "newest"),
+    );
+    // Filters combine with the folder.
+    expect(await ids({ folder: "open", tagId: tag.id })).toEqual(
+      await expected((c) => c.status === "open" && awake(c) && c.tags.some((t) => t.tagId === tag.id), "oldest").then(
+        (x) => x.reverse(),
+      ),
+    );
+  });
+
+  it("counts every folder, over all mailboxes or one", async () => {
+    const ann = await callerFor(annId);
+    const counts = await ann.workflow.counts({});
+    for (const [folder, where] of folders) {
+      if (folder === "all") continue;
+      expect(counts[folder], folder).toBe((await expected(where, "newest")).length);
+    }
+    expect(counts).toMatchObject({ mine: 4, pending: 3, snoozed: 2, closed: 2, spam: 1 });
+    const sales = await ann.workflow.counts({ mailboxId: salesId });
+    expect(sales.open).toBe(
+      (await expected((c) => c.mailboxId === salesId && c.status === "open" && awake(c), "newest")).length,
+    );
+    // Bob's "mine" is his own.
+    expect((await (await callerFor(bobId)).workflow.counts({})).mine).toBe(2);
+  });
+
+  it("pages over tRPC with the cursor as JSON would carry it", async () => {
+    const ann = await callerFor(annId);
+    const first = await ann.workflow.inbox({ folder: "all", sort: "oldest" });
+    expect(first.items).toHaveLength(30);
+    expect(first.nextCursor).toBe(null);
+    const assigned = first.items.find((c) => c.id === conv.c0);
+    expect(assigned?.assignee).toEqual({ id: annId, name: "Ann" });
+    const overJson = JSON.parse(
+      JSON.stringify({ lastMessageAt: first.items[9]?.lastMessageAt, id: first.items[9]?.id }),
+    );
+    const rest = await ann.workflow.inbox({ folder: "all", sort: "oldest", cursor: overJson });
+    expect(rest.items.map((c) => c.id)).toEqual(first.items.slice(10).map((c) => c.id));
+  });
+});
+
+describe("re-checking rows by id (a live list)", () => {
+  it("answers only the named rows that are still in the view, and only the caller's", async () => {
+    const ann = await callerFor(annId);
+    const c = (i: number) => conv[`c${i}`] as number;
+    // A conversation in a mailbox Ann is not a member of.
+    const privateId = (
+      await createMailbox({ address: "private@example.com", kind: "shared", memberEmails: [], actorId: null })
+    ).id;
+    const foreign = (await deliver(privateId, new Date(BASE))).conversationId;
+    const ids = async (input: { folder: InboxFilter["folder"]; ids: number[] }) =>
+      (await ann.workflow.inbox(input)).items.map((x) => x.id);
+
+    // c0 is open (Ann's), c9 closed, c11 spam, c12 snoozed.
+    expect(await ids({ folder: "open", ids: [c(0), c(9), c(11), c(12), foreign] })).toEqual([c(0)]);
+    expect(await ids({ folder: "closed", ids: [c(0), c(9), foreign] })).toEqual([c(9)]);
+    expect(await ids({ folder: "all", ids: [foreign] })).toEqual([]);
+    expect(await ids({ folder: "all", ids: [] })).toEqual([]);
+    // Ids beyond int4, or more than a page of them, are refused rather than scanned.
+    await expect(ann.workflow.inbox({ folder: "all", ids: [2_147_483_648] })).rejects.toThrow();
+    await expect(
+      ann.workflow.inbox({ folder: "all", ids: Array.from({ length: 51 }, (_, i) => i + 1) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("round-robin", () => {
+  it("is off until an admin turns it on, and only admins may", async () => {
+    const { conversationId } = await deliver(rrId, new Date());
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).assigneeId).toBe(null);
+    const ann = await callerFor(annId);
+    await expect(ann.workflow.setRoundRobin({ mailboxId: rrId, enabled: true })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await (await callerFor(adminId)).workflow.setRoundRobin({ mailboxId: rrId, enabled: true });
+    expect((await (await callerFor(adminId)).workflow.roundRobin())[rrId]).toBe(true);
+  });
+
+  it("assigns new conversations in turn, skipping a member who is not available", async () => {
+    const carol = await callerFor(carolId);
+    await carol.workflow.setAvailability({ available: false });
+    expect(await carol.workflow.availability()).toBe(false);
+    const assignees: (number | null)[] = [];
+    let first: { conversationId: number; messageId: string } | undefined;
+    for (let i = 0; i < 4; i++) {
+      const delivered = await deliver(rrId, new Date());
+      first ??= delivered;
+      assignees.push(
+        (await db().conversation.findUniqueOrThrow({ where: { id: delivered.conversationId } })).assigneeId,
+      );
+    }
+    expect(assignees).toEqual([annId, bobId, annId, bobId]);
+    // A reply joins its conversation and takes no turn.
+    const reply = await deliver(
+      rrId,
+      new Date(),
+      `In-Reply-To: <${first?.messageId}>\r\nReferences: <${first?.messageId}>\r\n`,
+    );
+    expect(reply.conversationId).toBe(first?.conversationId);
+    expect((await db().mailbox.findUniqueOrThrow({ where: { id: rrId } })).lastAssignedUserId).toBe(bobId);
+    const audit = await db().auditEvent.findFirstOrThrow({
+      where: { subjectType: "conversation", subjectId: String(first?.conversationId) },
+    });
+    expect(audit).toMatchObject({
+      action: "conversation.assigned",
+      actorId: null,
+      after: { assigneeId: annId, via: "round-robin" },
+    });
+    expect(
+      await db().liveEvent.count({ where: { conversationId: first?.conversationId, kind: "conversation.assigned" } }),
+    ).toBe(1);
+    await carol.workflow.setAvailability({ available: true });
+    const next = await deliver(rrId, new Date());
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: next.conversationId } })).assigneeId).toBe(
+      carolId,
+    );
+  });
+
+  it("takes each turn once when deliveries arrive at once", async () => {
+    await db().mailbox.update({ where: { id: rrId }, data: { lastAssignedUserId: null } });
+    const delivered = await Promise.all(Array.from({ length: 30 }, () => deliver(rrId, new Date())));
+    const rows = await db().conversation.findMany({
+      where: { id: { in: delivered.map((d) => d.conversationId) } },
+      select: { assigneeId: true },
+    });
+    const tally = new Map<number | null, number>();
+    for (const r of rows) tally.set(r.assigneeId, (tally.get(r.assigneeId) ?? 0) + 1);
+    expect(Object.fromEntries(tally)).toEqual({ [annId]: 10, [bobId]: 10, [carolId]: 10 });
+  });
+});

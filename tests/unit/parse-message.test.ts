@@ -1,0 +1,274 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import iconv from "iconv-lite";
+import { describe, expect, it } from "vitest";
+import { sniffCharset } from "../../server/mime/charset.ts";
+import { decodeEncodedWords } from "../../server/mime/encoded-words.ts";
+import { extractAttachment } from "../../server/mime/extract-attachment.ts";
+import { parseMessage } from "../../server/mime/parse-message.ts";
+
+// The fixtures are written by tests/fixtures/make-mail-fixtures.ts; the
+// expected strings here are typed independently of it.
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url));
+const parse = (name: string) => parseMessage(fixture(name));
+
+describe("Japanese charsets", () => {
+  it("decodes ISO-2022-JP as CP50221, NEC and IBM rows included", async () => {
+    const message = await parse("iso2022jp-cp50221.eml");
+    expect(message.parseError).toBeNull();
+    expect(message.subject).toBe("【重要】①㈱ご請求書について");
+    expect(message.fromName).toBe("㈱髙橋商事 佐藤");
+    expect(message.fromAddress).toBe("sato@example.jp");
+    expect(message.to).toEqual([
+      { address: "support@example.com", name: "" },
+      { address: "help@example.com", name: "サポート" },
+    ]);
+    expect(message.textBody).toBe("髙橋様\n\n①ご請求書 ②納品書 Ⅰ期分 10㍉ ㈱\nﾊﾝｶｸｶﾀｶﾅ\n");
+    expect(message.snippet).toBe("髙橋様 ①ご請求書 ②納品書 Ⅰ期分 10㍉ ㈱ ﾊﾝｶｸｶﾀｶﾅ");
+  });
+
+  it("decodes Shift_JIS labels as CP932", async () => {
+    const message = await parse("shift-jis-cp932.eml");
+    expect(message.subject).toBe("①㈱髙﨑の件");
+    expect(message.fromName).toBe("髙﨑");
+    // CP932 maps 0x8160 to U+FF5E FULLWIDTH TILDE, as Windows users typed it.
+    expect(message.textBody).toBe("髙﨑様、①②の件\uff5eよろしくお願いします。㈱\n");
+  });
+
+  it("decodes EUC-JP with NEC rows and JIS X 0212", async () => {
+    const message = await parse("euc-jp.eml");
+    expect(message.subject).toBe("EUC-JPの件名①");
+    expect(message.textBody).toBe("EUC-JPの本文です。①㈱ 髙 丂\n");
+  });
+
+  it("sniffs ISO-2022-JP when the charset label is missing, in the body and in raw headers", async () => {
+    const message = await parse("unlabelled-iso2022jp.eml");
+    expect(message.subject).toBe("ラベルなしの件名");
+    expect(message.textBody).toBe("文字コード指定のない本文です。①\n");
+  });
+
+  it("sniffs Shift_JIS when there is no Content-Type and the headers are raw bytes", async () => {
+    const message = await parse("unlabelled-shift-jis.eml");
+    expect(message.subject).toBe("生のシフトJIS件名①");
+    expect(message.fromName).toBe("山田㈱");
+    expect(message.fromAddress).toBe("yamada@example.co.jp");
+    expect(message.textBody).toBe("ラベルのないシフトJISの本文です。髙﨑\n");
+  });
+
+  it("sniffs EUC-JP in an unlabelled quoted-printable body", async () => {
+    const message = await parse("unlabelled-euc-jp.eml");
+    expect(message.textBody).toBe("日本語のテキストです。請求書を送付いたします。\n");
+  });
+
+  it("reads ISO-2022-JP escapes under a us-ascii label as ISO-2022-JP", async () => {
+    const message = await parse("us-ascii-labelled-iso2022jp.eml");
+    expect(message.textBody).toBe("ラベルはUS-ASCIIだが中身はJIS①\n");
+  });
+
+  it("decodes gb2312 labels as GBK", async () => {
+    const message = await parse("gb2312-really-gbk.eml");
+    expect(message.subject).toBe("关于朱镕基的报告");
+    expect(message.textBody).toBe("陶喆和朱镕基");
+  });
+
+  it("joins UTF-8 encoded-words that split a character", async () => {
+    const message = await parse("split-encoded-words.eml");
+    expect(message.subject).toBe("【至急】見積書の送付");
+    expect(message.fromName).toBe("山田");
+    expect(message.to).toEqual([{ address: "support@example.com", name: "サポート" }]);
+  });
+
+  it("joins ISO-2022-JP encoded-words that split a character and the escape state", async () => {
+    const message = await parse("split-encoded-words-iso2022jp.eml");
+    expect(message.subject).toBe("ご注文ありがとうございます①");
+    expect(message.textBody).toBe("本文\n");
+  });
+
+  it("reads raw UTF-8 headers (RFC 6532), keeping a final ①", async () => {
+    const message = await parse("raw-utf8-headers.eml");
+    expect(message.subject).toBe("日本語の件名 ✓ ①");
+    expect(message.fromName).toBe("山田 太郎");
+    expect(message.fromAddress).toBe("taro@example.jp");
+    expect(message.to).toEqual([{ address: "support@example.com", name: "サポート窓口" }]);
+    expect(message.textBody).toBe("本文もUTF-8です。\n");
+  });
+});
+
+describe("attachment names", () => {
+  it("decodes RFC 2231 filenames in UTF-8, Shift_JIS and ISO-2022-JP, with continuations", async () => {
+    const message = await parse("rfc2231-filenames.eml");
+    expect(message.textBody).toBe("添付をご確認ください。");
+    expect(message.attachments.map((attachment) => attachment.filename)).toEqual([
+      "請求書①.pdf",
+      "見積書㈱.xlsx",
+      "注文書①.txt",
+    ]);
+    expect(message.hasAttachments).toBe(true);
+  });
+
+  it("decodes RFC 2047 ISO-2022-JP filenames inside quotes", async () => {
+    const message = await parse("iso2022jp-quoted-filename.eml");
+    expect(message.attachments).toHaveLength(1);
+    expect(message.attachments[0]?.filename).toBe("御見積書①.pdf");
+    expect(message.attachments[0]?.contentType).toBe("application/pdf");
+  });
+});
+
+describe("envelope and trace headers", () => {
+  it("reads ids without brackets, the date, the recipients and the Received count", async () => {
+    const message = await parse("iso2022jp-cp50221.eml");
+    expect(message.messageIdHeader).toBe("cp50221.1@example.jp");
+    expect(message.inReplyTo).toBe("question.7@example.com");
+    expect(message.references).toEqual(["first.1@example.com", "question.7@example.com"]);
+    expect(message.date?.toISOString()).toBe("2026-11-02T01:00:00.000Z");
+    expect(message.cc).toEqual([{ address: "boss@example.com", name: "Boss" }]);
+    expect(message.replyTo).toEqual([{ address: "billing@example.jp", name: "" }]);
+    expect(message.receivedCount).toBe(2);
+    expect(message.autoSubmitted).toBeNull();
+    expect(message.listId).toBeNull();
+  });
+
+  it("hashes the bytes after the header/body separator", async () => {
+    const raw = fixture("shift-jis-cp932.eml");
+    const body = raw.subarray(raw.indexOf("\r\n\r\n") + 4);
+    const message = await parseMessage(raw);
+    expect(message.bodyHash).toBe(createHash("sha256").update(body).digest("hex"));
+  });
+});
+
+describe("HTML mail", () => {
+  it("keeps the raw HTML, derives text from it and lists the inline image", async () => {
+    const raw = fixture("hostile-html.eml");
+    const message = await parseMessage(raw);
+    expect(message.htmlBody).toContain("<script>alert('head')</script>");
+    expect(message.textBody).toBe("Hello world\n\nclick docs");
+    expect(message.autoSubmitted).toBe("auto-generated");
+    expect(message.listId).toBe("news.example.net");
+    expect(message.attachments).toEqual([
+      {
+        index: 0,
+        filename: null,
+        contentType: "image/png",
+        size: 68,
+        contentId: "logo@yubin",
+        inline: true,
+        sha256: "63ef318d96b5d0d0ceba6e04a4e622b1158335cdc67c49e27839132c6f655058",
+      },
+    ]);
+    expect(message.hasAttachments).toBe(false);
+    expect(JSON.stringify(message)).not.toContain("iVBORw0KGgo");
+  });
+
+  it("extracts attachment bytes on demand", async () => {
+    const png = await extractAttachment(fixture("hostile-html.eml"), 0);
+    expect(png?.contentType).toBe("image/png");
+    expect(png?.content.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(
+      createHash("sha256")
+        .update(png?.content ?? "")
+        .digest("hex"),
+    ).toBe("63ef318d96b5d0d0ceba6e04a4e622b1158335cdc67c49e27839132c6f655058");
+    const sheet = await extractAttachment(fixture("rfc2231-filenames.eml"), 1);
+    expect(sheet?.filename).toBe("見積書㈱.xlsx");
+    expect(sheet?.content.toString()).toBe("xlsx");
+    expect(await extractAttachment(fixture("rfc2231-filenames.eml"), 3)).toBeNull();
+    expect(await extractAttachment(fixture("deep-nesting.eml"), 0)).toBeNull();
+  });
+});
+
+describe("broken MIME", () => {
+  it("reads a multipart whose closing boundary never comes", async () => {
+    const message = await parse("broken-missing-boundary-end.eml");
+    expect(message.parseError).toBeNull();
+    expect(message.textBody).toBe("閉じられない境界");
+    expect(message.attachments.map((attachment) => [attachment.filename, attachment.size])).toEqual([["cut.bin", 6]]);
+  });
+
+  it("treats an unknown Content-Transfer-Encoding as identity", async () => {
+    expect((await parse("broken-garbage-cte.eml")).textBody).toBe("ゴミのCTEでも読める\n");
+  });
+
+  it("skips stray characters and missing padding in base64", async () => {
+    expect((await parse("broken-bad-base64.eml")).textBody).toBe("日本語の本文です");
+  });
+
+  it("never throws, whatever the bytes", async () => {
+    for (const raw of [Buffer.alloc(0), Buffer.from("\r\n\r\n"), Buffer.from([0xff, 0xfe, 0x00, 0x1b, 0x24, 0x42])]) {
+      const message = await parseMessage(raw);
+      expect(message.subject).toBe("");
+      expect(message.fromAddress).toBe("");
+    }
+  });
+});
+
+describe("limits", () => {
+  it("refuses a header block over MAX_HEADER_BYTES and recovers subject and sender", async () => {
+    const started = Date.now();
+    const message = await parse("huge-header.eml");
+    expect(message.parseError).toBe("header block larger than 262144 bytes");
+    expect(message.subject).toBe("巨大なヘッダー");
+    expect(message.fromAddress).toBe("huge@example.jp");
+    expect(message.fromName).toBe("Huge");
+    expect(message.textBody).toBeNull();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("refuses nesting beyond MAX_MIME_DEPTH", async () => {
+    const started = Date.now();
+    const message = await parse("deep-nesting.eml");
+    expect(message.parseError).toBe("MIME nesting deeper than 20");
+    expect(message.subject).toBe("深い入れ子");
+    expect(message.attachments).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("refuses more than MAX_MIME_PARTS parts", async () => {
+    const message = await parse("too-many-parts.eml");
+    expect(message.parseError).toBe("more than 500 MIME parts");
+    expect(message.subject).toBe("too many parts");
+  });
+
+  it("gives up when the time budget runs out", async () => {
+    const payload = Buffer.alloc(8 * 1024 * 1024, 7)
+      .toString("base64")
+      .replace(/(.{76})/g, "$1\r\n");
+    const raw = Buffer.from(
+      [
+        "From: Slow <slow@example.jp>",
+        "Subject: =?UTF-8?B?6YGF44GE?=",
+        'Content-Type: multipart/mixed; boundary="s"',
+        "",
+        "--s",
+        "Content-Type: application/octet-stream",
+        "Content-Transfer-Encoding: base64",
+        "",
+        payload,
+        "--s--",
+        "",
+      ].join("\r\n"),
+    );
+    const started = Date.now();
+    const message = await parseMessage(raw, { timeoutMs: 1 });
+    expect(message.parseError).toBe("parsing took longer than 1 ms");
+    expect(message.subject).toBe("遅い");
+    expect(message.fromAddress).toBe("slow@example.jp");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe("charset helpers", () => {
+  it("sniffs by escapes, then UTF-8 validity, then CP932 against EUC-JP", () => {
+    expect(sniffCharset(Buffer.from("plain"))).toBe("us-ascii");
+    expect(sniffCharset(Buffer.from('\x1b$B$"\x1b(B', "latin1"))).toBe("iso-2022-jp");
+    expect(sniffCharset(Buffer.from("日本語", "utf8"))).toBe("utf-8");
+    expect(sniffCharset(iconv.encode("請求書を送付いたします", "cp932"))).toBe("cp932");
+    expect(sniffCharset(iconv.encode("請求書を送付いたします", "eucjp"))).toBe("euc-jp");
+  });
+
+  it("decodes encoded-words across charsets and keeps text between them", () => {
+    expect(decodeEncodedWords("Re: =?UTF-8?B?5pel?= =?UTF-8?Q?=E6=9C=AC?= and =?ISO-2022-JP?B?GyRCLSEbKEI=?=")).toBe(
+      "Re: 日本 and ①",
+    );
+    expect(decodeEncodedWords("=?utf-7?Q?+ADw-script+AD4-?=")).toBe("+ADw-script+AD4-");
+  });
+});

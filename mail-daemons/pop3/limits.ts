@@ -21,7 +21,8 @@ export const MAX_SASL_RESPONSE_OCTETS = 2048;
  * RFC 2449 §6.6 PIPELINING: a client may send many commands without waiting.
  * They are answered in order; once this many complete lines wait, the socket
  * stops reading (TCP backpressure) until the queue drains, so a client that
- * never reads its answers cannot make the server buffer without end.
+ * never reads its answers cannot make the server buffer without end. The
+ * queue can overshoot by the lines of one socket read (at most 64 KiB).
  */
 export const MAX_QUEUED_COMMANDS = 64;
 

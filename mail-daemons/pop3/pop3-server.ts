@@ -80,11 +80,11 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Pop3S
   };
 
   const server: Server =
-    options.implicitTls && secureContext
-      ? createTlsServer({ secureContext, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, accept).on(
-          "tlsClientError",
-          () => {},
-        )
+    options.implicitTls && options.tls
+      ? createTlsServer(
+          { key: options.tls.key, cert: options.tls.cert, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS },
+          accept,
+        ).on("tlsClientError", () => {})
       : createTcpServer(accept);
   server.on("error", (error) => log(`${name}: ${error.message}`));
 

@@ -1,7 +1,9 @@
 // Starts the two POP3 listeners of the `mail` role (STLS and implicit TLS)
 // on free loopback ports over a test fixture, with a certificate for
 // "localhost" that clients trust by pinning it as their CA.
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import { type Pop3Server, type Pop3ServerOptions, startPop3Server } from "../../../mail-daemons/pop3/pop3-server.ts";
 import type { TlsCredentials } from "../../../mail-daemons/shared/tls.ts";
 import { loadTlsCredentials } from "../../../mail-daemons/shared/tls.ts";
@@ -60,4 +62,11 @@ export function externalAddress(): string | null {
     }
   }
   return null;
+}
+
+/** The test certificate as a PEM file, for clients that take a CA file (poplib, fetchmail, getmail). */
+export async function scratchCertificate(cert: Buffer): Promise<string> {
+  const file = path.join(scratchDir("yubin-pop3-ca-"), "ca.pem");
+  await writeFile(file, cert);
+  return file;
 }

@@ -22,8 +22,3 @@ export function ok(text: string): string {
 export function err(text: string, code?: ResponseCode): string {
   return code ? `-ERR [${code}] ${text}\r\n` : `-ERR ${text}\r\n`;
 }
-
-/** A multi-line response (RFC 1939 §3) whose lines cannot start with "." (listings, CAPA). */
-export function multiline(first: string, lines: readonly string[]): string {
-  return `+OK ${first}\r\n${lines.map((line) => `${line}\r\n`).join("")}.\r\n`;
-}

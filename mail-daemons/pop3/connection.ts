@@ -8,7 +8,7 @@ import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import type { Pop3Backend } from "./backend.ts";
 import { dispatch } from "./dispatcher.ts";
-import { MAX_QUEUED_COMMANDS, MAX_SASL_RESPONSE_OCTETS, TLS_HANDSHAKE_TIMEOUT_MS } from "./limits.ts";
+import { CLOSE_GRACE_MS, MAX_QUEUED_COMMANDS, MAX_SASL_RESPONSE_OCTETS, TLS_HANDSHAKE_TIMEOUT_MS } from "./limits.ts";
 import { type InputLine, LineReader } from "./line-reader.ts";
 import { err, ok } from "./responses.ts";
 import { Pop3Session, SessionClosed, type SessionIo } from "./session.ts";
@@ -24,9 +24,6 @@ export interface ConnectionOptions {
   secure: boolean;
 }
 
-/** After QUIT or a fatal error, a client that does not read its last reply is cut off after this long. */
-const CLOSE_GRACE_MS = 5000;
-
 export class Pop3Connection implements SessionIo {
   readonly session: Pop3Session;
   readonly remoteAddress: string;
@@ -38,6 +35,8 @@ export class Pop3Connection implements SessionIo {
   private running = false;
   private paused = false;
   private ending = false;
+  /** The client sent FIN (the socket is half-open): answer what was queued, then close. */
+  private inputEnded = false;
   private socketClosed = false;
   private disposed: Promise<void> | null = null;
   private resolveDone: () => void = () => {};
@@ -113,6 +112,7 @@ export class Pop3Connection implements SessionIo {
     this.queue.length = 0;
     this.reader.reset();
     raw.off("data", this.onData);
+    raw.off("end", this.onEnd);
     raw.off("timeout", this.onTimeout);
     raw.setTimeout(0);
     // "+OK" must be on the wire before TLS takes the socket over.
@@ -139,11 +139,13 @@ export class Pop3Connection implements SessionIo {
     });
     this.socket = secure;
     secure.on("data", this.onData);
+    secure.on("end", this.onEnd);
     secure.setTimeout(this.options.idleTimeoutMs, this.onTimeout);
   }
 
   private listen(socket: Socket): void {
     socket.on("data", this.onData);
+    socket.on("end", this.onEnd);
     socket.on("error", this.onError);
     socket.once("close", this.onClose);
     socket.setTimeout(this.options.idleTimeoutMs, this.onTimeout);
@@ -180,8 +182,20 @@ export class Pop3Connection implements SessionIo {
       this.socket.destroy();
     } finally {
       this.running = false;
+      this.endIfAnswered();
       this.settle();
     }
+  }
+
+  // A script that pipes its commands and closes its side (printf … | nc) still gets every answer:
+  // the listeners allow half-open sockets, and the connection ends once the queue is answered.
+  private readonly onEnd = () => {
+    this.inputEnded = true;
+    this.endIfAnswered();
+  };
+
+  private endIfAnswered(): void {
+    if (this.inputEnded && !this.running && this.queue.length === 0) this.end();
   }
 
   // RFC 1939 §3: the autologout timer. An idle session is closed without UPDATE.

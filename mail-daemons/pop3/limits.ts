@@ -68,3 +68,10 @@ export const MAX_CONNECTIONS = 2000;
  * backpressure instead of being queued on the socket at once.
  */
 export const WRITE_CHUNK_OCTETS = 64 * 1024;
+
+/**
+ * After QUIT, an error that ends the session, or a refused connection, the
+ * last reply is flushed for at most this long; a client that does not read
+ * it is then cut off rather than holding the socket open.
+ */
+export const CLOSE_GRACE_MS = 5000;

@@ -8,6 +8,7 @@ import type { Pop3Backend } from "./backend.ts";
 import { Pop3Connection } from "./connection.ts";
 import { ConnectionCounter } from "./connection-counter.ts";
 import {
+  CLOSE_GRACE_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   MAX_CONNECTIONS,
   MAX_CONNECTIONS_PER_ADDRESS,
@@ -61,7 +62,7 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Pop3S
     if (closing || !counter.tryAdd(address)) {
       socket.on("error", () => {});
       socket.end(TOO_MANY);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
       return;
     }
     const connection = new Pop3Connection(socket, {
@@ -79,13 +80,19 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Pop3S
     });
   };
 
+  // allowHalfOpen: a client that closes its sending side after its last command still gets the answers (connection.ts).
   const server: Server =
     options.implicitTls && options.tls
       ? createTlsServer(
-          { key: options.tls.key, cert: options.tls.cert, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS },
+          {
+            key: options.tls.key,
+            cert: options.tls.cert,
+            handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
+            allowHalfOpen: true,
+          },
           accept,
         ).on("tlsClientError", () => {})
-      : createTcpServer(accept);
+      : createTcpServer({ allowHalfOpen: true }, accept);
   server.on("error", (error) => log(`${name}: ${error.message}`));
 
   await new Promise<void>((resolve, reject) => {

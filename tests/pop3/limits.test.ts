@@ -75,6 +75,29 @@ describe("POP3 limits", () => {
     await client.closed();
   });
 
+  it("answers every pipelined command of a client that closed its sending side, QUIT included", async () => {
+    const client = await connect();
+    client.write("USER alice@example.com\r\nPASS alice password\r\nSTAT\r\nUIDL 2\r\nQUIT\r\n");
+    client.finish();
+    expect(await client.readLine()).toMatch(/^\+OK/);
+    expect(await client.readLine()).toMatch(/^\+OK Logged in/);
+    expect(await client.readLine()).toMatch(/^\+OK 3 \d+$/);
+    expect(await client.readLine()).toBe("+OK 2 1700000000.2");
+    expect(await client.readLine()).toMatch(/signing off/);
+    await client.closed();
+  });
+
+  it("closes a half-closed connection once its commands are answered, without UPDATE", async () => {
+    const client = await connect();
+    client.write("USER alice@example.com\r\nPASS alice password\r\nDELE 1\r\n");
+    client.finish();
+    expect(await client.readLine()).toMatch(/^\+OK/);
+    expect(await client.readLine()).toMatch(/^\+OK Logged in/);
+    expect(await client.readLine()).toBe("+OK Message 1 deleted");
+    await client.closed();
+    expect(await fixture.stored("alice@example.com")).toHaveLength(3);
+  });
+
   it("keeps pipelined multi-line responses whole and in order", async () => {
     const client = await connect();
     client.write("USER alice@example.com\r\nPASS alice password\r\nRETR 1\r\nLIST\r\nRETR 2\r\nSTAT\r\n");

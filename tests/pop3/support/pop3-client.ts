@@ -92,6 +92,11 @@ export class Pop3Client {
     this.socket.destroy();
   }
 
+  /** Closes the sending side only (FIN), as `printf … | nc` does after its last command. */
+  finish(): void {
+    this.socket.end();
+  }
+
   private listen(socket: Socket): void {
     socket.on("data", (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);

@@ -107,7 +107,7 @@ export class Pop3Connection implements SessionIo {
     const context = this.options.secureContext;
     if (!context) throw new Error("POP3: STLS without a certificate");
     const raw = this.socket;
-    // STARTTLS injection (RFC 2595 §4 and every STARTTLS since): lines that came in plaintext
+    // STARTTLS command injection (CVE-2011-0411, Postfix; the same holds for STLS): lines that came in plaintext
     // after STLS, queued or half-read, are dropped; from now on only TLS bytes are read.
     this.queue.length = 0;
     this.reader.reset();

@@ -47,7 +47,7 @@ export class LineReader {
     return lines;
   }
 
-  /** STLS: whatever arrived in plaintext after the command is thrown away (RFC 2595 §4, injection). */
+  /** STLS: whatever arrived in plaintext after the command is thrown away (STARTTLS command injection). */
   reset(): void {
     this.partial = null;
     this.discarding = false;

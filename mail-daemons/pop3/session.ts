@@ -82,7 +82,7 @@ export class Pop3Session {
     return this.secure || isLoopback(this.io.remoteAddress);
   }
 
-  /** RFC 2595 §4: STLS only in AUTHORIZATION, and only once. */
+  /** RFC 2595 §4: STLS only in AUTHORIZATION; once in TLS, never again. */
   get mayStartTls(): boolean {
     return this.tlsAvailable && !this.secure && this.state === "AUTHORIZATION";
   }
@@ -121,7 +121,7 @@ export class Pop3Session {
   async startTls(okLine: string): Promise<void> {
     await this.io.upgradeToTls(okLine);
     this.secure = true;
-    // RFC 2595 §4: the server must discard knowledge obtained from the client before TLS (here, USER's name).
+    // Nothing learnt in plaintext carries into TLS (what RFC 3207 §4.2 requires of SMTP): here, USER's name.
     this.pendingUser = null;
   }
 

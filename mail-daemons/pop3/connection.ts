@@ -68,6 +68,16 @@ export class Pop3Connection implements SessionIo {
     return this.socket.write(data);
   }
 
+  writeAll(pieces: readonly (string | Buffer)[]): boolean {
+    if (this.socketClosed || this.socket.destroyed) return true;
+    const socket = this.socket;
+    socket.cork();
+    let room = true;
+    for (const piece of pieces) room = socket.write(piece) && room;
+    socket.uncork();
+    return room;
+  }
+
   drained(): Promise<void> {
     const socket = this.socket;
     if (this.socketClosed || socket.destroyed) return Promise.reject(new SessionClosed());

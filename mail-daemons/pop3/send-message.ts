@@ -29,10 +29,17 @@ export async function sendMessage(session: Pop3Session, request: MessageRequest)
     return;
   }
   const encoder = new MessageEncoder(request.bodyLines);
-  await session.send(ok(request.bodyLines === undefined ? `${request.size} octets` : "Top of message follows"));
+  // Pieces wait here until about WRITE_CHUNK_OCTETS have gathered or the message ends, and go out
+  // in one write: a small message is one "+OK" line, its bytes and "." in a single segment.
+  const pending = new OutputBatch(session);
+  pending.add(ok(request.bodyLines === undefined ? `${request.size} octets` : "Top of message follows"));
   try {
     while (!step.done) {
-      await writeChunk(session, encoder, step.value);
+      const chunk = step.value;
+      for (let offset = 0; offset < chunk.length && !encoder.finished; offset += WRITE_CHUNK_OCTETS) {
+        for (const piece of encoder.push(chunk.subarray(offset, offset + WRITE_CHUNK_OCTETS))) pending.add(piece);
+        if (pending.octets >= WRITE_CHUNK_OCTETS) await pending.flush();
+      }
       if (encoder.finished) {
         // TOP has what it needs: let the backend stop reading.
         await iterator.return?.();
@@ -44,15 +51,29 @@ export async function sendMessage(session: Pop3Session, request: MessageRequest)
     if (session.closed) throw error;
     throw new BrokenResponse(`pop3: message ${request.number} broke off while sending: ${String(error)}`);
   }
-  for (const piece of encoder.end()) await session.send(piece);
+  for (const piece of encoder.end()) pending.add(piece);
+  await pending.flush();
   if (request.bodyLines === undefined && encoder.size !== request.size) {
     // The client was told another size (RFC 1939 §11): a backend bug worth seeing in the log.
     session.log(`pop3: message ${request.number} sent ${encoder.size} octets, listed as ${request.size}`);
   }
 }
 
-async function writeChunk(session: Pop3Session, encoder: MessageEncoder, chunk: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < chunk.length && !encoder.finished; offset += WRITE_CHUNK_OCTETS) {
-    for (const piece of encoder.push(chunk.subarray(offset, offset + WRITE_CHUNK_OCTETS))) await session.send(piece);
+class OutputBatch {
+  octets = 0;
+  private pieces: (string | Buffer)[] = [];
+
+  constructor(private readonly session: Pop3Session) {}
+
+  add(piece: string | Buffer): void {
+    this.pieces.push(piece);
+    this.octets += piece.length;
+  }
+
+  async flush(): Promise<void> {
+    const pieces = this.pieces;
+    this.pieces = [];
+    this.octets = 0;
+    await this.session.sendAll(pieces);
   }
 }

@@ -12,6 +12,8 @@ export interface SessionIo {
   readonly remoteAddress: string;
   /** false: the socket's buffer is full; wait for `drained` before writing more. */
   write(data: string | Buffer): boolean;
+  /** Several pieces in one system call where the socket allows (cork/uncork); false as for `write`. */
+  writeAll(pieces: readonly (string | Buffer)[]): boolean;
   /** Resolves once the socket takes more; rejects with SessionClosed when the connection is gone. */
   drained(): Promise<void>;
   /**
@@ -90,6 +92,11 @@ export class Pop3Session {
   async send(data: string | Buffer): Promise<void> {
     if (this.closed) throw new SessionClosed();
     if (!this.io.write(data)) await this.io.drained();
+  }
+
+  async sendAll(pieces: readonly (string | Buffer)[]): Promise<void> {
+    if (this.closed) throw new SessionClosed();
+    if (pieces.length > 0 && !this.io.writeAll(pieces)) await this.io.drained();
   }
 
   /** A multi-line listing (RFC 1939 §3) of any length, written with backpressure. */

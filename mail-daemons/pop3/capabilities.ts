@@ -1,12 +1,16 @@
-// RFC 2449 §5 CAPA: what this session can do now. Login capabilities
-// (USER, SASL) appear only where a login would be accepted (over TLS or from
-// loopback, session.ts), so a client that reads CAPA knows to send STLS first.
+// RFC 2449 §5 CAPA: what this session can do. Login capabilities (USER,
+// SASL) appear only where a login would be accepted (over TLS or from
+// loopback, session.ts), so a client that reads CAPA knows to send STLS
+// first. §5 also says capabilities of the AUTHORIZATION state "MUST be
+// announced in both states": the TRANSACTION list is the same but for STLS,
+// which RFC 2595 §4 allows only in AUTHORIZATION, and the per-maildrop
+// EXPIRE and LOGIN-DELAY values.
 import type { Pop3Policy } from "./backend.ts";
 import type { Pop3Session } from "./session.ts";
 
 export function capabilities(session: Pop3Session): string[] {
   const lines = ["TOP", "UIDL"];
-  if (session.state === "AUTHORIZATION" && session.mayLogIn) {
+  if (session.mayLogIn) {
     // RFC 2449 §6.2 USER; §6.3 SASL with the mechanisms offered (RFC 5034).
     lines.push("USER", "SASL PLAIN");
   }

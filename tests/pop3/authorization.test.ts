@@ -323,6 +323,8 @@ describe("POP3 LOGIN-DELAY (RFC 2449 §6.5, §8.1.2)", () => {
       S: +OK Capability list follows
       S: TOP
       S: UIDL
+      S: USER
+      S: SASL PLAIN
       S: RESP-CODES
       S: AUTH-RESP-CODE
       S: PIPELINING

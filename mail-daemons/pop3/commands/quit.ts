@@ -28,7 +28,9 @@ export const quit: Pop3Command<undefined> = {
       session.log(`pop3: committing deletions for ${session.principal?.login} failed: ${String(error)}`);
       reply = err("Some deleted messages not removed", "SYS/TEMP");
     }
-    await drop.release();
+    await drop
+      .release()
+      .catch((error: unknown) => session.log(`pop3: releasing the maildrop lock failed: ${String(error)}`));
     await session.send(reply).catch(() => {});
     session.end();
   },

@@ -25,7 +25,7 @@ export interface ConnectionOptions {
 }
 
 export class Pop3Connection implements SessionIo {
-  readonly session: Pop3Session;
+  private readonly session: Pop3Session;
   readonly remoteAddress: string;
   /** Resolves when the socket is closed and nothing of the session is still running. */
   readonly done: Promise<void>;
@@ -125,6 +125,11 @@ export class Pop3Connection implements SessionIo {
     raw.off("end", this.onEnd);
     raw.off("timeout", this.onTimeout);
     raw.setTimeout(0);
+    if (this.paused) {
+      // Held back by a full queue: what is still unread was sent in plaintext too, and flows away unread.
+      this.paused = false;
+      raw.resume();
+    }
     // "+OK" must be on the wire before TLS takes the socket over.
     await new Promise<void>((resolve) => raw.write(okLine, () => resolve()));
     if (this.socketClosed) throw new SessionClosed();

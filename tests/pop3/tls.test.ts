@@ -82,6 +82,14 @@ describe("POP3 STLS (RFC 2595 §4)", () => {
     expect(client.pending().length).toBe(0);
   });
 
+  it("discards a flood pipelined after STLS that filled the command queue", async () => {
+    const client = await connect();
+    client.write(`STLS\r\n${"USER alice@example.com\r\n".repeat(500)}`);
+    expect(await client.readLine()).toBe("+OK Begin TLS negotiation");
+    await client.startTls(servers.tls.cert);
+    await expectTranscript(client, "C: PASS alice password\nS: -ERR Send USER first");
+  });
+
   it("closes the connection when the TLS handshake fails", async () => {
     const client = await connect();
     await expectTranscript(client, "C: STLS\nS~ ^\\+OK");

@@ -87,11 +87,12 @@ export class MemoryBackend implements Pop3Backend<MemoryPrincipal> {
     this.logins.set(login, [...(this.logins.get(login) ?? []), { password, mailbox }]);
   }
 
-  deliver(address: string, raw: Buffer): number {
+  /** Stores a message; returns its UIDL. */
+  deliver(address: string, raw: Buffer): string {
     const mailbox = this.mailbox(address);
     const uid = mailbox.uidNext++;
     mailbox.messages.push({ uid, raw });
-    return uid;
+    return `${mailbox.uidValidity}.${uid}`;
   }
 
   /** What the team sees in the browser and over IMAP: every stored message, hidden or not. */

@@ -1,7 +1,8 @@
 // The backend the POP3 tests run against, behind one small interface so that
 // the same transcripts can later run against the PostgreSQL adapter: only
-// createPop3Fixture changes. Fault injection exists only in memory; tests
-// that need it skip when `faults` is null.
+// createPop3Fixture changes. Tests take UIDLs from `deliver`, never from the
+// fake's numbering. Fault injection exists only in memory; tests that need it
+// skip when `faults` is null.
 import type { Pop3Backend } from "../../../mail-daemons/pop3/backend.ts";
 import { type DeletePolicy, MemoryBackend, type MemoryFaults } from "../../../mail-daemons/pop3/memory-backend.ts";
 
@@ -11,7 +12,8 @@ export interface Pop3Fixture {
   addMailbox(address: string, password: string, onDelete: DeletePolicy): Promise<void>;
   /** An app password scoped to a (shared) mailbox: the login is the mailbox's address. */
   addAppPassword(mailbox: string, password: string): Promise<void>;
-  deliver(mailbox: string, raw: Buffer): Promise<void>;
+  /** Delivers as SMTP would; resolves to the message's UIDL, which the tests expect POP3 to report. */
+  deliver(mailbox: string, raw: Buffer): Promise<string>;
   /** Every message in the mailbox, as the team sees it in the browser or over IMAP. */
   stored(mailbox: string): Promise<Buffer[]>;
   /** How many maildrop locks are held. */
@@ -37,7 +39,7 @@ export async function createPop3Fixture(options: FixtureOptions = {}): Promise<P
       backend.addLogin(mailbox, password, mailbox);
     },
     async deliver(mailbox, raw) {
-      backend.deliver(mailbox, raw);
+      return backend.deliver(mailbox, raw);
     },
     async stored(mailbox) {
       return backend.stored(mailbox);

@@ -93,6 +93,11 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Pop3S
           accept,
         ).on("tlsClientError", () => {})
       : createTcpServer({ allowHalfOpen: true }, accept);
+  if (options.implicitTls) {
+    // Sockets still in their TLS handshake are not counted by `counter` (it sees them once secure):
+    // Node's own cap bounds those, silently, since no POP3 reply can be sent before TLS is up.
+    server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  }
   server.on("error", (error) => log(`${name}: ${error.message}`));
 
   await new Promise<void>((resolve, reject) => {

@@ -59,7 +59,12 @@ export interface Maildrop {
   readonly messages: readonly MaildropMessage[];
   /** This login's policy, reported by CAPA in the TRANSACTION state. */
   readonly policy: Pop3Policy;
-  /** The stored message, raw, in order; the core normalises line endings and dot-stuffs. */
+  /**
+   * The stored bytes of messages[index] (0-based), in order, in chunks of any
+   * size (one Buffer is fine); the core normalises line endings, dot-stuffs,
+   * and stops early for TOP. Throwing before the first chunk gets the client
+   * -ERR [SYS/TEMP]; after it, the connection is dropped (no UPDATE).
+   */
   retrieve(index: number): AsyncIterable<Uint8Array>;
   /**
    * RFC 1939 §6 UPDATE: the messages marked deleted, in one transaction, all

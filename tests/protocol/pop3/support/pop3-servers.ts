@@ -4,10 +4,10 @@
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type Pop3Server, type Pop3ServerOptions, startPop3Server } from "../../../mail-daemons/pop3/pop3-server.ts";
-import type { TlsCredentials } from "../../../mail-daemons/shared/tls.ts";
-import { loadTlsCredentials } from "../../../mail-daemons/shared/tls.ts";
-import { scratchDir } from "../../support/yubin-process.ts";
+import { type Pop3Server, type Pop3ServerOptions, startPop3Server } from "../../../../mail-daemons/pop3/pop3-server.ts";
+import type { TlsCredentials } from "../../../../mail-daemons/shared/tls.ts";
+import { loadTlsCredentials } from "../../../../mail-daemons/shared/tls.ts";
+import { scratchDir } from "../../../support/yubin-process.ts";
 import type { Pop3Fixture } from "./pop3-fixture.ts";
 
 export interface Pop3TestServers {

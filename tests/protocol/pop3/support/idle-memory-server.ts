@@ -4,9 +4,9 @@
 // Prints {"ports":…} once listening, and a memory sample for every line read
 // on stdin.
 import { createInterface } from "node:readline";
-import { MemoryBackend } from "../../../mail-daemons/pop3/memory-backend.ts";
-import { startPop3Server } from "../../../mail-daemons/pop3/pop3-server.ts";
-import { loadTlsCredentials } from "../../../mail-daemons/shared/tls.ts";
+import { MemoryBackend } from "../../../../mail-daemons/pop3/memory-backend.ts";
+import { startPop3Server } from "../../../../mail-daemons/pop3/pop3-server.ts";
+import { loadTlsCredentials } from "../../../../mail-daemons/shared/tls.ts";
 import { plainMessage } from "./messages.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;

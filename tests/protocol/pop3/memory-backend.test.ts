@@ -1,8 +1,8 @@
 // The in-memory backend behaves as backend.ts says the real one must, so
 // that transcripts against it mean something.
 import { describe, expect, it } from "vitest";
-import type { Maildrop } from "../../mail-daemons/pop3/backend.ts";
-import { MemoryBackend } from "../../mail-daemons/pop3/memory-backend.ts";
+import type { Maildrop } from "../../../mail-daemons/pop3/backend.ts";
+import { MemoryBackend } from "../../../mail-daemons/pop3/memory-backend.ts";
 import { BARE_LF, BARE_LF_AS_SENT } from "./support/messages.ts";
 
 async function open(backend: MemoryBackend, login: string): Promise<Maildrop> {

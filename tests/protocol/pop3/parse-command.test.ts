@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../mail-daemons/pop3/command-table.ts";
-import { LineReader } from "../../mail-daemons/pop3/line-reader.ts";
-import { type ParsedLine, parseCommandLine } from "../../mail-daemons/pop3/parse-command.ts";
+import { COMMANDS } from "../../../mail-daemons/pop3/command-table.ts";
+import { LineReader } from "../../../mail-daemons/pop3/line-reader.ts";
+import { type ParsedLine, parseCommandLine } from "../../../mail-daemons/pop3/parse-command.ts";
 
 function parse(text: string | Buffer): ParsedLine {
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);

@@ -1,7 +1,7 @@
 // TRANSACTION state (RFC 1939 §5, §7): STAT, LIST, UIDL, RETR, TOP, DELE,
 // NOOP, RSET, with fixed message numbers, exact sizes and dot-stuffing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { encodedSize } from "../../mail-daemons/pop3/message-encoder.ts";
+import { encodedSize } from "../../../mail-daemons/pop3/message-encoder.ts";
 import { BARE_LF, BARE_LF_AS_SENT, DOTTED, JAPANESE, plainMessage } from "./support/messages.ts";
 import { Pop3Client, unstuff } from "./support/pop3-client.ts";
 import { createPop3Fixture, type Pop3Fixture } from "./support/pop3-fixture.ts";

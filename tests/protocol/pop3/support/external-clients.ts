@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { chmod, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { scratchDir } from "../../support/yubin-process.ts";
+import { scratchDir } from "../../../support/yubin-process.ts";
 
 /** The binary's path, or null when it is not installed (the test then says how to install it). */
 export function findBinary(name: string): string | null {

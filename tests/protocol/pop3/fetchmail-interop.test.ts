@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { chmod, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scratchDir } from "../support/yubin-process.ts";
+import { scratchDir } from "../../support/yubin-process.ts";
 import { deliveryDirectory, findBinary, withLf } from "./support/external-clients.ts";
 import { DOTTED, JAPANESE, plainMessage } from "./support/messages.ts";
 import { createPop3Fixture, type Pop3Fixture } from "./support/pop3-fixture.ts";

@@ -6,7 +6,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scratchDir } from "../support/yubin-process.ts";
+import { scratchDir } from "../../support/yubin-process.ts";
 import { Pop3Client } from "./support/pop3-client.ts";
 import { expectTranscript } from "./support/transcript.ts";
 

@@ -3,8 +3,8 @@
 // createPop3Fixture changes. Tests take UIDLs from `deliver`, never from the
 // fake's numbering. Fault injection exists only in memory; tests that need it
 // skip when `faults` is null.
-import type { Pop3Backend } from "../../../mail-daemons/pop3/backend.ts";
-import { type DeletePolicy, MemoryBackend, type MemoryFaults } from "../../../mail-daemons/pop3/memory-backend.ts";
+import type { Pop3Backend } from "../../../../mail-daemons/pop3/backend.ts";
+import { type DeletePolicy, MemoryBackend, type MemoryFaults } from "../../../../mail-daemons/pop3/memory-backend.ts";
 
 export interface Pop3Fixture {
   readonly backend: Pop3Backend;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodedSize, MessageEncoder } from "../../mail-daemons/pop3/message-encoder.ts";
+import { encodedSize, MessageEncoder } from "../../../mail-daemons/pop3/message-encoder.ts";
 import { BARE_LF, BARE_LF_AS_SENT, DOTTED, JAPANESE } from "./support/messages.ts";
 import { unstuff } from "./support/pop3-client.ts";
 

@@ -57,6 +57,8 @@ export async function dispatch(
   try {
     const execute = command.prepare(cursor, { utf8: session.utf8 });
     const context: CommandContext = { tag, session, server, connection };
+    if (command.catchUpFirst && session.state === "selected" && !(await session.reportChanges(true)))
+      return mailboxGone(session);
     result = await execute(context);
   } catch (error) {
     if (!(error instanceof ParseError)) {
@@ -69,12 +71,7 @@ export async function dispatch(
   }
 
   if (session.state === "selected" && result.status !== "BAD") {
-    const alive = await session.reportChanges(command.expungeAllowed);
-    if (!alive) {
-      // RFC 9051 §7.1.5: the selected mailbox is gone; nothing sensible remains for this session.
-      await writer.untagged("BYE The selected mailbox was deleted");
-      return "close";
-    }
+    if (!(await session.reportChanges(command.expungeAllowed))) return mailboxGone(session);
   }
   await writer.tagged(tag, result.status, result.code ?? null, result.text);
   if (result.status === "BAD" && countBad(session) === "close") return "close";
@@ -90,5 +87,11 @@ function countBad(session: Session): DispatchOutcome {
   session.badCommands += 1;
   if (session.badCommands < MAX_BAD_COMMANDS) return "continue";
   session.closeAfterReply = "Too many bad commands";
+  return "close";
+}
+
+// RFC 9051 §7.1.5: the selected mailbox is gone; nothing sensible remains for this session.
+async function mailboxGone(session: Session): Promise<DispatchOutcome> {
+  await session.writer.untagged("BYE The selected mailbox was deleted");
   return "close";
 }

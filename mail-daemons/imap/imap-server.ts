@@ -79,7 +79,7 @@ export async function startImapServer<P extends Principal>(options: ImapServerOp
   };
 
   const server = options.implicitTls
-    ? tls.createServer({ secureContext }, (socket) => accept(socket, true))
+    ? tls.createServer({ key: options.tls.key, cert: options.tls.cert }, (socket) => accept(socket, true))
     : net.createServer((socket) => accept(socket, false));
   server.on("error", (error) => options.log(`${name}: ${error.message}`));
   if (options.implicitTls)

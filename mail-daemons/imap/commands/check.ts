@@ -4,6 +4,7 @@ import { defineCommand, noArguments, ok, SELECTED } from "./command.ts";
 
 export const checkCommand = defineCommand({
   name: "CHECK",
+  catchUpFirst: true,
   states: SELECTED,
   parse: noArguments,
   async run({ session }) {

@@ -40,6 +40,13 @@ export interface Command {
   states: readonly SessionState[];
   /** RFC 9051 §7.5.1: EXPUNGE must not be sent during FETCH, STORE and SEARCH. */
   expungeAllowed: boolean;
+  /**
+   * Report other sessions' changes before running, so the command works on
+   * the current mailbox. Only for commands that name no sequence numbers
+   * (UID commands, NOOP, CHECK, EXPUNGE): an EXPUNGE sent first would
+   * renumber the messages the client's arguments mean (RFC 9051 §5.5).
+   */
+  catchUpFirst: boolean;
   /** Parses the arguments; the returned function runs the command with them. */
   prepare(cursor: Cursor, options: ParseOptions): (context: CommandContext) => Promise<CommandResult>;
 }
@@ -48,6 +55,7 @@ export interface CommandSpec<A> {
   name: string;
   states: readonly SessionState[];
   expungeAllowed?: boolean;
+  catchUpFirst?: boolean;
   parse(cursor: Cursor, options: ParseOptions): A;
   run(context: CommandContext, args: A): Promise<CommandResult>;
 }
@@ -57,6 +65,7 @@ export function defineCommand<A>(spec: CommandSpec<A>): Command {
     name: spec.name,
     states: spec.states,
     expungeAllowed: spec.expungeAllowed ?? true,
+    catchUpFirst: spec.catchUpFirst ?? false,
     prepare(cursor, options) {
       const args = spec.parse(cursor, options);
       cursor.expectEnd();

@@ -11,6 +11,7 @@ import { refused } from "./refusal.ts";
 function copyCommand(byUid: boolean): Command {
   return defineCommand({
     name: byUid ? "UID COPY" : "COPY",
+    catchUpFirst: byUid,
     states: SELECTED,
     parse(cursor, options) {
       cursor.sp();

@@ -24,6 +24,7 @@ async function expungeDeleted(session: Session, set: SequenceSet | null) {
 
 export const expungeCommand: Command = defineCommand({
   name: "EXPUNGE",
+  catchUpFirst: true,
   states: SELECTED,
   parse: () => null,
   run: ({ session }) => expungeDeleted(session, null),
@@ -31,6 +32,7 @@ export const expungeCommand: Command = defineCommand({
 
 export const uidExpungeCommand: Command = defineCommand({
   name: "UID EXPUNGE",
+  catchUpFirst: true,
   states: SELECTED,
   parse(cursor) {
     cursor.sp();

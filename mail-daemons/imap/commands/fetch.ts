@@ -19,6 +19,7 @@ function fetchCommand(byUid: boolean): Command {
     states: SELECTED,
     // RFC 9051 §7.5.1: no EXPUNGE during FETCH; UID FETCH may carry them.
     expungeAllowed: byUid,
+    catchUpFirst: byUid,
     parse(cursor) {
       cursor.sp();
       return parseFetchArguments(cursor);

@@ -11,6 +11,7 @@ import { refused } from "./refusal.ts";
 function moveCommand(byUid: boolean): Command {
   return defineCommand({
     name: byUid ? "UID MOVE" : "MOVE",
+    catchUpFirst: byUid,
     states: SELECTED,
     parse(cursor, options) {
       cursor.sp();

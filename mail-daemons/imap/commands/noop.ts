@@ -5,6 +5,7 @@ import { ANY_STATE, defineCommand, noArguments, ok } from "./command.ts";
 
 export const noopCommand = defineCommand({
   name: "NOOP",
+  catchUpFirst: true,
   states: ANY_STATE,
   parse: noArguments,
   async run({ session }) {

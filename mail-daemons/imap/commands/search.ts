@@ -15,6 +15,7 @@ function searchCommand(byUid: boolean): Command {
     states: SELECTED,
     // RFC 9051 §7.5.1: no EXPUNGE during SEARCH; UID SEARCH may carry them.
     expungeAllowed: byUid,
+    catchUpFirst: byUid,
     parse(cursor) {
       cursor.sp();
       return parseSearchArguments(cursor);

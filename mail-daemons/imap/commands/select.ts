@@ -23,13 +23,13 @@ function selectCommand(name: "SELECT" | "EXAMINE"): Command {
     },
     async run({ session }, { mailbox, parameters }) {
       const principal = session.requirePrincipal;
+      // RFC 7162 §3.2.5: QRESYNC without ENABLE QRESYNC is a client error (and changes nothing).
+      if (parameters.qresync && !session.qresync) return bad("QRESYNC was not enabled");
       // RFC 9051 §6.3.2 / RFC 7162 §3.2.11: a new SELECT closes the old mailbox first, even if it fails.
       const hadSelected = session.selected !== null;
       session.close();
       if (hadSelected && (session.qresync || session.rev2))
         await session.writer.untagged("OK [CLOSED] Previous mailbox closed");
-      // RFC 7162 §3.2.5: QRESYNC without ENABLE QRESYNC is a client error.
-      if (parameters.qresync && !session.qresync) return bad("QRESYNC was not enabled");
       if (parameters.condstore) session.condstore = true;
       const folder = await session.backend.select(principal, mailbox);
       if (!folder) return no("No such mailbox", "NONEXISTENT");

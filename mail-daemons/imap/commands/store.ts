@@ -15,6 +15,7 @@ function storeCommand(byUid: boolean): Command {
     states: SELECTED,
     // RFC 9051 §7.5.1: no EXPUNGE during STORE; UID STORE may carry them.
     expungeAllowed: byUid,
+    catchUpFirst: byUid,
     parse: parseStoreArguments,
     run: ({ session }, args) => runStore(session, args, byUid),
   });

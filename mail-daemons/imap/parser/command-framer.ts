@@ -137,10 +137,10 @@ export class CommandFramer {
       if (this.buffer.length > MAX_LINE_BYTES) return this.fatal("Command line too long");
       return null;
     }
+    if (end > MAX_LINE_BYTES + 1) return this.fatal("Command line too long");
     // RFC 9051 §2.2: lines end in CRLF; a bare LF is accepted as Dovecot does.
     const line = this.buffer.subarray(0, end > 0 && this.buffer[end - 1] === CR ? end - 1 : end);
     this.buffer = this.buffer.subarray(end + 1);
-    if (line.length > MAX_LINE_BYTES) return this.fatal("Command line too long");
     if (this.mode.kind === "skip-command") return this.skipLine(line, this.mode.verdict);
     // Blank lines between commands carry nothing; some clients send them.
     if (line.length === 0 && this.texts.length === 0) return "again";

@@ -151,12 +151,16 @@ export class Cursor {
     return literal;
   }
 
-  /** astring = 1*ASTRING-CHAR / string. */
+  /**
+   * astring = 1*ASTRING-CHAR / string. Raw UTF-8 is accepted in the atom
+   * form too: clients send it (RFC 9051 §4.3 only allows it quoted), and
+   * refusing it helps nobody.
+   */
   astring(): Buffer {
     const next = this.peek();
     if (next === DQUOTE || this.atLiteral()) return this.string();
     const start = this.pos;
-    this.atom("]");
+    this.run((byte) => byte >= 0x80 || isAtomChar(byte, "]"), "astring");
     return Buffer.from(this.text.subarray(start, this.pos));
   }
 

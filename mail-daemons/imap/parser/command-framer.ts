@@ -144,6 +144,7 @@ export class CommandFramer {
     if (this.mode.kind === "skip-command") return this.skipLine(line, this.mode.verdict);
     // Blank lines between commands carry nothing; some clients send them.
     if (line.length === 0 && this.texts.length === 0) return "again";
+    if (this.texts.length === 0) this.head = readHead(line);
 
     this.commandTextBytes += line.length;
     if (this.commandTextBytes > MAX_COMMAND_TEXT_BYTES) return this.fatal("Command too long");
@@ -151,7 +152,6 @@ export class CommandFramer {
     if (marker === "malformed") return this.fatal("Literal size too large");
     const text = marker ? line.subarray(0, line.length - marker.length) : line;
     this.texts.push(Buffer.from(text));
-    if (this.texts.length === 1) this.head = readHead(text);
     if (!marker) return this.complete();
 
     const head = this.head ?? { tag: null, command: null };

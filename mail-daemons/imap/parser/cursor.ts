@@ -112,6 +112,17 @@ export class Cursor {
     return value;
   }
 
+  /**
+   * A mod-sequence value (RFC 7162 §7: up to 2^63-1). Ours stay far below
+   * 2^53; a larger one from a client is clamped, which compares the same
+   * against every modseq we issue.
+   */
+  modseq(): number {
+    const digits = this.run((byte) => byte >= 0x30 && byte <= 0x39, "mod-sequence");
+    if (digits.length > 19 || BigInt(digits) > 0x7fffffffffffffffn) throw new ParseError("mod-sequence out of range");
+    return Math.min(Number(digits), Number.MAX_SAFE_INTEGER);
+  }
+
   nzNumber(max = 0xffffffff): number {
     const value = this.number(max);
     if (value === 0) throw new ParseError("Expected a non-zero number");

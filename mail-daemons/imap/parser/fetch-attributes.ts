@@ -85,7 +85,7 @@ export function parseFetchArguments(cursor: Cursor): FetchArguments {
     cursor.list(() => {
       if (cursor.tryWord("CHANGEDSINCE")) {
         cursor.sp();
-        changedSince = cursor.number(Number.MAX_SAFE_INTEGER);
+        changedSince = cursor.modseq();
       } else if (cursor.tryWord("VANISHED")) {
         vanished = true;
       } else {

@@ -177,5 +177,5 @@ function parseModseqKey(cursor: Cursor): SearchKey {
     if (kind !== "priv" && kind !== "shared" && kind !== "all") throw new ParseError("Bad MODSEQ entry type");
     cursor.sp();
   }
-  return { type: "modseq", modseq: cursor.number(Number.MAX_SAFE_INTEGER) };
+  return { type: "modseq", modseq: cursor.modseq() };
 }

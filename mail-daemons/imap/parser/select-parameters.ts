@@ -35,7 +35,7 @@ function parseQresync(cursor: Cursor): QresyncParameters {
   cursor.enter();
   const uidValidity = cursor.nzNumber();
   cursor.sp();
-  const modseq = cursor.nzNumber(Number.MAX_SAFE_INTEGER);
+  const modseq = cursor.modseq();
   let knownUids: SequenceSet | null = null;
   let sequenceMatch: QresyncParameters["sequenceMatch"] = null;
   if (cursor.trySp()) {

@@ -24,7 +24,7 @@ export function parseStoreArguments(cursor: Cursor): StoreArguments {
     cursor.list(() => {
       cursor.expectWord("UNCHANGEDSINCE");
       cursor.sp();
-      unchangedSince = cursor.number(Number.MAX_SAFE_INTEGER);
+      unchangedSince = cursor.modseq();
     });
     cursor.sp();
   }

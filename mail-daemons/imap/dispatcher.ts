@@ -46,9 +46,14 @@ export async function dispatch(
     const why =
       session.state === "not-authenticated"
         ? "Log in first"
-        : session.state === "selected" || command.states.includes("selected")
-          ? "No mailbox selected"
-          : "Already logged in";
+        : command.states.includes("not-authenticated")
+          ? "Already logged in"
+          : "No mailbox selected";
+    session.state === "not-authenticated"
+      ? "Log in first"
+      : session.state === "selected" || command.states.includes("selected")
+        ? "No mailbox selected"
+        : "Already logged in";
     await writer.tagged(tag, "BAD", null, `${name} not allowed now: ${why}`);
     return countBad(session);
   }

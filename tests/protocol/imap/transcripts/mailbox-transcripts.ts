@@ -3,7 +3,7 @@
 // SPECIAL-USE), LSUB, NAMESPACE, STATUS, APPEND (MULTIAPPEND, UIDPLUS,
 // APPENDLIMIT), GETQUOTA/GETQUOTAROOT.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { APPEND_LIMIT_BYTES } from "../../../mail-daemons/imap/limits.ts";
+import { APPEND_LIMIT_BYTES } from "../../../../mail-daemons/imap/limits.ts";
 import { type FixtureFactory, type ImapFixture, SHARED, USERS } from "../support/imap-fixture.ts";
 import { loggedIn } from "../support/logged-in.ts";
 import { RFC_EXAMPLE, simpleMail } from "../support/sample-mail.ts";

@@ -3,12 +3,12 @@
 // and the framer must never hold more than a line plus one literal.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../mail-daemons/imap/commands/registry.ts";
-import { MAX_COMMAND_TEXT_BYTES, MAX_LINE_BYTES } from "../../mail-daemons/imap/limits.ts";
-import { CommandFramer } from "../../mail-daemons/imap/parser/command-framer.ts";
-import { parseCommandName, parseTag } from "../../mail-daemons/imap/parser/command-line.ts";
-import { Cursor } from "../../mail-daemons/imap/parser/cursor.ts";
-import { ParseError } from "../../mail-daemons/imap/parser/parse-error.ts";
+import { COMMANDS } from "../../../mail-daemons/imap/commands/registry.ts";
+import { MAX_COMMAND_TEXT_BYTES, MAX_LINE_BYTES } from "../../../mail-daemons/imap/limits.ts";
+import { CommandFramer } from "../../../mail-daemons/imap/parser/command-framer.ts";
+import { parseCommandName, parseTag } from "../../../mail-daemons/imap/parser/command-line.ts";
+import { Cursor } from "../../../mail-daemons/imap/parser/cursor.ts";
+import { ParseError } from "../../../mail-daemons/imap/parser/parse-error.ts";
 
 /** Frames and parses everything in `chunks`, as the connection would, minus the handlers. */
 function parseEverything(chunks: Uint8Array[]): number {

@@ -1,17 +1,17 @@
 // The pure parser: framing of lines and literals (RFC 9051 §4.3, RFC 7888,
 // RFC 3516) and the argument grammars of the commands that have one.
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../mail-daemons/imap/commands/registry.ts";
-import { parseAppendArguments } from "../../mail-daemons/imap/parser/append-arguments.ts";
-import { CommandFramer } from "../../mail-daemons/imap/parser/command-framer.ts";
-import { parseFetchArguments } from "../../mail-daemons/imap/parser/fetch-attributes.ts";
-import { parseListArguments } from "../../mail-daemons/imap/parser/list-arguments.ts";
-import { decodeModifiedUtf7, encodeModifiedUtf7 } from "../../mail-daemons/imap/parser/modified-utf7.ts";
-import { ParseError } from "../../mail-daemons/imap/parser/parse-error.ts";
-import { parseSearchArguments } from "../../mail-daemons/imap/parser/search-keys.ts";
-import { parseSelectParameters } from "../../mail-daemons/imap/parser/select-parameters.ts";
-import { formatSequenceSet, parseSequenceSet, resolveRanges } from "../../mail-daemons/imap/parser/sequence-set.ts";
-import { parseStoreArguments } from "../../mail-daemons/imap/parser/store-arguments.ts";
+import { COMMANDS } from "../../../mail-daemons/imap/commands/registry.ts";
+import { parseAppendArguments } from "../../../mail-daemons/imap/parser/append-arguments.ts";
+import { CommandFramer } from "../../../mail-daemons/imap/parser/command-framer.ts";
+import { parseFetchArguments } from "../../../mail-daemons/imap/parser/fetch-attributes.ts";
+import { parseListArguments } from "../../../mail-daemons/imap/parser/list-arguments.ts";
+import { decodeModifiedUtf7, encodeModifiedUtf7 } from "../../../mail-daemons/imap/parser/modified-utf7.ts";
+import { ParseError } from "../../../mail-daemons/imap/parser/parse-error.ts";
+import { parseSearchArguments } from "../../../mail-daemons/imap/parser/search-keys.ts";
+import { parseSelectParameters } from "../../../mail-daemons/imap/parser/select-parameters.ts";
+import { formatSequenceSet, parseSequenceSet, resolveRanges } from "../../../mail-daemons/imap/parser/sequence-set.ts";
+import { parseStoreArguments } from "../../../mail-daemons/imap/parser/store-arguments.ts";
 import { ACCEPT_ALL, argumentsOf, frameAll } from "./support/frame.ts";
 
 describe("framing", () => {

@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type ImapServer, startImapServer } from "../../../mail-daemons/imap/imap-server.ts";
-import { MemoryBackend } from "../../../mail-daemons/imap/memory-backend.ts";
+import { type ImapServer, startImapServer } from "../../../../mail-daemons/imap/imap-server.ts";
+import { MemoryBackend } from "../../../../mail-daemons/imap/memory-backend.ts";
 
 export interface ImapFixture {
   /** Plain port with STARTTLS; plaintext LOGIN allowed from loopback unless the fixture says otherwise. */

@@ -4,8 +4,8 @@ import {
   type FramedCommand,
   type FramerEvent,
   type LiteralPolicy,
-} from "../../../mail-daemons/imap/parser/command-framer.ts";
-import { Cursor } from "../../../mail-daemons/imap/parser/cursor.ts";
+} from "../../../../mail-daemons/imap/parser/command-framer.ts";
+import { Cursor } from "../../../../mail-daemons/imap/parser/cursor.ts";
 
 export const ACCEPT_ALL: LiteralPolicy = () => ({ accept: true });
 

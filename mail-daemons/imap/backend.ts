@@ -146,7 +146,7 @@ export type Refusal =
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; code: Refusal; text: string };
 
 export interface QuotaRoot {
-  /** RFC 9208 quota root name, e.g. "" for the personal mailbox or "Shared/support@example.com". */
+  /** RFC 9208 quota root name: one per Yubin mailbox (its quota), e.g. its address "support@example.com". */
   name: string;
   /** RFC 9208 §5.1 STORAGE is in units of 1024 octets. */
   storage: { usedKiB: number; limitKiB: number } | null;

@@ -1,0 +1,37 @@
+// RFC 2177 IDLE (RFC 9051 §6.3.13): "+ idling", then changes to the
+// selected mailbox are reported as they happen until the client sends
+// DONE. The 30-minute autologout applies meanwhile (limits.ts).
+import { AUTHENTICATED, bad, type CommandContext, defineCommand, noArguments, ok } from "./command.ts";
+
+/** DONE is four characters; a longer line is a client error, not a reason to buffer. */
+const MAX_DONE_LINE = 64;
+
+export const idleCommand = defineCommand({
+  name: "IDLE",
+  states: AUTHENTICATED,
+  parse: noArguments,
+  async run(context) {
+    const { session } = context;
+    await session.writer.continuation("idling");
+    let reporting = Promise.resolve(true);
+    const report = () => {
+      reporting = reporting.then(() => session.reportChanges(true));
+    };
+    session.onMailboxChange = report;
+    try {
+      report();
+      const line = await waitForDone(context);
+      await reporting;
+      if (line === null) return ok("IDLE terminated");
+      return line.toUpperCase() === "DONE" ? ok("IDLE terminated") : bad("Expected DONE");
+    } finally {
+      session.onMailboxChange = null;
+    }
+  },
+});
+
+async function waitForDone({ connection }: CommandContext): Promise<string | null> {
+  const line = await connection.readLine(MAX_DONE_LINE);
+  if (line === null) return null;
+  return line === "too-long" ? "" : line.toString("latin1").trim();
+}

@@ -1,0 +1,15 @@
+// What commands need to know about the server they run in, as opposed to
+// the session: its name, what it offers, how it logs.
+import type { ImapBackend, Principal } from "./backend.ts";
+
+export interface ServerContext {
+  hostname: string;
+  backend: ImapBackend<Principal>;
+  log: (line: string) => void;
+  /** Whether STARTTLS can be offered (the listener is not already TLS). */
+  tlsAvailable: boolean;
+  /** Clients on loopback may LOGIN without TLS (tests, a local webmail). */
+  allowPlaintextLoginFromLoopback: boolean;
+  /** Admits one more session of this user (RFC-less; limits.ts MAX_CONNECTIONS_PER_USER); returns the release. */
+  admitUser(userKey: string): (() => void) | null;
+}

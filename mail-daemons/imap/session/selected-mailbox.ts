@@ -1,0 +1,200 @@
+// The selected mailbox as one session sees it (RFC 9051 §2.3.1.2): the
+// message sequence numbers it has been told about, each message's flags and
+// modseq as last reported, and the changes from elsewhere that it has not
+// been told yet. Sequence numbers change only when this session reports an
+// EXPUNGE or EXISTS, so they stay consistent with what the client knows.
+import type { FolderChanges, MessageState, SelectedFolder } from "../backend.ts";
+import {
+  formatSequenceSet,
+  lowerBound,
+  resolveRanges,
+  type SequenceSet,
+  selectFromSorted,
+} from "../parser/sequence-set.ts";
+
+export interface FlushOptions {
+  /** RFC 9051 §7.5.1: false during FETCH, STORE and SEARCH (non-UID). */
+  allowExpunge: boolean;
+  /** QRESYNC enabled: VANISHED instead of EXPUNGE (RFC 7162 §3.2.10). */
+  vanished: boolean;
+  /** CONDSTORE in effect: unsolicited FETCH carries MODSEQ (RFC 7162 §3.1.4). */
+  modseq: boolean;
+}
+
+export class SelectedMailbox {
+  readonly folderId: string;
+  readonly readOnly: boolean;
+  readonly uidValidity: number;
+  name: string;
+  uidNext: number;
+  /** The highest modseq this session has caught up with (RFC 7162 HIGHESTMODSEQ). */
+  highestModseq: number;
+  /** Set by the backend's change notification; the next flush asks for the changes. */
+  dirty = false;
+  /** RFC 5182 SEARCHRES: the UIDs saved by SEARCH RETURN (SAVE). */
+  savedSearch: number[] = [];
+
+  /** UIDs by sequence number (index + 1), ascending. */
+  private uids: number[];
+  private states = new Map<number, MessageState>();
+  private pendingExpunges = new Set<number>();
+  private pendingFlags = new Set<number>();
+  private announced: number;
+
+  constructor(folder: SelectedFolder) {
+    this.folderId = folder.folderId;
+    this.name = folder.name;
+    this.readOnly = folder.readOnly;
+    this.uidValidity = folder.uidValidity;
+    this.uidNext = folder.uidNext;
+    this.highestModseq = folder.highestModseq;
+    this.uids = folder.messages.map((message) => message.uid);
+    for (const message of folder.messages) this.states.set(message.uid, message);
+    this.announced = this.uids.length;
+  }
+
+  /** Messages the client knows of, expunged-but-unreported ones included. */
+  get count(): number {
+    return this.uids.length;
+  }
+
+  get allUids(): readonly number[] {
+    return this.uids;
+  }
+
+  uidAt(msn: number): number | undefined {
+    return this.uids[msn - 1];
+  }
+
+  msnOf(uid: number): number | null {
+    const index = lowerBound(this.uids, uid);
+    return this.uids[index] === uid ? index + 1 : null;
+  }
+
+  state(uid: number): MessageState | undefined {
+    return this.states.get(uid);
+  }
+
+  isExpunged(uid: number): boolean {
+    return this.pendingExpunges.has(uid);
+  }
+
+  /** UIDs of the messages a set names, ascending; sequence numbers beyond the mailbox are ignored by the caller's check. */
+  resolve(set: SequenceSet, byUid: boolean): number[] {
+    if (set.kind === "saved") return this.savedSearch.filter((uid) => this.states.has(uid));
+    if (byUid) {
+      const largest = this.uids.at(-1) ?? 0;
+      return selectFromSorted(this.uids, resolveRanges(set.ranges, largest));
+    }
+    const out: number[] = [];
+    for (const [low, high] of resolveRanges(set.ranges, this.uids.length)) {
+      for (let msn = low; msn <= Math.min(high, this.uids.length); msn++) out.push(this.uids[msn - 1] as number);
+    }
+    return out;
+  }
+
+  /** RFC 9051 §6.4.5 and §9: a sequence number past the last message is a client error (BAD). */
+  sequenceInRange(set: SequenceSet): boolean {
+    if (set.kind === "saved") return true;
+    return set.ranges.every(
+      (range) =>
+        (range.from === null || range.from <= this.uids.length) && (range.to === null || range.to <= this.uids.length),
+    );
+  }
+
+  /** Changes reported by the backend: held until a flush may announce them. */
+  applyChanges(changes: FolderChanges): void {
+    const expunged = new Set(changes.expunged);
+    for (const uid of expunged) {
+      if (!this.states.has(uid)) continue;
+      this.pendingExpunges.add(uid);
+      this.pendingFlags.delete(uid);
+    }
+    const arrivals: MessageState[] = [];
+    for (const message of changes.messages) {
+      if (expunged.has(message.uid)) continue;
+      const known = this.states.get(message.uid);
+      if (known) {
+        if (message.modseq > known.modseq && !this.pendingExpunges.has(message.uid)) {
+          this.states.set(message.uid, message);
+          this.pendingFlags.add(message.uid);
+        }
+      } else if (message.uid > (this.uids.at(-1) ?? 0)) {
+        arrivals.push(message);
+      }
+    }
+    arrivals.sort((a, b) => a.uid - b.uid);
+    for (const message of arrivals) {
+      if (message.uid <= (this.uids.at(-1) ?? 0)) continue;
+      this.uids.push(message.uid);
+      this.states.set(message.uid, message);
+    }
+    this.uidNext = Math.max(this.uidNext, changes.uidNext);
+    this.highestModseq = Math.max(this.highestModseq, changes.highestModseq);
+  }
+
+  /** Flags this session itself changed; reported by the command that changed them. */
+  recordOwnChange(message: MessageState): void {
+    const known = this.states.get(message.uid);
+    if (known && message.modseq >= known.modseq) this.states.set(message.uid, message);
+    this.pendingFlags.delete(message.uid);
+  }
+
+  /** Expunges this session made (EXPUNGE, MOVE): reported at once, whatever else is pending too. */
+  expungeNow(uids: readonly number[], options: FlushOptions): string[] {
+    for (const uid of uids) if (this.states.has(uid)) this.pendingExpunges.add(uid);
+    return this.reportExpunges(options);
+  }
+
+  /**
+   * The untagged responses owed to the client (RFC 9051 §7.4.1 EXPUNGE,
+   * §7.3.3 EXISTS, §7.5.2 FETCH; RFC 7162 §3.2.10 VANISHED), in an order
+   * that keeps sequence numbers right: expunges first, then the new count,
+   * then flag changes under the sequence numbers that result.
+   */
+  flush(options: FlushOptions): string[] {
+    const lines = options.allowExpunge ? this.reportExpunges(options) : [];
+    if (this.uids.length > this.announced) {
+      lines.push(`${this.uids.length} EXISTS`);
+      this.announced = this.uids.length;
+    }
+    for (const uid of [...this.pendingFlags].sort((a, b) => a - b)) {
+      const msn = this.msnOf(uid);
+      const state = this.states.get(uid);
+      if (msn === null || !state) continue;
+      lines.push(`${msn} FETCH (${flagItems(state, options.modseq)})`);
+    }
+    this.pendingFlags.clear();
+    return lines;
+  }
+
+  private reportExpunges(options: FlushOptions): string[] {
+    if (this.pendingExpunges.size === 0) return [];
+    const gone = this.pendingExpunges;
+    const lines: string[] = [];
+    if (options.vanished) {
+      lines.push(`VANISHED ${formatSequenceSet([...gone].sort((a, b) => a - b))}`);
+    } else {
+      // Ascending, each number as it is after the previous EXPUNGE (RFC 9051 §7.4.1).
+      let removed = 0;
+      this.uids.forEach((uid, index) => {
+        if (!gone.has(uid)) return;
+        lines.push(`${index + 1 - removed} EXPUNGE`);
+        removed += 1;
+      });
+    }
+    this.uids = this.uids.filter((uid) => !gone.has(uid));
+    for (const uid of gone) {
+      this.states.delete(uid);
+      this.pendingFlags.delete(uid);
+    }
+    this.announced -= gone.size;
+    this.pendingExpunges = new Set();
+    return lines;
+  }
+}
+
+/** "UID 7 FLAGS (\Seen) MODSEQ (12)": RFC 7162 §3.2.4 wants UID in every unsolicited FETCH under QRESYNC. */
+export function flagItems(state: MessageState, modseq: boolean): string {
+  return `UID ${state.uid} FLAGS (${state.flags.join(" ")})${modseq ? ` MODSEQ (${state.modseq})` : ""}`;
+}

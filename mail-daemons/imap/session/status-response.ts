@@ -1,0 +1,32 @@
+// The "* STATUS name (...)" response (RFC 9051 §7.3.4), for STATUS and for
+// LIST's RETURN (STATUS) (RFC 5819 §2).
+import { APPEND_LIMIT_BYTES } from "../limits.ts";
+import type { StatusItem } from "../parser/status-items.ts";
+import { encodeAstring } from "../response/encode.ts";
+import { encodeMailboxName } from "../response/mailbox-name.ts";
+import type { Session } from "./session.ts";
+
+export async function statusResponse(
+  session: Session,
+  name: string,
+  items: readonly StatusItem[],
+): Promise<string | null> {
+  const status = await session.backend.folderStatus(session.requirePrincipal, name);
+  if (!status) return null;
+  // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE-enabling command.
+  if (items.includes("HIGHESTMODSEQ")) session.condstore = true;
+  const values: Record<StatusItem, number> = {
+    MESSAGES: status.messages,
+    UIDNEXT: status.uidNext,
+    UIDVALIDITY: status.uidValidity,
+    UNSEEN: status.unseen,
+    DELETED: status.deleted,
+    SIZE: status.size,
+    // \Recent is not kept (see select.ts), so there are never recent messages.
+    RECENT: 0,
+    HIGHESTMODSEQ: status.highestModseq,
+    APPENDLIMIT: APPEND_LIMIT_BYTES,
+  };
+  const pairs = items.map((item) => `${item} ${values[item]}`).join(" ");
+  return `STATUS ${encodeAstring(encodeMailboxName(name, session.utf8), session).toString("utf8")} (${pairs})`;
+}

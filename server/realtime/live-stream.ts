@@ -9,8 +9,8 @@
 // user's mailboxes, and a "presence" event per change. When the stream ends,
 // its own presence ends with it.
 import { randomUUID } from "node:crypto";
+import { memberMailboxIds } from "../access/gate.ts";
 import { db } from "../db.ts";
-import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 import type { LiveNotice } from "./live-events.ts";
 import { liveHub } from "./live-hub.ts";
 import { endStreamPresence } from "./presence/clear-presence.ts";

@@ -9,7 +9,7 @@ import { simpleParser } from "mailparser";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { releaseStalledApprovals, STALLED_APPROVAL_MS } from "../../server/approval/pending-replies.ts";
+import { releaseStalledApprovals, STALLED_APPROVAL_MS } from "../../server/approval/release-stalled.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { addDomain } from "../../server/domains/add-domain.ts";
 import { getBlob } from "../../server/mail-store/store-blob.ts";

@@ -1,17 +1,16 @@
 // Internal notes on a conversation, with @mentions of its mailbox's members.
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
-import { sql } from "../../db/raw-sql.ts";
-import { mailboxMembers } from "../../mailboxes/mailbox-members.ts";
 import { addNote } from "../../notes/add-note.ts";
 import { listNotes } from "../../notes/list-notes.ts";
+import { mentionCandidates } from "../../notes/mention-candidates.ts";
 import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../../notes/note-limits.ts";
 import { conversationProcedure, router } from "../trpc.ts";
 
 export const notesRouter = router({
   list: conversationProcedure.query(({ ctx }) => listNotes(ctx.conversation)),
   /** Who may be @mentioned here: the members of the conversation's mailbox. */
-  members: conversationProcedure.query(({ ctx }) => mailboxMembers(sql, ctx.conversation.mailboxId)),
+  members: conversationProcedure.query(({ ctx }) => mentionCandidates(ctx.conversation)),
   add: conversationProcedure
     .input(
       z.object({

@@ -14,6 +14,9 @@ export function isDatabaseId(value: unknown): value is number {
 /** The message of the issue an out-of-range id raises. */
 export const UNKNOWN_ID = "no such id";
 
+/** What the caller is told for it: the same as for an id that does not exist. */
+export const UNKNOWN_ID_ANSWER = "Not found.";
+
 /** The one zod schema for an id in any procedure's input. */
 export const id = z
   .number()

@@ -15,7 +15,7 @@
 // reads to check every procedure that takes such an id.
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import { id, UNKNOWN_ID } from "../access/database-id.ts";
+import { id, UNKNOWN_ID, UNKNOWN_ID_ANSWER } from "../access/database-id.ts";
 import { authorizeConversation, authorizeMailbox, authorizeMessage, mailboxScope } from "../access/gate.ts";
 import { clientAddress } from "../auth/client-address.ts";
 import { sessionUser } from "../auth/session-user.ts";
@@ -85,7 +85,7 @@ const baseGuards = t.middleware(async ({ ctx, type, next }) => {
     throw new TRPCError({ code: INPUT_ERROR_CODES[cause.kind], message: cause.message, cause });
   }
   if (cause instanceof ZodError) {
-    if (onlyUnknownIds(cause)) throw new TRPCError({ code: "NOT_FOUND", message: "Not found.", cause });
+    if (onlyUnknownIds(cause)) throw new TRPCError({ code: "NOT_FOUND", message: UNKNOWN_ID_ANSWER, cause });
     // Zod's own message is a JSON dump; forms show this line instead.
     throw new TRPCError({ code: "BAD_REQUEST", message: zodMessage(cause), cause });
   }

@@ -147,10 +147,10 @@ export async function mailboxesForLogin(login: {
   if (login.mailboxId !== null && !isDatabaseId(login.mailboxId)) return [];
   const rows = await sql.$queryRaw<{ id: number; address: string; kind: "personal" | "shared"; own: boolean }[]>`
     select m.id, m.address, m.kind::text as kind, coalesce(m."userId" = u.id, false) as own
-    from "User" u join "Mailbox" m on exists (
-      select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = m.id and a."userId" = u.id)
-    where u.id = ${login.user.id}::int and not u.disabled
-      and (${login.mailboxId}::int is null or m.id = ${login.mailboxId}::int)
+    from (select distinct a."mailboxId" from ${MAILBOX_ACCESS} a where a."userId" = ${login.user.id}::int) granted
+    join "Mailbox" m on m.id = granted."mailboxId"
+    join "User" u on u.id = ${login.user.id}::int and not u.disabled
+    where ${login.mailboxId}::int is null or m.id = ${login.mailboxId}::int
     order by own desc, m.address`;
   return rows.map((r) => ({ mailboxId: r.id as AuthorizedMailboxId, address: r.address, kind: r.kind, own: r.own }));
 }

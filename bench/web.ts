@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { Page } from "playwright-core";
+import { authorizeConversation, mailboxScope } from "../server/access/gate.ts";
 import { getConversation } from "../server/conversations/get-conversation.ts";
 import { folderCounts, type InboxCursor, listInbox } from "../server/conversations/inbox-folders.ts";
 import { startEmbeddedPostgres } from "../server/db/embedded.ts";
@@ -110,49 +111,71 @@ async function measure(op: string, variant: string, run: () => Promise<number>):
 
 // ---------------------------------------------------------------- list
 const userId = agent.id;
-const page1 = await listInbox({ userId, filter: { folder: "all", sort: "newest" } });
+/** The gate's mailbox scope, asked on every call as the inbox procedures do. */
+const scope = async (mailboxId?: number) => (await mailboxScope({ userId, mailboxId })) ?? [];
+const page1 = await listInbox({ userId, mailboxIds: await scope(), filter: { folder: "all", sort: "newest" } });
 const cursors: InboxCursor[] = [];
 for (const mb of mailboxIds.slice(0, 10)) {
-  const p = await listInbox({ userId, filter: { folder: "all", mailboxId: mb, sort: "newest" } });
+  const p = await listInbox({ userId, mailboxIds: await scope(mb), filter: { folder: "all", sort: "newest" } });
   if (p.nextCursor) cursors.push(p.nextCursor);
 }
 await measure("list", "All open, 20 mailboxes", async () => {
-  return (await listInbox({ userId, filter: { folder: "open", sort: "newest" } })).items.length;
-});
-await measure("list", "All (every status), 20 mailboxes", async () => {
-  return (await listInbox({ userId, filter: { folder: "all", sort: "newest" } })).items.length;
-});
-await measure("list", "Open, one mailbox (varied)", async () => {
-  return (await listInbox({ userId, filter: { folder: "open", mailboxId: pick(mailboxIds), sort: "newest" } })).items
+  return (await listInbox({ userId, mailboxIds: await scope(), filter: { folder: "open", sort: "newest" } })).items
     .length;
 });
+await measure("list", "All (every status), 20 mailboxes", async () => {
+  return (await listInbox({ userId, mailboxIds: await scope(), filter: { folder: "all", sort: "newest" } })).items
+    .length;
+});
+await measure("list", "Open, one mailbox (varied)", async () => {
+  return (
+    await listInbox({ userId, mailboxIds: await scope(pick(mailboxIds)), filter: { folder: "open", sort: "newest" } })
+  ).items.length;
+});
 await measure("list", "Mine, 20 mailboxes", async () => {
-  return (await listInbox({ userId, filter: { folder: "mine", sort: "newest" } })).items.length;
+  return (await listInbox({ userId, mailboxIds: await scope(), filter: { folder: "mine", sort: "newest" } })).items
+    .length;
 });
 await measure("list", "Closed, 20 mailboxes", async () => {
-  return (await listInbox({ userId, filter: { folder: "closed", sort: "newest" } })).items.length;
+  return (await listInbox({ userId, mailboxIds: await scope(), filter: { folder: "closed", sort: "newest" } })).items
+    .length;
 });
 await measure("list", "Waiting longest (open), 20 mailboxes", async () => {
-  return (await listInbox({ userId, filter: { folder: "open", sort: "waiting" } })).items.length;
+  return (await listInbox({ userId, mailboxIds: await scope(), filter: { folder: "open", sort: "waiting" } })).items
+    .length;
 });
 await measure("list", "page 2 (cursor), All, 20 mailboxes", async () => {
   if (!page1.nextCursor) return 0;
-  return (await listInbox({ userId, filter: { folder: "all", sort: "newest" }, after: page1.nextCursor })).items.length;
+  return (
+    await listInbox({
+      userId,
+      mailboxIds: await scope(),
+      filter: { folder: "all", sort: "newest" },
+      after: page1.nextCursor,
+    })
+  ).items.length;
 });
 await measure("list", "page 2 (cursor), All, one mailbox", async () => {
   const i = seq++ % cursors.length;
   const after = cursors[i] as InboxCursor;
-  return (await listInbox({ userId, filter: { folder: "all", mailboxId: mailboxIds[i], sort: "newest" }, after })).items
-    .length;
+  return (
+    await listInbox({
+      userId,
+      mailboxIds: await scope(mailboxIds[i]),
+      filter: { folder: "all", sort: "newest" },
+      after,
+    })
+  ).items.length;
 });
 await measure("counts", "folder counts, 20 mailboxes", async () => {
-  const c = await folderCounts({ userId });
+  const c = await folderCounts({ userId, mailboxIds: await scope() });
   return c.open;
 });
 
 // ---------------------------------------------------------------- open
 await measure("open", "getConversation (random of 2000)", async () => {
-  const c = await getConversation({ userId, conversationId: pick(convIds) });
+  const conversation = await authorizeConversation({ userId, conversationId: pick(convIds) });
+  const c = conversation ? await getConversation(conversation) : null;
   return c?.messages.length ?? 0;
 });
 
@@ -168,9 +191,11 @@ const original = new Map(
 let statusIndex = 0;
 await measure("status", "changeStatus (random → pending/open)", async () => {
   const id = statusTargets[statusIndex++ % statusTargets.length] as number;
+  const conversation = await authorizeConversation({ userId, conversationId: id });
+  if (!conversation) return 0;
   const state = await changeStatus({
     actorId: userId,
-    conversationId: id,
+    conversation,
     status: original.get(id) === "pending" ? "open" : "pending",
   });
   return state ? 1 : 0;

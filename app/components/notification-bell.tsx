@@ -14,7 +14,7 @@ export function NotificationBell() {
   const pathname = usePathname();
   const t = useT();
   const unread = useQuery({
-    ...trpc.collaboration.notifications.unreadCount.queryOptions(undefined, { staleTime: 5_000 }),
+    ...trpc.notifications.unreadCount.queryOptions(undefined, { staleTime: 5_000 }),
     refetchInterval: POLL_MS,
   });
   const count = unread.data ?? 0;

@@ -23,8 +23,8 @@ export function SignatureForm({
   const id = useId();
   const [value, setValue] = useState(initial);
   const [saved, setSaved] = useState(false);
-  const mine = useMutation(trpc.collaboration.signatures.setMine.mutationOptions());
-  const mailbox = useMutation(trpc.collaboration.signatures.setMailbox.mutationOptions());
+  const mine = useMutation(trpc.signatures.setMine.mutationOptions());
+  const mailbox = useMutation(trpc.signatures.setMailbox.mutationOptions());
   const save = target.kind === "user" ? mine : mailbox;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {

@@ -14,7 +14,7 @@ const RULES: Rule[] = [
   [/^Sign in first\.$/, "errors.signIn"],
   [/^Only admins may do this\.$/, "errors.adminOnly"],
   [/^(?:mutations must be|mutations need|cross-site request refused)/, "errors.refused"],
-  [/^no such (?:conversation|mailbox|message|saved reply|member|reply)\.?$/i, "errors.notFound"],
+  [/^(?:no such (?:conversation|mailbox|message|saved reply|member|reply)|not found)\.?$/i, "errors.notFound"],
   [/^(?:no user|no domain|no mailbox) (\S+)/, "errors.noSuch", ["name"]],
   [/^user (\S+) already exists$/, "errors.userExists", ["email"]],
   [/^domain (\S+) already exists$/, "errors.domainExists", ["name"]],

@@ -1,19 +1,17 @@
 import { loadEnv } from "../../server/env.ts";
 import { parseCommand, UsageError } from "../parse.ts";
 import type { RoleName } from "../roles/role.ts";
-import { ALL_ROLES, AVAILABLE_ROLES, startYubin } from "../roles/start.ts";
+import { ALL_ROLES, startYubin } from "../roles/start.ts";
 
 export async function startCommand(args: string[]): Promise<number> {
   const { values } = parseCommand(args, { roles: { type: "string" } }, []);
-  const requested = (values.roles ?? AVAILABLE_ROLES.join(","))
+  const requested = (values.roles ?? ALL_ROLES.join(","))
     .split(",")
     .map((r) => r.trim())
     .filter(Boolean);
   for (const role of requested) {
     if (!ALL_ROLES.includes(role as RoleName))
       throw new UsageError(`unknown role "${role}" (roles: ${ALL_ROLES.join(", ")})`);
-    if (!AVAILABLE_ROLES.includes(role as RoleName))
-      throw new UsageError(`role "${role}" is not available in this version yet`);
   }
   if (requested.length === 0) throw new UsageError("--roles needs at least one role");
   const env = loadEnv();

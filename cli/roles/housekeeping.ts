@@ -1,8 +1,8 @@
 // Timed chores every Yubin process runs; each is safe to race across
 // processes (FOR UPDATE SKIP LOCKED and re-checked conditions), so none needs
 // a leader: snoozed conversations wake (wake-snoozed.ts) and approvals whose
-// process died before sending are given back (pending-replies.ts).
-import { releaseStalledApprovals } from "../../server/approval/pending-replies.ts";
+// process died before sending are given back (release-stalled.ts).
+import { releaseStalledApprovals } from "../../server/approval/release-stalled.ts";
 import { WAKE_BATCH, wakeSnoozed } from "../../server/workflow/wake-snoozed.ts";
 
 export const HOUSEKEEPING_INTERVAL_MS = 15_000;

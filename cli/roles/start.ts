@@ -1,6 +1,7 @@
-// `yubin start`: the composition root of a Yubin process: database, migrations, first-run bootstrap, the roles, then
-// one line "yubin ready". SIGINT/SIGTERM stop everything it started, in
-// reverse order, ending with the embedded PostgreSQL.
+// `yubin start`: the composition root of a Yubin process: database,
+// migrations, first-run bootstrap, the roles, then one line "yubin ready".
+// SIGINT/SIGTERM stop everything it started, in reverse order, ending with
+// the embedded PostgreSQL.
 
 import { databaseReachable } from "../../server/cluster/database-reachable.ts";
 import { startHeartbeat } from "../../server/cluster/heartbeat.ts";
@@ -15,9 +16,8 @@ import type { RoleName, RunningRole } from "./role.ts";
 import { buildWeb, webBuildIsCurrent } from "./web-build.ts";
 import { projectRoot, startWebRole } from "./web-role.ts";
 
+/** The process roles (DESIGN.md "Processes"): `yubin start` runs all of them unless --roles names some. */
 export const ALL_ROLES: RoleName[] = ["web", "mail", "delivery"];
-/** Roles this version can run; the others arrive with their issues. */
-export const AVAILABLE_ROLES: RoleName[] = ["web", "mail", "delivery"];
 
 export interface Started {
   roles: RunningRole[];

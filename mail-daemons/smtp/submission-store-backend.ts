@@ -1,8 +1,11 @@
 // The real submission backend: a thin adapter from SMTP to server/ (the
-// credential check — password or app password — with its shared throttling, send-as rules, and
-// submitMessage, which commits the copy and the queue in one transaction).
-// What MAIL FROM and RCPT TO found is remembered for the rest of that one
-// transaction and handed to submitMessage, so DATA does not ask again.
+// credential check — password or app password — with its shared throttling;
+// the authority gate's grant for the login; send-as rules; and
+// submitMessage, which holds mail that needs approval or commits the copy and
+// the queue in one transaction). What MAIL FROM and RCPT TO found is
+// remembered for the rest of that one transaction and handed to
+// submitMessage, so DATA does not ask again.
+import { type AuthorizedMailboxId, mailboxesForLogin } from "../../server/access/gate.ts";
 import { verifyProtocolCredentials } from "../../server/auth/protocol-credentials.ts";
 import { type RecipientResolution, resolveRecipient } from "../../server/mail-store/resolve-recipient.ts";
 import { findSendAsMailbox, type SendAsMailbox } from "../../server/outbound/send-as.ts";
@@ -10,8 +13,16 @@ import { submitMessage } from "../../server/outbound/submit-message.ts";
 import type { SubmissionBackend, SubmissionUser } from "./submission-backend.ts";
 
 interface Transaction {
+  /** What the gate grants the login at this MAIL FROM. */
+  granted: AuthorizedMailboxId[];
   sendAs: SendAsMailbox[];
   recipients: Map<string, RecipientResolution>;
+}
+
+/** The gate's grant for this session's login, asked afresh for each transaction. */
+async function grantOf(user: SubmissionUser): Promise<AuthorizedMailboxId[]> {
+  const mailboxes = await mailboxesForLogin({ user: { id: user.id }, mailboxId: user.mailboxId ?? null });
+  return mailboxes.map((m) => m.mailboxId);
 }
 
 export function submissionStoreBackend(hostname: string): SubmissionBackend {
@@ -29,9 +40,9 @@ export function submissionStoreBackend(hostname: string): SubmissionBackend {
 
     async maySendAs(user, address) {
       // MAIL FROM starts a transaction: forget the previous one's answers.
-      const transaction: Transaction = { sendAs: [], recipients: new Map() };
+      const transaction: Transaction = { granted: await grantOf(user), sendAs: [], recipients: new Map() };
       transactions.set(user, transaction);
-      const mailbox = await findSendAsMailbox({ userId: user.id, mailboxId: user.mailboxId }, address);
+      const mailbox = await findSendAsMailbox(transaction.granted, address);
       if (mailbox) transaction.sendAs.push(mailbox);
       return mailbox !== null;
     },
@@ -56,6 +67,7 @@ export function submissionStoreBackend(hostname: string): SubmissionBackend {
       transactions.delete(user);
       const result = await submitMessage({
         userId: user.id,
+        sendAs: transaction?.granted ?? (await grantOf(user)),
         scopeMailboxId: user.mailboxId,
         mailFrom,
         recipients,
@@ -65,6 +77,8 @@ export function submissionStoreBackend(hostname: string): SubmissionBackend {
         resolvedRecipients: transaction?.recipients,
       });
       if (!result.ok) return result;
+      // Held for a reviewer (approval): accepted, and sent once approved.
+      if (result.held) return { ok: true, id: `held-${result.pendingReplyId}@${hostname}` };
       return { ok: true, id: result.messageIdHeader };
     },
   };

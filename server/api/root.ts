@@ -1,13 +1,18 @@
 import { adminRouter } from "./routers/admin.ts";
 import { appPasswordsRouter } from "./routers/app-passwords.ts";
 import { approvalRouter } from "./routers/approval.ts";
-import { collaborationRouter } from "./routers/collaboration.ts";
+import { contactsRouter } from "./routers/contacts.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
 import { meRouter } from "./routers/me.ts";
+import { notesRouter } from "./routers/notes.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { preferencesRouter } from "./routers/preferences.ts";
 import { presenceRouter } from "./routers/presence.ts";
+import { savedRepliesRouter } from "./routers/saved-replies.ts";
 import { searchRouter } from "./routers/search.ts";
+import { signaturesRouter } from "./routers/signatures.ts";
+import { tagsRouter } from "./routers/tags.ts";
 import { workflowRouter } from "./routers/workflow.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -17,7 +22,12 @@ export const appRouter = router({
   mailbox: mailboxRouter,
   conversations: conversationsRouter,
   search: searchRouter,
-  collaboration: collaborationRouter,
+  notes: notesRouter,
+  notifications: notificationsRouter,
+  tags: tagsRouter,
+  savedReplies: savedRepliesRouter,
+  signatures: signaturesRouter,
+  contacts: contactsRouter,
   workflow: workflowRouter,
   approval: approvalRouter,
   preferences: preferencesRouter,

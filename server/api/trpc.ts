@@ -1,12 +1,22 @@
 // The tRPC context and the procedure tiers. Every procedure starts from one
 // of these, so the authority a procedure needs is named where it is defined:
-//   publicProcedure     anyone
-//   protectedProcedure  a signed-in, enabled user (re-read from the database)
-//   adminProcedure      a signed-in admin
-//   mailboxProcedure    a member of input.mailboxId (directly or via a team)
+//   publicProcedure        anyone
+//   protectedProcedure     a signed-in, enabled user (re-read from the database)
+//   adminProcedure         a signed-in admin
+//   mailboxProcedure       a member of input.mailboxId           → ctx.mailboxId
+//   mailboxScopeProcedure  the caller's mailboxes, or the one input.mailboxId
+//                          names (which must be theirs)          → ctx.mailboxIds
+//   conversationProcedure  a member of input.conversationId's mailbox → ctx.conversation
+//   messageProcedure       a member of input.messageId's mailbox → ctx.message
+// The membership tiers get their branded ids from the authority gate
+// (server/access/gate.ts) before the handler runs, and answer NOT_FOUND alike
+// for an id that does not exist and one of another team's mailbox. Each tier
+// names itself in the procedure's meta, which tests/api/authority.test.ts
+// reads to check every procedure that takes such an id.
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import { authorizeMailbox } from "../access/authorized-mailbox.ts";
+import { id, UNKNOWN_ID, UNKNOWN_ID_ANSWER } from "../access/database-id.ts";
+import { authorizeConversation, authorizeMailbox, authorizeMessage, mailboxScope } from "../access/gate.ts";
 import { clientAddress } from "../auth/client-address.ts";
 import { sessionUser } from "../auth/session-user.ts";
 import { InputError } from "../errors.ts";
@@ -18,6 +28,12 @@ export interface Context {
   ip: string | null;
   /** Why this request may not run a mutation (see request-guard.ts), or null. */
   mutationRefusal: string | null;
+}
+
+export type Tier = "public" | "protected" | "admin" | "mailbox" | "mailboxScope" | "conversation" | "message";
+
+export interface Meta {
+  tier: Tier;
 }
 
 export async function createContext(request: RequestFacts): Promise<Context> {
@@ -34,16 +50,25 @@ function zodMessage(error: ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
-const t = initTRPC.context<Context>().create({
-  // Stack traces never leave the server, whatever NODE_ENV says.
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    if (error.code === "INTERNAL_SERVER_ERROR") {
-      return { ...shape, message: "Something went wrong on the server." };
-    }
-    return shape;
-  },
-});
+/** An input whose only fault is an id beyond int4 (id-input.ts): it names nothing that exists. */
+function onlyUnknownIds(error: ZodError): boolean {
+  const unknown = new Set(error.issues.filter((i) => i.message === UNKNOWN_ID).map((i) => i.path.join(".")));
+  return unknown.size > 0 && error.issues.every((i) => unknown.has(i.path.join(".")));
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    // Stack traces never leave the server, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        return { ...shape, message: "Something went wrong on the server." };
+      }
+      return shape;
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -59,28 +84,59 @@ const baseGuards = t.middleware(async ({ ctx, type, next }) => {
   if (cause instanceof InputError) {
     throw new TRPCError({ code: INPUT_ERROR_CODES[cause.kind], message: cause.message, cause });
   }
-  // Zod's own message is a JSON dump; forms show this line instead.
-  if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: zodMessage(cause), cause });
+  if (cause instanceof ZodError) {
+    if (onlyUnknownIds(cause)) throw new TRPCError({ code: "NOT_FOUND", message: UNKNOWN_ID_ANSWER, cause });
+    // Zod's own message is a JSON dump; forms show this line instead.
+    throw new TRPCError({ code: "BAD_REQUEST", message: zodMessage(cause), cause });
+  }
   return result;
 });
 
-export const publicProcedure = t.procedure.use(baseGuards);
+export const publicProcedure = t.procedure.meta({ tier: "public" }).use(baseGuards);
 
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.meta({ tier: "protected" }).use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { user: ctx.user } });
 });
 
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+export const adminProcedure = protectedProcedure.meta({ tier: "admin" }).use(({ ctx, next }) => {
   if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only admins may do this." });
   return next({ ctx: { user: ctx.user } });
 });
 
 export const mailboxProcedure = protectedProcedure
-  .input(z.object({ mailboxId: z.number().int().positive() }))
+  .meta({ tier: "mailbox" })
+  .input(z.object({ mailboxId: id }))
   .use(async ({ ctx, input, next }) => {
     const mailboxId = await authorizeMailbox({ userId: ctx.user.id, mailboxId: input.mailboxId });
-    // The same answer as for a mailbox that does not exist.
     if (!mailboxId) throw new TRPCError({ code: "NOT_FOUND", message: "No such mailbox." });
     return next({ ctx: { mailboxId } });
+  });
+
+/** Views over all the caller's mailboxes that one optional mailboxId narrows (the inbox, its counts). */
+export const mailboxScopeProcedure = protectedProcedure
+  .meta({ tier: "mailboxScope" })
+  .input(z.object({ mailboxId: id.optional() }))
+  .use(async ({ ctx, input, next }) => {
+    const mailboxIds = await mailboxScope({ userId: ctx.user.id, mailboxId: input.mailboxId });
+    if (!mailboxIds) throw new TRPCError({ code: "NOT_FOUND", message: "No such mailbox." });
+    return next({ ctx: { mailboxIds } });
+  });
+
+export const conversationProcedure = protectedProcedure
+  .meta({ tier: "conversation" })
+  .input(z.object({ conversationId: id }))
+  .use(async ({ ctx, input, next }) => {
+    const conversation = await authorizeConversation({ userId: ctx.user.id, conversationId: input.conversationId });
+    if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
+    return next({ ctx: { conversation } });
+  });
+
+export const messageProcedure = protectedProcedure
+  .meta({ tier: "message" })
+  .input(z.object({ messageId: id }))
+  .use(async ({ ctx, input, next }) => {
+    const message = await authorizeMessage({ userId: ctx.user.id, messageId: input.messageId });
+    if (!message) throw new TRPCError({ code: "NOT_FOUND", message: "No such message." });
+    return next({ ctx: { message } });
   });

@@ -13,7 +13,7 @@
 // is deliberately slow, and a login must cost one verification, not one per
 // app password. The other 12 letters (26^12 ≈ 2^56) stay behind argon2id.
 import { randomInt } from "node:crypto";
-import { membershipOf } from "../access/authorized-mailbox.ts";
+import { authorizeMailbox } from "../access/gate.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
@@ -90,20 +90,18 @@ export async function createAppPassword(
   if (user.disabled) throw new InputError(`user ${email} is disabled`);
   let mailbox: { id: number; address: string } | null = null;
   if (input.mailboxId != null) {
-    mailbox = await db().mailbox.findFirst({
-      where: { id: input.mailboxId, memberships: { some: membershipOf(user.id) } },
-      select: { id: true, address: true },
-    });
+    const granted = await authorizeMailbox({ userId: user.id, mailboxId: input.mailboxId });
+    mailbox = granted
+      ? await db().mailbox.findUnique({ where: { id: granted }, select: { id: true, address: true } })
+      : null;
     if (!mailbox) throw new InputError("No such mailbox.", "not_found");
   } else if (input.mailboxAddress) {
     const address = input.mailboxAddress.trim().toLowerCase();
     mailbox = await db().mailbox.findUnique({ where: { address }, select: { id: true, address: true } });
     if (!mailbox) throw new InputError(`no mailbox ${address}`, "not_found");
-    const member = await db().membership.findFirst({
-      where: { mailboxId: mailbox.id, ...membershipOf(user.id) },
-      select: { id: true },
-    });
-    if (!member) throw new InputError(`${email} is not a member of ${address}`);
+    if (!(await authorizeMailbox({ userId: user.id, mailboxId: mailbox.id }))) {
+      throw new InputError(`${email} is not a member of ${address}`);
+    }
   }
   const label = (input.label ?? "").trim() || (mailbox ? `mailbox ${mailbox.address}` : "mail client");
   if (label.length > MAX_LABEL_LENGTH) throw new InputError(`label must be at most ${MAX_LABEL_LENGTH} characters`);

@@ -11,6 +11,7 @@
 // Same answers and the same throttling as verify-credentials.ts: unknown
 // login, disabled user, revoked or wrong password all answer "invalid" after
 // one argon2 verification, and count against the login and the client address.
+import { MAILBOX_ACCESS } from "../access/gate.ts";
 import { sql } from "../db/raw-sql.ts";
 import { canonicalAppPassword, lookupPrefix, storedHashParts } from "./app-passwords.ts";
 import { verifyPassword } from "./passwords.ts";
@@ -68,9 +69,7 @@ export async function verifyProtocolCredentials(input: {
       and (
         (a."mailboxId" is null and u.email = ${login})
         or (m.address = ${login} and exists (
-          select 1 from "Membership" ms
-          where ms."mailboxId" = m.id
-            and (ms."userId" = u.id or ms."teamId" in (select "teamId" from "TeamMember" where "userId" = u.id))
+          select 1 from ${MAILBOX_ACCESS} ma where ma."mailboxId" = m.id and ma."userId" = u.id
         ))
       )`;
   const apps = candidates.filter((c) => c.kind === "app");

@@ -1,6 +1,7 @@
-// Failed-login throttling shared by every process and protocol (web sign-in,
-// and later IMAP, POP3 and submission), kept in PostgreSQL so that N web
-// nodes enforce one limit.
+// Failed-login throttling shared by every process and every door — the web
+// sign-in (verify-credentials.ts) and the mail protocols' logins
+// (protocol-credentials.ts: SMTP submission, then IMAP and POP3) — kept in
+// PostgreSQL so that N web and mail nodes enforce one limit.
 import { db } from "../db.ts";
 
 export interface ThrottlePolicy {

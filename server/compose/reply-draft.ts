@@ -3,16 +3,15 @@
 // (RFC 5322 §3.6.4). The send path reads the same draft, so In-Reply-To and
 // References always come from the stored message, never from the browser.
 
-import type { AuthorizedMailboxId } from "../access/authorized-mailbox.ts";
+import type { AuthorizedMessage } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
 import type { AttachmentInfo } from "../mime/parse-message.ts";
 import { decodedAddresses, readTopLevelHeaders } from "../mime/top-level-headers.ts";
 import { signatureFor } from "../signatures/signatures.ts";
 import { formatAddressList, type ListedAddress } from "./address-list.ts";
+import type { ComposeMode } from "./compose-input.ts";
 import { forwardHeader, replyAttribution, type WriterPreferences } from "./quote-header.ts";
-
-export type ComposeMode = "reply" | "reply_all" | "forward";
 
 /** RFC 5322 §3.6.4 lets References be trimmed; long chains only slow every reader down. */
 const MAX_REFERENCES = 20;
@@ -84,17 +83,16 @@ function uniqueExcept(list: ListedAddress[], own: Set<string>): ListedAddress[] 
 }
 
 /**
- * The draft for answering or forwarding one message of a mailbox the caller
- * was authorised for; null when the message is not in that mailbox or in no
- * conversation (the same answer as a missing one).
+ * The draft for answering or forwarding one message the caller was
+ * authorised for; null when the message is in no conversation (the same
+ * answer as a missing one).
  */
 export async function replyDraft(input: DraftInput): Promise<ReplyDraft | null> {
   return (await draftWithSource(input))?.draft ?? null;
 }
 
 interface DraftInput {
-  mailboxId: AuthorizedMailboxId;
-  messageId: number;
+  message: AuthorizedMessage;
   mode: ComposeMode;
   /** The member who writes: their own signature follows the mailbox's. */
   userId?: number;
@@ -105,7 +103,7 @@ interface DraftInput {
 /** The draft and the stored original it was made from (for the send path, which carries its attachments). */
 export async function draftWithSource(input: DraftInput): Promise<{ draft: ReplyDraft; blobSha256: string } | null> {
   const message = await db().message.findFirst({
-    where: { id: input.messageId, mailboxId: input.mailboxId, conversationId: { not: null } },
+    where: { id: input.message.messageId, mailboxId: input.message.mailboxId, conversationId: { not: null } },
     select: {
       conversationId: true,
       direction: true,
@@ -169,7 +167,7 @@ export async function draftWithSource(input: DraftInput): Promise<{ draft: Reply
     inReplyTo: input.mode === "forward" ? null : message.messageIdHeader,
     references: [...new Set(chain)].slice(-MAX_REFERENCES),
     attachments: input.mode === "forward" ? attachments : [],
-    signature: await signatureFor({ mailboxId: input.mailboxId, userId: input.userId ?? null }),
+    signature: await signatureFor({ mailboxId: input.message.mailboxId, userId: input.userId ?? null }),
   };
   return { draft, blobSha256: message.blobSha256 };
 }

@@ -2,9 +2,9 @@
 // conversations — only in mailboxes the viewer works in, so the panel never
 // reveals that a customer also wrote to a team the viewer cannot see.
 
-import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
+import { memberMailboxIds } from "../access/gate.ts";
 import { db } from "../db.ts";
-import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 
 const PREVIOUS_LIMIT = 20;
 

@@ -2,6 +2,7 @@
 // snooze from the workflow; notes, tags and replies from the other features),
 // oldest first, with the actor's name. Workflow changes write theirs here with
 // raw SQL inside the same transaction as the change.
+import type { AuthorizedConversation } from "../access/gate.ts";
 import type { RawSql } from "../db/raw-sql.ts";
 import { sql } from "../db/raw-sql.ts";
 
@@ -35,8 +36,8 @@ export async function recordConversationAudit(
       ${event.after ? JSON.stringify(event.after) : null}::jsonb, ${event.ip ?? null}::text)`;
 }
 
-/** The caller has already proved membership of the conversation's mailbox. */
-export async function conversationAuditTrail(conversationId: number): Promise<ConversationAuditEntry[]> {
+export async function conversationAuditTrail(conversation: AuthorizedConversation): Promise<ConversationAuditEntry[]> {
+  const { conversationId } = conversation;
   const rows = await sql.$queryRaw<
     {
       id: number;

@@ -1,7 +1,7 @@
 // Delivery state of every message a conversation sent, for the badges beside
 // them (the browser polls this while any is still on its way).
 
-import { authorizeMailbox } from "../access/authorized-mailbox.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { type DisplayState, deliveryStatus } from "../outbound/delivery-status.ts";
 
@@ -13,19 +13,9 @@ export interface MessageDelivery {
   recipients: { address: string; state: string }[];
 }
 
-/** Null alike for a missing conversation and one of a mailbox the user is not in. */
-export async function conversationDelivery(input: {
-  userId: number;
-  conversationId: number;
-}): Promise<MessageDelivery[] | null> {
-  const conversation = await db().conversation.findUnique({
-    where: { id: input.conversationId },
-    select: { mailboxId: true },
-  });
-  if (!conversation || !(await authorizeMailbox({ userId: input.userId, mailboxId: conversation.mailboxId })))
-    return null;
+export async function conversationDelivery(conversation: AuthorizedConversation): Promise<MessageDelivery[]> {
   const sent = await db().message.findMany({
-    where: { conversationId: input.conversationId, direction: "outbound" },
+    where: { conversationId: conversation.conversationId, direction: "outbound" },
     orderBy: { id: "asc" },
     select: { id: true },
   });

@@ -1,7 +1,7 @@
-// One conversation with its messages in order, for a member of its mailbox.
-// A conversation of another mailbox is reported exactly like a missing one.
+// One conversation with its messages in order, for a member of its mailbox
+// (the gate authorised it).
 
-import { authorizeMailbox } from "../access/authorized-mailbox.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { db } from "../db.ts";
 import type { AttachmentInfo } from "../mime/parse-message.ts";
 
@@ -32,23 +32,19 @@ export interface ConversationDetail {
   messages: ConversationMessage[];
 }
 
-export async function getConversation(input: {
-  userId: number;
-  conversationId: number;
-}): Promise<ConversationDetail | null> {
+/** Null when the conversation was deleted since it was authorised. */
+export async function getConversation(authorized: AuthorizedConversation): Promise<ConversationDetail | null> {
   const conversation = await db().conversation.findUnique({
-    where: { id: input.conversationId },
+    where: { id: authorized.conversationId },
     select: {
       id: true,
       subject: true,
       status: true,
-      mailboxId: true,
       mailbox: { select: { id: true, address: true, displayName: true } },
       contact: { select: { name: true, email: true } },
     },
   });
-  if (!conversation || !(await authorizeMailbox({ userId: input.userId, mailboxId: conversation.mailboxId })))
-    return null;
+  if (!conversation) return null;
   const messages = await db().message.findMany({
     where: { conversationId: conversation.id },
     orderBy: [{ internalDate: "asc" }, { id: "asc" }],

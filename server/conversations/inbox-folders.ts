@@ -1,15 +1,15 @@
 // The inbox as agents work it: folders (Unassigned, Mine, All open, Pending,
-// Snoozed, Closed, Spam) over one mailbox or all the user's mailboxes,
-// filters (assignee, status, tag), three sorts with keyset paging, and the
-// folder counts.
+// Snoozed, Closed, Spam) over the mailboxes in view (one, or all the user's:
+// the gate's mailboxScope), filters (assignee, status, tag), three sorts with
+// keyset paging, and the folder counts.
 //
 // Speed at 200,000 conversations: the page is taken per mailbox by a LATERAL
 // subquery that walks the (mailboxId, status, lastMessageAt desc) index (or
 // (mailboxId, lastMessageAt desc) when no single status applies) and stops
 // after one page; the pages of all mailboxes are then merged and cut. The
 // cursor condition is a range on lastMessageAt (indexable) plus the id tie-break.
+import { type AuthorizedMailboxId, MAILBOX_ACCESS } from "../access/gate.ts";
 import { db, Prisma } from "../db.ts";
-import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 import type { Status } from "../workflow/status-labels.ts";
 
 export const FOLDERS = ["unassigned", "mine", "open", "pending", "snoozed", "closed", "spam", "all"] as const;
@@ -22,12 +22,11 @@ export const INBOX_PAGE_SIZE = 50;
 export const COUNT_CAP = 1000;
 
 export interface InboxFilter {
-  /** Only this mailbox (it must be one of the user's; otherwise nothing is returned). */
-  mailboxId?: number;
   folder: Folder;
   /** A user id, or "none" for unassigned. */
   assignee?: number | "none";
   status?: Status;
+  /** Conversations tagged with this tag's name, in any mailbox in view (tags belong to one mailbox each). */
   tagId?: number;
   sort: Sort;
   /** Only these conversations: a live list re-checks the rows an event named (which still belong here?). */
@@ -55,17 +54,12 @@ export interface InboxConversation {
 
 export type FolderCounts = Record<Exclude<Folder, "all">, number>;
 
-async function scope(userId: number, mailboxId: number | undefined): Promise<number[]> {
-  const allowed = await memberMailboxIds(userId);
-  return mailboxId === undefined ? allowed : allowed.filter((id) => id === mailboxId);
-}
-
 /** A past snoozedUntil the waker has not cleared yet already counts as awake. */
 function awake(now: Date) {
   return Prisma.sql`(c."snoozedUntil" is null or c."snoozedUntil" <= ${now})`;
 }
 
-function conditions(filter: InboxFilter, userId: number, now: Date): Prisma.Sql[] {
+function conditions(filter: InboxFilter, userId: number, mailboxIds: number[], now: Date): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
   const status = (s: Status) => Prisma.sql`c.status = ${s}::"ConversationStatus"`;
   switch (filter.folder) {
@@ -95,8 +89,11 @@ function conditions(filter: InboxFilter, userId: number, now: Date): Prisma.Sql[
   if (filter.assignee === "none") where.push(Prisma.sql`c."assigneeId" is null`);
   else if (filter.assignee !== undefined) where.push(Prisma.sql`c."assigneeId" = ${filter.assignee}`);
   if (filter.tagId !== undefined) {
+    // The tag's name is looked up among the mailboxes in view only: another team's tag id matches nothing.
     where.push(
-      Prisma.sql`exists (select 1 from "ConversationTag" ct where ct."conversationId" = c.id and ct."tagId" = ${filter.tagId})`,
+      Prisma.sql`exists (select 1 from "ConversationTag" ct join "Tag" t on t.id = ct."tagId"
+        where ct."conversationId" = c.id and t.name = (select tn.name from "Tag" tn
+          where tn.id = ${filter.tagId} and tn."mailboxId" = any(${mailboxIds}::int[])))`,
     );
   }
   if (filter.ids) where.push(Prisma.sql`c.id = any(${filter.ids}::int[])`);
@@ -114,17 +111,19 @@ function conditions(filter: InboxFilter, userId: number, now: Date): Prisma.Sql[
 
 export async function listInbox(input: {
   userId: number;
+  /** The mailboxes in view: the caller's, or the one they chose (the gate's mailboxScope). */
+  mailboxIds: readonly AuthorizedMailboxId[];
   filter: InboxFilter;
   after?: InboxCursor;
   limit?: number;
   now?: Date;
 }): Promise<{ items: InboxConversation[]; nextCursor: InboxCursor | null }> {
   const limit = Math.min(input.limit ?? INBOX_PAGE_SIZE, 200);
-  const mailboxIds = await scope(input.userId, input.filter.mailboxId);
+  const mailboxIds = [...input.mailboxIds];
   if (mailboxIds.length === 0) return { items: [], nextCursor: null };
   const now = input.now ?? new Date();
   const ascending = input.filter.sort !== "newest";
-  const where = conditions(input.filter, input.userId, now);
+  const where = conditions(input.filter, input.userId, mailboxIds, now);
   if (input.after) {
     const { lastMessageAt: at, id } = input.after;
     where.push(
@@ -197,9 +196,13 @@ interface Row {
   tags: { id: number; name: string }[];
 }
 
-/** How many conversations each folder holds, over one mailbox or all the user's. */
-export async function folderCounts(input: { userId: number; mailboxId?: number; now?: Date }): Promise<FolderCounts> {
-  const mailboxIds = await scope(input.userId, input.mailboxId);
+/** How many conversations each folder holds, over the mailboxes in view. */
+export async function folderCounts(input: {
+  userId: number;
+  mailboxIds: readonly AuthorizedMailboxId[];
+  now?: Date;
+}): Promise<FolderCounts> {
+  const mailboxIds = [...input.mailboxIds];
   const zero: FolderCounts = { unassigned: 0, mine: 0, open: 0, pending: 0, snoozed: 0, closed: 0, spam: 0 };
   if (mailboxIds.length === 0) return zero;
   const now = input.now ?? new Date();
@@ -223,19 +226,27 @@ export async function folderCounts(input: { userId: number; mailboxId?: number; 
   return { ...zero, ...active, ...done };
 }
 
+/** What the inbox filters offer over the mailboxes in view: their members, and their tags. */
+export async function inboxFilterOptions(mailboxIds: readonly AuthorizedMailboxId[]) {
+  const [assignees, tags] = await Promise.all([inboxAssignees(mailboxIds), inboxTags(mailboxIds)]);
+  return { assignees, tags };
+}
+
 /** Who can be chosen in the assignee filter: members of the mailboxes in view. */
-export async function inboxAssignees(input: { userId: number; mailboxId?: number }) {
-  const mailboxIds = await scope(input.userId, input.mailboxId);
+async function inboxAssignees(mailboxIds: readonly AuthorizedMailboxId[]) {
   if (mailboxIds.length === 0) return [];
   return db().$queryRaw<{ id: number; name: string; email: string }[]>`
     select u.id, u.name, u.email from "User" u
     where not u.disabled and exists (
-      select 1 from "Membership" ms
-      where ms."mailboxId" = any(${mailboxIds}::int[])
-        and (ms."userId" = u.id or ms."teamId" in (select tm."teamId" from "TeamMember" tm where tm."userId" = u.id)))
+      select 1 from ${Prisma.raw(MAILBOX_ACCESS.text)} a
+      where a."mailboxId" = any(${[...mailboxIds]}::int[]) and a."userId" = u.id)
     order by lower(u.name), u.id`;
 }
 
-export async function inboxTags() {
-  return db().$queryRaw<{ id: number; name: string }[]>`select id, name from "Tag" order by lower(name), id`;
+/** Tag names of the mailboxes in view, each once (the filter matches the name in every mailbox in view). */
+async function inboxTags(mailboxIds: readonly AuthorizedMailboxId[]) {
+  if (mailboxIds.length === 0) return [];
+  return db().$queryRaw<{ id: number; name: string }[]>`
+    select min(id) as id, name from "Tag" where "mailboxId" = any(${[...mailboxIds]}::int[])
+    group by name order by lower(name), min(id)`;
 }

@@ -33,12 +33,24 @@ function sqlPool(): pg.Pool {
   return pool;
 }
 
+/**
+ * Constant SQL text spliced into a statement where it appears among the
+ * values, instead of being sent as a parameter: a rule written once and
+ * used in many statements (the membership rule of server/access/gate.ts).
+ * Only for text in the source code, never for anything a request carries.
+ */
+export class SqlText {
+  constructor(readonly text: string) {}
+}
+
 // Each distinct statement becomes a named prepared statement, so PostgreSQL
 // parses and plans it once per connection instead of once per message.
 const statementNames = new WeakMap<TemplateStringsArray, { name: string; text: string }>();
+const splicedNames = new Map<string, string>();
 let statementCount = 0;
 
-function toQuery(strings: TemplateStringsArray): { name: string; text: string } {
+function toQuery(strings: TemplateStringsArray, values: unknown[]): { name: string; text: string; values: unknown[] } {
+  if (values.some((v) => v instanceof SqlText)) return splice(strings, values);
   let statement = statementNames.get(strings);
   if (!statement) {
     let text = strings[0] ?? "";
@@ -46,15 +58,34 @@ function toQuery(strings: TemplateStringsArray): { name: string; text: string } 
     statement = { name: `yubin_${++statementCount}`, text };
     statementNames.set(strings, statement);
   }
-  return statement;
+  return { ...statement, values };
+}
+
+function splice(strings: TemplateStringsArray, values: unknown[]): { name: string; text: string; values: unknown[] } {
+  const params: unknown[] = [];
+  let text = strings[0] ?? "";
+  for (let i = 1; i < strings.length; i++) {
+    const value = values[i - 1];
+    if (value instanceof SqlText) text += value.text;
+    else {
+      params.push(value);
+      text += `$${params.length}`;
+    }
+    text += strings[i];
+  }
+  let name = splicedNames.get(text);
+  if (!name) {
+    name = `yubin_${++statementCount}`;
+    splicedNames.set(text, name);
+  }
+  return { name, text, values: params };
 }
 
 class ClientSql implements RawSql {
   constructor(private readonly client: pg.PoolClient | pg.Pool) {}
 
   async $queryRaw<T = unknown>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T> {
-    const { name, text } = toQuery(strings);
-    const result = await this.client.query({ name, text, values });
+    const result = await this.client.query(toQuery(strings, values));
     return result.rows as T;
   }
 }

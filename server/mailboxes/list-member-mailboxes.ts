@@ -1,16 +1,14 @@
-import { membershipOf } from "../access/authorized-mailbox.ts";
+import { memberMailboxIds } from "../access/gate.ts";
 import { db } from "../db.ts";
 
-/** The mailboxes a user may work in, directly or through a team. */
+/** The mailboxes a user may work in (the gate's memberMailboxIds), with what the navigation shows. */
 export async function listMemberMailboxes(userId: number) {
+  const ids = await memberMailboxIds(userId);
+  if (ids.length === 0) return [];
   const mailboxes = await db().mailbox.findMany({
-    where: { memberships: { some: membershipOf(userId) } },
+    where: { id: { in: ids } },
     orderBy: [{ kind: "desc" }, { address: "asc" }],
     select: { id: true, address: true, displayName: true, kind: true },
   });
   return mailboxes;
-}
-
-export async function memberMailboxIds(userId: number): Promise<number[]> {
-  return (await listMemberMailboxes(userId)).map((m) => m.id);
 }

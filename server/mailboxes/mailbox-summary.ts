@@ -1,4 +1,4 @@
-import type { AuthorizedMailboxId } from "../access/authorized-mailbox.ts";
+import type { AuthorizedMailboxId } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 

@@ -5,7 +5,7 @@
 // the live event commit in one transaction (raw SQL, as recordLiveEvent's
 // pg_notify needs: the Prisma adapter cannot read its void result).
 
-import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";

@@ -1,6 +1,6 @@
 // The notes of one conversation, oldest first, for the timeline.
 
-import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { db } from "../db.ts";
 
 export interface ConversationNote {

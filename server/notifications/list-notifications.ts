@@ -1,7 +1,8 @@
 // A user's in-app notifications, newest first. A notice about a conversation
 // of a mailbox the user has since left is hidden: its link would only 404.
+
+import { memberMailboxIds } from "../access/gate.ts";
 import { db } from "../db.ts";
-import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 
 export interface NotificationItem {
   id: number;

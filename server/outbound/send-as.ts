@@ -1,43 +1,40 @@
 // Which addresses a user may send as (DESIGN.md "No open relay"): the
-// addresses and aliases of every mailbox the user works in — their own
-// personal mailbox and the shared mailboxes they belong to, directly or
-// through a team. Anything else is refused (553 5.7.1 at submission). A
-// session opened with a mailbox-scoped app password may send only as that
-// mailbox (its address and aliases), and only while the user still belongs
-// to it. Plain SQL (server/db/raw-sql.ts): this runs at every MAIL FROM.
+// addresses and aliases of the mailboxes the session may use — what the
+// authority gate granted it (server/access/gate.ts: mailboxesForLogin for a
+// protocol login, authorizeMailbox on the web). Anything else is refused
+// (553 5.7.1 at submission). A session opened with a mailbox-scoped app
+// password was granted only that mailbox, so it sends only as that mailbox.
+// Plain SQL (server/db/raw-sql.ts): this runs at every MAIL FROM.
+import type { AuthorizedMailboxId } from "../access/gate.ts";
 import { sql } from "../db/raw-sql.ts";
 
 export interface SendAsMailbox {
-  mailboxId: number;
+  mailboxId: AuthorizedMailboxId;
   address: string;
   kind: "personal" | "shared";
 }
 
-export interface SendAsScope {
-  userId: number;
-  /** Set for a mailbox-scoped app password: nothing but this mailbox. */
-  mailboxId?: number | null;
-}
-
-/** The mailbox that `address` sends from for this user, or null when the user may not use it. */
-export async function findSendAsMailbox(scope: SendAsScope | number, address: string): Promise<SendAsMailbox | null> {
-  const found = await findSendAsMailboxes(scope, [address]);
+/** The mailbox that `address` sends from, among the granted ones, or null when it is none of theirs. */
+export async function findSendAsMailbox(
+  granted: readonly AuthorizedMailboxId[],
+  address: string,
+): Promise<SendAsMailbox | null> {
+  const found = await findSendAsMailboxes(granted, [address]);
   return found.get(address.trim().toLowerCase()) ?? null;
 }
 
 /**
  * The same for several addresses in one round trip (MAIL FROM and every
  * From: address of a message). Keys are the lower-cased addresses; an
- * address the user may not send as is absent.
+ * address the session may not send as is absent.
  */
 export async function findSendAsMailboxes(
-  scope: SendAsScope | number,
+  granted: readonly AuthorizedMailboxId[],
   addresses: string[],
 ): Promise<Map<string, SendAsMailbox>> {
-  const { userId, mailboxId = null } = typeof scope === "number" ? { userId: scope } : scope;
   const wanted = [...new Set(addresses.map((a) => a.trim().toLowerCase()))];
   const found = new Map<string, SendAsMailbox>();
-  if (wanted.length === 0) return found;
+  if (wanted.length === 0 || granted.length === 0) return found;
   const rows = await sql.$queryRaw<{ address: string; id: number; kind: "personal" | "shared" }[]>`
     select c.address, m.id, m.kind::text as kind
     from (
@@ -46,16 +43,14 @@ export async function findSendAsMailboxes(
       select address, "mailboxId", 1 from "Alias" where address = any(${wanted}::text[])
     ) c
     join "Mailbox" m on m.id = c."mailboxId"
-    where (${mailboxId}::int is null or m.id = ${mailboxId}::int)
-      and exists (
-        select 1 from "Membership" ms
-        where ms."mailboxId" = m.id
-          and (ms."userId" = ${userId}
-            or ms."teamId" in (select "teamId" from "TeamMember" where "userId" = ${userId}))
-      )
+    where m.id = any(${[...granted]}::int[])
     order by c.via`;
   for (const row of rows) {
-    if (!found.has(row.address)) found.set(row.address, { mailboxId: row.id, address: row.address, kind: row.kind });
+    // The branded id itself, as the gate granted it.
+    const mailboxId = granted.find((id) => id === row.id);
+    if (mailboxId !== undefined && !found.has(row.address)) {
+      found.set(row.address, { mailboxId, address: row.address, kind: row.kind });
+    }
   }
   return found;
 }

@@ -5,7 +5,8 @@
 // the sender's copy and the queue in one transaction — is submitMessage's.
 import addressparser from "nodemailer/lib/addressparser/index.js";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
-import { authorizeMailbox } from "../access/authorized-mailbox.ts";
+import type { AuthorizedMailboxId } from "../access/gate.ts";
+import type { ReviewerRelease } from "../approval/release-rule.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { outboundMessageId } from "../threading/reply-token.ts";
@@ -14,7 +15,8 @@ import { type SendHook, submitMessage } from "./submit-message.ts";
 
 export interface SendMessageInput {
   actorId: number;
-  fromMailboxId: number;
+  /** The mailbox it is sent as, authorised for the actor by the gate. */
+  fromMailboxId: AuthorizedMailboxId;
   /** Our host name (Message-ID). */
   hostname: string;
   /** Addresses, or header text such as "Name <a@b>, c@d". */
@@ -32,6 +34,8 @@ export interface SendMessageInput {
   now?: Date;
   /** Written in the sending transaction (submit-message.ts). */
   withinTransaction?: SendHook;
+  /** Set only when a reviewer approved this held reply (approve-reply.ts). */
+  release?: ReviewerRelease;
 }
 
 export interface SentMessage {
@@ -39,13 +43,13 @@ export interface SentMessage {
   conversationId: number | null;
   messageIdHeader: string;
   delivery: DeliveryStatus | null;
+  /** Set when the message was held for a reviewer instead (submit-message.ts): nothing left. */
+  pendingReplyId: number | null;
 }
 
 export async function sendMessage(input: SendMessageInput): Promise<SentMessage> {
-  const mailboxId = await authorizeMailbox({ userId: input.actorId, mailboxId: input.fromMailboxId });
-  if (!mailboxId) throw new InputError("no such mailbox", "not_found");
   const mailbox = await db().mailbox.findUniqueOrThrow({
-    where: { id: mailboxId },
+    where: { id: input.fromMailboxId },
     select: { address: true, displayName: true },
   });
   // Entries may be header text ("Name <a@b>, c@d"); the envelope takes the bare addresses.
@@ -74,18 +78,30 @@ export async function sendMessage(input: SendMessageInput): Promise<SentMessage>
   const raw = await composer.compile().build();
   const result = await submitMessage({
     userId: input.actorId,
+    sendAs: [input.fromMailboxId],
     mailFrom: mailbox.address,
     recipients,
     raw,
     hostname: input.hostname,
     now,
     withinTransaction: input.withinTransaction,
+    release: input.release,
   });
   if (!result.ok) throw new InputError(result.message);
+  if (result.held) {
+    return {
+      messageId: null,
+      conversationId: result.conversationId,
+      messageIdHeader: "",
+      delivery: null,
+      pendingReplyId: result.pendingReplyId,
+    };
+  }
   return {
     messageId: result.storedMessageId,
     conversationId: result.conversationId,
     messageIdHeader: result.messageIdHeader,
     delivery: result.storedMessageId ? await deliveryStatus(result.storedMessageId) : null,
+    pendingReplyId: null,
   };
 }

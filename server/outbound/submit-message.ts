@@ -1,9 +1,14 @@
 // The one way mail leaves Yubin: submission (SMTP AUTH) and the web composer
-// both end here. Checks that the user may send as the envelope and From
-// addresses, completes and DKIM-signs the message, then in ONE transaction
-// stores the sender's copy (Sent, or the shared mailbox's conversation),
-// delivers to local recipients through the one write path and queues the
-// rest. The caller answers 250 / "sent" only after this resolves.
+// both end here. Checks that the session may send as the envelope and From
+// addresses (among the mailboxes the gate granted it), holds the message for
+// a reviewer when the author needs approval there (release-rule.ts), else
+// completes and DKIM-signs the message, then in ONE transaction stores the
+// sender's copy (Sent, or the shared mailbox's conversation), delivers to
+// local recipients through the one write path and queues the rest. The
+// caller answers 250 / "sent" only after this resolves.
+import type { AuthorizedMailboxId } from "../access/gate.ts";
+import { holdSubmission } from "../approval/hold-submission.ts";
+import { mustHoldForApproval, type ReviewerRelease } from "../approval/release-rule.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
 import { blobKey } from "../mail-store/store-blob.ts";
@@ -17,8 +22,14 @@ import { newMessageId, prependFields, readHeader } from "./message-header.ts";
 import { findSendAsMailboxes, type SendAsMailbox } from "./send-as.ts";
 
 export interface SubmitInput {
+  /** The author: the user whose session submits. */
   userId: number;
-  /** A session opened with a mailbox-scoped app password sends only as that mailbox. */
+  /**
+   * The mailboxes this session may send as, as the gate granted them
+   * (mailboxesForLogin for a protocol login, authorizeMailbox on the web).
+   */
+  sendAs: readonly AuthorizedMailboxId[];
+  /** The session's mailbox-scoped app password, kept with a held message so approval sends under the same grant. */
   scopeMailboxId?: number | null;
   /** RFC 5321 MAIL FROM reverse-path. */
   mailFrom: string;
@@ -40,6 +51,8 @@ export interface SubmitInput {
    * what it writes commits with the send or not at all; if it throws, nothing is sent.
    */
   withinTransaction?: SendHook;
+  /** A reviewer approved this held message (approve-reply.ts): the release rule has had its say. */
+  release?: ReviewerRelease;
 }
 
 /** See SubmitInput.withinTransaction. */
@@ -55,6 +68,7 @@ export interface SubmitRefusal {
 
 export interface SubmitAccepted {
   ok: true;
+  held: false;
   /** The sender's stored copy. */
   storedMessageId: number | null;
   conversationId: number | null;
@@ -62,6 +76,14 @@ export interface SubmitAccepted {
   messageIdHeader: string;
   /** Local recipients whose mailbox could not take the message (over quota). */
   localFailures: string[];
+}
+
+/** Accepted, and waiting for a reviewer: nothing was stored as sent or queued. */
+export interface SubmitHeld {
+  ok: true;
+  held: true;
+  pendingReplyId: number;
+  conversationId: number;
 }
 
 // RFC 6409 §6.1 / RFC 3463 X.7.1: the submitter is not authorised to use this address.
@@ -72,7 +94,7 @@ const notYours = (what: string, address: string): SubmitRefusal => ({
   message: `${what} <${address}> is not an address you may send as`,
 });
 
-export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted | SubmitRefusal> {
+export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted | SubmitHeld | SubmitRefusal> {
   const now = input.now ?? new Date();
   let raw = normalizeLineEndings(input.raw);
   const header = readHeader(raw);
@@ -81,7 +103,7 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
   const known = new Map((input.checkedSendAs ?? []).map((m) => [m.address, m]));
   const unchecked = [input.mailFrom, ...header.from].map((a) => a.trim().toLowerCase()).filter((a) => !known.has(a));
   if (unchecked.length > 0) {
-    const found = await findSendAsMailboxes({ userId: input.userId, mailboxId: input.scopeMailboxId }, unchecked);
+    const found = await findSendAsMailboxes(input.sendAs, unchecked);
     for (const [address, mailbox] of found) known.set(address, mailbox);
   }
   const sendAs = (address: string) => known.get(address.trim().toLowerCase()) ?? null;
@@ -96,6 +118,25 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
   }
   const fromAddress = header.from[0] ?? envelopeSender.address;
   const copyMailbox = sendAs(fromAddress) ?? envelopeSender;
+  if (!input.release) {
+    // Approval: the mailbox whose copy this is, then any other it is sent as.
+    const sendingAs = [copyMailbox, envelopeSender, ...header.from.flatMap((a) => sendAs(a) ?? [])];
+    for (const mailbox of new Map(sendingAs.map((m) => [m.mailboxId, m])).values()) {
+      if (!(await mustHoldForApproval({ authorId: input.userId, mailboxId: mailbox.mailboxId }))) continue;
+      const held = await holdSubmission({
+        authorId: input.userId,
+        mailboxId: mailbox.mailboxId,
+        mailboxAddress: mailbox.address,
+        raw: input.raw,
+        mailFrom: input.mailFrom,
+        recipients: input.recipients,
+        scopeMailboxId: input.scopeMailboxId ?? null,
+        now,
+      });
+      if (!held.ok) return held;
+      return { ok: true, held: true, pendingReplyId: held.pendingReplyId, conversationId: held.conversationId };
+    }
+  }
   // RFC 6409 §8.3 Message-ID and §8.6 Date.
   const messageIdHeader = header.messageId ?? newMessageId(input.hostname);
   if (!header.messageId) added.push(`Message-ID: <${messageIdHeader}>`);
@@ -149,6 +190,7 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
     await input.withinTransaction?.(tx, { storedMessageId });
     return {
       ok: true as const,
+      held: false as const,
       storedMessageId,
       conversationId: copy?.outcome === "stored" ? copy.conversationId : null,
       outboundMessageId,

@@ -9,8 +9,9 @@
 // user's mailboxes, and a "presence" event per change. When the stream ends,
 // its own presence ends with it.
 import { randomUUID } from "node:crypto";
+import { MAX_DATABASE_ID } from "../access/database-id.ts";
+import { memberMailboxIds } from "../access/gate.ts";
 import { db } from "../db.ts";
-import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 import type { LiveNotice } from "./live-events.ts";
 import { liveHub } from "./live-hub.ts";
 import { endStreamPresence } from "./presence/clear-presence.ts";
@@ -24,14 +25,12 @@ export const LIVE_HEARTBEAT_MS = 15_000;
 /** Memberships are re-read this often, so a removed member stops receiving events. */
 const MEMBERSHIP_REFRESH_MS = 30_000;
 
-const MAX_ID = 2_147_483_647;
-
 /** The id to resume after: Last-Event-ID wins over ?after=; null when neither is a valid id. */
 export function resumeId(request: Request): number | null {
   const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after");
   if (raw === null || !/^(?:0|[1-9]\d{0,9})$/.test(raw.trim())) return null;
   const value = Number(raw.trim());
-  return value <= MAX_ID ? value : null;
+  return value <= MAX_DATABASE_ID ? value : null;
 }
 
 function frame(notice: LiveNotice): string {

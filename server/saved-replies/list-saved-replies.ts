@@ -1,8 +1,8 @@
 // Saved replies offered in a mailbox's composer, and the management lists.
 
-import type { AuthorizedMailboxId } from "../access/authorized-mailbox.ts";
+import type { AuthorizedMailboxId } from "../access/gate.ts";
+import { memberMailboxIds } from "../access/gate.ts";
 import { db } from "../db.ts";
-import { memberMailboxIds } from "../mailboxes/list-member-mailboxes.ts";
 
 export interface SavedReplyItem {
   id: number;

@@ -1,23 +1,23 @@
 // A saved reply with its placeholders filled for one conversation and agent.
 
-import type { AuthorizedMailboxId } from "../access/authorized-mailbox.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { fillPlaceholders } from "./placeholders.ts";
 
-/** Null when the reply is neither global nor this mailbox's, or the conversation is not in the mailbox. */
+/** Null when the reply is neither global nor the conversation's mailbox's. */
 export async function renderSavedReply(input: {
-  mailboxId: AuthorizedMailboxId;
-  conversationId: number;
+  conversation: AuthorizedConversation;
   savedReplyId: number;
   agent: { name: string; email: string };
 }): Promise<{ title: string; text: string } | null> {
+  const { conversationId, mailboxId } = input.conversation;
   const [reply, conversation] = await Promise.all([
     db().savedReply.findFirst({
-      where: { id: input.savedReplyId, OR: [{ mailboxId: input.mailboxId }, { mailboxId: null }] },
+      where: { id: input.savedReplyId, OR: [{ mailboxId }, { mailboxId: null }] },
       select: { title: true, body: true },
     }),
     db().conversation.findFirst({
-      where: { id: input.conversationId, mailboxId: input.mailboxId },
+      where: { id: conversationId, mailboxId },
       select: {
         contact: { select: { name: true, email: true } },
         mailbox: { select: { displayName: true, address: true } },

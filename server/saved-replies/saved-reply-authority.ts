@@ -3,7 +3,7 @@
 // its standard answers best). Global ones, offered in every mailbox, are for
 // admins only, since they speak for every team.
 
-import { authorizeMailbox } from "../access/authorized-mailbox.ts";
+import { authorizeMailbox } from "../access/gate.ts";
 import { InputError } from "../errors.ts";
 
 export interface SavedReplyActor {

@@ -28,7 +28,7 @@
 // first, or looked up in the GIN indexes — whichever the page needs fewer
 // rows for (SearchStrategy below): the cost follows the page, not the matches.
 
-import { type ConversationSummary, SUMMARY_SELECT, toSummary } from "../conversations/list-conversations.ts";
+import { type ConversationSummary, SUMMARY_SELECT, toSummary } from "../conversations/conversation-summary.ts";
 import { db, Prisma } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { listMemberMailboxes } from "../mailboxes/list-member-mailboxes.ts";

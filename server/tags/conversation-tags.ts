@@ -1,6 +1,8 @@
-// Tags on one conversation, and the tag names a member can pick from.
+// Tags on one conversation, and the tag names a member can pick from: those
+// of the conversation's own mailbox only, so a tag name of another team's
+// mailbox is never shown.
 
-import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
+import type { AuthorizedConversation, AuthorizedMailboxId } from "../access/gate.ts";
 import { db } from "../db.ts";
 
 export interface TagChip {
@@ -17,7 +19,13 @@ export async function conversationTags(conversation: AuthorizedConversation): Pr
   return rows.map((r) => r.tag).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Every tag, for the picker (tags are one namespace across the installation). */
-export async function listTags(): Promise<TagChip[]> {
-  return db().tag.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, color: true }, take: 1000 });
+/** The tags of these mailboxes, by name (the picker, the inbox filter). */
+export async function mailboxTags(mailboxIds: readonly AuthorizedMailboxId[]): Promise<TagChip[]> {
+  if (mailboxIds.length === 0) return [];
+  return db().tag.findMany({
+    where: { mailboxId: { in: [...mailboxIds] } },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    select: { id: true, name: true, color: true },
+    take: 1000,
+  });
 }

@@ -1,8 +1,9 @@
-// Adding and removing a tag on a conversation. Adding by name creates the tag
-// when no tag of that name exists in any letter case. Raw SQL in one
+// Adding and removing a tag on a conversation. Tags belong to the
+// conversation's mailbox: adding by name creates the tag there when the
+// mailbox has none of that name in any letter case. Raw SQL in one
 // transaction with the audit and live events (see add-note.ts for why).
 
-import type { AuthorizedConversation } from "../access/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
@@ -46,16 +47,18 @@ export async function addTag(
   input: Change & { name: string },
 ): Promise<{ id: number; name: string; created: boolean }> {
   const name = normalizeTagName(input.name);
+  const { mailboxId } = input.conversation;
   return sqlTransaction(async (tx) => {
     // The unique index is case-sensitive; this lock makes "find or create"
     // case-insensitive even when two members type the same new tag at once.
-    await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${name.toLowerCase()}`}))::text`;
+    await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${mailboxId}:${name.toLowerCase()}`}))::text`;
     let created = false;
     let [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
-      select id, name from "Tag" where lower(name) = lower(${name}) order by id limit 1`;
+      select id, name from "Tag" where "mailboxId" = ${mailboxId}::int and lower(name) = lower(${name})
+      order by id limit 1`;
     if (!tag) {
       [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
-        insert into "Tag" (name) values (${name}) returning id, name`;
+        insert into "Tag" ("mailboxId", name) values (${mailboxId}::int, ${name}) returning id, name`;
       created = true;
     }
     const found = tag as { id: number; name: string };

@@ -1,6 +1,6 @@
 // Assignment to a member of the conversation's mailbox, or to nobody.
 
-import { authorizeConversation } from "../access/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
@@ -11,15 +11,14 @@ import { readWorkflowState, type WorkflowState } from "./workflow-state.ts";
 
 export async function assignConversation(input: {
   actorId: number;
-  conversationId: number;
+  conversation: AuthorizedConversation;
   /** Null unassigns. */
   assigneeId: number | null;
   /** The assignee the actor saw (null: nobody); omitted: last writer wins. */
   expectedAssigneeId?: number | null;
   ip?: string | null;
 }): Promise<WorkflowState> {
-  const conversation = await authorizeConversation({ userId: input.actorId, conversationId: input.conversationId });
-  if (!conversation) throw notFound();
+  const { conversation } = input;
   return sqlTransaction(async (tx) => {
     if (input.assigneeId !== null) {
       const members = await mailboxMembers(tx, conversation.mailboxId);

@@ -1,7 +1,7 @@
 // Open / Pending / Closed / Spam, set by any member of the mailbox. An
 // explicit status ends a snooze: the agent has decided what happens next.
 
-import { authorizeConversation } from "../access/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
@@ -11,14 +11,13 @@ import { readWorkflowState, type WorkflowState } from "./workflow-state.ts";
 
 export async function changeStatus(input: {
   actorId: number;
-  conversationId: number;
+  conversation: AuthorizedConversation;
   status: Status;
   /** The status the actor saw; if it changed meanwhile the call fails with a conflict. Omitted: last writer wins. */
   expected?: Status;
   ip?: string | null;
 }): Promise<WorkflowState> {
-  const conversation = await authorizeConversation({ userId: input.actorId, conversationId: input.conversationId });
-  if (!conversation) throw notFound();
+  const { conversation } = input;
   return sqlTransaction(async (tx) => {
     const current = await readWorkflowState(tx, conversation.conversationId, true);
     if (!current) throw notFound();

@@ -4,6 +4,7 @@
 // the row's current value: concurrent deliveries queue on the Mailbox row lock
 // and PostgreSQL re-evaluates the SET for the waiter against the committed turn
 // (READ COMMITTED's EvalPlanQual), so no two deliveries take the same turn.
+import { MAILBOX_ACCESS } from "../access/gate.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import type { RawSql } from "../db/raw-sql.ts";
@@ -20,9 +21,7 @@ export async function assignRoundRobin(
     with candidates as (
       select u.id from "User" u
       where u.available and not u.disabled and exists (
-        select 1 from "Membership" ms
-        where ms."mailboxId" = ${input.mailboxId}
-          and (ms."userId" = u.id or ms."teamId" in (select tm."teamId" from "TeamMember" tm where tm."userId" = u.id)))
+        select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = ${input.mailboxId}::int and a."userId" = u.id)
     ), turn as (
       update "Mailbox" m set "lastAssignedUserId" = coalesce(
           (select min(id) from candidates where id > coalesce(m."lastAssignedUserId", 0)),

@@ -2,7 +2,7 @@
 // waker (wake-snoozed.ts) reopens it; a customer reply wakes it earlier (the
 // write path clears snoozedUntil). Only open or pending work can be snoozed.
 
-import { authorizeConversation } from "../access/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../access/gate.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
@@ -15,7 +15,7 @@ export const MAX_SNOOZE_MS = 366 * 24 * 3600 * 1000;
 
 export async function snoozeConversation(input: {
   actorId: number;
-  conversationId: number;
+  conversation: AuthorizedConversation;
   /** Null ends the snooze now. */
   until: Date | null;
   /** snoozedUntil as the actor saw it (null: not snoozed); omitted: last writer wins. */
@@ -30,8 +30,7 @@ export async function snoozeConversation(input: {
     }
     if (input.until.getTime() - now.getTime() > MAX_SNOOZE_MS) throw new InputError("Snooze for at most a year.");
   }
-  const conversation = await authorizeConversation({ userId: input.actorId, conversationId: input.conversationId });
-  if (!conversation) throw notFound();
+  const { conversation } = input;
   return sqlTransaction(async (tx) => {
     const current = await readWorkflowState(tx, conversation.conversationId, true);
     if (!current) throw notFound();

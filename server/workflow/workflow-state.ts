@@ -1,5 +1,5 @@
-// The workflow side of one conversation (status, assignee, snooze). The
-// membership gate is authorizeConversation (authorized-conversation.ts).
+// The workflow side of one conversation (status, assignee, snooze). Callers
+// hold an AuthorizedConversation from the gate (server/access/gate.ts).
 import type { RawSql } from "../db/raw-sql.ts";
 import type { Status } from "./status-labels.ts";
 

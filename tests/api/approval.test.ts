@@ -9,9 +9,11 @@ import { simpleParser } from "mailparser";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { releaseStalledApprovals, STALLED_APPROVAL_MS } from "../../server/approval/pending-replies.ts";
+import { releaseStalledApprovals, STALLED_APPROVAL_MS } from "../../server/approval/release-stalled.ts";
+import { MAX_COMPOSE_ATTACHMENT_BYTES } from "../../server/compose/compose-limits.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { addDomain } from "../../server/domains/add-domain.ts";
+import { MAX_RECIPIENTS } from "../../server/limits.ts";
 import { getBlob } from "../../server/mail-store/store-blob.ts";
 import { storeMessage } from "../../server/mail-store/store-message.ts";
 import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
@@ -34,7 +36,6 @@ let conversationId = 0;
 const callerFor = sessionCaller(SECRET);
 
 const reply = (over: Record<string, unknown> = {}) => ({
-  mailboxId: supportId,
   messageId: customerMessageId,
   mode: "reply" as const,
   to: "Hanako Sato <hanako@customer.example>",
@@ -129,6 +130,30 @@ describe("holding", () => {
     expect((await reviewer.approval.count()).count).toBeGreaterThan(0);
     expect(await (await callerFor(plainId)).approval.count()).toEqual({ reviews: false, count: 0 });
     expect(await (await callerFor(authorId)).approval.count()).toEqual({ reviews: false, count: 0 });
+  });
+
+  it("refuses a held reply over the recipient and attachment limits exactly as it refuses a sent one", async () => {
+    const held = await db().pendingReply.count();
+    const author = await callerFor(authorId);
+    const plain = await callerFor(plainId);
+    const tooMany = reply({
+      cc: Array.from({ length: MAX_RECIPIENTS }, (_, i) => `c${i}@customer.example`).join(", "),
+    });
+    // Two attachments, each within the per-file bound, together over the limit.
+    const half = Buffer.alloc(Math.ceil(MAX_COMPOSE_ATTACHMENT_BYTES / 2) + 1024, 0x61).toString("base64");
+    const tooLarge = reply({
+      attachments: [
+        { filename: "a.bin", base64: half },
+        { filename: "b.bin", base64: half },
+      ],
+    });
+    for (const input of [tooMany, tooLarge, reply({ to: "not an address" })]) {
+      const asHeld = await trpcError(author.conversations.send(input));
+      const asSent = await trpcError(plain.conversations.send(input));
+      expect([asHeld.code, asHeld.message]).toEqual([asSent.code, asSent.message]);
+      expect(asHeld.code).toBe("BAD_REQUEST");
+    }
+    expect(await db().pendingReply.count()).toBe(held);
   });
 
   it("members without the switch still send straight away", async () => {

@@ -147,9 +147,9 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-describe("conversations router", () => {
+describe("conversations and the inbox over tRPC", () => {
   it("lists a member's conversations of all their mailboxes, newest first", async () => {
-    const { items, nextCursor } = await (await callerFor(memberId)).conversations.list({});
+    const { items, nextCursor } = await (await callerFor(memberId)).workflow.inbox({ folder: "all" });
     expect(items).toHaveLength(50);
     expect(items.slice(0, 2)).toMatchObject([
       {
@@ -169,16 +169,17 @@ describe("conversations router", () => {
 
   it("pages with the keyset cursor, also as the ISO string JSON makes of it", async () => {
     const caller = await callerFor(memberId);
-    const first = await caller.conversations.list({ mailboxId: salesId });
+    const first = await caller.workflow.inbox({ folder: "all", mailboxId: salesId });
     expect(first.items.map((c) => c.subject).slice(0, 2)).toEqual(["Quote 50", "Quote 49"]);
     const cursor = first.nextCursor as { lastMessageAt: Date; id: number };
-    const second = await caller.conversations.list({ mailboxId: salesId, cursor });
+    const second = await caller.workflow.inbox({ folder: "all", mailboxId: salesId, cursor });
     expect(second).toEqual({ items: [expect.objectContaining({ subject: "Quote 0" })], nextCursor: null });
     const overHttp = { lastMessageAt: cursor.lastMessageAt.toISOString(), id: cursor.id };
     expect(
-      (await caller.conversations.list({ mailboxId: salesId, cursor: overHttp as unknown as typeof cursor })).items,
+      (await caller.workflow.inbox({ folder: "all", mailboxId: salesId, cursor: overHttp as unknown as typeof cursor }))
+        .items,
     ).toEqual(second.items);
-    const support = await caller.conversations.list({ mailboxId: supportId });
+    const support = await caller.workflow.inbox({ folder: "all", mailboxId: supportId });
     expect(support.items.map((c) => c.subject)).toEqual(["Your order", "①請求書の再発行について"]);
   });
 
@@ -212,35 +213,40 @@ describe("conversations router", () => {
       message: "No such conversation.",
     });
     expect({ code: missing.code, message: missing.message }).toEqual({ code: hidden.code, message: hidden.message });
-    expect(await outsider.conversations.list({})).toEqual({ items: [], nextCursor: null });
-    expect(await outsider.conversations.list({ mailboxId: supportId })).toEqual({ items: [], nextCursor: null });
+    expect(await outsider.workflow.inbox({ folder: "all" })).toEqual({ items: [], nextCursor: null });
+    const foreign = await trpcError(outsider.workflow.inbox({ folder: "all", mailboxId: supportId }));
+    const none = await trpcError(outsider.workflow.inbox({ folder: "all", mailboxId: 999_999 }));
+    expect([foreign.code, foreign.message]).toEqual(["NOT_FOUND", "No such mailbox."]);
+    expect([none.code, none.message]).toEqual([foreign.code, foreign.message]);
   });
 
   it("refuses callers who are not signed in, and ids that are not ids", async () => {
     const anonymous = await callerFor(null);
-    expect((await trpcError(anonymous.conversations.list({}))).code).toBe("UNAUTHORIZED");
+    expect((await trpcError(anonymous.workflow.inbox({}))).code).toBe("UNAUTHORIZED");
     expect((await trpcError(anonymous.conversations.get({ conversationId: 1 }))).code).toBe("UNAUTHORIZED");
     const member = await callerFor(memberId);
-    expect((await trpcError(member.conversations.get({ conversationId: 2 ** 31 }))).code).toBe("BAD_REQUEST");
+    // Beyond int4 names nothing: as for a missing conversation. Not an id at all: a bad request.
+    expect((await trpcError(member.conversations.get({ conversationId: 2 ** 31 }))).code).toBe("NOT_FOUND");
     expect((await trpcError(member.conversations.get({ conversationId: -1 }))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(member.conversations.get({ conversationId: 1.5 }))).code).toBe("BAD_REQUEST");
   });
 });
 
-describe("conversations over HTTP", () => {
+describe("the inbox over HTTP", () => {
   it("pages with the JSON cursor the inbox's Load more button sends", async () => {
     const call = async (input: unknown) => {
       const response = await get(
-        `/api/trpc/conversations.list?input=${encodeURIComponent(JSON.stringify(input))}`,
+        `/api/trpc/workflow.inbox?input=${encodeURIComponent(JSON.stringify(input))}`,
         memberId,
       );
       expect(response.status).toBe(200);
       return ((await response.json()) as { result: { data: { items: { subject: string }[]; nextCursor: unknown } } })
         .result.data;
     };
-    const first = await call({ mailboxId: salesId });
+    const first = await call({ folder: "all", mailboxId: salesId });
     expect(first.items).toHaveLength(50);
     expect(first.nextCursor).toEqual({ lastMessageAt: "2026-10-01T00:01:00.000Z", id: expect.any(Number) });
-    const second = await call({ mailboxId: salesId, cursor: first.nextCursor });
+    const second = await call({ folder: "all", mailboxId: salesId, cursor: first.nextCursor });
     expect(second).toEqual({ items: [expect.objectContaining({ subject: "Quote 0" })], nextCursor: null });
   });
 });

@@ -3,6 +3,7 @@
 // round-robin assignment of new inbound conversations, in turn among available
 // members, also when deliveries arrive at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mailboxScope } from "../../server/access/gate.ts";
 import { type InboxConversation, type InboxFilter, listInbox } from "../../server/conversations/inbox-folders.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { addDomain } from "../../server/domains/add-domain.ts";
@@ -39,12 +40,18 @@ async function deliver(mailboxId: number, at: Date, headers = "", direction: "in
   return { conversationId: outcome.conversationId, messageId };
 }
 
-/** Every page of a listing, `limit` at a time. */
-async function allPages(userId: number, filter: InboxFilter, limit: number): Promise<InboxConversation[]> {
+/** Every page of a listing over the user's mailboxes (or the one named), `limit` at a time. */
+async function allPages(
+  userId: number,
+  { mailboxId, ...filter }: InboxFilter & { mailboxId?: number },
+  limit: number,
+): Promise<InboxConversation[]> {
   const items: InboxConversation[] = [];
+  const mailboxIds = await mailboxScope({ userId, mailboxId });
+  if (!mailboxIds) throw new Error(`user ${userId} may not see mailbox ${mailboxId}`);
   let after: { lastMessageAt: Date; id: number } | undefined;
   for (let i = 0; i < 100; i++) {
-    const page = await listInbox({ userId, filter, after, limit });
+    const page = await listInbox({ userId, mailboxIds, filter, after, limit });
     items.push(...page.items);
     if (!page.nextCursor) return items;
     after = page.nextCursor;
@@ -97,8 +104,14 @@ beforeAll(async () => {
     "outbound",
   );
   expect(reply.conversationId).toBe(conv.c14);
-  const tag = await db().tag.create({ data: { name: "billing" } });
+  // Tags belong to a mailbox: "billing" exists once in each mailbox that uses it.
   for (const i of [1, 16, 17]) {
+    const { mailboxId } = await db().conversation.findUniqueOrThrow({ where: { id: conv[`c${i}`] as number } });
+    const tag = await db().tag.upsert({
+      where: { mailboxId_name: { mailboxId, name: "billing" } },
+      create: { mailboxId, name: "billing" },
+      update: {},
+    });
     await db().conversationTag.create({ data: { conversationId: conv[`c${i}`] as number, tagId: tag.id } });
   }
 });
@@ -163,21 +176,23 @@ describe("folders, filters and sorts", () => {
   });
 
   it("filters by assignee, status, tag and mailbox", async () => {
-    const ids = async (filter: Partial<InboxFilter>) =>
+    const ids = async (filter: Partial<InboxFilter> & { mailboxId?: number }) =>
       (await allPages(annId, { folder: "all", sort: "newest", ...filter }, 5)).map((c) => c.id);
     expect(await ids({ assignee: bobId })).toEqual(await expected((c) => c.assigneeId === bobId, "newest"));
     expect(await ids({ assignee: "none" })).toEqual(await expected((c) => c.assigneeId === null, "newest"));
     expect(await ids({ status: "closed" })).toEqual(await expected((c) => c.status === "closed", "newest"));
-    const tag = await db().tag.findFirstOrThrow({ where: { name: "billing" } });
+    // The filter names one tag and matches its name in every mailbox in view.
+    const billing = new Set((await db().tag.findMany({ where: { name: "billing" } })).map((t) => t.id));
+    const tag = { id: Math.min(...billing) };
     expect(await ids({ tagId: tag.id })).toEqual(
-      await expected((c) => c.tags.some((t) => t.tagId === tag.id), "newest"),
+      await expected((c) => c.tags.some((t) => billing.has(t.tagId)), "newest"),
     );
     expect(await ids({ mailboxId: salesId, folder: "open" })).toEqual(
       await expected((c) => c.mailboxId === salesId && c.status === "open" && awake(c), "newest"),
     );
     // Filters combine with the folder.
     expect(await ids({ folder: "open", tagId: tag.id })).toEqual(
-      await expected((c) => c.status === "open" && awake(c) && c.tags.some((t) => t.tagId === tag.id), "oldest").then(
+      await expected((c) => c.status === "open" && awake(c) && c.tags.some((t) => billing.has(t.tagId)), "oldest").then(
         (x) => x.reverse(),
       ),
     );

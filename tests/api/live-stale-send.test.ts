@@ -40,7 +40,6 @@ async function customerMail(messageId: string, text: string, inReplyTo?: string)
 }
 
 const reply = (over: Record<string, unknown> = {}) => ({
-  mailboxId: supportId,
   messageId: firstMessageId,
   mode: "reply" as const,
   to: "hanako@customer.example",

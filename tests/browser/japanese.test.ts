@@ -7,8 +7,8 @@
 // in Settings and gets the English UI.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorizeMailbox } from "../../server/access/authorized-mailbox.ts";
-import { holdReply } from "../../server/approval/pending-replies.ts";
+import { authorizeMessage } from "../../server/access/gate.ts";
+import { holdReply } from "../../server/approval/hold-reply.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { createUser } from "../../server/users/create-user.ts";
 import { launchBrowser } from "../support/browser.ts";
@@ -52,12 +52,12 @@ beforeAll(async () => {
   const support = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
   const trainee = await createUser({ ...TRAINEE, actorId: null });
   await db().membership.create({ data: { mailboxId: support.id, userId: trainee.user.id, needsApproval: true } });
-  const mailboxId = await authorizeMailbox({ userId: trainee.user.id, mailboxId: support.id });
-  if (!mailboxId) throw new Error("the trainee is not a member");
+  const message = await authorizeMessage({ userId: trainee.user.id, messageId: customerMail.id });
+  if (!message) throw new Error("the trainee is not a member");
   await holdReply({
     actorId: trainee.user.id,
-    mailboxId,
-    payload: {
+    message,
+    composition: {
       messageId: customerMail.id,
       mode: "reply",
       to: "taro@customer.example",

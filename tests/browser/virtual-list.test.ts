@@ -6,6 +6,7 @@
 // further down that someone closes leave the list, again without moving it.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authorizeConversation } from "../../server/access/gate.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { changeStatus } from "../../server/workflow/change-status.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
@@ -219,8 +220,11 @@ describe("virtualised inbox list", () => {
         .getByRole("link", { name: new RegExp(subject(watched.pos + 1)) })
         .count(),
     ).toBe(1);
-    await changeStatus({ actorId: admin.id, conversationId: above.id, status: "closed" });
-    await changeStatus({ actorId: admin.id, conversationId: below.id, status: "closed" });
+    for (const { id } of [above, below]) {
+      const conversation = await authorizeConversation({ userId: admin.id, conversationId: id });
+      if (!conversation) throw new Error("the admin is not a member");
+      await changeStatus({ actorId: admin.id, conversation, status: "closed" });
+    }
 
     await expect.poll(loadedText, { timeout: 10_000 }).toBe("149 of 99,999 loaded");
     expect(

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeliveryWorkers, startDeliveryWorkers } from "../../mail-daemons/delivery/delivery-worker.ts";
 import { createMxResolver } from "../../mail-daemons/delivery/mx-lookup.ts";
 import { createDnsResolver } from "../../mail-daemons/shared/dns-resolver.ts";
+import { authorizeMailbox, mailboxesForLogin } from "../../server/access/gate.ts";
 import { sqlTransaction } from "../../server/db/raw-sql.ts";
 import { db } from "../../server/db.ts";
 import { deliveryStatus } from "../../server/outbound/delivery-status.ts";
@@ -121,14 +122,17 @@ async function send(to: string[], options: { from?: string; subject?: string } =
       "",
     ].join("\r\n"),
   );
+  const granted = await mailboxesForLogin({ user: ids.alice, mailboxId: null });
   const result = await submitMessage({
     userId: ids.alice.id,
+    sendAs: granted.map((m) => m.mailboxId),
     mailFrom: from,
     recipients: to,
     raw,
     hostname: "mail.example.com",
   });
   if (!result.ok) throw new Error(result.message);
+  if (result.held) throw new Error("held for approval");
   return {
     id,
     storedMessageId: result.storedMessageId as number,
@@ -317,9 +321,11 @@ describe("through a smarthost", () => {
 
 describe("the web composer's sendMessage", () => {
   it("sends as the shared mailbox with a conversation token, files the copy and reports delivery state", async () => {
+    const fromMailboxId = await authorizeMailbox({ userId: ids.alice.id, mailboxId: ids.support.id });
+    if (!fromMailboxId) throw new Error("alice is not a member of support@");
     const sent = await sendMessage({
       actorId: ids.alice.id,
-      fromMailboxId: ids.support.id,
+      fromMailboxId,
       hostname: "mail.example.com",
       to: ["kana@order.test"],
       bcc: ["boss@order.test"],

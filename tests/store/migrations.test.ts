@@ -1,11 +1,11 @@
 // Migrations from empty, idempotence, concurrency, tamper detection, and no
 // drift between the committed migrations and prisma/schema.prisma.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { currentSchema, noFilters, openSchemaEngine } from "../../scripts/schema-engine.ts";
-import { applyMigrations, listMigrations } from "../../server/db/migrate.ts";
+import { applyMigrations, listMigrations, migrationsDir } from "../../server/db/migrate.ts";
 import { createEmptyDatabase } from "../support/database.ts";
 import { scratchDir } from "../support/yubin-process.ts";
 
@@ -88,6 +88,53 @@ describe("migrations", () => {
     );
     // The failed migration left nothing behind: no table b, no history row.
     expect(tables.map((t) => t.tablename)).toEqual(["_prisma_migrations", "a"]);
+  });
+
+  it("give each mailbox its own copy of every global tag it uses, keeping every conversation's tags", async () => {
+    // The database as it was before tags_per_mailbox, with tags in use by two mailboxes.
+    const before = scratchDir("yubin-mig-tags-");
+    for (const m of listMigrations().filter((m) => m.name < "20261203173703_tags_per_mailbox")) {
+      cpSync(path.join(migrationsDir, m.name), path.join(before, m.name), { recursive: true });
+    }
+    const url = await createEmptyDatabase();
+    await applyMigrations(url, before);
+    await query(
+      url,
+      `insert into "Domain" (id, name) values (1, 'example.com');
+       insert into "Mailbox" (id, address, "domainId", kind, "displayName")
+         values (1, 'support@example.com', 1, 'shared', 'Support'), (2, 'sales@example.com', 1, 'shared', 'Sales');
+       insert into "Conversation" (id, "mailboxId", "updatedAt") values (10, 1, now()), (11, 1, now()), (20, 2, now());
+       insert into "Tag" (id, name, color) values (1, 'Billing', 'red'), (2, 'VIP', 'slate'), (3, 'Unused', 'slate');
+       insert into "ConversationTag" ("conversationId", "tagId") values (10, 1), (11, 1), (20, 1), (20, 2), (10, 2);
+       select setval('"Tag_id_seq"', 3);`,
+    );
+    await applyMigrations(url);
+    const tags = await query<{ id: number; mailboxId: number; name: string; color: string }>(
+      url,
+      `select id, "mailboxId", name, color from "Tag" order by "mailboxId", name`,
+    );
+    // The lowest mailbox keeps the original rows; sales gets copies of the same name and colour; "Unused" belonged to nobody.
+    expect(tags.map((t) => [t.mailboxId, t.name, t.color])).toEqual([
+      [1, "Billing", "red"],
+      [1, "VIP", "slate"],
+      [2, "Billing", "red"],
+      [2, "VIP", "slate"],
+    ]);
+    expect(tags.filter((t) => t.mailboxId === 1).map((t) => t.id)).toEqual([1, 2]);
+    const links = await query<{ conversationId: number; mailboxId: number; name: string; tagMailbox: number }>(
+      url,
+      `select ct."conversationId", c."mailboxId", t.name, t."mailboxId" as "tagMailbox"
+       from "ConversationTag" ct join "Conversation" c on c.id = ct."conversationId" join "Tag" t on t.id = ct."tagId"
+       order by 1, 3`,
+    );
+    expect(links.map((l) => [l.conversationId, l.name])).toEqual([
+      [10, "Billing"],
+      [10, "VIP"],
+      [11, "Billing"],
+      [20, "Billing"],
+      [20, "VIP"],
+    ]);
+    expect(links.every((l) => l.tagMailbox === l.mailboxId)).toBe(true);
   });
 
   it("build exactly the database that prisma/schema.prisma describes", async () => {

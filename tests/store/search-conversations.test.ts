@@ -273,7 +273,8 @@ describe("filters", () => {
   it("status, assignee, tag, mailbox", async () => {
     await db().conversation.update({ where: { id: conv.refund }, data: { status: "closed", assigneeId: agent } });
     await db().conversation.update({ where: { id: conv.english }, data: { assigneeId: colleague } });
-    const tag = await db().tag.create({ data: { name: "VIP" } });
+    const { mailboxId } = await db().conversation.findUniqueOrThrow({ where: { id: conv.english as number } });
+    const tag = await db().tag.create({ data: { name: "VIP", mailboxId } });
     await db().conversationTag.create({ data: { conversationId: conv.english as number, tagId: tag.id } });
 
     expect(await search("shop.example status:closed")).toEqual(["refund"]);

@@ -7,9 +7,10 @@ import { errorText } from "../../app/i18n/error-text.ts";
 import { en } from "../../app/i18n/messages-en.ts";
 import { ja } from "../../app/i18n/messages-ja.ts";
 import { makeT } from "../../app/i18n/translate.ts";
-import { ReviewRefused } from "../../server/approval/pending-replies.ts";
+import { UNKNOWN_ID_ANSWER } from "../../server/access/database-id.ts";
+import { ReviewRefused } from "../../server/approval/reviewable.ts";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "../../server/auth/passwords.ts";
-import { NEW_ACTIVITY_MESSAGE } from "../../server/compose/send-reply.ts";
+import { NEW_ACTIVITY_MESSAGE } from "../../server/compose/validate-composition.ts";
 import { normalizeAddress, normalizeDomain } from "../../server/mailboxes/address.ts";
 import { parseSize } from "../../server/mailboxes/quota-size.ts";
 import { MAX_QUERY_CHARS, parseSearchQuery } from "../../server/search/parse-query.ts";
@@ -64,6 +65,7 @@ describe("errorText", () => {
       `パスワードは ${MIN_PASSWORD_LENGTH} 文字以上にしてください。`,
     );
     expect(errorText(notFound().message, tJa)).toBe(ja["errors.notFound"]);
+    expect(errorText(UNKNOWN_ID_ANSWER, tJa)).toBe(ja["errors.notFound"]);
     expect(errorText(NEW_ACTIVITY_MESSAGE, tJa)).toBe(ja["errors.newActivity"]);
     expect(errorText(new ReviewRefused("own_reply").message, tJa)).toBe(ja["errors.ownReply"]);
     expect(errorText(new ReviewRefused("not_reviewer").message, tJa)).toBe(ja["errors.notReviewer"]);

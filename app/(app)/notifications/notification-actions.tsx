@@ -21,7 +21,7 @@ function useRefresh() {
   const queryClient = useQueryClient();
   return async () => {
     router.refresh();
-    await queryClient.invalidateQueries({ queryKey: trpc.collaboration.notifications.unreadCount.queryKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.notifications.unreadCount.queryKey() });
   };
 }
 
@@ -50,7 +50,7 @@ export function NotificationLink({ item }: { item: NotificationRow }) {
   const router = useRouter();
   const refresh = useRefresh();
   const t = useT();
-  const markRead = useMutation(trpc.collaboration.notifications.markRead.mutationOptions());
+  const markRead = useMutation(trpc.notifications.markRead.mutationOptions());
 
   async function open() {
     if (!item.read) await markRead.mutateAsync({ ids: [item.id] }).catch(() => null);
@@ -99,7 +99,7 @@ export function MarkAllRead() {
   const trpc = useTRPC();
   const refresh = useRefresh();
   const t = useT();
-  const markAll = useMutation(trpc.collaboration.notifications.markAllRead.mutationOptions({ onSuccess: refresh }));
+  const markAll = useMutation(trpc.notifications.markAllRead.mutationOptions({ onSuccess: refresh }));
   return (
     <button
       type="button"

@@ -8,7 +8,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function NotificationsPage() {
-  const items = await (await serverCaller()).collaboration.notifications.list();
+  const items = await (await serverCaller()).notifications.list();
   const t = await getT();
   const unread = items.filter((n) => !n.readAt).length;
   return (

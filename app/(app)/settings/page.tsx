@@ -12,7 +12,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function SettingsPage() {
   const caller = await serverCaller();
   const [signature, preferences, me, appPasswords, submission, t] = await Promise.all([
-    caller.collaboration.signatures.mine(),
+    caller.signatures.mine(),
     caller.preferences.get(),
     caller.me.get(),
     caller.appPasswords.list(),

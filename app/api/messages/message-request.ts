@@ -1,25 +1,26 @@
 // What every message route starts with: the signed-in user (from the session
-// cookie only) and a message id. Anything wrong answers the same 404 as a
-// message that does not exist, so a URL reveals nothing about other mailboxes.
+// cookie only) and a message id the authority gate authorised for them.
+// Anything wrong answers the same 404 as a message that does not exist, so a
+// URL reveals nothing about other mailboxes.
+import { MAX_DATABASE_ID } from "../../../server/access/database-id.ts";
+import { type AuthorizedMessage, authorizeMessage } from "../../../server/access/gate.ts";
 import { sessionUser } from "../../../server/auth/session-user.ts";
-
-const MAX_ID = 2_147_483_647;
 
 /** A non-negative integer from a path segment, or null ("007", "1e3", "-1" and overflow are not ids). */
 export function pathInteger(segment: string): number | null {
   if (!/^(?:0|[1-9]\d{0,9})$/.test(segment)) return null;
   const value = Number(segment);
-  return value <= MAX_ID ? value : null;
+  return value <= MAX_DATABASE_ID ? value : null;
 }
 
 export async function messageRequest(
   request: Request,
   params: Promise<{ id: string }>,
-): Promise<{ userId: number; messageId: number } | null> {
+): Promise<AuthorizedMessage | null> {
   const messageId = pathInteger((await params).id);
   if (!messageId) return null;
   const user = await sessionUser(request.headers);
-  return user ? { userId: user.id, messageId } : null;
+  return user ? authorizeMessage({ userId: user.id, messageId }) : null;
 }
 
 /**

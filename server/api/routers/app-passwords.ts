@@ -4,6 +4,7 @@
 // of, and another user's app password, answer NOT_FOUND like ones that do not
 // exist. Creation and revocation are audited with the user as the actor.
 import { z } from "zod";
+import { id } from "../../access/database-id.ts";
 import { MAX_LABEL_LENGTH } from "../../auth/app-password-limits.ts";
 import {
   type AppPasswordInfo,
@@ -13,9 +14,6 @@ import {
 } from "../../auth/app-passwords.ts";
 import { loadEnv } from "../../env.ts";
 import { protectedProcedure, router } from "../trpc.ts";
-
-// Ids are PostgreSQL int4: anything larger is simply not found, never a 500.
-const id = z.number().int().positive().max(2_147_483_647);
 
 /** Over HTTP (no transformer) dates travel as ISO strings; say so in the type. */
 function wire(info: AppPasswordInfo) {

@@ -5,22 +5,15 @@
 // message tells them why the button does nothing for them.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { authorizeConversation } from "../../access/authorized-conversation.ts";
+import { id } from "../../access/database-id.ts";
+import { approvalMembers, setApprovalSwitches } from "../../approval/approval-members.ts";
 import { approvalRole, reviewedMailboxIds } from "../../approval/approval-roles.ts";
-import {
-  approveReply,
-  conversationPendingReplies,
-  MAX_RETURN_COMMENT_CHARS,
-  ReviewRefused,
-  returnReply,
-  reviewQueue,
-  reviewQueueCount,
-} from "../../approval/pending-replies.ts";
-import { db } from "../../db.ts";
+import { approveReply } from "../../approval/approve-reply.ts";
+import { MAX_RETURN_COMMENT_CHARS, returnReply } from "../../approval/return-reply.ts";
+import { conversationPendingReplies, reviewQueue, reviewQueueCount } from "../../approval/review-queues.ts";
+import { ReviewRefused } from "../../approval/reviewable.ts";
 import { loadEnv } from "../../env.ts";
-import { adminProcedure, protectedProcedure, router } from "../trpc.ts";
-
-const id = z.number().int().positive().max(2_147_483_647);
+import { adminProcedure, conversationProcedure, protectedProcedure, router } from "../trpc.ts";
 
 function refused(e: unknown): never {
   if (e instanceof ReviewRefused) {
@@ -31,12 +24,10 @@ function refused(e: unknown): never {
 
 export const approvalRouter = router({
   /** The conversation's held replies (every member sees them), and what the caller may do. */
-  forConversation: protectedProcedure.input(z.object({ conversationId: id })).query(async ({ ctx, input }) => {
-    const conversation = await authorizeConversation({ userId: ctx.user.id, conversationId: input.conversationId });
-    if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
+  forConversation: conversationProcedure.query(async ({ ctx }) => {
     const [replies, role] = await Promise.all([
-      conversationPendingReplies(conversation.conversationId),
-      approvalRole({ userId: ctx.user.id, mailboxId: conversation.mailboxId }),
+      conversationPendingReplies(ctx.conversation),
+      approvalRole({ userId: ctx.user.id, mailboxId: ctx.conversation.mailboxId }),
     ]);
     return { replies, canReview: role.reviewer, needsApproval: role.needsApproval, me: ctx.user.id };
   }),
@@ -75,49 +66,14 @@ export const approvalRouter = router({
     }),
 
   /** Admin: per mailbox, per member (direct memberships), the two switches. */
-  members: adminProcedure.input(z.object({ mailboxId: id })).query(async ({ input }) => {
-    const rows = await db().membership.findMany({
-      where: { mailboxId: input.mailboxId, userId: { not: null } },
-      select: { userId: true, needsApproval: true, reviewer: true, user: { select: { name: true, email: true } } },
-      orderBy: { id: "asc" },
-    });
-    return rows.map((r) => ({
-      userId: r.userId as number,
-      name: r.user?.name ?? "",
-      email: r.user?.email ?? "",
-      needsApproval: r.needsApproval,
-      reviewer: r.reviewer,
-    }));
-  }),
+  members: adminProcedure.input(z.object({ mailboxId: id })).query(({ input }) => approvalMembers(input.mailboxId)),
 
   setMember: adminProcedure
     .input(
       z.object({ mailboxId: id, userId: id, needsApproval: z.boolean().optional(), reviewer: z.boolean().optional() }),
     )
     .mutation(async ({ ctx, input }) => {
-      const membership = await db().membership.findFirst({
-        where: { mailboxId: input.mailboxId, userId: input.userId },
-        select: { id: true, needsApproval: true, reviewer: true },
-      });
-      if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "No such member." });
-      const data = {
-        ...(input.needsApproval !== undefined ? { needsApproval: input.needsApproval } : {}),
-        ...(input.reviewer !== undefined ? { reviewer: input.reviewer } : {}),
-      };
-      await db().$transaction([
-        db().membership.update({ where: { id: membership.id }, data }),
-        db().auditEvent.create({
-          data: {
-            actorId: ctx.user.id,
-            action: "membership.approval",
-            subjectType: "mailbox",
-            subjectId: String(input.mailboxId),
-            before: { userId: input.userId, needsApproval: membership.needsApproval, reviewer: membership.reviewer },
-            after: { userId: input.userId, ...data },
-            ip: ctx.ip,
-          },
-        }),
-      ]);
+      await setApprovalSwitches({ ...input, actorId: ctx.user.id, ip: ctx.ip });
       return { ok: true as const };
     }),
 });

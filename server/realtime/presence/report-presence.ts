@@ -3,7 +3,7 @@
 // tab is one row, a user with two tabs is two, and the row goes when the
 // stream ends (clear-presence.ts). Every change is NOTIFYed on
 // PRESENCE_CHANNEL in the same transaction, so each web process hears it.
-import type { AuthorizedConversation } from "../../access/authorized-conversation.ts";
+import type { AuthorizedConversation } from "../../access/gate.ts";
 import { sqlTransaction } from "../../db/raw-sql.ts";
 import { PRESENCE_CHANNEL, type PresenceState } from "../presence-events.ts";
 import { PRESENCE_REPEAT_MS, PRESENCE_TTL_MS } from "./presence-timing.ts";

@@ -21,7 +21,7 @@ export default async function MailboxesPage() {
   const [mailboxes, users, signatures] = await Promise.all([
     caller.admin.mailboxes.list(),
     caller.admin.users.list(),
-    caller.collaboration.signatures.mailboxes(),
+    caller.signatures.mailboxes(),
   ]);
   const roundRobin = await caller.workflow.roundRobin();
   const approvalMembers = await Promise.all(mailboxes.map((m) => caller.approval.members({ mailboxId: m.id })));

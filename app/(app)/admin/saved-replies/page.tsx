@@ -14,10 +14,7 @@ export default async function SavedRepliesPage() {
   await requireAdmin();
   const t = await getT();
   const caller = await serverCaller();
-  const [replies, mailboxes] = await Promise.all([
-    caller.collaboration.savedReplies.manageable(),
-    caller.admin.mailboxes.list(),
-  ]);
+  const [replies, mailboxes] = await Promise.all([caller.savedReplies.manageable(), caller.admin.mailboxes.list()]);
   const choices = mailboxes.map((m) => ({ id: m.id, address: m.address }));
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">

@@ -34,11 +34,9 @@ export function SavedReplyEditor({
     existing?.mailboxId === null || !existing ? "" : String(existing.mailboxId),
   );
   const [editing, setEditing] = useState(existing === null);
-  const create = useMutation(trpc.collaboration.savedReplies.create.mutationOptions());
-  const update = useMutation(trpc.collaboration.savedReplies.update.mutationOptions());
-  const remove = useMutation(
-    trpc.collaboration.savedReplies.delete.mutationOptions({ onSuccess: () => router.refresh() }),
-  );
+  const create = useMutation(trpc.savedReplies.create.mutationOptions());
+  const update = useMutation(trpc.savedReplies.update.mutationOptions());
+  const remove = useMutation(trpc.savedReplies.delete.mutationOptions({ onSuccess: () => router.refresh() }));
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

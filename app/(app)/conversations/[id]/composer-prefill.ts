@@ -1,17 +1,11 @@
 // "Edit and resend" of a returned reply: the composer opens with the author's
 // held text and recipients instead of a fresh draft. Set right before the
 // composer opens for that message; the composer reads it once and clears it.
-import type { ComposeMode } from "../../../../server/compose/reply-draft.ts";
+import type { ComposeMode, Composition } from "../../../../server/compose/compose-input.ts";
 
-export interface ComposerPrefill {
-  messageId: number;
-  mode: ComposeMode;
-  to: string;
-  cc: string;
-  bcc: string;
-  subject: string;
-  text: string;
-}
+/** The part of a held composition the composer starts from (compose-input.ts declares the whole). */
+export type ComposerPrefill = Pick<Composition, "messageId" | "mode" | "subject" | "text"> &
+  Required<Pick<Composition, "to" | "cc" | "bcc">>;
 
 let prefill: ComposerPrefill | null = null;
 

@@ -1,6 +1,6 @@
 "use client";
 import { createContext, type ReactNode, useContext, useState } from "react";
-import type { ComposeMode } from "../../../../server/compose/reply-draft.ts";
+import type { ComposeMode } from "../../../../server/compose/compose-input.ts";
 
 // Which message has the composer open, and how (one composer at a time, so a
 // half-written reply is never hidden behind another).

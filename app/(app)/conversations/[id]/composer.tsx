@@ -3,8 +3,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { formatAddressList, parseAddressList } from "../../../../server/compose/address-list.ts";
+import type { ComposeMode } from "../../../../server/compose/compose-input.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../../../../server/compose/compose-limits.ts";
-import type { ComposeMode, ReplyDraft } from "../../../../server/compose/reply-draft.ts";
+import type { ReplyDraft } from "../../../../server/compose/reply-draft.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useTypingPresence } from "../../../components/presence.tsx";
@@ -84,7 +85,7 @@ function LoadedComposer({
   const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const draft = useQuery(
     trpc.conversations.draft.queryOptions(
-      { mailboxId, messageId, mode, locale, timeZone: zone },
+      { messageId, mode, locale, timeZone: zone },
       { staleTime: Number.POSITIVE_INFINITY },
     ),
   );
@@ -231,7 +232,6 @@ function Composer({
       }
       const sent = await send
         .mutateAsync({
-          mailboxId,
           messageId,
           mode,
           to,

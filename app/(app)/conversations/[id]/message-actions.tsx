@@ -1,5 +1,5 @@
 "use client";
-import type { ComposeMode } from "../../../../server/compose/reply-draft.ts";
+import type { ComposeMode } from "../../../../server/compose/compose-input.ts";
 import { useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { useComposer } from "./composer-state.tsx";

@@ -57,8 +57,8 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
   const [chosen, setChosen] = useState<Member[]>([]);
   const [query, setQuery] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
-  const members = useQuery(trpc.collaboration.notes.members.queryOptions({ conversationId }));
-  const add = useMutation(trpc.collaboration.notes.add.mutationOptions());
+  const members = useQuery(trpc.notes.members.queryOptions({ conversationId }));
+  const add = useMutation(trpc.notes.add.mutationOptions());
   // Others see "writing a note" while keys come; closing the form ends it.
   const typing = useTypingPresence("noting");
 

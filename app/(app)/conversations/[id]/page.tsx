@@ -42,9 +42,9 @@ export default async function ConversationPage({ params }: { params: Params }) {
   // The stale-send guard's reference point: what a composer opened now has seen.
   const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
   const [notes, tags, customerPanel] = await Promise.all([
-    caller.collaboration.notes.list({ conversationId }),
-    caller.collaboration.tags.list({ conversationId }),
-    caller.collaboration.customer({ conversationId }),
+    caller.notes.list({ conversationId }),
+    caller.tags.list({ conversationId }),
+    caller.contacts.customer({ conversationId }),
   ]);
   const approval = await caller.approval.forConversation({ conversationId });
   const [workflow, history, serverLabels, me] = await Promise.all([

@@ -7,7 +7,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
-import type { PendingReplyView } from "../../../../server/approval/pending-replies.ts";
+import type { PendingReplyView } from "../../../../server/approval/held-reply.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { LocalTime } from "../../../components/local-time.tsx";
 import { useT } from "../../../i18n/client.tsx";

@@ -20,7 +20,7 @@ export function SavedReplyPicker({
   const t = useT();
   const id = useId();
   const [error, setError] = useState<string | null>(null);
-  const replies = useQuery(trpc.collaboration.savedReplies.forMailbox.queryOptions({ mailboxId }));
+  const replies = useQuery(trpc.savedReplies.forMailbox.queryOptions({ mailboxId }));
   if (!replies.data?.length) return null;
 
   async function insert(value: string) {
@@ -28,7 +28,7 @@ export function SavedReplyPicker({
     setError(null);
     try {
       const rendered = await queryClient.fetchQuery(
-        trpc.collaboration.savedReplies.render.queryOptions({ mailboxId, conversationId, savedReplyId: Number(value) }),
+        trpc.savedReplies.render.queryOptions({ conversationId, savedReplyId: Number(value) }),
       );
       onInsert(rendered.text);
     } catch (e) {

@@ -20,9 +20,9 @@ export function ConversationTags({ conversationId, tags }: { conversationId: num
   const t = useT();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
-  const all = useQuery({ ...trpc.collaboration.tags.all.queryOptions(), enabled: open });
-  const add = useMutation(trpc.collaboration.tags.add.mutationOptions());
-  const remove = useMutation(trpc.collaboration.tags.remove.mutationOptions({ onSuccess: () => router.refresh() }));
+  const all = useQuery({ ...trpc.tags.all.queryOptions({ conversationId }), enabled: open });
+  const add = useMutation(trpc.tags.add.mutationOptions());
+  const remove = useMutation(trpc.tags.remove.mutationOptions({ onSuccess: () => router.refresh() }));
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

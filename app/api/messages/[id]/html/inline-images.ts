@@ -2,6 +2,7 @@
 // has an opaque origin (sandbox without allow-same-origin), so the browser
 // treats its requests as cross-site and withholds the SameSite session
 // cookie: an <img> pointing at the attachment route would get a 404.
+import type { AuthorizedMessage } from "../../../../../server/access/gate.ts";
 import { messageAttachment } from "../../../../../server/conversations/message-content.ts";
 import { safeContentType } from "../../download-headers.ts";
 
@@ -9,12 +10,12 @@ import { safeContentType } from "../../download-headers.ts";
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_IMAGES = 20;
 
-export async function embedInlineImages(html: string, target: { userId: number; messageId: number }): Promise<string> {
+export async function embedInlineImages(html: string, target: AuthorizedMessage): Promise<string> {
   const url = new RegExp(`/api/messages/${target.messageId}/attachments/(\\d{1,4})\\?inline=1`, "g");
   const indexes = [...new Set([...html.matchAll(url)].map((m) => Number(m[1])))].slice(0, MAX_IMAGES);
   const embedded = new Map<number, string>();
   for (const index of indexes) {
-    const part = await messageAttachment({ ...target, index });
+    const part = await messageAttachment({ message: target, index });
     const type = part ? safeContentType(part.contentType) : "";
     // safeContentType has already turned SVG (which can carry script) into octet-stream.
     if (!part || !type.startsWith("image/") || part.content.length > MAX_IMAGE_BYTES) continue;

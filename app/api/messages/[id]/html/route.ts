@@ -31,7 +31,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (!target) return notFound();
   const url = new URL(request.url);
   const allowRemoteImages = url.searchParams.get("remoteImages") === "1";
-  const content = await messageHtml({ ...target, allowRemoteImages });
+  const content = await messageHtml({ message: target, allowRemoteImages });
   if (!content) return notFound();
   // cid: images are embedded as data: URLs (inline-images.ts); the path
   // source (CSP3 §6.7.2.12: a path ending in "/" matches what is below it)

@@ -8,7 +8,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const target = await messageRequest(request, params);
   const index = pathInteger((await params).index);
   if (!target || index === null) return notFound();
-  const attachment = await messageAttachment({ ...target, index });
+  const attachment = await messageAttachment({ message: target, index });
   if (!attachment) return notFound();
   const type = safeContentType(attachment.contentType);
   const inline = new URL(request.url).searchParams.get("inline") === "1" && isInlineImage(type);

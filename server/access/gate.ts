@@ -1,0 +1,156 @@
+// The authority gate: the one place that decides who may work in which
+// mailbox, and the only module that mints the branded ids domain code takes.
+// Every door asks it: the web tier (the tRPC tiers in server/api/trpc.ts and
+// the /api/messages routes) with a signed-in user, and every protocol login
+// (SMTP submission today, IMAP and POP3 next) with mailboxesForLogin once
+// the credentials are verified. A domain function that reads or writes a
+// mailbox on behalf of a person takes an AuthorizedMailboxId (or a
+// conversation's or message's), so an id straight from a URL, a form or a
+// protocol command does not type-check there.
+//
+// The rule (DESIGN.md "Least privilege"): a user works in a mailbox through a
+// Membership of their own or of a team they belong to. Admins get no
+// exception. Everything a user may not see answers like something that does
+// not exist (null here, NOT_FOUND on the web, "no such mailbox" in protocols).
+import { SqlText, sql } from "../db/raw-sql.ts";
+import { isDatabaseId } from "./database-id.ts";
+
+declare const mailboxBrand: unique symbol;
+declare const conversationBrand: unique symbol;
+declare const messageBrand: unique symbol;
+
+export type AuthorizedMailboxId = number & { readonly [mailboxBrand]: true };
+export type AuthorizedConversationId = number & { readonly [conversationBrand]: true };
+export type AuthorizedMessageId = number & { readonly [messageBrand]: true };
+
+export interface AuthorizedConversation {
+  conversationId: AuthorizedConversationId;
+  mailboxId: AuthorizedMailboxId;
+}
+
+export interface AuthorizedMessage {
+  messageId: AuthorizedMessageId;
+  mailboxId: AuthorizedMailboxId;
+  /** Null for a message in no conversation (a personal mailbox's Sent copy, say). */
+  conversationId: AuthorizedConversationId | null;
+}
+
+/** A mailbox a protocol session may use. */
+export interface LoginMailbox {
+  mailboxId: AuthorizedMailboxId;
+  address: string;
+  kind: "personal" | "shared";
+  /** The user's own personal mailbox (IMAP shows it at the root, shared ones under Shared/). */
+  own: boolean;
+}
+
+/**
+ * The membership rule as SQL, written once: one row per (mailbox, user) way
+ * in — a user's own Membership, or their team's — with that membership's
+ * approval switches. Use it as a table:
+ *   exists (select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = m.id and a."userId" = u.id)
+ * PostgreSQL pushes such conditions into both arms, so each is an index lookup.
+ * With the Prisma client, splice it as Prisma.raw(MAILBOX_ACCESS.text).
+ */
+export const MAILBOX_ACCESS = new SqlText(`(
+  select ms."mailboxId", ms."userId", ms."needsApproval", ms.reviewer
+  from "Membership" ms where ms."userId" is not null
+  union all
+  select ms."mailboxId", tm."userId", ms."needsApproval", ms.reviewer
+  from "Membership" ms join "TeamMember" tm on tm."teamId" = ms."teamId"
+)`);
+
+/** Proves that the user may work in the mailbox; null alike for a missing mailbox and another team's. */
+export async function authorizeMailbox(input: {
+  userId: number;
+  mailboxId: number;
+}): Promise<AuthorizedMailboxId | null> {
+  if (!isDatabaseId(input.mailboxId) || !isDatabaseId(input.userId)) return null;
+  const [row] = await sql.$queryRaw<{ mailboxId: number }[]>`
+    select a."mailboxId" from ${MAILBOX_ACCESS} a
+    where a."mailboxId" = ${input.mailboxId}::int and a."userId" = ${input.userId}::int
+    limit 1`;
+  return row ? (row.mailboxId as AuthorizedMailboxId) : null;
+}
+
+/** A conversation the user may work in, with its mailbox; null alike for a missing one and another team's. */
+export async function authorizeConversation(input: {
+  userId: number;
+  conversationId: number;
+}): Promise<AuthorizedConversation | null> {
+  if (!isDatabaseId(input.conversationId) || !isDatabaseId(input.userId)) return null;
+  const [row] = await sql.$queryRaw<{ id: number; mailboxId: number }[]>`
+    select c.id, c."mailboxId" from "Conversation" c
+    where c.id = ${input.conversationId}::int and exists (
+      select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = c."mailboxId" and a."userId" = ${input.userId}::int)`;
+  return row
+    ? { conversationId: row.id as AuthorizedConversationId, mailboxId: row.mailboxId as AuthorizedMailboxId }
+    : null;
+}
+
+/** A stored message the user may read, with its mailbox and conversation; null alike for missing and foreign. */
+export async function authorizeMessage(input: {
+  userId: number;
+  messageId: number;
+}): Promise<AuthorizedMessage | null> {
+  if (!isDatabaseId(input.messageId) || !isDatabaseId(input.userId)) return null;
+  const [row] = await sql.$queryRaw<{ id: number; mailboxId: number; conversationId: number | null }[]>`
+    select m.id, m."mailboxId", m."conversationId" from "Message" m
+    where m.id = ${input.messageId}::int and exists (
+      select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = m."mailboxId" and a."userId" = ${input.userId}::int)`;
+  return row
+    ? {
+        messageId: row.id as AuthorizedMessageId,
+        mailboxId: row.mailboxId as AuthorizedMailboxId,
+        conversationId: row.conversationId as AuthorizedConversationId | null,
+      }
+    : null;
+}
+
+/** Every mailbox the user works in, by id. */
+export async function memberMailboxIds(userId: number): Promise<AuthorizedMailboxId[]> {
+  if (!isDatabaseId(userId)) return [];
+  const rows = await sql.$queryRaw<{ mailboxId: number }[]>`
+    select distinct a."mailboxId" from ${MAILBOX_ACCESS} a where a."userId" = ${userId}::int order by 1`;
+  return rows.map((r) => r.mailboxId as AuthorizedMailboxId);
+}
+
+/**
+ * The user's mailboxes seen through one filter: all of them (mailboxId
+ * undefined), or just the one named — which must be theirs: null when it is
+ * not, so a view of another team's mailbox answers like a missing one.
+ */
+export async function mailboxScope(input: {
+  userId: number;
+  mailboxId?: number;
+}): Promise<AuthorizedMailboxId[] | null> {
+  if (input.mailboxId === undefined) return memberMailboxIds(input.userId);
+  const one = await authorizeMailbox({ userId: input.userId, mailboxId: input.mailboxId });
+  return one === null ? null : [one];
+}
+
+/**
+ * What a protocol session may use, asked after its credentials were verified
+ * (server/auth/protocol-credentials.ts) and again whenever it starts new work
+ * (each MAIL FROM), so a removed member or a disabled user stops at once:
+ * every mailbox of the user for a login with their own password or an
+ * unscoped app password; exactly the one mailbox (while the user still
+ * belongs to it) for a mailbox-scoped app password. The user's own mailbox
+ * comes first, then the others by address. Empty for a disabled user.
+ */
+export async function mailboxesForLogin(login: {
+  user: { id: number };
+  /** Set for a mailbox-scoped app password (ProtocolLogin.mailboxId). */
+  mailboxId: number | null;
+}): Promise<LoginMailbox[]> {
+  if (!isDatabaseId(login.user.id)) return [];
+  if (login.mailboxId !== null && !isDatabaseId(login.mailboxId)) return [];
+  const rows = await sql.$queryRaw<{ id: number; address: string; kind: "personal" | "shared"; own: boolean }[]>`
+    select m.id, m.address, m.kind::text as kind, coalesce(m."userId" = u.id, false) as own
+    from (select distinct a."mailboxId" from ${MAILBOX_ACCESS} a where a."userId" = ${login.user.id}::int) granted
+    join "Mailbox" m on m.id = granted."mailboxId"
+    join "User" u on u.id = ${login.user.id}::int and not u.disabled
+    where ${login.mailboxId}::int is null or m.id = ${login.mailboxId}::int
+    order by own desc, m.address`;
+  return rows.map((r) => ({ mailboxId: r.id as AuthorizedMailboxId, address: r.address, kind: r.kind, own: r.own }));
+}

@@ -11,6 +11,7 @@ export const LIVE_CHANNEL = "yubin_live";
 export type LiveEventKind =
   | "message.stored"
   | "message.flags"
+  | "message.expunged"
   | "conversation.status"
   | "conversation.assigned"
   | "conversation.snoozed"

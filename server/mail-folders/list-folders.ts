@@ -44,3 +44,13 @@ export async function listFolders(tree: FolderTree): Promise<ListedFolder[]> {
   }
   return out;
 }
+
+/** The mailbox of a folder, when it is one of these mailboxes'. */
+export async function folderMailbox(
+  mailboxIds: readonly AuthorizedMailboxId[],
+  folderId: number,
+): Promise<AuthorizedMailboxId | null> {
+  const [row] = await sql.$queryRaw<{ mailboxId: number }[]>`
+    select "mailboxId" from "Folder" where id = ${folderId}::int and "mailboxId" = any(${mailboxIds}::int[])`;
+  return row ? (row.mailboxId as AuthorizedMailboxId) : null;
+}

@@ -1,6 +1,8 @@
 // The `mail` role: every mail protocol listener of this process, over server/.
-// The inbound MX, submission and POP3; IMAP joins it as it arrives.
+// The inbound MX, submission, POP3 and IMAP.
 
+import { startImapServer } from "../../mail-daemons/imap/imap-server.ts";
+import { storeImapBackend } from "../../mail-daemons/imap/store-backend.ts";
 import { startPop3Server } from "../../mail-daemons/pop3/pop3-server.ts";
 import { storePop3Backend } from "../../mail-daemons/pop3/store-backend.ts";
 import { loadTlsCredentials } from "../../mail-daemons/shared/tls.ts";
@@ -84,6 +86,30 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
         implicitTls,
         backend,
         log,
+      });
+      listeners[name] = server.port;
+      closers.push(() => server.close());
+    }
+  }
+  // RFC 9051 IMAP: STARTTLS port (143) and implicit TLS port (993, RFC 8314), one backend (and its one
+  // LISTEN connection) for both; it closes after the listeners have said BYE to their sessions.
+  if (env.YUBIN_IMAP_PORT !== 0 || env.YUBIN_IMAPS_PORT !== 0) {
+    const backend = storeImapBackend(databaseUrl());
+    closers.push(() => backend.close());
+    for (const [name, port, implicitTls] of [
+      ["imap", env.YUBIN_IMAP_PORT, false],
+      ["imaps", env.YUBIN_IMAPS_PORT, true],
+    ] as const) {
+      if (port === 0) continue;
+      const server = await startImapServer({
+        port,
+        host: env.YUBIN_BIND_ADDRESS,
+        hostname: env.YUBIN_HOSTNAME,
+        tls,
+        implicitTls,
+        backend,
+        log: (line) => log(`imap: ${line}`),
+        allowPlaintextLoginFromLoopback: true,
       });
       listeners[name] = server.port;
       closers.push(() => server.close());

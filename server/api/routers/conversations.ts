@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { authorizeConversation } from "../../access/authorized-conversation.ts";
 import { approvalRole } from "../../approval/approval-roles.ts";
 import { holdReply } from "../../approval/pending-replies.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../../compose/compose-limits.ts";
@@ -9,6 +10,7 @@ import { conversationDelivery } from "../../conversations/conversation-delivery.
 import { getConversation } from "../../conversations/get-conversation.ts";
 import { listConversations, PAGE_SIZE } from "../../conversations/list-conversations.ts";
 import { loadEnv } from "../../env.ts";
+import { markConversationRead } from "../../mail-store/mark-read.ts";
 import { isTimeZone } from "../../users/set-preferences.ts";
 import { mailboxProcedure, protectedProcedure, router } from "../trpc.ts";
 
@@ -51,6 +53,13 @@ export const conversationsRouter = router({
     const conversation = await getConversation({ userId: ctx.user.id, conversationId: input.conversationId });
     if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
     return conversation;
+  }),
+
+  /** Opening a conversation reads it: its messages become \Seen, for IMAP clients too. */
+  markRead: protectedProcedure.input(z.object({ conversationId: id })).mutation(async ({ ctx, input }) => {
+    const conversation = await authorizeConversation({ userId: ctx.user.id, conversationId: input.conversationId });
+    if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
+    return { marked: await markConversationRead({ conversation, actorId: ctx.user.id, ip: ctx.ip }) };
   }),
 
   /** Recipients, subject and quoted history to start a reply or forward of one message from. */

@@ -11,6 +11,7 @@ export const usage = `usage:
   yubin domain show DOMAIN
   yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
   yubin mailbox quota ADDRESS SIZE
+  yubin mailbox pop3 ADDRESS [--on-delete keep|delete]
   yubin mailbox list
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
   yubin app-password list EMAIL

@@ -65,6 +65,7 @@ export const en = {
   "list.loadError": "Could not load more conversations.",
   "list.unknownSender": "Unknown sender",
   "list.messages": " messages",
+  "list.unread": "Unread",
   "list.assignedTo": "Assigned to {name}",
   "list.unassigned": "Unassigned",
   "list.snoozedUntil": "Snoozed until",

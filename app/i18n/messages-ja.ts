@@ -66,6 +66,7 @@ export const ja: Messages = {
   "list.loadError": "会話を読み込めませんでした。",
   "list.unknownSender": "差出人不明",
   "list.messages": " 通",
+  "list.unread": "未読",
   "list.assignedTo": "担当: {name}",
   "list.unassigned": "未割り当て",
   "list.snoozedUntil": "スヌーズ期限",

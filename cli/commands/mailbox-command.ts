@@ -1,12 +1,13 @@
 import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
 import { listMailboxes } from "../../server/mailboxes/list-mailboxes.ts";
+import { getPop3OnDelete, parsePop3OnDelete, setPop3OnDelete } from "../../server/mailboxes/pop3-policy.ts";
 import { formatSize, parseSize } from "../../server/mailboxes/quota-size.ts";
 import { setQuota } from "../../server/mailboxes/set-quota.ts";
 import { parseCommand, subcommand } from "../parse.ts";
 import { withDatabase } from "../with-database.ts";
 
 export async function mailboxCommand(args: string[]): Promise<number> {
-  const [verb, rest] = subcommand("mailbox", args, ["add", "quota", "list"]);
+  const [verb, rest] = subcommand("mailbox", args, ["add", "quota", "list", "pop3"]);
   if (verb === "list") {
     parseCommand(rest, {}, []);
     return withDatabase(async () => {
@@ -16,6 +17,24 @@ export async function mailboxCommand(args: string[]): Promise<number> {
           `${m.address}\t${m.kind}\t${formatSize(m.usedBytes)} of ${formatSize(m.quotaBytes)}\t${m.usedMessages} messages`,
         );
       }
+      return 0;
+    });
+  }
+  if (verb === "pop3") {
+    // What a POP3 client's DELE does here: keep (hidden from that login only) or delete (expunged at QUIT).
+    const { values, positionals } = parseCommand(rest, { "on-delete": { type: "string" } }, ["ADDRESS"]);
+    const address = positionals[0] as string;
+    const wanted = values["on-delete"];
+    const onDelete = wanted === undefined ? undefined : parsePop3OnDelete(wanted);
+    return withDatabase(async () => {
+      if (onDelete === undefined) {
+        const current = await getPop3OnDelete(address);
+        const origin = current.explicit ? "set by an admin" : `the default for ${current.kind} mailboxes`;
+        console.log(`${current.address}: POP3 DELE ${describePolicy(current.onDelete)} (${origin})`);
+        return 0;
+      }
+      const updated = await setPop3OnDelete({ address, onDelete, actorId: null });
+      console.log(`${updated.address}: POP3 DELE now ${describePolicy(updated.onDelete)}`);
       return 0;
     });
   }
@@ -51,4 +70,10 @@ export async function mailboxCommand(args: string[]): Promise<number> {
     console.log(`added ${mailbox.kind} mailbox ${mailbox.address} (quota ${formatSize(mailbox.quotaBytes)}${who})`);
     return 0;
   });
+}
+
+function describePolicy(onDelete: "keep" | "delete"): string {
+  return onDelete === "keep"
+    ? "keeps the message (hidden from that login's later POP3 sessions only)"
+    : "deletes the message at QUIT";
 }

@@ -1,6 +1,10 @@
 // The `mail` role: every mail protocol listener of this process, over server/.
-// The inbound MX and submission; IMAP and POP3 join it as they arrive.
+// The inbound MX, submission, POP3 and IMAP.
 
+import { startImapServer } from "../../mail-daemons/imap/imap-server.ts";
+import { storeImapBackend } from "../../mail-daemons/imap/store-backend.ts";
+import { startPop3Server } from "../../mail-daemons/pop3/pop3-server.ts";
+import { storePop3Backend } from "../../mail-daemons/pop3/store-backend.ts";
 import { loadTlsCredentials } from "../../mail-daemons/shared/tls.ts";
 import { startMxCluster } from "../../mail-daemons/smtp/mx-cluster.ts";
 import { startMxServer } from "../../mail-daemons/smtp/mx-server.ts";
@@ -9,6 +13,13 @@ import { startSubmissionServer } from "../../mail-daemons/smtp/submission-server
 import { submissionStoreBackend } from "../../mail-daemons/smtp/submission-store-backend.ts";
 import type { Env } from "../../server/env.ts";
 import type { RunningRole } from "./role.ts";
+
+/** Set by openDatabase before any role starts (the embedded server's URL when none is configured). */
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: the database has not been started");
+  return url;
+}
 
 export async function startMailRole(env: Env, log: (line: string) => void): Promise<RunningRole> {
   const tls = await loadTlsCredentials({
@@ -56,6 +67,53 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
     });
     listeners[name] = server.port;
     closers.push(() => server.close());
+  }
+  // RFC 1939 POP3: STLS port (110, RFC 2595) and implicit TLS port (995, RFC 8314), one backend and
+  // one lock connection for both; it closes after the listeners, whose sessions release their locks.
+  if (env.YUBIN_POP3_PORT !== 0 || env.YUBIN_POP3S_PORT !== 0) {
+    const backend = storePop3Backend(databaseUrl());
+    closers.push(() => backend.close());
+    for (const [name, port, implicitTls] of [
+      ["pop3", env.YUBIN_POP3_PORT, false],
+      ["pop3s", env.YUBIN_POP3S_PORT, true],
+    ] as const) {
+      if (port === 0) continue;
+      const server = await startPop3Server({
+        port,
+        host: env.YUBIN_BIND_ADDRESS,
+        hostname: env.YUBIN_HOSTNAME,
+        tls,
+        implicitTls,
+        backend,
+        log,
+      });
+      listeners[name] = server.port;
+      closers.push(() => server.close());
+    }
+  }
+  // RFC 9051 IMAP: STARTTLS port (143) and implicit TLS port (993, RFC 8314), one backend (and its one
+  // LISTEN connection) for both; it closes after the listeners have said BYE to their sessions.
+  if (env.YUBIN_IMAP_PORT !== 0 || env.YUBIN_IMAPS_PORT !== 0) {
+    const backend = storeImapBackend(databaseUrl());
+    closers.push(() => backend.close());
+    for (const [name, port, implicitTls] of [
+      ["imap", env.YUBIN_IMAP_PORT, false],
+      ["imaps", env.YUBIN_IMAPS_PORT, true],
+    ] as const) {
+      if (port === 0) continue;
+      const server = await startImapServer({
+        port,
+        host: env.YUBIN_BIND_ADDRESS,
+        hostname: env.YUBIN_HOSTNAME,
+        tls,
+        implicitTls,
+        backend,
+        log: (line) => log(`imap: ${line}`),
+        allowPlaintextLoginFromLoopback: true,
+      });
+      listeners[name] = server.port;
+      closers.push(() => server.close());
+    }
   }
   return {
     name: "mail",

@@ -154,3 +154,22 @@ export async function mailboxesForLogin(login: {
     order by own desc, m.address`;
   return rows.map((r) => ({ mailboxId: r.id as AuthorizedMailboxId, address: r.address, kind: r.kind, own: r.own }));
 }
+
+/**
+ * The member of an already authorized set that a row names: a query asked for
+ * rows `where "mailboxId" = any(authorized)` and got back one of them. No new
+ * authority is made; the returned value is taken from the set itself.
+ */
+export function oneOf(authorized: readonly AuthorizedMailboxId[], mailboxId: number): AuthorizedMailboxId | null {
+  return authorized.find((id) => id === mailboxId) ?? null;
+}
+
+/**
+ * A conversation that the write path itself just filed into an authorized
+ * mailbox (IMAP APPEND, COPY, a flag STORE on that mailbox's folder entries):
+ * the caller found the conversation through rows constrained to `mailboxId`,
+ * so it belongs to a mailbox the actor may use. Only for server/mail-store.
+ */
+export function conversationWithin(mailboxId: AuthorizedMailboxId, conversationId: number): AuthorizedConversation {
+  return { mailboxId, conversationId: conversationId as AuthorizedConversationId };
+}

@@ -50,6 +50,8 @@ export interface InboxConversation {
   messageCount: number;
   lastMessageAt: Date;
   tags: { id: number; name: string }[];
+  /** A message of it is not \Seen (the web's read state is IMAP's, server/mail-store/mark-read.ts). */
+  unread: boolean;
 }
 
 export type FolderCounts = Record<Exclude<Folder, "all">, number>;
@@ -152,7 +154,9 @@ export async function listInbox(input: {
       (select m.snippet from "Message" m where m."conversationId" = c.id
         order by m."internalDate" desc, m.id desc limit 1) as snippet,
       (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name) order by t.name, t.id), '[]'::json)
-        from "ConversationTag" ctag join "Tag" t on t.id = ctag."tagId" where ctag."conversationId" = c.id) as tags
+        from "ConversationTag" ctag join "Tag" t on t.id = ctag."tagId" where ctag."conversationId" = c.id) as tags,
+      exists (select 1 from "Message" m join "FolderMessage" fm on fm."messageId" = m.id
+        where m."conversationId" = c.id and not ('\\Seen' = any(fm.flags))) as unread
     from page join "Conversation" c on c.id = page.id
     join "Mailbox" mbx on mbx.id = c."mailboxId"
     left join "Contact" ct on ct.id = c."contactId"
@@ -170,6 +174,7 @@ export async function listInbox(input: {
     messageCount: r.messageCount,
     lastMessageAt: r.lastMessageAt,
     tags: r.tags,
+    unread: r.unread,
   }));
   const last = items.at(-1);
   return {
@@ -194,6 +199,7 @@ interface Row {
   assigneeName: string | null;
   snippet: string | null;
   tags: { id: number; name: string }[];
+  unread: boolean;
 }
 
 /** How many conversations each folder holds, over the mailboxes in view. */

@@ -10,6 +10,8 @@ export const LIVE_CHANNEL = "yubin_live";
 /** Kinds of LiveEvent; payloads stay small (NOTIFY carries only the id and routing fields). */
 export type LiveEventKind =
   | "message.stored"
+  | "message.flags"
+  | "message.expunged"
   | "conversation.status"
   | "conversation.assigned"
   | "conversation.snoozed"

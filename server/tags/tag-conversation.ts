@@ -7,6 +7,7 @@ import type { AuthorizedConversation } from "../access/gate.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
+import { touchConversationEntries } from "../mail-store/touch-conversation-entries.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 import { normalizeTagName } from "./tag-name.ts";
 
@@ -41,44 +42,58 @@ async function announce(
     actorId: input.actorId,
     payload: { tags },
   });
+  // Tags are IMAP keywords on the conversation's messages: they changed too.
+  await touchConversationEntries(tx, [conversationId]);
 }
 
 export async function addTag(
   input: Change & { name: string },
 ): Promise<{ id: number; name: string; created: boolean }> {
+  return sqlTransaction((tx) => addTagTx(tx, input));
+}
+
+/** The same inside the caller's transaction (IMAP STORE of a keyword). */
+export async function addTagTx(
+  tx: RawSql,
+  input: Change & { name: string },
+): Promise<{ id: number; name: string; created: boolean }> {
   const name = normalizeTagName(input.name);
   const { mailboxId } = input.conversation;
-  return sqlTransaction(async (tx) => {
-    // The unique index is case-sensitive; this lock makes "find or create"
-    // case-insensitive even when two members type the same new tag at once.
-    await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${mailboxId}:${name.toLowerCase()}`}))::text`;
-    let created = false;
-    let [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
-      select id, name from "Tag" where "mailboxId" = ${mailboxId}::int and lower(name) = lower(${name})
-      order by id limit 1`;
-    if (!tag) {
-      [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
-        insert into "Tag" ("mailboxId", name) values (${mailboxId}::int, ${name}) returning id, name`;
-      created = true;
-    }
-    const found = tag as { id: number; name: string };
-    const linked = await tx.$queryRaw<unknown[]>`
-      insert into "ConversationTag" ("conversationId", "tagId") values (${input.conversation.conversationId}, ${found.id})
-      on conflict do nothing returning "tagId"`;
-    if (linked.length) await announce(tx, input, "tag.add", found);
-    return { ...found, created };
-  });
+  // The unique index is case-sensitive; this lock makes "find or create"
+  // case-insensitive even when two members type the same new tag at once.
+  await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${mailboxId}:${name.toLowerCase()}`}))::text`;
+  let created = false;
+  let [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
+    select id, name from "Tag" where "mailboxId" = ${mailboxId}::int and lower(name) = lower(${name})
+    order by id limit 1`;
+  if (!tag) {
+    [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
+      insert into "Tag" ("mailboxId", name) values (${mailboxId}::int, ${name}) returning id, name`;
+    created = true;
+  }
+  const found = tag as { id: number; name: string };
+  const linked = await tx.$queryRaw<unknown[]>`
+    insert into "ConversationTag" ("conversationId", "tagId") values (${input.conversation.conversationId}, ${found.id})
+    on conflict do nothing returning "tagId"`;
+  if (linked.length) await announce(tx, input, "tag.add", found);
+  return { ...found, created };
 }
 
 export async function removeTag(input: Change & { tagId: number }): Promise<void> {
   await sqlTransaction(async (tx) => {
-    const [removed] = await tx.$queryRaw<{ id: number; name: string }[]>`
-      with gone as (
-        delete from "ConversationTag" where "conversationId" = ${input.conversation.conversationId} and "tagId" = ${input.tagId}
-        returning "tagId"
-      )
-      select t.id, t.name from gone join "Tag" t on t.id = gone."tagId"`;
-    if (!removed) throw new InputError("the conversation has no such tag", "not_found");
-    await announce(tx, input, "tag.remove", removed);
+    if (!(await removeTagTx(tx, input))) throw new InputError("the conversation has no such tag", "not_found");
   });
+}
+
+/** The same inside the caller's transaction; false when the conversation had no such tag. */
+export async function removeTagTx(tx: RawSql, input: Change & { tagId: number }): Promise<boolean> {
+  const [removed] = await tx.$queryRaw<{ id: number; name: string }[]>`
+    with gone as (
+      delete from "ConversationTag" where "conversationId" = ${input.conversation.conversationId} and "tagId" = ${input.tagId}
+      returning "tagId"
+    )
+    select t.id, t.name from gone join "Tag" t on t.id = gone."tagId"`;
+  if (!removed) return false;
+  await announce(tx, input, "tag.remove", removed);
+  return true;
 }

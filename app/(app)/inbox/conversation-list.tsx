@@ -25,6 +25,8 @@ export interface ConversationRow {
   tags?: { id: number; name: string }[];
   assignee?: { id: number; name: string } | null;
   snoozedUntil?: string | null;
+  /** Some message of it is not \Seen yet. */
+  unread?: boolean;
 }
 
 export type { ListCursor } from "./list-merge.ts";
@@ -442,7 +444,16 @@ export function ConversationRowLink({
         </span>
       </div>
       <div className="mt-1 flex items-center gap-2">
-        <p className="min-w-0 truncate text-sm font-medium text-slate-800">{row.subject || t("common.noSubject")}</p>
+        {row.unread ? (
+          <span className="size-2 shrink-0 rounded-full bg-sky-600" data-unread="true">
+            <span className="sr-only">{t("list.unread")}</span>
+          </span>
+        ) : null}
+        <p
+          className={`min-w-0 truncate text-sm ${row.unread ? "font-bold text-slate-950" : "font-medium text-slate-800"}`}
+        >
+          {row.subject || t("common.noSubject")}
+        </p>
         {row.messageCount > 1 ? (
           <span className="shrink-0 rounded-full bg-stone-100 px-1.5 text-xs text-slate-600 tabular-nums">
             {row.messageCount}

@@ -9,6 +9,7 @@ import { sendOrHoldReply } from "../../compose/submit-reply.ts";
 import { conversationDelivery } from "../../conversations/conversation-delivery.ts";
 import { getConversation } from "../../conversations/get-conversation.ts";
 import { loadEnv } from "../../env.ts";
+import { markConversationRead } from "../../mail-store/mark-read.ts";
 import { isTimeZone } from "../../users/set-preferences.ts";
 import { conversationProcedure, messageProcedure, router } from "../trpc.ts";
 
@@ -19,6 +20,11 @@ export const conversationsRouter = router({
     if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
     return conversation;
   }),
+
+  /** Opening a conversation reads it: its messages become \Seen, for IMAP clients too. */
+  markRead: conversationProcedure.mutation(async ({ ctx }) => ({
+    marked: await markConversationRead({ conversation: ctx.conversation, actorId: ctx.user.id, ip: ctx.ip }),
+  })),
 
   /** Recipients, subject and quoted history to start a reply or forward of one message from. */
   draft: messageProcedure

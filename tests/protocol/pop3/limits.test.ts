@@ -3,37 +3,38 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { plainMessage } from "./support/messages.ts";
 import { Pop3Client } from "./support/pop3-client.ts";
-import { createPop3Fixture, type Pop3Fixture } from "./support/pop3-fixture.ts";
+import { createPop3Fixture, POP3_BACKENDS, type Pop3Fixture } from "./support/pop3-fixture.ts";
 import { type Pop3TestServers, startPop3TestServers } from "./support/pop3-servers.ts";
 import { expectTranscript } from "./support/transcript.ts";
 
-let fixture: Pop3Fixture;
-let servers: Pop3TestServers;
-const open: Pop3Client[] = [];
-const uidls: string[] = [];
+describe.each(POP3_BACKENDS)("POP3 limits (%s backend)", (kind) => {
+  let fixture: Pop3Fixture;
+  let servers: Pop3TestServers;
+  const open: Pop3Client[] = [];
+  const uidls: string[] = [];
 
-beforeAll(async () => {
-  fixture = await createPop3Fixture();
-  await fixture.addMailbox("alice@example.com", "alice password", "delete");
-  for (let i = 1; i <= 3; i++) uidls.push(await fixture.deliver("alice@example.com", plainMessage(`m${i}`)));
-  servers = await startPop3TestServers(fixture, { maxConnectionsPerAddress: 3 });
-});
+  beforeAll(async () => {
+    fixture = await createPop3Fixture(kind);
+    await fixture.addMailbox("alice@example.com", "alice password", "delete");
+    for (let i = 1; i <= 3; i++) uidls.push(await fixture.deliver("alice@example.com", plainMessage(`m${i}`)));
+    servers = await startPop3TestServers(fixture, { maxConnectionsPerAddress: 3 });
+  });
 
-afterEach(() => {
-  for (const client of open.splice(0)) client.close();
-});
+  afterEach(() => {
+    for (const client of open.splice(0)) client.close();
+  });
 
-afterAll(async () => {
-  await servers?.close();
-});
+  afterAll(async () => {
+    await servers?.close();
+    await fixture?.close();
+  });
 
-async function connect(): Promise<Pop3Client> {
-  const { client } = await Pop3Client.connect(servers.plain.port);
-  open.push(client);
-  return client;
-}
+  async function connect(): Promise<Pop3Client> {
+    const { client } = await Pop3Client.connect(servers.plain.port);
+    open.push(client);
+    return client;
+  }
 
-describe("POP3 limits", () => {
   it("answers a command line over 255 octets with -ERR and carries on (RFC 2449 §4)", async () => {
     const client = await connect();
     client.write(`USER ${"a".repeat(300)}\r\n`);

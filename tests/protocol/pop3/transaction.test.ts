@@ -4,45 +4,46 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { encodedSize } from "../../../mail-daemons/pop3/message-encoder.ts";
 import { BARE_LF, BARE_LF_AS_SENT, DOTTED, JAPANESE, plainMessage } from "./support/messages.ts";
 import { Pop3Client, unstuff } from "./support/pop3-client.ts";
-import { createPop3Fixture, type Pop3Fixture } from "./support/pop3-fixture.ts";
+import { createPop3Fixture, POP3_BACKENDS, type Pop3Fixture } from "./support/pop3-fixture.ts";
 import { type Pop3TestServers, startPop3TestServers } from "./support/pop3-servers.ts";
 import { expectTranscript } from "./support/transcript.ts";
 
 const FIRST = plainMessage("first");
 const MESSAGES = [FIRST, DOTTED, JAPANESE, BARE_LF];
-let fixture: Pop3Fixture;
-let servers: Pop3TestServers;
-const open: Pop3Client[] = [];
-const uidls: string[] = [];
+describe.each(POP3_BACKENDS)("POP3 TRANSACTION state (%s backend)", (kind) => {
+  let fixture: Pop3Fixture;
+  let servers: Pop3TestServers;
+  const open: Pop3Client[] = [];
+  const uidls: string[] = [];
 
-beforeAll(async () => {
-  // Chunks of 5 octets: every boundary case of the encoder, over a real socket.
-  fixture = await createPop3Fixture({ chunkOctets: 5 });
-  await fixture.addMailbox("alice@example.com", "alice password", "delete");
-  for (const raw of MESSAGES) uidls.push(await fixture.deliver("alice@example.com", raw));
-  servers = await startPop3TestServers(fixture);
-});
+  beforeAll(async () => {
+    // Chunks of 5 octets: every boundary case of the encoder, over a real socket.
+    fixture = await createPop3Fixture(kind, { chunkOctets: 5 });
+    await fixture.addMailbox("alice@example.com", "alice password", "delete");
+    for (const raw of MESSAGES) uidls.push(await fixture.deliver("alice@example.com", raw));
+    servers = await startPop3TestServers(fixture);
+  });
 
-afterEach(() => {
-  for (const client of open.splice(0)) client.close();
-  if (fixture.faults) delete fixture.faults.retrieve;
-});
+  afterEach(() => {
+    for (const client of open.splice(0)) client.close();
+    if (fixture.faults) delete fixture.faults.retrieve;
+  });
 
-afterAll(async () => {
-  await servers?.close();
-});
+  afterAll(async () => {
+    await servers?.close();
+    await fixture?.close();
+  });
 
-async function loggedIn(): Promise<Pop3Client> {
-  const { client } = await Pop3Client.connect(servers.plain.port);
-  open.push(client);
-  await expectTranscript(client, "C: USER alice@example.com\nS~ ^\\+OK\nC: PASS alice password\nS~ ^\\+OK");
-  return client;
-}
+  async function loggedIn(): Promise<Pop3Client> {
+    const { client } = await Pop3Client.connect(servers.plain.port);
+    open.push(client);
+    await expectTranscript(client, "C: USER alice@example.com\nS~ ^\\+OK\nC: PASS alice password\nS~ ^\\+OK");
+    return client;
+  }
 
-const sizes = MESSAGES.map((raw) => encodedSize(raw));
-const total = sizes.reduce((a, b) => a + b, 0);
+  const sizes = MESSAGES.map((raw) => encodedSize(raw));
+  const total = sizes.reduce((a, b) => a + b, 0);
 
-describe("POP3 TRANSACTION state", () => {
   it("reports sizes as the octets of the CRLF form, before dot-stuffing (RFC 1939 §11)", () => {
     expect(sizes).toEqual([FIRST.length, DOTTED.length, JAPANESE.length, BARE_LF_AS_SENT.length]);
   });

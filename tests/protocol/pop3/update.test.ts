@@ -4,49 +4,50 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { plainMessage } from "./support/messages.ts";
 import { Pop3Client } from "./support/pop3-client.ts";
-import { createPop3Fixture, type Pop3Fixture } from "./support/pop3-fixture.ts";
+import { createPop3Fixture, POP3_BACKENDS, type Pop3Fixture } from "./support/pop3-fixture.ts";
 import { type Pop3TestServers, startPop3TestServers } from "./support/pop3-servers.ts";
 import { expectTranscript } from "./support/transcript.ts";
 
-let fixture: Pop3Fixture;
-let servers: Pop3TestServers;
-const open: Pop3Client[] = [];
-let mailboxes = 0;
+describe.each(POP3_BACKENDS)("POP3 UPDATE state (%s backend)", (kind) => {
+  let fixture: Pop3Fixture;
+  let servers: Pop3TestServers;
+  const open: Pop3Client[] = [];
+  let mailboxes = 0;
 
-beforeAll(async () => {
-  fixture = await createPop3Fixture();
-  servers = await startPop3TestServers(fixture, { idleTimeoutMs: 1000 });
-});
+  beforeAll(async () => {
+    fixture = await createPop3Fixture(kind);
+    servers = await startPop3TestServers(fixture, { idleTimeoutMs: 1000 });
+  });
 
-afterEach(() => {
-  for (const client of open.splice(0)) client.close();
-  if (fixture.faults) delete fixture.faults.commit;
-});
+  afterEach(() => {
+    for (const client of open.splice(0)) client.close();
+    if (fixture.faults) delete fixture.faults.commit;
+  });
 
-afterAll(async () => {
-  await servers?.close();
-});
+  afterAll(async () => {
+    await servers?.close();
+    await fixture?.close();
+  });
 
-/** A fresh mailbox with three messages, so each test starts from a known maildrop; their UIDLs. */
-async function mailbox(onDelete: "keep" | "delete"): Promise<{ address: string; uidls: string[] }> {
-  const address = `user${++mailboxes}@example.com`;
-  await fixture.addMailbox(address, "secret password", onDelete);
-  const uidls: string[] = [];
-  for (const subject of ["one", "two", "three"]) uidls.push(await fixture.deliver(address, plainMessage(subject)));
-  return { address, uidls };
-}
+  /** A fresh mailbox with three messages, so each test starts from a known maildrop; their UIDLs. */
+  async function mailbox(onDelete: "keep" | "delete"): Promise<{ address: string; uidls: string[] }> {
+    const address = `user${++mailboxes}@example.com`;
+    await fixture.addMailbox(address, "secret password", onDelete);
+    const uidls: string[] = [];
+    for (const subject of ["one", "two", "three"]) uidls.push(await fixture.deliver(address, plainMessage(subject)));
+    return { address, uidls };
+  }
 
-async function loggedIn(address: string, password = "secret password"): Promise<Pop3Client> {
-  const { client } = await Pop3Client.connect(servers.plain.port);
-  open.push(client);
-  await expectTranscript(client, `C: USER ${address}\nS~ ^\\+OK\nC: PASS ${password}\nS~ ^\\+OK Logged in`);
-  return client;
-}
+  async function loggedIn(address: string, password = "secret password"): Promise<Pop3Client> {
+    const { client } = await Pop3Client.connect(servers.plain.port);
+    open.push(client);
+    await expectTranscript(client, `C: USER ${address}\nS~ ^\\+OK\nC: PASS ${password}\nS~ ^\\+OK Logged in`);
+    return client;
+  }
 
-const subjects = async (address: string) =>
-  (await fixture.stored(address)).map((raw) => /Subject: (\w+)/.exec(raw.toString())?.[1]);
+  const subjects = async (address: string) =>
+    (await fixture.stored(address)).map((raw) => /Subject: (\w+)/.exec(raw.toString())?.[1]);
 
-describe("POP3 UPDATE state", () => {
   it("deletes the marked messages at QUIT under the delete policy", async () => {
     const { address, uidls } = await mailbox("delete");
     const client = await loggedIn(address);
@@ -71,7 +72,7 @@ describe("POP3 UPDATE state", () => {
 
   it("hides the marked messages from this login only, under the keep policy", async () => {
     const { address, uidls } = await mailbox("keep");
-    await fixture.addAppPassword(address, "app password 2");
+    const appPassword = await fixture.addAppPassword(address);
     const client = await loggedIn(address);
     await expectTranscript(
       client,
@@ -82,7 +83,7 @@ describe("POP3 UPDATE state", () => {
     expect(await subjects(address)).toEqual(["one", "two", "three"]);
     // The same login no longer does; UIDLs of the others are unchanged.
     await expectTranscript(
-      await loggedIn(address, "app password 2"),
+      await loggedIn(address, appPassword),
       `
       C: UIDL
       S: +OK Unique-ID listing follows
@@ -151,7 +152,7 @@ describe("POP3 UPDATE state", () => {
   });
 
   it("closes every session on server close without deleting anything", async () => {
-    const own = await createPop3Fixture();
+    const own = await createPop3Fixture(kind);
     await own.addMailbox("eve@example.com", "eve password", "delete");
     await own.deliver("eve@example.com", plainMessage("kept"));
     const local = await startPop3TestServers(own);
@@ -165,6 +166,7 @@ describe("POP3 UPDATE state", () => {
     await client.closed();
     expect(await own.heldLocks()).toBe(0);
     expect(await own.stored("eve@example.com")).toHaveLength(1);
+    await own.close();
   });
 });
 

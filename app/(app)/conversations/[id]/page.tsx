@@ -41,6 +41,8 @@ export default async function ConversationPage({ params }: { params: Params }) {
   const conversationId = conversation.id;
   // The stale-send guard's reference point: what a composer opened now has seen.
   const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
+  // Opening it reads it (IMAP \Seen as well); the inbox shows it unread until then.
+  await caller.conversations.markRead({ conversationId });
   const [notes, tags, customerPanel] = await Promise.all([
     caller.notes.list({ conversationId }),
     caller.tags.list({ conversationId }),

@@ -1,0 +1,106 @@
+// Reading messages of a folder by UID for IMAP FETCH and SEARCH: metadata
+// from the folder entry and the Message row, header blocks from the first
+// bytes of the Blob (PostgreSQL decompresses only the slice it returns), and
+// whole messages in slices. Every query names the folder inside the login's
+// mailboxes, so a foreign folder id reads nothing.
+import type { AuthorizedMailboxId } from "../access/gate.ts";
+import { sql } from "../db/raw-sql.ts";
+import { type EntryState, toEntryState } from "./folder-snapshot.ts";
+
+export interface EntryMetadata extends EntryState {
+  internalDate: Date;
+  size: number;
+}
+
+interface FolderRef {
+  mailboxIds: readonly AuthorizedMailboxId[];
+  folderId: number;
+}
+
+export async function entryMetadata(input: FolderRef & { uids: readonly number[] }): Promise<EntryMetadata[]> {
+  const rows = await sql.$queryRaw<
+    { uid: number; modseq: bigint; flags: string[]; tags: string[] | null; internalDate: Date; size: number }[]
+  >`
+    select fm.uid, fm.modseq, fm.flags, m."internalDate", m.size,
+      (select array_agg(t.name) from "ConversationTag" ct join "Tag" t on t.id = ct."tagId"
+        where ct."conversationId" = m."conversationId") as tags
+    from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id join "Message" m on m.id = fm."messageId"
+    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[])
+      and fm.uid = any(${input.uids}::int[])
+    order by fm.uid`;
+  return rows.map((row) => ({ ...toEntryState(row), internalDate: row.internalDate, size: row.size }));
+}
+
+/** Header blocks are read from this many first bytes; a longer one is read whole. */
+const HEADER_SLICE = 8 * 1024;
+
+/** The header block of each message, up to and including the empty line (or the whole message when it has none). */
+export async function entryHeaders(input: FolderRef & { uids: readonly number[] }): Promise<Map<number, Buffer>> {
+  const rows = await sql.$queryRaw<{ uid: number; head: Buffer; size: number }[]>`
+    select fm.uid, substring(b.bytes from 1 for ${HEADER_SLICE}::int) as head, b.size
+    from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id join "Message" m on m.id = fm."messageId"
+    join "Blob" b on b.sha256 = m."blobSha256"
+    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[])
+      and fm.uid = any(${input.uids}::int[])`;
+  const out = new Map<number, Buffer>();
+  const longer: number[] = [];
+  for (const row of rows) {
+    const end = headerEnd(row.head);
+    if (end !== null) out.set(row.uid, row.head.subarray(0, end));
+    else if (row.head.length >= row.size) out.set(row.uid, row.head);
+    else longer.push(row.uid);
+  }
+  for (const uid of longer) {
+    const whole = await entryBytes({ ...input, uid });
+    if (!whole) continue;
+    out.set(uid, whole.subarray(0, headerEnd(whole) ?? whole.length));
+  }
+  return out;
+}
+
+function headerEnd(bytes: Buffer): number | null {
+  if (bytes.subarray(0, 2).toString("latin1") === "\r\n") return 2;
+  const at = bytes.indexOf("\r\n\r\n");
+  return at < 0 ? null : at + 4;
+}
+
+async function entryBytes(input: FolderRef & { uid: number }): Promise<Buffer | null> {
+  const [row] = await sql.$queryRaw<{ bytes: Buffer }[]>`
+    select b.bytes from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id
+    join "Message" m on m.id = fm."messageId" join "Blob" b on b.sha256 = m."blobSha256"
+    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[]) and fm.uid = ${input.uid}::int`;
+  return row?.bytes ?? null;
+}
+
+/** Messages up to this size come in one piece; larger ones in slices, so a 50 MB message never sits in memory whole. */
+const BODY_SLICE = 1024 * 1024;
+
+export interface EntryContent {
+  size: number;
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
+export async function entryContent(input: FolderRef & { uid: number }): Promise<EntryContent | null> {
+  const [head] = await sql.$queryRaw<{ sha256: string; size: number; bytes: Buffer | null }[]>`
+    select b.sha256, b.size, case when b.size <= ${BODY_SLICE}::int then b.bytes end as bytes
+    from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id
+    join "Message" m on m.id = fm."messageId" join "Blob" b on b.sha256 = m."blobSha256"
+    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[]) and fm.uid = ${input.uid}::int`;
+  if (!head) return null;
+  const { sha256, size, bytes } = head;
+  return {
+    size,
+    async *chunks() {
+      if (bytes) {
+        yield bytes;
+        return;
+      }
+      for (let offset = 0; offset < size; offset += BODY_SLICE) {
+        const [slice] = await sql.$queryRaw<{ bytes: Buffer }[]>`
+          select substring(bytes from ${offset + 1}::int for ${BODY_SLICE}::int) as bytes from "Blob" where sha256 = ${sha256}`;
+        if (!slice) throw new Error(`blob ${sha256} vanished while being read`);
+        yield slice.bytes;
+      }
+    },
+  };
+}

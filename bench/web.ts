@@ -209,7 +209,7 @@ const [oldest] = await one<{ day: string; quarter: string }>(
   `select to_char(min("lastMessageAt") + interval '3 days', 'YYYY-MM-DD') as day,
      to_char(min("lastMessageAt") + interval '6 months', 'YYYY-MM-DD') as quarter from "Conversation"`,
 );
-// Each variant also names the step of the search ladder that answered it (server/search/search-conversations.ts).
+// Each variant also names the step of the search ladder that answered it (server/search/search-planner.ts).
 const searches: [string, string][] = [
   ["Japanese 2 chars (請求)", "請求"],
   ["Japanese 3 chars (請求書)", "請求書"],

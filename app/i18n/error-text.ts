@@ -62,7 +62,7 @@ const RULES: Rule[] = [
   [/^an app password needs a label$/, "errors.appPasswordNeedsLabel"],
   [/^no app password \d+$/, "errors.notFound"],
   [/^at most (\d+) app passwords: revoke one first$/, "errors.tooManyAppPasswords", ["count"]],
-  // Search queries (server/search/parse-query.ts, search-conversations.ts).
+  // Search queries (server/search/parse-query.ts, search-mailboxes.ts).
   [/^Unknown operator "(.*):"\. Use (.+) — or put the text/, "errors.searchOperator", ["op", "list"]],
   [/^(\w+): needs a date written as YYYY-MM-DD/, "errors.searchDate", ["op"]],
   [/^(\w+):(.*) is not a date in the calendar$/, "errors.searchCalendar", ["op", "value"]],

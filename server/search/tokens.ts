@@ -9,7 +9,7 @@
 //   - an e-mail address also gives itself whole, its local part and domain.
 // The tokens are stored with array_to_tsvector(), so PostgreSQL keeps them as
 // they are (no parser, no stemming), and queries are built from the same
-// function (server/search/parse-query.ts → search-conversations.ts). The index
+// function (server/search/parse-query.ts → term-tsquery.ts). The index
 // only narrows the candidates: every match is verified by a substring check.
 import type { RawSql } from "../db/raw-sql.ts";
 import type { ParsedMessage } from "../mime/parse-message.ts";

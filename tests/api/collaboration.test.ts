@@ -3,21 +3,16 @@
 // saved replies, signatures in the draft and the customer panel — and on
 // every procedure, a conversation of another mailbox answers NOT_FOUND.
 import type { TRPCError } from "@trpc/server";
-import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../../server/api/root.ts";
 import { createContext } from "../../server/api/trpc.ts";
 import { db, disconnectDb } from "../../server/db.ts";
-import { addDomain } from "../../server/domains/add-domain.ts";
 import { getBlob } from "../../server/mail-store/store-blob.ts";
-import { storeMessage } from "../../server/mail-store/store-message.ts";
-import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
-import { createUser } from "../../server/users/create-user.ts";
 import { useTestDatabase } from "../support/database.ts";
+import { deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
 import { sessionCaller, trpcError } from "../support/trpc-caller.ts";
 
 const SECRET = "collaboration-test-secret-0123456789abcdef";
-const PASSWORD = "correct horse battery";
 const SECRET_NOTE = "Internal: customer is on the legacy plan, do not offer refunds <script>alert(1)</script>";
 
 const ids = {
@@ -38,45 +33,33 @@ const ids = {
 
 const callerFor = sessionCaller(SECRET);
 
-async function deliver(mailboxId: number, subject: string, messageId: string) {
-  const raw = await new MailComposer({
-    from: "Hanako Sato <hanako@customer.example>",
-    to: "support@example.com",
-    subject,
-    text: `About ${subject}.\n`,
-    messageId: `<${messageId}>`,
-    date: new Date("2026-11-27T01:00:00Z"),
-  })
-    .compile()
-    .build();
-  const [stored] = await storeMessage({ raw, mailboxIds: [mailboxId], direction: "inbound" });
-  if (stored?.outcome !== "stored") throw new Error("mail was not stored");
-  return stored;
-}
+/** A customer's mail about `subject`, as the saved-reply placeholders and the customer panel read it. */
+const customerWrites = (mailboxId: number, subject: string, messageId: string) =>
+  deliver(mailboxId, { from: "Hanako Sato <hanako@customer.example>", subject, text: `About ${subject}.`, messageId });
 
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET = SECRET;
   process.env.YUBIN_HOSTNAME = "mail.example.com";
   await useTestDatabase();
-  await addDomain({ name: "example.com", actorId: null });
-  const user = async (email: string, name: string, role: "admin" | "agent" = "agent") =>
-    (await createUser({ email, name, password: PASSWORD, role, actorId: null })).user.id;
-  ids.admin = await user("admin@example.com", "Ada Admin", "admin");
-  ids.alice = await user("alice@example.com", "Alice Agent");
-  ids.bob = await user("bob@example.com", "Bob Builder");
-  ids.outsider = await user("outsider@example.com", "Olga Outsider");
-  ids.seller = await user("seller@example.com", "Sam Seller");
-  const mailbox = async (address: string, displayName: string, memberEmails: string[]) =>
-    (await createMailbox({ address, kind: "shared", displayName, memberEmails, actorId: null })).id;
+  await makeDomain();
+  ids.admin = await makeUser("admin@example.com", { name: "Ada Admin", admin: true });
+  ids.alice = await makeUser("alice@example.com", { name: "Alice Agent" });
+  ids.bob = await makeUser("bob@example.com", { name: "Bob Builder" });
+  ids.outsider = await makeUser("outsider@example.com", { name: "Olga Outsider" });
+  ids.seller = await makeUser("seller@example.com", { name: "Sam Seller" });
+  const mailbox = (address: string, displayName: string, memberEmails: string[]) =>
+    makeSharedMailbox(address, memberEmails, { displayName });
   ids.support = await mailbox("support@example.com", "Example Support", ["alice@example.com", "bob@example.com"]);
   ids.sales = await mailbox("sales@example.com", "Sales", ["alice@example.com", "seller@example.com"]);
   ids.hidden = await mailbox("legal@example.com", "Legal", ["outsider@example.com"]);
-  const first = await deliver(ids.support, "Broken teapot", "teapot-1@customer.example");
+  const first = await customerWrites(ids.support, "Broken teapot", "teapot-1@customer.example");
   ids.supportConversation = first.conversationId;
-  ids.supportMessage = first.messageId;
-  ids.supportSecond = (await deliver(ids.support, "Chipped cup", "cup-1@customer.example")).conversationId;
-  ids.salesConversation = (await deliver(ids.sales, "Bulk order", "bulk-1@customer.example")).conversationId;
-  ids.hiddenConversation = (await deliver(ids.hidden, "Legal threat", "legal-1@customer.example")).conversationId;
+  ids.supportMessage = first.storedMessageId;
+  ids.supportSecond = (await customerWrites(ids.support, "Chipped cup", "cup-1@customer.example")).conversationId;
+  ids.salesConversation = (await customerWrites(ids.sales, "Bulk order", "bulk-1@customer.example")).conversationId;
+  ids.hiddenConversation = (
+    await customerWrites(ids.hidden, "Legal threat", "legal-1@customer.example")
+  ).conversationId;
 });
 
 afterAll(async () => {

@@ -6,15 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxScope } from "../../server/access/gate.ts";
 import { type InboxConversation, type InboxFilter, listInbox } from "../../server/conversations/inbox-folders.ts";
 import { db, disconnectDb } from "../../server/db.ts";
-import { addDomain } from "../../server/domains/add-domain.ts";
-import { storeMessage } from "../../server/mail-store/store-message.ts";
-import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
-import { createUser } from "../../server/users/create-user.ts";
 import { useTestDatabase } from "../support/database.ts";
+import { deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
 import { sessionCaller } from "../support/trpc-caller.ts";
 
 const SECRET = "workflow-inbox-test-secret-0123456789";
-const PASSWORD = "correct horse battery";
 const HOUR = 3600_000;
 const BASE = Date.UTC(2026, 5, 1);
 
@@ -25,20 +21,9 @@ let carolId = 0;
 let supportId = 0;
 let salesId = 0;
 let rrId = 0;
-let n = 0;
 const conv: Record<string, number> = {};
 
 const callerFor = sessionCaller(SECRET);
-
-async function deliver(mailboxId: number, at: Date, headers = "", direction: "inbound" | "outbound" = "inbound") {
-  const messageId = `m${++n}@customer.example`;
-  const raw = Buffer.from(
-    `From: Customer ${n} <c${n}@customer.example>\r\nTo: box@example.com\r\nSubject: Case ${n}\r\nMessage-ID: <${messageId}>\r\n${headers}\r\nHello ${n}.\r\n`,
-  );
-  const [outcome] = await storeMessage({ raw, mailboxIds: [mailboxId], direction, internalDate: at });
-  if (outcome?.outcome !== "stored") throw new Error(`not stored: ${outcome?.outcome}`);
-  return { conversationId: outcome.conversationId, messageId };
-}
 
 /** Every page of a listing over the user's mailboxes (or the one named), `limit` at a time. */
 async function allPages(
@@ -62,26 +47,20 @@ async function allPages(
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET = SECRET;
   await useTestDatabase();
-  await addDomain({ name: "example.com", actorId: null });
-  const user = async (email: string, name: string, role: "admin" | "agent" = "agent") =>
-    (await createUser({ email, name, password: PASSWORD, role, actorId: null })).user.id;
-  adminId = await user("admin@example.com", "Admin", "admin");
-  annId = await user("ann@example.com", "Ann");
-  bobId = await user("bob@example.com", "Bob");
-  carolId = await user("carol@example.com", "Carol");
+  await makeDomain();
+  adminId = await makeUser("admin@example.com", { name: "Admin", admin: true });
+  annId = await makeUser("ann@example.com", { name: "Ann" });
+  bobId = await makeUser("bob@example.com", { name: "Bob" });
+  carolId = await makeUser("carol@example.com", { name: "Carol" });
   const members = ["ann@example.com", "bob@example.com", "carol@example.com"];
-  supportId = (
-    await createMailbox({ address: "support@example.com", kind: "shared", memberEmails: members, actorId: null })
-  ).id;
-  salesId = (
-    await createMailbox({ address: "sales@example.com", kind: "shared", memberEmails: members, actorId: null })
-  ).id;
-  rrId = (await createMailbox({ address: "rr@example.com", kind: "shared", memberEmails: members, actorId: null })).id;
+  supportId = await makeSharedMailbox("support@example.com", members);
+  salesId = await makeSharedMailbox("sales@example.com", members);
+  rrId = await makeSharedMailbox("rr@example.com", members);
 
   // 30 conversations over two mailboxes; every third pair shares a timestamp (the id breaks the tie).
   for (let i = 0; i < 30; i++) {
     const at = new Date(BASE + Math.floor(i / 2) * HOUR + (i % 3 === 0 ? 0 : (i % 2) * 60_000));
-    conv[`c${i}`] = (await deliver(i % 2 ? salesId : supportId, at)).conversationId;
+    conv[`c${i}`] = (await deliver(i % 2 ? salesId : supportId, {}, { at })).conversationId;
   }
   const ann = await callerFor(annId);
   const bob = await callerFor(bobId);
@@ -99,9 +78,8 @@ beforeAll(async () => {
   const c14 = await db().message.findFirstOrThrow({ where: { conversationId: conv.c14 } });
   const reply = await deliver(
     supportId,
-    new Date(BASE + 20 * HOUR),
-    `In-Reply-To: <${c14.messageIdHeader}>\r\nReferences: <${c14.messageIdHeader}>\r\n`,
-    "outbound",
+    { headers: [`In-Reply-To: <${c14.messageIdHeader}>`, `References: <${c14.messageIdHeader}>`] },
+    { at: new Date(BASE + 20 * HOUR), direction: "outbound" },
   );
   expect(reply.conversationId).toBe(conv.c14);
   // Tags belong to a mailbox: "billing" exists once in each mailbox that uses it.
@@ -234,10 +212,8 @@ describe("re-checking rows by id (a live list)", () => {
     const ann = await callerFor(annId);
     const c = (i: number) => conv[`c${i}`] as number;
     // A conversation in a mailbox Ann is not a member of.
-    const privateId = (
-      await createMailbox({ address: "private@example.com", kind: "shared", memberEmails: [], actorId: null })
-    ).id;
-    const foreign = (await deliver(privateId, new Date(BASE))).conversationId;
+    const privateId = await makeSharedMailbox("private@example.com", []);
+    const foreign = (await deliver(privateId, {}, { at: new Date(BASE) })).conversationId;
     const ids = async (input: { folder: InboxFilter["folder"]; ids: number[] }) =>
       (await ann.workflow.inbox(input)).items.map((x) => x.id);
 
@@ -256,7 +232,7 @@ describe("re-checking rows by id (a live list)", () => {
 
 describe("round-robin", () => {
   it("is off until an admin turns it on, and only admins may", async () => {
-    const { conversationId } = await deliver(rrId, new Date());
+    const { conversationId } = await deliver(rrId);
     expect((await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).assigneeId).toBe(null);
     const ann = await callerFor(annId);
     await expect(ann.workflow.setRoundRobin({ mailboxId: rrId, enabled: true })).rejects.toMatchObject({
@@ -273,7 +249,7 @@ describe("round-robin", () => {
     const assignees: (number | null)[] = [];
     let first: { conversationId: number; messageId: string } | undefined;
     for (let i = 0; i < 4; i++) {
-      const delivered = await deliver(rrId, new Date());
+      const delivered = await deliver(rrId);
       first ??= delivered;
       assignees.push(
         (await db().conversation.findUniqueOrThrow({ where: { id: delivered.conversationId } })).assigneeId,
@@ -281,11 +257,9 @@ describe("round-robin", () => {
     }
     expect(assignees).toEqual([annId, bobId, annId, bobId]);
     // A reply joins its conversation and takes no turn.
-    const reply = await deliver(
-      rrId,
-      new Date(),
-      `In-Reply-To: <${first?.messageId}>\r\nReferences: <${first?.messageId}>\r\n`,
-    );
+    const reply = await deliver(rrId, {
+      headers: [`In-Reply-To: <${first?.messageId}>`, `References: <${first?.messageId}>`],
+    });
     expect(reply.conversationId).toBe(first?.conversationId);
     expect((await db().mailbox.findUniqueOrThrow({ where: { id: rrId } })).lastAssignedUserId).toBe(bobId);
     const audit = await db().auditEvent.findFirstOrThrow({
@@ -300,7 +274,7 @@ describe("round-robin", () => {
       await db().liveEvent.count({ where: { conversationId: first?.conversationId, kind: "conversation.assigned" } }),
     ).toBe(1);
     await carol.workflow.setAvailability({ available: true });
-    const next = await deliver(rrId, new Date());
+    const next = await deliver(rrId);
     expect((await db().conversation.findUniqueOrThrow({ where: { id: next.conversationId } })).assigneeId).toBe(
       carolId,
     );
@@ -308,7 +282,7 @@ describe("round-robin", () => {
 
   it("takes each turn once when deliveries arrive at once", async () => {
     await db().mailbox.update({ where: { id: rrId }, data: { lastAssignedUserId: null } });
-    const delivered = await Promise.all(Array.from({ length: 30 }, () => deliver(rrId, new Date())));
+    const delivered = await Promise.all(Array.from({ length: 30 }, () => deliver(rrId)));
     const rows = await db().conversation.findMany({
       where: { id: { in: delivered.map((d) => d.conversationId) } },
       select: { assigneeId: true },

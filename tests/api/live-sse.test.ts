@@ -4,13 +4,10 @@
 // missed events; a long gap is a "reset"; another mailbox's events never
 // reach a non-member; no session answers 401.
 import { encode } from "next-auth/jwt";
-import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../../server/db.ts";
-import { storeMessage } from "../../server/mail-store/store-message.ts";
-import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
-import { createUser } from "../../server/users/create-user.ts";
 import { useTestDatabase } from "../support/database.ts";
+import { deliver, makeSharedMailbox, makeUser } from "../support/factories.ts";
 import { openSseStream, type SseFrame, type SseStream } from "../support/sse-stream.ts";
 import { startYubinProcess, type YubinProcess } from "../support/yubin-process.ts";
 
@@ -20,7 +17,6 @@ let memberId = 0;
 let outsiderId = 0;
 let supportId = 0;
 let salesId = 0;
-let counter = 0;
 
 async function cookieFor(userId: number) {
   return `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret: SECRET })}`;
@@ -39,21 +35,6 @@ async function openStream(
   return { ...stream, next: (predicate, timeoutMs = 1000, from) => next(predicate, timeoutMs, from) };
 }
 
-async function deliver(mailboxId: number, subject: string) {
-  const raw = await new MailComposer({
-    from: "customer@customer.example",
-    to: "x@example.com",
-    subject,
-    text: "hello",
-    messageId: `<live-${++counter}-${Date.now()}@customer.example>`,
-  })
-    .compile()
-    .build();
-  const [stored] = await storeMessage({ raw, mailboxIds: [mailboxId], direction: "inbound" });
-  if (stored?.outcome !== "stored") throw new Error("not stored");
-  return stored;
-}
-
 const live = (frame: SseFrame) => frame.event === "live";
 const data = (frame: SseFrame) => JSON.parse(frame.data) as { id: number; mailboxId: number; conversationId: number };
 
@@ -69,18 +50,10 @@ beforeAll(async () => {
   });
   const support = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
   supportId = support.id;
-  memberId = (await createUser({ email: "member@example.com", password: "member password 1", actorId: null })).user.id;
-  outsiderId = (await createUser({ email: "seller@example.com", password: "seller password 1", actorId: null })).user
-    .id;
+  memberId = await makeUser("member@example.com");
+  outsiderId = await makeUser("seller@example.com");
   await db().membership.create({ data: { mailboxId: supportId, userId: memberId } });
-  salesId = (
-    await createMailbox({
-      address: "sales@example.com",
-      kind: "shared",
-      memberEmails: ["seller@example.com"],
-      actorId: null,
-    })
-  ).id;
+  salesId = await makeSharedMailbox("sales@example.com", ["seller@example.com"]);
 }, 120_000);
 
 afterAll(async () => {
@@ -103,7 +76,7 @@ describe("GET /api/live", () => {
     await outsider.next((f) => f.event === "ready");
 
     const started = Date.now();
-    const stored = await deliver(supportId, "Live one");
+    const stored = await deliver(supportId, { subject: "Live one" });
     const frame = await member.next(live, 1000);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(data(frame)).toMatchObject({
@@ -114,11 +87,14 @@ describe("GET /api/live", () => {
     expect(frame.id).toBe(String(data(frame).id));
 
     // The outsider's own mailbox still reaches them; support's never did.
-    const sales = await deliver(salesId, "For sales");
+    const sales = await deliver(salesId, { subject: "For sales" });
     const salesFrame = await outsider.next(live, 1000);
     expect(data(salesFrame)).toMatchObject({ mailboxId: salesId, conversationId: sales.conversationId });
     expect(outsider.frames.filter(live).every((f) => data(f).mailboxId === salesId)).toBe(true);
-    await new Promise((r) => setTimeout(r, 200));
+    // A later event for the member comes after the sales event would have: once it is here, the
+    // member's stream has had its chance to (wrongly) carry the sales mail.
+    const fence = await deliver(supportId, { subject: "After sales" });
+    await member.next((f) => live(f) && data(f).conversationId === fence.conversationId);
     expect(member.frames.filter(live).every((f) => data(f).mailboxId === supportId)).toBe(true);
     member.close();
     outsider.close();
@@ -127,13 +103,13 @@ describe("GET /api/live", () => {
   it("replays exactly the missed events after a reconnect with Last-Event-ID, then continues live", async () => {
     const first = await openStream(memberId);
     await first.next((f) => f.event === "ready");
-    await deliver(supportId, "Before the drop");
+    await deliver(supportId, { subject: "Before the drop" });
     const seen = await first.next(live);
     first.close();
 
     const missed: Awaited<ReturnType<typeof deliver>>[] = [];
-    for (let i = 0; i < 3; i++) missed.push(await deliver(supportId, `Missed ${i}`));
-    await deliver(salesId, "Not for the member");
+    for (let i = 0; i < 3; i++) missed.push(await deliver(supportId, { subject: `Missed ${i}` }));
+    await deliver(salesId, { subject: "Not for the member" });
 
     const again = await openStream(memberId, { lastEventId: seen.id });
     await again.next((f) => live(f) && data(f).conversationId === missed[2]?.conversationId);
@@ -141,7 +117,7 @@ describe("GET /api/live", () => {
     expect(replayed.map((f) => data(f).conversationId)).toEqual(missed.map((m) => m.conversationId));
     expect(replayed.map((f) => Number(f.id))).toEqual([...replayed.map((f) => Number(f.id))].sort((a, b) => a - b));
 
-    const after = await deliver(supportId, "After the reconnect");
+    const after = await deliver(supportId, { subject: "After the reconnect" });
     const next = await again.next((f) => live(f) && data(f).conversationId === after.conversationId);
     expect(again.frames.filter(live).indexOf(next)).toBe(3);
     again.close();

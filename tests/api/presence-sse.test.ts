@@ -89,7 +89,6 @@ const about = (userId: number, conversationId: number, state: string | null) => 
   notice(f).conversationId === conversationId &&
   notice(f).state === state;
 const snapshotOf = (f: SseFrame) => (JSON.parse(f.data) as { entries: PresenceNotice[] }).entries;
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let counter = 0;
 async function conversationIn(mailboxId: number, subject: string) {
@@ -246,7 +245,14 @@ describe("presence over the live stream", () => {
     // Selma hears of her own mailbox's presence, so her stream works — but never of support's.
     await report(two, selmaId, { conversationId: salesConversation, streamId: selma.streamId, state: "viewing" });
     await selma.next(about(selmaId, salesConversation, "viewing"));
-    await pause(300);
+    // Later notices each of them must get come after a wrongly routed one would have: Ben in
+    // support for Ann, then Selma's own change for her (both streams are on the same process).
+    let fence = ann.frames.length;
+    await report(one, benId, { conversationId: supportConversation, streamId: ben.streamId, state: "noting" });
+    await ann.next(about(benId, supportConversation, "noting"), 2000, fence);
+    fence = selma.frames.length;
+    await report(two, selmaId, { conversationId: salesConversation, streamId: selma.streamId, state: "replying" });
+    await selma.next(about(selmaId, salesConversation, "replying"), 2000, fence);
     expect(selma.frames.filter(presence).every((f) => notice(f).conversationId === salesConversation)).toBe(true);
     expect(ann.frames.filter(presence).every((f) => notice(f).conversationId !== salesConversation)).toBe(true);
     ben.close();
@@ -317,13 +323,15 @@ describe("presence over the live stream", () => {
     expect((await mutate(two, annId, "presence.leave", { streamId: ben.streamId, conversationId: null })).status).toBe(
       200,
     );
-    await pause(300);
     expect(await db().presence.findUniqueOrThrow({ where: { streamId: ben.streamId } })).toMatchObject({
       userId: benId,
       conversationId: supportConversation,
       state: "viewing",
     });
-    expect(ben.frames.slice(mark).filter(presence)).toEqual([]);
+    // A notice of Ann's own comes after any the two requests could have caused: once Ben has it, none came.
+    await report(two, annId, { conversationId: otherSupportConversation, streamId: ann.streamId, state: "viewing" });
+    const fence = await ben.next(about(annId, otherSupportConversation, "viewing"), 2000, mark);
+    expect(ben.frames.slice(mark).filter((f) => presence(f) && f !== fence)).toEqual([]);
     ben.close();
     ann.close();
   });

@@ -6,16 +6,12 @@
 import type { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../../server/db.ts";
-import { addDomain } from "../../server/domains/add-domain.ts";
-import { storeMessage } from "../../server/mail-store/store-message.ts";
-import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
-import { createUser } from "../../server/users/create-user.ts";
 import { wakeSnoozed } from "../../server/workflow/wake-snoozed.ts";
 import { useTestDatabase } from "../support/database.ts";
+import { deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
 import { sessionCaller, trpcError } from "../support/trpc-caller.ts";
 
 const SECRET = "workflow-status-test-secret-0123456789";
-const PASSWORD = "correct horse battery";
 const HOUR = 3600_000;
 
 let adminId = 0;
@@ -24,20 +20,8 @@ let bobId = 0;
 let outsiderId = 0;
 let supportId = 0;
 let salesId = 0;
-let n = 0;
 
 const callerFor = sessionCaller(SECRET);
-
-/** Delivers a new customer mail and returns its conversation and Message-ID. */
-async function deliver(mailboxId: number, extra = ""): Promise<{ conversationId: number; messageId: string }> {
-  const messageId = `m${++n}@customer.example`;
-  const raw = Buffer.from(
-    `From: Customer ${n} <c${n}@customer.example>\r\nTo: support@example.com\r\nSubject: Help ${n}\r\nMessage-ID: <${messageId}>\r\n${extra}\r\nHello ${n}.\r\n`,
-  );
-  const [outcome] = await storeMessage({ raw, mailboxIds: [mailboxId], direction: "inbound" });
-  if (outcome?.outcome !== "stored") throw new Error(`not stored: ${outcome?.outcome}`);
-  return { conversationId: outcome.conversationId, messageId };
-}
 
 async function auditOf(conversationId: number) {
   return db().auditEvent.findMany({
@@ -56,30 +40,17 @@ async function liveOf(conversationId: number) {
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET = SECRET;
   await useTestDatabase();
-  await addDomain({ name: "example.com", actorId: null });
-  const user = async (email: string, name: string, role: "admin" | "agent" = "agent") =>
-    (await createUser({ email, name, password: PASSWORD, role, actorId: null })).user.id;
-  adminId = await user("admin@example.com", "Admin", "admin");
-  annId = await user("ann@example.com", "Ann");
-  bobId = await user("bob@example.com", "Bob");
-  outsiderId = await user("olivia@example.com", "Olivia");
-  supportId = (
-    await createMailbox({
-      address: "support@example.com",
-      kind: "shared",
-      displayName: "Support",
-      memberEmails: ["ann@example.com", "bob@example.com", "admin@example.com"],
-      actorId: null,
-    })
-  ).id;
-  salesId = (
-    await createMailbox({
-      address: "sales@example.com",
-      kind: "shared",
-      memberEmails: ["olivia@example.com"],
-      actorId: null,
-    })
-  ).id;
+  await makeDomain();
+  adminId = await makeUser("admin@example.com", { name: "Admin", admin: true });
+  annId = await makeUser("ann@example.com", { name: "Ann" });
+  bobId = await makeUser("bob@example.com", { name: "Bob" });
+  outsiderId = await makeUser("olivia@example.com", { name: "Olivia" });
+  supportId = await makeSharedMailbox(
+    "support@example.com",
+    ["ann@example.com", "bob@example.com", "admin@example.com"],
+    { displayName: "Support" },
+  );
+  salesId = await makeSharedMailbox("sales@example.com", ["olivia@example.com"]);
 });
 
 afterAll(async () => {
@@ -261,7 +232,7 @@ describe("snooze", () => {
     const ann = await callerFor(annId);
     await ann.workflow.setStatus({ conversationId, status: "pending", expected: "open" });
     await ann.workflow.snooze({ conversationId, until: new Date(Date.now() + 24 * HOUR), expectedUntil: null });
-    const reply = await deliver(supportId, `In-Reply-To: <${messageId}>\r\nReferences: <${messageId}>\r\n`);
+    const reply = await deliver(supportId, { headers: [`In-Reply-To: <${messageId}>`, `References: <${messageId}>`] });
     expect(reply.conversationId).toBe(conversationId);
     const after = await db().conversation.findUniqueOrThrow({ where: { id: conversationId } });
     expect(after).toMatchObject({ status: "open", snoozedUntil: null });

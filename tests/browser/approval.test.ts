@@ -63,6 +63,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   author = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
   reviewer = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+  // Both sign in once, side by side; the tests go on from there.
+  await Promise.all([signIn(author, yubin.baseUrl, TRAINEE), signIn(reviewer, yubin.baseUrl, ADMIN)]);
 });
 
 afterAll(async () => {
@@ -75,7 +77,6 @@ afterAll(async () => {
 
 describe("approval in the browser", () => {
   it("holds the trainee's reply, and the reviewer's approval sends it once", async () => {
-    await signIn(author, yubin.baseUrl, TRAINEE);
     await author.getByRole("link", { name: new RegExp(SUBJECT) }).click();
     await author.waitForURL(/\/conversations\/\d+$/);
     const conversationUrl = author.url();
@@ -95,14 +96,16 @@ describe("approval in the browser", () => {
     expect(await held.textContent()).toContain("Waiting for approval");
     // Escaped: the angle brackets are text, not markup.
     expect(await held.locator("pre").textContent()).toContain(ANSWER);
-    // Nothing left, nothing was stored as sent.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing left, nothing was stored as sent: the send has answered, and what it
+    // committed is a held reply, not a delivery job (only a job is ever delivered).
+    expect(await db().pendingReply.count({ where: { state: "pending" } })).toBe(1);
+    expect(await db().deliveryJob.count()).toBe(0);
     expect(sink.messages).toHaveLength(0);
     expect(await cards.count()).toBe(1);
     await author.screenshot({ path: "/tmp/yubin-approval-held.png", fullPage: true });
 
     // The reviewer: Approvals in the nav with a count, then approve there.
-    await signIn(reviewer, yubin.baseUrl, ADMIN);
+    await reviewer.goto(`${yubin.baseUrl}/inbox`);
     const nav = reviewer.getByRole("link", { name: /Approvals/ });
     await nav.waitFor();
     expect(await reviewer.getByTestId("approvals-count").textContent()).toMatch(/^1/);
@@ -127,7 +130,9 @@ describe("approval in the browser", () => {
     await author.goto(conversationUrl);
     await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(2);
     expect(await author.getByRole("article", { name: "Held reply by Trainee Tanaka" }).count()).toBe(0);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Sent once: its one delivery job is recorded as delivered, after which nothing retries it.
+    await waitFor("the delivery recorded", () => db().deliveryJob.findFirst({ where: { state: "delivered" } }));
+    expect(await db().deliveryJob.count()).toBe(1);
     expect(sink.messages).toHaveLength(1);
   });
   it("returns with a comment; the author edits the held text in the composer and sends it for approval again", async () => {
@@ -160,6 +165,7 @@ describe("approval in the browser", () => {
     await composer.waitFor({ state: "detached" });
     await author.getByText("Waiting for approval").waitFor();
     expect(await db().pendingReply.count({ where: { state: "pending" } })).toBe(1);
+    expect(await db().deliveryJob.count()).toBe(1);
     expect(sink.messages).toHaveLength(1);
   });
 });

@@ -162,8 +162,9 @@ describe("reading delivered mail in the browser", () => {
     await frame.waitForFunction(() => (document.querySelector("img[alt='Shop logo']") as HTMLImageElement)?.complete);
     expect(await frame.locator("img[alt='Shop logo']").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
     expect(await page.title()).not.toBe("pwned");
-    // Let any image the document might have loaded arrive before counting.
-    await page.waitForTimeout(500);
+    // The document's load event waits for every image and style it started to load (or failed to):
+    // once it has fired, a request that was going to reach the tracker has reached it.
+    await frame.waitForFunction(() => document.readyState === "complete");
     expect(browserRequestsToTracker).toEqual([]);
     expect(trackerHits).toBe(0);
     await page.screenshot({ path: "/tmp/yubin-conversation-html.png", fullPage: true });

@@ -88,7 +88,7 @@ describe("live updates", () => {
     await composer.getByRole("button", { name: "Send anyway" }).click();
     await composer.waitFor({ state: "detached" });
     expect(await db().outboundMessage.count()).toBe(before + 1);
-    await expect.poll(() => pageB.getByTestId("message").count()).toBe(3);
+    await expect.poll(() => pageB.getByTestId("message").count(), { timeout: 5000 }).toBe(3);
     // A, still on the inbox, sees the row change too (its snippet follows the newest mail).
     await expect.poll(() => rowA.textContent(), { timeout: 5000 }).toMatch(/neighbour|look into it/);
   });

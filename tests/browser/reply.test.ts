@@ -148,8 +148,10 @@ describe("replying from the browser", () => {
     // The badge follows the queue to "Sent" by itself.
     await sent.getByTestId("delivery-state").filter({ hasText: "Sent" }).waitFor({ timeout: 20_000 });
     await page.screenshot({ path: "/tmp/yubin-reply-sent.png", fullPage: true });
-    // Exactly one message, however long we wait for a second.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Exactly one message: the double click stored one outbound copy with one delivery job, and
+    // the badge said "Sent" only once that job was recorded as delivered, after which nothing retries it.
+    expect(await db().outboundMessage.count()).toBe(1);
+    expect(await db().deliveryJob.findMany({ select: { state: true } })).toEqual([{ state: "delivered" }]);
     expect(sink.messages).toHaveLength(1);
 
     // The customer answers our reply with a new subject: Yubin's token threads it.

@@ -1,12 +1,13 @@
-// Keyboard shortcuts end to end in Chromium: two mails arrive by SMTP; in the
+// Keyboard shortcuts end to end in Chromium: two mails are in the inbox; in the
 // inbox j, j, k move the selection and o opens it; in the conversation e closes
 // it and r opens the composer, where typing "j" is just text; ? shows the help
 // dialog, which Escape closes.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "../../server/db.ts";
+import { db, disconnectDb } from "../../server/db.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
-import { deliverToYubin, startMailApp } from "../support/mail-app.ts";
+import { deliver } from "../support/factories.ts";
+import { startMailApp } from "../support/mail-app.ts";
 import type { YubinProcess } from "../support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "shortcuts e2e password 1" };
@@ -30,24 +31,30 @@ function selected() {
 }
 
 beforeAll(async () => {
-  const started = await startMailApp({ admin: ADMIN });
-  yubin = started.yubin;
-  await deliverToYubin(started.smtpPort, {
-    from: "Olga <olga@customer.example>",
-    to: "support@example.com",
-    subject: OLDER,
-    text: "The first one.",
-    messageId: "<shortcut-1@customer.example>",
-  });
-  // Distinct arrival times, so "newest first" is unambiguous.
-  await new Promise((r) => setTimeout(r, 1100));
-  await deliverToYubin(started.smtpPort, {
-    from: "Nils <nils@customer.example>",
-    to: "support@example.com",
-    subject: NEWER,
-    text: "The second one.",
-    messageId: "<shortcut-2@customer.example>",
-  });
+  ({ yubin } = await startMailApp({ admin: ADMIN, roles: "web" }));
+  // Stored through the one write path, a minute apart, so "newest first" is unambiguous.
+  const support = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
+  const now = Date.now();
+  await deliver(
+    support.id,
+    {
+      from: "Olga <olga@customer.example>",
+      subject: OLDER,
+      text: "The first one.",
+      messageId: "shortcut-1@customer.example",
+    },
+    { at: new Date(now - 60_000) },
+  );
+  await deliver(
+    support.id,
+    {
+      from: "Nils <nils@customer.example>",
+      subject: NEWER,
+      text: "The second one.",
+      messageId: "shortcut-2@customer.example",
+    },
+    { at: new Date(now) },
+  );
 
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../server/db.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { type DnsServer, startDnsServer } from "../support/dns-server.ts";
-import { processAlive } from "../support/wait.ts";
+import { processAlive, waitFor } from "../support/wait.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "../support/yubin-process.ts";
 
 let yubin: YubinProcess;
@@ -53,9 +53,11 @@ describe("a two-process MX", () => {
       }),
     );
     expect(await db().message.count({ where: { messageIdHeader: { startsWith: "cluster-" } } })).toBe(12);
-    await new Promise((r) => setTimeout(r, 200));
-    const served = new Set([...yubin.output().matchAll(/^smtp\[(\d+)\]: mx: \S+ from /gm)].map((m) => Number(m[1])));
-    expect(served).toEqual(new Set(workers));
+    // Each worker's log line reaches us through the primary's output, a little after the reply.
+    const served = () =>
+      new Set([...yubin.output().matchAll(/^smtp\[(\d+)\]: mx: \S+ from /gm)].map((m) => Number(m[1])));
+    await waitFor("a logged delivery from each worker", () => served().size === workers.length, 5000);
+    expect(served()).toEqual(new Set(workers));
     const health = await fetch(`${yubin.baseUrl}/api/health`);
     expect(await health.json()).toMatchObject({ ok: true, roles: { mail: true } });
   });
@@ -64,8 +66,6 @@ describe("a two-process MX", () => {
     const workers = [...yubin.output().matchAll(/^smtp\[(\d+)\]: mx: listening/gm)].map((m) => Number(m[1]));
     expect(workers.every(processAlive)).toBe(true);
     await yubin.stop("SIGKILL");
-    const deadline = Date.now() + 5000;
-    while (workers.some(processAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(workers.filter(processAlive)).toEqual([]);
+    await waitFor("the workers to exit with their primary", () => !workers.some(processAlive), 5000);
   });
 });

@@ -10,6 +10,7 @@ import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
 import { MAIL_CHANNEL } from "../../server/realtime/channels.ts";
 import { outboundMessageId } from "../../server/threading/reply-token.ts";
 import { useTestDatabase } from "../support/database.ts";
+import { waitFor } from "../support/wait.ts";
 
 let url = "";
 let support = 0;
@@ -91,9 +92,12 @@ describe("storeMessage", () => {
     expect(conversation).toMatchObject({ messageCount: 1, status: "open", subject: "Invoice question" });
     expect(conversation.contact?.email).toBe("kana@customer.jp");
 
-    await new Promise((r) => setTimeout(r, 200));
+    // PostgreSQL delivers notifications in commit order: once a NOTIFY sent after the store
+    // arrives, every notification of the store's transaction has arrived before it.
+    await db().$executeRaw`select pg_notify(${MAIL_CHANNEL}, '"fence"')`;
+    await waitFor("the fence notification", () => heard.includes("fence"));
     await listener.end();
-    expect(heard).toHaveLength(2);
+    expect(heard.filter((n) => n !== "fence")).toHaveLength(2);
     const live = await db().liveEvent.findMany({ where: { kind: "message.stored" }, orderBy: { id: "asc" } });
     expect(live.map((e) => [e.mailboxId, e.conversationId])).toEqual([
       [support, a.conversationId],

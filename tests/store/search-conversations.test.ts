@@ -10,14 +10,14 @@ import { addDomain } from "../../server/domains/add-domain.ts";
 import { InputError } from "../../server/errors.ts";
 import { storeMessage } from "../../server/mail-store/store-message.ts";
 import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
+import { startOfDay } from "../../server/search/day-start.ts";
+import { indexPendingNotes } from "../../server/search/index-pending-notes.ts";
 import { parseSearchQuery } from "../../server/search/parse-query.ts";
 import {
   buildSearchSql,
-  indexPendingNotes,
   SEARCH_PAGE_SIZE,
   type SearchInput,
   searchConversations,
-  startOfDay,
 } from "../../server/search/search-conversations.ts";
 import { searchTokens, setNoteSearchVector } from "../../server/search/tokens.ts";
 import { createUser } from "../../server/users/create-user.ts";

@@ -24,8 +24,14 @@ export async function makeUser(email: string, options: { name?: string; admin?: 
   return user.id;
 }
 
-export async function makeSharedMailbox(address: string, memberEmails: string[]): Promise<number> {
-  return (await createMailbox({ address, kind: "shared", memberEmails, actorId: null })).id;
+export async function makeSharedMailbox(
+  address: string,
+  memberEmails: string[],
+  options: { displayName?: string } = {},
+): Promise<number> {
+  return (
+    await createMailbox({ address, kind: "shared", memberEmails, displayName: options.displayName, actorId: null })
+  ).id;
 }
 
 let sequence = 0;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../server/errors.ts";
 import { parseSearchQuery } from "../../server/search/parse-query.ts";
-import { termTsquery } from "../../server/search/search-conversations.ts";
+import { termTsquery } from "../../server/search/term-tsquery.ts";
 import { bigrams, messageSearchTokens, searchTokens } from "../../server/search/tokens.ts";
 
 const terms = (q: string) => parseSearchQuery(q).terms;

@@ -1,7 +1,8 @@
 "use client";
 import type { ConversationStatus } from "../../components/status-badge.tsx";
 import { useT } from "../../i18n/client.tsx";
-import { ConversationList, type ListCursor } from "../inbox/conversation-list.tsx";
+import { ConversationList } from "../inbox/conversation-list.tsx";
+import type { ListCursor } from "../inbox/list-merge.ts";
 
 export interface SearchRow {
   id: number;

@@ -1,6 +1,7 @@
 // Hostile and heavy input (limits.ts): long lines, floods of bad commands,
 // deep pipelining, and connection caps.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../support/wait.ts";
 import { plainMessage } from "./support/messages.ts";
 import { Pop3Client } from "./support/pop3-client.ts";
 import { createPop3Fixture, POP3_BACKENDS, type Pop3Fixture } from "./support/pop3-fixture.ts";
@@ -119,7 +120,7 @@ describe.each(POP3_BACKENDS)("POP3 limits (%s backend)", (kind) => {
     await fourth.closed();
     clients[0]?.close();
     await clients[0]?.closed();
-    for (let i = 0; i < 100 && servers.plain.connections > 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor("the server to count the closed connection", () => servers.plain.connections <= 2, 1000, 10);
     const { greeting: again } = await Pop3Client.connect(servers.plain.port).then((r) => {
       open.push(r.client);
       return r;

@@ -2,6 +2,7 @@
 // backend call; a connection that ends any other way deletes nothing and
 // releases its lock. The mailbox's policy decides what "deleted" means.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../support/wait.ts";
 import { plainMessage } from "./support/messages.ts";
 import { Pop3Client } from "./support/pop3-client.ts";
 import { createPop3Fixture, POP3_BACKENDS, type Pop3Fixture } from "./support/pop3-fixture.ts";
@@ -100,7 +101,7 @@ describe.each(POP3_BACKENDS)("POP3 UPDATE state (%s backend)", (kind) => {
     await expectTranscript(client, "C: DELE 1\nS~ ^\\+OK\nC: DELE 2\nS~ ^\\+OK");
     client.close();
     await client.closed();
-    await waitFor(async () => (await fixture.heldLocks()) === 0);
+    await waitFor("the lock released", async () => (await fixture.heldLocks()) === 0, 1000, 10);
     expect(await subjects(address)).toEqual(["one", "two", "three"]);
     await expectTranscript(await loggedIn(address), "C: STAT\nS~ ^\\+OK 3 ");
   });
@@ -138,7 +139,7 @@ describe.each(POP3_BACKENDS)("POP3 UPDATE state (%s backend)", (kind) => {
     await expectTranscript(client, "C: DELE 1\nS~ ^\\+OK");
     expect(await client.readLine()).toBe("-ERR Idle for too long, closing connection");
     await client.closed();
-    await waitFor(async () => (await fixture.heldLocks()) === 0);
+    await waitFor("the lock released", async () => (await fixture.heldLocks()) === 0, 1000, 10);
     expect(await subjects(address)).toEqual(["one", "two", "three"]);
   });
 
@@ -169,11 +170,3 @@ describe.each(POP3_BACKENDS)("POP3 UPDATE state (%s backend)", (kind) => {
     await own.close();
   });
 });
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("condition not reached");
-}

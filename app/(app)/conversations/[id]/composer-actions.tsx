@@ -1,0 +1,46 @@
+"use client";
+import { FormMessage } from "../../../components/form-message.tsx";
+import { useT } from "../../../i18n/client.tsx";
+
+/** The send's outcome, Send (or "Send anyway" after the stale-send guard held it) and Discard. */
+export function ComposerActions({
+  error,
+  pending,
+  held,
+  onDiscard,
+}: {
+  error: { message: string } | null;
+  pending: boolean;
+  held: boolean;
+  onDiscard: () => void;
+}) {
+  const t = useT();
+  return (
+    <div className="space-y-3 border-t border-stone-100 px-5 py-3">
+      <FormMessage error={error} />
+      <div className="flex items-center gap-3">
+        <button
+          type="submit"
+          disabled={pending}
+          aria-busy={pending}
+          className="inline-flex items-center justify-center rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-slate-700 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-60"
+        >
+          {held ? t("composer.sendAnyway") : t("composer.send")}
+        </button>
+        <button
+          type="button"
+          disabled={pending}
+          onClick={onDiscard}
+          className="rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-stone-100 hover:text-slate-900 disabled:opacity-60"
+        >
+          {t("composer.discard")}
+        </button>
+        {pending ? (
+          <span role="status" className="text-sm text-slate-500">
+            {t("composer.sending")}
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}

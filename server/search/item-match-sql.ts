@@ -1,0 +1,82 @@
+// SQL conditions on ONE item of a conversation — a message (alias m) or a note
+// (alias n): every text term found (through the token index, then verified by
+// a substring check on the normalised field), the dates and has:attachment.
+import { Prisma } from "../db.ts";
+import { startOfDay, validTimeZone } from "./day-start.ts";
+import type { SearchTerm, TextField } from "./parse-query.ts";
+import { indexDecides, type TextTerm } from "./term-tsquery.ts";
+
+// The texts a term is verified against, normalised the same way as the query (NFKC, lower case).
+const MESSAGE_FIELD: Record<TextField, Prisma.Sql> = {
+  any: Prisma.sql`lower(normalize(concat_ws(' ', m.subject, m."fromName", m."fromAddress", m."toAddresses"::text,
+    m."ccAddresses"::text, jsonb_path_query_array(m.attachments, '$[*].filename')::text, m."textBody"), NFKC))`,
+  from: Prisma.sql`lower(normalize(concat_ws(' ', m."fromName", m."fromAddress"), NFKC))`,
+  to: Prisma.sql`lower(normalize(concat_ws(' ', m."toAddresses"::text, m."ccAddresses"::text), NFKC))`,
+  subject: Prisma.sql`lower(normalize(m.subject, NFKC))`,
+};
+const NOTE_TEXT = Prisma.sql`lower(normalize(n.body, NFKC))`;
+
+export interface ItemConditions {
+  after: Date | null;
+  before: Date | null;
+  hasAttachment: boolean;
+}
+
+export const NO_ITEM_CONDITIONS: ItemConditions = { after: null, before: null, hasAttachment: false };
+
+/** The query's dates (days in `timeZone`; the narrowest range wins) and has:attachment. */
+export function itemConditions(terms: SearchTerm[], timeZone: string | null | undefined): ItemConditions {
+  const zone = validTimeZone(timeZone);
+  const dayStart = (kind: "before" | "after") =>
+    terms.flatMap((t) => (t.kind === kind ? [startOfDay(t.date, zone).getTime()] : []));
+  const afters = dayStart("after");
+  const befores = dayStart("before");
+  return {
+    after: afters.length ? new Date(Math.max(...afters)) : null,
+    before: befores.length ? new Date(Math.min(...befores)) : null,
+    hasAttachment: terms.some((t) => t.kind === "has_attachment" && !t.negated),
+  };
+}
+
+/**
+ * How a condition on a search vector is written. "index": so that the GIN index can answer it.
+ * "probe": inside a per-conversation probe, where the planner must walk the conversation's own few
+ * rows — coalesce() hides the column from the GIN index, whose row estimate for an AND of common
+ * CJK bigrams (e.g. パスワード) is far too low and would otherwise scan the posting lists per probe.
+ */
+export type VectorUse = "index" | "probe";
+
+function vectorMatches(column: Prisma.Sql, tsquery: string, use: VectorUse): Prisma.Sql {
+  return use === "index"
+    ? Prisma.sql`${column} @@ ${tsquery}::tsquery`
+    : Prisma.sql`coalesce(${column}, ''::tsvector) @@ ${tsquery}::tsquery`;
+}
+
+/** Conditions on one message: all terms found (index, then substring) and the item conditions. */
+export function messageMatch(
+  terms: TextTerm[],
+  item: ItemConditions,
+  tsquery: string | null,
+  use: VectorUse,
+): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (tsquery) parts.push(vectorMatches(Prisma.sql`m."searchVector"`, tsquery, use));
+  for (const t of terms) {
+    if (!(tsquery && indexDecides(t))) parts.push(Prisma.sql`strpos(${MESSAGE_FIELD[t.field]}, ${t.value}) > 0`);
+  }
+  if (item.after) parts.push(Prisma.sql`m."internalDate" >= ${item.after}`);
+  if (item.before) parts.push(Prisma.sql`m."internalDate" < ${item.before}`);
+  if (item.hasAttachment) parts.push(Prisma.sql`m."hasAttachments"`);
+  return parts.length ? Prisma.join(parts, " and ") : Prisma.sql`true`;
+}
+
+/** Conditions on one note: free text and dates only (a note has no fields or attachments). */
+export function noteMatch(terms: TextTerm[], item: ItemConditions, tsquery: string | null, use: VectorUse): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (tsquery) parts.push(vectorMatches(Prisma.sql`n."searchVector"`, tsquery, use));
+  for (const t of terms)
+    if (!(tsquery && indexDecides(t))) parts.push(Prisma.sql`strpos(${NOTE_TEXT}, ${t.value}) > 0`);
+  if (item.after) parts.push(Prisma.sql`n."createdAt" >= ${item.after}`);
+  if (item.before) parts.push(Prisma.sql`n."createdAt" < ${item.before}`);
+  return parts.length ? Prisma.join(parts, " and ") : Prisma.sql`true`;
+}

@@ -1,0 +1,117 @@
+// Which SQL of build-search.ts answers a page: the cheapest plan depends on
+// how common the query's text is, which only the data can tell.
+import { db } from "../db.ts";
+import type { IndexScope, SearchSql } from "./build-search.ts";
+
+/**
+ * How a page is found. Conversations are shown newest first, so the cheapest
+ * plan depends on how common the query's text is.
+ *   - "walk": candidate conversations newest first (the Conversation index
+ *     that matches the sort), each probed through its own messages and notes
+ *     ("Message_conversationId_internalDate_idx"), stopping when the page is
+ *     full. Cost follows the conversations looked at (~5–10 µs each when
+ *     cached, ~5 messages per conversation), so it is fast when many
+ *     conversations match and slow for a rare term (it may look at every
+ *     conversation).
+ *   - "window": the K newest candidates, intersected (BitmapAnd) with the GIN
+ *     index's matching messages; a full page from the window is the answer.
+ *     Cost follows K plus the term's posting list, whatever the match count.
+ *   - "index": every matching message and note from the GIN indexes (without
+ *     text: the messages with attachments, or in the date range), then their
+ *     conversations sorted. Cost follows the number of matching
+ *     messages: fast for rare terms, slow for common ones.
+ *   - "auto" (the default): a ladder, each step taken only when the one before
+ *     could not answer: the walk over WALK_BUDGET conversations (common
+ *     terms), a window of 10× that (a term in ≥ 0.5 % of recent
+ *     conversations) and the index stopped after 5× WALK_BUDGET matching
+ *     items (rare terms) — in the order the planner's row estimates suggest —
+ *     a window of 100×, and last the whole index. Every step is exact: a walk
+ *     or window answers only from a prefix of the newest-first order holding
+ *     a full page (or every candidate), the capped index only when it was not
+ *     capped.
+ */
+export type SearchStrategy = "auto" | "walk" | "window" | "index";
+
+/**
+ * Conversations the walk probes before "auto" moves on (~5–10 ms on the bench:web dataset, warm; see
+ * docs/benchmarks.md). The later steps scale with it: a window of 10×, at most 5× matching items for
+ * the capped index, a window of 100×.
+ */
+export const WALK_BUDGET = 1000;
+
+export type SearchStep = "walk" | "window" | "index";
+
+/** For tests and the bench; the app passes none of these. */
+export interface SearchTuning {
+  /** "auto" unless forced. */
+  strategy?: SearchStrategy;
+  /** WALK_BUDGET unless set; the later steps scale with it. */
+  walkBudget?: number;
+  /** Told which step answered. */
+  onStrategy?: (by: SearchStep) => void;
+}
+
+/** The planner's estimate of the messages the GIN lookup returns (Infinity when unknown). */
+async function estimatedMessages(built: SearchSql): Promise<number> {
+  if (!built.estimate) return Number.POSITIVE_INFINITY;
+  interface PlanNode {
+    "Node Type": string;
+    "Plan Rows": number;
+    Plans?: PlanNode[];
+  }
+  const [row] = await db().$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(built.estimate);
+  const plan = row?.["QUERY PLAN"][0]?.Plan;
+  if (!plan) return Number.POSITIVE_INFINITY;
+  const parts = plan["Node Type"] === "Append" && plan.Plans ? plan.Plans : [plan];
+  return Math.min(...parts.map((p) => p["Plan Rows"]));
+}
+
+/** Matching conversation ids of one page, newest first, and the step that found them. */
+export async function matchingIds(
+  built: SearchSql,
+  strategy: SearchStrategy,
+  budget: number,
+): Promise<{ ids: number[]; by: SearchStep }> {
+  const walk = async (b: number | null) => {
+    const rows = await db().$queryRaw<{ id: number; hit: boolean; last: boolean }[]>(built.walk(b));
+    const hits = rows.filter((r) => r.hit).map((r) => r.id);
+    return { ids: hits.slice(0, built.limit), done: hits.length >= built.limit || !rows.some((r) => r.last) };
+  };
+  const { index } = built;
+  if (!index || strategy === "walk") return { ids: (await walk(null)).ids, by: "walk" };
+  const indexed = async (scope: IndexScope) => {
+    const [row] = await db().$queryRaw<{ ids: number[]; considered: number | null; found: number | null }[]>(
+      index(scope),
+    );
+    const ids = row?.ids ?? [];
+    // A capped step saw an arbitrary subset when it hit the cap: only a complete one answers. A window is a
+    // prefix of the order, so a full page from it is the answer, and so is any page once it held every candidate.
+    if (scope.cap && (row?.found ?? 0) >= scope.cap) return { ids, done: false };
+    const windowFull = !!scope.window && (row?.considered ?? 0) >= scope.window;
+    return { ids, done: ids.length >= built.limit || !windowFull };
+  };
+  if (strategy === "index") return { ids: (await indexed({})).ids, by: "index" };
+  if (strategy === "window") {
+    // Forced windows (tests): grow until one answers.
+    for (let window = budget; ; window *= 10) {
+      const step = await indexed({ window });
+      if (step.done) return { ids: step.ids, by: "window" };
+    }
+  }
+  const first = await walk(budget);
+  if (first.done) return { ids: first.ids, by: "walk" };
+  // Not common among the newest conversations. The window of 10× answers a term that is merely uncommon,
+  // the capped index a rare one (or one common only further back); the planner's estimate of the
+  // matching messages says which to try first.
+  const cap = budget * 5;
+  const capped = async () => ({ ...(await indexed({ cap })), by: "index" as const });
+  const recent = async () => ({ ...(await indexed({ window: budget * 10 })), by: "window" as const });
+  const rareFirst = (await estimatedMessages(built)) <= cap;
+  for (const step of rareFirst ? [capped, recent] : [recent, capped]) {
+    const answer = await step();
+    if (answer.done) return { ids: answer.ids, by: answer.by };
+  }
+  const older = await indexed({ window: budget * 100 });
+  if (older.done) return { ids: older.ids, by: "window" };
+  return { ids: (await indexed({})).ids, by: "index" };
+}

@@ -7,6 +7,7 @@ import type { ComposeMode } from "../../../../server/compose/compose-input.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../../../../server/compose/compose-limits.ts";
 import type { ReplyDraft } from "../../../../server/compose/reply-draft.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
+import { shownAttachmentName } from "../../../components/attachment-name.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useTypingPresence } from "../../../components/presence.tsx";
 import { useI18n, useT } from "../../../i18n/client.tsx";
@@ -462,7 +463,7 @@ function Composer({
                         clearError("attachments");
                       }}
                     />
-                    {a.filename ?? t("message.attachmentN", { n: a.index + 1 })}
+                    {a.filename ? shownAttachmentName(a.filename) : t("message.attachmentN", { n: a.index + 1 })}
                     <span className="text-xs text-slate-500">{formatSize(a.size)}</span>
                   </label>
                 </li>

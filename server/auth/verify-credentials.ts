@@ -11,6 +11,8 @@ export interface SignedInUser {
   email: string;
   name: string;
   role: "admin" | "agent";
+  /** The user's session version at sign-in (session-user.ts): the session ends when it changes. */
+  sessionVersion: number;
 }
 
 export type CredentialsResult = { ok: true; user: SignedInUser } | { ok: false; reason: "invalid" | "throttled" };
@@ -30,6 +32,7 @@ export async function verifyCredentials(input: {
       email: user.email,
       name: user.name,
       role: user.role,
+      sessionVersion: user.sessionVersion,
     } satisfies SignedInUser;
   });
   return result.ok ? { ok: true, user: result.value } : result;

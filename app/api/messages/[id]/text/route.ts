@@ -28,7 +28,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       ...COMMON_HEADERS,
       "Content-Type": "text/plain; charset=utf-8",
       "Content-Disposition": contentDisposition(inline ? "inline" : "attachment", `message-${target.messageId}.txt`),
-      "Content-Security-Policy": "sandbox; default-src 'none'",
+      "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
     },
   });
 }

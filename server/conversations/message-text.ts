@@ -2,7 +2,7 @@
 // MAX_DISPLAY_TEXT_CHARS characters, cut in PostgreSQL, so that a 20 MB body
 // never travels whole to the web process and on to every reader; the rest is
 // streamed on request (messageTextStream, app/api/messages/[id]/text).
-import { authorizeMailbox } from "../access/authorized-mailbox.ts";
+import type { AuthorizedMessage } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { MAX_DISPLAY_TEXT_CHARS } from "../limits.ts";
 
@@ -29,22 +29,19 @@ export async function messageTextPreviews(messageIds: number[]): Promise<Map<num
 /** Characters read from the database per step of the stream. */
 const STREAM_CHUNK_CHARS = 1_000_000;
 
-/** The whole text body, a million characters at a time, for a member of the message's mailbox; null otherwise. */
-export async function messageTextStream(input: {
-  userId: number;
-  messageId: number;
-}): Promise<{ length: number; chunks: AsyncIterable<string> } | null> {
-  const [row] = await db().$queryRaw<{ mailboxId: number; length: number | null }[]>`
-    select "mailboxId", char_length("textBody")::int as length from "Message" where id = ${input.messageId}::int`;
-  if (!row || row.length === null || !(await authorizeMailbox({ userId: input.userId, mailboxId: row.mailboxId }))) {
-    return null;
-  }
+/** The whole text body of a message the gate authorised, a million characters at a time; null when it has none. */
+export async function messageTextStream(
+  message: AuthorizedMessage,
+): Promise<{ length: number; chunks: AsyncIterable<string> } | null> {
+  const [row] = await db().$queryRaw<{ length: number | null }[]>`
+    select char_length("textBody")::int as length from "Message" where id = ${message.messageId}::int`;
+  if (!row || row.length === null) return null;
   const length = row.length;
   async function* chunks() {
     for (let start = 1; start <= length; start += STREAM_CHUNK_CHARS) {
       const [chunk] = await db().$queryRaw<{ text: string | null }[]>`
         select substr("textBody", ${start}::int, ${STREAM_CHUNK_CHARS}::int) as text
-        from "Message" where id = ${input.messageId}::int`;
+        from "Message" where id = ${message.messageId}::int`;
       if (!chunk?.text) return;
       yield chunk.text;
     }

@@ -78,7 +78,6 @@ beforeAll(async () => {
     where: { messageIdHeader: "csp-attachment@customer.example" },
   });
   const held = await (await sessionCaller(secret)(trainee.user.id)).conversations.send({
-    mailboxId: support.id,
     messageId: original.id,
     mode: "reply",
     to: "hanako@customer.example",

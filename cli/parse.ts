@@ -6,6 +6,8 @@ export const usage = `usage:
   yubin start [--roles web,mail,delivery]
   yubin user add EMAIL --password PW [--name NAME] [--admin]
   yubin user list
+  yubin user disable|enable|end-sessions EMAIL
+  yubin user reset-password EMAIL --password PW
   yubin domain add DOMAIN
   yubin domain list
   yubin domain show DOMAIN

@@ -61,7 +61,23 @@ const schema = z.object({
   YUBIN_DELIVERY_POLL_MS: z.coerce.number().int().min(10).default(1000),
   /** Processes serving the inbound MX; more than 1 runs them as a cluster sharing the port. */
   YUBIN_SMTP_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
-  /** Set when a reverse proxy in front of the web role appends X-Forwarded-For. */
+  /**
+   * The address browsers use for the web app, e.g. https://mail.example.com
+   * behind a TLS-terminating proxy: links, next-auth's NEXTAUTH_URL, and
+   * Secure cookies when it is https.
+   */
+  YUBIN_PUBLIC_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^/?#\s]+\/?$/, "must be http(s)://host[:port] with no path")
+      .transform((v) => v.replace(/\/$/, ""))
+      .optional(),
+  ),
+  /**
+   * Set when a reverse proxy in front of the web role sets X-Forwarded-For
+   * (appending) and X-Forwarded-Proto; otherwise both headers are replaced by
+   * what the web role sees itself.
+   */
   YUBIN_TRUST_PROXY: z
     .enum(["", "0", "1", "false", "true"], { message: "must be true or false" })
     .default("")

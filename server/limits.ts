@@ -31,3 +31,26 @@ export const AUTH_CHECK_BUDGET_MS = 8_000;
 
 /** Bytes of a text part or header block examined to guess an unlabelled charset: plenty for a sure guess, bounded CPU. */
 export const CHARSET_SNIFF_BYTES = 64 * 1024;
+
+// The web app (app/api/): what one HTTP request may make the web process read.
+
+/** Body of an API request (tRPC, sign-in): forms, notes and replies without attachments fit easily. */
+export const MAX_API_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Body of a signed-in request to a procedure that uploads attachments: a
+ * message's attachment allowance in base64 (compose-limits.ts), plus its text
+ * JSON-escaped (at most 6 bytes a character) and the rest of the input.
+ */
+export const MAX_API_UPLOAD_BODY_BYTES =
+  Math.ceil((((MAX_MESSAGE_BYTES - 1024 * 1024) / 78) * 57) / 3) * 4 + 7 * 1024 * 1024;
+
+/** tRPC calls in one batched request; the browser's client splits larger batches (app/providers.tsx). */
+export const MAX_TRPC_BATCH_CALLS = 20;
+
+/**
+ * Characters of a message's text shown on the conversation page; the rest is
+ * one click away (app/api/messages/[id]/text). A 20 MB single-line body would
+ * otherwise be sent whole to everyone who opens the conversation.
+ */
+export const MAX_DISPLAY_TEXT_CHARS = 100_000;

@@ -13,6 +13,10 @@ const RULES: Rule[] = [
   [/^Something went wrong on the server\.$/, "errors.server"],
   [/^Sign in first\.$/, "errors.signIn"],
   [/^Only admins may do this\.$/, "errors.adminOnly"],
+  // Passwords and users (server/users/set-password.ts, set-disabled.ts).
+  [/^The current password is not correct\.$/, "errors.currentPassword"],
+  [/^Too many failed attempts\. Try again in a few minutes\.$/, "errors.throttled"],
+  [/^You cannot disable your own account\.$/, "errors.disableSelf"],
   [/^(?:mutations must be|mutations need|cross-site request refused)/, "errors.refused"],
   [/^(?:no such (?:conversation|mailbox|message|saved reply|member|reply)|not found)\.?$/i, "errors.notFound"],
   [/^(?:no user|no domain|no mailbox) (\S+)/, "errors.noSuch", ["name"]],

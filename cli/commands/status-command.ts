@@ -1,3 +1,4 @@
+import type { LoginAttackSummary } from "../../server/auth/login-attacks.ts";
 import { clusterStatus } from "../../server/cluster/cluster-status.ts";
 import { parseCommand } from "../parse.ts";
 import { withDatabase } from "../with-database.ts";
@@ -19,6 +20,18 @@ export async function statusCommand(args: string[]): Promise<number> {
     console.log(
       `users: ${status.counts.users}, domains: ${status.counts.domains}, mailboxes: ${status.counts.mailboxes}`,
     );
+    console.log(signInLine(status.signIn));
+    for (const l of status.signIn.logins) {
+      console.log(
+        `  login ${l.login}: ${l.attempts} attempt(s), ${l.refused} refused, from ${l.addresses} address(es)` +
+          (l.lockedUntil ? `, closed to new addresses until ${l.lockedUntil.toISOString()}` : ""),
+      );
+    }
+    for (const a of status.signIn.addresses) {
+      console.log(
+        `  address ${a.address}: ${a.attempts} attempt(s), ${a.refused} refused, locked until ${a.lockedUntil.toISOString()}`,
+      );
+    }
     if (status.nodes.length === 0) console.log("no Yubin process is running");
     for (const n of status.nodes) {
       const ports = Object.entries(n.listeners)
@@ -30,4 +43,10 @@ export async function statusCommand(args: string[]): Promise<number> {
     }
     return healthy ? 0 : 1;
   });
+}
+
+/** One line on password guessing: quiet, or how many logins and addresses are under attack. */
+function signInLine(summary: LoginAttackSummary): string {
+  if (summary.logins.length === 0 && summary.addresses.length === 0) return "sign-in: no attacks";
+  return `sign-in: ATTACKED, ${summary.logins.length} login(s) and ${summary.addresses.length} locked address(es)`;
 }

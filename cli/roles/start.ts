@@ -40,7 +40,7 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
       adminEmail: env.YUBIN_ADMIN_EMAIL,
       adminPassword: env.YUBIN_ADMIN_PASSWORD,
     });
-    const publicUrl = `http://${env.YUBIN_HOSTNAME}:${env.YUBIN_HTTP_PORT}`;
+    const publicUrl = env.YUBIN_PUBLIC_URL ?? `http://${env.YUBIN_HOSTNAME}:${env.YUBIN_HTTP_PORT}`;
     const health = async () => {
       const database = await databaseReachable();
       const roles = Object.fromEntries(
@@ -52,13 +52,16 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
     if (roleNames.includes("web") && env.YUBIN_HTTP_PORT !== 0) {
       // next-auth reads these; set before Next.js loads the app.
       process.env.NEXTAUTH_SECRET = sessionSecret(env.dataDir, env.YUBIN_SESSION_SECRET);
-      process.env.NEXTAUTH_URL ??= publicUrl;
+      // YUBIN_PUBLIC_URL wins; a NEXTAUTH_URL set by hand is kept otherwise.
+      if (env.YUBIN_PUBLIC_URL) process.env.NEXTAUTH_URL = env.YUBIN_PUBLIC_URL;
+      else process.env.NEXTAUTH_URL ??= publicUrl;
       running.push(
         await startWebRole({
           root: projectRoot,
           port: env.YUBIN_HTTP_PORT,
           bindAddress: env.YUBIN_BIND_ADDRESS,
           publicUrl,
+          configuredPublicUrl: env.YUBIN_PUBLIC_URL,
           trustProxy: env.YUBIN_TRUST_PROXY,
           health,
         }),

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["app", "server", "next.config.js", "postcss.config.mjs", "package-lock.json"];
+const SOURCES = ["app", "server", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
 const SKIP = new Set(["generated", "node_modules"]);
 
 function newestMtime(target: string): number {

@@ -4,6 +4,7 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import { requestScheme } from "../../server/auth/secure-request.ts";
 import type { RunningRole } from "./role.ts";
 
 export async function startWebRole(input: {
@@ -11,7 +12,9 @@ export async function startWebRole(input: {
   port: number;
   bindAddress: string;
   publicUrl: string;
-  /** Behind a reverse proxy that appends X-Forwarded-For: keep its header. */
+  /** YUBIN_PUBLIC_URL: its scheme says whether browsers use HTTPS. */
+  configuredPublicUrl?: string;
+  /** Behind a reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto: keep its headers. */
   trustProxy: boolean;
   health: () => Promise<{ ok: boolean; body: unknown }>;
 }): Promise<RunningRole> {
@@ -37,6 +40,13 @@ export async function startWebRole(input: {
     // client must not choose its own: replace it with the socket's address.
     const socketAddress = req.socket.remoteAddress ?? "";
     if (!input.trustProxy || !req.headers["x-forwarded-for"]) req.headers["x-forwarded-for"] = socketAddress;
+    // Whether the browser used HTTPS decides the Secure cookies
+    // (server/auth/secure-request.ts): one trusted answer on every request.
+    req.headers["x-forwarded-proto"] = requestScheme({
+      publicUrl: input.configuredPublicUrl,
+      trustProxy: input.trustProxy,
+      forwardedProto: req.headers["x-forwarded-proto"],
+    });
     handle(req, res).catch((e: unknown) => {
       console.error("web: request failed", e);
       if (!res.headersSent) res.writeHead(500);
@@ -55,7 +65,11 @@ export async function startWebRole(input: {
   return {
     name: "web",
     listeners: { http: port },
-    banner: [`web: ${input.publicUrl.replace(/:\d+$/, `:${port}`)}`],
+    banner: [
+      input.configuredPublicUrl
+        ? `web: ${input.configuredPublicUrl} (listening on port ${port})`
+        : `web: ${input.publicUrl.replace(/:\d+$/, `:${port}`)}`,
+    ],
     healthy: async () => server.listening,
     stop: async () => {
       await new Promise<void>((resolve) => {

@@ -79,7 +79,7 @@ export function storeImapBackend(databaseUrl: string): StoreImapBackend {
 
   return {
     async login({ username, password, remoteAddress }) {
-      const verdict = await verifyProtocolCredentials({ login: username, password, remoteAddress });
+      const verdict = await verifyProtocolCredentials({ login: username, password, remoteAddress, door: "imap" });
       if (!verdict.ok) return verdict;
       return {
         ok: true,

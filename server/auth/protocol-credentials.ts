@@ -8,14 +8,15 @@
 //   support@example.com), only while its user still belongs to that mailbox,
 //   and the session may act only on that mailbox (send-as, POP3's INBOX).
 //
-// Same answers and the same throttling as verify-credentials.ts: unknown
-// login, disabled user, revoked or wrong password all answer "invalid" after
-// one argon2 verification, and count against the login and the client address.
+// Same answers and the same throttling as the web sign-in: unknown login,
+// disabled user, revoked or wrong password all answer "invalid" after one
+// argon2 verification, and every attempt is counted before it, per login and
+// client address (throttle.ts). IMAP and POP3 call this one function too.
 import { MAILBOX_ACCESS } from "../access/gate.ts";
 import { sql } from "../db/raw-sql.ts";
 import { canonicalAppPassword, lookupPrefix, storedHashParts } from "./app-passwords.ts";
 import { verifyPassword } from "./passwords.ts";
-import { ACCOUNT_POLICY, ADDRESS_POLICY, clearFailures, isLocked, recordFailure } from "./throttle.ts";
+import { type LoginDoor, throttledLogin } from "./throttle.ts";
 
 export interface ProtocolLogin {
   user: { id: number; email: string; name: string; role: "admin" | "agent" };
@@ -45,14 +46,30 @@ export async function verifyProtocolCredentials(input: {
   login: string;
   password: string;
   remoteAddress?: string | null;
+  /** The protocol asking, for the audit of a lock. */
+  door?: Exclude<LoginDoor, "web">;
 }): Promise<ProtocolCredentialsResult> {
   const login = input.login.trim().toLowerCase();
-  const accountKey = `account:${login}`;
-  const addressKey = input.remoteAddress ? `address:${input.remoteAddress}` : null;
-  if ((await isLocked(accountKey)) || (addressKey && (await isLocked(addressKey)))) {
-    return { ok: false, reason: "throttled" };
+  const result = await throttledLogin({ login, remoteAddress: input.remoteAddress, door: input.door ?? "smtp" }, () =>
+    matchCredentials(login, input.password),
+  );
+  if (!result.ok) return result;
+  const match = result.value;
+  if (match.appId !== null) {
+    await sql.$queryRaw`update "AppPassword" set "lastUsedAt" = now() where id = ${match.appId}`;
   }
-  const canonical = canonicalAppPassword(input.password);
+  return {
+    ok: true,
+    user: { id: match.userId, email: match.email, name: match.name, role: match.role },
+    login,
+    mailboxId: match.mailboxId,
+    appPasswordId: match.appId,
+  };
+}
+
+/** The enabled user or app password these credentials match, or null. */
+async function matchCredentials(login: string, password: string): Promise<Candidate | null> {
+  const canonical = canonicalAppPassword(password);
   // One round trip: the user with this email, and the app passwords this
   // login could mean whose lookup prefix matches (normally none or one).
   const candidates = await sql.$queryRaw<Candidate[]>`
@@ -87,22 +104,7 @@ export async function verifyProtocolCredentials(input: {
   // dummy hash) when there is nothing to check at all, so that an unknown
   // login takes as long as a wrong password.
   if (!match && (user || apps.length === 0)) {
-    if (await verifyPassword(user?.hash ?? null, input.password)) match = user ?? null;
+    if (await verifyPassword(user?.hash ?? null, password)) match = user ?? null;
   }
-  if (!match || match.disabled) {
-    await recordFailure(accountKey, ACCOUNT_POLICY);
-    if (addressKey) await recordFailure(addressKey, ADDRESS_POLICY);
-    return { ok: false, reason: "invalid" };
-  }
-  await clearFailures(accountKey);
-  if (match.appId !== null) {
-    await sql.$queryRaw`update "AppPassword" set "lastUsedAt" = now() where id = ${match.appId}`;
-  }
-  return {
-    ok: true,
-    user: { id: match.userId, email: match.email, name: match.name, role: match.role },
-    login,
-    mailboxId: match.mailboxId,
-    appPasswordId: match.appId,
-  };
+  return match && !match.disabled ? match : null;
 }

@@ -1,7 +1,10 @@
-// Who is signed in: the session cookie holds an encrypted JWT with only the
-// user id; everything else is read from the database on each request.
+// Who is signed in: the session cookie holds an encrypted JWT with the user
+// id and the session version it began under; everything else is read from
+// the database on each request, and a session whose version is no longer
+// the user's has ended (server/users/end-sessions.ts).
 import { getToken } from "next-auth/jwt";
 import { type ActiveUser, findActiveUser } from "../users/find-active-user.ts";
+import { isSecureRequest } from "./secure-request.ts";
 
 function parseCookies(header: string | null): Record<string, string> {
   const cookies: Record<string, string> = {};
@@ -18,12 +21,25 @@ function parseCookies(header: string | null): Record<string, string> {
   return cookies;
 }
 
+/** The user id and session version a token carries, or null when it is not one of ours. */
+export function sessionClaims(token: { sub?: unknown; sv?: unknown } | null): { id: number; version: number } | null {
+  const id = Number(token?.sub);
+  // Tokens from before versioned sessions carry no version: they count as the
+  // first, which the first sign-out or password change ends.
+  const version = token?.sv === undefined ? 0 : Number(token.sv);
+  if (!Number.isSafeInteger(id) || id <= 0 || !Number.isSafeInteger(version) || version < 0) return null;
+  return { id, version };
+}
+
 export async function sessionUser(headers: Headers): Promise<ActiveUser | null> {
   if (!process.env.NEXTAUTH_SECRET) return null;
   // Only the cookie counts: getToken would also accept an Authorization header.
+  // Over HTTPS only the __Secure- cookie does, as next-auth sets it.
   const req = { cookies: parseCookies(headers.get("cookie")), headers: {} };
-  const token = await getToken({ req: req as unknown as Parameters<typeof getToken>[0]["req"] });
-  const id = Number(token?.sub);
-  if (!Number.isSafeInteger(id) || id <= 0) return null;
-  return findActiveUser(id);
+  const token = await getToken({
+    req: req as unknown as Parameters<typeof getToken>[0]["req"],
+    secureCookie: isSecureRequest(headers),
+  });
+  const claims = sessionClaims(token);
+  return claims ? findActiveUser(claims.id, claims.version) : null;
 }

@@ -1,42 +1,283 @@
-// Failed-login throttling shared by every process and every door — the web
-// sign-in (verify-credentials.ts) and the mail protocols' logins
-// (protocol-credentials.ts: SMTP submission, then IMAP and POP3) — kept in
-// PostgreSQL so that N web and mail nodes enforce one limit.
-import { db } from "../db.ts";
+// Login throttling shared by every door (web sign-in, SMTP AUTH, IMAP, POP3)
+// and every process, kept in PostgreSQL so that N nodes enforce one limit.
+//
+// An attempt is counted BEFORE its password is checked, in one statement that
+// increments the counters and says whether this attempt may go on; a
+// success gives its attempt back. Reading a lock first and recording the
+// failure after the argon2 check let 40 parallel guesses all through.
+//
+// Three limits, met in this order (each only counts attempts the previous
+// one let through, so one noisy address cannot push the others):
+// 1. pair: one login from one client address. The attacker's own address is
+//    what gets locked, not the account.
+// 2. address: one client address across all logins (password spraying).
+// 3. account: one login from addresses it has never signed in from (a
+//    guesser spread over many addresses). Addresses the login has succeeded
+//    from lately (KnownLoginAddress) are exempt, so an attack from elsewhere
+//    never locks the owner out; after a few failures of their own they are
+//    slowed down (one attempt per KNOWN_PAIR.lockSeconds), not locked.
+// Each lock is audited once (action "sign_in.locked"); loginAttackSummary
+// reports current attacks to `yubin status` and the admin's users page.
+import { recordAudit } from "../audit/record-audit.ts";
+import { sql } from "../db/raw-sql.ts";
 
 export interface ThrottlePolicy {
-  /** Failures allowed within the window before the key is locked. */
-  maxFailures: number;
+  /** Attempts allowed within the window; the last of them locks the key. */
+  maxAttempts: number;
   windowSeconds: number;
+  /** How long the key refuses attempts once locked (then one more attempt per lock, until the window ends). */
   lockSeconds: number;
 }
 
-/** Per account: slows password guessing against one user. */
-export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
-/** Per client address: slows spraying many accounts from one place. */
-export const ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 30, windowSeconds: 15 * 60, lockSeconds: 15 * 60 };
+const WINDOW = 15 * 60;
+/** One login from an address it has not succeeded from lately. */
+export const PAIR_POLICY: ThrottlePolicy = { maxAttempts: 5, windowSeconds: WINDOW, lockSeconds: WINDOW };
+/** One login from an address it has succeeded from: slowed down, never locked for long. */
+export const KNOWN_PAIR_POLICY: ThrottlePolicy = { maxAttempts: 5, windowSeconds: WINDOW, lockSeconds: 30 };
+/** One client address, across logins. */
+export const ADDRESS_POLICY: ThrottlePolicy = { maxAttempts: 30, windowSeconds: WINDOW, lockSeconds: WINDOW };
+/** One login, from all the addresses it is not known at. */
+export const ACCOUNT_POLICY: ThrottlePolicy = { maxAttempts: 20, windowSeconds: WINDOW, lockSeconds: WINDOW };
+/** How long a successful login keeps its address known. */
+export const KNOWN_ADDRESS_DAYS = 90;
 
-export async function isLocked(key: string): Promise<boolean> {
-  const row = await db().authThrottle.findUnique({ where: { key } });
-  return !!row?.lockedUntil && row.lockedUntil > new Date();
+export type LoginDoor = "web" | "smtp" | "imap" | "pop3";
+
+export interface LoginAttempt {
+  /** The login name as typed; compared lower-cased. */
+  login: string;
+  /** The client's address; null when the door cannot tell (counted as one shared address). */
+  remoteAddress: string | null | undefined;
+  door: LoginDoor;
 }
 
-/** Counts one failure atomically; locks the key once the policy's limit is reached. */
-export async function recordFailure(key: string, policy: ThrottlePolicy): Promise<void> {
-  await db().$executeRaw`
-    insert into "AuthThrottle" (key, failures, "windowStart")
-    values (${key}, 1, now())
-    on conflict (key) do update set
-      failures = case when "AuthThrottle"."windowStart" < now() - make_interval(secs => ${policy.windowSeconds})
-                      then 1 else "AuthThrottle".failures + 1 end,
-      "windowStart" = case when "AuthThrottle"."windowStart" < now() - make_interval(secs => ${policy.windowSeconds})
-                      then now() else "AuthThrottle"."windowStart" end`;
-  await db().$executeRaw`
-    update "AuthThrottle" set "lockedUntil" = now() + make_interval(secs => ${policy.lockSeconds}), failures = 0,
-      "windowStart" = now()
-    where key = ${key} and failures >= ${policy.maxFailures}`;
+export type ThrottledResult<T> = { ok: true; value: T } | { ok: false; reason: "invalid" | "throttled" };
+
+type Scope = "pair" | "address" | "account";
+
+interface Keys {
+  login: string;
+  address: string;
+  pair: string;
+  address_: string;
+  account: string;
 }
 
-export async function clearFailures(key: string): Promise<void> {
-  await db().authThrottle.deleteMany({ where: { key } });
+// Longer than any real login or address; keeps hostile input out of the keys' index.
+const MAX_KEY_PART = 320;
+
+function keysOf(attempt: LoginAttempt): Keys {
+  const login = attempt.login.trim().toLowerCase().slice(0, MAX_KEY_PART);
+  const address = (attempt.remoteAddress || "unknown").slice(0, MAX_KEY_PART);
+  return {
+    login,
+    address,
+    pair: `pair:${address} ${login}`,
+    address_: `address:${address}`,
+    account: `account:${login}`,
+  };
+}
+
+interface Admission {
+  known: boolean;
+  pair: { attempts: number; locked: boolean } | null;
+  address: { attempts: number; locked: boolean } | null;
+  account: { attempts: number; locked: boolean } | null;
+}
+
+// One upsert per limit. The WHERE of ON CONFLICT refuses a locked key: no
+// row comes back, nothing is counted, and the next limit is not asked. The
+// row lock of ON CONFLICT DO UPDATE serialises attempts on one key, and every
+// statement takes its keys in the same order (pair, address, account), so
+// concurrent attempts neither overtake nor deadlock each other.
+async function admit(keys: Keys): Promise<Admission> {
+  const [row] = await sql.$queryRaw<
+    {
+      known: boolean;
+      pair_attempts: number | null;
+      pair_locked: boolean | null;
+      address_attempts: number | null;
+      address_locked: boolean | null;
+      account_attempts: number | null;
+      account_locked: boolean | null;
+    }[]
+  >`
+    with known as (
+      select exists (
+        select 1 from "KnownLoginAddress"
+        where login = ${keys.login} and address = ${keys.address}
+          and "lastSuccessAt" > now() - make_interval(days => ${KNOWN_ADDRESS_DAYS}::int)
+      ) as known
+    ),
+    pair_policy as (
+      select case when known then ${KNOWN_PAIR_POLICY.lockSeconds}::int else ${PAIR_POLICY.lockSeconds}::int end as lock
+      from known
+    ),
+    pair as (
+      insert into "AuthThrottle" as t (key, scope, login, address, attempts, "windowStart")
+      values (${keys.pair}, 'pair', ${keys.login}, ${keys.address}, 1, now())
+      on conflict (key) do update set
+        attempts = case when t."windowStart" <= now() - make_interval(secs => ${PAIR_POLICY.windowSeconds}::int)
+          then 1 else t.attempts + 1 end,
+        refused = case when t."windowStart" <= now() - make_interval(secs => ${PAIR_POLICY.windowSeconds}::int)
+          then 0 else t.refused end,
+        "windowStart" = case when t."windowStart" <= now() - make_interval(secs => ${PAIR_POLICY.windowSeconds}::int)
+          then now() else t."windowStart" end,
+        "lockedUntil" = case
+          when t."windowStart" > now() - make_interval(secs => ${PAIR_POLICY.windowSeconds}::int)
+            and t.attempts + 1 >= ${PAIR_POLICY.maxAttempts}::int
+          then now() + make_interval(secs => (select lock from pair_policy)) end
+      where t."lockedUntil" is null or t."lockedUntil" <= now()
+      returning attempts, "lockedUntil" is not null as locked
+    ),
+    addr as (
+      insert into "AuthThrottle" as t (key, scope, address, attempts, "windowStart")
+      select ${keys.address_}, 'address', ${keys.address}, 1, now() where exists (select 1 from pair)
+      on conflict (key) do update set
+        attempts = case when t."windowStart" <= now() - make_interval(secs => ${ADDRESS_POLICY.windowSeconds}::int)
+          then 1 else t.attempts + 1 end,
+        refused = case when t."windowStart" <= now() - make_interval(secs => ${ADDRESS_POLICY.windowSeconds}::int)
+          then 0 else t.refused end,
+        "windowStart" = case when t."windowStart" <= now() - make_interval(secs => ${ADDRESS_POLICY.windowSeconds}::int)
+          then now() else t."windowStart" end,
+        "lockedUntil" = case
+          when t."windowStart" > now() - make_interval(secs => ${ADDRESS_POLICY.windowSeconds}::int)
+            and t.attempts + 1 >= ${ADDRESS_POLICY.maxAttempts}::int
+          then now() + make_interval(secs => ${ADDRESS_POLICY.lockSeconds}::int) end
+      where t."lockedUntil" is null or t."lockedUntil" <= now()
+      returning attempts, "lockedUntil" is not null as locked
+    ),
+    account as (
+      insert into "AuthThrottle" as t (key, scope, login, attempts, "windowStart")
+      select ${keys.account}, 'account', ${keys.login}, 1, now()
+      where exists (select 1 from addr) and not (select known from known)
+      on conflict (key) do update set
+        attempts = case when t."windowStart" <= now() - make_interval(secs => ${ACCOUNT_POLICY.windowSeconds}::int)
+          then 1 else t.attempts + 1 end,
+        refused = case when t."windowStart" <= now() - make_interval(secs => ${ACCOUNT_POLICY.windowSeconds}::int)
+          then 0 else t.refused end,
+        "windowStart" = case when t."windowStart" <= now() - make_interval(secs => ${ACCOUNT_POLICY.windowSeconds}::int)
+          then now() else t."windowStart" end,
+        "lockedUntil" = case
+          when t."windowStart" > now() - make_interval(secs => ${ACCOUNT_POLICY.windowSeconds}::int)
+            and t.attempts + 1 >= ${ACCOUNT_POLICY.maxAttempts}::int
+          then now() + make_interval(secs => ${ACCOUNT_POLICY.lockSeconds}::int) end
+      where t."lockedUntil" is null or t."lockedUntil" <= now()
+      returning attempts, "lockedUntil" is not null as locked
+    )
+    select (select known from known) as known,
+      (select attempts from pair) as pair_attempts, (select locked from pair) as pair_locked,
+      (select attempts from addr) as address_attempts, (select locked from addr) as address_locked,
+      (select attempts from account) as account_attempts, (select locked from account) as account_locked`;
+  const part = (attempts: number | null | undefined, locked: boolean | null | undefined) =>
+    attempts == null ? null : { attempts, locked: locked === true };
+  return {
+    known: row?.known === true,
+    pair: part(row?.pair_attempts, row?.pair_locked),
+    address: part(row?.address_attempts, row?.address_locked),
+    account: part(row?.account_attempts, row?.account_locked),
+  };
+}
+
+/** The limit that refused an attempt, or null when it may go on. */
+function refusedBy(admission: Admission): Scope | null {
+  if (!admission.pair) return "pair";
+  if (!admission.address) return "address";
+  if (!admission.known && !admission.account) return "account";
+  return null;
+}
+
+async function countRefusal(keys: Keys, scope: Scope): Promise<void> {
+  const key = scope === "pair" ? keys.pair : scope === "address" ? keys.address_ : keys.account;
+  await sql.$queryRaw`update "AuthThrottle" set refused = refused + 1 where key = ${key}`;
+}
+
+// A success is not an attempt against the limits: the pair starts over, and
+// the address and account counters get their attempt back (a success from
+// the owner must not wipe what an attacker elsewhere has run up).
+async function recordSuccess(keys: Keys, admission: Admission): Promise<void> {
+  await sql.$queryRaw`
+    with pair as (delete from "AuthThrottle" where key = ${keys.pair}),
+    known as (
+      insert into "KnownLoginAddress" (login, address, "lastSuccessAt") values (${keys.login}, ${keys.address}, now())
+      on conflict (login, address) do update set "lastSuccessAt" = now()
+    ),
+    stale as (
+      delete from "KnownLoginAddress"
+      where login = ${keys.login} and "lastSuccessAt" < now() - make_interval(days => ${KNOWN_ADDRESS_DAYS}::int)
+    )
+    update "AuthThrottle" set attempts = greatest(attempts - 1, 0),
+      "lockedUntil" = case
+        when scope = 'address' and attempts - 1 < ${ADDRESS_POLICY.maxAttempts}::int then null
+        when scope = 'account' and attempts - 1 < ${ACCOUNT_POLICY.maxAttempts}::int then null
+        else "lockedUntil" end
+    where key = ${keys.address_} or (key = ${keys.account} and ${admission.account !== null}::boolean)`;
+}
+
+async function auditLocks(keys: Keys, admission: Admission, door: LoginDoor): Promise<void> {
+  const locks: { scope: Scope; policy: ThrottlePolicy; attempts: number }[] = [];
+  const justLocked = (part: Admission["pair"], policy: ThrottlePolicy) =>
+    part?.locked === true && part.attempts === policy.maxAttempts;
+  const pairPolicy = admission.known ? KNOWN_PAIR_POLICY : PAIR_POLICY;
+  if (justLocked(admission.pair, pairPolicy))
+    locks.push({ scope: "pair", policy: pairPolicy, attempts: pairPolicy.maxAttempts });
+  if (justLocked(admission.address, ADDRESS_POLICY))
+    locks.push({ scope: "address", policy: ADDRESS_POLICY, attempts: ADDRESS_POLICY.maxAttempts });
+  if (justLocked(admission.account, ACCOUNT_POLICY))
+    locks.push({ scope: "account", policy: ACCOUNT_POLICY, attempts: ACCOUNT_POLICY.maxAttempts });
+  for (const lock of locks) {
+    await recordAudit({
+      actorId: null,
+      action: "sign_in.locked",
+      subjectType: lock.scope === "address" ? "client_address" : "login",
+      subjectId: lock.scope === "address" ? keys.address : keys.login,
+      after: {
+        scope: lock.scope,
+        login: lock.scope === "address" ? null : keys.login,
+        address: lock.scope === "account" ? null : keys.address,
+        door,
+        attempts: lock.attempts,
+        lockedSeconds: lock.policy.lockSeconds,
+        knownAddress: admission.known,
+      },
+      ip: keys.address,
+    });
+  }
+}
+
+/**
+ * Runs `verify` (the one argon2 check of a door) only if the limits let this
+ * attempt through, counting it first. `verify` answers the logged-in value,
+ * or null for any failure (unknown login, wrong password, disabled user):
+ * every failure counts the same.
+ */
+export async function throttledLogin<T>(
+  attempt: LoginAttempt,
+  verify: () => Promise<T | null>,
+): Promise<ThrottledResult<T>> {
+  const keys = keysOf(attempt);
+  const admission = await admit(keys);
+  await auditLocks(keys, admission, attempt.door);
+  const refused = refusedBy(admission);
+  if (refused) {
+    await countRefusal(keys, refused);
+    return { ok: false, reason: "throttled" };
+  }
+  const value = await verify();
+  if (value === null) return { ok: false, reason: "invalid" };
+  await recordSuccess(keys, admission);
+  return { ok: true, value };
+}
+
+/** Drops counters whose window and lock are over (housekeeping). */
+export async function purgeExpiredThrottles(): Promise<number> {
+  const rows = await sql.$queryRaw<{ n: number }[]>`
+    with gone as (
+      delete from "AuthThrottle"
+      where "windowStart" <= now() - make_interval(secs => ${WINDOW}::int)
+        and ("lockedUntil" is null or "lockedUntil" <= now())
+      returning 1
+    )
+    select count(*)::int as n from gone`;
+  return rows[0]?.n ?? 0;
 }

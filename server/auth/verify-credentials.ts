@@ -1,14 +1,21 @@
-// The one check of an email and password, for the web sign-in and every mail
-// protocol. Unknown user, disabled user and wrong password give the same
-// answer in the same time; repeated failures lock the account and the client
-// address for a while.
+// The web sign-in's check of an email and the user's own password (mail
+// protocols take app passwords too: protocol-credentials.ts). Unknown user,
+// disabled user and wrong password give the same answer in the same time;
+// every attempt is counted before the password is checked (throttle.ts).
 import { db } from "../db.ts";
 import { verifyPassword } from "./passwords.ts";
-import { ACCOUNT_POLICY, ADDRESS_POLICY, clearFailures, isLocked, recordFailure } from "./throttle.ts";
+import { throttledLogin } from "./throttle.ts";
 
-export type CredentialsResult =
-  | { ok: true; user: { id: number; email: string; name: string; role: "admin" | "agent" } }
-  | { ok: false; reason: "invalid" | "throttled" };
+export interface SignedInUser {
+  id: number;
+  email: string;
+  name: string;
+  role: "admin" | "agent";
+  /** The user's session version at sign-in (session-user.ts): the session ends when it changes. */
+  sessionVersion: number;
+}
+
+export type CredentialsResult = { ok: true; user: SignedInUser } | { ok: false; reason: "invalid" | "throttled" };
 
 export async function verifyCredentials(input: {
   email: string;
@@ -16,18 +23,17 @@ export async function verifyCredentials(input: {
   remoteAddress?: string | null;
 }): Promise<CredentialsResult> {
   const email = input.email.trim().toLowerCase();
-  const accountKey = `account:${email}`;
-  const addressKey = input.remoteAddress ? `address:${input.remoteAddress}` : null;
-  if ((await isLocked(accountKey)) || (addressKey && (await isLocked(addressKey)))) {
-    return { ok: false, reason: "throttled" };
-  }
-  const user = await db().user.findUnique({ where: { email } });
-  const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
-  if (!user || user.disabled || !passwordOk) {
-    await recordFailure(accountKey, ACCOUNT_POLICY);
-    if (addressKey) await recordFailure(addressKey, ADDRESS_POLICY);
-    return { ok: false, reason: "invalid" };
-  }
-  await clearFailures(accountKey);
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  const result = await throttledLogin({ login: email, remoteAddress: input.remoteAddress, door: "web" }, async () => {
+    const user = await db().user.findUnique({ where: { email } });
+    const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
+    if (!user || user.disabled || !passwordOk) return null;
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      sessionVersion: user.sessionVersion,
+    } satisfies SignedInUser;
+  });
+  return result.ok ? { ok: true, user: result.value } : result;
 }

@@ -1,3 +1,4 @@
+import { type LoginAttackSummary, loginAttackSummary } from "../auth/login-attacks.ts";
 import { listMigrations } from "../db/migrate.ts";
 import { db } from "../db.ts";
 import { STALE_AFTER_SECONDS } from "./heartbeat.ts";
@@ -15,6 +16,8 @@ export interface ClusterStatus {
     up: boolean;
   }[];
   counts: { users: number; domains: number; mailboxes: number };
+  /** Logins and client addresses under a password-guessing attack right now. */
+  signIn: LoginAttackSummary;
 }
 
 /** Health of the database and of every Yubin process that reported in. */
@@ -28,10 +31,11 @@ export async function clusterStatus(): Promise<ClusterStatus> {
       .filter((n) => !appliedNames.has(n));
     const rows = await db().nodeHeartbeat.findMany({ orderBy: { startedAt: "asc" } });
     const now = Date.now();
-    const [users, domains, mailboxes] = await Promise.all([
+    const [users, domains, mailboxes, signIn] = await Promise.all([
       db().user.count(),
       db().domain.count(),
       db().mailbox.count(),
+      loginAttackSummary(),
     ]);
     return {
       database: { ok: true, migrationsApplied: appliedNames.size, migrationsPending: pending },
@@ -46,12 +50,14 @@ export async function clusterStatus(): Promise<ClusterStatus> {
         up: now - r.lastSeenAt.getTime() < STALE_AFTER_SECONDS * 1000,
       })),
       counts: { users, domains, mailboxes },
+      signIn,
     };
   } catch (e) {
     return {
       database: { ok: false, error: (e as Error).message, migrationsApplied: 0, migrationsPending: [] },
       nodes: [],
       counts: { users: 0, domains: 0, mailboxes: 0 },
+      signIn: { logins: [], addresses: [] },
     };
   }
 }

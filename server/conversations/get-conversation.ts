@@ -4,6 +4,7 @@
 import type { AuthorizedConversation } from "../access/gate.ts";
 import { db } from "../db.ts";
 import type { AttachmentInfo } from "../mime/parse-message.ts";
+import { messageTextPreviews } from "./message-text.ts";
 
 export interface ConversationMessage {
   id: number;
@@ -15,7 +16,10 @@ export interface ConversationMessage {
   subject: string;
   date: Date | null;
   internalDate: Date;
+  /** The text body, cut at MAX_DISPLAY_TEXT_CHARS (message-text.ts). */
   textBody: string | null;
+  /** Characters of the whole text body: more than textBody has when it was cut. */
+  textLength: number;
   hasHtml: boolean;
   attachments: Pick<AttachmentInfo, "index" | "filename" | "contentType" | "size" | "inline">[];
   parseError: string | null;
@@ -58,14 +62,13 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
       subject: true,
       date: true,
       internalDate: true,
-      textBody: true,
-      htmlBody: true,
       attachments: true,
       parseError: true,
       threadReason: true,
       authResults: true,
     },
   });
+  const previews = await messageTextPreviews(messages.map((m) => m.id));
   return {
     id: conversation.id,
     subject: conversation.subject,
@@ -74,6 +77,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
     customer: conversation.contact,
     messages: messages.map((m) => {
       const auth = m.authResults as { spf?: string; dmarc?: { result?: string } } | null;
+      const preview = previews.get(m.id);
       return {
         id: m.id,
         direction: m.direction,
@@ -84,8 +88,9 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
         subject: m.subject,
         date: m.date,
         internalDate: m.internalDate,
-        textBody: m.textBody,
-        hasHtml: m.htmlBody !== null && m.htmlBody.trim() !== "",
+        textBody: preview?.text ?? null,
+        textLength: preview?.length ?? 0,
+        hasHtml: preview?.hasHtml ?? false,
         attachments: (m.attachments as AttachmentInfo[]).map(({ index, filename, contentType, size, inline }) => ({
           index,
           filename,

@@ -16,6 +16,19 @@ const LINK = /^(?:https?:\/\/|mailto:|tel:)/i;
 // them as a CSS escape ("\75 rl(" is url(), CSS Syntax §4.3.4), so it goes too.
 const UNSAFE_CSS = /expression|javascript:|vbscript:|behavior|-moz-binding|@import|\\/i;
 const CSS_URL = /url\s*\(\s*['"]?([^'")]*)/gi;
+// CSS functions that load an image from a plain string, no url() needed:
+// image-set("https://…" 1x) (CSS Images 4 §2.2, and its -webkit- form),
+// image(), cross-fade(), src(). Every string in such a declaration counts as a URL.
+const CSS_IMAGE_FUNCTION = /(?:image-set|image|cross-fade|src)\s*\(/i;
+const CSS_STRING = /(["'])(.*?)\1/g;
+
+/** What a declaration may load: url() targets, and the strings of image functions. */
+function cssResourceUrls(declaration: string): { urls: string[]; loads: boolean } {
+  const urls = [...declaration.matchAll(CSS_URL)].map((match) => (match[1] ?? "").trim());
+  const imageFunction = CSS_IMAGE_FUNCTION.test(declaration);
+  if (imageFunction) urls.push(...[...declaration.matchAll(CSS_STRING)].map((match) => (match[2] ?? "").trim()));
+  return { urls, loads: urls.length > 0 || imageFunction };
+}
 
 /**
  * Makes sender HTML inert for a sandboxed iframe: an allow-list of tags and
@@ -59,11 +72,11 @@ export function sanitizeHtml(html: string, options: SanitizeOptions): SanitizedH
       .split(";")
       .filter((declaration) => {
         if (UNSAFE_CSS.test(declaration)) return false;
-        const urls = [...declaration.matchAll(CSS_URL)].map((match) => (match[1] ?? "").trim());
-        if (urls.length === 0) return true;
+        const { urls, loads } = cssResourceUrls(declaration);
+        if (!loads) return true;
         const remote = urls.some((url) => REMOTE.test(url));
         if (remote && !options.allowRemoteImages) blockedRemoteImages++;
-        // Anything but a remote image the reader allowed (cid:, relative) is dropped.
+        // Anything but a remote image the reader allowed (cid:, relative, a bare image function) is dropped.
         return remote && options.allowRemoteImages && urls.every((url) => REMOTE.test(url));
       })
       .join(";");

@@ -1,5 +1,5 @@
 // Reading and completing the header of a message we are about to send: the
-// From addresses to check against what the user may send as, and the fields
+// From and Sender addresses to check against what the user may send as, and the fields
 // RFC 5322 §3.6 requires (Date, and Message-ID, which RFC 6409 §8.3 lets a
 // submission server add).
 import { randomBytes } from "node:crypto";
@@ -9,6 +9,12 @@ import { headerValue, parseHeaderFields, splitHeaderBlock } from "../mime/header
 export interface HeaderInfo {
   /** Lower-cased addresses of the From field(s). */
   from: string[];
+  /**
+   * Lower-cased addresses of the Sender field(s): RFC 5322 §3.6.2 names the
+   * agent responsible for sending, which a recipient's client shows ("on
+   * behalf of"), so it is checked like From.
+   */
+  sender: string[];
   messageId: string | null;
   hasDate: boolean;
 }
@@ -16,13 +22,19 @@ export interface HeaderInfo {
 export function readHeader(raw: Buffer): HeaderInfo {
   const { headerEnd } = splitHeaderBlock(raw);
   const fields = parseHeaderFields(raw.subarray(0, headerEnd).toString("utf8"));
-  const from = fields
-    .filter((f) => f.name === "from")
-    .flatMap((f) => addressparser(f.value, { flatten: true }))
-    .map((a) => a.address.trim().toLowerCase())
-    .filter(Boolean);
+  const addresses = (name: string) =>
+    fields
+      .filter((f) => f.name === name)
+      .flatMap((f) => addressparser(f.value, { flatten: true }))
+      .map((a) => a.address.trim().toLowerCase())
+      .filter(Boolean);
   const messageId = headerValue(fields, "message-id")?.replace(/^<|>$/g, "").trim() || null;
-  return { from, messageId, hasDate: headerValue(fields, "date") !== null };
+  return {
+    from: addresses("from"),
+    sender: addresses("sender"),
+    messageId,
+    hasDate: headerValue(fields, "date") !== null,
+  };
 }
 
 export function newMessageId(hostname: string): string {

@@ -1,6 +1,6 @@
 // The one way mail leaves Yubin: submission (SMTP AUTH) and the web composer
-// both end here. Checks that the session may send as the envelope and From
-// addresses (among the mailboxes the gate granted it), holds the message for
+// both end here. Checks that the session may send as the envelope, From and
+// Sender addresses (among the mailboxes the gate granted it), holds the message for
 // a reviewer when the author needs approval there (release-rule.ts), else
 // completes and DKIM-signs the message, then in ONE transaction stores the
 // sender's copy (Sent, or the shared mailbox's conversation), delivers to
@@ -98,10 +98,13 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
   const now = input.now ?? new Date();
   let raw = normalizeLineEndings(input.raw);
   const header = readHeader(raw);
-  // MAIL FROM and every From: address, in one round trip (none when MAIL FROM
-  // was just checked and From: is the same address, as it nearly always is).
+  // MAIL FROM and every From: and Sender: address, in one round trip (none
+  // when MAIL FROM was just checked and From: is the same address, as it
+  // nearly always is).
   const known = new Map((input.checkedSendAs ?? []).map((m) => [m.address, m]));
-  const unchecked = [input.mailFrom, ...header.from].map((a) => a.trim().toLowerCase()).filter((a) => !known.has(a));
+  const unchecked = [input.mailFrom, ...header.from, ...header.sender]
+    .map((a) => a.trim().toLowerCase())
+    .filter((a) => !known.has(a));
   if (unchecked.length > 0) {
     const found = await findSendAsMailboxes(input.sendAs, unchecked);
     for (const [address, mailbox] of found) known.set(address, mailbox);
@@ -116,11 +119,20 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
   for (const address of header.from) {
     if (!sendAs(address)) return notYours("From", address);
   }
+  // A Sender: naming someone else would make their client say the mail came
+  // on that person's behalf.
+  for (const address of header.sender) {
+    if (!sendAs(address)) return notYours("Sender header", address);
+  }
   const fromAddress = header.from[0] ?? envelopeSender.address;
   const copyMailbox = sendAs(fromAddress) ?? envelopeSender;
   if (!input.release) {
     // Approval: the mailbox whose copy this is, then any other it is sent as.
-    const sendingAs = [copyMailbox, envelopeSender, ...header.from.flatMap((a) => sendAs(a) ?? [])];
+    const sendingAs = [
+      copyMailbox,
+      envelopeSender,
+      ...[...header.from, ...header.sender].flatMap((a) => sendAs(a) ?? []),
+    ];
     for (const mailbox of new Map(sendingAs.map((m) => [m.mailboxId, m])).values()) {
       if (!(await mustHoldForApproval({ authorId: input.userId, mailboxId: mailbox.mailboxId }))) continue;
       const held = await holdSubmission({

@@ -28,6 +28,7 @@ export async function pop3Login(input: {
     login: input.login,
     password: input.password,
     remoteAddress: input.remoteAddress,
+    door: "pop3",
   });
   if (!verdict.ok) return verdict;
   let mailboxId = verdict.mailboxId;

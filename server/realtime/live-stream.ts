@@ -22,7 +22,7 @@ import type { PresenceNotice } from "./presence-events.ts";
 /** At most this many missed events are replayed; beyond it the browser is told to refetch everything. */
 export const LIVE_BACKLOG_LIMIT = 500;
 export const LIVE_HEARTBEAT_MS = 15_000;
-/** Memberships are re-read this often, so a removed member stops receiving events. */
+/** Memberships (and the session) are re-read this often, so a removed member or an ended session stops receiving events. */
 const MEMBERSHIP_REFRESH_MS = 30_000;
 
 /** The id to resume after: Last-Event-ID wins over ?after=; null when neither is a valid id. */
@@ -61,7 +61,13 @@ async function latestId(mailboxIds: number[]): Promise<number> {
   return row._max.id ?? 0;
 }
 
-export function liveStream(options: { userId: number; after: number | null; signal: AbortSignal }): ReadableStream {
+export function liveStream(options: {
+  userId: number;
+  after: number | null;
+  signal: AbortSignal;
+  /** Re-asked with the memberships: false once the session has ended (sign-out elsewhere, disabled user). */
+  sessionValid?: () => Promise<boolean>;
+}): ReadableStream {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   return new ReadableStream({
@@ -140,6 +146,12 @@ export function liveStream(options: { userId: number; after: number | null; sign
       const releaseSweeper = holdPresenceSweeper();
       const heartbeat = setInterval(() => write(": ping\n\n"), LIVE_HEARTBEAT_MS);
       const refresh = setInterval(() => {
+        options
+          .sessionValid?.()
+          .then((valid) => {
+            if (!valid) close();
+          })
+          .catch(() => {});
         memberMailboxIds(options.userId)
           .then((ids) => {
             mailboxes = new Set(ids);

@@ -10,12 +10,14 @@ export interface ActiveUser {
 /**
  * The user behind a session, read fresh on every request: a session token
  * outlives a change of role or a disabled account, the database does not.
+ * The session must have begun under the user's current session version
+ * (end-sessions.ts), or it has been ended.
  */
-export async function findActiveUser(id: number): Promise<ActiveUser | null> {
+export async function findActiveUser(id: number, sessionVersion: number): Promise<ActiveUser | null> {
   const user = await db().user.findUnique({
     where: { id },
-    select: { id: true, email: true, name: true, role: true, disabled: true },
+    select: { id: true, email: true, name: true, role: true, disabled: true, sessionVersion: true },
   });
-  if (!user || user.disabled) return null;
+  if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

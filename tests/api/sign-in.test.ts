@@ -91,6 +91,30 @@ describe("web role over HTTP", () => {
     expect(html).toContain("No conversations yet — mail sent to admin@example.com will appear here.");
   });
 
+  it("ignores a client's own X-Forwarded-Proto: no Secure cookie without a trusted proxy or an https public URL", async () => {
+    const csrf = await fetch(`${yubin.baseUrl}/api/auth/csrf`, { headers: { "x-forwarded-proto": "https" } });
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    expect(csrf.headers.getSetCookie().join("\n")).not.toMatch(/__Host-|; Secure/i);
+    const response = await fetch(`${yubin.baseUrl}/api/auth/callback/credentials`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-forwarded-proto": "https",
+        cookie: cookiePairs(csrf).join("; "),
+      },
+      body: new URLSearchParams({
+        csrfToken,
+        email: "agent@example.com",
+        password: "agent password 123",
+        json: "true",
+      }),
+      redirect: "manual",
+    });
+    const session = response.headers.getSetCookie().find((c) => c.includes("next-auth.session-token="));
+    expect(session).toMatch(/^next-auth\.session-token=/);
+    expect(session).not.toMatch(/; Secure/i);
+  });
+
   it("answers a wrong password and an unknown user the same way", async () => {
     const wrongPassword = await signIn("agent@example.com", "not the password");
     const unknownUser = await signIn("nobody@example.com", "not the password");
@@ -104,7 +128,7 @@ describe("web role over HTTP", () => {
     expect(wrongPassword.sessionCookie).toBeNull();
   });
 
-  it("throttles an account after 5 failures, even for the right password", async () => {
+  it("throttles a login from one address after 5 failures, even for the right password", async () => {
     for (let i = 0; i < 5; i++)
       expect(errorOf(await signIn("locked@example.com", `wrong ${i}`))).toBe("CredentialsSignin");
     const right = await signIn("locked@example.com", "locked password 123");

@@ -3,6 +3,7 @@
 // PostgreSQL data dir; bad values are refused with the variable's name.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { requestScheme } from "../../server/auth/secure-request.ts";
 import { ConfigError, loadEnv } from "../../server/env.ts";
 
 describe("loadEnv", () => {
@@ -16,5 +17,27 @@ describe("loadEnv", () => {
   it("refuses a bad port with the variable's name", () => {
     expect(() => loadEnv({ YUBIN_HTTP_PORT: "99999" })).toThrow(ConfigError);
     expect(() => loadEnv({ YUBIN_HTTP_PORT: "99999" })).toThrow(/YUBIN_HTTP_PORT/);
+  });
+});
+
+describe("YUBIN_PUBLIC_URL and the request scheme", () => {
+  it("takes an http(s) origin, without a trailing slash, and refuses anything else", () => {
+    expect(loadEnv({ YUBIN_PUBLIC_URL: "https://mail.example.com/" }).YUBIN_PUBLIC_URL).toBe(
+      "https://mail.example.com",
+    );
+    expect(loadEnv({ YUBIN_PUBLIC_URL: "" }).YUBIN_PUBLIC_URL).toBeUndefined();
+    for (const bad of ["mail.example.com", "ftp://mail.example.com", "https://mail.example.com/yubin"]) {
+      expect(() => loadEnv({ YUBIN_PUBLIC_URL: bad })).toThrow(/YUBIN_PUBLIC_URL/);
+    }
+  });
+
+  it("believes X-Forwarded-Proto only from a trusted proxy; an https public URL makes every request https", () => {
+    expect(requestScheme({ publicUrl: undefined, trustProxy: false, forwardedProto: "https" })).toBe("http");
+    expect(requestScheme({ publicUrl: undefined, trustProxy: true, forwardedProto: "https" })).toBe("https");
+    expect(requestScheme({ publicUrl: undefined, trustProxy: true, forwardedProto: "https, http" })).toBe("http");
+    expect(requestScheme({ publicUrl: undefined, trustProxy: true, forwardedProto: undefined })).toBe("http");
+    expect(requestScheme({ publicUrl: "https://mail.example.com", trustProxy: false, forwardedProto: "http" })).toBe(
+      "https",
+    );
   });
 });

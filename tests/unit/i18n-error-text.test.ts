@@ -10,11 +10,14 @@ import { makeT } from "../../app/i18n/translate.ts";
 import { UNKNOWN_ID_ANSWER } from "../../server/access/database-id.ts";
 import { ReviewRefused } from "../../server/approval/reviewable.ts";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "../../server/auth/passwords.ts";
+import { SIGN_IN_MESSAGES } from "../../server/auth/sign-in-errors.ts";
 import { NEW_ACTIVITY_MESSAGE } from "../../server/compose/validate-composition.ts";
 import { normalizeAddress, normalizeDomain } from "../../server/mailboxes/address.ts";
 import { parseSize } from "../../server/mailboxes/quota-size.ts";
 import { MAX_QUERY_CHARS, parseSearchQuery } from "../../server/search/parse-query.ts";
 import { normalizeTagName } from "../../server/tags/tag-name.ts";
+import { DISABLE_SELF } from "../../server/users/set-disabled.ts";
+import { WRONG_CURRENT_PASSWORD } from "../../server/users/set-password.ts";
 import { notFound } from "../../server/workflow/workflow-conflict.ts";
 
 const tJa = makeT(ja);
@@ -70,6 +73,9 @@ describe("errorText", () => {
     expect(errorText(new ReviewRefused("own_reply").message, tJa)).toBe(ja["errors.ownReply"]);
     expect(errorText(new ReviewRefused("not_reviewer").message, tJa)).toBe(ja["errors.notReviewer"]);
     expect(errorText(new ReviewRefused("not_found").message, tJa)).toBe(ja["errors.notFound"]);
+    expect(errorText(WRONG_CURRENT_PASSWORD, tJa)).toBe(ja["errors.currentPassword"]);
+    expect(errorText(SIGN_IN_MESSAGES.throttled, tJa)).toBe(ja["errors.throttled"]);
+    expect(errorText(DISABLE_SELF, tJa)).toBe(ja["errors.disableSelf"]);
   });
 
   it("recognises a known message behind the field name input validation puts first", () => {

@@ -95,4 +95,24 @@ describe("sanitizeHtml", () => {
     expect(open.html).toContain('<img src="https://t.example/p.gif" />');
     expect(open.html).not.toContain("expression");
   });
+
+  it("counts image-set() and the other string-loading image functions as blocked remote images", () => {
+    const input =
+      "<p style=\"background-image:image-set(&quot;https://t.example/a.png&quot; 1x, '//t.example/b.png' 2x);color:red\">a</p>" +
+      '<p style="background:-webkit-image-set(&quot;https://t.example/c.png&quot; 1x)">b</p>' +
+      '<p style="background-image:cross-fade(&quot;https://t.example/d.png&quot;, &quot;https://t.example/e.png&quot;)">c</p>' +
+      "<p style=\"background-image:image(&quot;https://t.example/f.png&quot;);font-family:'Arial'\">d</p>" +
+      '<p style="list-style-image:image-set(&quot;cid:part1&quot; 1x)">e</p>';
+    const strict = sanitizeHtml(input, blocked);
+    expect(strict.html).not.toContain("t.example");
+    expect(strict.html).not.toContain("cid:");
+    expect(strict.html).toContain('style="color:red"');
+    expect(strict.html).toContain("font-family:'Arial'");
+    expect(strict.blockedRemoteImages).toBe(4);
+    const open = sanitizeHtml(input, { allowRemoteImages: true, cidUrl });
+    expect(open.html).toContain("image-set(");
+    expect(open.html).toContain("https://t.example/a.png");
+    expect(open.blockedRemoteImages).toBe(0);
+    expect(open.html).not.toContain("cid:part1");
+  });
 });

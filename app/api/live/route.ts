@@ -13,7 +13,12 @@ export async function GET(request: Request) {
       headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store" },
     });
   }
-  const stream = liveStream({ userId: user.id, after: resumeId(request), signal: request.signal });
+  const stream = liveStream({
+    userId: user.id,
+    after: resumeId(request),
+    signal: request.signal,
+    sessionValid: async () => (await sessionUser(request.headers))?.id === user.id,
+  });
   return new Response(stream, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",

@@ -1,5 +1,6 @@
 // Headers for handing sender-controlled bytes to the browser without letting
 // them run as part of Yubin's origin.
+import { downloadName } from "../../components/attachment-name.ts";
 
 // Types a browser would render as active content (script, markup that can
 // carry script, XSLT); they are served as opaque bytes instead.
@@ -28,16 +29,12 @@ function encodeExtValue(value: string): string {
 /**
  * RFC 6266 Content-Disposition with both forms of the name: a plain ASCII
  * `filename` for old clients and `filename*` (RFC 5987, UTF-8) that modern
- * browsers prefer, so 請求書.pdf downloads as 請求書.pdf. Path separators
- * and control characters never reach the browser.
+ * browsers prefer, so 請求書.pdf downloads as 請求書.pdf. Path separators,
+ * control and bidi characters never reach the browser.
  */
 export function contentDisposition(kind: "attachment" | "inline", filename: string): string {
-  const name =
-    filename
-      .normalize("NFC")
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
-      .replace(/[\u0000-\u001f\u007f/\\]/g, "_")
-      .trim() || "attachment";
+  // Bidi overrides and other hidden characters go too (attachment-name.ts), and the length is capped.
+  const name = downloadName(filename).replace(/[/\\]/g, "_").trim() || "attachment";
   const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["%]/g, "_");
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeExtValue(name)}`;
 }

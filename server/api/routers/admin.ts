@@ -2,6 +2,7 @@
 // one domain function with the admin as actor; those functions validate and
 // write the audit event in the same transaction as the change.
 import { z } from "zod";
+import { loginAttackSummary } from "../../auth/login-attacks.ts";
 import { addDomain } from "../../domains/add-domain.ts";
 import { listDomainsWithRecords } from "../../domains/list-domains-with-records.ts";
 import { loadEnv } from "../../env.ts";
@@ -9,7 +10,9 @@ import { createMailbox } from "../../mailboxes/create-mailbox.ts";
 import { listMailboxes } from "../../mailboxes/list-mailboxes.ts";
 import { setQuota } from "../../mailboxes/set-quota.ts";
 import { createUser } from "../../users/create-user.ts";
+import { endSessions } from "../../users/end-sessions.ts";
 import { listUsers } from "../../users/list-users.ts";
+import { setUserDisabled } from "../../users/set-disabled.ts";
 import { quotaInput } from "../quota-input.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
@@ -42,6 +45,18 @@ const usersRouter = router({
         personalMailbox: mailbox?.address ?? null,
       };
     }),
+  /** Disables (ending every session at once) or enables a user. */
+  setDisabled: adminProcedure
+    .input(z.object({ userId: z.number().int().positive(), disabled: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      setUserDisabled({ user: { id: input.userId }, disabled: input.disabled, actorId: ctx.user.id, ip: ctx.ip }),
+    ),
+  /** Signs a user out everywhere. */
+  endSessions: adminProcedure
+    .input(z.object({ userId: z.number().int().positive() }))
+    .mutation(({ ctx, input }) => endSessions({ user: { id: input.userId }, actorId: ctx.user.id, ip: ctx.ip })),
+  /** Logins and addresses under a password-guessing attack now. */
+  loginAttacks: adminProcedure.query(() => loginAttackSummary()),
 });
 
 const domainsRouter = router({

@@ -1,6 +1,7 @@
 "use client";
 import type { ReplyDraft } from "../../../../server/compose/reply-draft.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
+import { shownAttachmentName } from "../../../components/attachment-name.ts";
 import { useT } from "../../../i18n/client.tsx";
 import { describedBy, FieldError } from "./composer-field.tsx";
 import type { FieldErrors } from "./composer-validation.ts";
@@ -40,7 +41,7 @@ export function ComposerAttachments({
                       onEdit();
                     }}
                   />
-                  {a.filename ?? t("message.attachmentN", { n: a.index + 1 })}
+                  {a.filename ? shownAttachmentName(a.filename) : t("message.attachmentN", { n: a.index + 1 })}
                   <span className="text-xs text-slate-500">{formatSize(a.size)}</span>
                 </label>
               </li>

@@ -1,11 +1,13 @@
 import type { ReactNode } from "react";
 import type { ConversationMessage } from "../../../../server/conversations/get-conversation.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
+import { shownAttachmentName } from "../../../components/attachment-name.ts";
 import { LocalTime } from "../../../components/local-time.tsx";
 import { getT } from "../../../i18n/server.ts";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { AuthBadges } from "./auth-badges.tsx";
 import { HtmlBody } from "./html-body.tsx";
+import { TextBody } from "./text-body.tsx";
 
 // Why the message is in this conversation (find-thread.ts), in words.
 const THREAD_REASONS: Record<string, MessageKey> = {
@@ -104,9 +106,7 @@ export async function MessageCard({
       {message.hasHtml ? (
         <HtmlBody messageId={message.id} sender={sender} />
       ) : message.textBody ? (
-        <div className="px-5 py-4 text-sm leading-relaxed break-words whitespace-pre-wrap text-slate-800">
-          {message.textBody}
-        </div>
+        <TextBody messageId={message.id} text={message.textBody} length={message.textLength} />
       ) : (
         <p className="px-5 py-4 text-sm text-slate-400 italic">{t("message.noText")}</p>
       )}
@@ -116,7 +116,9 @@ export async function MessageCard({
           <section aria-label={t("message.attachments")}>
             <ul className="flex flex-wrap gap-2">
               {attachments.map((a) => {
-                const name = a.filename ?? t("message.attachmentN", { n: a.index + 1 });
+                const name = a.filename
+                  ? shownAttachmentName(a.filename)
+                  : t("message.attachmentN", { n: a.index + 1 });
                 return (
                   <li key={a.index}>
                     <a

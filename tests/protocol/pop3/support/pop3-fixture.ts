@@ -9,7 +9,7 @@ import type { Pop3Backend } from "../../../../mail-daemons/pop3/backend.ts";
 import { type DeletePolicy, MemoryBackend, type MemoryFaults } from "../../../../mail-daemons/pop3/memory-backend.ts";
 import { storePop3Backend } from "../../../../mail-daemons/pop3/store-backend.ts";
 import { createAppPassword } from "../../../../server/auth/app-passwords.ts";
-import { ACCOUNT_POLICY } from "../../../../server/auth/throttle.ts";
+import { PAIR_POLICY } from "../../../../server/auth/throttle.ts";
 import { sql } from "../../../../server/db/raw-sql.ts";
 import { db } from "../../../../server/db.ts";
 import { storeMessage } from "../../../../server/mail-store/store-message.ts";
@@ -65,12 +65,12 @@ export async function createPop3Fixture(kind: Pop3BackendKind, options: FixtureO
 }
 
 function memoryFixture(options: FixtureOptions): Pop3Fixture {
-  const backend = new MemoryBackend({ ...options, maxFailedLogins: ACCOUNT_POLICY.maxFailures });
+  const backend = new MemoryBackend({ ...options, maxFailedLogins: PAIR_POLICY.maxAttempts });
   let secrets = 0;
   return {
     kind: "memory",
     backend,
-    maxFailedLogins: ACCOUNT_POLICY.maxFailures,
+    maxFailedLogins: PAIR_POLICY.maxAttempts,
     supportsLoginDelay: true,
     async addMailbox(address, password, onDelete) {
       backend.addMailbox(address, { onDelete });
@@ -124,7 +124,7 @@ async function postgresFixture(): Promise<Pop3Fixture> {
   return {
     kind: "postgres",
     backend,
-    maxFailedLogins: ACCOUNT_POLICY.maxFailures,
+    maxFailedLogins: PAIR_POLICY.maxAttempts,
     supportsLoginDelay: false,
     faults: null,
     async addMailbox(address, password, onDelete) {

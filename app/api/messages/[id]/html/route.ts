@@ -47,6 +47,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     `img-src ${imageSources}`,
     "style-src 'unsafe-inline'",
     "font-src data:",
+    // Only the conversation page of this origin may frame it.
+    `frame-ancestors 'self' ${requestOrigin(request)}`,
   ].join("; ");
   const body = await embedInlineImages(content.html, target);
   const document = `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><style>${FRAME_STYLE}</style></head><body>${body}</body></html>`;

@@ -17,7 +17,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       "Content-Type": "text/plain; charset=utf-8",
       "Content-Disposition": contentDisposition(inline ? "inline" : "attachment", `message-${target.messageId}.eml`),
       "Content-Length": String(source.length),
-      "Content-Security-Policy": "sandbox; default-src 'none'",
+      "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
     },
   });
 }

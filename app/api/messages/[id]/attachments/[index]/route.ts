@@ -21,7 +21,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
         attachment.filename ?? `attachment-${index + 1}`,
       ),
       "Content-Length": String(attachment.content.length),
-      "Content-Security-Policy": "sandbox; default-src 'none'",
+      "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
     },
   });
 }

@@ -143,7 +143,8 @@ async function login(port: number, user: string, password: string): Promise<{ cl
   return { client, reply: await client.send(`PASS ${password}`) };
 }
 
-describe("POP3 in a started Yubin", () => {
+// Real processes (Yubin, the CLI, poplib) on a machine that may be loaded.
+describe("POP3 in a started Yubin", { timeout: 180_000 }, () => {
   it("prints both listeners in the ready banner", () => {
     expect(first.yubin.output()).toMatch(new RegExp(`pop3: localhost:${first.pop3}\\b`));
     expect(first.yubin.output()).toMatch(new RegExp(`pop3s: localhost:${first.pop3s}\\b`));

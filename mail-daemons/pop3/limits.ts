@@ -75,3 +75,14 @@ export const WRITE_CHUNK_OCTETS = 64 * 1024;
  * it is then cut off rather than holding the socket open.
  */
 export const CLOSE_GRACE_MS = 5000;
+
+/**
+ * Read-ahead for clients that download in order (read-ahead.ts): at most
+ * this many messages and octets are fetched with the one asked for, and kept
+ * for at most this long without a read. Bounds what a downloading session
+ * holds beyond the message it is sending (two batches, 512 KiB), and an idle one holds
+ * nothing.
+ */
+export const READ_AHEAD_MESSAGES = 32;
+export const READ_AHEAD_OCTETS = 256 * 1024;
+export const READ_AHEAD_IDLE_MS = 2000;

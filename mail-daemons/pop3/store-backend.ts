@@ -5,7 +5,6 @@
 // mailbox's policy (server/pop3/commit-pop3-deletions.ts). Nothing here
 // touches the database directly (DESIGN.md "Layout").
 import type { AuthorizedMailboxId } from "../../server/access/gate.ts";
-import { readBlobChunks } from "../../server/mail-store/read-blob.ts";
 import { commitPop3Deletions } from "../../server/pop3/commit-pop3-deletions.ts";
 import { listMaildrop, type MaildropListing } from "../../server/pop3/list-maildrop.ts";
 import { type MaildropLease, type MaildropLocks, maildropLocks } from "../../server/pop3/maildrop-lock.ts";
@@ -19,6 +18,7 @@ import type {
   Pop3Principal,
   ServerPolicy,
 } from "./backend.ts";
+import { ReadAhead } from "./read-ahead.ts";
 
 export interface StorePrincipal extends Pop3Principal {
   userId: number;
@@ -94,11 +94,16 @@ function storeMaildrop(
     if (index < 0) throw new Error(`pop3: ${uidl} is not in this maildrop`);
     return index;
   };
+  // By the blob, not the message: a message expunged meanwhile (IMAP, the web) can still be read to the end.
+  const reader = new ReadAhead({
+    count: messages.length,
+    size: (index) => listing.sizes[index] as number,
+    key: (index) => listing.blobKeys.toString("hex", index * 32, index * 32 + 32),
+  });
   return {
     messages,
     policy: { expire: POLICY.expire, loginDelaySeconds: POLICY.loginDelaySeconds },
-    // By the blob, not the message: a message expunged meanwhile (IMAP, the web) can still be read to the end.
-    retrieve: (index) => readBlobChunks(listing.blobKeys.toString("hex", index * 32, index * 32 + 32)),
+    retrieve: (index) => reader.retrieve(index),
     async commitDeletions(uidls) {
       // The lock went with its connection: another session may be open now. Delete nothing.
       if (!lease.held) throw new Error("pop3: the maildrop lock was lost");
@@ -113,7 +118,10 @@ function storeMaildrop(
         ip: principal.remoteAddress,
       });
     },
-    release: () => lease.release(),
+    release: () => {
+      reader.clear();
+      return lease.release();
+    },
   };
 }
 

@@ -2,11 +2,11 @@
 // it opens (DESIGN.md "Protocol logins"): the user's own mailbox, or the one
 // shared mailbox a mailbox-scoped app password was made for. Credentials and
 // throttling are the protocols' shared check (protocol-credentials.ts); the
-// mailbox goes through the authority gate, so a member removed from a shared
-// mailbox stops at once even if their app password still exists.
-import { type AuthorizedMailboxId, authorizeMailbox } from "../access/gate.ts";
+// mailbox comes from the authority gate's mailboxesForLogin, as for SMTP
+// submission and IMAP, so a member removed from a shared mailbox, or a
+// disabled user, gets no maildrop even with an app password still unrevoked.
+import { type AuthorizedMailboxId, mailboxesForLogin } from "../access/gate.ts";
 import { verifyProtocolCredentials } from "../auth/protocol-credentials.ts";
-import { sql } from "../db/raw-sql.ts";
 
 export type Pop3LoginResult =
   | {
@@ -31,17 +31,8 @@ export async function pop3Login(input: {
     door: "pop3",
   });
   if (!verdict.ok) return verdict;
-  let mailboxId = verdict.mailboxId;
-  if (mailboxId === null) {
-    const [own] = await sql.$queryRaw<
-      { id: number }[]
-    >`select id from "Mailbox" where "userId" = ${verdict.user.id}::int`;
-    mailboxId = own?.id ?? null;
-  }
-  return {
-    ok: true,
-    userId: verdict.user.id,
-    login: verdict.login,
-    mailboxId: mailboxId === null ? null : await authorizeMailbox({ userId: verdict.user.id, mailboxId }),
-  };
+  const granted = await mailboxesForLogin({ user: { id: verdict.user.id }, mailboxId: verdict.mailboxId });
+  // A scoped app password is granted exactly its mailbox; otherwise POP3 serves the user's own, never a shared one.
+  const maildrop = verdict.mailboxId !== null ? granted[0] : granted.find((mailbox) => mailbox.own);
+  return { ok: true, userId: verdict.user.id, login: verdict.login, mailboxId: maildrop?.mailboxId ?? null };
 }

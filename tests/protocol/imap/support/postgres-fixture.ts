@@ -5,7 +5,7 @@
 // transcripts see the same starting state as with the in-memory backend.
 import { type ImapServer, startImapServer } from "../../../../mail-daemons/imap/imap-server.ts";
 import { type StoreImapBackend, storeImapBackend } from "../../../../mail-daemons/imap/store-backend.ts";
-import type { AuthorizedMailboxId } from "../../../../server/access/gate.ts";
+import { type AuthorizedMailboxId, authorizeMailbox } from "../../../../server/access/gate.ts";
 import { sql } from "../../../../server/db/raw-sql.ts";
 import { db } from "../../../../server/db.ts";
 import { appendMessages } from "../../../../server/mail-store/append-messages.ts";
@@ -55,6 +55,15 @@ export async function mailboxIdOf(address: string): Promise<number> {
   return mailbox.id;
 }
 
+/** The mailbox as one of its members may use it: the gate grants it, as it would their IMAP login. */
+async function grantedToAMember(mailboxId: number): Promise<AuthorizedMailboxId> {
+  const [member] = await sql.$queryRaw<{ userId: number }[]>`
+    select "userId" from "Membership" where "mailboxId" = ${mailboxId} and "userId" is not null order by id limit 1`;
+  const granted = member ? await authorizeMailbox({ userId: member.userId, mailboxId }) : null;
+  if (!granted) throw new Error(`mailbox ${mailboxId} has no member to file mail as`);
+  return granted;
+}
+
 export const postgresFixture: FixtureFactory = async (options = {}) => {
   const { url } = await seedPostgres();
   const backend: StoreImapBackend = storeImapBackend(url);
@@ -90,7 +99,7 @@ export const postgresFixture: FixtureFactory = async (options = {}) => {
       // once; filed again as APPEND files it, so the folder holds two entries as in the in-memory backend.
       if (outcome?.outcome !== "duplicate") throw new Error(`not stored: ${JSON.stringify(outcome)}`);
       const appended = await appendMessages({
-        mailboxId: mailboxId as AuthorizedMailboxId,
+        mailboxId: await grantedToAMember(mailboxId),
         folderName: deliverOptions.folder ?? "INBOX",
         messages: [
           { raw: bytes, flags: deliverOptions.flags ?? [], tags: [], internalDate: deliverOptions.date ?? null },

@@ -2,6 +2,7 @@
 // one domain function with the admin as actor; those functions validate and
 // write the audit event in the same transaction as the change.
 import { z } from "zod";
+import { id } from "../../access/database-id.ts";
 import { loginAttackSummary } from "../../auth/login-attacks.ts";
 import { addDomain } from "../../domains/add-domain.ts";
 import { listDomainsWithRecords } from "../../domains/list-domains-with-records.ts";
@@ -47,13 +48,13 @@ const usersRouter = router({
     }),
   /** Disables (ending every session at once) or enables a user. */
   setDisabled: adminProcedure
-    .input(z.object({ userId: z.number().int().positive(), disabled: z.boolean() }))
+    .input(z.object({ userId: id, disabled: z.boolean() }))
     .mutation(({ ctx, input }) =>
       setUserDisabled({ user: { id: input.userId }, disabled: input.disabled, actorId: ctx.user.id, ip: ctx.ip }),
     ),
   /** Signs a user out everywhere. */
   endSessions: adminProcedure
-    .input(z.object({ userId: z.number().int().positive() }))
+    .input(z.object({ userId: id }))
     .mutation(({ ctx, input }) => endSessions({ user: { id: input.userId }, actorId: ctx.user.id, ip: ctx.ip })),
   /** Logins and addresses under a password-guessing attack now. */
   loginAttacks: adminProcedure.query(() => loginAttackSummary()),

@@ -18,7 +18,7 @@ const RULES: Rule[] = [
   [/^Too many failed attempts\. Try again in a few minutes\.$/, "errors.throttled"],
   [/^You cannot disable your own account\.$/, "errors.disableSelf"],
   [/^(?:mutations must be|mutations need|cross-site request refused)/, "errors.refused"],
-  [/^(?:no such (?:conversation|mailbox|message|saved reply|member|reply)|not found)\.?$/i, "errors.notFound"],
+  [/^(?:no such (?:conversation|mailbox|message|saved reply|member|reply|user)|not found)\.?$/i, "errors.notFound"],
   [/^(?:no user|no domain|no mailbox) (\S+)/, "errors.noSuch", ["name"]],
   [/^user (\S+) already exists$/, "errors.userExists", ["email"]],
   [/^domain (\S+) already exists$/, "errors.domainExists", ["name"]],

@@ -11,6 +11,7 @@ import { ComposerState } from "./composer-state.tsx";
 import { CustomerPanel } from "./customer-panel.tsx";
 import { DeliveryBadge } from "./delivery-badge.tsx";
 import { loadConversation } from "./load-conversation.ts";
+import { MarkRead } from "./mark-read.tsx";
 import { MessageActions } from "./message-actions.tsx";
 import { MessageCard } from "./message-card.tsx";
 import { NoteForm } from "./note-form.tsx";
@@ -41,8 +42,6 @@ export default async function ConversationPage({ params }: { params: Params }) {
   const conversationId = conversation.id;
   // The stale-send guard's reference point: what a composer opened now has seen.
   const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
-  // Opening it reads it (IMAP \Seen as well); the inbox shows it unread until then.
-  await caller.conversations.markRead({ conversationId });
   const [notes, tags, customerPanel] = await Promise.all([
     caller.notes.list({ conversationId }),
     caller.tags.list({ conversationId }),
@@ -63,6 +62,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
   ].sort((a, b) => a.at - b.at);
   return (
     <div className="mx-auto grid max-w-6xl gap-8 xl:grid-cols-[minmax(0,48rem)_18rem]">
+      <MarkRead conversationId={conversationId} />
       <div className="min-w-0">
         <nav aria-label={t("conv.breadcrumb")} className="text-sm">
           <Link

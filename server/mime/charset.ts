@@ -82,12 +82,18 @@ export function sniffCharset(bytes: Uint8Array): Sniffed | null {
  * ISO-2022-JP escapes (or, for ASCII, any 8-bit byte) are corrected.
  */
 export function correctedLabel(declared: string | null, bytes: Uint8Array): string | null {
+  if (!needsLabelCheck(declared)) return null;
   const label = canonicalCharset(declared);
-  if (label !== null && !ASCII_LABELS.has(label)) return null;
   const sniffed = sniffCharset(bytes);
   if (sniffed === null || sniffed === "us-ascii") return null;
   if (label === null || sniffed === "iso-2022-jp" || label === "us-ascii" || label === "ascii") return sniffed;
   return null;
+}
+
+/** Whether a declared label may be wrong about its bytes: none at all, or ASCII/Latin-1 (see correctedLabel). */
+export function needsLabelCheck(declared: string | null): boolean {
+  const label = canonicalCharset(declared);
+  return label === null || ASCII_LABELS.has(label);
 }
 
 /** Decodes bytes by their (corrected) label; never throws. */

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import type { AddressObject, Attachment, ParsedMail } from "mailparser";
-import { splitHeaderBlock } from "./header-block.ts";
+import type { HeaderField } from "./header-block.ts";
 import { htmlToPlainText } from "./html-to-plain-text.ts";
+import { type MessageStructure, readStructure } from "./message-structure.ts";
 import { runMailparser } from "./run-mailparser.ts";
-import { type Address, decodedAddresses, decodedSubject, readTopLevelHeaders } from "./top-level-headers.ts";
+import { withoutNulDeep } from "./storable-text.ts";
+import { type Address, decodedAddresses, decodedSubject } from "./top-level-headers.ts";
 import { readTraceHeaders, type TraceHeaders } from "./trace-headers.ts";
 
 export type { Address } from "./top-level-headers.ts";
@@ -49,37 +51,49 @@ export type ParseOptions = { timeoutMs?: number };
  * Parses an inbound message for storage and display. Never throws: a message
  * over the limits in server/limits.ts, or one mailparser cannot read in time,
  * comes back with parseError set and what its raw header block still tells.
+ * No text in the result holds U+0000 (storable-text.ts).
  */
 export async function parseMessage(raw: Buffer, options: ParseOptions = {}): Promise<ParsedMessage> {
-  const fields = readTopLevelHeaders(raw);
+  return parseStructure(readStructure(raw), options);
+}
+
+/** The same, from a message already read (message-structure.ts). */
+export async function parseStructure(structure: MessageStructure, options: ParseOptions = {}): Promise<ParsedMessage> {
+  const { raw, headers } = structure;
   // The subject is always decoded here rather than by mailparser, which reads
   // raw UTF-8 header bytes as latin1 and trims them, so a subject ending in
   // "①" (E2 91 A0) loses its last byte to the trim of U+00A0.
   const base = {
-    ...readTraceHeaders(fields),
-    subject: decodedSubject(fields),
-    bodyHash: createHash("sha256")
-      .update(raw.subarray(splitHeaderBlock(raw).bodyStart))
-      .digest("hex"),
+    ...readTraceHeaders(headers),
+    subject: decodedSubject(headers),
+    bodyHash: createHash("sha256").update(raw.subarray(structure.bodyStart)).digest("hex"),
   };
-  const { mail, error } = await runMailparser(raw, options.timeoutMs);
-  if (!mail) {
-    const from = decodedAddresses(fields, "from")[0];
-    return {
-      ...base,
-      fromAddress: from?.address ?? "",
-      fromName: from?.name ?? "",
-      to: decodedAddresses(fields, "to"),
-      cc: decodedAddresses(fields, "cc"),
-      replyTo: decodedAddresses(fields, "reply-to"),
-      textBody: null,
-      htmlBody: null,
-      snippet: "",
-      attachments: [],
-      hasAttachments: false,
-      parseError: error,
-    };
-  }
+  const { mail, error } = await runMailparser(structure, options.timeoutMs);
+  return withoutNulDeep(mail ? fromMailparser(base, mail) : fromHeaders(base, headers, error));
+}
+
+type Base = Pick<ParsedMessage, keyof TraceHeaders | "subject" | "bodyHash">;
+
+/** What the header fields still tell when mailparser refused the message. */
+function fromHeaders(base: Base, headers: HeaderField[], error: string | null): ParsedMessage {
+  const from = decodedAddresses(headers, "from")[0];
+  return {
+    ...base,
+    fromAddress: from?.address ?? "",
+    fromName: from?.name ?? "",
+    to: decodedAddresses(headers, "to"),
+    cc: decodedAddresses(headers, "cc"),
+    replyTo: decodedAddresses(headers, "reply-to"),
+    textBody: null,
+    htmlBody: null,
+    snippet: "",
+    attachments: [],
+    hasAttachments: false,
+    parseError: error,
+  };
+}
+
+function fromMailparser(base: Base, mail: ParsedMail): ParsedMessage {
   const from = addresses(mail.from)[0];
   const htmlBody = typeof mail.html === "string" ? mail.html : null;
   const textBody = mail.text || (htmlBody ? htmlToPlainText(htmlBody) : null);

@@ -1,33 +1,50 @@
 import { CHARSET_SNIFF_BYTES } from "../limits.ts";
-import { correctedLabel, decodeText, sniffCharset } from "./charset.ts";
+import { correctedLabel, needsLabelCheck } from "./charset.ts";
+import type { MessageStructure } from "./message-structure.ts";
 import type { MimePart } from "./mime-scan.ts";
+import { transcodeRawHeaders } from "./raw-header-text.ts";
 import { decodeTransferEncoding } from "./transfer-decoding.ts";
 
 /**
- * Rewrites the header blocks of a message so that mailparser decodes it
- * right, leaving bodies untouched:
+ * The message as mailparser should read it: its header sections rewritten
+ * where mailparser would misread them, bodies untouched (the stored raw
+ * message is never changed):
  * - raw 8-bit or ISO-2022-JP header bytes that are not UTF-8 become UTF-8
  *   (mailparser reads raw header bytes as UTF-8, which RFC 6532 §3.2 allows
  *   but which turns raw Shift_JIS and JIS headers from old mailers to mojibake);
+ * - a header section that ends without its empty line gets one;
  * - a text part with no charset, or an ASCII/Latin-1 label on JIS or 8-bit
  *   bytes, gets the charset its body is sniffed to be (mailparser assumes
  *   UTF-8 and prints ISO-2022-JP escapes literally).
  */
-export function repairCharsets(raw: Buffer, parts: MimePart[]): Buffer {
+export function repairHeaders(structure: MessageStructure): Buffer {
+  const { raw, parts, headerCharsets } = structure;
   const pieces: Buffer[] = [];
   let copied = 0;
-  for (const part of parts) {
+  parts.forEach((part, index) => {
+    const charset = headerCharsets[index] ?? null;
+    const label =
+      isTextLeaf(part) && needsLabelCheck(part.charset) ? correctedLabel(part.charset, sniffSample(raw, part)) : null;
+    if (charset === null && label === null && !part.missingSeparator) return;
     const block = raw.toString("latin1", part.headerStart, part.headerEnd);
-    let repaired = transcodeRawHeaders(block);
-    const label = isTextLeaf(part) ? correctedLabel(part.charset, sniffSample(raw, part)) : null;
+    let repaired = transcodeRawHeaders(block, charset);
     if (label) repaired = relabel(repaired, label);
-    if (repaired === block) continue;
+    // The empty line the sender left out, so that mailparser also takes the
+    // line that is no header field as the first line of the body.
+    if (part.missingSeparator) repaired += lineEnding(raw, part.headerEnd);
+    if (repaired === block) return;
     pieces.push(raw.subarray(copied, part.headerStart), Buffer.from(repaired, "latin1"));
     copied = part.headerEnd;
-  }
+  });
   if (pieces.length === 0) return raw;
   pieces.push(raw.subarray(copied));
   return Buffer.concat(pieces);
+}
+
+/** The line ending of the line at `at`: CRLF, or a bare LF as some senders write. */
+function lineEnding(raw: Buffer, at: number): string {
+  const newline = raw.indexOf(0x0a, at);
+  return newline > 0 && raw[newline - 1] !== 0x0d ? "\n" : "\r\n";
 }
 
 function isTextLeaf(part: MimePart): boolean {
@@ -39,29 +56,6 @@ function sniffSample(raw: Buffer, part: MimePart): Buffer {
   // Base64 is 4/3 the size of what it carries.
   const end = Math.min(part.bodyEnd, part.bodyStart + Math.ceil((CHARSET_SNIFF_BYTES * 4) / 3) + 4);
   return decodeTransferEncoding(raw.subarray(part.bodyStart, end), part.transferEncoding);
-}
-
-/** Header block (bytes as latin1) with non-UTF-8 raw text turned into UTF-8 bytes. */
-export function transcodeRawHeaders(block: string): string {
-  const lines = block.split("\n");
-  const raw = lines.filter(isRawText);
-  if (raw.length === 0) return block;
-  const charset = sniffCharset(Buffer.from(raw.join("\n"), "latin1"));
-  if (charset === null || charset === "utf-8" || charset === "us-ascii") return block;
-  return lines
-    .map((line) =>
-      isRawText(line) ? Buffer.from(decodeText(Buffer.from(line, "latin1"), charset), "utf8").toString("latin1") : line,
-    )
-    .join("\n");
-}
-
-/** An 8-bit byte or an ESC (ISO-2022-JP) in a header line: RFC 5322 §2.2 allows neither. */
-function isRawText(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const code = line.charCodeAt(i);
-    if (code >= 0x80 || code === 0x1b) return true;
-  }
-  return false;
 }
 
 /** Sets the charset parameter of the Content-Type field, adding the field if needed. */

@@ -1,5 +1,6 @@
 // The one write path against a real PostgreSQL: blobs, UIDs, counters,
 // duplicates, quota, threading, notifications and atomicity.
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../server/db.ts";
@@ -229,6 +230,32 @@ describe("storeMessage", () => {
     const [r] = await storeMessage({ raw, mailboxIds: [support], direction: "inbound" });
     expect(r?.outcome).toBe("stored");
     const blob = await db().blob.findFirstOrThrow({ where: { size: raw.length } });
+    expect(Buffer.from(blob.bytes).equals(raw)).toBe(true);
+  });
+});
+
+describe("text PostgreSQL cannot hold (issue 10 item 5)", () => {
+  it("stores NUL from an encoded-word, a quoted-printable body and an RFC 2231 filename as U+FFFD, raw byte-exact", async () => {
+    const raw = readFileSync(new URL("../fixtures/mail/nul-characters.eml", import.meta.url));
+    const [r] = await storeMessage({
+      raw,
+      mailboxIds: [support],
+      direction: "inbound",
+      authResults: { header: "Authentication-Results: mx; spf=none smtp.mailfrom=nul\u0000@example.net" },
+    });
+    expect(r?.outcome).toBe("stored");
+    const message = await db().message.findFirstOrThrow({ where: { messageIdHeader: "nul.1@example.net" } });
+    expect(message).toMatchObject({
+      subject: "before\ufffdafter",
+      fromName: "Null\ufffdSender",
+      textBody: "line one\ufffdline two",
+      snippet: "line one\ufffdline two",
+      attachments: [expect.objectContaining({ filename: "bad\ufffdname.txt" })],
+      authResults: { header: expect.stringContaining("nul\ufffd@example.net") },
+    });
+    const conversation = await db().conversation.findFirstOrThrow({ where: { id: message.conversationId as number } });
+    expect(conversation.subject).toBe("before\ufffdafter");
+    const blob = await db().blob.findUniqueOrThrow({ where: { sha256: message.blobSha256 } });
     expect(Buffer.from(blob.bytes).equals(raw)).toBe(true);
   });
 });

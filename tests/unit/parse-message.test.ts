@@ -94,6 +94,17 @@ describe("Japanese charsets", () => {
   });
 });
 
+describe("NUL characters (issue 10 item 5)", () => {
+  it("leaves no U+0000 in any decoded text: encoded-words, quoted-printable, RFC 2231 filenames", async () => {
+    const message = await parse("nul-characters.eml");
+    expect(JSON.stringify(message)).not.toContain("\\u0000");
+    expect(message.subject).toBe("before\ufffdafter");
+    expect(message.fromName).toBe("Null\ufffdSender");
+    expect(message.textBody).toBe("line one\ufffdline two");
+    expect(message.attachments.map((attachment) => attachment.filename)).toEqual(["bad\ufffdname.txt"]);
+  });
+});
+
 describe("attachment names", () => {
   it("decodes RFC 2231 filenames in UTF-8, Shift_JIS and ISO-2022-JP, with continuations", async () => {
     const message = await parse("rfc2231-filenames.eml");

@@ -2,6 +2,7 @@
 // one domain function with the admin as actor; those functions validate and
 // write the audit event in the same transaction as the change.
 import { z } from "zod";
+import { id } from "../../access/database-id.ts";
 import { loginAttackSummary } from "../../auth/login-attacks.ts";
 import { addDomain } from "../../domains/add-domain.ts";
 import { listDomainsWithRecords } from "../../domains/list-domains-with-records.ts";
@@ -14,9 +15,10 @@ import { endSessions } from "../../users/end-sessions.ts";
 import { listUsers } from "../../users/list-users.ts";
 import { setUserDisabled } from "../../users/set-disabled.ts";
 import { quotaInput } from "../quota-input.ts";
+import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
-const email = z.string().trim().min(1, "email is required").max(320);
+const email = safeText.trim().min(1, "email is required").max(320);
 
 const usersRouter = router({
   list: adminProcedure.query(() => listUsers()),
@@ -24,7 +26,7 @@ const usersRouter = router({
     .input(
       z.object({
         email,
-        name: z.string().max(200).optional(),
+        name: safeText.max(200).optional(),
         password: z.string().min(1, "password is required"),
         admin: z.boolean().default(false),
       }),
@@ -47,13 +49,13 @@ const usersRouter = router({
     }),
   /** Disables (ending every session at once) or enables a user. */
   setDisabled: adminProcedure
-    .input(z.object({ userId: z.number().int().positive(), disabled: z.boolean() }))
+    .input(z.object({ userId: id, disabled: z.boolean() }))
     .mutation(({ ctx, input }) =>
       setUserDisabled({ user: { id: input.userId }, disabled: input.disabled, actorId: ctx.user.id, ip: ctx.ip }),
     ),
   /** Signs a user out everywhere. */
   endSessions: adminProcedure
-    .input(z.object({ userId: z.number().int().positive() }))
+    .input(z.object({ userId: id }))
     .mutation(({ ctx, input }) => endSessions({ user: { id: input.userId }, actorId: ctx.user.id, ip: ctx.ip })),
   /** Logins and addresses under a password-guessing attack now. */
   loginAttacks: adminProcedure.query(() => loginAttackSummary()),
@@ -62,7 +64,7 @@ const usersRouter = router({
 const domainsRouter = router({
   list: adminProcedure.query(() => listDomainsWithRecords(loadEnv().YUBIN_HOSTNAME)),
   add: adminProcedure
-    .input(z.object({ name: z.string().trim().min(1, "domain name is required").max(253) }))
+    .input(z.object({ name: safeText.trim().min(1, "domain name is required").max(253) }))
     .mutation(async ({ ctx, input }) => {
       const domain = await addDomain({ name: input.name, actorId: ctx.user.id });
       return { id: domain.id, name: domain.name };
@@ -76,7 +78,7 @@ const mailboxesRouter = router({
       z.object({
         address: email,
         shared: z.boolean().default(false),
-        displayName: z.string().max(200).optional(),
+        displayName: safeText.max(200).optional(),
         memberEmails: z.array(email).max(500).default([]),
         quota: quotaInput.optional(),
       }),

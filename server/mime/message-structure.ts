@@ -14,6 +14,8 @@ export type MessageStructure = {
   parts: MimePart[];
   /** The limit (server/limits.ts) the message is over; mailparser is then never run on it. */
   limitError: string | null;
+  /** The charsets the message names (Content-Type parameters, then encoded-words), in order, for guessing raw text. */
+  declaredCharsets: string[];
   /** For each part (same index), the charset of its raw 8-bit header text, or null for none or UTF-8. */
   headerCharsets: (string | null)[];
   /** The message's own header fields as text (raw header text decoded; encoded-words are not). */
@@ -24,8 +26,9 @@ export type MessageStructure = {
 
 export function readStructure(raw: Buffer): MessageStructure {
   const scan = scanMime(raw);
+  const declaredCharsets = declared(scan.parts);
   const headerCharsets = scan.parts.map((part) =>
-    part.rawText ? rawHeaderCharset(raw.toString("latin1", part.headerStart, part.headerEnd)) : null,
+    part.rawText ? rawHeaderCharset(raw.toString("latin1", part.headerStart, part.headerEnd), declaredCharsets) : null,
   );
   const top = scan.parts[0];
   return {
@@ -33,6 +36,7 @@ export function readStructure(raw: Buffer): MessageStructure {
     parts: scan.parts,
     limitError: scan.error,
     headerCharsets,
+    declaredCharsets,
     // A message refused before its own header ended (one over MAX_HEADER_BYTES)
     // still tells its sender and subject in the first MAX_HEADER_BYTES.
     headers: top ? asText(top.fields, headerCharsets[0] ?? null) : readTopLevelHeaders(raw),
@@ -43,7 +47,18 @@ export function readStructure(raw: Buffer): MessageStructure {
 /** The message's own header fields as text, reading no more than its header section. */
 export function readTopLevelHeaders(raw: Buffer): HeaderField[] {
   const top = scanTopLevelHeader(raw, MAX_HEADER_BYTES);
-  return asText(top.fields, top.rawText ? rawHeaderCharset(raw.toString("latin1", 0, top.headerEnd)) : null);
+  const block = top.rawText ? raw.toString("latin1", 0, top.headerEnd) : null;
+  return asText(top.fields, block === null ? null : rawHeaderCharset(block, declared([top])));
+}
+
+function declared(parts: MimePart[]): string[] {
+  const charsets = new Set<string>();
+  for (const part of parts) if (part.charset) charsets.add(part.charset.toLowerCase());
+  for (const part of parts)
+    for (const field of part.fields)
+      for (const word of field.value.matchAll(/=\?([^?*\s]+)[^?\s]*\?[bq]\?/gi))
+        charsets.add((word[1] as string).toLowerCase());
+  return [...charsets];
 }
 
 function asText(fields: HeaderField[], charset: string | null): HeaderField[] {

@@ -1,18 +1,19 @@
 // Raw 8-bit (or ISO-2022-JP) text in a header section, which RFC 5322 §2.2
 // does not allow but old mailers write: RFC 6532 §3.2 makes it UTF-8, and
-// Shift_JIS, EUC-JP and JIS from Japanese mailers are read for what they are.
+// Shift_JIS, EUC-JP and JIS from Japanese mailers, and Latin-1 or
+// Windows-1252 from Western ones, are read for what they are.
 import { decodeText, sniffCharset } from "./charset.ts";
 
 /**
  * The charset of the raw text in a header section (bytes as latin1), guessed
- * from all of its raw lines together; null when there is none or it is
- * UTF-8 (or plain ASCII) already.
+ * from all of its raw lines together, first among the charsets the message
+ * declares; null when there is none or it is UTF-8 (or plain ASCII) already.
  */
-export function rawHeaderCharset(block: string): string | null {
+export function rawHeaderCharset(block: string, declared: readonly (string | null)[] = []): string | null {
   const raw = block.split("\n").filter(isRawText);
   if (raw.length === 0) return null;
-  const charset = sniffCharset(Buffer.from(raw.join("\n"), "latin1"));
-  return charset === null || charset === "utf-8" || charset === "us-ascii" ? null : charset;
+  const charset = sniffCharset(Buffer.from(raw.join("\n"), "latin1"), declared);
+  return charset === "utf-8" || charset === "us-ascii" ? null : charset;
 }
 
 /** The header section (bytes as latin1) with its raw text turned into UTF-8 bytes. */

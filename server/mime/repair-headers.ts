@@ -24,7 +24,9 @@ export function repairHeaders(structure: MessageStructure): Buffer {
   parts.forEach((part, index) => {
     const charset = headerCharsets[index] ?? null;
     const label =
-      isTextLeaf(part) && needsLabelCheck(part.charset) ? correctedLabel(part.charset, sniffSample(raw, part)) : null;
+      isTextLeaf(part) && needsLabelCheck(part.charset)
+        ? correctedLabel(part.charset, sniffSample(raw, part), structure.declaredCharsets)
+        : null;
     if (charset === null && label === null && !part.missingSeparator) return;
     const block = raw.toString("latin1", part.headerStart, part.headerEnd);
     let repaired = transcodeRawHeaders(block, charset);

@@ -94,6 +94,42 @@ describe("Japanese charsets", () => {
   });
 });
 
+describe("Western charsets (issue 10 item 11)", () => {
+  it("reads raw Windows-1252 header bytes in the charset the message declares, not as CP932", async () => {
+    const message = await parse("raw-cp1252-subject.eml");
+    expect(message.subject).toBe("Formação de Verão … inscrições");
+    expect(message.textBody).toBe("Inscrições abertas até março.\n");
+  });
+
+  it("reads raw Latin-1 headers and an unlabelled Latin-1 body when nothing is declared", async () => {
+    const message = await parse("raw-latin1-unlabelled.eml");
+    expect(message.subject).toBe("Formação Verão");
+    expect(message.fromName).toBe("José Conceição");
+    expect(message.fromAddress).toBe("jose@example.pt");
+    expect(message.textBody).toBe("Olá, a formação de verão começa amanhã.\n");
+  });
+
+  it("guesses among the declared charsets, CP932, EUC-JP and Windows-1252 by what reads as text", () => {
+    const guess = (text: string, charset: string, declared: string[] = []) =>
+      sniffCharset(iconv.encode(text, charset), declared);
+    expect(guess("Formação Verão", "windows-1252")).toBe("windows-1252");
+    expect(guess("MÜLLER Größe", "latin1")).toBe("windows-1252");
+    expect(guess("“quoted” — € 100", "windows-1252")).toBe("windows-1252");
+    expect(guess("です", "cp932")).toBe("cp932");
+    expect(guess("ABCテスト", "cp932")).toBe("cp932");
+    expect(guess("日本語の件名", "euc-jp")).toBe("euc-jp");
+    expect(guess("Ελληνικά", "iso-8859-7", ["ISO-8859-7"])).toBe("iso-8859-7");
+    expect(guess("Привет мир", "koi8-r", ["koi8-r"])).toBe("koi8-r");
+    expect(guess("안녕하세요", "euc-kr", ["ks_c_5601-1987"])).toBe("ks_c_5601-1987");
+  });
+
+  it("never drops a byte, whatever the bytes", () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i).filter((i) => i >= 0x80));
+    const charset = sniffCharset(bytes);
+    expect(iconv.decode(bytes, charset)).toHaveLength(bytes.length);
+  });
+});
+
 describe("NUL characters (issue 10 item 5)", () => {
   it("leaves no U+0000 in any decoded text: encoded-words, quoted-printable, RFC 2231 filenames", async () => {
     const message = await parse("nul-characters.eml");

@@ -5,6 +5,7 @@
 // downloads all read this one structure instead of the bytes again.
 import { MAX_HEADER_BYTES } from "../limits.ts";
 import type { HeaderField } from "./header-block.ts";
+import { type MessageDefect, messageDefects } from "./message-defects.ts";
 import { type MimePart, scanMime, scanTopLevelHeader } from "./mime-scan.ts";
 import { decodeRawText, rawHeaderCharset } from "./raw-header-text.ts";
 
@@ -22,6 +23,8 @@ export type MessageStructure = {
   headers: HeaderField[];
   /** Where the message's body starts. */
   bodyStart: number;
+  /** How the message breaks the format, each read past as a careful client does (message-defects.ts). */
+  defects: MessageDefect[];
 };
 
 export function readStructure(raw: Buffer): MessageStructure {
@@ -41,6 +44,7 @@ export function readStructure(raw: Buffer): MessageStructure {
     // still tells its sender and subject in the first MAX_HEADER_BYTES.
     headers: top ? asText(top.fields, headerCharsets[0] ?? null) : readTopLevelHeaders(raw),
     bodyStart: top ? top.bodyStart : scanTopLevelHeader(raw).bodyStart,
+    defects: messageDefects(scan.parts),
   };
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { AddressObject, Attachment, ParsedMail } from "mailparser";
+import type { AddressObject, Attachment, EmailAddress, ParsedMail } from "mailparser";
 import type { HeaderField } from "./header-block.ts";
 import { htmlToPlainText } from "./html-to-plain-text.ts";
+import type { MessageDefect } from "./message-defects.ts";
 import { type MessageStructure, readStructure } from "./message-structure.ts";
 import { runMailparser } from "./run-mailparser.ts";
 import { withoutNulDeep } from "./storable-text.ts";
@@ -41,6 +42,8 @@ export type ParsedMessage = TraceHeaders & {
   bodyHash: string;
   /** Why the message could not be parsed; it is then stored and shown raw. */
   parseError: string | null;
+  /** How the message breaks the format, when it does; it is shown as a careful client shows it. */
+  malformed: MessageDefect | null;
 };
 
 const SNIPPET_CHARS = 200;
@@ -67,12 +70,13 @@ export async function parseStructure(structure: MessageStructure, options: Parse
     ...readTraceHeaders(headers),
     subject: decodedSubject(headers),
     bodyHash: createHash("sha256").update(raw.subarray(structure.bodyStart)).digest("hex"),
+    malformed: structure.defects[0] ?? null,
   };
   const { mail, error } = await runMailparser(structure, options.timeoutMs);
   return withoutNulDeep(mail ? fromMailparser(base, mail) : fromHeaders(base, headers, error));
 }
 
-type Base = Pick<ParsedMessage, keyof TraceHeaders | "subject" | "bodyHash">;
+type Base = Pick<ParsedMessage, keyof TraceHeaders | "subject" | "bodyHash" | "malformed">;
 
 /** What the header fields still tell when mailparser refused the message. */
 function fromHeaders(base: Base, headers: HeaderField[], error: string | null): ParsedMessage {
@@ -94,7 +98,7 @@ function fromHeaders(base: Base, headers: HeaderField[], error: string | null): 
 }
 
 function fromMailparser(base: Base, mail: ParsedMail): ParsedMessage {
-  const from = addresses(mail.from)[0];
+  const from = sender(mail.from);
   const htmlBody = typeof mail.html === "string" ? mail.html : null;
   const textBody = mail.text || (htmlBody ? htmlToPlainText(htmlBody) : null);
   const attachments = mail.attachments.map(describeAttachment);
@@ -116,12 +120,24 @@ function fromMailparser(base: Base, mail: ParsedMail): ParsedMessage {
 }
 
 function addresses(field: ParsedMail["to"]): Address[] {
-  const objects: AddressObject[] = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  return objects
-    .flatMap((object) => object.value)
-    .flatMap((entry) => (entry.group ? entry.group : [entry]))
+  return entries(field)
     .filter((entry) => entry.address)
     .map((entry) => ({ address: (entry.address as string).toLowerCase(), name: entry.name }));
+}
+
+/**
+ * The first sender with an address, or else the first with only a display
+ * name: a bounce says "From: MAILER DAEMON <>" (RFC 5321 §4.5.5's null
+ * reverse-path shown as an address), and the name is all there is to show.
+ */
+function sender(field: ParsedMail["from"]): Address | undefined {
+  const named = entries(field).find((entry) => entry.name);
+  return addresses(field)[0] ?? (named ? { address: "", name: named.name } : undefined);
+}
+
+function entries(field: ParsedMail["to"]): EmailAddress[] {
+  const objects: AddressObject[] = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return objects.flatMap((object) => object.value).flatMap((entry) => (entry.group ? entry.group : [entry]));
 }
 
 function describeAttachment(attachment: Attachment, index: number): AttachmentInfo {

@@ -13,6 +13,8 @@ import { decodeTransferEncoding } from "./transfer-decoding.ts";
  *   (mailparser reads raw header bytes as UTF-8, which RFC 6532 §3.2 allows
  *   but which turns raw Shift_JIS and JIS headers from old mailers to mojibake);
  * - a header section that ends without its empty line gets one;
+ * - a message that is one text part with a broken Content-Disposition is
+ *   shown, not offered as a download (message-defects.ts);
  * - a text part with no charset, or an ASCII/Latin-1 label on JIS or 8-bit
  *   bytes, gets the charset its body is sniffed to be (mailparser assumes
  *   UTF-8 and prints ISO-2022-JP escapes literally).
@@ -27,10 +29,12 @@ export function repairHeaders(structure: MessageStructure): Buffer {
       isTextLeaf(part) && needsLabelCheck(part.charset)
         ? correctedLabel(part.charset, sniffSample(raw, part), structure.declaredCharsets)
         : null;
-    if (charset === null && label === null && !part.missingSeparator) return;
+    const showInline = index === 0 && structure.defects.includes("broken-disposition");
+    if (charset === null && label === null && !part.missingSeparator && !showInline) return;
     const block = raw.toString("latin1", part.headerStart, part.headerEnd);
     let repaired = transcodeRawHeaders(block, charset);
     if (label) repaired = relabel(repaired, label);
+    if (showInline) repaired = replaceField(repaired, "Content-Disposition", "inline");
     // The empty line the sender left out, so that mailparser also takes the
     // line that is no header field as the first line of the body.
     if (part.missingSeparator) repaired += lineEnding(raw, part.headerEnd);
@@ -58,6 +62,14 @@ function sniffSample(raw: Buffer, part: MimePart): Buffer {
   // Base64 is 4/3 the size of what it carries.
   const end = Math.min(part.bodyEnd, part.bodyStart + Math.ceil((CHARSET_SNIFF_BYTES * 4) / 3) + 4);
   return decodeTransferEncoding(raw.subarray(part.bodyStart, end), part.transferEncoding);
+}
+
+/** Replaces a field (all of its lines) by `Name: value`; the block must hold it. */
+function replaceField(block: string, name: string, value: string): string {
+  const field = new RegExp(`^${name}[ \\t]*:[^\\n]*(?:\\n[ \\t][^\\n]*)*`, "im").exec(block);
+  if (!field) return block;
+  const cr = field[0].endsWith("\r") ? "\r" : "";
+  return `${block.slice(0, field.index)}${name}: ${value}${cr}${block.slice(field.index + field[0].length)}`;
 }
 
 /** Sets the charset parameter of the Content-Type field, adding the field if needed. */

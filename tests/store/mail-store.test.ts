@@ -260,6 +260,29 @@ describe("text PostgreSQL cannot hold (issue 10 item 5)", () => {
   });
 });
 
+describe("malformed mail (issue 10 items 13 and 14)", () => {
+  it("stores the text of a message whose header has no empty line after it, marked malformed for the reader", async () => {
+    const raw = readFileSync(new URL("../fixtures/mail/no-blank-line.eml", import.meta.url));
+    const [r] = await storeMessage({ raw, mailboxIds: [support], direction: "inbound" });
+    if (r?.outcome !== "stored") throw new Error(`not stored: ${JSON.stringify(r)}`);
+    const message = await db().message.findUniqueOrThrow({ where: { id: r.messageId } });
+    expect(message).toMatchObject({
+      subject: "no blank line",
+      textBody: "Order 1234: delayed\nIt was due on Friday.\nThanks\n",
+      malformed: "missing-blank-line",
+      parseError: null,
+    });
+  });
+
+  it("stores a bounce from MAILER DAEMON <> under its display name", async () => {
+    const raw = readFileSync(new URL("../fixtures/mail/empty-address-from.eml", import.meta.url));
+    const [r] = await storeMessage({ raw, mailboxIds: [support], direction: "inbound" });
+    if (r?.outcome !== "stored") throw new Error(`not stored: ${JSON.stringify(r)}`);
+    const message = await db().message.findUniqueOrThrow({ where: { id: r.messageId } });
+    expect(message).toMatchObject({ fromName: "MAILER DAEMON", fromAddress: "", malformed: null });
+  });
+});
+
 describe("resolveRecipient", () => {
   it("finds mailboxes by address, alias and subaddress, and tells unknown from foreign", async () => {
     await db().alias.create({ data: { address: "help@example.com", mailboxId: support } });

@@ -248,6 +248,67 @@ describe("broken MIME", () => {
   });
 });
 
+describe("malformed messages (issue 10 items 13 and 14)", () => {
+  it("takes the first line that is no header field as the body when the empty line is missing, and says so", async () => {
+    const message = await parse("no-blank-line.eml");
+    expect(message).toMatchObject({ subject: "no blank line", fromAddress: "hurried@example.net", parseError: null });
+    // "Order 1234: delayed" looks like a field, but a name has no spaces (RFC 5322 §2.2).
+    expect(message.textBody).toBe("Order 1234: delayed\nIt was due on Friday.\nThanks\n");
+    expect(message.snippet).toBe("Order 1234: delayed It was due on Friday. Thanks");
+    expect(message.malformed).toBe("missing-blank-line");
+  });
+
+  it("shows a message without any header as its body", async () => {
+    const message = await parse("no-header.eml");
+    expect(message).toMatchObject({ subject: "", fromAddress: "", malformed: "no-header" });
+    expect(message.textBody).toBe("Hello, this message has no header at all.\nSecond line.\n");
+  });
+
+  it("reads a MIME part whose header has no empty line after it, with bare LF line ends", async () => {
+    const raw = Buffer.from(
+      [
+        "From: a@example.net",
+        'Content-Type: multipart/mixed; boundary="b"',
+        "",
+        "--b",
+        "Content-Type: text/plain; charset=utf-8",
+        "Straight into the text",
+        "--b",
+        "Right after the delimiter",
+        "--b--",
+        "",
+      ].join("\n"),
+    );
+    const message = await parseMessage(raw);
+    expect(message.textBody).toBe("Straight into the text\nRight after the delimiter");
+    expect(message.malformed).toBe("missing-blank-line");
+  });
+
+  it("keeps a header-only message without the empty line well-formed (RFC 5322 §3.5: the body is optional)", async () => {
+    const message = await parseMessage(Buffer.from("From: a@example.net\r\nSubject: only a header\r\n"));
+    expect(message).toMatchObject({ subject: "only a header", textBody: null, malformed: null });
+  });
+
+  it("shows a single-part HTML message whose Content-Disposition is broken, not an unnamed attachment", async () => {
+    const message = await parse("broken-disposition-html.eml");
+    expect(message.htmlBody).toBe("<p>Your <b>order</b> has shipped.</p>\n");
+    expect(message.textBody).toBe("Your order has shipped.");
+    expect(message.attachments).toEqual([]);
+    expect(message.malformed).toBe("broken-disposition");
+  });
+
+  it("keeps the display name of a sender with an empty address", async () => {
+    const message = await parse("empty-address-from.eml");
+    expect(message).toMatchObject({ fromName: "MAILER DAEMON", fromAddress: "", malformed: null });
+  });
+
+  it("finds nothing malformed in well-formed mail", async () => {
+    for (const name of ["iso2022jp-cp50221.eml", "hostile-html.eml", "rfc2231-filenames.eml", "raw-utf8-headers.eml"]) {
+      expect((await parse(name)).malformed).toBeNull();
+    }
+  });
+});
+
 describe("limits", () => {
   it("refuses a header block over MAX_HEADER_BYTES and recovers subject and sender", async () => {
     const started = Date.now();

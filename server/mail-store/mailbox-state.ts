@@ -28,7 +28,9 @@ export async function readMailboxState(tx: RawSql, copy: StoreCopy): Promise<Mai
     )
     select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages", m."roundRobin",
       (select id from "Message"
-        where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "bodyHash" = ${message.bodyHash}
+        where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader}
+          and ("contentHash" = ${message.contentHash} or ("contentHash" is null and "bodyHash" = ${message.bodyHash}))
+        limit 1
       ) as "duplicateOf",
       coalesce((select id from contact), (select id from "Contact" where email = ${contactAddress}::text)) as "contactId"
     from "Mailbox" m where m.id = ${mailboxId}`;
@@ -36,14 +38,20 @@ export async function readMailboxState(tx: RawSql, copy: StoreCopy): Promise<Mai
 }
 
 /**
- * An identical redelivery (same Message-ID and body to the same mailbox)
- * stores nothing. The unique index on those columns settles the race between
- * two copies arriving at once (see write-message.ts); this finds the winner.
+ * An identical redelivery (same Message-ID and content, trace fields aside
+ * (content-hash.ts), to the same mailbox) stores nothing. Messages stored
+ * before contentHash existed are matched as they were then, by Message-ID
+ * and body. Without a Message-ID nothing is a duplicate (NULL never equals):
+ * two identical alerts from a script are two events. The unique index on
+ * (mailbox, Message-ID, contentHash) settles the race between two copies
+ * arriving at once (see write-message.ts); this finds the winner.
  */
 export async function findDuplicate(tx: RawSql, mailboxId: number, message: ParsedMessage): Promise<number | null> {
   const [existing] = await tx.$queryRaw<{ id: number }[]>`
     select id from "Message"
-    where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "bodyHash" = ${message.bodyHash}`;
+    where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader}
+      and ("contentHash" = ${message.contentHash} or ("contentHash" is null and "bodyHash" = ${message.bodyHash}))
+    limit 1`;
   return existing?.id ?? null;
 }
 

@@ -57,18 +57,18 @@ export async function writeMessage(
       select coalesce(${thread.conversationId}::int, (select id from new_conversation)) as id
     ), message as (
       insert into "Message" ("mailboxId", "blobSha256", direction, "messageIdHeader", "inReplyTo", "references", subject,
-        "fromAddress", "fromName", "toAddresses", "ccAddresses", date, size, "bodyHash", snippet, "textBody", "htmlBody",
+        "fromAddress", "fromName", "toAddresses", "ccAddresses", date, size, "bodyHash", "contentHash", snippet, "textBody", "htmlBody",
         "hasAttachments", attachments, "parseError", malformed, "authResults", "conversationId", "threadReason", "internalDate",
         "searchVector")
       select ${mailboxId}, ${input.blobSha256}, ${input.direction}::"MessageDirection", ${message.messageIdHeader},
         ${message.inReplyTo}, ${message.references}::text[], ${message.subject}, ${message.fromAddress},
         ${message.fromName}, ${JSON.stringify(message.to)}::jsonb, ${JSON.stringify(message.cc)}::jsonb,
-        ${message.date}::timestamptz, ${size}, ${message.bodyHash}, ${message.snippet}, ${message.textBody},
+        ${message.date}::timestamptz, ${size}, ${message.bodyHash}, ${message.contentHash}, ${message.snippet}, ${message.textBody},
         ${message.htmlBody}, ${message.hasAttachments}, ${JSON.stringify(message.attachments)}::jsonb,
         ${message.parseError}, ${message.malformed}, ${authResults}::jsonb,
         conversation.id, ${thread.reason}::"ThreadReason", ${now}, array_to_tsvector(string_to_array(${searchTokens}::text, ' '))
       from conversation
-      on conflict ("mailboxId", "messageIdHeader", "bodyHash") do nothing
+      on conflict ("mailboxId", "messageIdHeader", "contentHash") do nothing
       returning id, "conversationId"
     ), folder as (
       update "Folder" set "uidNext" = "uidNext" + 1, "highestModseq" = "highestModseq" + 1

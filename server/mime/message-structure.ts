@@ -21,7 +21,8 @@ export type MessageStructure = {
   headerCharsets: (string | null)[];
   /** The message's own header fields as text (raw header text decoded; encoded-words are not). */
   headers: HeaderField[];
-  /** Where the message's body starts. */
+  /** Where the message's own header section ends, and its body starts. */
+  headerEnd: number;
   bodyStart: number;
   /** How the message breaks the format, each read past as a careful client does (message-defects.ts). */
   defects: MessageDefect[];
@@ -43,7 +44,7 @@ export function readStructure(raw: Buffer): MessageStructure {
     // A message refused before its own header ended (one over MAX_HEADER_BYTES)
     // still tells its sender and subject in the first MAX_HEADER_BYTES.
     headers: top ? asText(top.fields, headerCharsets[0] ?? null) : readTopLevelHeaders(raw),
-    bodyStart: top ? top.bodyStart : scanTopLevelHeader(raw).bodyStart,
+    ...(top ? { headerEnd: top.headerEnd, bodyStart: top.bodyStart } : headerAndBody(scanTopLevelHeader(raw))),
     defects: messageDefects(scan.parts),
   };
 }
@@ -53,6 +54,10 @@ export function readTopLevelHeaders(raw: Buffer): HeaderField[] {
   const top = scanTopLevelHeader(raw, MAX_HEADER_BYTES);
   const block = top.rawText ? raw.toString("latin1", 0, top.headerEnd) : null;
   return asText(top.fields, block === null ? null : rawHeaderCharset(block, declared([top])));
+}
+
+function headerAndBody(part: MimePart): { headerEnd: number; bodyStart: number } {
+  return { headerEnd: part.headerEnd, bodyStart: part.bodyStart };
 }
 
 function declared(parts: MimePart[]): string[] {

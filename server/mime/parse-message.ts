@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AddressObject, Attachment, EmailAddress, ParsedMail } from "mailparser";
+import { contentHash } from "./content-hash.ts";
 import type { HeaderField } from "./header-block.ts";
 import { htmlToPlainText } from "./html-to-plain-text.ts";
 import type { MessageDefect } from "./message-defects.ts";
@@ -40,6 +41,8 @@ export type ParsedMessage = TraceHeaders & {
   hasAttachments: boolean;
   /** SHA-256 (hex) of the raw bytes after the header/body separator. */
   bodyHash: string;
+  /** SHA-256 (hex) of the whole message but its trace fields (content-hash.ts): what an identical redelivery shares. */
+  contentHash: string;
   /** Why the message could not be parsed; it is then stored and shown raw. */
   parseError: string | null;
   /** How the message breaks the format, when it does; it is shown as a careful client shows it. */
@@ -70,13 +73,14 @@ export async function parseStructure(structure: MessageStructure, options: Parse
     ...readTraceHeaders(headers),
     subject: decodedSubject(headers),
     bodyHash: createHash("sha256").update(raw.subarray(structure.bodyStart)).digest("hex"),
+    contentHash: contentHash(raw, structure.headerEnd, structure.bodyStart),
     malformed: structure.defects[0] ?? null,
   };
   const { mail, error } = await runMailparser(structure, options.timeoutMs);
   return withoutNulDeep(mail ? fromMailparser(base, mail) : fromHeaders(base, headers, error));
 }
 
-type Base = Pick<ParsedMessage, keyof TraceHeaders | "subject" | "bodyHash" | "malformed">;
+type Base = Pick<ParsedMessage, keyof TraceHeaders | "subject" | "bodyHash" | "contentHash" | "malformed">;
 
 /** What the header fields still tell when mailparser refused the message. */
 function fromHeaders(base: Base, headers: HeaderField[], error: string | null): ParsedMessage {

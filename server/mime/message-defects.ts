@@ -1,11 +1,12 @@
 // Ways a message breaks the format that Yubin reads past as a careful mail
 // client does, and names so the reader can be told (Message.malformed).
+import { isTraceField } from "./content-hash.ts";
 import { decodeEncodedWords } from "./encoded-words.ts";
 import { headerValue } from "./header-block.ts";
 import type { MimePart } from "./mime-scan.ts";
 
 export type MessageDefect =
-  /** The first line is no header field: the whole message is body. */
+  /** The sender's first line is no header field: the whole message is body. */
   | "no-header"
   /** A header section ends at a line that is no header field, without the empty line (RFC 5322 §2.1). */
   | "missing-blank-line"
@@ -15,9 +16,10 @@ export type MessageDefect =
 export function messageDefects(parts: MimePart[]): MessageDefect[] {
   const defects = new Set<MessageDefect>();
   const top = parts[0];
-  if (top?.missingSeparator && top.headerEnd === 0) defects.add("no-header");
-  if (parts.some((part) => part.missingSeparator && !(part === top && part.headerEnd === 0)))
-    defects.add("missing-blank-line");
+  // Fields servers added on the way (our own Received, say) are not the sender's header.
+  const noHeader = top?.missingSeparator === true && top.fields.every((field) => isTraceField(field.name));
+  if (noHeader) defects.add("no-header");
+  if (parts.some((part) => part.missingSeparator && !(part === top && noHeader))) defects.add("missing-blank-line");
   if (top && hasBrokenDisposition(top)) defects.add("broken-disposition");
   return [...defects];
 }

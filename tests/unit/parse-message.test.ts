@@ -258,10 +258,13 @@ describe("malformed messages (issue 10 items 13 and 14)", () => {
     expect(message.malformed).toBe("missing-blank-line");
   });
 
-  it("shows a message without any header as its body", async () => {
+  it("shows a message without any header as its body, also under the trace fields servers add", async () => {
     const message = await parse("no-header.eml");
     expect(message).toMatchObject({ subject: "", fromAddress: "", malformed: "no-header" });
     expect(message.textBody).toBe("Hello, this message has no header at all.\nSecond line.\n");
+    const received = Buffer.from("Received: from client.example by mx.example.com; Mon, 2 Nov 2026 10:00:00 +0000\r\n");
+    const delivered = await parseMessage(Buffer.concat([received, fixture("no-header.eml")]));
+    expect(delivered).toMatchObject({ malformed: "no-header", textBody: message.textBody });
   });
 
   it("reads a MIME part whose header has no empty line after it, with bare LF line ends", async () => {

@@ -407,6 +407,13 @@ export const en = {
   "message.sent": "sent",
   "message.parseError": "This message could not be parsed: {error}. It is stored exactly as received.",
   "message.viewSource": "View raw source",
+  "message.malformed": "This message is malformed; it is shown as a careful mail client shows it.",
+  "message.malformed.no-header":
+    "This message has no header, so it has no sender or subject. Its text is shown as the body.",
+  "message.malformed.missing-blank-line":
+    "This message is malformed: its header does not end with an empty line. The lines after the last header field are shown as the body.",
+  "message.malformed.broken-disposition":
+    "This message is malformed: it marks its only text as an attachment of no known kind. The text is shown.",
   "message.noText": "(no text)",
   "message.textCut": "This message is long: the first {shown} of {total} characters are shown.",
   "message.showRest": "Show the rest",

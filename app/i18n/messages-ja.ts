@@ -413,6 +413,13 @@ export const ja: Messages = {
   "message.sent": "送信済み",
   "message.parseError": "このメッセージを解析できませんでした({error})。受信したとおりのまま保存されています。",
   "message.viewSource": "元のソースを表示",
+  "message.malformed": "このメッセージは形式が正しくありません。一般的なメールソフトと同じように表示しています。",
+  "message.malformed.no-header":
+    "このメッセージにはヘッダーがないため、差出人も件名もありません。内容を本文として表示しています。",
+  "message.malformed.missing-blank-line":
+    "このメッセージは形式が正しくありません(ヘッダーの後に空行がありません)。最後のヘッダー行より後を本文として表示しています。",
+  "message.malformed.broken-disposition":
+    "このメッセージは形式が正しくありません(唯一の本文が不明な種類の添付ファイルとして指定されています)。本文として表示しています。",
   "message.noText": "(本文なし)",
   "message.textCut": "長いメッセージのため、{total} 文字のうち最初の {shown} 文字を表示しています。",
   "message.showRest": "続きを表示",

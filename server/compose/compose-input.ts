@@ -6,20 +6,21 @@
 // (validate-composition.ts).
 import { z } from "zod";
 import { id, idOrZero } from "../access/database-id.ts";
+import { safeText } from "../api/safe-text.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "./compose-limits.ts";
 
 export const COMPOSE_MODES = ["reply", "reply_all", "forward"] as const;
 export type ComposeMode = (typeof COMPOSE_MODES)[number];
 
 /** One address field as typed ("Name <a@b>, c@d"); validateComposition parses and checks it. */
-const addressField = z.string().max(20_000);
+const addressField = safeText.max(20_000);
 
-const text = z.string().max(MAX_COMPOSE_TEXT_CHARS, "the message text is too long");
+const text = safeText.max(MAX_COMPOSE_TEXT_CHARS, "the message text is too long");
 
 // Attachments travel base64 in the JSON body: 4 characters per 3 bytes.
 const attachment = z.object({
-  filename: z.string().trim().min(1).max(255),
-  contentType: z.string().max(255).optional(),
+  filename: safeText.trim().min(1).max(255),
+  contentType: safeText.max(255).optional(),
   base64: z.base64().max(Math.ceil(MAX_COMPOSE_ATTACHMENT_BYTES / 3) * 4, "attachments are too large"),
 });
 
@@ -31,7 +32,7 @@ export const composeInput = z.object({
   to: addressField,
   cc: addressField.optional(),
   bcc: addressField.optional(),
-  subject: z.string().max(998),
+  subject: safeText.max(998),
   text,
   /** Simple rich text from the composer; sent as the HTML alternative of `text` after compose-html.ts. */
   html: text.optional(),

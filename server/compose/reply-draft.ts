@@ -6,8 +6,9 @@
 import type { AuthorizedMessage } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
+import { readTopLevelHeaders } from "../mime/message-structure.ts";
 import type { AttachmentInfo } from "../mime/parse-message.ts";
-import { decodedAddresses, readTopLevelHeaders } from "../mime/top-level-headers.ts";
+import { decodedAddresses } from "../mime/top-level-headers.ts";
 import { signatureFor } from "../signatures/signatures.ts";
 import { formatAddressList, type ListedAddress } from "./address-list.ts";
 import type { ComposeMode } from "./compose-input.ts";

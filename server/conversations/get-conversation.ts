@@ -23,6 +23,8 @@ export interface ConversationMessage {
   hasHtml: boolean;
   attachments: Pick<AttachmentInfo, "index" | "filename" | "contentType" | "size" | "inline">[];
   parseError: string | null;
+  /** How the message breaks the format (server/mime/message-defects.ts), or null. */
+  malformed: string | null;
   threadReason: string | null;
   authentication: { spf?: string; dmarc?: string } | null;
 }
@@ -64,6 +66,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
       internalDate: true,
       attachments: true,
       parseError: true,
+      malformed: true,
       threadReason: true,
       authResults: true,
     },
@@ -99,6 +102,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
           inline,
         })),
         parseError: m.parseError,
+        malformed: m.malformed,
         threadReason: m.threadReason,
         authentication: auth ? { spf: auth.spf, dmarc: auth.dmarc?.result } : null,
       };

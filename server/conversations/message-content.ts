@@ -6,7 +6,7 @@
 import type { AuthorizedMessage } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
-import { extractAttachment } from "../mime/extract-attachment.ts";
+import { type ExtractedAttachment, extractAttachment, extractAttachments } from "../mime/extract-attachment.ts";
 import type { AttachmentInfo } from "../mime/parse-message.ts";
 import { sanitizeHtml } from "../mime/sanitize-html.ts";
 
@@ -35,6 +35,16 @@ export async function messageAttachment(input: { message: AuthorizedMessage; ind
   if (!message) return null;
   const raw = await getBlob(message.blobSha256);
   return raw ? extractAttachment(raw, input.index) : null;
+}
+
+/** Several attachments of one message (the inline images of its HTML), from one parse of the message. */
+export async function messageAttachments(input: {
+  message: AuthorizedMessage;
+  indexes: readonly number[];
+}): Promise<Map<number, ExtractedAttachment | null>> {
+  const message = input.indexes.length > 0 ? await storedMessage(input.message) : null;
+  const raw = message ? await getBlob(message.blobSha256) : null;
+  return raw ? extractAttachments(raw, input.indexes) : new Map();
 }
 
 export async function messageSource(authorized: AuthorizedMessage) {

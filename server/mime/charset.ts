@@ -1,6 +1,7 @@
 import iconv from "iconv-lite";
 import { CHARSET_SNIFF_BYTES } from "../limits.ts";
 import { decodeIso2022jp } from "./iso-2022-jp.ts";
+import { implausibility } from "./text-plausibility.ts";
 
 // Labels mapped to the superset real mailers write under them: Windows sends
 // CP932 as "Shift_JIS" and GBK as "gb2312", and ISO-2022-JP mail carries
@@ -37,8 +38,6 @@ const SUPERSETS: Record<string, string> = {
 // mailers that know no better label 7-bit JIS text as ASCII or Latin-1.
 const ASCII_LABELS = new Set(["us-ascii", "ascii", "iso-8859-1", "latin1", "iso_8859-1"]);
 
-export type Sniffed = "us-ascii" | "iso-2022-jp" | "utf-8" | "cp932" | "euc-jp";
-
 /** The decoder name for a charset label, or null when there is no label. */
 export function canonicalCharset(label: string | null | undefined): string | null {
   const name = label?.trim().toLowerCase().replace(/^"|"$/g, "");
@@ -56,38 +55,78 @@ export function hasIso2022jpEscapes(bytes: Uint8Array): boolean {
   return false;
 }
 
+// Raw 8-bit text that is not UTF-8 is tried in the charsets the message
+// itself declares, then in these: Japanese first, then Western European,
+// whose Latin-1 superset decodes any byte, so no guess ever drops one.
+const FALLBACK_GUESSES = ["cp932", "euc-jp", "windows-1252", "iso-8859-1"];
+
+// Declared charsets that say nothing about 8-bit text (or would decode any
+// bytes into something, as UTF-16 does): never a guess.
+const NOT_GUESSES = /^(?:us-ascii|ascii|utf-8|iso-2022-.*|utf-7.*|utf-16.*|utf-32.*|ucs-2.*|ucs-4.*|unicode.*)$/;
+
+/** Each U+FFFD of a UTF-8 reading costs this much (see text-plausibility.ts; a stray byte in UTF-8 text is common). */
+const UTF8_ERROR_COST = 3;
+
 /**
  * Guesses the charset of unlabelled bytes: ISO-2022-JP escapes first (JIS is
- * 7-bit, so it is also "valid UTF-8"), then valid UTF-8, then whichever of
- * CP932 and EUC-JP decodes cleanly. Null when nothing fits.
+ * 7-bit, so it is also "valid UTF-8"), then valid UTF-8, then among the
+ * charsets the message declares (`declared`, in order), CP932, EUC-JP,
+ * Windows-1252 and Latin-1 the decoding that is valid and reads most like
+ * text (text-plausibility.ts), UTF-8 with its errors replaced competing too.
  */
-export function sniffCharset(bytes: Uint8Array): Sniffed | null {
+export function sniffCharset(bytes: Uint8Array, declared: readonly (string | null)[] = []): string {
   const sample = bytes.length > CHARSET_SNIFF_BYTES ? bytes.subarray(0, CHARSET_SNIFF_BYTES) : bytes;
   const truncated = sample !== bytes;
   if (hasIso2022jpEscapes(sample)) return "iso-2022-jp";
   if (!sample.some((byte) => byte >= 0x80)) return "us-ascii";
   if (isValidUtf8(sample, truncated)) return "utf-8";
-  const candidates = (["cp932", "euc-jp"] as const)
-    .map((charset) => ({ charset, text: iconv.decode(Buffer.from(sample), charset) }))
-    .filter(({ text }) => !(truncated ? text.slice(0, -1) : text).includes("\ufffd"));
-  // EUC-JP read as CP932 often "decodes" into runs of half-width katakana
-  // (0xA1-0xDF are single-byte kana there); real CP932 text rarely has many.
-  candidates.sort((x, y) => halfWidthKana(x.text) - halfWidthKana(y.text));
-  return candidates[0]?.charset ?? null;
+  const guesses = new Set<string>();
+  for (const label of declared) {
+    const charset = canonicalCharset(label);
+    if (charset && !NOT_GUESSES.test(charset) && iconv.encodingExists(charset)) guesses.add(charset);
+  }
+  for (const charset of FALLBACK_GUESSES) guesses.add(charset);
+  let best = { charset: "utf-8", score: utf8Implausibility(sample, truncated) };
+  for (const charset of guesses) {
+    const decoded = iconv.decode(Buffer.from(sample), charset);
+    // A multibyte character cut at the end of a truncated sample is no error.
+    const text = truncated ? decoded.slice(0, -1) : decoded;
+    if (text.includes("\ufffd")) continue;
+    const score = implausibility(text);
+    if (score < best.score || (score === best.score && best.charset === "utf-8")) best = { charset, score };
+  }
+  return best.charset;
+}
+
+function utf8Implausibility(sample: Uint8Array, truncated: boolean): number {
+  const text = new TextDecoder("utf-8").decode(sample, { stream: truncated });
+  const errors = text.match(/\ufffd/g)?.length ?? 0;
+  return implausibility(text.replaceAll("\ufffd", "")) + errors * UTF8_ERROR_COST;
 }
 
 /**
  * The label a part should carry, or null when its declared label is right:
- * missing labels are sniffed, and ASCII/Latin-1 labels on bytes holding
+ * missing labels are sniffed (with `elsewhere`, the charsets the rest of the
+ * message declares, as the first guesses), and ASCII/Latin-1 labels on bytes holding
  * ISO-2022-JP escapes (or, for ASCII, any 8-bit byte) are corrected.
  */
-export function correctedLabel(declared: string | null, bytes: Uint8Array): string | null {
+export function correctedLabel(
+  declared: string | null,
+  bytes: Uint8Array,
+  elsewhere: readonly (string | null)[] = [],
+): string | null {
+  if (!needsLabelCheck(declared)) return null;
   const label = canonicalCharset(declared);
-  if (label !== null && !ASCII_LABELS.has(label)) return null;
-  const sniffed = sniffCharset(bytes);
-  if (sniffed === null || sniffed === "us-ascii") return null;
+  const sniffed = sniffCharset(bytes, elsewhere);
+  if (sniffed === "us-ascii") return null;
   if (label === null || sniffed === "iso-2022-jp" || label === "us-ascii" || label === "ascii") return sniffed;
   return null;
+}
+
+/** Whether a declared label may be wrong about its bytes: none at all, or ASCII/Latin-1 (see correctedLabel). */
+export function needsLabelCheck(declared: string | null): boolean {
+  const label = canonicalCharset(declared);
+  return label === null || ASCII_LABELS.has(label);
 }
 
 /** Decodes bytes by their (corrected) label; never throws. */
@@ -106,8 +145,4 @@ function isValidUtf8(bytes: Uint8Array, truncated: boolean): boolean {
   } catch {
     return false;
   }
-}
-
-function halfWidthKana(text: string): number {
-  return text.match(/[\uff61-\uff9f]/g)?.length ?? 0;
 }

@@ -27,10 +27,17 @@ export function parseHeaderFields(block: string): HeaderField[] {
       continue;
     }
     const colon = line.indexOf(":");
+    // Only SP and HTAB are trimmed (RFC 5322 §2.2): the block may be raw bytes
+    // read as latin1, where String.trim() would also cut 0xA0, the last byte
+    // of a raw UTF-8 "①" (E2 91 A0).
     if (colon > 0)
-      fields.push({ name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() });
+      fields.push({ name: trimWsp(line.slice(0, colon)).toLowerCase(), value: trimWsp(line.slice(colon + 1)) });
   }
   return fields;
+}
+
+function trimWsp(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, "");
 }
 
 /** The first value of a field, or null. */

@@ -1,18 +1,29 @@
 import { MAX_HEADER_BYTES, MAX_MIME_DEPTH, MAX_MIME_PARTS } from "../limits.ts";
-import { headerParam, headerValue, parseHeaderFields } from "./header-block.ts";
+import { type HeaderField, headerParam, headerValue, parseHeaderFields } from "./header-block.ts";
 
 /** One MIME entity: byte offsets into the raw message and what its header says. */
 export type MimePart = {
   headerStart: number;
-  /** Start of the empty line that ends the header block. */
+  /** Where the header section ends: the start of its empty line, or of the first line that is no header field. */
   headerEnd: number;
   bodyStart: number;
   bodyEnd: number;
   depth: number;
+  /** The header fields as read once here: bytes as latin1 text, unfolded, names lower-cased. */
+  fields: HeaderField[];
+  /** Whether the header section holds 8-bit or ESC bytes (raw text RFC 5322 §2.2 does not allow). */
+  rawText: boolean;
   /** Lower-cased type/subtype, or null when there is no Content-Type. */
   contentType: string | null;
   charset: string | null;
   transferEncoding: string | null;
+  boundary: string | null;
+  /**
+   * The header section ended at a line that is no header field, without the
+   * empty line RFC 5322 §2.1 puts before a body. That line starts the body,
+   * as careful readers (Python's email package, Thunderbird) take it.
+   */
+  missingSeparator: boolean;
 };
 
 export type MimeScan = { parts: MimePart[]; error: string | null };
@@ -21,10 +32,11 @@ type OpenMultipart = { boundary: string; depth: number };
 
 /**
  * One pass over the raw message that finds every entity's header and body
- * without decoding anything, so the limits on depth, part count and header
- * size are enforced before mailparser builds its tree. The boundary rules
- * are RFC 2046 §5.1.1; a delimiter of an outer multipart also ends every
- * inner one, as RFC 2046 §5.1.2 asks of broken nesting.
+ * and reads each header section once, without decoding anything, so the
+ * limits on depth, part count and header size are enforced before mailparser
+ * builds its tree. The boundary rules are RFC 2046 §5.1.1; a delimiter of an
+ * outer multipart also ends every inner one, as RFC 2046 §5.1.2 asks of
+ * broken nesting.
  */
 export function scanMime(raw: Buffer): MimeScan {
   const parts: MimePart[] = [];
@@ -38,6 +50,27 @@ export function scanMime(raw: Buffer): MimeScan {
     for (const part of parts)
       if (part.bodyEnd < 0 && part.depth > aboveDepth) part.bodyEnd = Math.max(end, part.bodyStart);
   };
+
+  // Ends the header section that started at headerStart; false when a limit is crossed.
+  const endHeader = (headerEnd: number, bodyStart: number, missingSeparator: boolean): boolean => {
+    const part = describe(raw, headerStart, headerEnd, bodyStart, depth, missingSeparator);
+    parts.push(part);
+    if (parts.length > MAX_MIME_PARTS || depth > MAX_MIME_DEPTH) return false;
+    inHeader = false;
+    if (part.boundary) {
+      open.push({ boundary: part.boundary, depth });
+    } else if (isEncapsulated(part)) {
+      // RFC 2046 §5.2.1: a message/rfc822 body is itself a message.
+      inHeader = true;
+      headerStart = part.bodyStart;
+      depth += 1;
+    }
+    return true;
+  };
+  const limitError = () =>
+    parts.length > MAX_MIME_PARTS
+      ? `more than ${MAX_MIME_PARTS} MIME parts`
+      : `MIME nesting deeper than ${MAX_MIME_DEPTH}`;
 
   while (lineStart < raw.length) {
     const newline = raw.indexOf(0x0a, lineStart);
@@ -59,22 +92,15 @@ export function scanMime(raw: Buffer): MimeScan {
       if (lineEnd - headerStart > MAX_HEADER_BYTES) {
         return { parts, error: `header block larger than ${MAX_HEADER_BYTES} bytes` };
       }
+      if (!emptyLine && !isHeaderLine(raw, lineStart, lineEnd, lineStart === headerStart, depth === 0)) {
+        // A line that is no header field ends the header section and starts the body.
+        if (!endHeader(lineStart, lineStart, true)) return { parts, error: limitError() };
+        // The line is body text: it may still be a delimiter of an enclosing multipart.
+        continue;
+      }
       if (emptyLine || next >= raw.length) {
         const headerEnd = emptyLine ? lineStart : raw.length;
-        const part = describe(raw, headerStart, headerEnd, Math.min(next, raw.length), depth);
-        parts.push(part);
-        if (parts.length > MAX_MIME_PARTS) return { parts, error: `more than ${MAX_MIME_PARTS} MIME parts` };
-        if (depth > MAX_MIME_DEPTH) return { parts, error: `MIME nesting deeper than ${MAX_MIME_DEPTH}` };
-        const boundary = part.contentType?.startsWith("multipart/") ? boundaryOf(raw, part) : null;
-        inHeader = false;
-        if (boundary) {
-          open.push({ boundary, depth });
-        } else if (isEncapsulated(part)) {
-          // RFC 2046 §5.2.1: a message/rfc822 body is itself a message.
-          inHeader = true;
-          headerStart = part.bodyStart;
-          depth += 1;
-        }
+        if (!endHeader(headerEnd, Math.min(next, raw.length), false)) return { parts, error: limitError() };
       }
     }
     lineStart = next;
@@ -83,24 +109,76 @@ export function scanMime(raw: Buffer): MimeScan {
   return { parts, error: null };
 }
 
-function describe(raw: Buffer, headerStart: number, headerEnd: number, bodyStart: number, depth: number): MimePart {
-  const fields = parseHeaderFields(raw.toString("latin1", headerStart, headerEnd));
+/**
+ * The message's own header section alone, read no further than `limit`
+ * bytes: for messages the scan refused, and for callers that need only the
+ * top-level fields. Where a long section is cut, the body is taken to start
+ * at the cut.
+ */
+export function scanTopLevelHeader(raw: Buffer, limit = raw.length): MimePart {
+  const to = Math.min(limit, raw.length);
+  let lineStart = 0;
+  while (lineStart < to) {
+    const newline = raw.indexOf(0x0a, lineStart);
+    const lineEnd = newline < 0 || newline >= to ? to : newline;
+    const emptyLine = lineEnd === lineStart || (lineEnd === lineStart + 1 && raw[lineStart] === 0x0d);
+    if (emptyLine) return describe(raw, 0, lineStart, Math.min(lineEnd + 1, raw.length), 0, false);
+    if (!isHeaderLine(raw, lineStart, lineEnd, lineStart === 0, true))
+      return describe(raw, 0, lineStart, lineStart, 0, true);
+    lineStart = lineEnd + 1;
+  }
+  return describe(raw, 0, to, to, 0, false);
+}
+
+/**
+ * A header field line (RFC 5322 §2.2: printable ASCII but ":" for the name,
+ * then ":"; RFC 5322 §4.5.4 lets obsolete syntax put spaces before the
+ * colon) or the continuation of one (§2.2.3). A Unix "From " line may open
+ * a message taken from an mbox.
+ */
+function isHeaderLine(raw: Buffer, start: number, end: number, first: boolean, topLevel: boolean): boolean {
+  const lead = raw[start];
+  if (lead === 0x20 || lead === 0x09) return !first;
+  let at = start;
+  while (at < end && (raw[at] as number) > 0x20 && (raw[at] as number) < 0x7f && raw[at] !== 0x3a) at++;
+  const nameEnd = at;
+  while (at < end && (raw[at] === 0x20 || raw[at] === 0x09)) at++;
+  if (nameEnd > start && raw[at] === 0x3a) return true;
+  return first && topLevel && raw.toString("latin1", start, start + 5) === "From ";
+}
+
+function describe(
+  raw: Buffer,
+  headerStart: number,
+  headerEnd: number,
+  bodyStart: number,
+  depth: number,
+  missingSeparator: boolean,
+): MimePart {
+  const block = raw.toString("latin1", headerStart, headerEnd);
+  const fields = parseHeaderFields(block);
   const contentType = headerValue(fields, "content-type");
+  const multipart = contentType?.split(";")[0]?.trim().toLowerCase().startsWith("multipart/") ?? false;
   return {
     headerStart,
     headerEnd,
     bodyStart,
     bodyEnd: -1,
     depth,
+    fields,
+    rawText: hasRawText(raw, headerStart, headerEnd),
     contentType: contentType?.split(";")[0]?.trim().toLowerCase() || null,
     charset: contentType ? headerParam(contentType, "charset") : null,
     transferEncoding: headerValue(fields, "content-transfer-encoding")?.trim().toLowerCase() ?? null,
+    boundary: multipart ? headerParam(contentType ?? "", "boundary") || null : null,
+    missingSeparator,
   };
 }
 
-function boundaryOf(raw: Buffer, part: MimePart): string | null {
-  const fields = parseHeaderFields(raw.toString("latin1", part.headerStart, part.headerEnd));
-  return headerParam(headerValue(fields, "content-type") ?? "", "boundary") || null;
+/** An 8-bit byte or an ESC (ISO-2022-JP) in a header section. */
+function hasRawText(raw: Buffer, start: number, end: number): boolean {
+  for (let at = start; at < end; at++) if ((raw[at] as number) >= 0x80 || raw[at] === 0x1b) return true;
+  return false;
 }
 
 function isEncapsulated(part: MimePart): boolean {

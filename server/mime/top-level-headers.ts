@@ -1,21 +1,11 @@
 import addressparser from "nodemailer/lib/addressparser/index.js";
-import { MAX_HEADER_BYTES } from "../limits.ts";
 import { decodeEncodedWords } from "./encoded-words.ts";
-import { type HeaderField, headerValue, parseHeaderFields, splitHeaderBlock } from "./header-block.ts";
-import { transcodeRawHeaders } from "./repair-charsets.ts";
+import { type HeaderField, headerValue } from "./header-block.ts";
 
 export type Address = { address: string; name: string };
 
-/**
- * The message's own header fields, read straight from the raw bytes (at most
- * MAX_HEADER_BYTES of them) with raw 8-bit text turned into UTF-8. Used for
- * the trace headers always, and for everything else when mailparser refused.
- */
-export function readTopLevelHeaders(raw: Buffer): HeaderField[] {
-  const { headerEnd } = splitHeaderBlock(raw, 0, Math.min(raw.length, MAX_HEADER_BYTES));
-  const block = transcodeRawHeaders(raw.toString("latin1", 0, headerEnd));
-  return parseHeaderFields(Buffer.from(block, "latin1").toString("utf8"));
-}
+// Readers of the message's own fields as text (MessageStructure.headers):
+// the subject and addresses when mailparser refused the message.
 
 export function decodedSubject(fields: HeaderField[]): string {
   return decodeEncodedWords(headerValue(fields, "subject") ?? "");

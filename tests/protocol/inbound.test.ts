@@ -3,7 +3,7 @@
 // process repeatedly under load and prove that every message that got 250 is
 // stored exactly once, byte for byte.
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import nodemailer from "nodemailer";
@@ -93,6 +93,26 @@ describe("inbound mail through the mail role", () => {
     await expect(
       transport.sendMail({ from: "a@customer.example", to: "victim@gmail.com", subject: "x", text: "x" }),
     ).rejects.toMatchObject({ responseCode: 554, response: expect.stringContaining("5.7.1") });
+  });
+
+  it("stores a message with NUL in an encoded-word, a quoted-printable body and an RFC 2231 filename: 250, not 451 (issue 10 item 5)", async () => {
+    const fixture = readFileSync(new URL("../fixtures/mail/nul-characters.eml", import.meta.url));
+    const transport = nodemailer.createTransport({ host: "127.0.0.1", port: smtpPort, ignoreTLS: true });
+    const info = await transport.sendMail({
+      envelope: { from: "nul@example.net", to: ["support@example.com"] },
+      raw: fixture,
+    });
+    expect(info.response).toMatch(/^250 /);
+    const message = await db().message.findFirstOrThrow({
+      where: { messageIdHeader: "nul.1@example.net" },
+      include: { blob: true },
+    });
+    expect(message.subject).toBe("before\ufffdafter");
+    expect(message.fromName).toBe("Null\ufffdSender");
+    expect(message.textBody).toBe("line one\ufffdline two");
+    expect(message.attachments).toMatchObject([{ filename: "bad\ufffdname.txt" }]);
+    // The raw message keeps its bytes; only our trace fields come before them.
+    expect(Buffer.from(message.blob.bytes).subarray(-fixture.length).equals(fixture)).toBe(true);
   });
 
   it("stores a message sent by swaks", () => {

@@ -1,5 +1,6 @@
 // The one write path against a real PostgreSQL: blobs, UIDs, counters,
 // duplicates, quota, threading, notifications and atomicity.
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../server/db.ts";
@@ -132,6 +133,60 @@ describe("storeMessage", () => {
     expect(different[0]).toMatchObject({ outcome: "stored", uid: 2 });
   });
 
+  it("compares the whole message but its trace fields: another From or To under the same Message-ID and body is another message (issue 10 item 15)", async () => {
+    const id = "same-id-and-body@customer.jp";
+    const first = mail({ id, from: "Kana Sato <kana@customer.jp>" });
+    expect((await storeMessage({ raw: first, mailboxIds: [support], direction: "inbound" }))[0]?.outcome).toBe(
+      "stored",
+    );
+    const otherSender = mail({ id, from: "Someone Else <else@customer.jp>" });
+    expect((await storeMessage({ raw: otherSender, mailboxIds: [support], direction: "inbound" }))[0]?.outcome).toBe(
+      "stored",
+    );
+    const otherRecipient = Buffer.from(first.toString("latin1").replace("To: support@", "To: sales@"), "latin1");
+    expect((await storeMessage({ raw: otherRecipient, mailboxIds: [support], direction: "inbound" }))[0]?.outcome).toBe(
+      "stored",
+    );
+    // The same message again, by another route: new trace fields on top, one folded over two lines.
+    const trace = [
+      "Received: from relay2.example.net (relay2.example.net [192.0.2.7])",
+      "\tby mx.example.com with ESMTPS id 9f8e7d; Sat, 28 Nov 2026 09:05:00 +0000",
+      "Return-Path: <bounces@customer.jp>",
+      "Delivered-To: support@example.com",
+      "X-Original-To: support@example.com",
+      "Received-SPF: pass (example.com: domain of customer.jp designates 192.0.2.7 as permitted sender)",
+      "Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=customer.jp",
+      "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=relay.example; s=arc; b=abc",
+      "X-Yubin-Spam: no",
+      "",
+    ].join("\r\n");
+    const again = await storeMessage({
+      raw: Buffer.concat([Buffer.from(trace), first]),
+      mailboxIds: [support],
+      direction: "inbound",
+    });
+    expect(again[0]?.outcome).toBe("duplicate");
+    const ids = await db().message.findMany({ where: { messageIdHeader: id }, select: { fromAddress: true } });
+    expect(ids.map((m) => m.fromAddress).sort()).toEqual(["else@customer.jp", "kana@customer.jp", "kana@customer.jp"]);
+  });
+
+  it("still recognises a redelivery of a message stored before the content hash existed, by Message-ID and body", async () => {
+    const raw = mail({ id: "stored-before-upgrade@customer.jp" });
+    const [stored] = await storeMessage({ raw, mailboxIds: [support], direction: "inbound" });
+    if (stored?.outcome !== "stored") throw new Error("not stored");
+    // What the migration leaves on older rows.
+    await db().message.update({ where: { id: stored.messageId }, data: { contentHash: null } });
+    const trace = Buffer.from(
+      "Received: from retry.customer.jp by mx.example.com; Sat, 28 Nov 2026 10:00:00 +0000\r\n",
+    );
+    const [again] = await storeMessage({
+      raw: Buffer.concat([trace, raw]),
+      mailboxIds: [support],
+      direction: "inbound",
+    });
+    expect(again).toEqual({ mailboxId: support, outcome: "duplicate", messageId: stored.messageId });
+  });
+
   it("assigns unique, increasing UIDs and exact counters under concurrent delivery", async () => {
     const box = await db().mailbox.create({
       data: {
@@ -230,6 +285,55 @@ describe("storeMessage", () => {
     expect(r?.outcome).toBe("stored");
     const blob = await db().blob.findFirstOrThrow({ where: { size: raw.length } });
     expect(Buffer.from(blob.bytes).equals(raw)).toBe(true);
+  });
+});
+
+describe("text PostgreSQL cannot hold (issue 10 item 5)", () => {
+  it("stores NUL from an encoded-word, a quoted-printable body and an RFC 2231 filename as U+FFFD, raw byte-exact", async () => {
+    const raw = readFileSync(new URL("../fixtures/mail/nul-characters.eml", import.meta.url));
+    const [r] = await storeMessage({
+      raw,
+      mailboxIds: [support],
+      direction: "inbound",
+      authResults: { header: "Authentication-Results: mx; spf=none smtp.mailfrom=nul\u0000@example.net" },
+    });
+    expect(r?.outcome).toBe("stored");
+    const message = await db().message.findFirstOrThrow({ where: { messageIdHeader: "nul.1@example.net" } });
+    expect(message).toMatchObject({
+      subject: "before\ufffdafter",
+      fromName: "Null\ufffdSender",
+      textBody: "line one\ufffdline two",
+      snippet: "line one\ufffdline two",
+      attachments: [expect.objectContaining({ filename: "bad\ufffdname.txt" })],
+      authResults: { header: expect.stringContaining("nul\ufffd@example.net") },
+    });
+    const conversation = await db().conversation.findFirstOrThrow({ where: { id: message.conversationId as number } });
+    expect(conversation.subject).toBe("before\ufffdafter");
+    const blob = await db().blob.findUniqueOrThrow({ where: { sha256: message.blobSha256 } });
+    expect(Buffer.from(blob.bytes).equals(raw)).toBe(true);
+  });
+});
+
+describe("malformed mail (issue 10 items 13 and 14)", () => {
+  it("stores the text of a message whose header has no empty line after it, marked malformed for the reader", async () => {
+    const raw = readFileSync(new URL("../fixtures/mail/no-blank-line.eml", import.meta.url));
+    const [r] = await storeMessage({ raw, mailboxIds: [support], direction: "inbound" });
+    if (r?.outcome !== "stored") throw new Error(`not stored: ${JSON.stringify(r)}`);
+    const message = await db().message.findUniqueOrThrow({ where: { id: r.messageId } });
+    expect(message).toMatchObject({
+      subject: "no blank line",
+      textBody: "Order 1234: delayed\nIt was due on Friday.\nThanks\n",
+      malformed: "missing-blank-line",
+      parseError: null,
+    });
+  });
+
+  it("stores a bounce from MAILER DAEMON <> under its display name", async () => {
+    const raw = readFileSync(new URL("../fixtures/mail/empty-address-from.eml", import.meta.url));
+    const [r] = await storeMessage({ raw, mailboxIds: [support], direction: "inbound" });
+    if (r?.outcome !== "stored") throw new Error(`not stored: ${JSON.stringify(r)}`);
+    const message = await db().message.findUniqueOrThrow({ where: { id: r.messageId } });
+    expect(message).toMatchObject({ fromName: "MAILER DAEMON", fromAddress: "", malformed: null });
   });
 });
 

@@ -94,6 +94,53 @@ describe("Japanese charsets", () => {
   });
 });
 
+describe("Western charsets (issue 10 item 11)", () => {
+  it("reads raw Windows-1252 header bytes in the charset the message declares, not as CP932", async () => {
+    const message = await parse("raw-cp1252-subject.eml");
+    expect(message.subject).toBe("Formação de Verão … inscrições");
+    expect(message.textBody).toBe("Inscrições abertas até março.\n");
+  });
+
+  it("reads raw Latin-1 headers and an unlabelled Latin-1 body when nothing is declared", async () => {
+    const message = await parse("raw-latin1-unlabelled.eml");
+    expect(message.subject).toBe("Formação Verão");
+    expect(message.fromName).toBe("José Conceição");
+    expect(message.fromAddress).toBe("jose@example.pt");
+    expect(message.textBody).toBe("Olá, a formação de verão começa amanhã.\n");
+  });
+
+  it("guesses among the declared charsets, CP932, EUC-JP and Windows-1252 by what reads as text", () => {
+    const guess = (text: string, charset: string, declared: string[] = []) =>
+      sniffCharset(iconv.encode(text, charset), declared);
+    expect(guess("Formação Verão", "windows-1252")).toBe("windows-1252");
+    expect(guess("MÜLLER Größe", "latin1")).toBe("windows-1252");
+    expect(guess("“quoted” — € 100", "windows-1252")).toBe("windows-1252");
+    expect(guess("です", "cp932")).toBe("cp932");
+    expect(guess("ABCテスト", "cp932")).toBe("cp932");
+    expect(guess("日本語の件名", "euc-jp")).toBe("euc-jp");
+    expect(guess("Ελληνικά", "iso-8859-7", ["ISO-8859-7"])).toBe("iso-8859-7");
+    expect(guess("Привет мир", "koi8-r", ["koi8-r"])).toBe("koi8-r");
+    expect(guess("안녕하세요", "euc-kr", ["ks_c_5601-1987"])).toBe("ks_c_5601-1987");
+  });
+
+  it("never drops a byte, whatever the bytes", () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i).filter((i) => i >= 0x80));
+    const charset = sniffCharset(bytes);
+    expect(iconv.decode(bytes, charset)).toHaveLength(bytes.length);
+  });
+});
+
+describe("NUL characters (issue 10 item 5)", () => {
+  it("leaves no U+0000 in any decoded text: encoded-words, quoted-printable, RFC 2231 filenames", async () => {
+    const message = await parse("nul-characters.eml");
+    expect(JSON.stringify(message)).not.toContain("\\u0000");
+    expect(message.subject).toBe("before\ufffdafter");
+    expect(message.fromName).toBe("Null\ufffdSender");
+    expect(message.textBody).toBe("line one\ufffdline two");
+    expect(message.attachments.map((attachment) => attachment.filename)).toEqual(["bad\ufffdname.txt"]);
+  });
+});
+
 describe("attachment names", () => {
   it("decodes RFC 2231 filenames in UTF-8, Shift_JIS and ISO-2022-JP, with continuations", async () => {
     const message = await parse("rfc2231-filenames.eml");
@@ -197,6 +244,70 @@ describe("broken MIME", () => {
       const message = await parseMessage(raw);
       expect(message.subject).toBe("");
       expect(message.fromAddress).toBe("");
+    }
+  });
+});
+
+describe("malformed messages (issue 10 items 13 and 14)", () => {
+  it("takes the first line that is no header field as the body when the empty line is missing, and says so", async () => {
+    const message = await parse("no-blank-line.eml");
+    expect(message).toMatchObject({ subject: "no blank line", fromAddress: "hurried@example.net", parseError: null });
+    // "Order 1234: delayed" looks like a field, but a name has no spaces (RFC 5322 §2.2).
+    expect(message.textBody).toBe("Order 1234: delayed\nIt was due on Friday.\nThanks\n");
+    expect(message.snippet).toBe("Order 1234: delayed It was due on Friday. Thanks");
+    expect(message.malformed).toBe("missing-blank-line");
+  });
+
+  it("shows a message without any header as its body, also under the trace fields servers add", async () => {
+    const message = await parse("no-header.eml");
+    expect(message).toMatchObject({ subject: "", fromAddress: "", malformed: "no-header" });
+    expect(message.textBody).toBe("Hello, this message has no header at all.\nSecond line.\n");
+    const received = Buffer.from("Received: from client.example by mx.example.com; Mon, 2 Nov 2026 10:00:00 +0000\r\n");
+    const delivered = await parseMessage(Buffer.concat([received, fixture("no-header.eml")]));
+    expect(delivered).toMatchObject({ malformed: "no-header", textBody: message.textBody });
+  });
+
+  it("reads a MIME part whose header has no empty line after it, with bare LF line ends", async () => {
+    const raw = Buffer.from(
+      [
+        "From: a@example.net",
+        'Content-Type: multipart/mixed; boundary="b"',
+        "",
+        "--b",
+        "Content-Type: text/plain; charset=utf-8",
+        "Straight into the text",
+        "--b",
+        "Right after the delimiter",
+        "--b--",
+        "",
+      ].join("\n"),
+    );
+    const message = await parseMessage(raw);
+    expect(message.textBody).toBe("Straight into the text\nRight after the delimiter");
+    expect(message.malformed).toBe("missing-blank-line");
+  });
+
+  it("keeps a header-only message without the empty line well-formed (RFC 5322 §3.5: the body is optional)", async () => {
+    const message = await parseMessage(Buffer.from("From: a@example.net\r\nSubject: only a header\r\n"));
+    expect(message).toMatchObject({ subject: "only a header", textBody: null, malformed: null });
+  });
+
+  it("shows a single-part HTML message whose Content-Disposition is broken, not an unnamed attachment", async () => {
+    const message = await parse("broken-disposition-html.eml");
+    expect(message.htmlBody).toBe("<p>Your <b>order</b> has shipped.</p>\n");
+    expect(message.textBody).toBe("Your order has shipped.");
+    expect(message.attachments).toEqual([]);
+    expect(message.malformed).toBe("broken-disposition");
+  });
+
+  it("keeps the display name of a sender with an empty address", async () => {
+    const message = await parse("empty-address-from.eml");
+    expect(message).toMatchObject({ fromName: "MAILER DAEMON", fromAddress: "", malformed: null });
+  });
+
+  it("finds nothing malformed in well-formed mail", async () => {
+    for (const name of ["iso2022jp-cp50221.eml", "hostile-html.eml", "rfc2231-filenames.eml", "raw-utf8-headers.eml"]) {
+      expect((await parse(name)).malformed).toBeNull();
     }
   });
 });

@@ -15,9 +15,10 @@ import { endSessions } from "../../users/end-sessions.ts";
 import { listUsers } from "../../users/list-users.ts";
 import { setUserDisabled } from "../../users/set-disabled.ts";
 import { quotaInput } from "../quota-input.ts";
+import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
-const email = z.string().trim().min(1, "email is required").max(320);
+const email = safeText.trim().min(1, "email is required").max(320);
 
 const usersRouter = router({
   list: adminProcedure.query(() => listUsers()),
@@ -25,7 +26,7 @@ const usersRouter = router({
     .input(
       z.object({
         email,
-        name: z.string().max(200).optional(),
+        name: safeText.max(200).optional(),
         password: z.string().min(1, "password is required"),
         admin: z.boolean().default(false),
       }),
@@ -63,7 +64,7 @@ const usersRouter = router({
 const domainsRouter = router({
   list: adminProcedure.query(() => listDomainsWithRecords(loadEnv().YUBIN_HOSTNAME)),
   add: adminProcedure
-    .input(z.object({ name: z.string().trim().min(1, "domain name is required").max(253) }))
+    .input(z.object({ name: safeText.trim().min(1, "domain name is required").max(253) }))
     .mutation(async ({ ctx, input }) => {
       const domain = await addDomain({ name: input.name, actorId: ctx.user.id });
       return { id: domain.id, name: domain.name };
@@ -77,7 +78,7 @@ const mailboxesRouter = router({
       z.object({
         address: email,
         shared: z.boolean().default(false),
-        displayName: z.string().max(200).optional(),
+        displayName: safeText.max(200).optional(),
         memberEmails: z.array(email).max(500).default([]),
         quota: quotaInput.optional(),
       }),

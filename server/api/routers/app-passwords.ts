@@ -13,6 +13,7 @@ import {
   revokeAppPassword,
 } from "../../auth/app-passwords.ts";
 import { loadEnv } from "../../env.ts";
+import { safeText } from "../safe-text.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 /** Over HTTP (no transformer) dates travel as ISO strings; say so in the type. */
@@ -48,8 +49,7 @@ export const appPasswordsRouter = router({
   create: protectedProcedure
     .input(
       z.object({
-        label: z
-          .string()
+        label: safeText
           .trim()
           .min(1, "an app password needs a label")
           .max(MAX_LABEL_LENGTH, `a label has at most ${MAX_LABEL_LENGTH} characters`),

@@ -13,6 +13,7 @@ import { MAX_RETURN_COMMENT_CHARS, returnReply } from "../../approval/return-rep
 import { conversationPendingReplies, reviewQueue, reviewQueueCount } from "../../approval/review-queues.ts";
 import { ReviewRefused } from "../../approval/reviewable.ts";
 import { loadEnv } from "../../env.ts";
+import { safeText } from "../safe-text.ts";
 import { adminProcedure, conversationProcedure, protectedProcedure, router } from "../trpc.ts";
 
 function refused(e: unknown): never {
@@ -54,7 +55,7 @@ export const approvalRouter = router({
     ),
 
   return: protectedProcedure
-    .input(z.object({ pendingReplyId: id, comment: z.string().max(MAX_RETURN_COMMENT_CHARS) }))
+    .input(z.object({ pendingReplyId: id, comment: safeText.max(MAX_RETURN_COMMENT_CHARS) }))
     .mutation(async ({ ctx, input }) => {
       await returnReply({
         reviewerId: ctx.user.id,

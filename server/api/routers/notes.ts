@@ -5,6 +5,7 @@ import { addNote } from "../../notes/add-note.ts";
 import { listNotes } from "../../notes/list-notes.ts";
 import { mentionCandidates } from "../../notes/mention-candidates.ts";
 import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../../notes/note-limits.ts";
+import { safeText } from "../safe-text.ts";
 import { conversationProcedure, router } from "../trpc.ts";
 
 export const notesRouter = router({
@@ -14,7 +15,7 @@ export const notesRouter = router({
   add: conversationProcedure
     .input(
       z.object({
-        body: z.string().max(MAX_NOTE_CHARS, `a note has at most ${MAX_NOTE_CHARS} characters`),
+        body: safeText.max(MAX_NOTE_CHARS, `a note has at most ${MAX_NOTE_CHARS} characters`),
         mentions: z.array(id).max(MAX_NOTE_MENTIONS).default([]),
       }),
     )

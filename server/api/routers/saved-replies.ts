@@ -13,12 +13,13 @@ import {
   updateSavedReply,
 } from "../../saved-replies/manage-saved-replies.ts";
 import { renderSavedReply } from "../../saved-replies/render-saved-reply.ts";
+import { safeText } from "../safe-text.ts";
 import { conversationProcedure, mailboxProcedure, protectedProcedure, router } from "../trpc.ts";
 
 const savedReplyFields = {
   mailboxId: id.nullable(),
-  title: z.string().max(MAX_SAVED_REPLY_TITLE * 2),
-  body: z.string().max(MAX_SAVED_REPLY_BODY),
+  title: safeText.max(MAX_SAVED_REPLY_TITLE * 2),
+  body: safeText.max(MAX_SAVED_REPLY_BODY),
 };
 
 export const savedRepliesRouter = router({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { searchPage } from "../../search/search-page.ts";
+import { safeText } from "../safe-text.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 /** The last row of the previous page. Over HTTP (no transformer) the date arrives as an ISO string. */
@@ -13,6 +14,6 @@ export const searchRouter = router({
    * message for the person typing it.
    */
   conversations: protectedProcedure
-    .input(z.object({ q: z.string().max(1000), cursor: cursor.nullish() }))
+    .input(z.object({ q: safeText.max(1000), cursor: cursor.nullish() }))
     .query(({ ctx, input }) => searchPage({ userId: ctx.user.id, q: input.q, cursor: input.cursor })),
 });

@@ -8,9 +8,10 @@ import {
   setUserSignature,
   userSignature,
 } from "../../signatures/signatures.ts";
+import { safeText } from "../safe-text.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc.ts";
 
-const signature = z.string().max(MAX_SIGNATURE_CHARS, `a signature has at most ${MAX_SIGNATURE_CHARS} characters`);
+const signature = safeText.max(MAX_SIGNATURE_CHARS, `a signature has at most ${MAX_SIGNATURE_CHARS} characters`);
 
 export const signaturesRouter = router({
   mine: protectedProcedure.query(({ ctx }) => userSignature(ctx.user.id)),

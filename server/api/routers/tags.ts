@@ -4,6 +4,7 @@ import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { conversationTags, mailboxTags } from "../../tags/conversation-tags.ts";
 import { addTag, removeTag } from "../../tags/tag-conversation.ts";
+import { safeText } from "../safe-text.ts";
 import { conversationProcedure, router } from "../trpc.ts";
 
 export const tagsRouter = router({
@@ -11,7 +12,7 @@ export const tagsRouter = router({
   all: conversationProcedure.query(({ ctx }) => mailboxTags([ctx.conversation.mailboxId])),
   list: conversationProcedure.query(({ ctx }) => conversationTags(ctx.conversation)),
   add: conversationProcedure
-    .input(z.object({ name: z.string().max(200) }))
+    .input(z.object({ name: safeText.max(200) }))
     .mutation(({ ctx, input }) =>
       addTag({ actorId: ctx.user.id, conversation: ctx.conversation, name: input.name, ip: ctx.ip }),
     ),

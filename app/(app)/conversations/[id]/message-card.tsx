@@ -18,6 +18,13 @@ const THREAD_REASONS: Record<string, MessageKey> = {
   subject_sender: "message.threadSubjectSender",
 };
 
+// How the message breaks the format (server/mime/message-defects.ts), in words.
+const DEFECTS: Record<string, MessageKey> = {
+  "no-header": "message.malformed.no-header",
+  "missing-blank-line": "message.malformed.missing-blank-line",
+  "broken-disposition": "message.malformed.broken-disposition",
+};
+
 function addressList(list: { address: string; name: string }[]): string {
   return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(", ");
 }
@@ -91,6 +98,26 @@ export async function MessageCard({
         >
           <p>
             {t("message.parseError", { error: message.parseError })}{" "}
+            <a
+              href={`/api/messages/${message.id}/source?inline=1`}
+              target="_blank"
+              rel="noopener"
+              className="font-medium underline underline-offset-2"
+            >
+              {t("message.viewSource")}
+            </a>
+          </p>
+        </div>
+      ) : null}
+
+      {message.malformed ? (
+        <div
+          role="note"
+          data-testid="malformed"
+          className="mx-5 mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          <p>
+            {t(DEFECTS[message.malformed] ?? "message.malformed")}{" "}
             <a
               href={`/api/messages/${message.id}/source?inline=1`}
               target="_blank"

@@ -1,0 +1,71 @@
+// Step 1 of storing a copy: what the receiving mailbox already holds. One
+// statement reads the quota counters, finds an identical earlier delivery and
+// makes the customer a Contact (insert-or-select: no row lock, no dead tuple).
+import type { RawSql } from "../db/raw-sql.ts";
+import type { ParsedMessage } from "../mime/parse-message.ts";
+import type { StoreCopy } from "./store-copy.ts";
+
+export interface MailboxState {
+  quotaBytes: bigint | null;
+  usedBytes: bigint;
+  quotaMessages: number | null;
+  usedMessages: number;
+  /** The earlier copy of this very message in the mailbox (see findDuplicate). */
+  duplicateOf: number | null;
+  contactId: number | null;
+  roundRobin: boolean;
+}
+
+/** Null when the mailbox does not exist. */
+export async function readMailboxState(tx: RawSql, copy: StoreCopy): Promise<MailboxState | null> {
+  const { mailboxId, message } = copy;
+  const contactAddress = customerAddress(copy);
+  const [state] = await tx.$queryRaw<MailboxState[]>`
+    with contact as (
+      insert into "Contact" (email, name) select ${contactAddress}::text, ${message.fromName.slice(0, 200)}
+      where ${contactAddress}::text is not null
+      on conflict (email) do nothing returning id
+    )
+    select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages", m."roundRobin",
+      (select id from "Message"
+        where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader}
+          and ("contentHash" = ${message.contentHash} or ("contentHash" is null and "bodyHash" = ${message.bodyHash}))
+        limit 1
+      ) as "duplicateOf",
+      coalesce((select id from contact), (select id from "Contact" where email = ${contactAddress}::text)) as "contactId"
+    from "Mailbox" m where m.id = ${mailboxId}`;
+  return state ?? null;
+}
+
+/**
+ * An identical redelivery (same Message-ID and content, trace fields aside
+ * (content-hash.ts), to the same mailbox) stores nothing. Messages stored
+ * before contentHash existed are matched as they were then, by Message-ID
+ * and body. Without a Message-ID nothing is a duplicate (NULL never equals):
+ * two identical alerts from a script are two events. The unique index on
+ * (mailbox, Message-ID, contentHash) settles the race between two copies
+ * arriving at once (see write-message.ts); this finds the winner.
+ */
+export async function findDuplicate(tx: RawSql, mailboxId: number, message: ParsedMessage): Promise<number | null> {
+  const [existing] = await tx.$queryRaw<{ id: number }[]>`
+    select id from "Message"
+    where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader}
+      and ("contentHash" = ${message.contentHash} or ("contentHash" is null and "bodyHash" = ${message.bodyHash}))
+    limit 1`;
+  return existing?.id ?? null;
+}
+
+/** Mail from a customer makes them a Contact; Yubin's own outbound copies do not. */
+function customerAddress(copy: StoreCopy): string | null {
+  return copy.direction === "inbound" && copy.message.fromAddress ? copy.message.fromAddress : null;
+}
+
+/**
+ * Checked without a lock: concurrent deliveries may overshoot a quota by the
+ * messages in flight, but the counters themselves stay exact.
+ */
+export function overQuota(state: MailboxState, size: number): boolean {
+  const overBytes = state.quotaBytes !== null && state.usedBytes + BigInt(size) > state.quotaBytes;
+  const overCount = state.quotaMessages !== null && state.usedMessages + 1 > state.quotaMessages;
+  return overBytes || overCount;
+}

@@ -1,0 +1,21 @@
+// One mailbox's copy of a message being stored, as every step of
+// store-in-mailbox.ts receives it.
+import type { ParsedMessage } from "../mime/parse-message.ts";
+
+export interface StoreCopy {
+  raw: Buffer;
+  mailboxId: number;
+  direction: "inbound" | "outbound";
+  /** Folder name; INBOX by default. */
+  folder?: string;
+  flags?: string[];
+  /** Authentication verdicts (SPF, DKIM, DMARC, ARC) as JSON. */
+  authResults?: Record<string, unknown>;
+  /** sha256 of the raw bytes: the Blob's key, shared by every copy. */
+  blobSha256: string;
+  /** The bytes travel with the first copy stored; the others share the blob. */
+  storeBlob: boolean;
+  message: ParsedMessage;
+  /** The arrival time, the same for every copy. */
+  now: Date;
+}

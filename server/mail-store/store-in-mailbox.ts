@@ -1,0 +1,52 @@
+// One mailbox's copy of a message, step by step. Each mailbox costs two
+// statements (plus threading look-ups for replies): one reads the mailbox's
+// state, the other writes everything.
+import type { RawSql } from "../db/raw-sql.ts";
+import { findThread } from "../threading/find-thread.ts";
+import { assignNewConversation } from "./assign-new-conversation.ts";
+import { findDuplicate, overQuota, readMailboxState } from "./mailbox-state.ts";
+import type { StoreCopy } from "./store-copy.ts";
+import type { StoreOutcome } from "./store-message.ts";
+import { writeMessage } from "./write-message.ts";
+
+export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<StoreOutcome> {
+  const { mailboxId, message } = copy;
+  const state = await readMailboxState(tx, copy);
+  if (!state) return { mailboxId, outcome: "no_mailbox" };
+  if (state.duplicateOf !== null) return { mailboxId, outcome: "duplicate", messageId: state.duplicateOf };
+  if (overQuota(state, copy.raw.length)) return { mailboxId, outcome: "over_quota" };
+
+  const thread = await findThread(tx, {
+    mailboxId,
+    ownMessageId: copy.direction === "outbound" ? message.messageIdHeader : null,
+    inReplyTo: message.inReplyTo,
+    references: message.references,
+    subject: message.subject,
+    contactId: state.contactId,
+    now: copy.now,
+  });
+  const stored = await writeMessage(tx, { ...copy, contactId: state.contactId, thread });
+  if (stored?.messageId == null) {
+    // Another copy of the same message won the race for the unique index; the
+    // conversation this copy would have started is left empty: remove it.
+    if (stored?.newConversationId != null) {
+      await tx.$queryRaw`
+        delete from "Conversation" c where c.id = ${stored.newConversationId}
+          and not exists (select 1 from "Message" where "conversationId" = c.id)`;
+    }
+    const existing = await findDuplicate(tx, mailboxId, message);
+    if (existing === null) throw new Error(`message for mailbox ${mailboxId} was neither stored nor a duplicate`);
+    return { mailboxId, outcome: "duplicate", messageId: existing };
+  }
+  if (state.roundRobin && copy.direction === "inbound" && stored.newConversationId != null) {
+    await assignNewConversation(tx, { mailboxId, conversationId: stored.newConversationId });
+  }
+  return {
+    mailboxId,
+    outcome: "stored",
+    messageId: stored.messageId,
+    conversationId: stored.conversationId,
+    folderId: stored.folderId,
+    uid: stored.uid,
+  };
+}

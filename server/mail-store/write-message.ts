@@ -1,0 +1,111 @@
+// Step 3 of storing a copy: everything in one statement — the blob (for the
+// first copy), a new conversation or the one threading found, the message
+// with its search tokens, its folder entry with the next UID, the usage
+// counters, the conversation's state and the live event, with NOTIFY for
+// IMAP IDLE and for browsers. The hot rows (folder, mailbox, conversation)
+// are locked only here, just before COMMIT, so deliveries to one mailbox
+// queue on its INBOX row as briefly as possible (docs/benchmarks.md).
+import type { RawSql } from "../db/raw-sql.ts";
+import { withoutNulDeep } from "../mime/storable-text.ts";
+import { MAIL_CHANNEL } from "../realtime/channels.ts";
+import { LIVE_CHANNEL } from "../realtime/live-events.ts";
+import { messageSearchTokens } from "../search/tokens.ts";
+import type { ThreadReason } from "../threading/find-thread.ts";
+import { normalizeSubject } from "../threading/normalize-subject.ts";
+import type { StoreCopy } from "./store-copy.ts";
+
+export interface WrittenMessage {
+  /** Null when another copy of the same message won the race for the unique index. */
+  messageId: number | null;
+  conversationId: number;
+  folderId: number;
+  uid: number;
+  /** The conversation this statement started, if it did. */
+  newConversationId: number | null;
+}
+
+export async function writeMessage(
+  tx: RawSql,
+  input: StoreCopy & {
+    contactId: number | null;
+    thread: { conversationId: number | null; reason: ThreadReason };
+  },
+): Promise<WrittenMessage | undefined> {
+  const { mailboxId, message, now, thread } = input;
+  const size = input.raw.length;
+  // A customer writing again reopens a conversation that was waiting or done
+  // and wakes a snoozed one; spam stays spam.
+  const reopen = input.direction === "inbound" && thread.conversationId !== null;
+  const folderName = input.folder ?? "INBOX";
+  // Search tokens (server/search/tokens.ts), stored as they are: PostgreSQL does not re-tokenise.
+  const searchTokens = messageSearchTokens(message).toSqlList();
+  // The verdicts quote header values, which may hold U+0000 (storable-text.ts).
+  const authResults = input.authResults === undefined ? null : JSON.stringify(withoutNulDeep(input.authResults));
+  const [stored] = await tx.$queryRaw<WrittenMessage[]>`
+    with blob as (
+      insert into "Blob" (sha256, size, bytes)
+      select ${input.blobSha256}, ${size}, ${input.storeBlob ? input.raw : null}::bytea where ${input.storeBlob}
+      on conflict (sha256) do nothing
+    ), new_conversation as (
+      insert into "Conversation" ("mailboxId", subject, "normalizedSubject", "contactId", "messageCount",
+        "lastMessageAt", "createdAt", "updatedAt")
+      select ${mailboxId}, ${message.subject.slice(0, 1000)}, ${normalizeSubject(message.subject).key.slice(0, 1000)},
+        ${input.contactId}::int, 1, ${now}, ${now}, now()
+      where ${thread.conversationId}::int is null
+      returning id
+    ), conversation as (
+      select coalesce(${thread.conversationId}::int, (select id from new_conversation)) as id
+    ), message as (
+      insert into "Message" ("mailboxId", "blobSha256", direction, "messageIdHeader", "inReplyTo", "references", subject,
+        "fromAddress", "fromName", "toAddresses", "ccAddresses", date, size, "bodyHash", "contentHash", snippet, "textBody", "htmlBody",
+        "hasAttachments", attachments, "parseError", malformed, "authResults", "conversationId", "threadReason", "internalDate",
+        "searchVector")
+      select ${mailboxId}, ${input.blobSha256}, ${input.direction}::"MessageDirection", ${message.messageIdHeader},
+        ${message.inReplyTo}, ${message.references}::text[], ${message.subject}, ${message.fromAddress},
+        ${message.fromName}, ${JSON.stringify(message.to)}::jsonb, ${JSON.stringify(message.cc)}::jsonb,
+        ${message.date}::timestamptz, ${size}, ${message.bodyHash}, ${message.contentHash}, ${message.snippet}, ${message.textBody},
+        ${message.htmlBody}, ${message.hasAttachments}, ${JSON.stringify(message.attachments)}::jsonb,
+        ${message.parseError}, ${message.malformed}, ${authResults}::jsonb,
+        conversation.id, ${thread.reason}::"ThreadReason", ${now}, array_to_tsvector(string_to_array(${searchTokens}::text, ' '))
+      from conversation
+      on conflict ("mailboxId", "messageIdHeader", "contentHash") do nothing
+      returning id, "conversationId"
+    ), folder as (
+      update "Folder" set "uidNext" = "uidNext" + 1, "highestModseq" = "highestModseq" + 1
+      where "mailboxId" = ${mailboxId} and name = ${folderName} and exists (select 1 from message)
+      returning id, "uidNext" - 1 as uid, "highestModseq" as modseq
+    ), entry as (
+      insert into "FolderMessage" ("folderId", "messageId", uid, modseq, flags)
+      select folder.id, message.id, folder.uid, folder.modseq, ${input.flags ?? []}::text[] from folder, message
+      returning "folderId", uid, "messageId"
+    ), usage as (
+      update "Mailbox" set "usedBytes" = "usedBytes" + ${size}, "usedMessages" = "usedMessages" + 1
+      where id = ${mailboxId} and exists (select 1 from entry)
+    ), touched as (
+      update "Conversation" set "messageCount" = "messageCount" + 1,
+        "lastMessageAt" = greatest("lastMessageAt", ${now}),
+        status = case when ${reopen} and status in ('pending', 'closed') then 'open'::"ConversationStatus" else status end,
+        "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
+        "updatedAt" = now()
+      where id = ${thread.conversationId}::int and exists (select 1 from entry)
+    ), live as (
+      insert into "LiveEvent" ("mailboxId", "conversationId", kind, payload)
+      select ${mailboxId}, message."conversationId", 'message.stored',
+        json_build_object('messageId', message.id, 'direction', ${input.direction}::text)
+      from message, entry
+      returning id, "conversationId"
+    )
+    -- NOTIFY is delivered at COMMIT, so listeners never hear of mail they cannot read yet:
+    -- MAIL_CHANNEL for protocol sessions (IMAP IDLE), LIVE_CHANNEL for browsers (server/realtime/live-events.ts).
+    select message.id as "messageId", message."conversationId", entry."folderId", entry.uid,
+      (select pg_notify(${LIVE_CHANNEL}, json_build_object('id', live.id, 'mailboxId', ${mailboxId}::int,
+        'conversationId', live."conversationId", 'kind', 'message.stored')::text) from live),
+      (select id from new_conversation) as "newConversationId",
+      case when entry.uid is not null then pg_notify(${MAIL_CHANNEL}, json_build_object('kind', 'message.stored',
+        'mailboxId', ${mailboxId}::int, 'folderId', entry."folderId", 'uid', entry.uid, 'messageId', entry."messageId",
+        'conversationId', message."conversationId")::text) end,
+      -- A message without its folder entry must not commit: no such folder aborts the statement.
+      case when message.id is not null and entry.uid is null then yubin_abort(${`mailbox ${mailboxId} has no folder ${folderName}`}) end
+    from (select 1) as one left join message on true left join entry on true`;
+  return stored;
+}

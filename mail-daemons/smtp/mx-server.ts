@@ -3,13 +3,22 @@
 // is behind MxBackend (mx-backend.ts); this file only speaks the protocol.
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
-import { MAX_MESSAGE_BYTES, MAX_RECEIVED_HEADERS, MAX_RECIPIENTS } from "../../server/limits.ts";
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_RECEIVED_HEADERS,
+  MAX_RECIPIENTS,
+  MX_MAX_CONNECTIONS,
+  SMTP_BUSY_IDLE_TIMEOUT_MS,
+  SMTP_IDLE_TIMEOUT_MS,
+  SMTP_MAX_CONNECTIONS_PER_ADDRESS,
+} from "../../server/limits.ts";
 import { withDnsCache } from "../shared/dns-cache.ts";
 import { createDnsResolver, type DnsResolve } from "../shared/dns-resolver.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import { checkForwardPath } from "./address-policy.ts";
 import { checkSenderAuthentication, withoutForgedAuthResults } from "./authentication.ts";
 import { type Reply, smtpError, useOwnEnhancedCodes } from "./enhanced-replies.ts";
+import { type ConnectionLimits, guardGreeting } from "./greeting-guard.ts";
 import { collectMessage } from "./message-collector.ts";
 import type { MxBackend } from "./mx-backend.ts";
 import { keepRawForwardPath, rawForwardPath } from "./raw-forward-path.ts";
@@ -26,6 +35,8 @@ export interface MxServerOptions {
   /** A resolver function (tests), or else servers like ["127.0.0.1:5353"] (YUBIN_DNS_SERVERS). */
   dnsResolver?: DnsResolve;
   dnsServers?: string[];
+  /** Defaults from server/limits.ts; an MX cluster worker passes the primary's gate. */
+  connections?: Partial<ConnectionLimits>;
   log: (line: string) => void;
 }
 
@@ -184,6 +195,17 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     keepRawForwardPath(connection);
     return add(connection);
   };
+  guardGreeting(
+    server,
+    {
+      maxConnections: MX_MAX_CONNECTIONS,
+      maxPerAddress: SMTP_MAX_CONNECTIONS_PER_ADDRESS,
+      idleTimeoutMs: SMTP_IDLE_TIMEOUT_MS,
+      busyIdleTimeoutMs: SMTP_BUSY_IDLE_TIMEOUT_MS,
+      ...options.connections,
+    },
+    (line) => log(`mx: ${line}`),
+  );
   server.on("error", (error) => log(`mx: ${error.message}`));
 
   await new Promise<void>((resolve, reject) => {

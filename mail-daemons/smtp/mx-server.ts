@@ -57,15 +57,18 @@ const TOO_BIG: Reply = {
   enhanced: "5.3.4",
   message: `Message exceeds fixed maximum message size of ${MAX_MESSAGE_BYTES} bytes`,
 };
-// RFC 5321 §2.3.8 and §4.1.1.4: CR and LF occur in DATA only as CRLF. A bare one
-// is how SMTP smuggling (CVE-2023-51766 and kin) hides a second message behind
-// "<LF>.<CRLF>" for a downstream server that would end DATA there; refusing the
-// whole message means exactly zero or one message per DATA. RFC 3463 X.6.0
-// ("other or undefined media error") is the registered code for bad content.
-const BARE_LINE_ENDING: Reply = {
+// RFC 5321 §2.3.8 and §4.1.1.4: CR and LF occur in DATA only as CRLF. A bare
+// LF is accepted and stored as CRLF (message-collector.ts); what is refused are
+// the shapes SMTP smuggling (CVE-2023-51766 and kin) needs to hide a second
+// message behind "<LF>.<CRLF>" for a downstream server that would end DATA
+// there. Refusing the whole message means exactly zero or one message per
+// DATA. RFC 3463 X.6.0 ("other or undefined media error") is the registered
+// code for bad content.
+const SMUGGLING: Reply = {
   code: 554,
   enhanced: "5.6.0",
-  message: "Message contains a bare CR or LF; lines must end with CRLF (RFC 5321 section 2.3.8)",
+  message:
+    "Message contains a bare CR or LF where SMTP smuggling needs one (a bare CR, or a bare LF next to a line of a single dot); lines must end with CRLF (RFC 5321 section 2.3.8)",
 };
 // RFC 5321 §6.3: this many hops means a loop.
 const TOO_MANY_HOPS: Reply = {
@@ -95,7 +98,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const collected = await collectMessage(stream, MAX_MESSAGE_BYTES);
     if (collected.kind === "too-big") throw smtpError(TOO_BIG);
-    if (collected.kind === "bare-line-ending") throw smtpError(BARE_LINE_ENDING);
+    if (collected.kind === "smuggling") throw smtpError(SMUGGLING);
     const { raw } = collected;
     if (countReceived(raw) > MAX_RECEIVED_HEADERS) throw smtpError(TOO_MANY_HOPS);
 

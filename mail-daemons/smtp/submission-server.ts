@@ -57,7 +57,7 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const collected = await collectMessage(stream, MAX_MESSAGE_BYTES);
     if (collected.kind === "too-big") throw smtpError(TOO_BIG);
-    // Bare CR/LF are repaired by submitMessage, not refused: this is our own user's client.
+    // Smuggling shapes are repaired by submitMessage, not refused: this is our own user's client.
     const result = await backend.submit({
       user: userOf(session),
       mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",

@@ -39,8 +39,14 @@ export async function checkSenderAuthentication(input: AuthInput): Promise<AuthV
         result: keyword(row.status.result),
       })),
     dmarc: dmarc
-      ? { result: keyword(dmarc.status.result), policy: dmarc.policy ?? null, fromDomain: dmarc.domain ?? null }
-      : { result: "none", policy: null, fromDomain: null },
+      ? {
+          result: keyword(dmarc.status.result),
+          policy: dmarc.policy ? String(dmarc.policy).toLowerCase() : null,
+          // RFC 7489 §6.3: pct defaults to 100.
+          pct: typeof dmarc.pct === "number" ? dmarc.pct : 100,
+          fromDomain: dmarc.domain ?? null,
+        }
+      : { result: "none", policy: null, pct: 100, fromDomain: null },
     arc: keyword(result.arc ? result.arc.status.result : "none"),
     header: authenticationResultsField(result.headers),
   };

@@ -17,10 +17,11 @@ import { createDnsResolver, type DnsResolve } from "../shared/dns-resolver.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import { checkForwardPath } from "./address-policy.ts";
 import { checkSenderAuthentication, withoutForgedAuthResults } from "./authentication.ts";
+import { dmarcDisposition } from "./dmarc-disposition.ts";
 import { type Reply, smtpError, useOwnEnhancedCodes } from "./enhanced-replies.ts";
 import { type ConnectionLimits, guardGreeting } from "./greeting-guard.ts";
 import { collectMessage } from "./message-collector.ts";
-import type { MxBackend } from "./mx-backend.ts";
+import type { DmarcEnforcement, MxBackend } from "./mx-backend.ts";
 import { keepRawForwardPath, rawForwardPath } from "./raw-forward-path.ts";
 import { countReceived, receivedHeader } from "./trace-fields.ts";
 
@@ -80,8 +81,8 @@ const TOO_MANY_HOPS: Reply = {
 export async function startMxServer(options: MxServerOptions): Promise<MxServer> {
   const { backend, hostname, log } = options;
   const resolve = options.dnsResolver ?? withDnsCache(createDnsResolver(options.dnsServers));
-  // Recipients accepted at RCPT, with the mailbox the backend resolved them to.
-  const accepted = new WeakMap<SMTPServerAddress, { address: string; mailboxId: number }>();
+  // Recipients accepted at RCPT, with the mailboxes the backend resolved them to.
+  const accepted = new WeakMap<SMTPServerAddress, { address: string; mailboxIds: number[]; dmarc: DmarcEnforcement }>();
 
   async function onRcptTo(address: SMTPServerAddress): Promise<void> {
     // The raw path, so that source routes and "a@b@c" are seen (raw-forward-path.ts).
@@ -92,7 +93,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
       throw smtpError(STORAGE_FAILED);
     });
     if (!verdict.ok) throw smtpError(verdict);
-    accepted.set(address, { address: path.address, mailboxId: verdict.mailboxId });
+    accepted.set(address, { address: path.address, mailboxIds: verdict.mailboxIds, dmarc: verdict.dmarc ?? "policy" });
   }
 
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
@@ -102,7 +103,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     const { raw } = collected;
     if (countReceived(raw) > MAX_RECEIVED_HEADERS) throw smtpError(TOO_MANY_HOPS);
 
-    const recipients = session.envelope.rcptTo.flatMap((rcpt) => accepted.get(rcpt) ?? []);
+    const rcpts = session.envelope.rcptTo.flatMap((rcpt) => accepted.get(rcpt) ?? []);
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null;
     const helo = session.hostNameAppearsAs;
     const id = `${session.id}.${session.transaction}`;
@@ -114,13 +115,29 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
       hostname,
       resolve,
     });
+    // RFC 7489 §6.6: the From domain's policy for failing mail, per recipient
+    // domain's enforcement. SMTP has one reply per DATA, so only a message every
+    // recipient would refuse is refused; the others' copies go to Spam.
+    const sample = Math.random() * 100;
+    const dispositions = rcpts.map((r) => dmarcDisposition(authResults.dmarc, r.dmarc, sample));
+    if (dispositions.length > 0 && dispositions.every((d) => d === "reject")) {
+      log(`mx: ${id} from <${mailFrom ?? ""}> refused: DMARC p=reject of ${authResults.dmarc.fromDomain}`);
+      throw smtpError({
+        code: 550,
+        enhanced: "5.7.1",
+        message: `Rejected by the DMARC policy of ${authResults.dmarc.fromDomain}: the From domain is not authenticated (RFC 7489 section 6.6.3)`,
+      });
+    }
+    const recipients = rcpts.flatMap((r, i) =>
+      r.mailboxIds.map((mailboxId) => ({ address: r.address, mailboxId, quarantine: dispositions[i] !== "deliver" })),
+    );
     const received = receivedHeader({
       helo,
       remoteAddress: session.remoteAddress,
       hostname,
       protocol: session.transmissionType,
       id,
-      recipients: recipients.map((r) => r.address),
+      recipients: rcpts.map((r) => r.address),
       date: new Date(),
     });
     // RFC 5321 §4.4: trace fields go on top; the RFC 8601 field follows ours,
@@ -151,7 +168,11 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
       log(`mx: ${id} not stored for ${failed.map((r) => r.address).join(", ") || "some recipients"}`);
       throw smtpError(STORAGE_FAILED);
     }
-    log(`mx: ${id} from <${mailFrom ?? ""}> stored for ${recipients.length} recipient(s)`);
+    const spam = recipients.filter((r) => r.quarantine).length;
+    log(
+      `mx: ${id} from <${mailFrom ?? ""}> stored for ${rcpts.length} recipient(s)` +
+        (spam ? `, ${spam} as spam (DMARC of ${authResults.dmarc.fromDomain})` : ""),
+    );
     return `Message accepted as ${id}`;
   }
 

@@ -17,7 +17,7 @@ import { scratchDir } from "../support/yubin-process.ts";
 const HOSTNAME = "mx.yubin.test";
 
 const backend: MxBackend = {
-  checkRecipient: async () => ({ ok: true, mailboxId: 1 }),
+  checkRecipient: async () => ({ ok: true, mailboxIds: [1] }),
   deliver: async (input) => ({ recipients: input.recipients.map((r) => ({ address: r.address, ok: true as const })) }),
 };
 const noDns = async (name: string): Promise<string[]> => {
@@ -177,7 +177,7 @@ describe("connection caps", () => {
     const submissionBackend: SubmissionBackend = {
       login: async () => ({ ok: false, reason: "invalid" }),
       maySendAs: async () => false,
-      checkRecipient: async () => ({ ok: true, mailboxId: 0 }),
+      checkRecipient: async () => ({ ok: true, mailboxIds: [] }),
       submit: async () => ({ ok: false, code: 451, enhanced: "4.3.0", message: "not in this test" }),
     };
     const server = await startSubmissionServer({

@@ -39,10 +39,10 @@ class FakeBackend implements MxBackend {
       return { ok: false, code: 554, enhanced: "5.7.1", message: "Relay access denied" };
     }
     if (local === "full") return { ok: false, code: 452, enhanced: "4.2.2", message: "Mailbox full" };
-    if (local === "support") return { ok: true, mailboxId: 1 };
-    if (local === "sales") return { ok: true, mailboxId: 2 };
+    if (local === "support") return { ok: true, mailboxIds: [1] };
+    if (local === "sales") return { ok: true, mailboxIds: [2] };
     const n = /^user(\d+)$/.exec(local)?.[1];
-    if (n) return { ok: true, mailboxId: 100 + Number(n) };
+    if (n) return { ok: true, mailboxIds: [100 + Number(n)] };
     return { ok: false, code: 550, enhanced: "5.1.1", message: "No such user here" };
   }
 
@@ -174,7 +174,7 @@ describe("a delivery", () => {
     expect(stored).toBeDefined();
     if (!stored) return;
     expect(stored.mailFrom).toBe("alice@example.net");
-    expect(stored.recipients).toEqual([{ address: "support@yubin.test", mailboxId: 1 }]);
+    expect(stored.recipients).toEqual([{ address: "support@yubin.test", mailboxId: 1, quarantine: false }]);
     expect(stored.remoteAddress).toBe("127.0.0.1");
     expect(stored.heloName).toBe("client.example");
     expect(stored.tls).toBe(false);
@@ -324,7 +324,9 @@ describe("recipients (RFC 5321 §4.1.1.3)", () => {
     ]);
     expect(await sendData(c, message("quota"))).toMatch(/^250 /);
     expect(backend.delivered).toHaveLength(1);
-    expect(backend.delivered[0]?.recipients).toEqual([{ address: "support@yubin.test", mailboxId: 1 }]);
+    expect(backend.delivered[0]?.recipients).toEqual([
+      { address: "support@yubin.test", mailboxId: 1, quarantine: false },
+    ]);
   });
 
   it(`452 4.5.3 past ${MAX_RECIPIENTS} recipients (RFC 5321 §4.5.3.1.10), pipelined`, async () => {

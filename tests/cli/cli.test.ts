@@ -156,8 +156,6 @@ describe("yubin mailbox", () => {
     expect([domain.postmasterMailbox?.address, domain.dmarcEnforcement]).toEqual(["support@example.com", "quarantine"]);
     const bad = await runCli(["domain", "set", "example.com", "--dmarc", "sometimes"], env);
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("--dmarc is one of policy, quarantine, off")]);
-    const back = await runCli(["domain", "set", "example.com", "--postmaster", "admins", "--dmarc", "policy"], env);
-    expect(back.stdout).toContain("postmaster@example.com, abuse@example.com: every admin's mailbox");
   });
 
   it("records every change in the audit trail", async () => {

@@ -154,6 +154,19 @@ describe("DMARC enforcement (RFC 7489 §6.6)", () => {
     expect(await copies(mail.messageId)).toEqual([]);
   });
 
+  it("is not fooled by a second From address or field (RFC 7489 §6.6.1: the strictest policy applies)", async () => {
+    const oneField = customerMail({ from: "Bank <someone@reject.example>, Me <me@monitor.example>" });
+    const r1 = await send("me@monitor.example", ["support@example.com"], oneField.raw);
+    expect(r1.data).toMatch(/^550 5\.7\.1 Rejected by the DMARC policy of reject\.example/);
+    const twoFields = customerMail({
+      from: "Me <me@monitor.example>",
+      headers: ["From: Bank <someone@reject.example>"],
+    });
+    const r2 = await send("me@monitor.example", ["support@example.com"], twoFields.raw);
+    expect(r2.data).toMatch(/^550 5\.7\.1 Rejected by the DMARC policy of reject\.example/);
+    expect([...(await copies(oneField.messageId)), ...(await copies(twoFields.messageId))]).toEqual([]);
+  });
+
   it("puts mail failing a p=quarantine policy in Spam, in a conversation of its own", async () => {
     const original = await deliver(mailbox["support@example.com"] as number, {
       from: "Someone <someone@quarantine.example>",

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import * as limits from "../../server/limits.ts";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const section = readme.slice(readme.indexOf("## Limits"), readme.indexOf("\n## ", readme.indexOf("## Limits") + 1));
+const start = readme.indexOf("\n## Limits\n");
+const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
 const rows = section
   .split("\n")
   .filter((line) => line.startsWith("| ") && !line.startsWith("| limit") && !line.startsWith("| ---"))

@@ -1,15 +1,76 @@
-// Every limit that bounds what a peer can make Yubin do, in one place, each
-// with its reason (DESIGN.md "Rules"). Protocol daemons and the mail store
-// import from here; change a value here and in README "Limits".
+// Every limit that bounds what a peer — a mail server, a mail client, a
+// browser — can make Yubin do, in one place, each with its reason (DESIGN.md
+// "Rules", STYLE.md #8). The code that enforces a limit imports it from here;
+// nothing keeps a private copy. README "Limits" lists the ones an operator
+// meets, and tests/unit/limits-readme.test.ts fails when the two disagree.
+//
+// Pure constants with no imports: app/ pulls this file into the browser bundle
+// so that forms check the same numbers the server enforces.
 
-/** Largest message accepted over SMTP (advertised as EHLO SIZE, RFC 1870). */
+// ------------------------------------------------------------------ SMTP (MX and submission)
+
+/** Largest message accepted over SMTP (advertised as EHLO SIZE, RFC 1870): a support inbox gets scans and PDFs, and 50 MiB is what large providers send; the whole message is held in memory once while it is checked and stored. */
 export const MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
 
-/** RCPT TO per transaction; RFC 5321 §4.5.3.1.8 requires at least 100. */
+/** RCPT TO per transaction; RFC 5321 §4.5.3.1.8 requires accepting at least 100, and more buys a spammer nothing but fan-out. */
 export const MAX_RECIPIENTS = 100;
 
 /** RFC 5321 §6.3: a message that has passed this many hops is looping. */
 export const MAX_RECEIVED_HEADERS = 50;
+
+/** RFC 5321 §4.5.3.1.1: a local part has at most 64 octets. */
+export const MAX_LOCAL_PART_OCTETS = 64;
+
+/** RFC 5321 §4.5.3.1.2: a domain has at most 255 octets. */
+export const MAX_DOMAIN_OCTETS = 255;
+
+/** RFC 5321 §4.5.3.1.3: a path has at most 256 octets with its "<" and ">". */
+export const MAX_PATH_OCTETS = 254;
+
+/**
+ * Open connections to the MX listener (per process; the cluster's primary
+ * counts for all its workers). A session costs Yubin a socket and a few KiB,
+ * not a process as Postfix's smtpd does (default_process_limit = 100), so
+ * five times that; it stays well under the common 1024-descriptor ulimit,
+ * which PostgreSQL connections and the other listeners share.
+ */
+export const MX_MAX_CONNECTIONS = 500;
+
+/** Open connections to each submission listener (587 and 465): our own users' clients, which send and leave. */
+export const SUBMISSION_MAX_CONNECTIONS = 100;
+
+/**
+ * Open connections from one client address to one SMTP listener; more are
+ * answered `421 4.7.0` and closed. Postfix's smtpd_client_connection_count_limit
+ * default: large senders open a handful in parallel, and one address cannot
+ * take every slot of the listener.
+ */
+export const SMTP_MAX_CONNECTIONS_PER_ADDRESS = 50;
+
+/** RFC 5321 §4.5.3.2.7: a server waits at least 5 minutes for the next command before it gives up (421). */
+export const SMTP_IDLE_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * The idle timeout while a listener is busy (open connections at
+ * SMTP_BUSY_SHARE of its cap or more), as Postfix's smtpd_timeout does under
+ * stress (10 s): clients that hold a connection without talking must not lock
+ * everyone else out.
+ */
+export const SMTP_BUSY_IDLE_TIMEOUT_MS = 10_000;
+export const SMTP_BUSY_SHARE = 0.8;
+
+// ------------------------------------------------------------------ mail authentication (SPF, DKIM, DMARC, ARC) and DNS
+
+/** One DNS query for SPF/DKIM/DMARC/ARC; an unreachable resolver must give temperror, not hold the SMTP client. */
+export const DNS_QUERY_TIMEOUT_MS = 2_000;
+
+/** All mail-authentication lookups for one message; SPF alone may chain 10 lookups (RFC 7208 §4.6.4). */
+export const AUTH_CHECK_BUDGET_MS = 8_000;
+
+/** Answers kept by the DNS cache per process: senders choose the names we look up, memory must stay bounded. */
+export const DNS_CACHE_ENTRIES = 10_000;
+
+// ------------------------------------------------------------------ MIME (every message parsed, whatever its door)
 
 /** MIME parsing: deeper nesting than this is not real mail. */
 export const MAX_MIME_DEPTH = 20;
@@ -23,30 +84,151 @@ export const MAX_HEADER_BYTES = 256 * 1024;
 /** Wall-clock budget for parsing one message before it is stored raw. */
 export const MAX_PARSE_MS = 10_000;
 
-/** One DNS query for SPF/DKIM/DMARC/ARC; an unreachable resolver must give temperror, not hold the SMTP client. */
-export const DNS_QUERY_TIMEOUT_MS = 2_000;
-
-/** All mail-authentication lookups for one message; SPF alone may chain 10 lookups (RFC 7208 §4.6.4). */
-export const AUTH_CHECK_BUDGET_MS = 8_000;
-
 /** Bytes of a text part or header block examined to guess an unlabelled charset: plenty for a sure guess, bounded CPU. */
 export const CHARSET_SNIFF_BYTES = 64 * 1024;
 
-// The web app (app/api/): what one HTTP request may make the web process read.
+// ------------------------------------------------------------------ outbound delivery
+
+/**
+ * One step of an outbound SMTP session (connect, greeting, each reply). RFC
+ * 5321 §4.5.3.2 suggests minutes per step; a worker holds a lease and a
+ * destination slot meanwhile, and a host that takes a minute is retried later.
+ */
+export const DELIVERY_STEP_TIMEOUT_MS = 60_000;
+
+/** Jobs one delivery worker claims at once (one destination domain per claim, sent over one connection). */
+export const DELIVERY_BATCH_SIZE = 20;
+
+// ------------------------------------------------------------------ sign-in (web and every protocol login)
+
+/** How many login attempts lock a key for how long (server/auth/throttle.ts explains the three keys). */
+export interface ThrottlePolicy {
+  /** Attempts allowed within the window; the last of them locks the key. */
+  maxAttempts: number;
+  windowSeconds: number;
+  /** How long the key refuses attempts once locked (then one more attempt per lock, until the window ends). */
+  lockSeconds: number;
+}
+
+/** The window every login counter counts in: long enough that guessing stays slow, short enough to forget typos. */
+export const LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60;
+
+/** One login from an address it has not succeeded from lately: a guesser locks their own address out, not the account. */
+export const PAIR_POLICY: ThrottlePolicy = {
+  maxAttempts: 5,
+  windowSeconds: LOGIN_THROTTLE_WINDOW_SECONDS,
+  lockSeconds: LOGIN_THROTTLE_WINDOW_SECONDS,
+};
+
+/** One login from an address it has succeeded from: slowed down, never locked for long (the owner's typos). */
+export const KNOWN_PAIR_POLICY: ThrottlePolicy = {
+  maxAttempts: 5,
+  windowSeconds: LOGIN_THROTTLE_WINDOW_SECONDS,
+  lockSeconds: 30,
+};
+
+/** One client address, across logins: password spraying. */
+export const ADDRESS_POLICY: ThrottlePolicy = {
+  maxAttempts: 30,
+  windowSeconds: LOGIN_THROTTLE_WINDOW_SECONDS,
+  lockSeconds: LOGIN_THROTTLE_WINDOW_SECONDS,
+};
+
+/** One login, from all the addresses it is not known at: a guesser spread over many addresses. */
+export const ACCOUNT_POLICY: ThrottlePolicy = {
+  maxAttempts: 20,
+  windowSeconds: LOGIN_THROTTLE_WINDOW_SECONDS,
+  lockSeconds: LOGIN_THROTTLE_WINDOW_SECONDS,
+};
+
+/** How long a successful login keeps its address known (exempt from ACCOUNT_POLICY). */
+export const KNOWN_ADDRESS_DAYS = 90;
+
+/** NIST SP 800-63B §5.1.1.2 asks for at least 8; 10 keeps a guess out of reach at 5 tries per 15 minutes. */
+export const MIN_PASSWORD_LENGTH = 10;
+
+/** Long enough for any passphrase or manager; longer inputs would only cost argon2 time. */
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/** An app password's label, shown in lists (the browser checks it too). */
+export const MAX_APP_PASSWORD_LABEL = 100;
+
+/** Active (not revoked) app passwords per user: each costs an argon2 hash to create and a row to look up. */
+export const MAX_ACTIVE_APP_PASSWORDS = 50;
+
+// ------------------------------------------------------------------ HTTP requests to the web app (app/api/)
 
 /** Body of an API request (tRPC, sign-in): forms, notes and replies without attachments fit easily. */
 export const MAX_API_BODY_BYTES = 4 * 1024 * 1024;
 
+/** tRPC calls in one batched request; the browser's client splits larger batches (app/providers.tsx). */
+export const MAX_TRPC_BATCH_CALLS = 20;
+
+// ------------------------------------------------------------------ what members write in the web app
+
+/**
+ * Attachment bytes of one composed message: base64 turns 57 bytes into a
+ * 78-byte line, and 1 MiB is left for the text and headers, so the built
+ * message stays within MAX_MESSAGE_BYTES (what our MX and most others accept).
+ */
+export const MAX_COMPOSE_ATTACHMENT_BYTES = Math.floor((MAX_MESSAGE_BYTES - 1024 * 1024) / 78) * 57;
+
+/** Characters of text the member may write in a reply (the quoted history included). */
+export const MAX_COMPOSE_TEXT_CHARS = 1_000_000;
+
 /**
  * Body of a signed-in request to a procedure that uploads attachments: a
- * message's attachment allowance in base64 (compose-limits.ts), plus its text
- * JSON-escaped (at most 6 bytes a character) and the rest of the input.
+ * message's attachment allowance in base64, plus its text JSON-escaped (at
+ * most 6 bytes a character) and the rest of the input.
  */
 export const MAX_API_UPLOAD_BODY_BYTES =
   Math.ceil((((MAX_MESSAGE_BYTES - 1024 * 1024) / 78) * 57) / 3) * 4 + 7 * 1024 * 1024;
 
-/** tRPC calls in one batched request; the browser's client splits larger batches (app/providers.tsx). */
-export const MAX_TRPC_BATCH_CALLS = 20;
+/** RFC 5322 §3.6.4 lets References be trimmed; long chains only slow every reader down. */
+export const MAX_REFERENCES = 20;
+
+/** A note is a comment, not a document; long pastes belong in an attachment. */
+export const MAX_NOTE_CHARS = 10_000;
+
+/** Mentions per note: more than this is a broadcast, which notes are not for. */
+export const MAX_NOTE_MENTIONS = 20;
+
+/** A tag is a label in a list, not a sentence. */
+export const MAX_TAG_CHARS = 40;
+
+/** A sign-off, not a letterhead; also the composer's field limit. */
+export const MAX_SIGNATURE_CHARS = 2_000;
+
+/** A saved reply's title is a menu entry. */
+export const MAX_SAVED_REPLY_TITLE = 120;
+
+/** A saved reply is a reply, not a manual. */
+export const MAX_SAVED_REPLY_BODY = 20_000;
+
+/** A reviewer's comment when returning a held reply. */
+export const MAX_RETURN_COMMENT_CHARS = 5000;
+
+/** A snooze longer than this is a typo, not a plan. */
+export const MAX_SNOOZE_MS = 366 * 24 * 3600 * 1000;
+
+// ------------------------------------------------------------------ search
+
+/** The longest query accepted, in characters. */
+export const MAX_QUERY_CHARS = 1000;
+
+/** Items in one query: each becomes a condition PostgreSQL must plan and check. */
+export const MAX_SEARCH_TERMS = 32;
+
+/** Words longer than this are indexed (and queried) by their first MAX_SEARCH_WORD characters. */
+export const MAX_SEARCH_WORD = 64;
+
+/** Text beyond this many characters of one field is not indexed (it is still verified). */
+export const MAX_INDEXED_CHARS = 200_000;
+
+/** A tsvector holds at most 1 MB; stay well below it. */
+export const MAX_SEARCH_TOKEN_BYTES = 512 * 1024;
+
+// ------------------------------------------------------------------ showing a message
 
 /**
  * Characters of a message's text shown on the conversation page; the rest is
@@ -54,3 +236,9 @@ export const MAX_TRPC_BATCH_CALLS = 20;
  * otherwise be sent whole to everyone who opens the conversation.
  */
 export const MAX_DISPLAY_TEXT_CHARS = 100_000;
+
+/** cid: images inlined into one HTML view as data: URLs; larger ones stay links rather than bloat the document. */
+export const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
+
+/** cid: images inlined per HTML view: each one decodes an attachment. */
+export const MAX_INLINE_IMAGES = 20;

@@ -2,7 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
-import { MAX_SIGNATURE_CHARS } from "../../server/signatures/signature-limits.ts";
+import { MAX_SIGNATURE_CHARS } from "../../server/limits.ts";
 import { useT } from "../i18n/client.tsx";
 import { useTRPC } from "../trpc/client.ts";
 import { FormMessage } from "./form-message.tsx";

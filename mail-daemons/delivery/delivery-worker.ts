@@ -4,7 +4,9 @@
 // a time, committing each job's result before the next transaction starts.
 // So a crash re-sends at most the transaction in flight: every other job is
 // either recorded or still unsent under a lease that will run out.
+
 import os from "node:os";
+import { DELIVERY_BATCH_SIZE, DELIVERY_STEP_TIMEOUT_MS } from "../../server/limits.ts";
 import { type ClaimedJob, claimJobs, releaseJobs } from "../../server/outbound/claim-jobs.ts";
 import { type RecipientResult, recordAttempt } from "../../server/outbound/record-attempt.ts";
 import type { QueuePolicy } from "../../server/outbound/retry-policy.ts";
@@ -45,8 +47,8 @@ export interface DeliveryWorkers {
 export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
   const now = config.now ?? (() => new Date());
   const limit = new DestinationLimit(config.maxPerDestination);
-  const batchSize = config.batchSize ?? 20;
-  const timeoutMs = config.timeoutMs ?? 60_000;
+  const batchSize = config.batchSize ?? DELIVERY_BATCH_SIZE;
+  const timeoutMs = config.timeoutMs ?? DELIVERY_STEP_TIMEOUT_MS;
   const sleepers = new Set<() => void>();
   let stopping = false;
 

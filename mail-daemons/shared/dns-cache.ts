@@ -2,12 +2,11 @@
 // local caching resolver: mail from one domain repeats the same SPF, DKIM and
 // DMARC lookups. Answers and "no such name / no data" are kept briefly;
 // timeouts and server failures are never cached.
+import { DNS_CACHE_ENTRIES } from "../../server/limits.ts";
 import type { DnsResolve } from "./dns-resolver.ts";
 
 /** How long an answer is reused. Node's resolver does not report TTLs for TXT, so this stays short. */
 export const DNS_CACHE_SECONDS = 60;
-/** Entries kept; the oldest are dropped first. */
-export const DNS_CACHE_ENTRIES = 10_000;
 
 const CACHEABLE_ERRORS = new Set(["ENOTFOUND", "ENODATA"]);
 

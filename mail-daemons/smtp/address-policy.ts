@@ -7,14 +7,10 @@
 // recipients (DESIGN.md "No open relay"), and every one of these forms asks a
 // host to forward the mail somewhere else.
 import { isIPv4, isIPv6 } from "node:net";
+import { MAX_DOMAIN_OCTETS, MAX_LOCAL_PART_OCTETS, MAX_PATH_OCTETS } from "../../server/limits.ts";
 import type { SmtpRefusal } from "./mx-backend.ts";
 
 export type PathVerdict = { ok: true; address: string } | SmtpRefusal;
-
-// RFC 5321 §4.5.3.1: local-part 64 octets, domain 255, whole path 256 with "<>".
-const MAX_LOCAL_PART_OCTETS = 64;
-const MAX_DOMAIN_OCTETS = 255;
-const MAX_PATH_OCTETS = 254;
 
 // RFC 5322 §3.2.3 atext, widened to UTF-8 by RFC 6531 §3.3 (SMTPUTF8).
 const ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\u{10FFFF}-]+$/u;

@@ -1,7 +1,8 @@
 // Sender authentication of an inbound message with mailauth: SPF (RFC 7208),
 // DKIM (RFC 6376), DMARC (RFC 7489) and ARC (RFC 8617), summarised as one
 // Authentication-Results field (RFC 8601) and as verdicts for the backend.
-import { authenticate } from "mailauth";
+import { authenticate, type DMARCResult } from "mailauth";
+import { dmarc } from "mailauth/lib/dmarc/index.js";
 import { AUTH_CHECK_BUDGET_MS } from "../../server/limits.ts";
 import { type DnsResolve, withBudget } from "../shared/dns-resolver.ts";
 import type { AuthResult, AuthVerdicts } from "./mx-backend.ts";
@@ -17,17 +18,18 @@ export interface AuthInput {
 }
 
 export async function checkSenderAuthentication(input: AuthInput): Promise<AuthVerdicts> {
+  const resolver = withBudget(input.resolve, AUTH_CHECK_BUDGET_MS);
   const result = await authenticate(input.raw, {
     ip: input.remoteAddress,
     helo: input.helo,
     // mailauth checks postmaster@helo for the null reverse-path (RFC 7208 §2.4).
     sender: input.mailFrom ?? undefined,
     mta: input.hostname,
-    resolver: withBudget(input.resolve, AUTH_CHECK_BUDGET_MS),
+    resolver,
     // BIMI is a display hint, not a verdict; it would cost extra lookups.
     disableBimi: true,
   });
-  const dmarc = result.dmarc;
+  const dmarcResult = result.dmarc || (await strictestDmarc(result, resolver));
   return {
     spf: keyword(result.spf ? result.spf.status.result : "none"),
     dkim: result.dkim.results
@@ -38,12 +40,46 @@ export async function checkSenderAuthentication(input: AuthInput): Promise<AuthV
         aligned: Boolean(row.status.aligned),
         result: keyword(row.status.result),
       })),
-    dmarc: dmarc
-      ? { result: keyword(dmarc.status.result), policy: dmarc.policy ?? null, fromDomain: dmarc.domain ?? null }
-      : { result: "none", policy: null, fromDomain: null },
+    dmarc: dmarcResult
+      ? {
+          result: keyword(dmarcResult.status.result),
+          policy: dmarcResult.policy ? String(dmarcResult.policy).toLowerCase() : null,
+          // RFC 7489 §6.3: pct defaults to 100.
+          pct: typeof dmarcResult.pct === "number" ? dmarcResult.pct : 100,
+          fromDomain: dmarcResult.domain ?? null,
+        }
+      : { result: "none", policy: null, pct: 100, fromDomain: null },
     arc: keyword(result.arc ? result.arc.status.result : "none"),
     header: authenticationResultsField(result.headers),
   };
+}
+
+type Authenticated = Awaited<ReturnType<typeof authenticate>>;
+
+/**
+ * mailauth evaluates DMARC only for a message with exactly one From address;
+ * with several (in one field or in several fields) it reports nothing, and a
+ * forger could slip past p=reject by adding a second address. RFC 7489 §6.6.1
+ * lets the receiver apply the strictest policy among the From domains: each
+ * is evaluated with the same SPF and DKIM results, and the one that fails
+ * with the strictest policy stands. No From address at all stays "none".
+ */
+async function strictestDmarc(result: Authenticated, resolve: DnsResolve): Promise<DMARCResult | false> {
+  const from = (result.dkim as { headerFrom?: string[] }).headerFrom ?? [];
+  const domains = [...new Set(from.map((address) => address.split("@").pop()?.toLowerCase() ?? ""))].filter(Boolean);
+  if (domains.length < 2) return false;
+  const spfDomains = result.spf && result.spf.status.result === "pass" && result.spf.domain ? [result.spf.domain] : [];
+  const dkimDomains = result.dkim.results
+    .filter((row) => row.status.result === "pass" && row.signingDomain)
+    .map((row) => ({ domain: row.signingDomain, aligned: Boolean(row.status.aligned) }));
+  const rank = (r: DMARCResult) =>
+    r.status.result !== "fail" ? 0 : r.policy === "reject" ? 3 : r.policy === "quarantine" ? 2 : 1;
+  let strictest: DMARCResult | false = false;
+  for (const domain of domains) {
+    const r = await dmarc({ headerFrom: `x@${domain}`, spfDomains, dkimDomains, resolver: resolve });
+    if (r && (!strictest || rank(r) > rank(strictest))) strictest = r;
+  }
+  return strictest;
 }
 
 // mailauth returns Received-SPF and Authentication-Results together; only the

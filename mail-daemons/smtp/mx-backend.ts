@@ -12,8 +12,12 @@ export interface AuthVerdicts {
   spf: AuthResult;
   /** RFC 6376, one entry per signature; empty when the message is unsigned. */
   dkim: { domain: string; selector: string; aligned: boolean; result: AuthResult }[];
-  /** RFC 7489, for the RFC 5322 From domain; "none" when it publishes no policy. */
-  dmarc: { result: AuthResult; policy: string | null; fromDomain: string | null };
+  /**
+   * RFC 7489, for the RFC 5322 From domain; "none" when it publishes no
+   * policy. `policy` is the p= (or sp= for a subdomain) that applies, `pct`
+   * the share of failing mail it applies to (§6.6.4).
+   */
+  dmarc: { result: AuthResult; policy: string | null; pct: number; fromDomain: string | null };
   /** RFC 8617. */
   arc: AuthResult;
   /** The full Authentication-Results header field, as prepended to the message. */
@@ -30,13 +34,29 @@ export interface SmtpRefusal {
   message: string;
 }
 
-export type RecipientVerdict = { ok: true; mailboxId: number } | SmtpRefusal;
+/** What the MX does with mail failing DMARC for a recipient's domain, as an admin set it (schema: DmarcEnforcement). */
+export type DmarcEnforcement = "policy" | "quarantine" | "off";
+
+export type RecipientVerdict =
+  | {
+      ok: true;
+      /** Usually one; a role address (postmaster@) may fan out to every admin; none for a remote recipient of submission. */
+      mailboxIds: number[];
+      /** MX only: the recipient domain's DMARC enforcement ("policy" when not given). */
+      dmarc?: DmarcEnforcement;
+    }
+  | SmtpRefusal;
 
 export interface DeliveryInput {
   /** Reverse-path of MAIL FROM; null for the null reverse-path <> of bounces (RFC 5321 §4.5.5). */
   mailFrom: string | null;
-  /** Only recipients that checkRecipient() accepted, in RCPT order. */
-  recipients: { address: string; mailboxId: number }[];
+  /**
+   * Only recipients that checkRecipient() accepted, in RCPT order, one entry
+   * per mailbox. `quarantine`: failed DMARC and the From domain asks for
+   * quarantine (or for reject, which this recipient's domain turns into
+   * quarantine): store as spam.
+   */
+  recipients: { address: string; mailboxId: number; quarantine: boolean }[];
   /** The message as stored: our Received and Authentication-Results fields, then the client's exact bytes. */
   raw: Buffer;
   remoteAddress: string;

@@ -1,7 +1,11 @@
 // The primary side of a multi-process MX (mx-worker.ts): forks the workers,
-// waits until each listens, replaces one that dies, and stops them all.
+// waits until each listens, replaces one that dies, and stops them all. It
+// also counts the port's connections for all of them (cluster-gate.ts).
 import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
+import { MX_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_ADDRESS } from "../../server/limits.ts";
+import { serveConnectionGate } from "./cluster-gate.ts";
+import { localConnectionGate } from "./connection-gate.ts";
 import type { WorkerMessage } from "./mx-worker.ts";
 
 const ENTRY = fileURLToPath(new URL("./mx-worker-entry.mjs", import.meta.url));
@@ -19,12 +23,14 @@ export async function startMxCluster(processes: number, log: (line: string) => v
   const workers = new Set<Worker>();
   let stopping = false;
   let port = 0;
+  const gate = localConnectionGate({ total: MX_MAX_CONNECTIONS, perAddress: SMTP_MAX_CONNECTIONS_PER_ADDRESS });
 
   const fork = (): Promise<Worker> =>
     new Promise((resolve, reject) => {
       const worker = cluster.fork();
       const startedAt = Date.now();
       workers.add(worker);
+      serveConnectionGate(worker, gate);
       worker.on("message", (message: WorkerMessage) => {
         if (message.type === "listening") {
           port = message.port;

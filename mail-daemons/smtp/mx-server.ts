@@ -3,15 +3,25 @@
 // is behind MxBackend (mx-backend.ts); this file only speaks the protocol.
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
-import { MAX_MESSAGE_BYTES, MAX_RECEIVED_HEADERS, MAX_RECIPIENTS } from "../../server/limits.ts";
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_RECEIVED_HEADERS,
+  MAX_RECIPIENTS,
+  MX_MAX_CONNECTIONS,
+  SMTP_BUSY_IDLE_TIMEOUT_MS,
+  SMTP_IDLE_TIMEOUT_MS,
+  SMTP_MAX_CONNECTIONS_PER_ADDRESS,
+} from "../../server/limits.ts";
 import { withDnsCache } from "../shared/dns-cache.ts";
 import { createDnsResolver, type DnsResolve } from "../shared/dns-resolver.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import { checkForwardPath } from "./address-policy.ts";
 import { checkSenderAuthentication, withoutForgedAuthResults } from "./authentication.ts";
+import { dmarcDisposition } from "./dmarc-disposition.ts";
 import { type Reply, smtpError, useOwnEnhancedCodes } from "./enhanced-replies.ts";
+import { type ConnectionLimits, guardGreeting } from "./greeting-guard.ts";
 import { collectMessage } from "./message-collector.ts";
-import type { MxBackend } from "./mx-backend.ts";
+import type { DmarcEnforcement, MxBackend } from "./mx-backend.ts";
 import { keepRawForwardPath, rawForwardPath } from "./raw-forward-path.ts";
 import { countReceived, receivedHeader } from "./trace-fields.ts";
 
@@ -26,6 +36,8 @@ export interface MxServerOptions {
   /** A resolver function (tests), or else servers like ["127.0.0.1:5353"] (YUBIN_DNS_SERVERS). */
   dnsResolver?: DnsResolve;
   dnsServers?: string[];
+  /** Defaults from server/limits.ts; an MX cluster worker passes the primary's gate. */
+  connections?: Partial<ConnectionLimits>;
   log: (line: string) => void;
 }
 
@@ -46,15 +58,18 @@ const TOO_BIG: Reply = {
   enhanced: "5.3.4",
   message: `Message exceeds fixed maximum message size of ${MAX_MESSAGE_BYTES} bytes`,
 };
-// RFC 5321 §2.3.8 and §4.1.1.4: CR and LF occur in DATA only as CRLF. A bare one
-// is how SMTP smuggling (CVE-2023-51766 and kin) hides a second message behind
-// "<LF>.<CRLF>" for a downstream server that would end DATA there; refusing the
-// whole message means exactly zero or one message per DATA. RFC 3463 X.6.0
-// ("other or undefined media error") is the registered code for bad content.
-const BARE_LINE_ENDING: Reply = {
+// RFC 5321 §2.3.8 and §4.1.1.4: CR and LF occur in DATA only as CRLF. A bare
+// LF is accepted and stored as CRLF (message-collector.ts); what is refused are
+// the shapes SMTP smuggling (CVE-2023-51766 and kin) needs to hide a second
+// message behind "<LF>.<CRLF>" for a downstream server that would end DATA
+// there. Refusing the whole message means exactly zero or one message per
+// DATA. RFC 3463 X.6.0 ("other or undefined media error") is the registered
+// code for bad content.
+const SMUGGLING: Reply = {
   code: 554,
   enhanced: "5.6.0",
-  message: "Message contains a bare CR or LF; lines must end with CRLF (RFC 5321 section 2.3.8)",
+  message:
+    "Message contains a bare CR or LF where SMTP smuggling needs one (a bare CR, or a bare LF next to a line of a single dot); lines must end with CRLF (RFC 5321 section 2.3.8)",
 };
 // RFC 5321 §6.3: this many hops means a loop.
 const TOO_MANY_HOPS: Reply = {
@@ -66,8 +81,8 @@ const TOO_MANY_HOPS: Reply = {
 export async function startMxServer(options: MxServerOptions): Promise<MxServer> {
   const { backend, hostname, log } = options;
   const resolve = options.dnsResolver ?? withDnsCache(createDnsResolver(options.dnsServers));
-  // Recipients accepted at RCPT, with the mailbox the backend resolved them to.
-  const accepted = new WeakMap<SMTPServerAddress, { address: string; mailboxId: number }>();
+  // Recipients accepted at RCPT, with the mailboxes the backend resolved them to.
+  const accepted = new WeakMap<SMTPServerAddress, { address: string; mailboxIds: number[]; dmarc: DmarcEnforcement }>();
 
   async function onRcptTo(address: SMTPServerAddress): Promise<void> {
     // The raw path, so that source routes and "a@b@c" are seen (raw-forward-path.ts).
@@ -78,17 +93,17 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
       throw smtpError(STORAGE_FAILED);
     });
     if (!verdict.ok) throw smtpError(verdict);
-    accepted.set(address, { address: path.address, mailboxId: verdict.mailboxId });
+    accepted.set(address, { address: path.address, mailboxIds: verdict.mailboxIds, dmarc: verdict.dmarc ?? "policy" });
   }
 
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const collected = await collectMessage(stream, MAX_MESSAGE_BYTES);
     if (collected.kind === "too-big") throw smtpError(TOO_BIG);
-    if (collected.kind === "bare-line-ending") throw smtpError(BARE_LINE_ENDING);
+    if (collected.kind === "smuggling") throw smtpError(SMUGGLING);
     const { raw } = collected;
     if (countReceived(raw) > MAX_RECEIVED_HEADERS) throw smtpError(TOO_MANY_HOPS);
 
-    const recipients = session.envelope.rcptTo.flatMap((rcpt) => accepted.get(rcpt) ?? []);
+    const rcpts = session.envelope.rcptTo.flatMap((rcpt) => accepted.get(rcpt) ?? []);
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null;
     const helo = session.hostNameAppearsAs;
     const id = `${session.id}.${session.transaction}`;
@@ -100,13 +115,29 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
       hostname,
       resolve,
     });
+    // RFC 7489 §6.6: the From domain's policy for failing mail, per recipient
+    // domain's enforcement. SMTP has one reply per DATA, so only a message every
+    // recipient would refuse is refused; the others' copies go to Spam.
+    const sample = Math.random() * 100;
+    const dispositions = rcpts.map((r) => dmarcDisposition(authResults.dmarc, r.dmarc, sample));
+    if (dispositions.length > 0 && dispositions.every((d) => d === "reject")) {
+      log(`mx: ${id} from <${mailFrom ?? ""}> refused: DMARC p=reject of ${authResults.dmarc.fromDomain}`);
+      throw smtpError({
+        code: 550,
+        enhanced: "5.7.1",
+        message: `Rejected by the DMARC policy of ${authResults.dmarc.fromDomain}: the From domain is not authenticated (RFC 7489 section 6.6.3)`,
+      });
+    }
+    const recipients = rcpts.flatMap((r, i) =>
+      r.mailboxIds.map((mailboxId) => ({ address: r.address, mailboxId, quarantine: dispositions[i] !== "deliver" })),
+    );
     const received = receivedHeader({
       helo,
       remoteAddress: session.remoteAddress,
       hostname,
       protocol: session.transmissionType,
       id,
-      recipients: recipients.map((r) => r.address),
+      recipients: rcpts.map((r) => r.address),
       date: new Date(),
     });
     // RFC 5321 §4.4: trace fields go on top; the RFC 8601 field follows ours,
@@ -137,7 +168,11 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
       log(`mx: ${id} not stored for ${failed.map((r) => r.address).join(", ") || "some recipients"}`);
       throw smtpError(STORAGE_FAILED);
     }
-    log(`mx: ${id} from <${mailFrom ?? ""}> stored for ${recipients.length} recipient(s)`);
+    const spam = recipients.filter((r) => r.quarantine).length;
+    log(
+      `mx: ${id} from <${mailFrom ?? ""}> stored for ${rcpts.length} recipient(s)` +
+        (spam ? `, ${spam} as spam (DMARC of ${authResults.dmarc.fromDomain})` : ""),
+    );
     return `Message accepted as ${id}`;
   }
 
@@ -184,6 +219,17 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     keepRawForwardPath(connection);
     return add(connection);
   };
+  guardGreeting(
+    server,
+    {
+      maxConnections: MX_MAX_CONNECTIONS,
+      maxPerAddress: SMTP_MAX_CONNECTIONS_PER_ADDRESS,
+      idleTimeoutMs: SMTP_IDLE_TIMEOUT_MS,
+      busyIdleTimeoutMs: SMTP_BUSY_IDLE_TIMEOUT_MS,
+      ...options.connections,
+    },
+    (line) => log(`mx: ${line}`),
+  );
   server.on("error", (error) => log(`mx: ${error.message}`));
 
   await new Promise<void>((resolve, reject) => {

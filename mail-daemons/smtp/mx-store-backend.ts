@@ -16,7 +16,7 @@ export const mxStoreBackend: MxBackend = {
     const r = await resolveRecipient(address);
     switch (r.kind) {
       case "local":
-        return { ok: true, mailboxId: r.mailboxId };
+        return { ok: true, mailboxIds: r.mailboxIds, dmarc: r.dmarc };
       case "full":
         // RFC 5321 §4.5.3.1.10 / RFC 3463 X.2.2: mailbox full; the sender retries later.
         return refuse(452, "4.2.2", "Mailbox full, try again later");
@@ -28,12 +28,21 @@ export const mxStoreBackend: MxBackend = {
   },
 
   async deliver(input) {
-    const results = await storeMessage({
-      raw: input.raw,
-      mailboxIds: input.recipients.map((r) => r.mailboxId),
-      direction: "inbound",
-      authResults: { ...input.authResults },
-    });
+    const store = (quarantine: boolean) => {
+      const mailboxIds = input.recipients.filter((r) => r.quarantine === quarantine).map((r) => r.mailboxId);
+      if (mailboxIds.length === 0) return [];
+      return storeMessage({
+        raw: input.raw,
+        mailboxIds,
+        direction: "inbound",
+        authResults: { ...input.authResults },
+        // Spam for the web (conversation status), Junk with $Junk (RFC 5788) for IMAP clients.
+        ...(quarantine ? { quarantine, folder: "Junk", flags: ["$Junk"] } : {}),
+      });
+    };
+    // Usually one of the two is empty. When both are not, a failure of the
+    // second makes the client retry and the first recognises its duplicate.
+    const results = [...(await store(false)), ...(await store(true))];
     const byMailbox = new Map(results.map((r) => [r.mailboxId, r.outcome]));
     const recipients: DeliveryOutcome["recipients"] = input.recipients.map(({ address, mailboxId }) => {
       const outcome = byMailbox.get(mailboxId);

@@ -7,6 +7,7 @@ import cluster from "node:cluster";
 import { loadEnv } from "../../server/env.ts";
 import { closeDatabaseConnections } from "../../server/lifecycle/close-connections.ts";
 import { loadTlsCredentials } from "../shared/tls.ts";
+import { workerConnectionGate } from "./cluster-gate.ts";
 import { startMxServer } from "./mx-server.ts";
 import { mxStoreBackend } from "./mx-store-backend.ts";
 
@@ -36,6 +37,8 @@ try {
     tls,
     backend: mxStoreBackend,
     dnsServers: env.YUBIN_DNS_SERVERS?.split(/[\s,]+/).filter(Boolean),
+    // The caps are the port's, counted by the primary.
+    connections: { gate: workerConnectionGate() },
     log: (line) => console.log(`smtp[${process.pid}]: ${line}`),
   });
   process.on("message", (message: { type?: string }) => {

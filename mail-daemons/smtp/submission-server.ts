@@ -4,10 +4,18 @@
 // the rules are behind SubmissionBackend (submission-backend.ts).
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
-import { MAX_MESSAGE_BYTES, MAX_RECIPIENTS } from "../../server/limits.ts";
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_RECIPIENTS,
+  SMTP_BUSY_IDLE_TIMEOUT_MS,
+  SMTP_IDLE_TIMEOUT_MS,
+  SMTP_MAX_CONNECTIONS_PER_ADDRESS,
+  SUBMISSION_MAX_CONNECTIONS,
+} from "../../server/limits.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import { checkForwardPath } from "./address-policy.ts";
 import { type Reply, smtpError, useOwnEnhancedCodes } from "./enhanced-replies.ts";
+import { type ConnectionLimits, guardGreeting } from "./greeting-guard.ts";
 import { collectMessage } from "./message-collector.ts";
 import type { SubmissionBackend, SubmissionUser } from "./submission-backend.ts";
 
@@ -20,6 +28,8 @@ export interface SubmissionServerOptions {
   /** true: TLS from the first byte (port 465); false: STARTTLS required before AUTH (port 587). */
   implicitTls: boolean;
   backend: SubmissionBackend;
+  /** Defaults from server/limits.ts. */
+  connections?: Partial<ConnectionLimits>;
   log: (line: string) => void;
 }
 
@@ -47,7 +57,7 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const collected = await collectMessage(stream, MAX_MESSAGE_BYTES);
     if (collected.kind === "too-big") throw smtpError(TOO_BIG);
-    // Bare CR/LF are repaired by submitMessage, not refused: this is our own user's client.
+    // Smuggling shapes are repaired by submitMessage, not refused: this is our own user's client.
     const result = await backend.submit({
       user: userOf(session),
       mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
@@ -132,6 +142,17 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
     useOwnEnhancedCodes(connection);
     return add(connection);
   };
+  guardGreeting(
+    server,
+    {
+      maxConnections: SUBMISSION_MAX_CONNECTIONS,
+      maxPerAddress: SMTP_MAX_CONNECTIONS_PER_ADDRESS,
+      idleTimeoutMs: SMTP_IDLE_TIMEOUT_MS,
+      busyIdleTimeoutMs: SMTP_BUSY_IDLE_TIMEOUT_MS,
+      ...options.connections,
+    },
+    (line) => log(`${name}: ${line}`),
+  );
   server.on("error", (error) => log(`${name}: ${error.message}`));
 
   await new Promise<void>((resolve, reject) => {

@@ -52,9 +52,9 @@ export function submissionStoreBackend(hostname: string): SubmissionBackend {
       transactions.get(user)?.recipients.set(address, r);
       switch (r.kind) {
         case "local":
-          return { ok: true, mailboxId: r.mailboxId };
+          return { ok: true, mailboxIds: r.mailboxIds };
         case "foreign":
-          return { ok: true, mailboxId: 0 };
+          return { ok: true, mailboxIds: [] };
         case "full":
           return { ok: false, code: 452, enhanced: "4.2.2", message: "Mailbox full, try again later" };
         case "unknown":

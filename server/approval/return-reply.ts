@@ -4,10 +4,9 @@
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
+import { MAX_RETURN_COMMENT_CHARS } from "../limits.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 import { ALREADY_DECIDED, reviewableReply } from "./reviewable.ts";
-
-export const MAX_RETURN_COMMENT_CHARS = 5000;
 
 export async function returnReply(input: {
   reviewerId: number;

@@ -17,7 +17,7 @@ import { authorizeMailbox } from "../access/gate.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
-import { MAX_ACTIVE_APP_PASSWORDS, MAX_LABEL_LENGTH } from "./app-password-limits.ts";
+import { MAX_ACTIVE_APP_PASSWORDS, MAX_APP_PASSWORD_LABEL } from "../limits.ts";
 import { hashPassword } from "./passwords.ts";
 
 const GROUPS = 4;
@@ -104,7 +104,8 @@ export async function createAppPassword(
     }
   }
   const label = (input.label ?? "").trim() || (mailbox ? `mailbox ${mailbox.address}` : "mail client");
-  if (label.length > MAX_LABEL_LENGTH) throw new InputError(`label must be at most ${MAX_LABEL_LENGTH} characters`);
+  if (label.length > MAX_APP_PASSWORD_LABEL)
+    throw new InputError(`label must be at most ${MAX_APP_PASSWORD_LABEL} characters`);
 
   // The prefix must single out one hash for every login this password can
   // serve: among the user's own, and among those scoped to the same mailbox.

@@ -1,7 +1,7 @@
 // Who is being attacked right now, from the login counters (throttle.ts):
 // for `yubin status` and the admin's users page.
 import { sql } from "../db/raw-sql.ts";
-import { ACCOUNT_POLICY, PAIR_POLICY } from "./throttle.ts";
+import { ACCOUNT_POLICY, PAIR_POLICY } from "../limits.ts";
 
 export interface AttackedLogin {
   login: string;

@@ -1,13 +1,11 @@
 // Password hashing: argon2id with the OWASP Password Storage Cheat Sheet's
 // first recommended configuration (m = 19 MiB, t = 2, p = 1).
 import { hash, verify } from "@node-rs/argon2";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../limits.ts";
 
 // Algorithm is a const enum in the typings, unusable under isolatedModules: 2 is Argon2id.
 const ARGON2ID = 2;
 const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 1024;
 
 export function passwordProblem(password: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `password must be at least ${MIN_PASSWORD_LENGTH} characters`;

@@ -18,28 +18,19 @@
 //    slowed down (one attempt per KNOWN_PAIR.lockSeconds), not locked.
 // Each lock is audited once (action "sign_in.locked"); loginAttackSummary
 // reports current attacks to `yubin status` and the admin's users page.
+// The policies (how many attempts lock a key for how long) are in
+// server/limits.ts.
 import { recordAudit } from "../audit/record-audit.ts";
 import { sql } from "../db/raw-sql.ts";
-
-export interface ThrottlePolicy {
-  /** Attempts allowed within the window; the last of them locks the key. */
-  maxAttempts: number;
-  windowSeconds: number;
-  /** How long the key refuses attempts once locked (then one more attempt per lock, until the window ends). */
-  lockSeconds: number;
-}
-
-const WINDOW = 15 * 60;
-/** One login from an address it has not succeeded from lately. */
-export const PAIR_POLICY: ThrottlePolicy = { maxAttempts: 5, windowSeconds: WINDOW, lockSeconds: WINDOW };
-/** One login from an address it has succeeded from: slowed down, never locked for long. */
-export const KNOWN_PAIR_POLICY: ThrottlePolicy = { maxAttempts: 5, windowSeconds: WINDOW, lockSeconds: 30 };
-/** One client address, across logins. */
-export const ADDRESS_POLICY: ThrottlePolicy = { maxAttempts: 30, windowSeconds: WINDOW, lockSeconds: WINDOW };
-/** One login, from all the addresses it is not known at. */
-export const ACCOUNT_POLICY: ThrottlePolicy = { maxAttempts: 20, windowSeconds: WINDOW, lockSeconds: WINDOW };
-/** How long a successful login keeps its address known. */
-export const KNOWN_ADDRESS_DAYS = 90;
+import {
+  ACCOUNT_POLICY,
+  ADDRESS_POLICY,
+  KNOWN_ADDRESS_DAYS,
+  KNOWN_PAIR_POLICY,
+  LOGIN_THROTTLE_WINDOW_SECONDS,
+  PAIR_POLICY,
+  type ThrottlePolicy,
+} from "../limits.ts";
 
 export type LoginDoor = "web" | "smtp" | "imap" | "pop3";
 
@@ -274,7 +265,7 @@ export async function purgeExpiredThrottles(): Promise<number> {
   const rows = await sql.$queryRaw<{ n: number }[]>`
     with gone as (
       delete from "AuthThrottle"
-      where "windowStart" <= now() - make_interval(secs => ${WINDOW}::int)
+      where "windowStart" <= now() - make_interval(secs => ${LOGIN_THROTTLE_WINDOW_SECONDS}::int)
         and ("lockedUntil" is null or "lockedUntil" <= now())
       returning 1
     )

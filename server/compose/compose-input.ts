@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { id, idOrZero } from "../access/database-id.ts";
 import { safeText } from "../api/safe-text.ts";
-import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "./compose-limits.ts";
+import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../limits.ts";
 
 export const COMPOSE_MODES = ["reply", "reply_all", "forward"] as const;
 export type ComposeMode = (typeof COMPOSE_MODES)[number];

@@ -5,6 +5,7 @@
 
 import type { AuthorizedMessage } from "../access/gate.ts";
 import { db } from "../db.ts";
+import { MAX_REFERENCES } from "../limits.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
 import { readTopLevelHeaders } from "../mime/message-structure.ts";
 import type { AttachmentInfo } from "../mime/parse-message.ts";
@@ -13,9 +14,6 @@ import { signatureFor } from "../signatures/signatures.ts";
 import { formatAddressList, type ListedAddress } from "./address-list.ts";
 import type { ComposeMode } from "./compose-input.ts";
 import { forwardHeader, replyAttribution, type WriterPreferences } from "./quote-header.ts";
-
-/** RFC 5322 §3.6.4 lets References be trimmed; long chains only slow every reader down. */
-const MAX_REFERENCES = 20;
 
 export interface ReplyDraft {
   conversationId: number;

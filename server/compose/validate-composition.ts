@@ -8,12 +8,11 @@
 import type { AuthorizedMessage } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
-import { MAX_RECIPIENTS } from "../limits.ts";
+import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_RECIPIENTS } from "../limits.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
 import { extractAttachment } from "../mime/extract-attachment.ts";
 import { type ListedAddress, parseAddressList } from "./address-list.ts";
 import type { Composition, StaleSendGuard } from "./compose-input.ts";
-import { MAX_COMPOSE_ATTACHMENT_BYTES } from "./compose-limits.ts";
 import { draftWithSource, type ReplyDraft } from "./reply-draft.ts";
 
 export const NEW_ACTIVITY_MESSAGE = "New activity since you started — review and send";

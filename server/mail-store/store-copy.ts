@@ -11,6 +11,8 @@ export interface StoreCopy {
   flags?: string[];
   /** Authentication verdicts (SPF, DKIM, DMARC, ARC) as JSON. */
   authResults?: Record<string, unknown>;
+  /** Spam in a conversation of its own (store-message.ts). */
+  quarantine?: boolean;
   /** sha256 of the raw bytes: the Blob's key, shared by every copy. */
   blobSha256: string;
   /** The bytes travel with the first copy stored; the others share the blob. */

@@ -16,15 +16,17 @@ export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<Store
   if (state.duplicateOf !== null) return { mailboxId, outcome: "duplicate", messageId: state.duplicateOf };
   if (overQuota(state, copy.raw.length)) return { mailboxId, outcome: "over_quota" };
 
-  const thread = await findThread(tx, {
-    mailboxId,
-    ownMessageId: copy.direction === "outbound" ? message.messageIdHeader : null,
-    inReplyTo: message.inReplyTo,
-    references: message.references,
-    subject: message.subject,
-    contactId: state.contactId,
-    now: copy.now,
-  });
+  const thread = copy.quarantine
+    ? { conversationId: null, reason: "new" as const }
+    : await findThread(tx, {
+        mailboxId,
+        ownMessageId: copy.direction === "outbound" ? message.messageIdHeader : null,
+        inReplyTo: message.inReplyTo,
+        references: message.references,
+        subject: message.subject,
+        contactId: state.contactId,
+        now: copy.now,
+      });
   const stored = await writeMessage(tx, { ...copy, contactId: state.contactId, thread });
   if (stored?.messageId == null) {
     // Another copy of the same message won the race for the unique index; the
@@ -38,7 +40,7 @@ export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<Store
     if (existing === null) throw new Error(`message for mailbox ${mailboxId} was neither stored nor a duplicate`);
     return { mailboxId, outcome: "duplicate", messageId: existing };
   }
-  if (state.roundRobin && copy.direction === "inbound" && stored.newConversationId != null) {
+  if (state.roundRobin && copy.direction === "inbound" && !copy.quarantine && stored.newConversationId != null) {
     await assignNewConversation(tx, { mailboxId, conversationId: stored.newConversationId });
   }
   return {

@@ -19,6 +19,12 @@ export interface StoreMessageInput {
   flags?: string[];
   /** Authentication verdicts (SPF, DKIM, DMARC, ARC) as JSON. */
   authResults?: Record<string, unknown>;
+  /**
+   * Failed DMARC where the From domain asks for quarantine (mx-server.ts): the
+   * message starts a conversation of its own with status spam, never joining
+   * an existing one — a forged "reply" must not slip into a real thread.
+   */
+  quarantine?: boolean;
   internalDate?: Date;
 }
 

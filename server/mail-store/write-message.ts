@@ -48,9 +48,9 @@ export async function writeMessage(
       on conflict (sha256) do nothing
     ), new_conversation as (
       insert into "Conversation" ("mailboxId", subject, "normalizedSubject", "contactId", "messageCount",
-        "lastMessageAt", "createdAt", "updatedAt")
+        "lastMessageAt", "createdAt", "updatedAt", status)
       select ${mailboxId}, ${message.subject.slice(0, 1000)}, ${normalizeSubject(message.subject).key.slice(0, 1000)},
-        ${input.contactId}::int, 1, ${now}, ${now}, now()
+        ${input.contactId}::int, 1, ${now}, ${now}, now(), ${input.quarantine ? "spam" : "open"}::"ConversationStatus"
       where ${thread.conversationId}::int is null
       returning id
     ), conversation as (

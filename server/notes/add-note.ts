@@ -9,10 +9,10 @@ import type { AuthorizedConversation } from "../access/gate.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
+import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../limits.ts";
 import { mailboxMembers } from "../mailboxes/mailbox-members.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 import { setNoteSearchVector } from "../search/tokens.ts";
-import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "./note-limits.ts";
 
 export const MENTION_NOTIFICATION = "note.mention";
 

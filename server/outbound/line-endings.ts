@@ -1,6 +1,7 @@
 // RFC 5321 §2.3.8: in SMTP, CR and LF appear only together. A submission
-// client that sends a bare one gets it turned into CRLF here (the MX refuses
-// such mail instead; a submission client is our own user, so we repair).
+// client that sends a bare one gets it turned into CRLF here (the MX turns bare
+// LFs into CRLF too but refuses the shapes SMTP smuggling needs; a submission
+// client is our own user, so even those are repaired).
 // After this, "<LF>.<LF>" is an ordinary line holding one dot, which the
 // outbound client dot-stuffs, so every receiver sees exactly one message.
 

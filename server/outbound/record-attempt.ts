@@ -235,7 +235,12 @@ async function sendDsn(input: {
     const parsed = await parseMessage(dsn.raw);
     await storeMessageTx(
       input.tx,
-      { raw: dsn.raw, mailboxIds: [resolved.mailboxId], direction: "inbound", internalDate: input.now },
+      {
+        raw: dsn.raw,
+        mailboxIds: resolved.kind === "local" ? resolved.mailboxIds : [resolved.mailboxId],
+        direction: "inbound",
+        internalDate: input.now,
+      },
       parsed,
     );
   } else if (resolved.kind === "foreign") {

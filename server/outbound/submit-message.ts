@@ -160,7 +160,8 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
   const remote: string[] = [];
   for (const recipient of new Set(input.recipients.map((r) => r.trim()).filter(Boolean))) {
     const resolved = input.resolvedRecipients?.get(recipient) ?? (await resolveRecipient(recipient));
-    if (resolved.kind === "local" || resolved.kind === "full") local.set(resolved.mailboxId, recipient);
+    if (resolved.kind === "local") for (const id of resolved.mailboxIds) local.set(id, recipient);
+    else if (resolved.kind === "full") local.set(resolved.mailboxId, recipient);
     else if (resolved.kind === "foreign") remote.push(recipient);
     else return { ok: false, code: 550, enhanced: "5.1.1", message: `No such user here: <${recipient}>` };
   }

@@ -2,10 +2,8 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
+import { MAX_SAVED_REPLY_BODY, MAX_SAVED_REPLY_TITLE } from "../limits.ts";
 import { assertCanManage, type SavedReplyActor } from "./saved-reply-authority.ts";
-
-export const MAX_SAVED_REPLY_TITLE = 120;
-export const MAX_SAVED_REPLY_BODY = 20_000;
 
 function clean(input: { title: string; body: string }) {
   const title = input.title.trim();

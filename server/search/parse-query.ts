@@ -10,6 +10,7 @@
 // Mistakes (an unknown operator, a bad date or status) throw an InputError
 // whose message is shown under the search box.
 import { InputError } from "../errors.ts";
+import { MAX_QUERY_CHARS, MAX_SEARCH_TERMS } from "../limits.ts";
 import { normalizeText, textRuns } from "./tokens.ts";
 
 export const STATUSES = ["open", "pending", "closed", "spam", "snoozed"] as const;
@@ -45,11 +46,6 @@ export const OPERATORS = [
   "after",
 ] as const;
 type Operator = (typeof OPERATORS)[number];
-
-/** The longest query accepted, in characters. */
-export const MAX_QUERY_CHARS = 1000;
-/** At most this many items in one query. */
-export const MAX_TERMS = 32;
 
 const OPEN_QUOTES = new Set(['"', "“", "”", "＂"]);
 const CLOSE_FOR: Record<string, string[]> = { '"': ['"', "”"], "“": ["”", '"'], "”": ["”", '"'], "＂": ["＂", '"'] };
@@ -220,7 +216,7 @@ export function parseSearchQuery(input: string): SearchQuery {
     }
     if (term) terms.push(term);
   }
-  if (terms.length > MAX_TERMS) throw new InputError(`a search has at most ${MAX_TERMS} terms`);
+  if (terms.length > MAX_SEARCH_TERMS) throw new InputError(`a search has at most ${MAX_SEARCH_TERMS} terms`);
   return { terms };
 }
 

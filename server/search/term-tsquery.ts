@@ -2,8 +2,10 @@
 // tokens, the last word a prefix. The index only narrows the candidates; the
 // SQL verifies each one by a substring check unless indexDecides() says the
 // index alone is exact.
+
+import { MAX_SEARCH_WORD } from "../limits.ts";
 import type { SearchTerm, TextField } from "./parse-query.ts";
-import { bigrams, MAX_WORD, normalizeText, textRuns } from "./tokens.ts";
+import { bigrams, normalizeText, textRuns } from "./tokens.ts";
 
 export type TextTerm = Extract<SearchTerm, { kind: "text" }>;
 
@@ -23,8 +25,8 @@ export function termTsquery(value: string): string | null {
       else for (const g of grams) parts.push(quoteLexeme(g));
     } else {
       const chars = Array.from(run.text);
-      const word = chars.length > MAX_WORD ? chars.slice(0, MAX_WORD).join("") : run.text;
-      parts.push(last || chars.length > MAX_WORD ? `${quoteLexeme(word)}:*` : quoteLexeme(word));
+      const word = chars.length > MAX_SEARCH_WORD ? chars.slice(0, MAX_SEARCH_WORD).join("") : run.text;
+      parts.push(last || chars.length > MAX_SEARCH_WORD ? `${quoteLexeme(word)}:*` : quoteLexeme(word));
     }
   });
   let unique = [...new Set(parts)];
@@ -43,7 +45,7 @@ export function allTsquery(terms: TextTerm[]): string | null {
 
 /**
  * True when the index alone decides the term: free text that is one word (of
- * at most MAX_WORD characters) or one CJK bigram or character. Its only token
+ * at most MAX_SEARCH_WORD characters) or one CJK bigram or character. Its only token
  * comes from the same normalised fields, so a row the index returns contains
  * the term; the substring check (the costly part on common words) is skipped.
  */
@@ -52,7 +54,7 @@ export function indexDecides(term: { field: TextField; value: string }): boolean
   const runs = textRuns(term.value);
   const only = runs[0];
   if (runs.length !== 1 || !only || only.text !== term.value) return false;
-  return only.kind === "cjk" ? Array.from(only.text).length <= 2 : Array.from(only.text).length <= MAX_WORD;
+  return only.kind === "cjk" ? Array.from(only.text).length <= 2 : Array.from(only.text).length <= MAX_SEARCH_WORD;
 }
 
 function quoteLexeme(lexeme: string): string {

@@ -12,14 +12,8 @@
 // function (server/search/parse-query.ts → term-tsquery.ts). The index
 // only narrows the candidates: every match is verified by a substring check.
 import type { RawSql } from "../db/raw-sql.ts";
+import { MAX_INDEXED_CHARS, MAX_SEARCH_TOKEN_BYTES, MAX_SEARCH_WORD } from "../limits.ts";
 import type { ParsedMessage } from "../mime/parse-message.ts";
-
-/** Words longer than this are indexed (and queried) by their first MAX_WORD characters. */
-export const MAX_WORD = 64;
-/** Text beyond this many characters of one field is not indexed (it is still verified). */
-export const MAX_INDEXED_CHARS = 200_000;
-/** A tsvector holds at most 1 MB; stay well below it. */
-const MAX_TOKEN_BYTES = 512 * 1024;
 
 const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30FC\\u3005\\u3006\\u30F6";
 /** A CJK run, or a run of other letters, marks and digits. */
@@ -72,7 +66,7 @@ export class TokenSet {
 
   add(token: string): void {
     // No whitespace: the store passes the tokens as one space-separated string.
-    if (!token || this.tokens.has(token) || this.bytes > MAX_TOKEN_BYTES || WHITESPACE.test(token)) return;
+    if (!token || this.tokens.has(token) || this.bytes > MAX_SEARCH_TOKEN_BYTES || WHITESPACE.test(token)) return;
     this.tokens.add(token);
     this.bytes += Buffer.byteLength(token) + 6;
   }
@@ -81,7 +75,7 @@ export class TokenSet {
     if (!text) return;
     const bounded = text.length > MAX_INDEXED_CHARS ? text.slice(0, MAX_INDEXED_CHARS) : text;
     if (ASCII.test(bounded)) {
-      for (const [word] of bounded.toLowerCase().matchAll(ASCII_WORD)) this.add(word.slice(0, MAX_WORD));
+      for (const [word] of bounded.toLowerCase().matchAll(ASCII_WORD)) this.add(word.slice(0, MAX_SEARCH_WORD));
       return;
     }
     const normalized = normalizeText(bounded);
@@ -91,7 +85,7 @@ export class TokenSet {
         if (chars.length === 1) this.add(m[1]);
         else for (let i = 0; i + 1 < chars.length; i++) this.add(`${chars[i]}${chars[i + 1]}`);
       } else if (m[2]) {
-        this.add(m[2].length > MAX_WORD ? Array.from(m[2]).slice(0, MAX_WORD).join("") : m[2]);
+        this.add(m[2].length > MAX_SEARCH_WORD ? Array.from(m[2]).slice(0, MAX_SEARCH_WORD).join("") : m[2]);
       }
     }
   }

@@ -4,7 +4,7 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
-import { MAX_SIGNATURE_CHARS } from "./signature-limits.ts";
+import { MAX_SIGNATURE_CHARS } from "../limits.ts";
 
 export const SIGNATURE_DELIMITER = "-- \n";
 

@@ -1,8 +1,7 @@
 // Tag names: what a member types, trimmed, 1–40 characters. Uniqueness is
 // case-insensitive ("Billing" and "billing" are one tag), the first spelling wins.
 import { InputError } from "../errors.ts";
-
-export const MAX_TAG_CHARS = 40;
+import { MAX_TAG_CHARS } from "../limits.ts";
 
 export function normalizeTagName(raw: string): string {
   const name = raw.normalize("NFC").replace(/\s+/g, " ").trim();

@@ -6,12 +6,10 @@ import type { AuthorizedConversation } from "../access/gate.ts";
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
+import { MAX_SNOOZE_MS } from "../limits.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 import { conflictError, notFound } from "./workflow-conflict.ts";
 import { readWorkflowState, type WorkflowState } from "./workflow-state.ts";
-
-/** A snooze longer than this is a typo, not a plan. */
-export const MAX_SNOOZE_MS = 366 * 24 * 3600 * 1000;
 
 export async function snoozeConversation(input: {
   actorId: number;

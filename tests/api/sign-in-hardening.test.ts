@@ -3,8 +3,8 @@
 // speaks from its own client address through X-Forwarded-For, as a proxy
 // would say it, and says https through X-Forwarded-Proto.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNT_POLICY, PAIR_POLICY } from "../../server/auth/throttle.ts";
 import { disconnectDb } from "../../server/db.ts";
+import { ACCOUNT_POLICY, PAIR_POLICY } from "../../server/limits.ts";
 import { runCli } from "../support/cli.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { makeUser, TEST_PASSWORD } from "../support/factories.ts";

@@ -140,9 +140,29 @@ describe("yubin mailbox", () => {
     expect(await db().mailbox.count({ where: { address: "sales@example.com" } })).toBe(0);
   });
 
+  it("sets where postmaster@ goes and how DMARC is enforced for a domain (yubin domain set)", async () => {
+    const r = await runCli(
+      ["domain", "set", "example.com", "--postmaster", "support@example.com", "--dmarc", "quarantine"],
+      env,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      "postmaster@example.com, abuse@example.com: support@example.com\nDMARC: failing mail to Spam, never refused\n",
+    );
+    const domain = await db().domain.findUniqueOrThrow({
+      where: { name: "example.com" },
+      include: { postmasterMailbox: true },
+    });
+    expect([domain.postmasterMailbox?.address, domain.dmarcEnforcement]).toEqual(["support@example.com", "quarantine"]);
+    const bad = await runCli(["domain", "set", "example.com", "--dmarc", "sometimes"], env);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("--dmarc is one of policy, quarantine, off")]);
+  });
+
   it("records every change in the audit trail", async () => {
     const actions = (await db().auditEvent.findMany({ orderBy: { id: "asc" } })).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(["domain.add", "user.create", "mailbox.create", "mailbox.quota"]));
+    expect(actions).toEqual(
+      expect.arrayContaining(["domain.add", "user.create", "mailbox.create", "mailbox.quota", "domain.mail_policy"]),
+    );
     expect(actions.filter((a) => a === "mailbox.quota")).toHaveLength(1);
   });
 });

@@ -3,8 +3,10 @@
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../server/db.ts";
+import { SMTP_MAX_CONNECTIONS_PER_ADDRESS } from "../../server/limits.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { type DnsServer, startDnsServer } from "../support/dns-server.ts";
+import { SmtpClient } from "../support/smtp-client.ts";
 import { processAlive, waitFor } from "../support/wait.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "../support/yubin-process.ts";
 
@@ -60,6 +62,23 @@ describe("a two-process MX", () => {
     expect(served()).toEqual(new Set(workers));
     const health = await fetch(`${yubin.baseUrl}/api/health`);
     expect(await health.json()).toMatchObject({ ok: true, roles: { mail: true } });
+  });
+
+  it("caps a client address for the port, not for each process (the primary counts for both)", async () => {
+    const open: SmtpClient[] = [];
+    try {
+      for (let i = 0; i < SMTP_MAX_CONNECTIONS_PER_ADDRESS; i++) {
+        const { client, greeting } = await SmtpClient.connect(smtpPort);
+        open.push(client);
+        expect(greeting.code).toBe(220);
+      }
+      const { client, greeting } = await SmtpClient.connect(smtpPort);
+      open.push(client);
+      expect(greeting.last).toBe("421 4.7.0 Too many connections from your address, try again later");
+      expect(await client.rest()).toEqual([]);
+    } finally {
+      for (const c of open) c.close();
+    }
   });
 
   it("takes its workers down with it when the primary is killed", async () => {

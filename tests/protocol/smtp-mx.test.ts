@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadTlsCredentials, type TlsCredentials } from "../../mail-daemons/shared/tls.ts";
-import { hasBareLineEnding } from "../../mail-daemons/smtp/message-collector.ts";
+import { hasBareLineEnding, withCrlfLineEndings } from "../../mail-daemons/smtp/message-collector.ts";
 import type {
   DeliveryInput,
   DeliveryOutcome,
@@ -39,10 +39,10 @@ class FakeBackend implements MxBackend {
       return { ok: false, code: 554, enhanced: "5.7.1", message: "Relay access denied" };
     }
     if (local === "full") return { ok: false, code: 452, enhanced: "4.2.2", message: "Mailbox full" };
-    if (local === "support") return { ok: true, mailboxId: 1 };
-    if (local === "sales") return { ok: true, mailboxId: 2 };
+    if (local === "support") return { ok: true, mailboxIds: [1] };
+    if (local === "sales") return { ok: true, mailboxIds: [2] };
     const n = /^user(\d+)$/.exec(local)?.[1];
-    if (n) return { ok: true, mailboxId: 100 + Number(n) };
+    if (n) return { ok: true, mailboxIds: [100 + Number(n)] };
     return { ok: false, code: 550, enhanced: "5.1.1", message: "No such user here" };
   }
 
@@ -174,7 +174,7 @@ describe("a delivery", () => {
     expect(stored).toBeDefined();
     if (!stored) return;
     expect(stored.mailFrom).toBe("alice@example.net");
-    expect(stored.recipients).toEqual([{ address: "support@yubin.test", mailboxId: 1 }]);
+    expect(stored.recipients).toEqual([{ address: "support@yubin.test", mailboxId: 1, quarantine: false }]);
     expect(stored.remoteAddress).toBe("127.0.0.1");
     expect(stored.heloName).toBe("client.example");
     expect(stored.tls).toBe(false);
@@ -324,7 +324,9 @@ describe("recipients (RFC 5321 §4.1.1.3)", () => {
     ]);
     expect(await sendData(c, message("quota"))).toMatch(/^250 /);
     expect(backend.delivered).toHaveLength(1);
-    expect(backend.delivered[0]?.recipients).toEqual([{ address: "support@yubin.test", mailboxId: 1 }]);
+    expect(backend.delivered[0]?.recipients).toEqual([
+      { address: "support@yubin.test", mailboxId: 1, quarantine: false },
+    ]);
   });
 
   it(`452 4.5.3 past ${MAX_RECIPIENTS} recipients (RFC 5321 §4.5.3.1.10), pipelined`, async () => {
@@ -498,6 +500,92 @@ describe("SMTP smuggling (RFC 5321 §2.3.8, §4.1.1.4; CVE-2023-51766)", () => {
     expect(hasBareLineEnding(Buffer.from("a\rb"), false)).toBe(true);
     expect(hasBareLineEnding(Buffer.from("a\n\r\n"), false)).toBe(true);
   });
+});
+
+describe("bare LF line endings, as Postfix and Dovecot accept them", () => {
+  async function data(c: SmtpClient, bytes: string): Promise<string> {
+    await transcript(c, [
+      ["C: EHLO client.example", "S: 250 "],
+      ["C: MAIL FROM:<alice@example.net>", "S: 250 "],
+      ["C: RCPT TO:<support@yubin.test>", "S: 250 "],
+      ["C: DATA", "S: 354 "],
+    ]);
+    c.write(bytes);
+    return (await c.reply()).last;
+  }
+  /** What was stored after our Received and Authentication-Results fields. */
+  const stored = () => {
+    const last = backend.delivered.at(-1);
+    const raw = last?.raw.toString("latin1") ?? "";
+    return raw.slice(raw.indexOf(last?.authResults.header ?? "\0") + (last?.authResults.header.length ?? 0));
+  };
+
+  it("stores a message whose lines end in LF with CRLF line endings; only CRLF.CRLF ends DATA", async () => {
+    const c = await connect();
+    expect(await data(c, "Subject: lf\n\nline one\nline two\r\n.\r\n")).toMatch(/^250 2\.6\.0 /);
+    expect(stored()).toBe("Subject: lf\r\n\r\nline one\r\nline two\r\n");
+  });
+
+  it("keeps CRLF lines as they are in a message that mixes both", async () => {
+    const c = await connect();
+    expect(await data(c, "Subject: mixed\r\nX-A: 1\n\r\nbody\nmore\r\n.\r\n")).toMatch(/^250 /);
+    expect(stored()).toBe("Subject: mixed\r\nX-A: 1\r\n\r\nbody\r\nmore\r\n");
+  });
+
+  it("unstuffs dots after a bare LF and keeps lines of several dots", async () => {
+    const c = await connect();
+    expect(await data(c, "Subject: dots\n\n..hidden\n...\n....\nend\r\n.\r\n")).toMatch(/^250 /);
+    expect(stored()).toBe("Subject: dots\r\n\r\n.hidden\r\n..\r\n...\r\nend\r\n");
+  });
+
+  it("turns bare LFs into CRLF and refuses only what smuggling needs (unit)", () => {
+    const ok = (text: string) => withCrlfLineEndings(Buffer.from(text, "latin1"))?.toString("latin1");
+    expect(ok("a\nb\r\nc\n")).toBe("a\r\nb\r\nc\r\n");
+    expect(ok("\n\n")).toBe("\r\n\r\n");
+    expect(ok("a\r\n.\r\nb\r\n")).toBe("a\r\n.\r\nb\r\n");
+    expect(ok("a\n..\n...\n")).toBe("a\r\n..\r\n...\r\n");
+    expect(ok("a\n.\n")).toBeUndefined();
+    expect(ok(".\nb\r\n")).toBeUndefined();
+    expect(ok("a\n.\r\n")).toBeUndefined();
+    expect(ok("a\r\n.\n")).toBeUndefined();
+    expect(ok("a\rb\r\n")).toBeUndefined();
+    expect(ok("a\r\r\n")).toBeUndefined();
+    expect(ok("a\r")).toBeUndefined();
+  });
+
+  const python = spawnSync("python3", ["--version"]).status === 0;
+  it.skipIf(!python)(
+    "accepts what Python's smtplib.sendmail(…, msg.as_bytes()) sends, for many message shapes",
+    async () => {
+      const script = path.join(import.meta.dirname, "../fixtures/smtplib-shapes.py");
+      const { stdout } = await promisify(execFile)("python3", [script, String(mx.port), "support@yubin.test"], {
+        timeout: 60_000,
+      });
+      const results = stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { name: string; bareLf: boolean; reply: string; expected: string });
+      expect(results.length).toBeGreaterThanOrEqual(15);
+      expect(results.filter((r) => r.bareLf).length).toBeGreaterThanOrEqual(14);
+      const byMessageId = new Map(
+        backend.delivered.map((d) => [/^Message-ID: <([^>]+)>/im.exec(d.raw.toString("latin1"))?.[1], d.raw]),
+      );
+      for (const [i, r] of results.entries()) {
+        if (r.name === "single_dot_line") {
+          // "<LF>.<LF>" in the body is the smuggling shape itself.
+          expect(r.reply, r.name).toMatch(/^554 5\.6\.0 /);
+          continue;
+        }
+        expect(r.reply, r.name).toBe("250");
+        const raw = byMessageId.get(`shape-${i + 1}@customer.example`);
+        expect(raw, r.name).toBeDefined();
+        const expected = Buffer.from(r.expected, "base64");
+        // Our Received and Authentication-Results fields, then exactly the sender's message with CRLF.
+        expect(raw?.subarray(raw.length - expected.length).equals(expected), r.name).toBe(true);
+        expect(/(?<!\r)\n/.test(raw?.toString("latin1") ?? ""), `${r.name}: no bare LF stored`).toBe(false);
+      }
+    },
+  );
 });
 
 describe("interoperability with real clients", () => {

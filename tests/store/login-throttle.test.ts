@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginAttackSummary } from "../../server/auth/login-attacks.ts";
 import { verifyProtocolCredentials } from "../../server/auth/protocol-credentials.ts";
-import { ACCOUNT_POLICY, ADDRESS_POLICY, PAIR_POLICY } from "../../server/auth/throttle.ts";
 import { verifyCredentials } from "../../server/auth/verify-credentials.ts";
 import { db, disconnectDb } from "../../server/db.ts";
+import { ACCOUNT_POLICY, ADDRESS_POLICY, PAIR_POLICY } from "../../server/limits.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { makeUser, TEST_PASSWORD } from "../support/factories.ts";
 

@@ -214,7 +214,11 @@ describe("storeMessage", () => {
     expect(results.find((r) => r.mailboxId === tiny.id)?.outcome).toBe("over_quota");
     expect(results.find((r) => r.mailboxId === support)?.outcome).toBe("stored");
     expect(await db().message.count({ where: { mailboxId: tiny.id } })).toBe(0);
-    expect(await resolveRecipient("tiny@example.com")).toEqual({ kind: "local", mailboxId: tiny.id });
+    expect(await resolveRecipient("tiny@example.com")).toEqual({
+      kind: "local",
+      mailboxIds: [tiny.id],
+      dmarc: "policy",
+    });
     await db().mailbox.update({ where: { id: tiny.id }, data: { usedBytes: 100 } });
     expect(await resolveRecipient("tiny@example.com")).toEqual({ kind: "full", mailboxId: tiny.id });
   });
@@ -340,11 +344,31 @@ describe("malformed mail (issue 10 items 13 and 14)", () => {
 describe("resolveRecipient", () => {
   it("finds mailboxes by address, alias and subaddress, and tells unknown from foreign", async () => {
     await db().alias.create({ data: { address: "help@example.com", mailboxId: support } });
-    expect(await resolveRecipient("Support@Example.com")).toEqual({ kind: "local", mailboxId: support });
-    expect(await resolveRecipient("help@example.com")).toEqual({ kind: "local", mailboxId: support });
-    expect(await resolveRecipient("support+billing@example.com")).toEqual({ kind: "local", mailboxId: support });
-    expect(await resolveRecipient("help+x@example.com.")).toEqual({ kind: "local", mailboxId: support });
-    expect(await resolveRecipient("sales@example.com")).toEqual({ kind: "local", mailboxId: sales });
+    expect(await resolveRecipient("Support@Example.com")).toEqual({
+      kind: "local",
+      mailboxIds: [support],
+      dmarc: "policy",
+    });
+    expect(await resolveRecipient("help@example.com")).toEqual({
+      kind: "local",
+      mailboxIds: [support],
+      dmarc: "policy",
+    });
+    expect(await resolveRecipient("support+billing@example.com")).toEqual({
+      kind: "local",
+      mailboxIds: [support],
+      dmarc: "policy",
+    });
+    expect(await resolveRecipient("help+x@example.com.")).toEqual({
+      kind: "local",
+      mailboxIds: [support],
+      dmarc: "policy",
+    });
+    expect(await resolveRecipient("sales@example.com")).toEqual({
+      kind: "local",
+      mailboxIds: [sales],
+      dmarc: "policy",
+    });
     expect(await resolveRecipient("nobody@example.com")).toEqual({ kind: "unknown" });
     expect(await resolveRecipient("support@example.org")).toEqual({ kind: "foreign" });
   });

@@ -6,7 +6,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import type { AppPasswordRow } from "../../../server/api/routers/app-passwords.ts";
-import { MAX_LABEL_LENGTH } from "../../../server/auth/app-password-limits.ts";
+import { MAX_APP_PASSWORD_LABEL } from "../../../server/limits.ts";
 import { FormMessage } from "../../components/form-message.tsx";
 import { LocalTime } from "../../components/local-time.tsx";
 import { SubmitButton } from "../../components/submit-button.tsx";
@@ -332,7 +332,7 @@ function CreateForm({
         label={t("appPasswords.label")}
         name="label"
         autoComplete="off"
-        maxLength={MAX_LABEL_LENGTH}
+        maxLength={MAX_APP_PASSWORD_LABEL}
         hint={t("appPasswords.labelHint")}
         required
       />

@@ -5,7 +5,6 @@
 // exist. Creation and revocation are audited with the user as the actor.
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
-import { MAX_LABEL_LENGTH } from "../../auth/app-password-limits.ts";
 import {
   type AppPasswordInfo,
   createAppPassword,
@@ -13,6 +12,7 @@ import {
   revokeAppPassword,
 } from "../../auth/app-passwords.ts";
 import { loadEnv } from "../../env.ts";
+import { MAX_APP_PASSWORD_LABEL } from "../../limits.ts";
 import { safeText } from "../safe-text.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
@@ -52,7 +52,7 @@ export const appPasswordsRouter = router({
         label: safeText
           .trim()
           .min(1, "an app password needs a label")
-          .max(MAX_LABEL_LENGTH, `a label has at most ${MAX_LABEL_LENGTH} characters`),
+          .max(MAX_APP_PASSWORD_LABEL, `a label has at most ${MAX_APP_PASSWORD_LABEL} characters`),
         /** Only this mailbox (one the caller is a member of); null or absent: all of the caller's. */
         mailboxId: id.nullable().optional(),
       }),

@@ -9,10 +9,11 @@ import { id } from "../../access/database-id.ts";
 import { approvalMembers, setApprovalSwitches } from "../../approval/approval-members.ts";
 import { approvalRole, reviewedMailboxIds } from "../../approval/approval-roles.ts";
 import { approveReply } from "../../approval/approve-reply.ts";
-import { MAX_RETURN_COMMENT_CHARS, returnReply } from "../../approval/return-reply.ts";
+import { returnReply } from "../../approval/return-reply.ts";
 import { conversationPendingReplies, reviewQueue, reviewQueueCount } from "../../approval/review-queues.ts";
 import { ReviewRefused } from "../../approval/reviewable.ts";
 import { loadEnv } from "../../env.ts";
+import { MAX_RETURN_COMMENT_CHARS } from "../../limits.ts";
 import { safeText } from "../safe-text.ts";
 import { adminProcedure, conversationProcedure, protectedProcedure, router } from "../trpc.ts";
 

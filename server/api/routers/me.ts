@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_PASSWORD_LENGTH } from "../../auth/passwords.ts";
+import { MAX_PASSWORD_LENGTH } from "../../limits.ts";
 import { listMemberMailboxes } from "../../mailboxes/list-member-mailboxes.ts";
 import { setPassword } from "../../users/set-password.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.ts";

@@ -1,10 +1,10 @@
 // Internal notes on a conversation, with @mentions of its mailbox's members.
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
+import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../../limits.ts";
 import { addNote } from "../../notes/add-note.ts";
 import { listNotes } from "../../notes/list-notes.ts";
 import { mentionCandidates } from "../../notes/mention-candidates.ts";
-import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../../notes/note-limits.ts";
 import { safeText } from "../safe-text.ts";
 import { conversationProcedure, router } from "../trpc.ts";
 

@@ -1,7 +1,7 @@
 // Signatures: the caller's own, and (admins) each mailbox's.
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
-import { MAX_SIGNATURE_CHARS } from "../../signatures/signature-limits.ts";
+import { MAX_SIGNATURE_CHARS } from "../../limits.ts";
 import {
   mailboxSignatures,
   setMailboxSignature,

@@ -1,7 +1,7 @@
 // What the composer checks before it sends, in the writer's language; the
-// server checks the same limits again (server/compose/compose-limits.ts).
+// server checks the same limits again (server/limits.ts).
 import { parseAddressList } from "../../../../server/compose/address-list.ts";
-import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../../../../server/compose/compose-limits.ts";
+import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../../../../server/limits.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import type { T } from "../../../i18n/translate.ts";
 

@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from "react";
-import { MAX_NOTE_CHARS } from "../../../../server/notes/note-limits.ts";
+import { MAX_NOTE_CHARS } from "../../../../server/limits.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useTypingPresence } from "../../../components/presence.tsx";
 import { useT } from "../../../i18n/client.tsx";

@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
-import { MAX_TAG_CHARS } from "../../../../server/tags/tag-name.ts";
+import { MAX_TAG_CHARS } from "../../../../server/limits.ts";
 import { useT } from "../../../i18n/client.tsx";
 import { errorText } from "../../../i18n/error-text.ts";
 import { useTRPC } from "../../../trpc/client.ts";

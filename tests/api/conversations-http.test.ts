@@ -271,7 +271,7 @@ describe("message routes", () => {
       ...SAFE,
     });
     expect(response.headers.get("content-security-policy")).toBe(
-      `sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src data: ${yubin.baseUrl}/api/messages/${id}/attachments/; style-src 'unsafe-inline'; font-src data:`,
+      `sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src data: ${yubin.baseUrl}/api/messages/${id}/attachments/; style-src 'unsafe-inline'; font-src data:; frame-ancestors 'self' ${yubin.baseUrl}`,
     );
     expectNoCrossSiteReferrer(response);
     const html = await response.text();
@@ -301,7 +301,7 @@ describe("message routes", () => {
     ).toEqual({
       "content-type": "application/pdf",
       "content-disposition": `attachment; filename="___ (__).pdf"; filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8%20%28%E6%8E%A7%E3%81%88%29.pdf`,
-      "content-security-policy": "sandbox; default-src 'none'",
+      "content-security-policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
       ...SAFE,
     });
     expectNoCrossSiteReferrer(response);

@@ -13,6 +13,7 @@ import { storeMessage } from "../../server/mail-store/store-message.ts";
 import { createUser } from "../../server/users/create-user.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
 import { useTestDatabase } from "../support/database.ts";
+import { waitFor } from "../support/wait.ts";
 import { startYubinProcess, type YubinProcess } from "../support/yubin-process.ts";
 
 const A = { email: "admin@example.com", password: "presence e2e password A" };
@@ -79,9 +80,6 @@ describe("presence", () => {
   it("shows A who else is viewing or typing, live, in the inbox row and the conversation", async () => {
     const inboxA = await contextA.newPage();
     await signIn(inboxA, one.baseUrl, A);
-    const conversationA = await contextA.newPage();
-    await conversationA.goto(`${one.baseUrl}/conversations/${conversationId}`);
-    await Promise.all([connected(inboxA), connected(conversationA)]);
     // A page refetch (router.refresh) is an RSC request that is not a prefetch: presence must cause none.
     const refetches: string[] = [];
     const watch = (request: Request) => {
@@ -89,7 +87,20 @@ describe("presence", () => {
       if (headers.rsc === "1" && !headers["next-router-prefetch"]) refetches.push(request.url());
     };
     inboxA.on("request", watch);
+    const conversationA = await contextA.newPage();
     conversationA.on("request", watch);
+    await conversationA.goto(`${one.baseUrl}/conversations/${conversationId}`);
+    await Promise.all([connected(inboxA), connected(conversationA)]);
+    // Opening the conversation reads it (\Seen), a real change that refreshes both of A's pages once;
+    // wait for those refreshes, then count only what presence causes.
+    await waitFor("A's open to mark the conversation read", async () => {
+      const unread = await db().folderMessage.count({
+        where: { message: { conversationId }, NOT: { flags: { has: "\\Seen" } } },
+      });
+      return unread === 0;
+    });
+    await waitFor("A's pages to refresh after the read", () => refetches.length >= 2, 10_000);
+    refetches.length = 0;
 
     const pageB = await contextB.newPage();
     await signIn(pageB, two.baseUrl, B);

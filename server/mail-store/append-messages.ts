@@ -4,7 +4,7 @@
 // transaction. A message the mailbox already has (same Message-ID and body)
 // is filed into the folder again instead (file-message.ts). Keywords that are
 // tags tag the message's conversation (store-flags.ts explains the mapping).
-import { type AuthorizedConversation, type AuthorizedMailboxId, conversationWithin, oneOf } from "../access/gate.ts";
+import { type AuthorizedMailboxId, conversationWithin } from "../access/gate.ts";
 import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { parseMessage } from "../mime/parse-message.ts";
 import { addTagTx } from "../tags/tag-conversation.ts";

@@ -8,7 +8,7 @@
 //   its flags and its conversation's tags;
 // - MOVE then expunges the originals through the one deletion path
 //   (expunge-messages.ts), atomically with the copy.
-import { type AuthorizedConversation, type AuthorizedMailboxId, conversationWithin, oneOf } from "../access/gate.ts";
+import { type AuthorizedMailboxId, conversationWithin, oneOf } from "../access/gate.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { parseMessage } from "../mime/parse-message.ts";
 import { addTagTx } from "../tags/tag-conversation.ts";

@@ -14,7 +14,7 @@
 //   and reported;
 // - a NOTIFY on MAIL_CHANNEL for the IMAP sessions of every process, and a
 //   live event per conversation whose read state changed, for browsers.
-import { type AuthorizedConversation, type AuthorizedMailboxId, conversationWithin, oneOf } from "../access/gate.ts";
+import { type AuthorizedMailboxId, conversationWithin, oneOf } from "../access/gate.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import type { EntryState } from "../mail-folders/folder-snapshot.ts";
 import { MAIL_CHANNEL } from "../realtime/channels.ts";

@@ -4,8 +4,9 @@
 // mailboxId answers another team's id exactly as it answers an id that does
 // not exist (NOT_FOUND), and an id beyond PostgreSQL's int4 (3e9) is
 // NOT_FOUND too, never a 500 — whatever the rest of the input. Admin-only
-// procedures act on any mailbox by design: they refuse an agent (FORBIDDEN)
-// and still answer an out-of-range id with NOT_FOUND.
+// procedures act on any mailbox by design: they answer an agent exactly as a
+// procedure that does not exist (NOT_FOUND), audited, and still answer an
+// out-of-range id with NOT_FOUND.
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -202,7 +203,9 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
     for (const procedure of adminOnly) {
       for (const field of GATED.filter((f) => procedure.fields.has(f))) {
         const input = { ...(sample(procedure.schema) as object), [field]: ids.theirs[field] };
-        expect(await outcome(procedureOf(alice, procedure.path)(input)), procedure.path).toMatch(/^FORBIDDEN: /);
+        expect(await outcome(procedureOf(alice, procedure.path)(input)), procedure.path).toMatch(
+          /^NOT_FOUND: No procedure found on path /,
+        );
         const outOfRange = procedureOf(admin, procedure.path)({ ...input, [field]: OUT_OF_RANGE });
         expect(await outcome(outOfRange), procedure.path).toMatch(/^NOT_FOUND: /);
       }
@@ -217,6 +220,40 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
         expect(await outcome(procedureOf(alice, procedure.path)(input)), procedure.path).toMatch(/^NOT_FOUND: /);
       }
     }
+  });
+});
+
+describe("the domain procedures (admin only)", () => {
+  const domainProcedures = procedures().filter((p) => p.path.startsWith("admin.domains."));
+
+  it("answer an agent exactly as a procedure that does not exist, audit the attempt and change nothing", async () => {
+    expect(domainProcedures.map((p) => p.path).sort()).toEqual([
+      "admin.domains.add",
+      "admin.domains.check",
+      "admin.domains.list",
+      "admin.domains.removeDkimKey",
+      "admin.domains.rotateDkim",
+    ]);
+    const alice = await callerFor(ids.alice);
+    const before = await db().domain.findMany({ include: { retiredDkimKeys: true }, orderBy: { id: "asc" } });
+    const audited = await db().auditEvent.count();
+    for (const procedure of domainProcedures) {
+      // A real domain and selector, so that only the caller's role can be the reason for the refusal.
+      const input = { ...(sample(procedure.schema) as object), name: "example.com", selector: before[0]?.dkimSelector };
+      const refused = await outcome(procedureOf(alice, procedure.path)(input));
+      const nonexistent = procedure.path.replace(/\.(\w+)$/, ".$1Nonexistent");
+      const missing = (await outcome(procedureOf(alice, nonexistent)(input))).replace(nonexistent, procedure.path);
+      expect(refused, procedure.path).toBe(missing);
+      expect(refused, procedure.path).toMatch(/^NOT_FOUND: /);
+    }
+    expect(await db().domain.findMany({ include: { retiredDkimKeys: true }, orderBy: { id: "asc" } })).toEqual(before);
+    const refusals = await db().auditEvent.findMany({
+      where: { actorId: ids.alice, action: "admin.refused" },
+      orderBy: { id: "asc" },
+    });
+    expect(refusals.map((e) => e.subjectId)).toEqual(domainProcedures.map((p) => p.path));
+    expect(await db().auditEvent.count({ where: { actorId: ids.alice } })).toBe(refusals.length);
+    expect(audited).toBeLessThan(await db().auditEvent.count());
   });
 });
 

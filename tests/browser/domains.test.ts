@@ -22,6 +22,8 @@ let yubin: YubinProcess;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+/** What the browser logged as errors (a hydration mismatch among them). */
+const consoleErrors: string[] = [];
 
 async function publish(roles = ["required", "optional"]) {
   dns.records.clear();
@@ -42,6 +44,9 @@ beforeAll(async () => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: yubin.baseUrl });
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -117,6 +122,7 @@ describe("Admin → Domains", () => {
       .waitFor();
     await expect.poll(() => table.getByText("Former key: keep until removed").count()).toBe(0);
     await page.screenshot({ path: "/tmp/yubin-domains-rotated.png", fullPage: true });
+    expect(consoleErrors).toEqual([]);
   }, 180_000);
 
   it("speaks Japanese, and reports a DNS server that does not answer", async () => {

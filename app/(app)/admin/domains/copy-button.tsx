@@ -1,16 +1,22 @@
 "use client";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { useT } from "../../../i18n/client.tsx";
+
+const subscribe = () => () => {};
+const clipboardAvailable = () => Boolean(navigator.clipboard);
 
 /**
  * Copies `value` to the clipboard. The clipboard API exists only in a secure
  * context (HTTPS or localhost); elsewhere no button is shown and the value
- * beside it is selectable with one click (select-all).
+ * beside it is selectable with one click (select-all). The server renders no
+ * button (it cannot know), and the browser adds it after hydration, so the two
+ * renders never disagree.
  */
 export function CopyButton({ value, label, text }: { value: string; label: string; text?: string }) {
   const t = useT();
   const [copied, setCopied] = useState(false);
-  if (typeof navigator === "undefined" || !navigator.clipboard) return null;
+  const canCopy = useSyncExternalStore(subscribe, clipboardAvailable, () => false);
+  if (!canCopy) return null;
   return (
     <button
       type="button"

@@ -5,10 +5,12 @@
 // re-read their memberships when the change commits (access-events.ts), so
 // no further event of the mailbox reaches them. Team memberships are not
 // touched here. A personal mailbox's only member is its owner.
+
 import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { notifyAccessChanged } from "../realtime/access-events.ts";
+import { ADMIN_TRANSACTION } from "../users/find-user.ts";
 
 export const PERSONAL_MEMBERS =
   "A personal mailbox belongs to its owner: only shared mailboxes have members to change.";
@@ -106,5 +108,5 @@ export async function changeMembers(input: {
       select: { user: { select: { email: true } } },
     });
     return { address: mailbox.address, added, removed, members: members.map((m) => m.user?.email ?? "") };
-  });
+  }, ADMIN_TRANSACTION);
 }

@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { MAX_USER_NAME_CHARS } from "../limits.ts";
-import { lockUserTx, type UserRef } from "./find-user.ts";
+import { ADMIN_TRANSACTION, lockUserTx, type UserRef } from "./find-user.ts";
 import { assertAnotherAdminTx } from "./last-admin.ts";
 
 export function nameProblem(name: string): string | null {
@@ -50,5 +50,5 @@ export async function editUser(input: {
       tx,
     );
     return updated;
-  });
+  }, ADMIN_TRANSACTION);
 }

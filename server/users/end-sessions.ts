@@ -10,6 +10,7 @@ import type { Prisma } from "../db.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { notifyAccessChanged } from "../realtime/access-events.ts";
+import { ADMIN_TRANSACTION } from "./find-user.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -49,7 +50,7 @@ export async function endSessions(input: {
       tx,
     );
     return { email: user.email };
-  });
+  }, ADMIN_TRANSACTION);
 }
 
 /**
@@ -68,5 +69,5 @@ export async function signOutSession(input: { userId: number; sessionVersion: nu
       { actorId: input.userId, action: "user.sign_out", subjectType: "user", subjectId: input.userId, ip: input.ip },
       tx,
     );
-  });
+  }, ADMIN_TRANSACTION);
 }

@@ -3,6 +3,14 @@ import { InputError } from "../errors.ts";
 
 type Tx = Prisma.TransactionClient;
 
+/**
+ * Options for the admin's transactions. Prisma's default 5 s limit counts
+ * from the start, and a cold `yubin user …` process compiles each query plan
+ * on first use: on a loaded machine that alone has taken 7 s. Lock waits are
+ * short here (one user's row, the admins' rows), so a longer bound costs nothing.
+ */
+export const ADMIN_TRANSACTION = { timeout: 30_000, maxWait: 30_000 } as const;
+
 /** A user named by id (the web) or email (the CLI), or how the caller is told there is none. */
 export type UserRef = { id: number } | { email: string };
 

@@ -15,7 +15,7 @@ import { normalizeAddress } from "../mailboxes/address.ts";
 import { createMailboxTx } from "../mailboxes/create-mailbox.ts";
 import { nameProblem } from "./edit-user.ts";
 import { endSessionsTx } from "./end-sessions.ts";
-import { lockUserTx, type UserRef } from "./find-user.ts";
+import { ADMIN_TRANSACTION, lockUserTx, type UserRef } from "./find-user.ts";
 
 type Tx = Prisma.TransactionClient;
 type Purpose = "invite" | "reset";
@@ -91,7 +91,7 @@ export async function inviteUser(input: {
       tx,
     );
     return { user: { id: user.id, email, name, role: user.role }, mailbox: mailbox?.address ?? null, ...link };
-  });
+  }, ADMIN_TRANSACTION);
 }
 
 /** A reset link for an existing user; their password keeps working until the link is used. */
@@ -112,7 +112,7 @@ export async function issueResetLink(input: { user: UserRef; actorId: number | n
       tx,
     );
     return { email: user.email, ...link };
-  });
+  }, ADMIN_TRANSACTION);
 }
 
 /** What a link is for, for the page that opens it; null when it does not work (any reason alike). */
@@ -163,5 +163,5 @@ export async function redeemPasswordLink(input: { token: string; password: strin
       tx,
     );
     return { email: user.email };
-  });
+  }, ADMIN_TRANSACTION);
 }

@@ -9,7 +9,7 @@ import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { notifyAccessChanged } from "../realtime/access-events.ts";
-import { lockUserTx, type UserRef, userWhere } from "./find-user.ts";
+import { ADMIN_TRANSACTION, lockUserTx, type UserRef, userWhere } from "./find-user.ts";
 import { assertAnotherAdminTx } from "./last-admin.ts";
 
 export const REMOVE_SELF = "You cannot remove your own account.";
@@ -62,5 +62,5 @@ export async function removeUser(input: {
       tx,
     );
     return { email: user.email, mailbox: own?.address ?? null, handedTo: handedTo?.email ?? null };
-  });
+  }, ADMIN_TRANSACTION);
 }

@@ -10,7 +10,7 @@ import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { notifyAccessChanged } from "../realtime/access-events.ts";
 import { endSessionsTx } from "./end-sessions.ts";
-import { lockUserTx, type UserRef } from "./find-user.ts";
+import { ADMIN_TRANSACTION, lockUserTx, type UserRef } from "./find-user.ts";
 import { assertAnotherAdminTx } from "./last-admin.ts";
 
 export const DISABLE_SELF = "You cannot disable your own account.";
@@ -43,5 +43,5 @@ export async function setUserDisabled(input: {
       tx,
     );
     return { email: user.email, disabled: input.disabled };
-  });
+  }, ADMIN_TRANSACTION);
 }

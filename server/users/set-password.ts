@@ -9,6 +9,7 @@ import { throttledLogin } from "../auth/throttle.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { endSessionsTx } from "./end-sessions.ts";
+import { ADMIN_TRANSACTION } from "./find-user.ts";
 
 export const WRONG_CURRENT_PASSWORD = "The current password is not correct.";
 
@@ -50,5 +51,5 @@ export async function setPassword(input: {
       },
       tx,
     );
-  });
+  }, ADMIN_TRANSACTION);
 }

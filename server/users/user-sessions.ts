@@ -4,12 +4,14 @@
 // its row is not ended, not expired, and began under the user's current
 // sessionVersion — ending all sessions bumps the version (end-sessions.ts),
 // ending one stamps its row. session-user.ts checks this on every request.
+
 import { randomBytes } from "node:crypto";
 import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { MAX_LISTED_SESSIONS } from "../limits.ts";
 import { notifyAccessChanged } from "../realtime/access-events.ts";
+import { ADMIN_TRANSACTION } from "./find-user.ts";
 
 const MAX_USER_AGENT_CHARS = 300;
 
@@ -87,5 +89,5 @@ export async function endUserSession(input: {
       },
       tx,
     );
-  });
+  }, ADMIN_TRANSACTION);
 }

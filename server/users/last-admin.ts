@@ -7,12 +7,16 @@ import { InputError } from "../errors.ts";
 export const LAST_ADMIN = "The last admin cannot be disabled, demoted or removed: make someone else an admin first.";
 
 /**
- * Throws unless another enabled admin remains besides `userId`. The enabled
- * admins' rows are locked, so two admins disabling each other at the same
- * time cannot both succeed.
+ * Throws unless another enabled admin remains besides `userId`. Every
+ * change that can take an admin away takes one transaction-level lock first
+ * and counts after it (READ COMMITTED: each statement sees what committed
+ * before it), so two admins disabling each other at the same time cannot
+ * both succeed — and, unlike locking the admins' rows, two such changes can
+ * never deadlock on rows each already holds.
  */
 export async function assertAnotherAdminTx(tx: RawSql, userId: number): Promise<void> {
-  const admins = await tx.$queryRaw<{ id: number }[]>`
-    select id from "User" where role = 'admin' and not disabled order by id for update`;
-  if (!admins.some((a) => a.id !== userId)) throw new InputError(LAST_ADMIN);
+  await tx.$queryRaw`select pg_advisory_xact_lock(hashtext('yubin.last-admin'))::text`;
+  const [row] = await tx.$queryRaw<{ others: number }[]>`
+    select count(*)::int as others from "User" where role = 'admin' and not disabled and id <> ${userId}::int`;
+  if (!row || row.others === 0) throw new InputError(LAST_ADMIN);
 }

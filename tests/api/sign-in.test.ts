@@ -159,11 +159,8 @@ describe("tRPC over HTTP", () => {
 
   it("answers an agent's admin query exactly as a path that does not exist", async () => {
     const agent = (await signIn("agent@example.com", "agent password 123")).cookie as string;
-    const [admin, missing] = await Promise.all(
-      ["admin.users.list", "admin.users.nonexistent"].map((path) =>
-        fetch(`${yubin.baseUrl}/api/trpc/${path}`, { headers: { cookie: agent } }),
-      ),
-    );
+    const ask = (path: string) => fetch(`${yubin.baseUrl}/api/trpc/${path}`, { headers: { cookie: agent } });
+    const [admin, missing] = await Promise.all([ask("admin.users.list"), ask("admin.users.nonexistent")]);
     expect(admin.status).toBe(404);
     expect(missing.status).toBe(404);
     const message = async (response: Response) =>

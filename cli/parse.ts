@@ -5,9 +5,12 @@ export class UsageError extends Error {}
 export const usage = `usage:
   yubin start [--roles web,mail,delivery]
   yubin user add EMAIL --password PW [--name NAME] [--admin]
+  yubin user invite EMAIL [--name NAME] [--admin]
   yubin user list
+  yubin user edit EMAIL [--name NAME] [--role admin|agent]
   yubin user disable|enable|end-sessions EMAIL
-  yubin user reset-password EMAIL --password PW
+  yubin user remove EMAIL [--keep-mailbox | --hand-to EMAIL]
+  yubin user reset-password EMAIL --password PW | --link
   yubin domain add DOMAIN
   yubin domain list
   yubin domain show DOMAIN
@@ -18,6 +21,7 @@ export const usage = `usage:
   yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
   yubin mailbox quota ADDRESS SIZE
   yubin mailbox pop3 ADDRESS [--on-delete keep|delete]
+  yubin mailbox members ADDRESS [--add a@x,b@x [--needs-approval] [--reviewer]] [--remove c@x,…]
   yubin mailbox list
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
   yubin app-password list EMAIL

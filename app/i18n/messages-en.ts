@@ -1,5 +1,7 @@
 // The English UI. Keys are "area.name"; "{name}" is filled in by t(key, { name }).
 // messages-ja.ts must have every key (TypeScript checks it).
+import { usersEn } from "./messages-users-en.ts";
+
 export const en = {
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
@@ -559,4 +561,5 @@ export const en = {
   "notifications.markReadNamed": "Mark read: {who} in {subject}",
   "notifications.markAllRead": "Mark all read",
   "common.working": "Working…",
+  ...usersEn,
 } as const;

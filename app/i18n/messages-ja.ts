@@ -1,4 +1,5 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
+import { usersJa } from "./messages-users-ja.ts";
 import type { Messages } from "./translate.ts";
 
 export const ja: Messages = {
@@ -566,4 +567,5 @@ export const ja: Messages = {
   "notifications.markReadNamed": "既読にする: {who} さん「{subject}」",
   "notifications.markAllRead": "すべて既読にする",
   "common.working": "処理中…",
+  ...usersJa,
 };

@@ -200,6 +200,7 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
     const admin = await callerFor(ids.admin);
     const adminOnly = gated.filter((p) => p.tier === "admin");
     expect(adminOnly.map((p) => p.path)).toContain("approval.setMember");
+    expect(adminOnly.map((p) => p.path)).toContain("admin.members.change");
     for (const procedure of adminOnly) {
       for (const field of GATED.filter((f) => procedure.fields.has(f))) {
         const input = { ...(sample(procedure.schema) as object), [field]: ids.theirs[field] };
@@ -217,6 +218,37 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
         expect(await outcome(procedureOf(alice, procedure.path)(input)), procedure.path).toMatch(/^NOT_FOUND: /);
       }
     }
+  });
+});
+
+describe("every admin procedure", () => {
+  it("answers an agent like a missing path, changes nothing, and audits the attempt", async () => {
+    const alice = await callerFor(ids.alice);
+    const adminOnly = procedures().filter((p) => p.tier === "admin");
+    for (const path of [
+      "admin.users.edit",
+      "admin.users.remove",
+      "admin.users.resetPassword",
+      "admin.members.change",
+    ]) {
+      expect(adminOnly.map((p) => p.path)).toContain(path);
+    }
+    const before = { ...(await footprint()), audit: 0 };
+    const auditBefore = await db().auditEvent.count();
+    const users = await db().user.findMany({ orderBy: { id: "asc" } });
+    const memberships = await db().membership.findMany({ orderBy: { id: "asc" } });
+    for (const procedure of adminOnly) {
+      const input = { ...(sample(procedure.schema) as object), ...pick(ids.theirs, procedure.fields) };
+      if (procedure.fields.has("userId")) Object.assign(input, { userId: ids.admin });
+      const answer = await outcome(procedureOf(alice, procedure.path)(input));
+      expect(answer, procedure.path).toBe(`NOT_FOUND: No procedure found on path "${procedure.path}"`);
+    }
+    expect({ ...(await footprint()), audit: 0 }).toEqual(before);
+    expect(await db().user.findMany({ orderBy: { id: "asc" } })).toEqual(users);
+    expect(await db().membership.findMany({ orderBy: { id: "asc" } })).toEqual(memberships);
+    const refused = await db().auditEvent.findMany({ where: { action: "admin.refused", actorId: ids.alice } });
+    expect(await db().auditEvent.count()).toBe(auditBefore + adminOnly.length);
+    expect(refused.map((a) => a.subjectId).sort()).toEqual(adminOnly.map((p) => p.path).sort());
   });
 });
 

@@ -13,6 +13,9 @@ import { InputError } from "../errors.ts";
 import { type RemovedEntry, removeEntriesTx } from "../mail-store/expunge-messages.ts";
 import { retireMessagesTx } from "./retire-messages.ts";
 
+/** The answer when every message named is already deleted (or purged, or never was the mailbox's). */
+export const ALREADY_GONE = "Nothing to delete: it is already gone.";
+
 export interface DeleteMailInput {
   mailboxId: AuthorizedMailboxId;
   select: { conversationId: AuthorizedConversationId } | { messageIds: readonly number[] };
@@ -39,7 +42,7 @@ export async function deleteMail(input: DeleteMailInput): Promise<DeleteMailResu
       where "mailboxId" = ${mailboxId}::int and "deletedAt" is null
         and ("conversationId" = ${byConversation}::int or id = any(${requested}::int[]))`;
     const ids = targets.map((t) => t.id);
-    if (ids.length === 0) throw new InputError("Nothing to delete: it is already gone.", "not_found");
+    if (ids.length === 0) throw new InputError(ALREADY_GONE, "not_found");
 
     // Folders in id order: two deletions over the same folders lock them in the same order.
     const folders = await tx.$queryRaw<{ folderId: number }[]>`

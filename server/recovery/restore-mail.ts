@@ -17,6 +17,9 @@ import { InputError } from "../errors.ts";
 import { MAIL_CHANNEL } from "../realtime/channels.ts";
 import { LIVE_CHANNEL } from "../realtime/live-events.ts";
 
+/** The answer when nothing named is deleted mail of the mailbox (restored or purged already, or foreign). */
+export const NOTHING_TO_RESTORE = "No such deleted mail: it was restored or purged already.";
+
 export interface RestoreMailInput {
   mailboxId: AuthorizedMailboxId;
   /** Deleted messages of the mailbox, or every deleted message of one (deleted) conversation of it. */
@@ -57,7 +60,7 @@ export async function restoreMailTx(tx: RawSql, input: RestoreMailInput): Promis
       and (m.id = any(${ids}::int[]) or m."deletedConversationId" = ${conversationId}::int)
     order by m.id
     for update`;
-  if (rows.length === 0) throw new InputError("No such deleted mail: it was restored or purged already.", "not_found");
+  if (rows.length === 0) throw new InputError(NOTHING_TO_RESTORE, "not_found");
 
   const folders = await tx.$queryRaw<{ id: number; name: string }[]>`
     select id, name from "Folder" where "mailboxId" = ${mailboxId}::int`;

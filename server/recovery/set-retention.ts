@@ -7,6 +7,8 @@ import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { DELETED_RETENTION_DAYS, MAX_DELETED_RETENTION_DAYS } from "../limits.ts";
 
+export const RETENTION_PROBLEM = `Retention must be a whole number of days from 1 to ${MAX_DELETED_RETENTION_DAYS}.`;
+
 export async function setDeletedRetention(input: {
   mailboxId: AuthorizedMailboxId;
   days: number | null;
@@ -15,7 +17,7 @@ export async function setDeletedRetention(input: {
 }): Promise<{ days: number; isDefault: boolean }> {
   const { days } = input;
   if (days !== null && (!Number.isInteger(days) || days < 1 || days > MAX_DELETED_RETENTION_DAYS)) {
-    throw new InputError(`Retention must be a whole number of days from 1 to ${MAX_DELETED_RETENTION_DAYS}.`);
+    throw new InputError(RETENTION_PROBLEM);
   }
   return sqlTransaction(async (tx) => {
     const [row] = await tx.$queryRaw<{ before: number | null }[]>`

@@ -4,6 +4,7 @@
 // flags) and its conversation; the retention job purges it after the window,
 // with a clock the test moves, freeing a blob only when nothing references
 // it; every step is audited.
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type AuthorizedConversationId,
@@ -16,6 +17,8 @@ import { listInbox } from "../../server/conversations/inbox-folders.ts";
 import { db } from "../../server/db.ts";
 import { DELETED_RETENTION_DAYS } from "../../server/limits.ts";
 import { expungeMessages } from "../../server/mail-store/expunge-messages.ts";
+import { MAIL_CHANNEL } from "../../server/realtime/channels.ts";
+import { LIVE_CHANNEL } from "../../server/realtime/live-events.ts";
 import { deleteMail } from "../../server/recovery/delete-mail.ts";
 import { listDeletedMail } from "../../server/recovery/list-deleted-mail.ts";
 import { purgeDeletedMail } from "../../server/recovery/purge-deleted-mail.ts";
@@ -25,14 +28,16 @@ import { parseSearchQuery } from "../../server/search/parse-query.ts";
 import { searchConversations } from "../../server/search/search-conversations.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { customerMail, deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
+import { waitFor } from "../support/wait.ts";
 
 const DAY = 86_400_000;
+let url = "";
 let agent = 0;
 let admin = 0;
 let mailboxes = 0;
 
 beforeAll(async () => {
-  await useTestDatabase();
+  url = await useTestDatabase();
   await makeDomain("example.com");
   agent = await makeUser("agent@example.com");
   admin = await makeUser("admin@example.com", { admin: true });
@@ -279,6 +284,58 @@ describe("restoring", () => {
     await expect(
       restoreMail({ mailboxId: theirs.id, select: { messageIds: [foreign.storedMessageId] }, actorId: agent }),
     ).rejects.toThrow(/No such deleted mail/);
+  });
+});
+
+describe("live updates", () => {
+  it("tells browsers and IMAP sessions of a deletion and of a restore, at commit", async () => {
+    const box = await mailbox();
+    const mail = await deliver(box.id, { subject: "Live one" });
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const heard: { channel: string; payload: { kind: string; conversationId?: number | null; folderId?: number } }[] =
+      [];
+    listener.on("notification", (n) => heard.push({ channel: n.channel, payload: JSON.parse(n.payload ?? "null") }));
+    await listener.query(`listen ${MAIL_CHANNEL}; listen ${LIVE_CHANNEL}`);
+    try {
+      await deleteMail({
+        mailboxId: box.id,
+        select: { conversationId: mail.conversationId as AuthorizedConversationId },
+        actorId: agent,
+        door: "web",
+      });
+      await waitFor("the deletion's notices", () => heard.length === 2);
+      expect(heard).toEqual(
+        expect.arrayContaining([
+          {
+            channel: LIVE_CHANNEL,
+            payload: expect.objectContaining({ kind: "message.expunged", conversationId: mail.conversationId }),
+          },
+          {
+            channel: MAIL_CHANNEL,
+            payload: expect.objectContaining({ kind: "message.expunged", folderId: box.inbox }),
+          },
+        ]),
+      );
+      const live = await db().liveEvent.findFirstOrThrow({
+        where: { conversationId: mail.conversationId, kind: "message.expunged" },
+      });
+      expect(live.payload).toMatchObject({ conversationRemoved: true, door: "web" });
+      heard.length = 0;
+      await restoreMail({ mailboxId: box.id, select: { conversationId: mail.conversationId }, actorId: agent });
+      await waitFor("the restore's notices", () => heard.length === 2);
+      expect(heard).toEqual(
+        expect.arrayContaining([
+          {
+            channel: LIVE_CHANNEL,
+            payload: expect.objectContaining({ kind: "message.restored", conversationId: mail.conversationId }),
+          },
+          { channel: MAIL_CHANNEL, payload: expect.objectContaining({ kind: "message.stored", folderId: box.inbox }) },
+        ]),
+      );
+    } finally {
+      await listener.end();
+    }
   });
 });
 

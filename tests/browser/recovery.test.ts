@@ -52,7 +52,8 @@ afterAll(async () => {
 });
 
 describe("delete and restore a conversation", () => {
-  it("in English: deleted from its page, restored from Recently deleted", async () => {
+  // Many page loads each: room for a loaded machine.
+  it("in English: deleted from its page, restored from Recently deleted", { timeout: 120_000 }, async () => {
     const page = await newPage("en-US", "UTC");
     await signIn(page, yubin.baseUrl, ADMIN);
     await inboxRows(page).filter({ hasText: EN_SUBJECT }).first().waitFor();
@@ -88,7 +89,9 @@ describe("delete and restore a conversation", () => {
     await inboxRows(page).filter({ hasText: EN_SUBJECT }).first().waitFor();
   });
 
-  it("in Japanese: deleted from its page, restored by the admin from 削除済みメール", async () => {
+  it("in Japanese: deleted from its page, restored by the admin from 削除済みメール", {
+    timeout: 120_000,
+  }, async () => {
     const page = await newPage("ja-JP", "Asia/Tokyo");
     await page.goto(`${yubin.baseUrl}/sign-in`);
     await page.getByLabel("メールアドレス").fill(ADMIN.email);

@@ -12,6 +12,9 @@ export const usage = `usage:
   yubin domain list
   yubin domain show DOMAIN
   yubin domain set DOMAIN [--postmaster ADDRESS|admins] [--dmarc policy|quarantine|off]
+  yubin domain check DOMAIN [--json]
+  yubin domain dkim-rotate DOMAIN
+  yubin domain dkim-remove DOMAIN SELECTOR
   yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
   yubin mailbox quota ADDRESS SIZE
   yubin mailbox pop3 ADDRESS [--on-delete keep|delete]

@@ -38,6 +38,15 @@ const RULES: Rule[] = [
   [/^(?:email: )?email is required$/, "errors.emailRequired"],
   [/^(?:password: )?password is required$/, "errors.passwordRequired"],
   [/^(?:name: )?domain name is required$/, "errors.domainRequired"],
+  // DKIM rotation (server/domains/dkim-rotation.ts).
+  [
+    /^a new DKIM key for (\S+) is already waiting to be published \(selector (\S+)\)$/,
+    "errors.dkimRotationWaiting",
+    ["name", "selector"],
+  ],
+  [/^selector (\S+) signs the mail now/, "errors.dkimSigning", ["selector"]],
+  [/^no DKIM selector (\S+) for (\S+)$/, "errors.noDkimSelector", ["selector", "name"]],
+  [/^(?:selector: )?selector is required$/, "errors.selectorRequired"],
   [/^To: add at least one recipient$/, "composer.noRecipient"],
   [/^a message needs at least one recipient$/, "composer.noRecipient"],
   [/^at most (\d+) recipients per message$/, "errors.tooManyRecipients", ["count"]],

@@ -255,7 +255,7 @@ describe("text parts beside an HTML part (issue 10 item 12)", () => {
   it("keeps every inline part of a multipart/mixed in order: HTML, then plain text, then ISO-2022-JP text", async () => {
     const message = await parse("html-then-plain-parts.eml");
     // As the HTML reads once rendered (characters may be written as references).
-    const shown = htmlToPlainText(message.htmlBody ?? "");
+    const shown = htmlToPlainText(message.htmlBody ?? "") ?? "";
     const order = ["Your invoice is below.", "Invoice 77: 3 items, total < 100 EUR.", "請求書の控えです。"].map((t) =>
       shown.indexOf(t),
     );

@@ -4,9 +4,6 @@
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { loginAttackSummary } from "../../auth/login-attacks.ts";
-import { addDomain } from "../../domains/add-domain.ts";
-import { listDomainsWithRecords } from "../../domains/list-domains-with-records.ts";
-import { loadEnv } from "../../env.ts";
 import { createMailbox } from "../../mailboxes/create-mailbox.ts";
 import { listMailboxes } from "../../mailboxes/list-mailboxes.ts";
 import { setQuota } from "../../mailboxes/set-quota.ts";
@@ -17,6 +14,7 @@ import { setUserDisabled } from "../../users/set-disabled.ts";
 import { quotaInput } from "../quota-input.ts";
 import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { domainsRouter } from "./admin-domains.ts";
 
 const email = safeText.trim().min(1, "email is required").max(320);
 
@@ -59,16 +57,6 @@ const usersRouter = router({
     .mutation(({ ctx, input }) => endSessions({ user: { id: input.userId }, actorId: ctx.user.id, ip: ctx.ip })),
   /** Logins and addresses under a password-guessing attack now. */
   loginAttacks: adminProcedure.query(() => loginAttackSummary()),
-});
-
-const domainsRouter = router({
-  list: adminProcedure.query(() => listDomainsWithRecords(loadEnv().YUBIN_HOSTNAME)),
-  add: adminProcedure
-    .input(z.object({ name: safeText.trim().min(1, "domain name is required").max(253) }))
-    .mutation(async ({ ctx, input }) => {
-      const domain = await addDomain({ name: input.name, actorId: ctx.user.id });
-      return { id: domain.id, name: domain.name };
-    }),
 });
 
 const mailboxesRouter = router({

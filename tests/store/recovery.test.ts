@@ -7,7 +7,6 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  type AuthorizedConversationId,
   type AuthorizedMailboxId,
   authorizeConversation,
   authorizeMailbox,
@@ -74,8 +73,11 @@ async function drain(now: Date): Promise<void> {
   while ((await purgeDeletedMail({ now })).messages > 0) {}
 }
 
-async function conversationOf(mailboxId: AuthorizedMailboxId, conversationId: number) {
-  return { mailboxId, conversationId: conversationId as AuthorizedConversationId };
+/** A conversation as the web tier gets it: through the gate, for the agent. */
+async function conversationOf(conversationId: number) {
+  const conversation = await authorizeConversation({ userId: agent, conversationId });
+  if (!conversation) throw new Error(`conversation ${conversationId} not authorized`);
+  return conversation;
 }
 
 describe("deleting from the web", () => {
@@ -91,7 +93,7 @@ describe("deleting from the web", () => {
     const otherSize = (await db().message.findUniqueOrThrow({ where: { id: other.storedMessageId } })).size;
     expect(await searchIds("zebrafish")).toEqual([first.conversationId]);
 
-    const conversation = await conversationOf(box.id, first.conversationId);
+    const conversation = await conversationOf(first.conversationId);
     const result = await deleteMail({
       mailboxId: box.id,
       select: { conversationId: conversation.conversationId },
@@ -196,7 +198,7 @@ describe("restoring", () => {
 
     await deleteMail({
       mailboxId: box.id,
-      select: { conversationId: first.conversationId as AuthorizedConversationId },
+      select: { conversationId: (await conversationOf(first.conversationId)).conversationId },
       actorId: agent,
       door: "web",
     });
@@ -300,7 +302,7 @@ describe("live updates", () => {
     try {
       await deleteMail({
         mailboxId: box.id,
-        select: { conversationId: mail.conversationId as AuthorizedConversationId },
+        select: { conversationId: (await conversationOf(mail.conversationId)).conversationId },
         actorId: agent,
         door: "web",
       });
@@ -395,7 +397,7 @@ describe("the retention job", () => {
     await drain(new Date(deletedAt.getTime() + 100 * DAY));
     await deleteMail({
       mailboxId: a.id,
-      select: { conversationId: inA.conversationId as AuthorizedConversationId },
+      select: { conversationId: (await conversationOf(inA.conversationId)).conversationId },
       actorId: agent,
       door: "web",
       now: deletedAt,

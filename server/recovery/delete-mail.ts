@@ -18,7 +18,11 @@ export const ALREADY_GONE = "Nothing to delete: it is already gone.";
 
 export interface DeleteMailInput {
   mailboxId: AuthorizedMailboxId;
-  select: { conversationId: AuthorizedConversationId } | { messageIds: readonly number[] };
+  /** One conversation, several (a bulk action: each authorized by the gate), or some messages of the mailbox. */
+  select:
+    | { conversationId: AuthorizedConversationId }
+    | { conversationIds: readonly AuthorizedConversationId[] }
+    | { messageIds: readonly number[] };
   actorId: number | null;
   door: "web" | "cli";
   ip?: string | null;
@@ -35,12 +39,18 @@ export async function deleteMail(input: DeleteMailInput): Promise<DeleteMailResu
   const now = input.now ?? new Date();
   const { mailboxId } = input;
   return sqlTransaction(async (tx) => {
-    const byConversation = "conversationId" in input.select ? input.select.conversationId : null;
-    const requested = "messageIds" in input.select ? [...input.select.messageIds] : [];
+    const { select } = input;
+    const byConversation: number[] =
+      "conversationId" in select
+        ? [select.conversationId]
+        : "conversationIds" in select
+          ? [...select.conversationIds]
+          : [];
+    const requested = "messageIds" in select ? [...select.messageIds] : [];
     const targets = await tx.$queryRaw<{ id: number }[]>`
       select id from "Message"
       where "mailboxId" = ${mailboxId}::int and "deletedAt" is null
-        and ("conversationId" = ${byConversation}::int or id = any(${requested}::int[]))`;
+        and ("conversationId" = any(${byConversation}::int[]) or id = any(${requested}::int[]))`;
     const ids = targets.map((t) => t.id);
     if (ids.length === 0) throw new InputError(ALREADY_GONE, "not_found");
 

@@ -143,6 +143,26 @@ describe("deleting from the web", () => {
     expect(messages.map((m) => m.id)).toEqual([first.storedMessageId]);
   });
 
+  it("deletes several conversations in one step (a bulk action)", async () => {
+    const box = await mailbox();
+    const one = await deliver(box.id, { subject: "Bulk one" });
+    const two = await deliver(box.id, { subject: "Bulk two" });
+    const kept = await deliver(box.id, { subject: "Bulk kept" });
+    const result = await deleteMail({
+      mailboxId: box.id,
+      select: {
+        conversationIds: [
+          (await conversationOf(one.conversationId)).conversationId,
+          (await conversationOf(two.conversationId)).conversationId,
+        ],
+      },
+      actorId: agent,
+      door: "web",
+    });
+    expect(result.hiddenConversationIds).toEqual([one.conversationId, two.conversationId].sort((a, b) => a - b));
+    expect(await inboxIds(box.id)).toEqual([kept.conversationId]);
+  });
+
   it("deletes nothing of another mailbox", async () => {
     const mine = await mailbox();
     const theirs = await mailbox();

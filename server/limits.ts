@@ -254,3 +254,17 @@ export const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
 
 /** cid: images inlined per HTML view: each one decodes an attachment. */
 export const MAX_INLINE_IMAGES = 20;
+
+// ------------------------------------------------------------------ Deleted mail (server/recovery/)
+
+/** Default days deleted mail stays restorable before the retention job purges it; per mailbox, an admin may change it (Mailbox.deletedRetentionDays). Thirty days is what Gmail, Outlook.com and Fastmail keep deleted mail. */
+export const DELETED_RETENTION_DAYS = 30;
+
+/** The longest retention an admin may set: deleted mail is kept out of the quota, so an unbounded window is unbounded storage. */
+export const MAX_DELETED_RETENTION_DAYS = 3650;
+
+/** Messages one purge statement removes; the job loops, so a backlog is purged in short transactions that never hold a mailbox's rows for long. */
+export const PURGE_BATCH = 500;
+
+/** Rows one page of deleted mail shows (the admin's search, a member's "Recently deleted"). */
+export const DELETED_PAGE_SIZE = 50;

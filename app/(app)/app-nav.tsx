@@ -8,6 +8,7 @@ export function AppNav({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
   const links = [
     { href: "/inbox", label: t("shell.inbox") },
+    { href: "/deleted", label: t("recovery.recentlyDeleted") },
     ...(isAdmin ? [{ href: "/admin", label: t("shell.admin") }] : []),
   ];
   return (

@@ -11,6 +11,10 @@ type Rule = [pattern: RegExp, key: MessageKey, names?: string[]];
 
 const RULES: Rule[] = [
   [/^Something went wrong on the server\.$/, "errors.server"],
+  // Deleted-mail recovery (server/recovery/).
+  [/^Nothing to delete: it is already gone\.$/, "recovery.alreadyGone"],
+  [/^No such deleted mail: it was restored or purged already\.$/, "recovery.noSuchDeleted"],
+  [/^Retention must be a whole number of days from 1 to (\d+)\.$/, "recovery.badRetention", ["max"]],
   [/^Sign in first\.$/, "errors.signIn"],
   [/^Only admins may do this\.$/, "errors.adminOnly"],
   // Passwords and users (server/users/set-password.ts, set-disabled.ts).

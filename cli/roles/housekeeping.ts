@@ -2,15 +2,22 @@
 // processes (FOR UPDATE SKIP LOCKED and re-checked conditions), so none needs
 // a leader: snoozed conversations wake (wake-snoozed.ts) and approvals whose
 // process died before sending are given back (release-stalled.ts), and
-// login counters whose window and lock are over are dropped (throttle.ts).
+// login counters whose window and lock are over are dropped (throttle.ts),
+// and deleted mail past its mailbox's retention window is purged for good
+// (purge-deleted-mail.ts).
 import { releaseStalledApprovals } from "../../server/approval/release-stalled.ts";
 import { purgeExpiredThrottles } from "../../server/auth/throttle.ts";
+import { purgeAllDeletedMail } from "../../server/recovery/purge-deleted-mail.ts";
 import { WAKE_BATCH, wakeSnoozed } from "../../server/workflow/wake-snoozed.ts";
 
 export const HOUSEKEEPING_INTERVAL_MS = 15_000;
 
 /** The process-wide timer; stop() waits for a run in progress. */
-export function startHousekeeping(log: (line: string) => void, intervalMs = HOUSEKEEPING_INTERVAL_MS) {
+export function startHousekeeping(
+  log: (line: string) => void,
+  intervalMs = HOUSEKEEPING_INTERVAL_MS,
+  clock: () => Date = () => new Date(),
+) {
   let running: Promise<unknown> = Promise.resolve();
   const chore = (name: string, run: () => Promise<unknown>) => () =>
     run().catch((e: unknown) => log(`${name}: ${(e as Error).message}`));
@@ -23,8 +30,16 @@ export function startHousekeeping(log: (line: string) => void, intervalMs = HOUS
     if (released.length) log(`approval release: ${released.length} stalled approval(s) returned to pending`);
   });
   const purge = chore("login counters", purgeExpiredThrottles);
+  const retention = chore("deleted-mail purge", async () => {
+    const purged = await purgeAllDeletedMail(clock());
+    if (purged.messages) {
+      log(
+        `deleted-mail purge: ${purged.messages} message(s), ${purged.blobs} blob(s) (${purged.freedBlobBytes} bytes) freed`,
+      );
+    }
+  });
   const timer = setInterval(() => {
-    running = running.then(wake).then(release).then(purge);
+    running = running.then(wake).then(release).then(purge).then(retention);
   }, intervalMs);
   timer.unref();
   return {

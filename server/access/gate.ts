@@ -73,7 +73,10 @@ export async function authorizeMailbox(input: {
   return row ? (row.mailboxId as AuthorizedMailboxId) : null;
 }
 
-/** A conversation the user may work in, with its mailbox; null alike for a missing one and another team's. */
+/**
+ * A conversation the user may work in, with its mailbox; null alike for a missing one and another team's.
+ * A deleted conversation (server/recovery/) is missing here: it is reached only through restore.
+ */
 export async function authorizeConversation(input: {
   userId: number;
   conversationId: number;
@@ -81,14 +84,14 @@ export async function authorizeConversation(input: {
   if (!isDatabaseId(input.conversationId) || !isDatabaseId(input.userId)) return null;
   const [row] = await sql.$queryRaw<{ id: number; mailboxId: number }[]>`
     select c.id, c."mailboxId" from "Conversation" c
-    where c.id = ${input.conversationId}::int and exists (
+    where c.id = ${input.conversationId}::int and c."deletedAt" is null and exists (
       select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = c."mailboxId" and a."userId" = ${input.userId}::int)`;
   return row
     ? { conversationId: row.id as AuthorizedConversationId, mailboxId: row.mailboxId as AuthorizedMailboxId }
     : null;
 }
 
-/** A stored message the user may read, with its mailbox and conversation; null alike for missing and foreign. */
+/** A stored message the user may read, with its mailbox and conversation; null alike for missing, foreign and deleted. */
 export async function authorizeMessage(input: {
   userId: number;
   messageId: number;
@@ -96,7 +99,7 @@ export async function authorizeMessage(input: {
   if (!isDatabaseId(input.messageId) || !isDatabaseId(input.userId)) return null;
   const [row] = await sql.$queryRaw<{ id: number; mailboxId: number; conversationId: number | null }[]>`
     select m.id, m."mailboxId", m."conversationId" from "Message" m
-    where m.id = ${input.messageId}::int and exists (
+    where m.id = ${input.messageId}::int and m."deletedAt" is null and exists (
       select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = m."mailboxId" and a."userId" = ${input.userId}::int)`;
   return row
     ? {
@@ -172,4 +175,27 @@ export function oneOf(authorized: readonly AuthorizedMailboxId[], mailboxId: num
  */
 export function conversationWithin(mailboxId: AuthorizedMailboxId, conversationId: number): AuthorizedConversation {
   return { mailboxId, conversationId: conversationId as AuthorizedConversationId };
+}
+
+/**
+ * Any mailbox, for an admin acting as the installation's administrator (the
+ * admin-only procedures: deleted-mail recovery across every mailbox). Not a
+ * membership: an admin's inbox still shows only their own mailboxes. Null
+ * alike for a non-admin, a disabled user and a missing mailbox.
+ */
+export async function adminMailbox(input: { userId: number; mailboxId: number }): Promise<AuthorizedMailboxId | null> {
+  if (!isDatabaseId(input.mailboxId) || !isDatabaseId(input.userId)) return null;
+  const [row] = await sql.$queryRaw<{ id: number }[]>`
+    select m.id from "Mailbox" m, "User" u
+    where m.id = ${input.mailboxId}::int and u.id = ${input.userId}::int and u.role = 'admin' and not u.disabled`;
+  return row ? (row.id as AuthorizedMailboxId) : null;
+}
+
+/** Every mailbox, for an admin (as adminMailbox); empty for anyone else. */
+export async function adminMailboxIds(userId: number): Promise<AuthorizedMailboxId[]> {
+  if (!isDatabaseId(userId)) return [];
+  const rows = await sql.$queryRaw<{ id: number }[]>`
+    select m.id from "Mailbox" m, "User" u
+    where u.id = ${userId}::int and u.role = 'admin' and not u.disabled order by m.id`;
+  return rows.map((r) => r.id as AuthorizedMailboxId);
 }

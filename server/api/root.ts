@@ -10,6 +10,7 @@ import { notificationsRouter } from "./routers/notifications.ts";
 import { passwordLinkRouter } from "./routers/password-link.ts";
 import { preferencesRouter } from "./routers/preferences.ts";
 import { presenceRouter } from "./routers/presence.ts";
+import { recoveryRouter } from "./routers/recovery.ts";
 import { savedRepliesRouter } from "./routers/saved-replies.ts";
 import { searchRouter } from "./routers/search.ts";
 import { signaturesRouter } from "./routers/signatures.ts";
@@ -35,6 +36,7 @@ export const appRouter = router({
   presence: presenceRouter,
   appPasswords: appPasswordsRouter,
   passwordLink: passwordLinkRouter,
+  recovery: recoveryRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -33,6 +33,7 @@ export async function customerPanel(input: {
     where: {
       contactId: contact.id,
       id: { not: input.conversation.conversationId },
+      deletedAt: null,
       mailboxId: { in: await memberMailboxIds(input.userId) },
     },
     orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],

@@ -62,7 +62,8 @@ function awake(now: Date) {
 }
 
 function conditions(filter: InboxFilter, userId: number, mailboxIds: number[], now: Date): Prisma.Sql[] {
-  const where: Prisma.Sql[] = [];
+  // Deleted conversations (server/recovery/) are in no folder.
+  const where: Prisma.Sql[] = [Prisma.sql`c."deletedAt" is null`];
   const status = (s: Status) => Prisma.sql`c.status = ${s}::"ConversationStatus"`;
   switch (filter.folder) {
     case "unassigned":
@@ -222,13 +223,13 @@ export async function folderCounts(input: {
       count(*) filter (where c.status = 'pending' and ${awake(now)})::int as pending,
       count(*) filter (where c."snoozedUntil" > ${now})::int as snoozed
     from "Conversation" c
-    where c."mailboxId" = any(${mailboxIds}::int[]) and c.status in ('open', 'pending')`;
+    where c."mailboxId" = any(${mailboxIds}::int[]) and c.status in ('open', 'pending') and c."deletedAt" is null`;
   const [done] = await db().$queryRaw<{ closed: number; spam: number }[]>`
     select
       (select count(*) from (select 1 from "Conversation" c where c."mailboxId" = any(${mailboxIds}::int[])
-        and c.status = 'closed' limit ${COUNT_CAP + 1}) x)::int as closed,
+        and c.status = 'closed' and c."deletedAt" is null limit ${COUNT_CAP + 1}) x)::int as closed,
       (select count(*) from (select 1 from "Conversation" c where c."mailboxId" = any(${mailboxIds}::int[])
-        and c.status = 'spam' limit ${COUNT_CAP + 1}) x)::int as spam`;
+        and c.status = 'spam' and c."deletedAt" is null limit ${COUNT_CAP + 1}) x)::int as spam`;
   return { ...zero, ...active, ...done };
 }
 

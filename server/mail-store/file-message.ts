@@ -15,6 +15,7 @@ export async function fileMessageTx(
   const [row] = await tx.$queryRaw<{ folderId: number; uid: number; conversationId: number | null }[]>`
     with message as (
       select id, "conversationId" from "Message" where id = ${input.messageId}::int and "mailboxId" = ${input.mailboxId}::int
+        and "deletedAt" is null
     ), folder as (
       update "Folder" set "uidNext" = "uidNext" + 1, "highestModseq" = "highestModseq" + 1
       where "mailboxId" = ${input.mailboxId}::int and name = ${input.folderName} and exists (select 1 from message)

@@ -28,7 +28,7 @@ export async function readMailboxState(tx: RawSql, copy: StoreCopy): Promise<Mai
     )
     select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages", m."roundRobin",
       (select id from "Message"
-        where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader}
+        where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "deletedAt" is null
           and ("contentHash" = ${message.contentHash} or ("contentHash" is null and "bodyHash" = ${message.bodyHash}))
         limit 1
       ) as "duplicateOf",
@@ -49,7 +49,7 @@ export async function readMailboxState(tx: RawSql, copy: StoreCopy): Promise<Mai
 export async function findDuplicate(tx: RawSql, mailboxId: number, message: ParsedMessage): Promise<number | null> {
   const [existing] = await tx.$queryRaw<{ id: number }[]>`
     select id from "Message"
-    where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader}
+    where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "deletedAt" is null
       and ("contentHash" = ${message.contentHash} or ("contentHash" is null and "bodyHash" = ${message.bodyHash}))
     limit 1`;
   return existing?.id ?? null;

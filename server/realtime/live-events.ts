@@ -12,6 +12,7 @@ export type LiveEventKind =
   | "message.stored"
   | "message.flags"
   | "message.expunged"
+  | "message.restored"
   | "conversation.status"
   | "conversation.assigned"
   | "conversation.snoozed"

@@ -51,6 +51,8 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
   // Conditions on the conversation row itself (and its tags): the walk applies them while walking.
   const own: Prisma.Sql[] = [
     Prisma.sql`c."mailboxId" = any(${mailboxIds}::int[])`,
+    // Deleted conversations (server/recovery/) are found only on the recovery pages.
+    Prisma.sql`c."deletedAt" is null`,
     ...(await conversationConditions({ userId: input.userId, terms, before: input.before })),
   ];
   // Conditions that look at the conversation's messages and notes: the walk probes them per conversation.

@@ -31,6 +31,7 @@ export async function findThread(
   if (tokenIds.length > 0) {
     const [hit] = await tx.$queryRaw<{ id: number }[]>`
       select id from "Conversation" where id = any(${tokenIds}::int[]) and "mailboxId" = ${input.mailboxId}
+        and "deletedAt" is null
       order by id desc limit 1`;
     if (hit) return { conversationId: hit.id, reason: "reply_token" };
   }
@@ -46,7 +47,8 @@ export async function findThread(
   const subject = normalizeSubject(input.subject);
   if (subject.ticket !== null && subject.ticket <= 2_147_483_647) {
     const [hit] = await tx.$queryRaw<{ id: number }[]>`
-      select id from "Conversation" where id = ${subject.ticket} and "mailboxId" = ${input.mailboxId}`;
+      select id from "Conversation" where id = ${subject.ticket} and "mailboxId" = ${input.mailboxId}
+        and "deletedAt" is null`;
     if (hit) return { conversationId: hit.id, reason: "subject_token" };
   }
 
@@ -57,7 +59,7 @@ export async function findThread(
     const [hit] = await tx.$queryRaw<{ id: number }[]>`
       select id from "Conversation"
       where "mailboxId" = ${input.mailboxId} and "normalizedSubject" = ${subject.key}
-        and "contactId" = ${input.contactId} and "lastMessageAt" >= ${since}
+        and "contactId" = ${input.contactId} and "lastMessageAt" >= ${since} and "deletedAt" is null
       order by "lastMessageAt" desc limit 1`;
     if (hit) return { conversationId: hit.id, reason: "subject_sender" };
   }

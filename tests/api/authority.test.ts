@@ -171,7 +171,17 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
   it("is found by walking the router", () => {
     // A guard against the walk silently finding nothing.
     expect(gated.length).toBeGreaterThan(25);
-    for (const path of ["conversations.send", "notes.add", "workflow.inbox", "mailbox.get", "presence.report"]) {
+    for (const path of [
+      "conversations.send",
+      "notes.add",
+      "workflow.inbox",
+      "mailbox.get",
+      "presence.report",
+      "recovery.deleteConversation",
+      "recovery.deleteMessage",
+      "recovery.recentlyDeleted",
+      "recovery.restore",
+    ]) {
       expect(gated.map((p) => p.path)).toContain(path);
     }
   });
@@ -201,6 +211,9 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
     const adminOnly = gated.filter((p) => p.tier === "admin");
     expect(adminOnly.map((p) => p.path)).toContain("approval.setMember");
     expect(adminOnly.map((p) => p.path)).toContain("admin.members.change");
+    expect(adminOnly.map((p) => p.path)).toEqual(
+      expect.arrayContaining(["recovery.admin.search", "recovery.admin.restore", "recovery.admin.setRetention"]),
+    );
     for (const procedure of adminOnly) {
       for (const field of GATED.filter((f) => procedure.fields.has(f))) {
         const input = { ...(sample(procedure.schema) as object), [field]: ids.theirs[field] };

@@ -1,5 +1,6 @@
 // The one deletion path against a real PostgreSQL: exact quota, conversations
-// shrinking and disappearing, the folder's MODSEQ and the ExpungedUid record
+// shrinking and disappearing (deleted mail is kept, hidden, for recovery:
+// tests/store/recovery.test.ts), the folder's MODSEQ and the ExpungedUid record
 // for QRESYNC, audit rows, the live feed and MAIL_CHANNEL, and authority
 // (another mailbox's folder or UIDs expunge nothing).
 import pg from "pg";
@@ -80,8 +81,14 @@ describe("expungeMessages", () => {
     expect(await usage(box.id)).toEqual({ bytes: before.bytes - size, messages: before.messages - 1 });
     const conversation = await db().conversation.findUniqueOrThrow({ where: { id: first.conversationId } });
     expect(conversation.messageCount).toBe(1);
-    expect(await db().message.findUnique({ where: { id: reply.storedMessageId } })).toBeNull();
-    expect(await db().message.findUnique({ where: { id: other.storedMessageId } })).not.toBeNull();
+    // Deleted mail is kept for recovery: out of its conversation, with where it was filed.
+    expect(await db().message.findUniqueOrThrow({ where: { id: reply.storedMessageId } })).toMatchObject({
+      conversationId: null,
+      deletedConversationId: first.conversationId,
+      deletedVia: "imap",
+      deletedById: agent,
+    });
+    expect((await db().message.findUniqueOrThrow({ where: { id: other.storedMessageId } })).deletedAt).toBeNull();
     // The blob stays: content-addressed and maybe shared; a retention job purges unreferenced ones.
     expect(await db().blob.findUnique({ where: { sha256: blobSha256 }, select: { size: true } })).toEqual({ size });
     const audit = await db().auditEvent.findMany({ where: { action: "message.expunge" } });
@@ -91,11 +98,14 @@ describe("expungeMessages", () => {
       subjectType: "message",
       subjectId: String(reply.storedMessageId),
       ip: "192.0.2.7",
-      after: { door: "imap", messageRemoved: true },
+      after: { door: "imap" },
     });
+    expect(
+      await db().auditEvent.count({ where: { action: "message.delete", subjectId: String(reply.storedMessageId) } }),
+    ).toBe(1);
   });
 
-  it("removes a conversation left with no message, and leaves the inbox without it", async () => {
+  it("hides a conversation left with no message, and leaves the inbox without it", async () => {
     const box = await mailbox();
     const lone = await deliver(box.id, { subject: "Only one" });
     const result = await expungeMessages({
@@ -106,10 +116,12 @@ describe("expungeMessages", () => {
       door: "web",
     });
     expect(result.removedConversationIds).toEqual([lone.conversationId]);
-    expect(await db().conversation.findUnique({ where: { id: lone.conversationId } })).toBeNull();
+    expect(
+      (await db().conversation.findUniqueOrThrow({ where: { id: lone.conversationId } })).deletedAt,
+    ).not.toBeNull();
     expect(await usage(box.id)).toEqual({ bytes: 0, messages: 0 });
     const removal = await db().auditEvent.findFirstOrThrow({
-      where: { action: "conversation.remove", subjectId: String(lone.conversationId) },
+      where: { action: "conversation.delete", subjectId: String(lone.conversationId) },
     });
     expect(removal.before).toMatchObject({ subject: "Only one", status: "open" });
   });
@@ -165,7 +177,7 @@ describe("expungeMessages", () => {
       door: "web",
     });
     expect(result.expunged).toEqual([]);
-    expect(await db().message.findUnique({ where: { id: message.storedMessageId } })).not.toBeNull();
+    expect((await db().message.findUniqueOrThrow({ where: { id: message.storedMessageId } })).deletedAt).toBeNull();
   });
 
   // 503 deliveries through the one write path: allow for a loaded machine.
@@ -210,7 +222,7 @@ describe("expungeMessages", () => {
         delivered.length,
       );
       expect(await usage(box.id)).toEqual({ bytes: 0, messages: 0 });
-      expect(await db().conversation.count({ where: { mailboxId: box.id } })).toBe(0);
+      expect(await db().conversation.count({ where: { mailboxId: box.id, deletedAt: null } })).toBe(0);
     } finally {
       await listener.end();
     }
@@ -237,7 +249,7 @@ describe("expungeMessages", () => {
     } finally {
       await sql.$queryRaw`drop trigger fail_audit on "AuditEvent"`;
     }
-    expect(await db().message.findUnique({ where: { id: message.storedMessageId } })).not.toBeNull();
+    expect((await db().message.findUniqueOrThrow({ where: { id: message.storedMessageId } })).deletedAt).toBeNull();
     expect(await usage(box.id)).toEqual(before);
     expect(await db().expungedUid.count({ where: { folderId: box.inbox } })).toBe(0);
   });

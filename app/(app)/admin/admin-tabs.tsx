@@ -10,6 +10,7 @@ const TABS: { href: string; label: MessageKey }[] = [
   { href: "/admin/mailboxes", label: "admin.mailboxes" },
   { href: "/admin/settings", label: "admin.settings" },
   { href: "/admin/saved-replies", label: "admin.savedReplies" },
+  { href: "/admin/deleted", label: "recovery.deletedMail" },
 ];
 
 export function AdminTabs() {

@@ -144,8 +144,8 @@ describe("IMAP against a started Yubin", () => {
     const second = await connect();
     await second.mailboxOpen(inbox);
     await second.messageDelete(String(uids[0]), { uid: true });
-    // The message left the web too: its conversation is gone.
-    expect(await db().message.count({ where: { subject: "to be deleted" } })).toBe(0);
+    // The message left the web too (kept only as restorable deleted mail, server/recovery/).
+    expect(await db().message.count({ where: { subject: "to be deleted", deletedAt: null } })).toBe(0);
 
     const third = await connect();
     const vanished: number[] = [];

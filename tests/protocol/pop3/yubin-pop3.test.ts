@@ -175,9 +175,12 @@ describe("POP3 in a started Yubin", { timeout: 180_000 }, () => {
     expect(result.stat).toEqual([SENT.length, before.bytes]);
     expect(result.quit).toMatch(/3 messages deleted/);
 
-    // The personal mailbox's default policy is delete: gone, quota freed exactly, conversations gone.
+    // The personal mailbox's default policy is delete: gone, quota freed exactly, conversations gone
+    // (kept hidden, with the messages, as restorable deleted mail: server/recovery/).
     expect(await usage(KANA.email)).toEqual({ bytes: 0, messages: 0 });
-    expect(await db().conversation.count({ where: { mailboxId: await mailboxId(KANA.email) } })).toBe(0);
+    expect(await db().conversation.count({ where: { mailboxId: await mailboxId(KANA.email), deletedAt: null } })).toBe(
+      0,
+    );
     const audit = await db().auditEvent.count({
       where: { action: "message.expunge", after: { path: ["door"], equals: "pop3" } },
     });

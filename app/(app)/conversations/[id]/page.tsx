@@ -9,6 +9,7 @@ import { AuditTrail } from "./audit-trail.tsx";
 import { ComposerSlot } from "./composer.tsx";
 import { ComposerState } from "./composer-state.tsx";
 import { CustomerPanel } from "./customer-panel.tsx";
+import { DeleteConversation, DeleteMessage } from "./delete-mail.tsx";
 import { DeliveryBadge } from "./delivery-badge.tsx";
 import { loadConversation } from "./load-conversation.ts";
 import { MarkRead } from "./mark-read.tsx";
@@ -106,6 +107,9 @@ export default async function ConversationPage({ params }: { params: Params }) {
             members={workflow.members}
             labels={statusLabels}
           />
+          <div className="mt-3 flex flex-wrap items-start gap-2">
+            <DeleteConversation conversationId={conversation.id} mailboxId={mailbox.id} />
+          </div>
           <PresenceBar conversationId={conversation.id} />
         </header>
         <ComposerState>
@@ -124,7 +128,12 @@ export default async function ConversationPage({ params }: { params: Params }) {
                         <DeliveryBadge conversationId={conversation.id} messageId={message.id} />
                       ) : null
                     }
-                    actions={<MessageActions messageId={message.id} />}
+                    actions={
+                      <div className="flex flex-wrap items-start gap-2">
+                        <MessageActions messageId={message.id} />
+                        <DeleteMessage messageId={message.id} mailboxId={mailbox.id} />
+                      </div>
+                    }
                   />
                   <ComposerSlot
                     mailboxId={mailbox.id}

@@ -162,7 +162,7 @@ async function postgresFixture(): Promise<Pop3Fixture> {
     async stored(mailbox) {
       const rows = await sql.$queryRaw<{ bytes: Buffer }[]>`
         select b.bytes from "Message" m join "Blob" b on b.sha256 = m."blobSha256"
-        where m."mailboxId" = ${(await mailboxId(mailbox)).id}::int order by m.id`;
+        where m."mailboxId" = ${(await mailboxId(mailbox)).id}::int and m."deletedAt" is null order by m.id`;
       return rows.map((row) => row.bytes);
     },
     async heldLocks() {

@@ -1,6 +1,6 @@
 // The "* STATUS name (...)" response (RFC 9051 §7.3.4), for STATUS and for
 // LIST's RETURN (STATUS) (RFC 5819 §2).
-import { APPEND_LIMIT_BYTES } from "../limits.ts";
+import { IMAP_APPEND_LIMIT_BYTES } from "../../../server/limits.ts";
 import type { StatusItem } from "../parser/status-items.ts";
 import { encodeAstring } from "../response/encode.ts";
 import { encodeMailboxName } from "../response/mailbox-name.ts";
@@ -25,7 +25,7 @@ export async function statusResponse(
     // \Recent is not kept (see select.ts), so there are never recent messages.
     RECENT: 0,
     HIGHESTMODSEQ: status.highestModseq,
-    APPENDLIMIT: APPEND_LIMIT_BYTES,
+    APPENDLIMIT: IMAP_APPEND_LIMIT_BYTES,
   };
   const pairs = items.map((item) => `${item} ${values[item]}`).join(" ");
   return `STATUS ${encodeAstring(encodeMailboxName(name, session.utf8), session).toString("utf8")} (${pairs})`;

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type ImapServer, startImapServer } from "../../../../mail-daemons/imap/imap-server.ts";
+import { type ImapConnectionLimits, type ImapServer, startImapServer } from "../../../../mail-daemons/imap/imap-server.ts";
 import { MemoryBackend } from "../../../../mail-daemons/imap/memory-backend.ts";
 
 export interface ImapFixture {
@@ -25,6 +25,8 @@ export interface ImapFixture {
 
 export interface FixtureOptions {
   allowPlaintextLoginFromLoopback?: boolean;
+  /** Lowered caps and timeouts (the memory fixture only), to see server/limits.ts at work. */
+  limits?: Partial<ImapConnectionLimits>;
 }
 
 export type FixtureFactory = (options?: FixtureOptions) => Promise<ImapFixture>;
@@ -83,6 +85,7 @@ export const memoryFixture: FixtureFactory = async (options = {}) => {
     hostname: "localhost",
     log: () => {},
     allowPlaintextLoginFromLoopback: options.allowPlaintextLoginFromLoopback ?? true,
+    limits: options.limits,
   };
   const servers: ImapServer[] = [
     await startImapServer({ ...common, port: 0, implicitTls: false }),

@@ -32,7 +32,7 @@ import {
   IMAP_PREAUTH_IDLE_TIMEOUT_MS,
   MAX_MESSAGE_BYTES,
 } from "../../../server/limits.ts";
-import { ACCEPT_ALL, argumentsOf, frameAll } from "./support/frame.ts";
+import { argumentsOf, frameAll } from "./support/frame.ts";
 import { type FixtureOptions, type ImapFixture, memoryFixture, testTls, USERS } from "./support/imap-fixture.ts";
 import { TranscriptClient } from "./support/transcript-client.ts";
 

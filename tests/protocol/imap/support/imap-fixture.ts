@@ -5,7 +5,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type ImapConnectionLimits, type ImapServer, startImapServer } from "../../../../mail-daemons/imap/imap-server.ts";
+import {
+  type ImapConnectionLimits,
+  type ImapServer,
+  startImapServer,
+} from "../../../../mail-daemons/imap/imap-server.ts";
 import { MemoryBackend } from "../../../../mail-daemons/imap/memory-backend.ts";
 
 export interface ImapFixture {

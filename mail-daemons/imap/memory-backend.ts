@@ -130,6 +130,7 @@ export class MemoryBackend implements ImapBackend<MemoryPrincipal> {
       messages: folder.messages.length,
       unseen: folder.messages.filter((message) => !has(message, "\\Seen")).length,
       deleted: folder.messages.filter((message) => has(message, "\\Deleted")).length,
+      recent: folder.messages.filter((message) => message.uid >= folder.recentUid).length,
       size: folder.size,
       uidNext: folder.uidNext,
       uidValidity: folder.uidValidity,
@@ -161,6 +162,19 @@ export class MemoryBackend implements ImapBackend<MemoryPrincipal> {
       highestModseq: folder.highestModseq,
       uidNext: folder.uidNext,
     };
+  }
+
+  async claimRecent(
+    principal: MemoryPrincipal,
+    folderId: string,
+    upTo: number,
+    claim: boolean,
+  ): Promise<number | null> {
+    const folder = this.folderById(principal, folderId);
+    if (!folder) return null;
+    const previous = folder.recentUid;
+    if (claim) folder.recentUid = Math.max(previous, upTo);
+    return previous;
   }
 
   async messageMetadata(principal: MemoryPrincipal, folderId: string, uids: number[]): Promise<MessageMetadata[]> {

@@ -7,6 +7,7 @@
 import type { AuthorizedMailboxId } from "../../server/access/gate.ts";
 import { mailboxesForLogin } from "../../server/access/gate.ts";
 import { verifyProtocolCredentials } from "../../server/auth/protocol-credentials.ts";
+import { claimRecent } from "../../server/mail-folders/claim-recent.ts";
 import {
   createFolder,
   deleteFolder,
@@ -139,6 +140,10 @@ export function storeImapBackend(databaseUrl: string): StoreImapBackend {
         since: modseq,
       });
       return changes && { ...changes, messages: changes.messages.map(state) };
+    },
+
+    async claimRecent(principal, folderId, upTo, claim) {
+      return claimRecent({ mailboxIds: await idsOf(principal), folderId: Number(folderId), upTo, claim });
     },
 
     async messageMetadata(principal, folderId, uids) {

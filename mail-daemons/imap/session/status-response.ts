@@ -22,8 +22,8 @@ export async function statusResponse(
     UNSEEN: status.unseen,
     DELETED: status.deleted,
     SIZE: status.size,
-    // \Recent is not kept (see select.ts), so there are never recent messages.
-    RECENT: 0,
+    // RFC 3501 §6.3.10: messages the next read-write SELECT will find \Recent (server/mail-folders/claim-recent.ts).
+    RECENT: status.recent,
     HIGHESTMODSEQ: status.highestModseq,
     APPENDLIMIT: IMAP_APPEND_LIMIT_BYTES,
   };

@@ -24,6 +24,11 @@ export interface ImapFixture {
     options?: { folder?: string; flags?: string[]; date?: Date },
   ): Promise<number>;
   setQuota(address: string, quota: { bytes: number | null; messages: number | null }): Promise<void>;
+  /**
+   * As if a read-write IMAP4rev1 session had already opened the folder: the
+   * mail in it now is no longer \Recent to anyone (RFC 3501 §2.3.2).
+   */
+  openedElsewhere(address: string, folder?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +108,10 @@ export const memoryFixture: FixtureFactory = async (options = {}) => {
     },
     async setQuota(address, quota) {
       backend.setQuota(address, quota);
+    },
+    async openedElsewhere(address, folder = "INBOX") {
+      const opened = backend.folder(address, folder);
+      opened.recentUid = opened.uidNext;
     },
     async close() {
       await Promise.all(servers.map((server) => server.close()));

@@ -187,7 +187,8 @@ export interface ImapBackend<P extends Principal = Principal> {
   /** The header block of each message, up to and including the empty line. */
   readHeaders(principal: P, folderId: string, uids: number[]): Promise<Map<number, Buffer>>;
 
-  readMessage(principal: P, folderId: string, uid: number): Promise<MessageContent | null>;
+  /** Whole messages of these UIDs (one FETCH batch, one round trip); UIDs expunged meanwhile are missing. */
+  readMessages(principal: P, folderId: string, uids: number[]): Promise<Map<number, MessageContent>>;
 
   /** For each criterion, the UIDs among `uids` that match it. */
   matchText(principal: P, folderId: string, uids: number[], criteria: TextCriterion[]): Promise<Set<number>[]>;

@@ -192,16 +192,22 @@ export class MemoryBackend implements ImapBackend<MemoryPrincipal> {
     return out;
   }
 
-  async readMessage(principal: MemoryPrincipal, folderId: string, uid: number): Promise<MessageContent | null> {
-    const message = this.folderById(principal, folderId)?.find(uid);
-    if (!message) return null;
-    const raw = message.raw;
-    return {
-      size: raw.length,
-      async *chunks() {
-        for (let at = 0; at < raw.length; at += STREAM_CHUNK) yield raw.subarray(at, at + STREAM_CHUNK);
-      },
-    };
+  async readMessages(
+    principal: MemoryPrincipal,
+    folderId: string,
+    uids: number[],
+  ): Promise<Map<number, MessageContent>> {
+    const out = new Map<number, MessageContent>();
+    for (const message of this.messages(principal, folderId, uids)) {
+      const raw = message.raw;
+      out.set(message.uid, {
+        size: raw.length,
+        async *chunks() {
+          for (let at = 0; at < raw.length; at += STREAM_CHUNK) yield raw.subarray(at, at + STREAM_CHUNK);
+        },
+      });
+    }
+    return out;
   }
 
   async matchText(

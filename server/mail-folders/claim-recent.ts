@@ -17,15 +17,16 @@ export async function claimRecent(input: {
   /** false: look without claiming (a read-only session). */
   claim: boolean;
 }): Promise<number | null> {
-  if (!input.claim) {
-    const [row] = await sql.$queryRaw<{ recentUid: number }[]>`
-      select "recentUid" from "Folder"
-      where id = ${input.folderId}::int and "mailboxId" = any(${input.mailboxIds}::int[])`;
-    return row ? row.recentUid : null;
-  }
+  // Without the lock first: when others have claimed up to `upTo` already (every session but one
+  // when new mail reaches many), there is nothing to take and the folder row stays unlocked.
+  const [row] = await sql.$queryRaw<{ recentUid: number }[]>`
+    select "recentUid" from "Folder"
+    where id = ${input.folderId}::int and "mailboxId" = any(${input.mailboxIds}::int[])`;
+  if (!row) return null;
+  if (!input.claim || row.recentUid >= input.upTo) return row.recentUid;
   // The subquery's FOR UPDATE waits for a concurrent claim and then reads its result,
   // so two sessions never both get the same range.
-  const [row] = await sql.$queryRaw<{ previous: number }[]>`
+  const [claimed] = await sql.$queryRaw<{ previous: number }[]>`
     update "Folder" f set "recentUid" = greatest(o.previous, ${input.upTo}::int)
     from (
       select id, "recentUid" as previous from "Folder"
@@ -34,5 +35,5 @@ export async function claimRecent(input: {
     ) o
     where f.id = o.id
     returning o.previous`;
-  return row ? row.previous : null;
+  return claimed ? claimed.previous : null;
 }

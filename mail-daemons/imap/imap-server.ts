@@ -1,6 +1,6 @@
 // The IMAP listeners for the `mail` role: STARTTLS on the plain port and
 // implicit TLS on the other (RFC 8314), with caps on concurrent connections
-// per client address and per user (limits.ts). The protocol is in
+// per client address and per user (server/limits.ts). The protocol is in
 // connection.ts and the commands; storage is behind the backend.
 import net, { type AddressInfo, type Socket } from "node:net";
 import tls, { type TLSSocket } from "node:tls";

@@ -1,6 +1,6 @@
 // Which literals the server accepts (RFC 9051 §4.3, RFC 7888), decided
 // before a continuation is sent or a byte of the literal is kept:
-// - before login, only LOGIN's small literals (limits.ts explains why);
+// - before login, only LOGIN's small literals (server/limits.ts explains why);
 //   anything else is BAD without a continuation;
 // - APPEND up to APPENDLIMIT, beyond it NO [TOOBIG] (RFC 7889 §4);
 // - any other argument up to IMAP_MAX_ARGUMENT_LITERAL_BYTES.

@@ -13,6 +13,6 @@ export interface ServerContext {
   /** server/limits.ts IMAP_PREAUTH_IDLE_TIMEOUT_MS and IMAP_AUTHENTICATED_IDLE_TIMEOUT_MS, unless a test lowers them. */
   preauthIdleTimeoutMs: number;
   authenticatedIdleTimeoutMs: number;
-  /** Admits one more session of this user (RFC-less; limits.ts IMAP_MAX_CONNECTIONS_PER_USER); returns the release. */
+  /** Admits one more session of this user (RFC-less; server/limits.ts IMAP_MAX_CONNECTIONS_PER_USER); returns the release. */
   admitUser(userKey: string): (() => void) | null;
 }

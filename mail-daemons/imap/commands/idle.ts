@@ -1,6 +1,6 @@
 // RFC 2177 IDLE (RFC 9051 §6.3.13): "+ idling", then changes to the
 // selected mailbox are reported as they happen until the client sends
-// DONE. The 30-minute autologout applies meanwhile (limits.ts).
+// DONE. The 30-minute autologout applies meanwhile (server/limits.ts).
 import { IMAP_MAX_DONE_LINE_BYTES } from "../../../server/limits.ts";
 import { AUTHENTICATED, bad, type CommandContext, defineCommand, noArguments, ok } from "./command.ts";
 

@@ -146,8 +146,15 @@ describe("IMAP sessions converge on the database's state", () => {
 
     const recentIn = new Map<number, number>();
     for (const client of clients) {
-      await client.noop();
-      expect(client.mailbox && client.mailbox.exists).toBe(truth.length);
+      // The last arrivals' notifications may still be on their way to the session: NOOP until it has them.
+      await waitFor(
+        "the session has caught up",
+        async () => {
+          await client.noop();
+          return client.mailbox !== false && client.mailbox.exists === truth.length;
+        },
+        10_000,
+      );
       const view: Array<{ uid: number; flags: string[] }> = [];
       for await (const message of client.fetch("1:*", { uid: true, flags: true, envelope: true })) {
         note(message.uid, message.envelope?.messageId);

@@ -118,7 +118,12 @@ export const postgresFixture: FixtureFactory = async (options = {}) => {
     async openedElsewhere(address, folder = "INBOX") {
       const mailboxId = await mailboxIdOf(address);
       const row = await db().folder.findUniqueOrThrow({ where: { mailboxId_name: { mailboxId, name: folder } } });
-      await claimRecent({ mailboxIds: [await grantedToAMember(mailboxId)], folderId: row.id, upTo: row.uidNext, claim: true });
+      await claimRecent({
+        mailboxIds: [await grantedToAMember(mailboxId)],
+        folderId: row.id,
+        upTo: row.uidNext,
+        claim: true,
+      });
     },
     async close() {
       await Promise.all(servers.map((server) => server.close()));

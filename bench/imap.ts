@@ -1,20 +1,25 @@
 // IMAP load: Yubin's IMAP server over PostgreSQL (the store adapter, in this
-// process, on an embedded PostgreSQL of its own) with a 10,000-message
-// mailbox of ~10 KB mixed Japanese/English mail. Reports SELECT, UID FETCH
-// 1:* (FLAGS ENVELOPE), SEARCH BODY, body FETCH throughput, and a mixed
-// workload of concurrent clients (select, fetch, store, append, expunge,
-// idle) with ops/s and p50/p99 per command. A load generator: it reports,
-// it never fails on figures.
+// process, on an embedded PostgreSQL of its own) and Debian's Dovecot IMAP on
+// loopback in the same run, given the same 10,000-message mailbox of ~10 KB
+// mixed Japanese/English mail and the same workload: SELECT, UID FETCH 1:*
+// (FLAGS ENVELOPE), UID SEARCH BODY, body FETCH throughput, a mixed workload
+// of concurrent clients (login, select, fetch, store, append, expunge, idle,
+// noop) with ops/s and p50/p99 per command, and the server memory of 1,000
+// idle connections in IDLE. A load generator: it reports, it never fails on
+// figures.
 //
-// Usage: npm run bench:imap -- [--messages 10000] [--clients 50] [--seconds 20]
-// Not yet here (docs/benchmarks.md): the same workload against Dovecot, and
-// memory per idle IDLE connection.
+// Usage: npm run bench:imap -- [--messages 10000] [--clients 50] [--seconds 20] [--idle 1000] [--no-dovecot]
+// The idle connections are held by a child process (this file with
+// --idle-child), so the server's memory is measured apart from the clients'.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { fork } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { startImapServer } from "../mail-daemons/imap/imap-server.ts";
 import { storeImapBackend } from "../mail-daemons/imap/store-backend.ts";
 import { startEmbeddedPostgres } from "../server/db/embedded.ts";
@@ -23,18 +28,30 @@ import { addDomain } from "../server/domains/add-domain.ts";
 import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { testTls } from "../tests/protocol/imap/support/imap-fixture.ts";
+import { DOVECOT_IMAP_PASSWORD, dovecotImapMissing, startDovecotImap } from "./dovecot-imap.ts";
+import { descendants } from "./proc-stats.ts";
 
 const { values } = parseArgs({
   options: {
     messages: { type: "string", default: "10000" },
     clients: { type: "string", default: "50" },
     seconds: { type: "string", default: "20" },
+    idle: { type: "string", default: "1000" },
+    "no-dovecot": { type: "boolean", default: false },
+    "idle-child": { type: "boolean", default: false },
+    port: { type: "string", default: "0" },
+    user: { type: "string", default: "" },
+    password: { type: "string", default: "" },
   },
 });
 const MESSAGES = Number(values.messages);
 const CLIENTS = Number(values.clients);
 const SECONDS = Number(values.seconds);
+const IDLE = Number(values.idle);
 const USER = { email: "bench@example.com", password: "bench-password-1" };
+const IDLE_USER = { email: "idle@example.com", password: "idle-password-1" };
+/** Messages in the idle connections' INBOX: a small mailbox, as most users' are. */
+const IDLE_MESSAGES = 20;
 
 const WORDS_EN = "invoice renewal cancel upgrade plan team member access login error page report export".split(" ");
 const WORDS_JA = ["請求書", "再発行", "お問い合わせ", "ログイン", "エラー", "契約", "更新", "ご確認", "よろしく"];
@@ -124,15 +141,53 @@ class Client {
     });
   }
 
-  async idle(ms: number): Promise<void> {
+  /** Waits for the "+ idling" continuation; resolves with the text before it. */
+  private continuation(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const at = `\r\n${this.buffer}`.indexOf("\r\n+ ");
+        if (at < 0) return false;
+        const end = this.buffer.indexOf("\r\n", at);
+        if (end < 0) return false;
+        this.buffer = this.buffer.slice(end + 2);
+        return true;
+      };
+      if (check()) return resolve();
+      const onData = () => {
+        if (!check()) return;
+        this.socket.off("data", onData);
+        resolve();
+      };
+      this.socket.on("data", onData);
+      this.socket.once("close", () => reject(new Error("closed while waiting for a continuation")));
+    });
+  }
+
+  /** IDLE for `ms`, then DONE; returns the server's time (IDLE to "+", DONE to OK), not the wait. */
+  async idle(ms: number): Promise<number> {
     const tag = `b${++this.tags}`;
+    let started = performance.now();
+    const plus = this.continuation();
+    this.socket.write(`${tag} IDLE\r\n`);
+    await plus;
+    let spent = performance.now() - started;
+    await new Promise((r) => setTimeout(r, ms));
     const done = new Promise<string>((resolve, reject) => {
       this.waiting = { tag, resolve, reject };
     });
-    this.socket.write(`${tag} IDLE\r\n`);
-    await new Promise((r) => setTimeout(r, ms));
+    started = performance.now();
     this.socket.write("DONE\r\n");
+    this.check();
     await done;
+    spent += performance.now() - started;
+    return spent;
+  }
+
+  /** Enters IDLE and stays (the idle-memory measurement). */
+  async idleForever(): Promise<void> {
+    const plus = this.continuation();
+    this.socket.write(`i${++this.tags} IDLE\r\n`);
+    await plus;
   }
 
   close(): void {
@@ -151,26 +206,286 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] as number;
 }
 
+function median(list: number[]): number {
+  return percentile(
+    [...list].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+interface Target {
+  name: string;
+  port: number;
+  user: string;
+  password: string;
+  idleUser: string;
+  idlePassword: string;
+  /** Bytes of memory the server holds now, by measure (after a GC where it can). */
+  memory(): Record<string, number>;
+}
+
+interface Figures {
+  selectMs: number;
+  fetchEnvelopesMs: number;
+  envelopeMB: number;
+  searchMs: number;
+  searchHits: number;
+  bodyMBps: number;
+  mixedOps: number;
+  mixedSeconds: number;
+  perCommand: Array<{ name: string; n: number; p50: number; p99: number }>;
+  /** Per measure: bytes per connection in IDLE. */
+  idleBytesPerConnection: Record<string, number>;
+}
+
+async function measure(target: Target): Promise<Figures> {
+  const login = async () => {
+    const client = await Client.connect(target.port);
+    const reply = await client.command(`LOGIN ${target.user} ${target.password}`);
+    if (!/ OK /.test(reply)) throw new Error(`${target.name} LOGIN failed: ${reply}`);
+    return client;
+  };
+  const single = await login();
+  // The first SELECT builds Dovecot's index and warms both servers' caches; it is not counted.
+  await single.command("SELECT INBOX");
+  const selects: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const [reply, ms] = await timed(() => single.command("SELECT INBOX"));
+    if (!new RegExp(`\\* ${MESSAGES} EXISTS`).test(reply))
+      throw new Error(`${target.name} SELECT: ${reply.slice(0, 300)}`);
+    selects.push(ms);
+  }
+  const fetches: number[] = [];
+  let envelopeBytes = 0;
+  for (let i = 0; i < 3; i++) {
+    const [envelopes, ms] = await timed(() => single.command("UID FETCH 1:* (FLAGS ENVELOPE)"));
+    envelopeBytes = envelopes.length;
+    fetches.push(ms);
+  }
+  const searches: number[] = [];
+  let hits = 0;
+  for (let i = 0; i < 3; i++) {
+    const [search, ms] = await timed(() => single.command("UID SEARCH BODY zanzibar"));
+    hits = (/\* SEARCH([\d ]*)/.exec(search)?.[1] ?? "").trim().split(/\s+/).filter(Boolean).length;
+    searches.push(ms);
+  }
+  const [bodies, bodyMs] = await timed(() => single.command("UID FETCH 1:1000 BODY.PEEK[]"));
+  await single.command("LOGOUT");
+  single.close();
+
+  // The mixed workload: every client logs in and selects (at most LOGINS_AT_ONCE logins in flight:
+  // more from one address at once would be a guesser to the login throttle), then, all together for
+  // SECONDS, loops over fetch, store, append, expunge (of what it appended), idle and noop.
+  const LOGINS_AT_ONCE = 4;
+  const latencies = new Map<string, number[]>();
+  const record = (name: string, ms: number) => {
+    const list = latencies.get(name) ?? [];
+    list.push(ms);
+    latencies.set(name, list);
+  };
+  const clients: Client[] = [];
+  for (let i = 0; i < CLIENTS; i += LOGINS_AT_ONCE) {
+    await Promise.all(
+      Array.from({ length: Math.min(LOGINS_AT_ONCE, CLIENTS - i) }, async () => {
+        const [client, loginMs] = await timed(login);
+        record("LOGIN", loginMs);
+        const [, selectMs] = await timed(() => client.command("SELECT INBOX"));
+        record("SELECT", selectMs);
+        clients.push(client);
+      }),
+    );
+  }
+  const deadline = Date.now() + SECONDS * 1000;
+  let ops = 0;
+  const worker = async (client: Client, index: number) => {
+    let round = 0;
+    let appended: number | null = null;
+    while (Date.now() < deadline) {
+      round++;
+      const c = client;
+      const uid = 1 + Math.floor(Math.random() * MESSAGES);
+      const step = (index + round) % 8;
+      let name: string;
+      let ms: number;
+      if (step === 0 || step === 5) {
+        name = "FETCH";
+        [, ms] = await timed(() => c.command(`UID FETCH ${uid} (FLAGS ENVELOPE BODY.PEEK[])`));
+      } else if (step === 1 || step === 6) {
+        name = "STORE";
+        const sign = Math.random() < 0.5 ? "+" : "-";
+        [, ms] = await timed(() => c.command(`UID STORE ${uid} ${sign}FLAGS (\\Flagged)`));
+      } else if (step === 2) {
+        name = "APPEND";
+        let reply: string;
+        [reply, ms] = await timed(() =>
+          c.command("APPEND INBOX (\\Seen)", benchMail(1_000_000 + index * 100_000 + round)),
+        );
+        appended = Number(/APPENDUID \d+ (\d+)/.exec(reply)?.[1] ?? 0) || null;
+      } else if (step === 3) {
+        name = "EXPUNGE";
+        // The message this client appended: the mailbox stays at its size.
+        const target = appended;
+        appended = null;
+        [, ms] = await timed(async () => {
+          if (!target) return c.command("EXPUNGE");
+          await c.command(`UID STORE ${target} +FLAGS.SILENT (\\Deleted)`);
+          return c.command(`UID EXPUNGE ${target}`);
+        });
+      } else if (step === 4) {
+        name = "IDLE";
+        ms = await c.idle(50);
+      } else {
+        name = "NOOP";
+        [, ms] = await timed(() => c.command("NOOP"));
+      }
+      record(name, ms);
+      ops++;
+    }
+    await client.command("LOGOUT").catch(() => "");
+    client.close();
+  };
+  const mixedStart = performance.now();
+  await Promise.all(clients.map((client, i) => worker(client, i)));
+  const mixedSeconds = (performance.now() - mixedStart) / 1000;
+  const perCommand = [...latencies].map(([name, list]) => {
+    list.sort((a, b) => a - b);
+    return { name, n: list.length, p50: percentile(list, 0.5), p99: percentile(list, 0.99) };
+  });
+
+  const idleBytesPerConnection = IDLE > 0 ? await idleMemory(target) : {};
+
+  return {
+    selectMs: median(selects),
+    fetchEnvelopesMs: median(fetches),
+    envelopeMB: envelopeBytes / 1e6,
+    searchMs: median(searches),
+    searchHits: hits,
+    bodyMBps: (bodies.length / 1e6 / bodyMs) * 1000,
+    mixedOps: ops / mixedSeconds,
+    mixedSeconds,
+    perCommand,
+    idleBytesPerConnection,
+  };
+}
+
+/** Server memory per connection in IDLE: IDLE connections held by a child process, the server measured before and after. */
+async function idleMemory(target: Target): Promise<Record<string, number>> {
+  const before = target.memory();
+  const child = fork(
+    new URL(import.meta.url).pathname,
+    [
+      "--idle-child",
+      "--port",
+      String(target.port),
+      "--user",
+      target.idleUser,
+      "--password",
+      target.idlePassword,
+      "--idle",
+      String(IDLE),
+    ],
+    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`idle clients exited with ${code}`)));
+  });
+  // Let the server settle (no command is in flight: every connection is in IDLE).
+  await new Promise((r) => setTimeout(r, 2000));
+  const after = target.memory();
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+  await new Promise((r) => setTimeout(r, 1000));
+  return Object.fromEntries(Object.entries(after).map(([key, bytes]) => [key, (bytes - (before[key] ?? 0)) / IDLE]));
+}
+
+async function idleChild(): Promise<void> {
+  const port = Number(values.port);
+  const clients: Client[] = [];
+  const open = async () => {
+    const client = await Client.connect(port);
+    const reply = await client.command(`LOGIN ${values.user} ${values.password}`);
+    if (!/ OK /.test(reply)) throw new Error(`idle LOGIN failed: ${reply}`);
+    await client.command("SELECT INBOX");
+    await client.idleForever();
+    clients.push(client);
+  };
+  // Four logins in flight at most, as in the mixed workload (the login throttle).
+  for (let i = 0; i < IDLE; i += 4) await Promise.all(Array.from({ length: Math.min(4, IDLE - i) }, open));
+  process.send?.("ready");
+  await new Promise<void>((resolve) => process.once("SIGTERM", () => resolve()));
+  for (const client of clients) client.close();
+  process.exit(0);
+}
+
+/** PSS (proportional set size) of these processes: shared pages counted once across them. */
+function pssBytes(pids: number[]): number {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+      kib += Number(m?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kib * 1024;
+}
+
+function report(name: string, f: Figures): void {
+  console.log(`\n== ${name}`);
+  console.log(`SELECT ${MESSAGES}: median ${f.selectMs.toFixed(1)} ms`);
+  console.log(`UID FETCH 1:* (FLAGS ENVELOPE): ${f.fetchEnvelopesMs.toFixed(0)} ms, ${f.envelopeMB.toFixed(1)} MB`);
+  console.log(`UID SEARCH BODY (1 in 100 match, ${f.searchHits} hits): ${f.searchMs.toFixed(0)} ms`);
+  console.log(`body FETCH 1,000 messages: ${f.bodyMBps.toFixed(1)} MB/s`);
+  console.log(`mixed, ${CLIENTS} clients, ${f.mixedSeconds.toFixed(1)} s: ${f.mixedOps.toFixed(0)} ops/s`);
+  for (const c of f.perCommand)
+    console.log(
+      `  ${c.name.padEnd(8)} n=${String(c.n).padStart(6)}  p50 ${c.p50.toFixed(1)} ms  p99 ${c.p99.toFixed(1)} ms`,
+    );
+  const idle = Object.entries(f.idleBytesPerConnection)
+    .map(([key, bytes]) => `${(bytes / 1024).toFixed(1)} KiB ${key}`)
+    .join(", ");
+  console.log(`idle: ${idle} per connection in IDLE (${IDLE} connections, INBOX of ${IDLE_MESSAGES} messages)`);
+}
+
 async function main(): Promise<void> {
+  if (values["idle-child"]) return idleChild();
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  const load = () =>
+    os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ");
+  console.log(`load average before: ${load()}`);
+  const corpus = Array.from({ length: MESSAGES }, (_, i) => ({ raw: benchMail(i + 1), seen: (i + 1) % 3 === 0 }));
+  const idleCorpus = Array.from({ length: IDLE_MESSAGES }, (_, i) => ({ raw: benchMail(500_000 + i), seen: false }));
+
   const scratch = mkdtempSync(path.join(os.tmpdir(), "yubin-bench-imap-"));
   const postgres = await startEmbeddedPostgres(scratch);
   process.env.DATABASE_URL = postgres.url;
+  const results: Array<[string, Figures]> = [];
   try {
     await applyMigrations(postgres.url);
     await addDomain({ name: "example.com", actorId: null });
     await createUser({ email: USER.email, password: USER.password, actorId: null });
+    await createUser({ email: IDLE_USER.email, password: IDLE_USER.password, actorId: null });
     const { db } = await import("../server/db.ts");
     const mailbox = await db().mailbox.findUniqueOrThrow({ where: { address: USER.email } });
+    const idleMailbox = await db().mailbox.findUniqueOrThrow({ where: { address: IDLE_USER.email } });
     const seedStart = performance.now();
-    for (let n = 1; n <= MESSAGES; n++) {
+    for (const [i, message] of corpus.entries()) {
       await storeMessage({
-        raw: benchMail(n),
+        raw: message.raw,
         mailboxIds: [mailbox.id],
         direction: "inbound",
-        flags: n % 3 === 0 ? ["\\Seen"] : [],
+        flags: message.seen ? ["\\Seen"] : [],
       });
-      if (n % 1000 === 0) process.stderr.write(`seeded ${n}\n`);
+      if ((i + 1) % 1000 === 0) process.stderr.write(`seeded ${i + 1}\n`);
     }
+    for (const message of idleCorpus)
+      await storeMessage({ raw: message.raw, mailboxIds: [idleMailbox.id], direction: "inbound" });
     console.log(`seed: ${MESSAGES} messages in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
     await db().$executeRawUnsafe("vacuum analyze");
 
@@ -184,97 +499,62 @@ async function main(): Promise<void> {
       hostname: "localhost",
       log: () => {},
       allowPlaintextLoginFromLoopback: true,
+      // One user and one address for every benchmark connection.
+      limits: { maxConnectionsPerAddress: IDLE + CLIENTS + 100, maxConnectionsPerUser: IDLE + CLIENTS + 100 },
     });
-    const login = async () => {
-      const client = await Client.connect(server.port);
-      await client.command(`LOGIN ${USER.email} ${USER.password}`);
-      return client;
-    };
-
-    const single = await login();
-    const selects: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const [reply, ms] = await timed(() => single.command("SELECT INBOX"));
-      if (!/EXISTS/.test(reply)) throw new Error(`SELECT failed: ${reply.slice(0, 200)}`);
-      selects.push(ms);
-    }
-    selects.sort((a, b) => a - b);
-    const [envelopes, fetchMs] = await timed(() => single.command("UID FETCH 1:* (FLAGS ENVELOPE)"));
-    const [search, searchMs] = await timed(() => single.command("UID SEARCH BODY zanzibar"));
-    const hits = (/\* SEARCH([\d ]*)/.exec(search)?.[1] ?? "").trim().split(/\s+/).filter(Boolean).length;
-    const [bodies, bodyMs] = await timed(() => single.command("UID FETCH 1:1000 BODY.PEEK[]"));
-    console.log(`SELECT ${MESSAGES}: median ${percentile(selects, 0.5).toFixed(1)} ms (min ${selects[0]?.toFixed(1)})`);
-    console.log(`UID FETCH 1:* (FLAGS ENVELOPE): ${fetchMs.toFixed(0)} ms, ${(envelopes.length / 1e6).toFixed(1)} MB`);
-    console.log(`UID SEARCH BODY (1 in 100 match, ${hits} hits): ${searchMs.toFixed(0)} ms`);
-    console.log(`body FETCH 1,000 messages: ${((bodies.length / 1e6 / bodyMs) * 1000).toFixed(1)} MB/s`);
-    single.close();
-
-    // The mixed workload: each client logs in, selects, then loops over the commands.
-    const latencies = new Map<string, number[]>();
-    const record = (name: string, ms: number) => {
-      const list = latencies.get(name) ?? [];
-      list.push(ms);
-      latencies.set(name, list);
-    };
-    const deadline = Date.now() + SECONDS * 1000;
-    let ops = 0;
-    const worker = async (index: number) => {
-      const [client, loginMs] = await timed(login);
-      record("LOGIN", loginMs);
-      const [, selectMs] = await timed(() => client.command("SELECT INBOX"));
-      record("SELECT", selectMs);
-      ops += 2;
-      let round = 0;
-      while (Date.now() < deadline) {
-        round++;
-        const uid = 1 + Math.floor(Math.random() * MESSAGES);
-        const step = (index + round) % 6;
-        let name: string;
-        let run: () => Promise<unknown>;
-        if (step === 0) [name, run] = ["FETCH", () => client.command(`UID FETCH ${uid} (FLAGS ENVELOPE BODY.PEEK[])`)];
-        else if (step === 1) [name, run] = ["STORE", () => client.command(`UID STORE ${uid} +FLAGS (\\Flagged)`)];
-        else if (step === 2)
-          [name, run] = [
-            "APPEND",
-            () => client.command("APPEND INBOX (\\Seen)", benchMail(1_000_000 + index * 100_000 + round)),
-          ];
-        else if (step === 3)
-          [name, run] = [
-            "EXPUNGE",
-            async () => {
-              const found = await client.command("UID SEARCH FROM c1000000");
-              const target = (/\* SEARCH ([\d]+)/.exec(found) ?? [])[1];
-              if (target) {
-                await client.command(`UID STORE ${target} +FLAGS.SILENT (\\Deleted)`);
-                await client.command(`UID EXPUNGE ${target}`);
-              }
-            },
-          ];
-        else if (step === 4) [name, run] = ["IDLE", () => client.idle(50)];
-        else [name, run] = ["NOOP", () => client.command("NOOP")];
-        const [, ms] = await timed(run);
-        record(name, ms);
-        ops++;
-      }
-      await client.command("LOGOUT").catch(() => {});
-      client.close();
-    };
-    const mixedStart = performance.now();
-    await Promise.all(Array.from({ length: CLIENTS }, (_, i) => worker(i)));
-    const elapsed = (performance.now() - mixedStart) / 1000;
-    console.log(`mixed, ${CLIENTS} clients, ${elapsed.toFixed(1)} s: ${(ops / elapsed).toFixed(0)} ops/s`);
-    for (const [name, list] of latencies) {
-      list.sort((a, b) => a - b);
-      console.log(
-        `  ${name.padEnd(8)} n=${String(list.length).padStart(6)}  p50 ${percentile(list, 0.5).toFixed(1)} ms  p99 ${percentile(list, 0.99).toFixed(1)} ms`,
-      );
-    }
+    results.push([
+      "Yubin",
+      await measure({
+        name: "Yubin",
+        port: server.port,
+        user: USER.email,
+        password: USER.password,
+        idleUser: IDLE_USER.email,
+        idlePassword: IDLE_USER.password,
+        memory: () => {
+          gc();
+          const usage = process.memoryUsage();
+          // RSS is what the process costs the machine; heap + external is what the sessions hold in JS.
+          return { RSS: usage.rss, "heap+external": usage.heapUsed + usage.external };
+        },
+      }),
+    ]);
     await server.close();
     await backend.close();
   } finally {
     await postgres.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
+
+  const missing = values["no-dovecot"] ? "--no-dovecot" : dovecotImapMissing();
+  if (missing) console.log(`Dovecot: skipped (${missing})`);
+  else {
+    const dovecot = await startDovecotImap({ bench: corpus, idle: idleCorpus });
+    try {
+      console.log(`Dovecot ${dovecot.version}`);
+      results.push([
+        "Dovecot",
+        await measure({
+          name: "Dovecot",
+          port: dovecot.port,
+          user: "bench",
+          password: DOVECOT_IMAP_PASSWORD,
+          idleUser: "idle",
+          idlePassword: DOVECOT_IMAP_PASSWORD,
+          memory: () => ({ PSS: pssBytes(descendants(dovecot.pids())) }),
+        }),
+      ]);
+    } finally {
+      await dovecot.stop();
+    }
+  }
+  for (const [name, figures] of results) report(name, figures);
+  const [yubin, dovecot] = results.map(([, f]) => f);
+  if (yubin && dovecot) {
+    console.log(`\nmixed workload: Yubin ${(yubin.mixedOps / dovecot.mixedOps).toFixed(2)}× Dovecot's ops/s`);
+    console.log(`SELECT: Yubin ${(yubin.selectMs / dovecot.selectMs).toFixed(2)}× Dovecot's time`);
+  }
+  console.log(`load average after: ${load()}`);
 }
 
 await main();

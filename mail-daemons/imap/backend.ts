@@ -48,6 +48,8 @@ export interface FolderStatus {
   messages: number;
   unseen: number;
   deleted: number;
+  /** RFC 3501 STATUS RECENT: messages no read-write session has been told of yet. */
+  recent: number;
   /** Sum of RFC822.SIZE (RFC 9051 §6.3.11 SIZE). */
   size: number;
   uidNext: number;
@@ -170,13 +172,23 @@ export interface ImapBackend<P extends Principal = Principal> {
 
   changesSince(principal: P, folderId: string, modseq: number): Promise<FolderChanges | null>;
 
+  /**
+   * RFC 3501 §2.3.2 \Recent, across every session and process: the lowest
+   * UID that is recent for the caller, who has caught up to `upTo` (UIDNEXT).
+   * With `claim` (a read-write session) the folder then counts UIDs below
+   * `upTo` as told, atomically, so no other session gets them as recent;
+   * without it (EXAMINE) nothing changes. null when the folder is gone.
+   */
+  claimRecent(principal: P, folderId: string, upTo: number, claim: boolean): Promise<number | null>;
+
   /** Metadata of these UIDs (ascending); UIDs expunged meanwhile are left out. */
   messageMetadata(principal: P, folderId: string, uids: number[]): Promise<MessageMetadata[]>;
 
   /** The header block of each message, up to and including the empty line. */
   readHeaders(principal: P, folderId: string, uids: number[]): Promise<Map<number, Buffer>>;
 
-  readMessage(principal: P, folderId: string, uid: number): Promise<MessageContent | null>;
+  /** Whole messages of these UIDs (one FETCH batch, one round trip); UIDs expunged meanwhile are missing. */
+  readMessages(principal: P, folderId: string, uids: number[]): Promise<Map<number, MessageContent>>;
 
   /** For each criterion, the UIDs among `uids` that match it. */
   matchText(principal: P, folderId: string, uids: number[], criteria: TextCriterion[]): Promise<Set<number>[]>;

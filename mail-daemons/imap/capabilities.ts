@@ -2,7 +2,7 @@
 // before TLS the server offers STARTTLS and says LOGINDISABLED (RFC 9051
 // §6.2.3, §11.1) unless plaintext login is allowed from loopback; once
 // authenticated it lists the extensions that need a login to matter.
-import { APPEND_LIMIT_BYTES } from "./limits.ts";
+import { IMAP_APPEND_LIMIT_BYTES } from "../../server/limits.ts";
 import type { ServerContext } from "./server-context.ts";
 import type { Session } from "./session/session.ts";
 
@@ -28,7 +28,7 @@ const AFTER_LOGIN = [
   "QUOTA",
   "QUOTA=RES-STORAGE",
   "QUOTA=RES-MESSAGE",
-  `APPENDLIMIT=${APPEND_LIMIT_BYTES}`,
+  `APPENDLIMIT=${IMAP_APPEND_LIMIT_BYTES}`,
 ];
 
 export function loginAllowed(session: Session, server: ServerContext): boolean {

@@ -4,11 +4,11 @@
 // live in the commands; this file only moves bytes and keeps time.
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
+import { IMAP_MAX_PENDING_INPUT_BYTES } from "../../server/limits.ts";
 import type { Principal } from "./backend.ts";
 import { capabilities } from "./capabilities.ts";
 import type { ConnectionControl } from "./commands/command.ts";
 import { dispatch } from "./dispatcher.ts";
-import { AUTHENTICATED_IDLE_TIMEOUT_MS, MAX_PENDING_INPUT_BYTES, PREAUTH_IDLE_TIMEOUT_MS } from "./limits.ts";
 import { literalPolicy } from "./literal-policy.ts";
 import { CommandFramer } from "./parser/command-framer.ts";
 import { ResponseWriter } from "./response/response-writer.ts";
@@ -47,7 +47,7 @@ export class ImapConnection implements ConnectionControl {
 
   start(): void {
     this.attach(this.socket);
-    this.socket.setTimeout(PREAUTH_IDLE_TIMEOUT_MS);
+    this.socket.setTimeout(this.options.server.preauthIdleTimeoutMs);
     const greeting = `OK [CAPABILITY ${capabilities(this.session, this.options.server).join(" ")}] ${this.options.server.hostname} Yubin IMAP ready`;
     this.writer
       .untagged(greeting)
@@ -89,7 +89,7 @@ export class ImapConnection implements ConnectionControl {
   }
 
   authenticated(): void {
-    this.socket.setTimeout(AUTHENTICATED_IDLE_TIMEOUT_MS);
+    this.socket.setTimeout(this.options.server.authenticatedIdleTimeoutMs);
   }
 
   private async run(): Promise<void> {
@@ -122,7 +122,7 @@ export class ImapConnection implements ConnectionControl {
   }
 
   private waitForInput(): Promise<void> {
-    if (this.socket.isPaused() && this.framer.pendingBytes <= MAX_PENDING_INPUT_BYTES) this.socket.resume();
+    if (this.socket.isPaused() && this.framer.pendingBytes <= IMAP_MAX_PENDING_INPUT_BYTES) this.socket.resume();
     return new Promise((resolve) => {
       this.wake = resolve;
     });
@@ -131,7 +131,7 @@ export class ImapConnection implements ConnectionControl {
   private readonly onData = (chunk: Buffer) => {
     this.framer.push(chunk);
     // TCP back-pressure: a client that pipelines faster than we answer waits.
-    if (this.framer.pendingBytes > MAX_PENDING_INPUT_BYTES) this.socket.pause();
+    if (this.framer.pendingBytes > IMAP_MAX_PENDING_INPUT_BYTES) this.socket.pause();
     this.notify();
   };
 

@@ -3,9 +3,10 @@
 // parses all its arguments before anything is touched, runs it, lets the
 // session's pending updates through where RFC 9051 §7.5.1 allows, and
 // writes the tagged response. No handler repeats any of this.
+
+import { IMAP_MAX_BAD_COMMANDS } from "../../server/limits.ts";
 import type { CommandContext, CommandResult, ConnectionControl } from "./commands/command.ts";
 import { COMMANDS } from "./commands/registry.ts";
-import { MAX_BAD_COMMANDS } from "./limits.ts";
 import type { FramedCommand } from "./parser/command-framer.ts";
 import { parseCommandName, parseTag } from "./parser/command-line.ts";
 import { Cursor } from "./parser/cursor.ts";
@@ -49,11 +50,6 @@ export async function dispatch(
         : command.states.includes("not-authenticated")
           ? "Already logged in"
           : "No mailbox selected";
-    session.state === "not-authenticated"
-      ? "Log in first"
-      : session.state === "selected" || command.states.includes("selected")
-        ? "No mailbox selected"
-        : "Already logged in";
     await writer.tagged(tag, "BAD", null, `${name} not allowed now: ${why}`);
     return countBad(session);
   }
@@ -79,7 +75,7 @@ export async function dispatch(
     if (!(await session.reportChanges(command.expungeAllowed))) return mailboxGone(session);
   }
   await writer.tagged(tag, result.status, result.code ?? null, result.text);
-  if (result.status === "BAD" && countBad(session) === "close") return "close";
+  if (result.status === "BAD" && (await countBad(session)) === "close") return "close";
   if (session.state === "logout") return "close";
   if (session.closeAfterReply) {
     await writer.untagged(`BYE ${session.closeAfterReply}`);
@@ -88,10 +84,11 @@ export async function dispatch(
   return name === "STARTTLS" && result.status === "OK" ? "starttls" : "continue";
 }
 
-function countBad(session: Session): DispatchOutcome {
+async function countBad(session: Session): Promise<DispatchOutcome> {
   session.badCommands += 1;
-  if (session.badCommands < MAX_BAD_COMMANDS) return "continue";
-  session.closeAfterReply = "Too many bad commands";
+  if (session.badCommands < IMAP_MAX_BAD_COMMANDS) return "continue";
+  // RFC 9051 §7.1.5: say why the connection closes.
+  await session.writer.untagged("BYE Too many bad commands");
   return "close";
 }
 

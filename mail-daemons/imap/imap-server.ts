@@ -1,12 +1,17 @@
 // The IMAP listeners for the `mail` role: STARTTLS on the plain port and
 // implicit TLS on the other (RFC 8314), with caps on concurrent connections
-// per client address and per user (limits.ts). The protocol is in
+// per client address and per user (server/limits.ts). The protocol is in
 // connection.ts and the commands; storage is behind the backend.
 import net, { type AddressInfo, type Socket } from "node:net";
 import tls, { type TLSSocket } from "node:tls";
+import {
+  IMAP_AUTHENTICATED_IDLE_TIMEOUT_MS,
+  IMAP_MAX_CONNECTIONS_PER_ADDRESS,
+  IMAP_MAX_CONNECTIONS_PER_USER,
+  IMAP_PREAUTH_IDLE_TIMEOUT_MS,
+} from "../../server/limits.ts";
 import type { ImapBackend, Principal } from "./backend.ts";
 import { ImapConnection } from "./connection.ts";
-import { MAX_CONNECTIONS_PER_ADDRESS, MAX_CONNECTIONS_PER_USER } from "./limits.ts";
 import type { ServerContext } from "./server-context.ts";
 
 export interface ImapServerOptions<P extends Principal> {
@@ -21,6 +26,15 @@ export interface ImapServerOptions<P extends Principal> {
   log: (line: string) => void;
   /** Lets clients on 127.0.0.0/8 and ::1 log in without TLS. */
   allowPlaintextLoginFromLoopback?: boolean;
+  /** Tests lower the caps and timeouts of server/limits.ts to see them work. */
+  limits?: Partial<ImapConnectionLimits>;
+}
+
+export interface ImapConnectionLimits {
+  maxConnectionsPerAddress: number;
+  maxConnectionsPerUser: number;
+  preauthIdleTimeoutMs: number;
+  authenticatedIdleTimeoutMs: number;
 }
 
 export interface ImapServer {
@@ -35,6 +49,13 @@ export async function startImapServer<P extends Principal>(options: ImapServerOp
   const perAddress = new Map<string, number>();
   const perUser = new Map<string, number>();
   const connections = new Set<ImapConnection>();
+  const limits: ImapConnectionLimits = {
+    maxConnectionsPerAddress: IMAP_MAX_CONNECTIONS_PER_ADDRESS,
+    maxConnectionsPerUser: IMAP_MAX_CONNECTIONS_PER_USER,
+    preauthIdleTimeoutMs: IMAP_PREAUTH_IDLE_TIMEOUT_MS,
+    authenticatedIdleTimeoutMs: IMAP_AUTHENTICATED_IDLE_TIMEOUT_MS,
+    ...options.limits,
+  };
 
   const context: ServerContext = {
     hostname: options.hostname,
@@ -42,9 +63,11 @@ export async function startImapServer<P extends Principal>(options: ImapServerOp
     log: options.log,
     tlsAvailable: !options.implicitTls,
     allowPlaintextLoginFromLoopback: options.allowPlaintextLoginFromLoopback ?? false,
+    preauthIdleTimeoutMs: limits.preauthIdleTimeoutMs,
+    authenticatedIdleTimeoutMs: limits.authenticatedIdleTimeoutMs,
     admitUser(userKey) {
       const count = perUser.get(userKey) ?? 0;
-      if (count >= MAX_CONNECTIONS_PER_USER) return null;
+      if (count >= limits.maxConnectionsPerUser) return null;
       perUser.set(userKey, count + 1);
       let released = false;
       return () => {
@@ -58,7 +81,7 @@ export async function startImapServer<P extends Principal>(options: ImapServerOp
   const accept = (socket: Socket | TLSSocket, secure: boolean) => {
     const address = socket.remoteAddress ?? "";
     const count = perAddress.get(address) ?? 0;
-    if (count >= MAX_CONNECTIONS_PER_ADDRESS) {
+    if (count >= limits.maxConnectionsPerAddress) {
       socket.end("* BYE Too many connections from your address\r\n");
       return;
     }

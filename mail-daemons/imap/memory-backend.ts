@@ -130,6 +130,7 @@ export class MemoryBackend implements ImapBackend<MemoryPrincipal> {
       messages: folder.messages.length,
       unseen: folder.messages.filter((message) => !has(message, "\\Seen")).length,
       deleted: folder.messages.filter((message) => has(message, "\\Deleted")).length,
+      recent: folder.messages.filter((message) => message.uid >= folder.recentUid).length,
       size: folder.size,
       uidNext: folder.uidNext,
       uidValidity: folder.uidValidity,
@@ -163,6 +164,19 @@ export class MemoryBackend implements ImapBackend<MemoryPrincipal> {
     };
   }
 
+  async claimRecent(
+    principal: MemoryPrincipal,
+    folderId: string,
+    upTo: number,
+    claim: boolean,
+  ): Promise<number | null> {
+    const folder = this.folderById(principal, folderId);
+    if (!folder) return null;
+    const previous = folder.recentUid;
+    if (claim) folder.recentUid = Math.max(previous, upTo);
+    return previous;
+  }
+
   async messageMetadata(principal: MemoryPrincipal, folderId: string, uids: number[]): Promise<MessageMetadata[]> {
     return this.messages(principal, folderId, uids).map((message) => ({
       ...stateOf(message),
@@ -178,16 +192,22 @@ export class MemoryBackend implements ImapBackend<MemoryPrincipal> {
     return out;
   }
 
-  async readMessage(principal: MemoryPrincipal, folderId: string, uid: number): Promise<MessageContent | null> {
-    const message = this.folderById(principal, folderId)?.find(uid);
-    if (!message) return null;
-    const raw = message.raw;
-    return {
-      size: raw.length,
-      async *chunks() {
-        for (let at = 0; at < raw.length; at += STREAM_CHUNK) yield raw.subarray(at, at + STREAM_CHUNK);
-      },
-    };
+  async readMessages(
+    principal: MemoryPrincipal,
+    folderId: string,
+    uids: number[],
+  ): Promise<Map<number, MessageContent>> {
+    const out = new Map<number, MessageContent>();
+    for (const message of this.messages(principal, folderId, uids)) {
+      const raw = message.raw;
+      out.set(message.uid, {
+        size: raw.length,
+        async *chunks() {
+          for (let at = 0; at < raw.length; at += STREAM_CHUNK) yield raw.subarray(at, at + STREAM_CHUNK);
+        },
+      });
+    }
+    return out;
   }
 
   async matchText(

@@ -10,6 +10,9 @@ export interface ServerContext {
   tlsAvailable: boolean;
   /** Clients on loopback may LOGIN without TLS (tests, a local webmail). */
   allowPlaintextLoginFromLoopback: boolean;
-  /** Admits one more session of this user (RFC-less; limits.ts MAX_CONNECTIONS_PER_USER); returns the release. */
+  /** server/limits.ts IMAP_PREAUTH_IDLE_TIMEOUT_MS and IMAP_AUTHENTICATED_IDLE_TIMEOUT_MS, unless a test lowers them. */
+  preauthIdleTimeoutMs: number;
+  authenticatedIdleTimeoutMs: number;
+  /** Admits one more session of this user (RFC-less; server/limits.ts IMAP_MAX_CONNECTIONS_PER_USER); returns the release. */
   admitUser(userKey: string): (() => void) | null;
 }

@@ -7,6 +7,7 @@
 import type { AuthorizedMailboxId } from "../../server/access/gate.ts";
 import { mailboxesForLogin } from "../../server/access/gate.ts";
 import { verifyProtocolCredentials } from "../../server/auth/protocol-credentials.ts";
+import { claimRecent } from "../../server/mail-folders/claim-recent.ts";
 import {
   createFolder,
   deleteFolder,
@@ -19,7 +20,7 @@ import { folderSnapshot } from "../../server/mail-folders/folder-snapshot.ts";
 import { folderStatus } from "../../server/mail-folders/folder-status.ts";
 import { folderMailbox, listFolders } from "../../server/mail-folders/list-folders.ts";
 import { type MailboxQuota, mailboxQuota } from "../../server/mail-folders/mailbox-quota.ts";
-import { entryContent, entryHeaders, entryMetadata } from "../../server/mail-folders/read-messages.ts";
+import { entryContents, entryHeaders, entryMetadata } from "../../server/mail-folders/read-messages.ts";
 import { searchBodies } from "../../server/mail-folders/search-bodies.ts";
 import { appendMessages } from "../../server/mail-store/append-messages.ts";
 import { copyMessages } from "../../server/mail-store/copy-messages.ts";
@@ -52,6 +53,9 @@ export interface StoreImapBackend extends ImapBackend<StorePrincipal> {
   close(): Promise<void>;
 }
 
+/** How long one session reuses its login's mailbox list (see mailboxesOf). */
+const AUTHORITY_TTL_MS = 1000;
+
 const NO_MAILBOX = { ok: false, code: "NONEXISTENT", text: "No such mailbox" } as const;
 const TRYCREATE = { ok: false, code: "TRYCREATE", text: "No such mailbox" } as const;
 const OVERQUOTA = { ok: false, code: "OVERQUOTA", text: "Mailbox is full" } as const;
@@ -60,8 +64,19 @@ const OVERQUOTA = { ok: false, code: "OVERQUOTA", text: "Mailbox is full" } as c
 export function storeImapBackend(databaseUrl: string): StoreImapBackend {
   const hub = new MailHub(databaseUrl);
 
-  const mailboxesOf = (principal: StorePrincipal) =>
-    mailboxesForLogin({ user: { id: principal.userId }, mailboxId: principal.scopedMailboxId });
+  // A command makes several backend calls and a FETCH of many messages makes one per batch; each
+  // needs the login's mailboxes. They are asked of the database at most once per AUTHORITY_TTL_MS
+  // per session, so a membership removed in the web app reaches open IMAP sessions within that time.
+  const authority = new WeakMap<StorePrincipal, { at: number; mailboxes: ReturnType<typeof mailboxesForLogin> }>();
+  const mailboxesOf = (principal: StorePrincipal) => {
+    const known = authority.get(principal);
+    if (known && Date.now() - known.at < AUTHORITY_TTL_MS) return known.mailboxes;
+    const mailboxes = mailboxesForLogin({ user: { id: principal.userId }, mailboxId: principal.scopedMailboxId });
+    authority.set(principal, { at: Date.now(), mailboxes });
+    // A failed lookup is not kept.
+    mailboxes.catch(() => authority.delete(principal));
+    return mailboxes;
+  };
   const treeOf = async (principal: StorePrincipal): Promise<FolderTree> =>
     folderTree(await mailboxesOf(principal), principal.scopedMailboxId !== null);
   const idsOf = async (principal: StorePrincipal): Promise<AuthorizedMailboxId[]> =>
@@ -141,6 +156,10 @@ export function storeImapBackend(databaseUrl: string): StoreImapBackend {
       return changes && { ...changes, messages: changes.messages.map(state) };
     },
 
+    async claimRecent(principal, folderId, upTo, claim) {
+      return claimRecent({ mailboxIds: await idsOf(principal), folderId: Number(folderId), upTo, claim });
+    },
+
     async messageMetadata(principal, folderId, uids) {
       const rows = await entryMetadata({ mailboxIds: await idsOf(principal), folderId: Number(folderId), uids });
       return rows.map((row) => ({ ...state(row), internalDate: row.internalDate, size: row.size }));
@@ -150,8 +169,8 @@ export function storeImapBackend(databaseUrl: string): StoreImapBackend {
       return entryHeaders({ mailboxIds: await idsOf(principal), folderId: Number(folderId), uids });
     },
 
-    async readMessage(principal, folderId, uid) {
-      return entryContent({ mailboxIds: await idsOf(principal), folderId: Number(folderId), uid });
+    async readMessages(principal, folderId, uids) {
+      return entryContents({ mailboxIds: await idsOf(principal), folderId: Number(folderId), uids });
     },
 
     async matchText(principal, folderId, uids, criteria) {

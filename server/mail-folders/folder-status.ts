@@ -9,6 +9,8 @@ export interface FolderCounts {
   messages: number;
   unseen: number;
   deleted: number;
+  /** RFC 3501 STATUS RECENT: messages no read-write session has been told of (claim-recent.ts). */
+  recent: number;
   size: number;
   uidNext: number;
   uidValidity: number;
@@ -28,6 +30,7 @@ export async function folderStatus(input: {
       messages: number;
       unseen: number;
       deleted: number;
+      recent: number;
       size: bigint;
     }[]
   >`
@@ -35,6 +38,7 @@ export async function folderStatus(input: {
       count(fm.id)::int as messages,
       count(fm.id) filter (where not ('\\Seen' = any(fm.flags)))::int as unseen,
       count(fm.id) filter (where '\\Deleted' = any(fm.flags))::int as deleted,
+      count(fm.id) filter (where fm.uid >= f."recentUid")::int as recent,
       coalesce(sum(m.size), 0)::bigint as size
     from "Folder" f
     left join "FolderMessage" fm on fm."folderId" = f.id
@@ -47,6 +51,7 @@ export async function folderStatus(input: {
     messages: row.messages,
     unseen: row.unseen,
     deleted: row.deleted,
+    recent: row.recent,
     size: Number(row.size),
     uidNext: row.uidNext,
     uidValidity: row.uidValidity,

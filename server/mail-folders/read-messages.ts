@@ -80,14 +80,24 @@ export interface EntryContent {
   chunks(): AsyncIterable<Uint8Array>;
 }
 
-export async function entryContent(input: FolderRef & { uid: number }): Promise<EntryContent | null> {
-  const [head] = await sql.$queryRaw<{ sha256: string; size: number; bytes: Buffer | null }[]>`
-    select b.sha256, b.size, case when b.size <= ${BODY_SLICE}::int then b.bytes end as bytes
+/**
+ * Whole messages of these UIDs in one query (a FETCH batch): small ones come
+ * with their bytes, larger ones are read in slices when streamed. UIDs
+ * expunged meanwhile are missing from the map.
+ */
+export async function entryContents(
+  input: FolderRef & { uids: readonly number[] },
+): Promise<Map<number, EntryContent>> {
+  const rows = await sql.$queryRaw<{ uid: number; sha256: string; size: number; bytes: Buffer | null }[]>`
+    select fm.uid, b.sha256, b.size, case when b.size <= ${BODY_SLICE}::int then b.bytes end as bytes
     from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id
     join "Message" m on m.id = fm."messageId" join "Blob" b on b.sha256 = m."blobSha256"
-    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[]) and fm.uid = ${input.uid}::int`;
-  if (!head) return null;
-  const { sha256, size, bytes } = head;
+    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[])
+      and fm.uid = any(${input.uids}::int[])`;
+  return new Map(rows.map((row) => [row.uid, content(row)]));
+}
+
+function content({ sha256, size, bytes }: { sha256: string; size: number; bytes: Buffer | null }): EntryContent {
   return {
     size,
     async *chunks() {

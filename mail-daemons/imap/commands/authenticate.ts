@@ -1,8 +1,9 @@
 // RFC 9051 §6.2.2 AUTHENTICATE with PLAIN (RFC 4616) and LOGIN, and the
 // initial response of SASL-IR (RFC 4959): "=" is an empty one. "*" from
 // the client cancels the exchange (BAD).
+
+import { IMAP_MAX_SASL_LINE_BYTES } from "../../../server/limits.ts";
 import { loginAllowed } from "../capabilities.ts";
-import { MAX_SASL_LINE_BYTES } from "../limits.ts";
 import { ParseError } from "../parser/parse-error.ts";
 import { completeLogin } from "../session/complete-login.ts";
 import { bad, type CommandContext, defineCommand, NOT_AUTHENTICATED, no } from "./command.ts";
@@ -45,7 +46,7 @@ export const authenticateCommand = defineCommand({
 /** One "+ challenge" and the client's base64 answer; null when cancelled or malformed. */
 async function challenge(context: CommandContext, text: string): Promise<string | null> {
   await context.session.writer.write(`+ ${text}\r\n`);
-  const line = await context.connection.readLine(MAX_SASL_LINE_BYTES);
+  const line = await context.connection.readLine(IMAP_MAX_SASL_LINE_BYTES);
   if (line === null || line === "too-long") return null;
   const answer = line.toString("latin1").trim();
   if (answer === "*" || !isBase64(answer)) return null;

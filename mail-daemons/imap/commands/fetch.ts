@@ -12,6 +12,8 @@ import { messagesOf } from "./message-set.ts";
 
 /** Messages whose metadata and headers are read in one backend call. */
 const FETCH_BATCH = 128;
+/** Messages whose whole bytes one round trip brings: each up to 1 MiB (larger ones stream in slices). */
+const BODY_BATCH = 16;
 
 function fetchCommand(byUid: boolean): Command {
   return defineCommand({
@@ -53,22 +55,24 @@ async function runFetch(session: Session, args: FetchArguments, byUid: boolean):
 
   let missing = false;
   let unknownCte = false;
-  for (let start = 0; start < uids.length; start += FETCH_BATCH) {
-    const batch = uids.slice(start, start + FETCH_BATCH);
+  const batchSize = plan.fullMessage || plan.streamWhole ? BODY_BATCH : FETCH_BATCH;
+  for (let start = 0; start < uids.length; start += batchSize) {
+    const batch = uids.slice(start, start + batchSize);
     const metadata = plan.metadata ? await session.backend.messageMetadata(principal, selected.folderId, batch) : [];
     const byUidMetadata = new Map(metadata.map((entry) => [entry.uid, entry]));
     const headers =
       plan.headers && !plan.fullMessage ? await session.backend.readHeaders(principal, selected.folderId, batch) : null;
+    const contents =
+      plan.fullMessage || plan.streamWhole
+        ? await session.backend.readMessages(principal, selected.folderId, batch)
+        : null;
     for (const uid of batch) {
       const state = selected.state(uid);
       const msn = selected.msnOf(uid);
       if (!state || msn === null) continue;
       const entryMetadata = byUidMetadata.get(uid) ?? null;
       const header = headers?.get(uid) ?? null;
-      const content =
-        plan.fullMessage || plan.streamWhole
-          ? await session.backend.readMessage(principal, selected.folderId, uid)
-          : null;
+      const content = contents?.get(uid) ?? null;
       const gone =
         (plan.metadata && !entryMetadata) ||
         (headers && !header) ||

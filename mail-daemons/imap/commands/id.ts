@@ -1,11 +1,9 @@
 // RFC 2971 ID: the client names itself (logged); we answer with our name.
 // Valid in any state, and its arguments are a list of string pairs or NIL.
+import { IMAP_MAX_ID_PAIRS } from "../../../server/limits.ts";
 import { ParseError } from "../parser/parse-error.ts";
 import { encodeValue } from "../response/encode.ts";
 import { ANY_STATE, defineCommand, ok } from "./command.ts";
-
-/** RFC 2971 §3.3: at most 30 field-value pairs, fields at most 30 octets, values at most 1024. */
-const MAX_ID_PAIRS = 30;
 
 export const idCommand = defineCommand({
   name: "ID",
@@ -14,7 +12,8 @@ export const idCommand = defineCommand({
     cursor.sp();
     if (cursor.tryWord("NIL")) return [];
     const items = cursor.list(() => cursor.nstring());
-    if (items.length % 2 !== 0 || items.length > MAX_ID_PAIRS * 2) throw new ParseError("ID takes field-value pairs");
+    if (items.length % 2 !== 0 || items.length > IMAP_MAX_ID_PAIRS * 2)
+      throw new ParseError("ID takes field-value pairs");
     const pairs: Array<[string, string | null]> = [];
     for (let i = 0; i < items.length; i += 2) {
       const field = items[i];

@@ -1,10 +1,8 @@
 // RFC 2177 IDLE (RFC 9051 §6.3.13): "+ idling", then changes to the
 // selected mailbox are reported as they happen until the client sends
-// DONE. The 30-minute autologout applies meanwhile (limits.ts).
+// DONE. The 30-minute autologout applies meanwhile (server/limits.ts).
+import { IMAP_MAX_DONE_LINE_BYTES } from "../../../server/limits.ts";
 import { AUTHENTICATED, bad, type CommandContext, defineCommand, noArguments, ok } from "./command.ts";
-
-/** DONE is four characters; a longer line is a client error, not a reason to buffer. */
-const MAX_DONE_LINE = 64;
 
 export const idleCommand = defineCommand({
   name: "IDLE",
@@ -31,7 +29,7 @@ export const idleCommand = defineCommand({
 });
 
 async function waitForDone({ connection }: CommandContext): Promise<string | null> {
-  const line = await connection.readLine(MAX_DONE_LINE);
+  const line = await connection.readLine(IMAP_MAX_DONE_LINE_BYTES);
   if (line === null) return null;
   return line === "too-long" ? "" : line.toString("latin1").trim();
 }

@@ -34,6 +34,17 @@ function selectCommand(name: "SELECT" | "EXAMINE"): Command {
       const folder = await session.backend.select(principal, mailbox);
       if (!folder) return no("No such mailbox", "NONEXISTENT");
       const selected = session.select({ ...folder, readOnly: folder.readOnly || name === "EXAMINE" });
+      if (!session.rev2) {
+        // RFC 3501 §2.3.2: recent are the messages no earlier read-write session was told of;
+        // SELECT takes them for this session, EXAMINE only looks (§6.3.2: no change to the mailbox).
+        const from = await session.backend.claimRecent(principal, folder.folderId, folder.uidNext, !selected.readOnly);
+        if (from === null) {
+          session.close();
+          return no("No such mailbox", "NONEXISTENT");
+        }
+        selected.reportRecent = true;
+        selected.markRecent(from, folder.uidNext);
+      }
       // Changes between the snapshot and the watch: the first flush asks once.
       selected.dirty = true;
       await announce(session, selected);
@@ -63,8 +74,7 @@ async function announce(session: Session, selected: SelectedMailbox): Promise<vo
   await write(`OK [PERMANENTFLAGS (${selected.readOnly ? "" : `${SYSTEM_FLAGS.join(" ")} \\*`})] Flags permitted`);
   await write(`${selected.count} EXISTS`);
   if (!session.rev2) {
-    // RFC 3501 §7.3.2: \Recent is not kept per session here, so no message is recent.
-    await write("0 RECENT");
+    await write(`${selected.recentCount} RECENT`);
     if (firstUnseen) await write(`OK [UNSEEN ${firstUnseen}] First unseen`);
   }
   await write(`OK [UIDVALIDITY ${selected.uidValidity}] UIDs valid`);

@@ -20,6 +20,8 @@ export class MemoryFolder {
   readonly uidValidity = ++uidValidities;
   uidNext = 1;
   highestModseq = 1;
+  /** RFC 3501 \Recent: the lowest UID no read-write session has claimed. */
+  recentUid = 1;
   messages: MemoryMessage[] = [];
   expunged: Array<{ uid: number; modseq: number }> = [];
   readonly watchers = new Set<() => void>();

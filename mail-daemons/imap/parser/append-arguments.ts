@@ -2,8 +2,9 @@
 // (MULTIAPPEND, RFC 3502 §6), each [flag-list] [date-time] and a literal —
 // literal8 under BINARY (RFC 3516 §4.4) or "UTF8 (literal8)" under
 // UTF8=ACCEPT (RFC 6855 §4).
+
+import { IMAP_MAX_APPEND_MESSAGES } from "../../../server/limits.ts";
 import type { AppendMessage } from "../backend.ts";
-import { MAX_APPEND_MESSAGES } from "../limits.ts";
 import type { Cursor } from "./cursor.ts";
 import { parseDateTime } from "./date-time.ts";
 import { parseFlagList } from "./flags.ts";
@@ -20,7 +21,7 @@ export function parseAppendArguments(cursor: Cursor, options: NameOptions): Appe
   const mailbox = parseMailboxName(cursor, options);
   const messages: AppendMessage[] = [];
   while (cursor.trySp()) {
-    if (messages.length >= MAX_APPEND_MESSAGES) throw new ParseError("Too many messages in one APPEND");
+    if (messages.length >= IMAP_MAX_APPEND_MESSAGES) throw new ParseError("Too many messages in one APPEND");
     messages.push(parseMessage(cursor));
   }
   if (messages.length === 0) throw new ParseError("APPEND needs a message");

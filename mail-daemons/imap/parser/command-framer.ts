@@ -5,12 +5,12 @@
 // connection writes what the events ask for. It knows nothing of command
 // grammar except the tag and name at the start, which the literal policy needs.
 import {
-  MAX_COMMAND_LITERAL_BYTES,
-  MAX_COMMAND_TEXT_BYTES,
-  MAX_LINE_BYTES,
-  MAX_LITERAL_SIZE_DIGITS,
-  MAX_LITERALS_PER_COMMAND,
-} from "../limits.ts";
+  IMAP_MAX_COMMAND_LITERAL_BYTES,
+  IMAP_MAX_COMMAND_TEXT_BYTES,
+  IMAP_MAX_LINE_BYTES,
+  IMAP_MAX_LITERAL_SIZE_DIGITS,
+  IMAP_MAX_LITERALS_PER_COMMAND,
+} from "../../../server/limits.ts";
 
 export interface Literal {
   bytes: Buffer;
@@ -134,10 +134,10 @@ export class CommandFramer {
   private readLine(): FramerEvent | null | "again" {
     const end = this.buffer.indexOf(LF);
     if (end < 0) {
-      if (this.buffer.length > MAX_LINE_BYTES) return this.fatal("Command line too long");
+      if (this.buffer.length > IMAP_MAX_LINE_BYTES) return this.fatal("Command line too long");
       return null;
     }
-    if (end > MAX_LINE_BYTES + 1) return this.fatal("Command line too long");
+    if (end > IMAP_MAX_LINE_BYTES + 1) return this.fatal("Command line too long");
     // RFC 9051 §2.2: lines end in CRLF; a bare LF is accepted as Dovecot does.
     const line = this.buffer.subarray(0, end > 0 && this.buffer[end - 1] === CR ? end - 1 : end);
     this.buffer = this.buffer.subarray(end + 1);
@@ -147,7 +147,7 @@ export class CommandFramer {
     if (this.texts.length === 0) this.head = readHead(line);
 
     this.commandTextBytes += line.length;
-    if (this.commandTextBytes > MAX_COMMAND_TEXT_BYTES) return this.fatal("Command too long");
+    if (this.commandTextBytes > IMAP_MAX_COMMAND_TEXT_BYTES) return this.fatal("Command too long");
     const marker = literalMarker(line);
     if (marker === "malformed") return this.fatal("Literal size too large");
     const text = marker ? line.subarray(0, line.length - marker.length) : line;
@@ -175,9 +175,9 @@ export class CommandFramer {
   }
 
   private judge(request: LiteralRequest): LiteralVerdict {
-    if (request.index >= MAX_LITERALS_PER_COMMAND)
+    if (request.index >= IMAP_MAX_LITERALS_PER_COMMAND)
       return { accept: false, status: "BAD", code: "LIMIT", text: "Too many literals in one command" };
-    if (this.commandLiteralBytes + request.size > MAX_COMMAND_LITERAL_BYTES)
+    if (this.commandLiteralBytes + request.size > IMAP_MAX_COMMAND_LITERAL_BYTES)
       return { accept: false, status: "NO", code: "TOOBIG", text: "Command literals too large" };
     return this.policy(request);
   }
@@ -234,7 +234,7 @@ function literalMarker(
   const digits = digitsEnd - at - 1;
   if (digits === 0 || at < 0 || line[at] !== 0x7b) return null;
   // More digits than any size we accept: the stream cannot be followed past it.
-  if (digits > MAX_LITERAL_SIZE_DIGITS) return "malformed";
+  if (digits > IMAP_MAX_LITERAL_SIZE_DIGITS) return "malformed";
   const binary = at > 0 && line[at - 1] === 0x7e;
   const size = Number(line.subarray(at + 1, digitsEnd).toString("latin1"));
   return { length: line.length - at + (binary ? 1 : 0), size, synchronizing, binary };

@@ -1,13 +1,13 @@
 // The start of every command (RFC 9051 §9 "command"): tag SP command-name,
 // with "UID" SP name for the UID forms (§6.4.9).
-import { MAX_TAG_BYTES } from "../limits.ts";
+import { IMAP_MAX_TAG_BYTES } from "../../../server/limits.ts";
 import { type Cursor, isAtomChar } from "./cursor.ts";
 import { ParseError } from "./parse-error.ts";
 
 export function parseTag(cursor: Cursor): string {
   // tag = 1*<any ASTRING-CHAR except "+">
   const tag = cursor.run((byte) => isAtomChar(byte, "]") && byte !== 0x2b, "tag");
-  if (tag.length > MAX_TAG_BYTES) throw new ParseError("Tag too long");
+  if (tag.length > IMAP_MAX_TAG_BYTES) throw new ParseError("Tag too long");
   return tag;
 }
 

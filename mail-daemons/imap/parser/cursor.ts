@@ -2,7 +2,7 @@
 // quoted strings, literals, numbers, parenthesised lists. Every command's
 // argument grammar is written with these, so the limits on nesting and list
 // length are enforced in one place.
-import { MAX_LIST_ITEMS, MAX_NESTING_DEPTH } from "../limits.ts";
+import { IMAP_MAX_LIST_ITEMS, IMAP_MAX_NESTING_DEPTH } from "../../../server/limits.ts";
 import type { FramedCommand, Literal } from "./command-framer.ts";
 import { ParseError } from "./parse-error.ts";
 
@@ -188,7 +188,7 @@ export class Cursor {
     const items: T[] = [];
     if (!this.tryChar(")")) {
       do {
-        if (items.length >= MAX_LIST_ITEMS) throw new ParseError("Too many list items");
+        if (items.length >= IMAP_MAX_LIST_ITEMS) throw new ParseError("Too many list items");
         items.push(item());
       } while (this.trySp());
       this.expectChar(")");
@@ -202,7 +202,7 @@ export class Cursor {
   /** One level of nesting (a list, a parenthesised search key, OR, NOT). */
   enter(): void {
     this.depth += 1;
-    if (this.depth > MAX_NESTING_DEPTH) throw new ParseError("Too deeply nested");
+    if (this.depth > IMAP_MAX_NESTING_DEPTH) throw new ParseError("Too deeply nested");
   }
 
   leave(): void {

@@ -1,7 +1,8 @@
 // SEARCH arguments: RFC 9051 §6.4.4 (every RFC 3501 key), RFC 4731 §3.1
 // (RETURN options), RFC 5182 (SAVE and "$"), RFC 7162 §3.1.5 (MODSEQ).
+
+import { IMAP_MAX_LIST_ITEMS } from "../../../server/limits.ts";
 import { decodeText } from "../../../server/mime/charset.ts";
-import { MAX_LIST_ITEMS } from "../limits.ts";
 import type { Cursor } from "./cursor.ts";
 import { type CalendarDate, parseSearchDate } from "./date-time.ts";
 import { canonicalFlag } from "./flags.ts";
@@ -83,7 +84,7 @@ export function parseSearchArguments(cursor: Cursor): SearchArguments {
   }
   const keys = [parseSearchKey(cursor, charset)];
   while (cursor.trySp()) {
-    if (keys.length >= MAX_LIST_ITEMS) throw new ParseError("Too many search keys");
+    if (keys.length >= IMAP_MAX_LIST_ITEMS) throw new ParseError("Too many search keys");
     keys.push(parseSearchKey(cursor, charset));
   }
   cursor.expectEnd();

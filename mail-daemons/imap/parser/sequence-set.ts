@@ -1,7 +1,7 @@
 // RFC 9051 §9 sequence-set: "1", "2:4", "5:*", "1,3:5,9:*"; "*" is the
 // largest number in use. RFC 5182 (SEARCHRES) adds "$", the result of the
 // last SEARCH ... RETURN (SAVE), which stands alone.
-import { MAX_LIST_ITEMS } from "../limits.ts";
+import { IMAP_MAX_LIST_ITEMS } from "../../../server/limits.ts";
 import type { Cursor } from "./cursor.ts";
 import { ParseError } from "./parse-error.ts";
 
@@ -19,7 +19,7 @@ export function parseSequenceSet(cursor: Cursor): SequenceSet {
   if (cursor.tryChar("$")) return { kind: "saved" };
   const ranges: SequenceRange[] = [];
   do {
-    if (ranges.length >= MAX_LIST_ITEMS) throw new ParseError("Too many ranges in sequence set");
+    if (ranges.length >= IMAP_MAX_LIST_ITEMS) throw new ParseError("Too many ranges in sequence set");
     const from = sequenceNumber(cursor);
     const to = cursor.tryChar(":") ? sequenceNumber(cursor) : from;
     ranges.push({ from, to });

@@ -87,12 +87,13 @@ function matches(key: SearchKey, uid: number, facts: Facts): boolean {
       const wanted = key.flag.toLowerCase();
       return state.flags.some((flag) => flag.toLowerCase() === wanted) === key.present;
     }
-    // \Recent is not kept (select.ts): no message is new or recent, every one is old.
+    // RFC 3501 §6.4.4: NEW is RECENT UNSEEN, OLD is NOT RECENT (never recent under IMAP4rev2).
     case "new":
+      return facts.selected.isRecent(uid) && !state.flags.includes("\\Seen");
     case "recent":
-      return false;
+      return facts.selected.isRecent(uid);
     case "old":
-      return true;
+      return !facts.selected.isRecent(uid);
     case "date": {
       const day =
         key.field === "internal"

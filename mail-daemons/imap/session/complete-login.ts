@@ -2,9 +2,10 @@
 // admit the user under the per-user connection cap, and answer with the
 // post-login capabilities (RFC 9051 §6.2.2, §6.2.3). Wrong user and wrong
 // password get one answer, so logins cannot probe which users exist.
+
+import { IMAP_MAX_AUTH_FAILURES } from "../../../server/limits.ts";
 import { capabilities } from "../capabilities.ts";
 import type { CommandContext, CommandResult } from "../commands/command.ts";
-import { MAX_AUTH_FAILURES } from "../limits.ts";
 
 export async function completeLogin(
   context: CommandContext,
@@ -16,7 +17,7 @@ export async function completeLogin(
   if (!verdict.ok) {
     session.authFailures += 1;
     session.log(`imap: login failed for ${JSON.stringify(username.slice(0, 100))} from ${session.info.remoteAddress}`);
-    if (session.authFailures >= MAX_AUTH_FAILURES) session.closeAfterReply = "Too many failed logins";
+    if (session.authFailures >= IMAP_MAX_AUTH_FAILURES) session.closeAfterReply = "Too many failed logins";
     // RFC 5530: UNAVAILABLE for a temporary refusal, AUTHENTICATIONFAILED for bad credentials.
     if (verdict.reason === "throttled")
       return { status: "NO", code: "UNAVAILABLE", text: "Too many failed logins, try again later" };

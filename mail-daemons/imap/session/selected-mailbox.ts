@@ -40,6 +40,14 @@ export class SelectedMailbox {
   private pendingExpunges = new Set<number>();
   private pendingFlags = new Set<number>();
   private announced: number;
+  /**
+   * RFC 3501 §2.3.2 \Recent, kept only for IMAP4rev1 sessions (RFC 9051
+   * drops it): the UIDs this session was the first to be told of, and the
+   * UIDNEXT up to which it has asked the backend (claimRecent).
+   */
+  reportRecent = false;
+  recentAskedUpTo = 0;
+  private recent = new Set<number>();
 
   constructor(folder: SelectedFolder) {
     this.folderId = folder.folderId;
@@ -71,8 +79,29 @@ export class SelectedMailbox {
     return this.uids[index] === uid ? index + 1 : null;
   }
 
+  /** The message's state as this session shows it: its flags with \Recent when it is recent here. */
   state(uid: number): MessageState | undefined {
-    return this.states.get(uid);
+    const state = this.states.get(uid);
+    if (!state || !this.recent.has(uid)) return state;
+    return { ...state, flags: [...state.flags, "\\Recent"] };
+  }
+
+  isRecent(uid: number): boolean {
+    return this.recent.has(uid);
+  }
+
+  get recentCount(): number {
+    return this.recent.size;
+  }
+
+  /** The messages with UIDs in [from, upTo) are recent in this session. */
+  markRecent(from: number, upTo: number): void {
+    this.recentAskedUpTo = Math.max(this.recentAskedUpTo, upTo);
+    for (let index = lowerBound(this.uids, from); index < this.uids.length; index++) {
+      const uid = this.uids[index] as number;
+      if (uid >= upTo) break;
+      this.recent.add(uid);
+    }
   }
 
   isExpunged(uid: number): boolean {
@@ -156,11 +185,13 @@ export class SelectedMailbox {
     const lines = options.allowExpunge ? this.reportExpunges(options) : [];
     if (this.uids.length > this.announced) {
       lines.push(`${this.uids.length} EXISTS`);
+      // RFC 3501 §7.3.2: RECENT comes with the new count (IMAP4rev1 only).
+      if (this.reportRecent) lines.push(`${this.recent.size} RECENT`);
       this.announced = this.uids.length;
     }
     for (const uid of [...this.pendingFlags].sort((a, b) => a - b)) {
       const msn = this.msnOf(uid);
-      const state = this.states.get(uid);
+      const state = this.state(uid);
       if (msn === null || !state) continue;
       lines.push(`${msn} FETCH (${flagItems(state, options.modseq)})`);
     }
@@ -186,6 +217,7 @@ export class SelectedMailbox {
     this.uids = this.uids.filter((uid) => !gone.has(uid));
     for (const uid of gone) {
       this.states.delete(uid);
+      this.recent.delete(uid);
       this.pendingFlags.delete(uid);
     }
     this.announced -= gone.size;

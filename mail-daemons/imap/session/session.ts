@@ -120,6 +120,17 @@ export class Session<P extends Principal = Principal> {
       const changes = await this.backend.changesSince(this.requirePrincipal, mailbox.folderId, mailbox.highestModseq);
       if (!changes) return false;
       mailbox.applyChanges(changes);
+      if (mailbox.reportRecent && mailbox.uidNext > mailbox.recentAskedUpTo) {
+        // New mail: this session is the first to be told of whatever no one else claimed (RFC 3501 §2.3.2).
+        const from = await this.backend.claimRecent(
+          this.requirePrincipal,
+          mailbox.folderId,
+          mailbox.uidNext,
+          !mailbox.readOnly,
+        );
+        if (from === null) return false;
+        mailbox.markRecent(from, mailbox.uidNext);
+      }
     }
     for (const line of mailbox.flush(this.flushOptions(allowExpunge))) await this.writer.untagged(line);
     return true;

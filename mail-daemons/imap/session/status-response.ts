@@ -1,6 +1,6 @@
 // The "* STATUS name (...)" response (RFC 9051 §7.3.4), for STATUS and for
 // LIST's RETURN (STATUS) (RFC 5819 §2).
-import { APPEND_LIMIT_BYTES } from "../limits.ts";
+import { IMAP_APPEND_LIMIT_BYTES } from "../../../server/limits.ts";
 import type { StatusItem } from "../parser/status-items.ts";
 import { encodeAstring } from "../response/encode.ts";
 import { encodeMailboxName } from "../response/mailbox-name.ts";
@@ -22,10 +22,10 @@ export async function statusResponse(
     UNSEEN: status.unseen,
     DELETED: status.deleted,
     SIZE: status.size,
-    // \Recent is not kept (see select.ts), so there are never recent messages.
-    RECENT: 0,
+    // RFC 3501 §6.3.10: messages the next read-write SELECT will find \Recent (server/mail-folders/claim-recent.ts).
+    RECENT: status.recent,
     HIGHESTMODSEQ: status.highestModseq,
-    APPENDLIMIT: APPEND_LIMIT_BYTES,
+    APPENDLIMIT: IMAP_APPEND_LIMIT_BYTES,
   };
   const pairs = items.map((item) => `${item} ${values[item]}`).join(" ");
   return `STATUS ${encodeAstring(encodeMailboxName(name, session.utf8), session).toString("utf8")} (${pairs})`;

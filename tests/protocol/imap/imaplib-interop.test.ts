@@ -50,7 +50,8 @@ describe("Python imaplib interop", () => {
       select: "1",
       search: "1",
       fetch: "Subject: IMAP4rev1 WG mtg summary and minutes",
-      store: "1 (FLAGS (\\Deleted))",
+      // The message came in before this session selected INBOX: it is \Recent here (RFC 3501 §2.3.2).
+      store: "1 (FLAGS (\\Deleted \\Recent))",
       expunge: ["1"],
       status: "INBOX (MESSAGES 1)",
       logout: "BYE",

@@ -3,6 +3,7 @@
 import { memoryFixture } from "./support/imap-fixture.ts";
 import { mailboxTranscripts } from "./transcripts/mailbox-transcripts.ts";
 import { messageTranscripts } from "./transcripts/message-transcripts.ts";
+import { recentTranscripts } from "./transcripts/recent-transcripts.ts";
 import { sessionTranscripts } from "./transcripts/session-transcripts.ts";
 import { syncTranscripts } from "./transcripts/sync-transcripts.ts";
 
@@ -10,3 +11,4 @@ sessionTranscripts(memoryFixture);
 mailboxTranscripts(memoryFixture);
 messageTranscripts(memoryFixture);
 syncTranscripts(memoryFixture);
+recentTranscripts(memoryFixture);

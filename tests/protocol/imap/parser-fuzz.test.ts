@@ -4,11 +4,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../../mail-daemons/imap/commands/registry.ts";
-import { MAX_COMMAND_TEXT_BYTES, MAX_LINE_BYTES } from "../../../mail-daemons/imap/limits.ts";
 import { CommandFramer } from "../../../mail-daemons/imap/parser/command-framer.ts";
 import { parseCommandName, parseTag } from "../../../mail-daemons/imap/parser/command-line.ts";
 import { Cursor } from "../../../mail-daemons/imap/parser/cursor.ts";
 import { ParseError } from "../../../mail-daemons/imap/parser/parse-error.ts";
+import { IMAP_MAX_COMMAND_TEXT_BYTES, IMAP_MAX_LINE_BYTES } from "../../../server/limits.ts";
 
 /** Frames and parses everything in `chunks`, as the connection would, minus the handlers. */
 function parseEverything(chunks: Uint8Array[]): number {
@@ -31,7 +31,7 @@ function parseEverything(chunks: Uint8Array[]): number {
         if (!(error instanceof ParseError)) throw error;
       }
     }
-    expect(framer.pendingBytes).toBeLessThanOrEqual(MAX_LINE_BYTES + MAX_COMMAND_TEXT_BYTES + 64 * 1024);
+    expect(framer.pendingBytes).toBeLessThanOrEqual(IMAP_MAX_LINE_BYTES + IMAP_MAX_COMMAND_TEXT_BYTES + 64 * 1024);
   }
   return parsed;
 }
@@ -137,7 +137,7 @@ describe("parser fuzzing", () => {
       `a SEARCH ${"OR ".repeat(20_000)}ALL\r\n`,
       `a FETCH ${"1,".repeat(30_000)}1 FLAGS\r\n`,
       `a SEARCH ${"(".repeat(30_000)}\r\n`,
-      `a ${"x".repeat(MAX_LINE_BYTES * 2)}\r\n`,
+      `a ${"x".repeat(IMAP_MAX_LINE_BYTES * 2)}\r\n`,
       `a LOGIN ${'"'.repeat(60_000)}\r\n`,
     ];
     for (const input of cases) {

@@ -3,6 +3,7 @@
 import { postgresFixture } from "./support/postgres-fixture.ts";
 import { mailboxTranscripts } from "./transcripts/mailbox-transcripts.ts";
 import { messageTranscripts } from "./transcripts/message-transcripts.ts";
+import { recentTranscripts } from "./transcripts/recent-transcripts.ts";
 import { sessionTranscripts } from "./transcripts/session-transcripts.ts";
 import { syncTranscripts } from "./transcripts/sync-transcripts.ts";
 
@@ -10,3 +11,4 @@ sessionTranscripts(postgresFixture);
 mailboxTranscripts(postgresFixture);
 messageTranscripts(postgresFixture);
 syncTranscripts(postgresFixture);
+recentTranscripts(postgresFixture);

@@ -5,7 +5,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type ImapServer, startImapServer } from "../../../../mail-daemons/imap/imap-server.ts";
+import {
+  type ImapConnectionLimits,
+  type ImapServer,
+  startImapServer,
+} from "../../../../mail-daemons/imap/imap-server.ts";
 import { MemoryBackend } from "../../../../mail-daemons/imap/memory-backend.ts";
 
 export interface ImapFixture {
@@ -20,11 +24,18 @@ export interface ImapFixture {
     options?: { folder?: string; flags?: string[]; date?: Date },
   ): Promise<number>;
   setQuota(address: string, quota: { bytes: number | null; messages: number | null }): Promise<void>;
+  /**
+   * As if a read-write IMAP4rev1 session had already opened the folder: the
+   * mail in it now is no longer \Recent to anyone (RFC 3501 §2.3.2).
+   */
+  openedElsewhere(address: string, folder?: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface FixtureOptions {
   allowPlaintextLoginFromLoopback?: boolean;
+  /** Lowered caps and timeouts (the memory fixture only), to see server/limits.ts at work. */
+  limits?: Partial<ImapConnectionLimits>;
 }
 
 export type FixtureFactory = (options?: FixtureOptions) => Promise<ImapFixture>;
@@ -83,6 +94,7 @@ export const memoryFixture: FixtureFactory = async (options = {}) => {
     hostname: "localhost",
     log: () => {},
     allowPlaintextLoginFromLoopback: options.allowPlaintextLoginFromLoopback ?? true,
+    limits: options.limits,
   };
   const servers: ImapServer[] = [
     await startImapServer({ ...common, port: 0, implicitTls: false }),
@@ -96,6 +108,10 @@ export const memoryFixture: FixtureFactory = async (options = {}) => {
     },
     async setQuota(address, quota) {
       backend.setQuota(address, quota);
+    },
+    async openedElsewhere(address, folder = "INBOX") {
+      const opened = backend.folder(address, folder);
+      opened.recentUid = opened.uidNext;
     },
     async close() {
       await Promise.all(servers.map((server) => server.close()));

@@ -8,6 +8,7 @@ import { type StoreImapBackend, storeImapBackend } from "../../../../mail-daemon
 import { type AuthorizedMailboxId, authorizeMailbox } from "../../../../server/access/gate.ts";
 import { sql } from "../../../../server/db/raw-sql.ts";
 import { db } from "../../../../server/db.ts";
+import { claimRecent } from "../../../../server/mail-folders/claim-recent.ts";
 import { appendMessages } from "../../../../server/mail-store/append-messages.ts";
 import { storeMessage } from "../../../../server/mail-store/store-message.ts";
 import { createMailbox } from "../../../../server/mailboxes/create-mailbox.ts";
@@ -113,6 +114,16 @@ export const postgresFixture: FixtureFactory = async (options = {}) => {
       await setQuota({ address, quotaBytes: quota.bytes, actorId: null });
       // The message quota has no command of its own yet (only `yubin mailbox quota ADDRESS SIZE`).
       await db().mailbox.update({ where: { address }, data: { quotaMessages: quota.messages } });
+    },
+    async openedElsewhere(address, folder = "INBOX") {
+      const mailboxId = await mailboxIdOf(address);
+      const row = await db().folder.findUniqueOrThrow({ where: { mailboxId_name: { mailboxId, name: folder } } });
+      await claimRecent({
+        mailboxIds: [await grantedToAMember(mailboxId)],
+        folderId: row.id,
+        upTo: row.uidNext,
+        claim: true,
+      });
     },
     async close() {
       await Promise.all(servers.map((server) => server.close()));

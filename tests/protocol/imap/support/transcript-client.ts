@@ -42,6 +42,11 @@ export class TranscriptClient {
     waiting?.();
   }
 
+  /** Bytes written but not yet taken by the kernel (the peer is not reading). */
+  get unsentBytes(): number {
+    return this.socket.writableLength;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

@@ -3,7 +3,7 @@
 // SPECIAL-USE), LSUB, NAMESPACE, STATUS, APPEND (MULTIAPPEND, UIDPLUS,
 // APPENDLIMIT), GETQUOTA/GETQUOTAROOT.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { APPEND_LIMIT_BYTES } from "../../../../mail-daemons/imap/limits.ts";
+import { IMAP_APPEND_LIMIT_BYTES } from "../../../../server/limits.ts";
 import { type FixtureFactory, type ImapFixture, SHARED, USERS } from "../support/imap-fixture.ts";
 import { loggedIn } from "../support/logged-in.ts";
 import { RFC_EXAMPLE, simpleMail } from "../support/sample-mail.ts";
@@ -32,7 +32,7 @@ export function mailboxTranscripts(factory: FixtureFactory): void {
          S: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded)
          S: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted
          S: * 2 EXISTS
-         S: * 0 RECENT
+         S: * 2 RECENT
          S: * OK [UNSEEN 2] First unseen
          S: * OK [UIDVALIDITY %d] UIDs valid
          S: * OK [UIDNEXT 3] Predicted next UID
@@ -210,7 +210,7 @@ export function mailboxTranscripts(factory: FixtureFactory): void {
       await transcript(
         client,
         `C: A042 STATUS INBOX (MESSAGES UNSEEN DELETED SIZE UIDNEXT RECENT APPENDLIMIT)
-         S: * STATUS INBOX (MESSAGES 2 UNSEEN 1 DELETED 1 SIZE ${size} UIDNEXT 3 RECENT 0 APPENDLIMIT ${APPEND_LIMIT_BYTES})
+         S: * STATUS INBOX (MESSAGES 2 UNSEEN 1 DELETED 1 SIZE ${size} UIDNEXT 3 RECENT 2 APPENDLIMIT ${IMAP_APPEND_LIMIT_BYTES})
          S: A042 OK STATUS completed
          C: A043 STATUS Shared/${SHARED}/INBOX (MESSAGES HIGHESTMODSEQ)
          S: * STATUS Shared/${SHARED}/INBOX (MESSAGES 0 HIGHESTMODSEQ 1)
@@ -266,7 +266,7 @@ export function mailboxTranscripts(factory: FixtureFactory): void {
          S: %s
          S: A007 OK [READ-WRITE] SELECT completed
          C: A008 FETCH 1 (FLAGS INTERNALDATE)
-         S: * 1 FETCH (FLAGS (\\Seen $Work) INTERNALDATE " 5-Jan-2024 09:00:00 +0000")
+         S: * 1 FETCH (FLAGS (\\Seen $Work \\Recent) INTERNALDATE " 5-Jan-2024 09:00:00 +0000")
          S: A008 OK FETCH completed`,
       );
     });
@@ -274,8 +274,8 @@ export function mailboxTranscripts(factory: FixtureFactory): void {
     it("APPEND beyond APPENDLIMIT is NO [TOOBIG] before any data is sent (RFC 7889 §4)", async () => {
       await transcript(
         client,
-        `C: a1 APPEND INBOX {${APPEND_LIMIT_BYTES + 1}}
-         S: a1 NO [TOOBIG] Message larger than APPENDLIMIT ${APPEND_LIMIT_BYTES}
+        `C: a1 APPEND INBOX {${IMAP_APPEND_LIMIT_BYTES + 1}}
+         S: a1 NO [TOOBIG] Message larger than APPENDLIMIT ${IMAP_APPEND_LIMIT_BYTES}
          C: a2 NOOP
          S: a2 OK NOOP completed`,
       );

@@ -29,6 +29,7 @@ export function messageTranscripts(factory: FixtureFactory): void {
       await fixture.deliver(USERS.alice.email, RFC_EXAMPLE, { date: new Date("1996-07-17T09:44:25Z") });
       await fixture.deliver(USERS.alice.email, MULTIPART);
       await fixture.deliver(USERS.alice.email, simpleMail("third", "tomorrow"), { flags: ["\\Flagged"] });
+      await fixture.openedElsewhere(USERS.alice.email);
       client = await loggedIn(fixture);
       await transcript(client, SELECTED(3));
     });

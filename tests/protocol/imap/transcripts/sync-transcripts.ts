@@ -19,6 +19,7 @@ export function syncTranscripts(factory: FixtureFactory): void {
     beforeEach(async () => {
       fixture = await factory();
       for (const subject of ["one", "two", "three"]) await fixture.deliver(SHARED, simpleMail(subject));
+      await fixture.openedElsewhere(SHARED);
       alice = await loggedIn(fixture, USERS.alice);
       bob = await loggedIn(fixture, USERS.bob);
       for (const client of [alice, bob]) expect((await client.command(`s1 SELECT ${INBOX}`)).at(-1)).toMatch(/^s1 OK/);
@@ -92,6 +93,7 @@ export function syncTranscripts(factory: FixtureFactory): void {
         alice,
         `C: a1 NOOP
          S: * 4 EXISTS
+         S: * 1 RECENT
          S: a1 OK NOOP completed
          C: a2 FETCH 4 (UID ENVELOPE)
          S: * 4 FETCH (UID 4 ENVELOPE ("Mon, 7 Feb 1994 21:52:25 -0800" "four" %s))
@@ -104,6 +106,7 @@ export function syncTranscripts(factory: FixtureFactory): void {
       expect(await alice.readLine()).toBe("+ idling");
       await fixture.deliver(SHARED, simpleMail("four"));
       expect(await alice.readLine()).toBe("* 4 EXISTS");
+      expect(await alice.readLine()).toBe("* 1 RECENT");
       await bob.command("b1 STORE 1 +FLAGS.SILENT (\\Flagged)");
       expect(await alice.readLine()).toBe("* 1 FETCH (UID 1 FLAGS (\\Flagged))");
       await bob.command("b2 STORE 2 +FLAGS.SILENT (\\Deleted)");

@@ -232,7 +232,7 @@ async function refusalMayPass(keys: Keys, scope: Scope, known: boolean): Promise
   const [row] = await sql.$queryRaw<{ failures: number; locked: boolean }[]>`
     select attempts - pending as failures, coalesce("lockedUntil" > now(), false) as locked
     from "AuthThrottle" where key = ${keyOf(keys, scope)}`;
-  return !row || !row.locked || row.failures < policyOf(scope, known).maxAttempts;
+  return !row?.locked || row.failures < policyOf(scope, known).maxAttempts;
 }
 
 interface Released {

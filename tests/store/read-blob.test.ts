@@ -42,7 +42,7 @@ describe("reading blobs", () => {
     const read = await readBlobs([keys[3] as string, "0".repeat(64), ...keys]);
     expect(read[0]?.equals(everyByteButNul)).toBe(true);
     expect(read[1]).toBeNull();
-    raws.forEach((raw, i) => expect(read[i + 2]?.equals(raw), `blob ${i}`).toBe(true));
+    for (const [i, raw] of raws.entries()) expect(read[i + 2]?.equals(raw), `blob ${i}`).toBe(true);
     for (const [i, key] of keys.entries()) {
       expect((await chunks(key)).equals(raws[i] as Buffer), `blob ${i} whole`).toBe(true);
       expect((await chunks(key, 7)).equals(raws[i] as Buffer), `blob ${i} in slices`).toBe(true);

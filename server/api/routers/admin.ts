@@ -17,6 +17,7 @@ import { setUserDisabled } from "../../users/set-disabled.ts";
 import { quotaInput } from "../quota-input.ts";
 import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { adminPop3Router } from "./admin-pop3.ts";
 
 const email = safeText.trim().min(1, "email is required").max(320);
 
@@ -98,6 +99,7 @@ const mailboxesRouter = router({
     const mailbox = await setQuota({ address: input.address, quotaBytes: input.quota ?? null, actorId: ctx.user.id });
     return { address: mailbox.address, quotaBytes: mailbox.quotaBytes === null ? null : Number(mailbox.quotaBytes) };
   }),
+  pop3: adminPop3Router,
 });
 
 export const adminRouter = router({ users: usersRouter, domains: domainsRouter, mailboxes: mailboxesRouter });

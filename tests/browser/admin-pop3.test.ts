@@ -46,7 +46,7 @@ describe("POP3 deletion policy in the admin panel", () => {
     const keep = group.getByRole("radio", { name: /Keep it for the team/ });
     const remove = group.getByRole("radio", { name: /Delete it/ });
     expect(await keep.isChecked()).toBe(true);
-    expect(await group.innerText()).toMatch(/Keep it for the team \(default\)/);
+    expect(await group.innerText()).toMatch(/Keep it for the team\s*\(default\)/);
     expect(await policy()).toBeNull();
 
     await remove.check();
@@ -90,6 +90,7 @@ describe("POP3 deletion policy in the admin panel", () => {
   });
 
   it("shows an agent no admin page and changes nothing", async () => {
+    const before = { policy: await policy(), audits: (await audits()).length };
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
     try {
       const agentPage = await context.newPage();
@@ -99,8 +100,7 @@ describe("POP3 deletion policy in the admin panel", () => {
       const response = await agentPage.goto(`${yubin.baseUrl}/admin/mailboxes`);
       expect(response?.status()).toBe(404);
       expect(await agentPage.getByRole("group", { name: /POP3 deletions/ }).count()).toBe(0);
-      expect(await policy()).toBe("keep");
-      expect(await audits()).toHaveLength(2);
+      expect({ policy: await policy(), audits: (await audits()).length }).toEqual(before);
     } finally {
       await context.close();
     }

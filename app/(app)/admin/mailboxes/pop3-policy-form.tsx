@@ -57,9 +57,9 @@ export function Pop3PolicyForm({
               className="mt-0.5 h-4 w-4 border-stone-300"
             />
             <span>
-              {option.label}
+              {option.label}{" "}
               {option.value === policy.kindDefault ? (
-                <span className="ml-1 text-xs text-slate-500">{t("admin.pop3Default")}</span>
+                <span className="text-xs text-slate-500">{t("admin.pop3Default")}</span>
               ) : null}
               <span className="block text-xs text-slate-500">{option.hint}</span>
             </span>

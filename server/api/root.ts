@@ -7,6 +7,7 @@ import { mailboxRouter } from "./routers/mailbox.ts";
 import { meRouter } from "./routers/me.ts";
 import { notesRouter } from "./routers/notes.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
+import { passwordLinkRouter } from "./routers/password-link.ts";
 import { preferencesRouter } from "./routers/preferences.ts";
 import { presenceRouter } from "./routers/presence.ts";
 import { savedRepliesRouter } from "./routers/saved-replies.ts";
@@ -33,6 +34,7 @@ export const appRouter = router({
   preferences: preferencesRouter,
   presence: presenceRouter,
   appPasswords: appPasswordsRouter,
+  passwordLink: passwordLinkRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,15 +4,19 @@
 // (written as Dovecot's LDA writes them: LF line ends, with the ,S= and ,W=
 // sizes in the file names, so LIST needs no file reads), every login served
 // from that one Maildir, and every process stopped again by stop(). Never
-// the system service.
+// the system service. Passwords are checked as Yubin checks them: an
+// argon2id hash with Yubin's own parameters (server/auth/passwords.ts: m = 19
+// MiB, t = 2, p = 1), verified by Dovecot's ARGON2ID scheme (libsodium), with
+// Dovecot's auth cache off (its default), so a login costs both servers the
+// same hash.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { hashPassword } from "../server/auth/passwords.ts";
 import { freePort } from "../tests/support/yubin-process.ts";
 import { processTree } from "./postfix-dovecot.ts";
 
-// No spaces: passdb static splits its args on them.
 export const DOVECOT_PASSWORD = "dovecot-bench-password";
 
 export interface DovecotPop3 {
@@ -72,6 +76,12 @@ export async function startDovecotPop3(
   execFileSync("chown", ["-R", `${vmail.uid}:${vmail.gid}`, mail]);
   chownSync(root, vmail.uid, vmail.gid);
   for (const dir of ["run", "state"]) mkdirSync(path.join(root, dir), { mode: 0o755 });
+  // One hash per user, as in a real passdb (each with its own salt).
+  const users = ["bench", ...Array.from({ length: idle.idleUsers }, (_, i) => `idle${i + 1}`)];
+  const passwd = path.join(root, "passwd");
+  const lines: string[] = [];
+  for (const user of users) lines.push(`${user}:{ARGON2ID}${await hashPassword(DOVECOT_PASSWORD)}`);
+  writeFileSync(passwd, `${lines.join("\n")}\n`, { mode: 0o644 });
   const conf = path.join(root, "dovecot.conf");
   writeFileSync(
     conf,
@@ -94,8 +104,8 @@ mail_uid = ${vmail.uid}
 mail_gid = ${vmail.gid}
 mail_location = maildir:${mail}/%n
 passdb {
-  driver = static
-  args = password=${DOVECOT_PASSWORD}
+  driver = passwd-file
+  args = scheme=ARGON2ID ${passwd}
 }
 userdb {
   driver = static

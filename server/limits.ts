@@ -259,6 +259,14 @@ export const ACCOUNT_POLICY: ThrottlePolicy = {
   lockSeconds: LOGIN_THROTTLE_WINDOW_SECONDS,
 };
 
+/**
+ * How long a login waits for other attempts on its keys whose password check is still running, when
+ * only they fill a limit (throttle.ts): colleagues behind one office NAT, or several devices of one
+ * login, signing in at once. Longer than any argon2 check under load; an attacker's guesses gain
+ * nothing by it, since only a success frees a place, and failures turn the wait into a refusal.
+ */
+export const LOGIN_PENDING_WAIT_MS = 10_000;
+
 /** How long a successful login keeps its address known (exempt from ACCOUNT_POLICY). */
 export const KNOWN_ADDRESS_DAYS = 90;
 

@@ -81,6 +81,9 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Pop3S
   };
 
   // allowHalfOpen: a client that closes its sending side after its last command still gets the answers (connection.ts).
+  // noDelay: every response already leaves in one corked write (send-message.ts batches a message's
+  // pieces), so Nagle's algorithm has nothing to merge; it would only hold the last segment of a RETR
+  // until the client's delayed ACK (up to 40 ms per message on a real network), once per message.
   const server: Server =
     options.implicitTls && options.tls
       ? createTlsServer(
@@ -89,10 +92,11 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Pop3S
             cert: options.tls.cert,
             handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
             allowHalfOpen: true,
+            noDelay: true,
           },
           accept,
         ).on("tlsClientError", () => {})
-      : createTcpServer({ allowHalfOpen: true }, accept);
+      : createTcpServer({ allowHalfOpen: true, noDelay: true }, accept);
   if (options.implicitTls) {
     // Sockets still in their TLS handshake are not counted by `counter` (it sees them once secure):
     // Node's own cap bounds those, silently, since no POP3 reply can be sent before TLS is up.

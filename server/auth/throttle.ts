@@ -16,7 +16,18 @@
 //    from lately (KnownLoginAddress) are exempt, so an attack from elsewhere
 //    never locks the owner out; after a few failures of their own they are
 //    slowed down (one attempt per KNOWN_PAIR.lockSeconds), not locked.
-// Each lock is audited once (action "sign_in.locked"); loginAttackSummary
+// Attempts in flight: the counters count an attempt from its admission, so
+// several logins that arrive together (colleagues behind one office NAT,
+// a team's clients all polling support@ with their own app passwords) can
+// fill a limit before any of them has been checked. Each key also counts its
+// attempts still being checked (`pending`); a login that meets a lock reached
+// only with pending attempts is not refused but waits for them (up to
+// LOGIN_PENDING_WAIT_MS): a success gives its place back and lifts such a
+// lock, a failure makes it a verdict, and the waiting login is then refused.
+// So parallel guesses still get exactly the limit's number of checks, and
+// parallel logins with the right passwords all get in.
+// Each lock is audited once, when failures alone reach it (action
+// "sign_in.locked"); loginAttackSummary
 // reports current attacks to `yubin status` and the admin's users page.
 // The policies (how many attempts lock a key for how long) are in
 // server/limits.ts.
@@ -27,6 +38,7 @@ import {
   ADDRESS_POLICY,
   KNOWN_ADDRESS_DAYS,
   KNOWN_PAIR_POLICY,
+  LOGIN_PENDING_WAIT_MS,
   LOGIN_THROTTLE_WINDOW_SECONDS,
   PAIR_POLICY,
   type ThrottlePolicy,
@@ -105,11 +117,14 @@ async function admit(keys: Keys): Promise<Admission> {
       from known
     ),
     pair as (
-      insert into "AuthThrottle" as t (key, scope, login, address, attempts, "windowStart")
-      values (${keys.pair}, 'pair', ${keys.login}, ${keys.address}, 1, now())
+      insert into "AuthThrottle" as t (key, scope, login, address, attempts, pending, "windowStart")
+      values (${keys.pair}, 'pair', ${keys.login}, ${keys.address}, 1, 1, now())
       on conflict (key) do update set
         attempts = case when t."windowStart" <= now() - make_interval(secs => ${PAIR_POLICY.windowSeconds}::int)
           then 1 else t.attempts + 1 end,
+        -- A new window also forgets attempts a crashed process left pending.
+        pending = case when t."windowStart" <= now() - make_interval(secs => ${PAIR_POLICY.windowSeconds}::int)
+          then 1 else t.pending + 1 end,
         refused = case when t."windowStart" <= now() - make_interval(secs => ${PAIR_POLICY.windowSeconds}::int)
           then 0 else t.refused end,
         "windowStart" = case when t."windowStart" <= now() - make_interval(secs => ${PAIR_POLICY.windowSeconds}::int)
@@ -122,11 +137,14 @@ async function admit(keys: Keys): Promise<Admission> {
       returning attempts, "lockedUntil" is not null as locked
     ),
     addr as (
-      insert into "AuthThrottle" as t (key, scope, address, attempts, "windowStart")
-      select ${keys.address_}, 'address', ${keys.address}, 1, now() where exists (select 1 from pair)
+      insert into "AuthThrottle" as t (key, scope, address, attempts, pending, "windowStart")
+      select ${keys.address_}, 'address', ${keys.address}, 1, 1, now() where exists (select 1 from pair)
       on conflict (key) do update set
         attempts = case when t."windowStart" <= now() - make_interval(secs => ${ADDRESS_POLICY.windowSeconds}::int)
           then 1 else t.attempts + 1 end,
+        -- A new window also forgets attempts a crashed process left pending.
+        pending = case when t."windowStart" <= now() - make_interval(secs => ${ADDRESS_POLICY.windowSeconds}::int)
+          then 1 else t.pending + 1 end,
         refused = case when t."windowStart" <= now() - make_interval(secs => ${ADDRESS_POLICY.windowSeconds}::int)
           then 0 else t.refused end,
         "windowStart" = case when t."windowStart" <= now() - make_interval(secs => ${ADDRESS_POLICY.windowSeconds}::int)
@@ -139,12 +157,15 @@ async function admit(keys: Keys): Promise<Admission> {
       returning attempts, "lockedUntil" is not null as locked
     ),
     account as (
-      insert into "AuthThrottle" as t (key, scope, login, attempts, "windowStart")
-      select ${keys.account}, 'account', ${keys.login}, 1, now()
+      insert into "AuthThrottle" as t (key, scope, login, attempts, pending, "windowStart")
+      select ${keys.account}, 'account', ${keys.login}, 1, 1, now()
       where exists (select 1 from addr) and not (select known from known)
       on conflict (key) do update set
         attempts = case when t."windowStart" <= now() - make_interval(secs => ${ACCOUNT_POLICY.windowSeconds}::int)
           then 1 else t.attempts + 1 end,
+        -- A new window also forgets attempts a crashed process left pending.
+        pending = case when t."windowStart" <= now() - make_interval(secs => ${ACCOUNT_POLICY.windowSeconds}::int)
+          then 1 else t.pending + 1 end,
         refused = case when t."windowStart" <= now() - make_interval(secs => ${ACCOUNT_POLICY.windowSeconds}::int)
           then 0 else t.refused end,
         "windowStart" = case when t."windowStart" <= now() - make_interval(secs => ${ACCOUNT_POLICY.windowSeconds}::int)
@@ -170,6 +191,8 @@ async function admit(keys: Keys): Promise<Admission> {
   };
 }
 
+const SCOPES: readonly Scope[] = ["pair", "address", "account"];
+
 /** The limit that refused an attempt, or null when it may go on. */
 function refusedBy(admission: Admission): Scope | null {
   if (!admission.pair) return "pair";
@@ -178,63 +201,115 @@ function refusedBy(admission: Admission): Scope | null {
   return null;
 }
 
-async function countRefusal(keys: Keys, scope: Scope): Promise<void> {
-  const key = scope === "pair" ? keys.pair : scope === "address" ? keys.address_ : keys.account;
-  await sql.$queryRaw`update "AuthThrottle" set refused = refused + 1 where key = ${key}`;
+/** The keys that counted this attempt, in the order they are locked in. */
+function countedBy(admission: Admission): Scope[] {
+  return SCOPES.filter((scope) => admission[scope] !== null);
 }
 
-// A success is not an attempt against the limits: the pair starts over, and
-// the address and account counters get their attempt back (a success from
-// the owner must not wipe what an attacker elsewhere has run up).
+function keyOf(keys: Keys, scope: Scope): string {
+  return scope === "pair" ? keys.pair : scope === "address" ? keys.address_ : keys.account;
+}
+
+function policyOf(scope: Scope, known: boolean): ThrottlePolicy {
+  return scope === "pair"
+    ? known
+      ? KNOWN_PAIR_POLICY
+      : PAIR_POLICY
+    : scope === "address"
+      ? ADDRESS_POLICY
+      : ACCOUNT_POLICY;
+}
+
+async function countRefusal(keys: Keys, scope: Scope): Promise<void> {
+  await sql.$queryRaw`update "AuthThrottle" set refused = refused + 1 where key = ${keyOf(keys, scope)}`;
+}
+
+/**
+ * Whether a refusal by `scope` is only for attempts still being checked: the key is no longer locked,
+ * or its failures alone (attempts − pending) are under the limit. Then the attempt may wait.
+ */
+async function refusalMayPass(keys: Keys, scope: Scope, known: boolean): Promise<boolean> {
+  const [row] = await sql.$queryRaw<{ failures: number; locked: boolean }[]>`
+    select attempts - pending as failures, coalesce("lockedUntil" > now(), false) as locked
+    from "AuthThrottle" where key = ${keyOf(keys, scope)}`;
+  return !row?.locked || row.failures < policyOf(scope, known).maxAttempts;
+}
+
+interface Released {
+  scope: Scope;
+  failures: number;
+  locked: boolean;
+}
+
+/**
+ * The end of an attempt's check on the keys that counted it, one statement per key in the admission's
+ * order (so that it never waits on a row lock an admission holds while waiting on one of ours).
+ * `giveBack` also takes the attempt back, lifting a lock it no longer reaches.
+ */
+async function release(keys: Keys, scopes: Scope[], known: boolean, giveBack: boolean): Promise<Released[]> {
+  const released: Released[] = [];
+  for (const scope of scopes) {
+    const [row] = await sql.$queryRaw<{ failures: number; locked: boolean }[]>`
+      update "AuthThrottle" set pending = greatest(pending - 1, 0),
+        attempts = case when ${giveBack}::boolean then greatest(attempts - 1, 0) else attempts end,
+        "lockedUntil" = case when ${giveBack}::boolean and attempts - 1 < ${policyOf(scope, known).maxAttempts}::int
+          then null else "lockedUntil" end
+      where key = ${keyOf(keys, scope)}
+      returning attempts - pending as failures, coalesce("lockedUntil" > now(), false) as locked`;
+    if (row) released.push({ scope, ...row });
+  }
+  return released;
+}
+
+// A success is not an attempt against the limits: the pair starts over
+// (keeping the attempts of its own still being checked), and the address and
+// account counters get their attempt back (a success from the owner must
+// not wipe what an attacker elsewhere has run up).
 async function recordSuccess(keys: Keys, admission: Admission): Promise<void> {
   await sql.$queryRaw`
-    with pair as (delete from "AuthThrottle" where key = ${keys.pair}),
-    known as (
-      insert into "KnownLoginAddress" (login, address, "lastSuccessAt") values (${keys.login}, ${keys.address}, now())
-      on conflict (login, address) do update set "lastSuccessAt" = now()
-    ),
-    stale as (
+    update "AuthThrottle" set attempts = greatest(pending - 1, 0), pending = greatest(pending - 1, 0),
+      refused = 0, "lockedUntil" = null
+    where key = ${keys.pair}`;
+  await release(
+    keys,
+    countedBy(admission).filter((scope) => scope !== "pair"),
+    admission.known,
+    true,
+  );
+  await sql.$queryRaw`
+    with stale as (
       delete from "KnownLoginAddress"
       where login = ${keys.login} and "lastSuccessAt" < now() - make_interval(days => ${KNOWN_ADDRESS_DAYS}::int)
     )
-    update "AuthThrottle" set attempts = greatest(attempts - 1, 0),
-      "lockedUntil" = case
-        when scope = 'address' and attempts - 1 < ${ADDRESS_POLICY.maxAttempts}::int then null
-        when scope = 'account' and attempts - 1 < ${ACCOUNT_POLICY.maxAttempts}::int then null
-        else "lockedUntil" end
-    where key = ${keys.address_} or (key = ${keys.account} and ${admission.account !== null}::boolean)`;
+    insert into "KnownLoginAddress" (login, address, "lastSuccessAt") values (${keys.login}, ${keys.address}, now())
+    on conflict (login, address) do update set "lastSuccessAt" = now()`;
 }
 
-async function auditLocks(keys: Keys, admission: Admission, door: LoginDoor): Promise<void> {
-  const locks: { scope: Scope; policy: ThrottlePolicy; attempts: number }[] = [];
-  const justLocked = (part: Admission["pair"], policy: ThrottlePolicy) =>
-    part?.locked === true && part.attempts === policy.maxAttempts;
-  const pairPolicy = admission.known ? KNOWN_PAIR_POLICY : PAIR_POLICY;
-  if (justLocked(admission.pair, pairPolicy))
-    locks.push({ scope: "pair", policy: pairPolicy, attempts: pairPolicy.maxAttempts });
-  if (justLocked(admission.address, ADDRESS_POLICY))
-    locks.push({ scope: "address", policy: ADDRESS_POLICY, attempts: ADDRESS_POLICY.maxAttempts });
-  if (justLocked(admission.account, ACCOUNT_POLICY))
-    locks.push({ scope: "account", policy: ACCOUNT_POLICY, attempts: ACCOUNT_POLICY.maxAttempts });
-  for (const lock of locks) {
+// Audited when failures alone reach a limit: the one failure that brings them to it.
+async function auditLocks(keys: Keys, released: Released[], known: boolean, door: LoginDoor): Promise<void> {
+  for (const { scope, failures, locked } of released) {
+    const policy = policyOf(scope, known);
+    if (!locked || failures !== policy.maxAttempts) continue;
     await recordAudit({
       actorId: null,
       action: "sign_in.locked",
-      subjectType: lock.scope === "address" ? "client_address" : "login",
-      subjectId: lock.scope === "address" ? keys.address : keys.login,
+      subjectType: scope === "address" ? "client_address" : "login",
+      subjectId: scope === "address" ? keys.address : keys.login,
       after: {
-        scope: lock.scope,
-        login: lock.scope === "address" ? null : keys.login,
-        address: lock.scope === "account" ? null : keys.address,
+        scope,
+        login: scope === "address" ? null : keys.login,
+        address: scope === "account" ? null : keys.address,
         door,
-        attempts: lock.attempts,
-        lockedSeconds: lock.policy.lockSeconds,
-        knownAddress: admission.known,
+        attempts: policy.maxAttempts,
+        lockedSeconds: policy.lockSeconds,
+        knownAddress: known,
       },
       ip: keys.address,
     });
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `verify` (the one argon2 check of a door) only if the limits let this
@@ -247,15 +322,35 @@ export async function throttledLogin<T>(
   verify: () => Promise<T | null>,
 ): Promise<ThrottledResult<T>> {
   const keys = keysOf(attempt);
-  const admission = await admit(keys);
-  await auditLocks(keys, admission, attempt.door);
-  const refused = refusedBy(admission);
-  if (refused) {
+  const deadline = Date.now() + LOGIN_PENDING_WAIT_MS;
+  let pause = 20;
+  let admission = await admit(keys);
+  for (let refused = refusedBy(admission); refused; refused = refusedBy(admission)) {
+    const counted = countedBy(admission);
+    if (Date.now() + pause < deadline && (await refusalMayPass(keys, refused, admission.known))) {
+      // Checks in flight fill the limit: wait for their verdicts, and ask again as a new attempt.
+      await release(keys, counted, admission.known, true);
+      await sleep(pause);
+      pause = Math.min(pause * 2, 500);
+      admission = await admit(keys);
+      continue;
+    }
+    await release(keys, counted, admission.known, false);
     await countRefusal(keys, refused);
     return { ok: false, reason: "throttled" };
   }
-  const value = await verify();
-  if (value === null) return { ok: false, reason: "invalid" };
+  let value: T | null;
+  try {
+    value = await verify();
+  } catch (error) {
+    await release(keys, countedBy(admission), admission.known, true);
+    throw error;
+  }
+  if (value === null) {
+    const released = await release(keys, countedBy(admission), admission.known, false);
+    await auditLocks(keys, released, admission.known, attempt.door);
+    return { ok: false, reason: "invalid" };
+  }
   await recordSuccess(keys, admission);
   return { ok: true, value };
 }

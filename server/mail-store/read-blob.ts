@@ -4,12 +4,19 @@
 // one comes in slices, so that a 50 MB attachment never sits in memory whole
 // and TOP, which stops after a few lines, reads only the first slice.
 //
-// Bytes travel as base64, not as bytea: pg returns bytea in PostgreSQL's hex
-// text form, twice the size on the wire, and Node 20 decodes hex about five
-// times slower than base64 (measured: 112 µs against 23 µs for 10 KB), which
-// made hex decoding alone a third of POP3 RETR's CPU (docs/benchmarks.md).
+// Bytes travel as text with one character per byte, convert_from(bytes,
+// 'LATIN1'), which Node turns back into the same bytes with
+// Buffer.from(text, 'latin1'). Not as bytea: pg returns bytea in
+// PostgreSQL's hex text form, twice the size on the wire, and Node 20 decodes
+// hex about five times slower than base64 (112 µs against 23 µs for 10 KB);
+// not as base64 either, which was the way until the latin1 form halved the
+// Node CPU per message again (bench:pop3, docs/benchmarks.md: 10 → 5 s/GB
+// measured on 10 KiB messages; mail is mostly ASCII, which needs no
+// conversion at either end, and is a third shorter on the wire than base64).
 // pg's binary mode is no way out: it still decodes every column as UTF-8.
-// PostgreSQL's base64 has a newline every 76 characters; Buffer.from skips them.
+// A NUL byte cannot be in a PostgreSQL text value (nor can some bytes in a
+// database whose encoding is not UTF-8): such a read fails with a data
+// exception and is asked again as base64, whose newlines Buffer.from skips.
 // The seam for another BlobStore (DESIGN.md "Blob") is here and store-blob.ts.
 import { sql } from "../db/raw-sql.ts";
 
@@ -22,25 +29,40 @@ export class BlobMissing extends Error {
   }
 }
 
+/** A data exception (SQLSTATE class 22): the bytes cannot be text here, so ask again as base64. */
+function notText(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("22");
+}
+
 /** The blob's bytes in order; throws BlobMissing before the first chunk when there is no such blob. */
 export async function* readBlobChunks(sha256: string, sliceOctets = BLOB_SLICE_OCTETS): AsyncGenerator<Buffer> {
   // `bytes` is only detoasted when the case selects it: a large blob costs nothing here.
-  const [head] = await sql.$queryRaw<{ size: number; base64: string | null }[]>`
-    select size, case when size <= ${sliceOctets}::int then encode(bytes, 'base64') end as base64
-    from "Blob" where sha256 = ${sha256}`;
+  const [head] = await sql.$queryRaw<{ size: number; small: boolean }[]>`
+    select size, size <= ${sliceOctets}::int as small from "Blob" where sha256 = ${sha256}`;
   if (!head) throw new BlobMissing(sha256);
-  if (head.base64 !== null) {
-    yield Buffer.from(head.base64, "base64");
-    return;
-  }
   // PostgreSQL reads a slice of a TOASTed value without fetching (or, for a
   // compressed one, decompressing past) what lies after it.
   for (let offset = 0; offset < head.size; offset += sliceOctets) {
-    const [slice] = await sql.$queryRaw<{ base64: string }[]>`
-      select encode(substring(bytes from ${offset + 1}::int for ${sliceOctets}::int), 'base64') as base64
+    const length = head.small ? head.size : sliceOctets;
+    yield await readSlice(sha256, offset, length);
+  }
+}
+
+async function readSlice(sha256: string, offset: number, length: number): Promise<Buffer> {
+  try {
+    const [slice] = await sql.$queryRaw<{ text: string }[]>`
+      select convert_from(substring(bytes from ${offset + 1}::int for ${length}::int), 'LATIN1') as text
       from "Blob" where sha256 = ${sha256}`;
     if (!slice) throw new BlobMissing(sha256);
-    yield Buffer.from(slice.base64, "base64");
+    return Buffer.from(slice.text, "latin1");
+  } catch (error) {
+    if (!notText(error)) throw error;
+    const [slice] = await sql.$queryRaw<{ base64: string }[]>`
+      select encode(substring(bytes from ${offset + 1}::int for ${length}::int), 'base64') as base64
+      from "Blob" where sha256 = ${sha256}`;
+    if (!slice) throw new BlobMissing(sha256);
+    return Buffer.from(slice.base64, "base64");
   }
 }
 
@@ -49,11 +71,20 @@ export async function* readBlobChunks(sha256: string, sliceOctets = BLOB_SLICE_O
  * is not stored. The caller bounds the total (sizes are known from Message.size).
  */
 export async function readBlobs(sha256s: readonly string[]): Promise<(Buffer | null)[]> {
-  const rows = await sql.$queryRaw<{ position: number; base64: string }[]>`
-    select k.position::int as position, encode(b.bytes, 'base64') as base64
-    from unnest(${sha256s}::text[]) with ordinality as k(sha256, position)
-    join "Blob" b on b.sha256 = k.sha256`;
   const blobs: (Buffer | null)[] = sha256s.map(() => null);
-  for (const row of rows) blobs[row.position - 1] = Buffer.from(row.base64, "base64");
+  try {
+    const rows = await sql.$queryRaw<{ position: number; text: string }[]>`
+      select k.position::int as position, convert_from(b.bytes, 'LATIN1') as text
+      from unnest(${sha256s}::text[]) with ordinality as k(sha256, position)
+      join "Blob" b on b.sha256 = k.sha256`;
+    for (const row of rows) blobs[row.position - 1] = Buffer.from(row.text, "latin1");
+  } catch (error) {
+    if (!notText(error)) throw error;
+    const rows = await sql.$queryRaw<{ position: number; base64: string }[]>`
+      select k.position::int as position, encode(b.bytes, 'base64') as base64
+      from unnest(${sha256s}::text[]) with ordinality as k(sha256, position)
+      join "Blob" b on b.sha256 = k.sha256`;
+    for (const row of rows) blobs[row.position - 1] = Buffer.from(row.base64, "base64");
+  }
   return blobs;
 }

@@ -24,12 +24,22 @@ export function parsePop3OnDelete(value: string): Pop3OnDelete {
   return policy;
 }
 
-/** Sets the POP3 deletion policy of a mailbox (admin: CLI, admin panel); audited. */
-export async function setPop3OnDelete(input: { address: string; onDelete: Pop3OnDelete; actorId: number | null }) {
-  const { address } = normalizeAddress(input.address);
+/**
+ * Sets the POP3 deletion policy of a mailbox, named by address (CLI) or id
+ * (admin panel); audited in the same transaction. Callers are admins only.
+ */
+export async function setPop3OnDelete(
+  input: ({ address: string } | { mailboxId: number }) & {
+    onDelete: Pop3OnDelete;
+    actorId: number | null;
+    ip?: string | null;
+  },
+) {
+  const where = "address" in input ? { address: normalizeAddress(input.address).address } : { id: input.mailboxId };
   return db().$transaction(async (tx) => {
-    const mailbox = await tx.mailbox.findUnique({ where: { address } });
-    if (!mailbox) throw new InputError(`no mailbox ${address}`, "not_found");
+    const mailbox = await tx.mailbox.findUnique({ where });
+    if (!mailbox)
+      throw new InputError(`no mailbox ${"address" in where ? where.address : `#${where.id}`}`, "not_found");
     const before = pop3OnDelete(mailbox);
     const updated = await tx.mailbox.update({ where: { id: mailbox.id }, data: { pop3OnDelete: input.onDelete } });
     await recordAudit(
@@ -40,11 +50,35 @@ export async function setPop3OnDelete(input: { address: string; onDelete: Pop3On
         subjectId: mailbox.id,
         before: { onDelete: before, explicit: mailbox.pop3OnDelete !== null },
         after: { onDelete: input.onDelete },
+        ip: input.ip ?? null,
       },
       tx,
     );
-    return { address: updated.address, kind: updated.kind, onDelete: input.onDelete };
+    return { id: updated.id, address: updated.address, kind: updated.kind, onDelete: input.onDelete };
   });
+}
+
+export interface Pop3PolicyView {
+  onDelete: Pop3OnDelete;
+  /** Set by an admin, rather than the kind's default. */
+  explicit: boolean;
+  /** What the mailbox's kind gets when no admin has chosen. */
+  kindDefault: Pop3OnDelete;
+}
+
+/** The policy in force for every mailbox, by id (the admin panel). */
+export async function listPop3Policies(): Promise<Record<number, Pop3PolicyView>> {
+  const mailboxes = await db().mailbox.findMany({ select: { id: true, kind: true, pop3OnDelete: true } });
+  return Object.fromEntries(
+    mailboxes.map((m) => [
+      m.id,
+      {
+        onDelete: pop3OnDelete(m),
+        explicit: m.pop3OnDelete !== null,
+        kindDefault: pop3OnDelete({ kind: m.kind, pop3OnDelete: null }),
+      },
+    ]),
+  );
 }
 
 /** The policy in force for a mailbox, and whether it is the kind's default. */

@@ -140,3 +140,42 @@ describe("no denial of service", () => {
     expect(await web("spray@example.com", TEST_PASSWORD, "192.0.2.100")).toMatchObject({ ok: true });
   });
 });
+
+describe("parallel logins that are right (colleagues behind one NAT address)", () => {
+  it("lets more different users than the address's limit sign in at once from one address", async () => {
+    const users = Array.from({ length: ADDRESS_POLICY.maxAttempts + 10 }, (_, i) => `nat${i}@example.com`);
+    for (const email of users) await makeUser(email);
+    const results = await Promise.all(users.map((email) => web(email, TEST_PASSWORD, "192.0.2.200")));
+    expect(tally(results)).toEqual({ ok: users.length, invalid: 0, throttled: 0 });
+    // No lock was recorded, and the address's counter is back to nothing.
+    const row = await db().authThrottle.findUnique({ where: { key: "address:192.0.2.200" } });
+    expect(row).toMatchObject({ attempts: 0, pending: 0, lockedUntil: null });
+    expect(await db().auditEvent.count({ where: { action: "sign_in.locked", ip: "192.0.2.200" } })).toBe(0);
+  });
+
+  it("lets one login sign in more times at once than the pair's limit (several devices)", async () => {
+    await makeUser("devices@example.com");
+    const results = await Promise.all(
+      Array.from({ length: PAIR_POLICY.maxAttempts * 3 }, () =>
+        verifyProtocolCredentials({
+          login: "devices@example.com",
+          password: TEST_PASSWORD,
+          remoteAddress: "192.0.2.201",
+        }),
+      ),
+    );
+    expect(tally(results)).toEqual({ ok: PAIR_POLICY.maxAttempts * 3, invalid: 0, throttled: 0 });
+  });
+
+  it("records one lock when failures reach the limit, however many guesses waited for them", async () => {
+    await makeUser("mixed@example.com");
+    const address = "192.0.2.202";
+    const guesses = Array.from({ length: 20 }, (_, i) => web("mixed@example.com", `guess ${i}`, address));
+    const results = tally(await Promise.all(guesses));
+    expect(results).toEqual({ ok: 0, invalid: PAIR_POLICY.maxAttempts, throttled: 20 - PAIR_POLICY.maxAttempts });
+    const locks = await db().auditEvent.findMany({
+      where: { action: "sign_in.locked", subjectId: "mixed@example.com" },
+    });
+    expect(locks).toHaveLength(1);
+  });
+});

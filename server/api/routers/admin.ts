@@ -11,6 +11,7 @@ import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { domainsRouter } from "./admin-domains.ts";
 import { adminMembersRouter } from "./admin-members.ts";
+import { adminPop3Router } from "./admin-pop3.ts";
 import { adminUsersRouter } from "./admin-users.ts";
 
 const email = safeText.trim().min(1, "email is required").max(320);
@@ -42,6 +43,7 @@ const mailboxesRouter = router({
     const mailbox = await setQuota({ address: input.address, quotaBytes: input.quota ?? null, actorId: ctx.user.id });
     return { address: mailbox.address, quotaBytes: mailbox.quotaBytes === null ? null : Number(mailbox.quotaBytes) };
   }),
+  pop3: adminPop3Router,
 });
 
 export const adminRouter = router({

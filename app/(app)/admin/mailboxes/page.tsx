@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
+import type { Pop3PolicyView } from "../../../../server/mailboxes/pop3-policy.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
 import { SignatureForm } from "../../../components/signature-form.tsx";
 import { getT } from "../../../i18n/server.ts";
@@ -8,6 +9,7 @@ import { requireAdmin } from "../require-admin.ts";
 import { AddMailboxForm } from "./add-mailbox-form.tsx";
 import { ApprovalSwitches } from "./approval-switches.tsx";
 import { MailboxMembers } from "./mailbox-members.tsx";
+import { Pop3PolicyForm } from "./pop3-policy-form.tsx";
 import { QuotaForm } from "./quota-form.tsx";
 import { RoundRobinToggle } from "./round-robin-toggle.tsx";
 
@@ -25,6 +27,7 @@ export default async function MailboxesPage() {
     caller.signatures.mailboxes(),
   ]);
   const roundRobin = await caller.workflow.roundRobin();
+  const pop3Policies = await caller.admin.mailboxes.pop3.policies();
   const approvalMembers = await Promise.all(mailboxes.map((m) => caller.approval.members({ mailboxId: m.id })));
   const signatureOf = new Map(signatures.map((s) => [s.id, s.signature]));
   return (
@@ -96,6 +99,15 @@ export default async function MailboxesPage() {
                       members={approvalMembers[mailboxes.indexOf(mailbox)] ?? []}
                     />
                   </div>
+                  {pop3Policies[mailbox.id] ? (
+                    <div className="mt-3">
+                      <Pop3PolicyForm
+                        mailboxId={mailbox.id}
+                        address={mailbox.address}
+                        policy={pop3Policies[mailbox.id] as Pop3PolicyView}
+                      />
+                    </div>
+                  ) : null}
                   <div className="mt-3 max-w-md">
                     <SignatureForm
                       target={{ kind: "mailbox", mailboxId: mailbox.id }}

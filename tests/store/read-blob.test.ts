@@ -1,0 +1,61 @@
+// The blob reads behind POP3 RETR/TOP (server/mail-store/read-blob.ts) return
+// exactly the stored bytes, whatever they are: ASCII, 8-bit Japanese, every
+// byte value, and a NUL, which cannot travel as text and takes the base64 way.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "../../server/db/raw-sql.ts";
+import { disconnectDb } from "../../server/db.ts";
+import { readBlobChunks, readBlobs } from "../../server/mail-store/read-blob.ts";
+import { putBlob } from "../../server/mail-store/store-blob.ts";
+import { useTestDatabase } from "../support/database.ts";
+
+beforeAll(async () => {
+  await useTestDatabase();
+});
+
+afterAll(async () => {
+  await disconnectDb();
+});
+
+const ascii = Buffer.from("Subject: plain\r\n\r\n.leading dot\r\n".repeat(300));
+const japanese = Buffer.from(
+  "Subject: =?UTF-8?B?5LqI57SE?=\r\nContent-Transfer-Encoding: 8bit\r\n\r\n請求書の再発行をお願いします。\r\n",
+  "utf8",
+);
+const shiftJis = Buffer.from([0x82, 0xa0, 0x82, 0xa2, 0x0d, 0x0a, 0x8e, 0x9f, 0x0d, 0x0a]);
+const everyByteButNul = Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1));
+const withNul = Buffer.concat([Buffer.from("Subject: nul\r\n\r\nbefore"), Buffer.from([0]), Buffer.from("after\r\n")]);
+
+async function store(raw: Buffer): Promise<string> {
+  return putBlob(sql, raw);
+}
+
+async function chunks(sha256: string, slice?: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of readBlobChunks(sha256, slice)) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+describe("reading blobs", () => {
+  it("returns every kind of content byte for byte, several at once and in order", async () => {
+    const raws = [ascii, japanese, shiftJis, everyByteButNul];
+    const keys = await Promise.all(raws.map(store));
+    const read = await readBlobs([keys[3] as string, "0".repeat(64), ...keys]);
+    expect(read[0]?.equals(everyByteButNul)).toBe(true);
+    expect(read[1]).toBeNull();
+    for (const [i, raw] of raws.entries()) expect(read[i + 2]?.equals(raw), `blob ${i}`).toBe(true);
+    for (const [i, key] of keys.entries()) {
+      expect((await chunks(key)).equals(raws[i] as Buffer), `blob ${i} whole`).toBe(true);
+      expect((await chunks(key, 7)).equals(raws[i] as Buffer), `blob ${i} in slices`).toBe(true);
+    }
+  });
+
+  it("returns a blob with a NUL byte (which cannot be text) by the base64 way, alone or in a batch", async () => {
+    const nul = await store(withNul);
+    const other = await store(japanese);
+    const read = await readBlobs([other, nul]);
+    expect(read[0]?.equals(japanese)).toBe(true);
+    expect(read[1]?.equals(withNul)).toBe(true);
+    expect((await chunks(nul)).equals(withNul)).toBe(true);
+    expect((await chunks(nul, 5)).equals(withNul)).toBe(true);
+  });
+});

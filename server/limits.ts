@@ -242,3 +242,21 @@ export const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
 
 /** cid: images inlined per HTML view: each one decodes an attachment. */
 export const MAX_INLINE_IMAGES = 20;
+
+// ------------------------------------------------------------------ mailbox quotas (server/quotas/)
+
+/**
+ * Warning thresholds a new mailbox starts with, in percent of either limit
+ * (bytes or messages): one notice at 80 % leaves time to clean up, a second
+ * at 95 % before mail starts to be refused with 452 4.2.2. Editable per mailbox.
+ */
+export const DEFAULT_QUOTA_WARN_PERCENTS: readonly number[] = [80, 95];
+
+/** Thresholds one mailbox may have: each is one notice per crossing, more would be noise. */
+export const MAX_QUOTA_WARN_THRESHOLDS = 5;
+
+/** Folders listed under each mailbox's usage bar, largest first: enough to see where the space went. */
+export const QUOTA_LARGEST_FOLDERS = 3;
+
+/** Largest message-count limit that can be set: the column is a 32-bit integer. */
+export const MAX_QUOTA_MESSAGES = 2_000_000_000;

@@ -9,6 +9,7 @@ import { notesRouter } from "./routers/notes.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
 import { preferencesRouter } from "./routers/preferences.ts";
 import { presenceRouter } from "./routers/presence.ts";
+import { quotasRouter } from "./routers/quotas.ts";
 import { savedRepliesRouter } from "./routers/saved-replies.ts";
 import { searchRouter } from "./routers/search.ts";
 import { signaturesRouter } from "./routers/signatures.ts";
@@ -33,6 +34,7 @@ export const appRouter = router({
   preferences: preferencesRouter,
   presence: presenceRouter,
   appPasswords: appPasswordsRouter,
+  quotas: quotasRouter,
 });
 
 export type AppRouter = typeof appRouter;

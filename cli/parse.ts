@@ -13,7 +13,7 @@ export const usage = `usage:
   yubin domain show DOMAIN
   yubin domain set DOMAIN [--postmaster ADDRESS|admins] [--dmarc policy|quarantine|off]
   yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
-  yubin mailbox quota ADDRESS SIZE
+  yubin mailbox quota ADDRESS [SIZE] [--messages N|unlimited] [--warn 80,95] [--recalculate] [--json]
   yubin mailbox pop3 ADDRESS [--on-delete keep|delete]
   yubin mailbox list
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]

@@ -260,3 +260,6 @@ export const QUOTA_LARGEST_FOLDERS = 3;
 
 /** Largest message-count limit that can be set: the column is a 32-bit integer. */
 export const MAX_QUOTA_MESSAGES = 2_000_000_000;
+
+/** How often the admin's Quotas page re-reads usage, so a bar moves as mail arrives without a reload. */
+export const QUOTA_PAGE_REFRESH_MS = 5_000;

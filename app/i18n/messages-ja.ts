@@ -1,7 +1,9 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
+import { quotaJa } from "./quota-messages.ts";
 import type { Messages } from "./translate.ts";
 
 export const ja: Messages = {
+  ...quotaJa,
   "app.description": "チームの共有受信箱",
   "common.cancel": "キャンセル",
   "common.save": "保存",

@@ -74,12 +74,3 @@ export async function quotaOverview(filter: { mailboxId?: number } = {}): Promis
     largestFolders: r.folders.map((f) => ({ name: f.name, bytes: Number(f.bytes), messages: f.messages })),
   }));
 }
-
-/** The share of the fuller of the two limits, 0–1 (may pass 1 when a quota was lowered below usage). */
-export function usageShare(usage: Pick<MailboxUsage, "usedBytes" | "quotaBytes" | "usedMessages" | "quotaMessages">) {
-  const shares = [
-    usage.quotaBytes === null ? 0 : usage.quotaBytes === 0 ? 1 : usage.usedBytes / usage.quotaBytes,
-    usage.quotaMessages === null ? 0 : usage.quotaMessages === 0 ? 1 : usage.usedMessages / usage.quotaMessages,
-  ];
-  return Math.max(...shares);
-}

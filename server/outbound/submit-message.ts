@@ -238,9 +238,14 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
       ok: false,
       code: 452,
       enhanced: "4.2.2",
-      message: `Your mailbox ${error.address} is full: there is no room for the sent copy. Delete some mail or ask an administrator for a larger quota.`,
+      message: senderMailboxFullMessage(error.address),
     };
   }
+}
+
+/** What the sender is told (the web shows it in the reader's language: app/i18n/error-text.ts). */
+export function senderMailboxFullMessage(address: string): string {
+  return `Your mailbox ${address} is full: there is no room for the sent copy. Delete some mail or ask an administrator for a larger quota.`;
 }
 
 class SenderMailboxFull extends Error {

@@ -42,7 +42,7 @@ describe("yubin mailbox quota", () => {
       runCli(["mailbox", "quota", "support@example.com", "--warn", "0"], env),
       runCli(["mailbox", "quota"], env),
     ]);
-    expect(r.code).toBe(0);
+    expect([r.stderr, r.code]).toEqual(["", 0]);
     expect(r.stdout).toMatch(
       /^support@example\.com: recounted 2 messages, \d+ bytes; drift -5 messages, -5 bytes \(corrected\)$/m,
     );
@@ -52,6 +52,7 @@ describe("yubin mailbox quota", () => {
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("whole percentages from 1 to 100")]);
     expect(usage.code).toBe(2);
     const again = await runCli(["mailbox", "quota", "support@example.com", "--recalculate"], env);
+    expect([again.stderr, again.code]).toEqual(["", 0]);
     expect(again.stdout).toContain("no drift");
   });
 });

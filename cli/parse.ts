@@ -5,16 +5,23 @@ export class UsageError extends Error {}
 export const usage = `usage:
   yubin start [--roles web,mail,delivery]
   yubin user add EMAIL --password PW [--name NAME] [--admin]
+  yubin user invite EMAIL [--name NAME] [--admin]
   yubin user list
+  yubin user edit EMAIL [--name NAME] [--role admin|agent]
   yubin user disable|enable|end-sessions EMAIL
-  yubin user reset-password EMAIL --password PW
+  yubin user remove EMAIL [--keep-mailbox | --hand-to EMAIL]
+  yubin user reset-password EMAIL --password PW | --link
   yubin domain add DOMAIN
   yubin domain list
   yubin domain show DOMAIN
   yubin domain set DOMAIN [--postmaster ADDRESS|admins] [--dmarc policy|quarantine|off]
+  yubin domain check DOMAIN [--json]
+  yubin domain dkim-rotate DOMAIN
+  yubin domain dkim-remove DOMAIN SELECTOR
   yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
   yubin mailbox quota ADDRESS [SIZE] [--messages N|unlimited] [--warn 80,95] [--recalculate] [--json]
   yubin mailbox pop3 ADDRESS [--on-delete keep|delete]
+  yubin mailbox members ADDRESS [--add a@x,b@x [--needs-approval] [--reviewer]] [--remove c@x,…]
   yubin mailbox list
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
   yubin app-password list EMAIL

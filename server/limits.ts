@@ -156,6 +156,18 @@ export const MAX_APP_PASSWORD_LABEL = 100;
 /** Active (not revoked) app passwords per user: each costs an argon2 hash to create and a row to look up. */
 export const MAX_ACTIVE_APP_PASSWORDS = 50;
 
+/** A user's display name (what admins type; shown in lists and From: names). */
+export const MAX_USER_NAME_CHARS = 200;
+
+/** An invitation link works this long (7 days): long enough for a week's leave, short enough to go stale. */
+export const INVITE_LINK_LIFETIME_MS = 7 * 24 * 60 * 60_000;
+
+/** A password-reset link works this long (24 hours): it stands in for the password until used. */
+export const RESET_LINK_LIFETIME_MS = 24 * 60 * 60_000;
+
+/** Sessions listed per user on the admin page (newest first); older live ones still end with "end all". */
+export const MAX_LISTED_SESSIONS = 50;
+
 // ------------------------------------------------------------------ HTTP requests to the web app (app/api/)
 
 /** Body of an API request (tRPC, sign-in): forms, notes and replies without attachments fit easily. */

@@ -97,6 +97,13 @@ export function LiveUpdates() {
       source = next;
       next.addEventListener("live", onEvent);
       next.addEventListener("reset", onEvent);
+      // The session was ended (signed out elsewhere, ended by an admin, the user disabled):
+      // reloading lands on the sign-in page.
+      next.addEventListener("ended", () => {
+        stopped = true;
+        next.close();
+        window.location.reload();
+      });
       next.addEventListener("ready", (event) => {
         if (event.lastEventId) lastId = event.lastEventId;
         try {

@@ -1,4 +1,8 @@
 import { addDomain, listDomains } from "../../server/domains/add-domain.ts";
+import { checkDomain, type DomainCheck } from "../../server/domains/check-domain.ts";
+import { describeRecordCheck, KIND_LABELS, ROLE_LABELS } from "../../server/domains/describe-check.ts";
+import { removeDkimSelector, startDkimRotation } from "../../server/domains/dkim-rotation.ts";
+import { createLookup, parseDnsServers } from "../../server/domains/dns-lookup.ts";
 import { dnsRecords } from "../../server/domains/dns-records.ts";
 import {
   DMARC_ENFORCEMENTS,
@@ -23,8 +27,89 @@ const describePolicy = (p: DomainMailPolicy) =>
     }`,
   ].join("\n");
 
+/** One line per record: what it is, where, and what the check found. */
+function checkTable(check: DomainCheck): string {
+  const rows = check.records.map((r) => [
+    KIND_LABELS[r.kind],
+    ROLE_LABELS[r.role],
+    `${r.name} ${r.type}`,
+    r.state.toUpperCase(),
+    describeRecordCheck(r),
+  ]);
+  const header = ["RECORD", "ROLE", "NAME", "STATE", "DETAIL"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number)))
+      .join("  ")
+      .trimEnd();
+  const out = [line(header), ...rows.map(line)];
+  if (check.switched)
+    out.push(`DKIM: now signing with selector ${check.switched.to} (was ${check.switched.from ?? "none"})`);
+  out.push(check.ok ? "all required records are published and right" : "some required records are missing or wrong");
+  return out.join("\n");
+}
+
 export async function domainCommand(args: string[]): Promise<number> {
-  const [verb, rest] = subcommand("domain", args, ["add", "list", "show", "set"]);
+  const [verb, rest] = subcommand("domain", args, [
+    "add",
+    "list",
+    "show",
+    "set",
+    "check",
+    "dkim-rotate",
+    "dkim-remove",
+  ]);
+  if (verb === "check") {
+    const { values, positionals } = parseCommand(rest, { json: { type: "boolean" } }, ["DOMAIN"]);
+    const env = loadEnv();
+    return withDatabase(async () => {
+      const check = await checkDomain({
+        domain: positionals[0] as string,
+        mailHostname: env.YUBIN_HOSTNAME,
+        lookup: createLookup(parseDnsServers(env.YUBIN_DNS_SERVERS)),
+        actorId: null,
+      });
+      console.log(values.json ? JSON.stringify(check, null, 2) : checkTable(check));
+      // Exit 1 when something required is missing or wrong, so scripts and monitoring can act on it.
+      return check.ok ? 0 : 1;
+    });
+  }
+  if (verb === "dkim-rotate") {
+    const { positionals } = parseCommand(rest, {}, ["DOMAIN"]);
+    const hostname = loadEnv().YUBIN_HOSTNAME;
+    return withDatabase(async () => {
+      const r = await startDkimRotation({ domain: positionals[0] as string, actorId: null });
+      if (r.signing) console.log(`${r.domain} had no DKIM key; it now signs with selector ${r.selector}`);
+      else {
+        console.log(
+          `new DKIM key for ${r.domain}, selector ${r.selector}: publish this record beside the current one,`,
+        );
+        console.log(
+          `then run "yubin domain check ${r.domain}": the check switches signing to it once it is published.`,
+        );
+      }
+      const zone = await dnsRecords(r.domain, hostname);
+      console.log(zone.split("\n").find((l) => l.startsWith(`${r.selector}._domainkey.`)) ?? "");
+      return 0;
+    });
+  }
+  if (verb === "dkim-remove") {
+    const { positionals } = parseCommand(rest, {}, ["DOMAIN", "SELECTOR"]);
+    return withDatabase(async () => {
+      const r = await removeDkimSelector({
+        domain: positionals[0] as string,
+        selector: positionals[1] as string,
+        actorId: null,
+      });
+      console.log(
+        r.removed === "next"
+          ? `cancelled the rotation of ${r.domain}: key ${r.selector} removed before it signed anything`
+          : `removed former DKIM key ${r.selector} of ${r.domain}; its DNS record can go now`,
+      );
+      return 0;
+    });
+  }
   if (verb === "list") {
     parseCommand(rest, {}, []);
     return withDatabase(async () => {

@@ -2,9 +2,11 @@
 // the protocols' shared credential check and the authority gate, one
 // advisory lock per maildrop and login, the INBOX listed once at login, RETR
 // streamed from the blob store, and QUIT's deletions committed through the
-// mailbox's policy (server/pop3/commit-pop3-deletions.ts). Nothing here
-// touches the database directly (DESIGN.md "Layout").
-import type { AuthorizedMailboxId } from "../../server/access/gate.ts";
+// mailbox's policy (server/pop3/commit-pop3-deletions.ts). RETR, TOP and
+// QUIT's deletions ask the gate again first, so a user disabled or removed
+// from the mailbox mid-session stops at once. Nothing here touches the
+// database directly (DESIGN.md "Layout").
+import { type AuthorizedMailboxId, mailboxesForLogin } from "../../server/access/gate.ts";
 import { commitPop3Deletions } from "../../server/pop3/commit-pop3-deletions.ts";
 import { listMaildrop, type MaildropListing } from "../../server/pop3/list-maildrop.ts";
 import { type MaildropLease, type MaildropLocks, maildropLocks } from "../../server/pop3/maildrop-lock.ts";
@@ -100,13 +102,23 @@ function storeMaildrop(
     size: (index) => listing.sizes[index] as number,
     key: (index) => listing.blobKeys.toString("hex", index * 32, index * 32 + 32),
   });
+  /** Throws when the login may no longer use this maildrop (disabled, removed, or the mailbox gone). */
+  const stillAllowed = async () => {
+    const granted = await mailboxesForLogin({ user: { id: principal.userId }, mailboxId });
+    if (granted.length === 0) throw new Error("pop3: access to the maildrop was withdrawn");
+  };
+  async function* guardedRetrieve(index: number): AsyncIterable<Uint8Array> {
+    await stillAllowed();
+    yield* reader.retrieve(index);
+  }
   return {
     messages,
     policy: { expire: POLICY.expire, loginDelaySeconds: POLICY.loginDelaySeconds },
-    retrieve: (index) => reader.retrieve(index),
+    retrieve: guardedRetrieve,
     async commitDeletions(uidls) {
       // The lock went with its connection: another session may be open now. Delete nothing.
       if (!lease.held) throw new Error("pop3: the maildrop lock was lost");
+      await stillAllowed();
       const indexes = uidls.map(indexOf);
       await commitPop3Deletions({
         mailboxId,

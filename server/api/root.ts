@@ -7,6 +7,7 @@ import { mailboxRouter } from "./routers/mailbox.ts";
 import { meRouter } from "./routers/me.ts";
 import { notesRouter } from "./routers/notes.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
+import { passwordLinkRouter } from "./routers/password-link.ts";
 import { preferencesRouter } from "./routers/preferences.ts";
 import { presenceRouter } from "./routers/presence.ts";
 import { quotasRouter } from "./routers/quotas.ts";
@@ -34,6 +35,7 @@ export const appRouter = router({
   preferences: preferencesRouter,
   presence: presenceRouter,
   appPasswords: appPasswordsRouter,
+  passwordLink: passwordLinkRouter,
   quotas: quotasRouter,
 });
 

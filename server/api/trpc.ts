@@ -2,7 +2,7 @@
 // of these, so the authority a procedure needs is named where it is defined:
 //   publicProcedure        anyone
 //   protectedProcedure     a signed-in, enabled user (re-read from the database)
-//   adminProcedure         a signed-in admin
+//   adminProcedure         a signed-in admin (anyone else: NOT_FOUND, audited)
 //   mailboxProcedure       a member of input.mailboxId           → ctx.mailboxId
 //   mailboxScopeProcedure  the caller's mailboxes, or the one input.mailboxId
 //                          names (which must be theirs)          → ctx.mailboxIds
@@ -17,6 +17,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { id, UNKNOWN_ID, UNKNOWN_ID_ANSWER } from "../access/database-id.ts";
 import { authorizeConversation, authorizeMailbox, authorizeMessage, mailboxScope } from "../access/gate.ts";
+import { recordAudit } from "../audit/record-audit.ts";
 import { clientAddress } from "../auth/client-address.ts";
 import { sessionUser } from "../auth/session-user.ts";
 import { InputError } from "../errors.ts";
@@ -99,8 +100,22 @@ export const protectedProcedure = publicProcedure.meta({ tier: "protected" }).us
   return next({ ctx: { user: ctx.user } });
 });
 
-export const adminProcedure = protectedProcedure.meta({ tier: "admin" }).use(({ ctx, next }) => {
-  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only admins may do this." });
+/**
+ * An agent asking for an admin procedure is told, word for word, what tRPC
+ * answers for a path that does not exist (404 NOT_FOUND), so the admin API
+ * is not even visible; the attempt is audited.
+ */
+export const adminProcedure = protectedProcedure.meta({ tier: "admin" }).use(async ({ ctx, path, next }) => {
+  if (ctx.user.role !== "admin") {
+    await recordAudit({
+      actorId: ctx.user.id,
+      action: "admin.refused",
+      subjectType: "procedure",
+      subjectId: path,
+      ip: ctx.ip,
+    });
+    throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${path}"` });
+  }
   return next({ ctx: { user: ctx.user } });
 });
 

@@ -6,6 +6,7 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { signOutSession } from "../users/end-sessions.ts";
+import { recordSignIn } from "../users/user-sessions.ts";
 import { clientAddress } from "./client-address.ts";
 import { sessionClaims } from "./session-user.ts";
 import { THROTTLED } from "./sign-in-errors.ts";
@@ -33,12 +34,24 @@ export function authOptions(secure: boolean): AuthOptions {
         },
         async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) return null;
+          const remoteAddress = clientAddress(req.headers ?? {});
           const result = await verifyCredentials({
             email: credentials.email,
             password: credentials.password,
-            remoteAddress: clientAddress(req.headers ?? {}),
+            remoteAddress,
           });
-          if (result.ok) return { id: String(result.user.id), sessionVersion: result.user.sessionVersion };
+          if (result.ok) {
+            // A row per sign-in, so that an admin can see this session and end it alone.
+            const userAgent = req.headers?.["user-agent"];
+            const sessionId = await recordSignIn({
+              userId: result.user.id,
+              sessionVersion: result.user.sessionVersion,
+              ip: remoteAddress,
+              userAgent: typeof userAgent === "string" ? userAgent : null,
+              maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
+            });
+            return { id: String(result.user.id), sessionVersion: result.user.sessionVersion, sessionId };
+          }
           // next-auth turns a thrown error into ?error=<message>; null into CredentialsSignin.
           if (result.reason === "throttled") throw new Error(THROTTLED);
           return null;
@@ -46,12 +59,15 @@ export function authOptions(secure: boolean): AuthOptions {
       }),
     ],
     callbacks: {
-      // The token carries the user id and session version and nothing else:
+      // The token carries the user id, session version and session row and nothing else:
       // name, email and role are read from the database on each request, so
       // changes apply at once.
       jwt({ token, user }) {
-        if (user) return { sub: user.id, sv: (user as { sessionVersion?: number }).sessionVersion ?? 0 };
-        return { sub: token.sub, sv: token.sv };
+        if (user) {
+          const signedIn = user as { sessionVersion?: number; sessionId?: string };
+          return { sub: user.id, sv: signedIn.sessionVersion ?? 0, sid: signedIn.sessionId };
+        }
+        return { sub: token.sub, sv: token.sv, sid: token.sid };
       },
       session({ session }) {
         return { expires: session.expires };

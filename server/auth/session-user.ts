@@ -21,14 +21,18 @@ function parseCookies(header: string | null): Record<string, string> {
   return cookies;
 }
 
-/** The user id and session version a token carries, or null when it is not one of ours. */
-export function sessionClaims(token: { sub?: unknown; sv?: unknown } | null): { id: number; version: number } | null {
+/** The user id, session version and session row (if any) a token carries, or null when it is not one of ours. */
+export function sessionClaims(
+  token: { sub?: unknown; sv?: unknown; sid?: unknown } | null,
+): { id: number; version: number; sessionId: string | null } | null {
   const id = Number(token?.sub);
   // Tokens from before versioned sessions carry no version: they count as the
   // first, which the first sign-out or password change ends.
   const version = token?.sv === undefined ? 0 : Number(token.sv);
   if (!Number.isSafeInteger(id) || id <= 0 || !Number.isSafeInteger(version) || version < 0) return null;
-  return { id, version };
+  // Tokens from before session rows carry none: the version alone decides for them.
+  const sessionId = typeof token?.sid === "string" && token.sid.length > 0 ? token.sid : null;
+  return { id, version, sessionId };
 }
 
 export async function sessionUser(headers: Headers): Promise<ActiveUser | null> {
@@ -41,5 +45,5 @@ export async function sessionUser(headers: Headers): Promise<ActiveUser | null> 
     secureCookie: isSecureRequest(headers),
   });
   const claims = sessionClaims(token);
-  return claims ? findActiveUser(claims.id, claims.version) : null;
+  return claims ? findActiveUser(claims.id, claims.version, claims.sessionId) : null;
 }

@@ -4,8 +4,10 @@
 // After a lost connection the hub reconnects and tells every subscriber to
 // catch up from the table, so a notification missed meanwhile is not lost.
 // The same connection listens for presence (PRESENCE_CHANNEL), which a
-// resync answers with a fresh snapshot instead of a replay.
+// resync answers with a fresh snapshot instead of a replay, and for changes of
+// who may see what (ACCESS_CHANNEL), which make streams re-read memberships.
 import pg from "pg";
+import { ACCESS_CHANNEL, type AccessNotice } from "./access-events.ts";
 import { LIVE_CHANNEL, type LiveNotice } from "./live-events.ts";
 import { PRESENCE_CHANNEL, type PresenceNotice } from "./presence-events.ts";
 
@@ -13,6 +15,8 @@ export interface LiveSubscriber {
   onNotice(notice: LiveNotice): void;
   /** Someone's presence changed (PRESENCE_CHANNEL); not logged, so a resync takes a fresh snapshot. */
   onPresence?(notice: PresenceNotice): void;
+  /** Memberships or sessions of these users changed (ACCESS_CHANNEL, access-events.ts). */
+  onAccess?(notice: AccessNotice): void;
   /** The connection was re-established: notices may have been missed; re-read the table. */
   onResync(): void;
 }
@@ -58,16 +62,17 @@ class LiveHub {
     const next = new pg.Client({ connectionString: url });
     next.on("notification", (message) => {
       if (!message.payload) return;
-      if (message.channel !== LIVE_CHANNEL && message.channel !== PRESENCE_CHANNEL) return;
-      let notice: LiveNotice | PresenceNotice;
+      if (![LIVE_CHANNEL, PRESENCE_CHANNEL, ACCESS_CHANNEL].includes(message.channel)) return;
+      let notice: LiveNotice | PresenceNotice | AccessNotice;
       try {
-        notice = JSON.parse(message.payload) as LiveNotice | PresenceNotice;
+        notice = JSON.parse(message.payload) as LiveNotice | PresenceNotice | AccessNotice;
       } catch {
         return;
       }
       for (const subscriber of [...this.subscribers]) {
         try {
           if (message.channel === LIVE_CHANNEL) subscriber.onNotice(notice as LiveNotice);
+          else if (message.channel === ACCESS_CHANNEL) subscriber.onAccess?.(notice as AccessNotice);
           else subscriber.onPresence?.(notice as PresenceNotice);
         } catch {
           // One broken stream must not starve the others.
@@ -78,7 +83,7 @@ class LiveHub {
     next.on("end", () => this.lost(next));
     try {
       await next.connect();
-      await next.query(`listen ${LIVE_CHANNEL}; listen ${PRESENCE_CHANNEL}`);
+      await next.query(`listen ${LIVE_CHANNEL}; listen ${PRESENCE_CHANNEL}; listen ${ACCESS_CHANNEL}`);
     } catch (error) {
       next.end().catch(() => {});
       if (generation !== this.generation || this.subscribers.size === 0) return;

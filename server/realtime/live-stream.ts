@@ -128,10 +128,44 @@ export function liveStream(options: {
         }
       };
 
+      // Live notices wait here while an access change is re-checked (see onAccess).
+      let held: LiveNotice[] | null = null;
+      /**
+       * Re-reads the session and the memberships now: an ended session closes
+       * the stream (after an "ended" event); a changed set of mailboxes sends
+       * "reset", so the browser refetches what it shows.
+       */
+      const recheck = async () => {
+        if (options.sessionValid && !(await options.sessionValid())) {
+          write('event: ended\ndata: {"reason":"session ended"}\n\n');
+          close();
+          return;
+        }
+        const ids = new Set(await memberMailboxIds(options.userId));
+        const changed = ids.size !== mailboxes.size || [...ids].some((id) => !mailboxes.has(id));
+        mailboxes = ids;
+        if (changed) write(`id: ${lastSent}\nevent: reset\ndata: {"reason":"access changed"}\n\n`);
+      };
+
       const subscription = liveHub().subscribe({
         onNotice(notice) {
           if (pending) pending.push(notice);
+          else if (held) held.push(notice);
           else send(notice);
+        },
+        onAccess(notice) {
+          if (!notice.userIds?.includes(options.userId)) return;
+          // Notices that commit after the change arrive after this one: hold them
+          // until the memberships are re-read, so none of a mailbox just left leaks.
+          held ??= [];
+          catchingUp = catchingUp
+            .then(recheck)
+            .catch(() => close())
+            .finally(() => {
+              const queued = held ?? [];
+              held = null;
+              for (const queuedNotice of queued) send(queuedNotice);
+            });
         },
         onPresence(notice) {
           if (pendingPresence) pendingPresence.push(notice);

@@ -9,12 +9,21 @@ import { recordAudit } from "../audit/record-audit.ts";
 import type { Prisma } from "../db.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
+import { notifyAccessChanged } from "../realtime/access-events.ts";
+import { ADMIN_TRANSACTION } from "./find-user.ts";
 
 type Tx = Prisma.TransactionClient;
 
 /** Bumps the version inside the caller's transaction. */
 export async function bumpSessionVersionTx(tx: Tx, userId: number): Promise<void> {
   await tx.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } }, select: { id: true } });
+}
+
+/** Ends every web session of the user (the version, and each session row) and tells their live streams. */
+export async function endSessionsTx(tx: Tx, userId: number): Promise<void> {
+  await bumpSessionVersionTx(tx, userId);
+  await tx.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: new Date() } });
+  await notifyAccessChanged(tx, [userId]);
 }
 
 /** "End all sessions": the user is signed out everywhere. */
@@ -28,7 +37,7 @@ export async function endSessions(input: {
   return db().$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where, select: { id: true, email: true } });
     if (!user) throw new InputError("email" in where ? `no user ${where.email}` : "No such user.", "not_found");
-    await bumpSessionVersionTx(tx, user.id);
+    await endSessionsTx(tx, user.id);
     await recordAudit(
       {
         actorId: input.actorId,
@@ -41,7 +50,7 @@ export async function endSessions(input: {
       tx,
     );
     return { email: user.email };
-  });
+  }, ADMIN_TRANSACTION);
 }
 
 /**
@@ -55,9 +64,10 @@ export async function signOutSession(input: { userId: number; sessionVersion: nu
       data: { sessionVersion: { increment: 1 } },
     });
     if (ended.count === 0) return;
+    await tx.userSession.updateMany({ where: { userId: input.userId, endedAt: null }, data: { endedAt: new Date() } });
     await recordAudit(
       { actorId: input.userId, action: "user.sign_out", subjectType: "user", subjectId: input.userId, ip: input.ip },
       tx,
     );
-  });
+  }, ADMIN_TRANSACTION);
 }

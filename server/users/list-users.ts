@@ -11,8 +11,15 @@ export async function listUsers() {
       role: true,
       disabled: true,
       createdAt: true,
+      lastSignInAt: true,
+      passwordHash: true,
       ownMailbox: { select: { address: true } },
     },
   });
-  return users.map(({ ownMailbox, ...user }) => ({ ...user, personalMailbox: ownMailbox?.address ?? null }));
+  // The hash itself never leaves: only whether there is one (an invited user has none yet).
+  return users.map(({ ownMailbox, passwordHash, ...user }) => ({
+    ...user,
+    invited: passwordHash === "",
+    personalMailbox: ownMailbox?.address ?? null,
+  }));
 }

@@ -8,7 +8,8 @@ import { SIGN_IN_MESSAGES } from "../auth/sign-in-errors.ts";
 import { throttledLogin } from "../auth/throttle.ts";
 import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
-import { bumpSessionVersionTx } from "./end-sessions.ts";
+import { endSessionsTx } from "./end-sessions.ts";
+import { ADMIN_TRANSACTION } from "./find-user.ts";
 
 export const WRONG_CURRENT_PASSWORD = "The current password is not correct.";
 
@@ -38,7 +39,7 @@ export async function setPassword(input: {
   const passwordHash = await hashPassword(input.password);
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash }, select: { id: true } });
-    await bumpSessionVersionTx(tx, user.id);
+    await endSessionsTx(tx, user.id);
     await recordAudit(
       {
         actorId: input.actorId,
@@ -50,5 +51,5 @@ export async function setPassword(input: {
       },
       tx,
     );
-  });
+  }, ADMIN_TRANSACTION);
 }

@@ -4,8 +4,10 @@
 // mailboxId answers another team's id exactly as it answers an id that does
 // not exist (NOT_FOUND), and an id beyond PostgreSQL's int4 (3e9) is
 // NOT_FOUND too, never a 500 — whatever the rest of the input. Admin-only
-// procedures act on any mailbox by design: they refuse an agent (FORBIDDEN)
-// and still answer an out-of-range id with NOT_FOUND.
+// procedures act on any mailbox or user by design: every one of them answers
+// an agent exactly as tRPC answers a path that does not exist (NOT_FOUND),
+// changes nothing and writes an audit entry of the attempt; they still answer
+// an out-of-range id with NOT_FOUND.
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -194,15 +196,14 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
     expect(await footprint()).toEqual(before);
   });
 
-  it("admin-only ones refuse an agent and answer an out-of-range id with NOT_FOUND", async () => {
-    const alice = await callerFor(ids.alice);
+  it("admin-only ones answer an out-of-range id with NOT_FOUND", async () => {
     const admin = await callerFor(ids.admin);
     const adminOnly = gated.filter((p) => p.tier === "admin");
     expect(adminOnly.map((p) => p.path)).toContain("approval.setMember");
+    expect(adminOnly.map((p) => p.path)).toContain("admin.members.change");
     for (const procedure of adminOnly) {
       for (const field of GATED.filter((f) => procedure.fields.has(f))) {
         const input = { ...(sample(procedure.schema) as object), [field]: ids.theirs[field] };
-        expect(await outcome(procedureOf(alice, procedure.path)(input)), procedure.path).toMatch(/^FORBIDDEN: /);
         const outOfRange = procedureOf(admin, procedure.path)({ ...input, [field]: OUT_OF_RANGE });
         expect(await outcome(outOfRange), procedure.path).toMatch(/^NOT_FOUND: /);
       }
@@ -217,6 +218,37 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
         expect(await outcome(procedureOf(alice, procedure.path)(input)), procedure.path).toMatch(/^NOT_FOUND: /);
       }
     }
+  });
+});
+
+describe("every admin procedure", () => {
+  it("answers an agent like a missing path, changes nothing, and audits the attempt", async () => {
+    const alice = await callerFor(ids.alice);
+    const adminOnly = procedures().filter((p) => p.tier === "admin");
+    for (const path of [
+      "admin.users.edit",
+      "admin.users.remove",
+      "admin.users.resetPassword",
+      "admin.members.change",
+    ]) {
+      expect(adminOnly.map((p) => p.path)).toContain(path);
+    }
+    const before = { ...(await footprint()), audit: 0 };
+    const auditBefore = await db().auditEvent.count();
+    const users = await db().user.findMany({ orderBy: { id: "asc" } });
+    const memberships = await db().membership.findMany({ orderBy: { id: "asc" } });
+    for (const procedure of adminOnly) {
+      const input = { ...(sample(procedure.schema) as object), ...pick(ids.theirs, procedure.fields) };
+      if (procedure.fields.has("userId")) Object.assign(input, { userId: ids.admin });
+      const answer = await outcome(procedureOf(alice, procedure.path)(input));
+      expect(answer, procedure.path).toBe(`NOT_FOUND: No procedure found on path "${procedure.path}"`);
+    }
+    expect({ ...(await footprint()), audit: 0 }).toEqual(before);
+    expect(await db().user.findMany({ orderBy: { id: "asc" } })).toEqual(users);
+    expect(await db().membership.findMany({ orderBy: { id: "asc" } })).toEqual(memberships);
+    const refused = await db().auditEvent.findMany({ where: { action: "admin.refused", actorId: ids.alice } });
+    expect(await db().auditEvent.count()).toBe(auditBefore + adminOnly.length);
+    expect(refused.map((a) => a.subjectId).sort()).toEqual(adminOnly.map((p) => p.path).sort());
   });
 });
 
@@ -247,3 +279,39 @@ function isInteger(schema: JsonSchema): boolean {
 function pick(values: Record<Gated, number>, fields: Set<string>): Partial<Record<Gated, number>> {
   return Object.fromEntries(GATED.filter((f) => fields.has(f)).map((f) => [f, values[f]]));
 }
+
+describe("the domain procedures (admin only)", () => {
+  const domainProcedures = procedures().filter((p) => p.path.startsWith("admin.domains."));
+
+  it("answer an agent exactly as a procedure that does not exist, audit the attempt and change nothing", async () => {
+    expect(domainProcedures.map((p) => p.path).sort()).toEqual([
+      "admin.domains.add",
+      "admin.domains.check",
+      "admin.domains.list",
+      "admin.domains.removeDkimKey",
+      "admin.domains.rotateDkim",
+    ]);
+    const alice = await callerFor(ids.alice);
+    const before = await db().domain.findMany({ include: { retiredDkimKeys: true }, orderBy: { id: "asc" } });
+    // Other tests of this file may have audited refusals already: only what follows counts.
+    const lastAudit = (await db().auditEvent.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0;
+    for (const procedure of domainProcedures) {
+      // A real domain and selector, so that only the caller's role can be the reason for the refusal.
+      const input = { ...(sample(procedure.schema) as object), name: "example.com", selector: before[0]?.dkimSelector };
+      const refused = await outcome(procedureOf(alice, procedure.path)(input));
+      const nonexistent = procedure.path.replace(/\.(\w+)$/, ".$1Nonexistent");
+      // The in-process caller names a missing path with commas ("admin,domains,x"); over HTTP it has dots.
+      const missing = (await outcome(procedureOf(alice, nonexistent)(input)))
+        .replaceAll(",", ".")
+        .replace(nonexistent, procedure.path);
+      expect(refused, procedure.path).toBe(missing);
+      expect(refused, procedure.path).toMatch(/^NOT_FOUND: /);
+    }
+    expect(await db().domain.findMany({ include: { retiredDkimKeys: true }, orderBy: { id: "asc" } })).toEqual(before);
+    const audit = await db().auditEvent.findMany({ where: { id: { gt: lastAudit } }, orderBy: { id: "asc" } });
+    // One entry per refused call (a nonexistent path is not a procedure: nothing to audit).
+    expect(audit.map((e) => [e.actorId, e.action, e.subjectId])).toEqual(
+      domainProcedures.map((p) => [ids.alice, "admin.refused", p.path]),
+    );
+  });
+});

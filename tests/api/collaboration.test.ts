@@ -378,7 +378,7 @@ describe("signatures", () => {
     const draft = () => alice.conversations.draft({ messageId: ids.supportMessage, mode: "reply" });
     expect((await draft()).signature).toBe("");
     expect((await trpcError(alice.signatures.setMailbox({ mailboxId: ids.support, signature: "x" }))).code).toBe(
-      "FORBIDDEN",
+      "NOT_FOUND",
     );
     await admin.signatures.setMailbox({
       mailboxId: ids.support,

@@ -236,7 +236,7 @@ describe("round-robin", () => {
     expect((await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).assigneeId).toBe(null);
     const ann = await callerFor(annId);
     await expect(ann.workflow.setRoundRobin({ mailboxId: rrId, enabled: true })).rejects.toMatchObject({
-      code: "FORBIDDEN",
+      code: "NOT_FOUND",
     });
     await (await callerFor(adminId)).workflow.setRoundRobin({ mailboxId: rrId, enabled: true });
     expect((await (await callerFor(adminId)).workflow.roundRobin())[rrId]).toBe(true);

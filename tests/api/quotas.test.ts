@@ -1,9 +1,9 @@
-// The quota procedures as the browser calls them: admin-only ones refuse an
-// agent as they refuse anything it may not see, input is validated on the
+// The quota procedures as the browser calls them: admin-only ones answer an
+// agent as for a path that does not exist (and audit it), input is validated on the
 // server with the reason given, and a member's warnings name only mailboxes
 // they work in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disconnectDb } from "../../server/db.ts";
+import { db, disconnectDb } from "../../server/db.ts";
 import { setQuotaLimits } from "../../server/quotas/set-quota-limits.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
@@ -31,15 +31,23 @@ beforeAll(async () => {
 afterAll(() => disconnectDb());
 
 describe("quotas router", () => {
-  it("is admin-only for the overview, limits and Recalculate", async () => {
+  it("is admin-only for the overview, limits and Recalculate: an agent is answered as for a missing path, and audited", async () => {
     const caller = await callerFor(agent);
     for (const call of [
       caller.quotas.overview(),
       caller.quotas.setLimits({ address: "support@example.com", quota: "1GB" }),
       caller.quotas.recalculate({ address: "support@example.com" }),
     ]) {
-      expect((await trpcError(call)).code).toBe("FORBIDDEN");
+      expect((await trpcError(call)).code).toBe("NOT_FOUND");
     }
+    const refused = await db().auditEvent.findMany({ where: { action: "admin.refused", actorId: agent } });
+    expect(refused.map((e) => e.subjectId).sort()).toEqual([
+      "quotas.overview",
+      "quotas.recalculate",
+      "quotas.setLimits",
+    ]);
+    const mailbox = await db().mailbox.findUniqueOrThrow({ where: { address: "support@example.com" } });
+    expect(mailbox.quotaBytes).toBeNull();
   });
 
   it("lets an admin set limits, validating them on the server", async () => {

@@ -157,10 +157,16 @@ describe("tRPC over HTTP", () => {
     expect(result.data.map((u) => u.email)).toContain(ADMIN.email);
   });
 
-  it("refuses an agent's admin query", async () => {
+  it("answers an agent's admin query exactly as a path that does not exist", async () => {
     const agent = (await signIn("agent@example.com", "agent password 123")).cookie as string;
-    const response = await fetch(`${yubin.baseUrl}/api/trpc/admin.users.list`, { headers: { cookie: agent } });
-    expect(response.status).toBe(403);
+    const ask = (path: string) => fetch(`${yubin.baseUrl}/api/trpc/${path}`, { headers: { cookie: agent } });
+    const [admin, missing] = await Promise.all([ask("admin.users.list"), ask("admin.users.nonexistent")]);
+    expect(admin.status).toBe(404);
+    expect(missing.status).toBe(404);
+    const message = async (response: Response) =>
+      ((await response.json()) as { error: { message: string } }).error.message;
+    expect(await message(admin)).toBe('No procedure found on path "admin.users.list"');
+    expect(await message(missing)).toBe('No procedure found on path "admin.users.nonexistent"');
   });
 
   it("refuses a mutation with a foreign Origin", async () => {

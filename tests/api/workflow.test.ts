@@ -275,7 +275,7 @@ describe("status labels", () => {
       spam: "Spam",
     });
     const labels = { open: "未処理", pending: "対応中", closed: "完了", spam: "迷惑" };
-    expect((await trpcError(ann.workflow.setStatusLabels(labels))).code).toBe("FORBIDDEN");
+    expect((await trpcError(ann.workflow.setStatusLabels(labels))).code).toBe("NOT_FOUND");
     expect((await trpcError((await callerFor(adminId)).workflow.setStatusLabels({ ...labels, open: " " }))).code).toBe(
       "BAD_REQUEST",
     );

@@ -1,4 +1,4 @@
-// Mail shown as its sender meant it (issue 10 items 5, 11, 13, 14), in the
+// Mail shown as its sender meant it (issue 10 items 5, 11, 12, 13, 14), in the
 // browser: the MIME fixtures of tests/fixtures/mail/ go through Yubin's MX
 // byte for byte, and the conversation page shows their text, not "(no text)",
 // mojibake or "unknown sender", and says when a message is malformed.
@@ -21,6 +21,8 @@ const FIXTURES = [
   "broken-disposition-html.eml",
   "empty-address-from.eml",
   "nul-characters.eml",
+  "html-then-plain-parts.eml",
+  "alternative-with-footer.eml",
 ];
 
 let yubin: YubinProcess;
@@ -131,6 +133,23 @@ describe("mail as its sender meant it", () => {
     const text = await message.innerText();
     expect(text).toContain("MAILER DAEMON");
     expect(text).not.toContain("unknown sender");
+  });
+
+  it("shows the text parts beside an HTML part, in order (item 12)", async () => {
+    await open("html-then-plain-parts.eml");
+    const shown = await (await messageFrame()).locator("body").innerText();
+    const order = ["Your invoice is below.", "Invoice 77: 3 items, total < 100 EUR.", "請求書の控えです。"].map((t) =>
+      shown.indexOf(t),
+    );
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it("shows a mailing list's footer after the HTML alternative (item 12)", async () => {
+    await open("alternative-with-footer.eml");
+    const shown = await (await messageFrame()).locator("body").innerText();
+    expect(shown).toContain("The meeting moved to Thursday.");
+    expect(shown.indexOf("team-list mailing list")).toBeGreaterThan(shown.indexOf("Thursday"));
   });
 
   it("shows a message with NUL characters, each as U+FFFD (item 5)", async () => {

@@ -1,5 +1,6 @@
 // A loopback DNS server for tests (the outside world's DNS): answers A, AAAA,
-// MX and TXT from a table and NXDOMAIN for everything else, over UDP.
+// MX and TXT from a table and NXDOMAIN for everything else, over UDP. Names
+// in `silent` get no answer at all (a resolver's timeout).
 import dgram from "node:dgram";
 
 export type DnsRecord =
@@ -69,18 +70,22 @@ export interface DnsServer {
   address: string;
   records: Map<string, DnsRecord[]>;
   queries: { name: string; type: string }[];
+  /** Lower-case names never answered. */
+  silent: Set<string>;
   close(): Promise<void>;
 }
 
 export async function startDnsServer(initial: Record<string, DnsRecord[]> = {}): Promise<DnsServer> {
   const records = new Map(Object.entries(initial).map(([k, v]) => [k.toLowerCase(), v]));
   const queries: { name: string; type: string }[] = [];
+  const silent = new Set<string>();
   const socket = dgram.createSocket("udp4");
   socket.on("message", (msg, rinfo) => {
     if (msg.length < 12) return;
     const q = readQuestion(msg);
     const typeName = TYPES[q.type] ?? String(q.type);
     queries.push({ name: q.name, type: typeName });
+    if (silent.has(q.name)) return;
     const known = records.get(q.name);
     const answers = (known ?? []).filter((r) => CODES[r.type] === q.type);
     const header = Buffer.alloc(12);
@@ -108,6 +113,7 @@ export async function startDnsServer(initial: Record<string, DnsRecord[]> = {}):
     address: `127.0.0.1:${port}`,
     records,
     queries,
+    silent,
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };
 }

@@ -14,9 +14,13 @@ import { SIGN_IN_MESSAGES } from "../../server/auth/sign-in-errors.ts";
 import { NEW_ACTIVITY_MESSAGE } from "../../server/compose/validate-composition.ts";
 import { MAX_QUERY_CHARS, MIN_PASSWORD_LENGTH } from "../../server/limits.ts";
 import { normalizeAddress, normalizeDomain } from "../../server/mailboxes/address.ts";
+import { PERSONAL_MEMBERS } from "../../server/mailboxes/change-members.ts";
 import { parseSize } from "../../server/mailboxes/quota-size.ts";
 import { parseSearchQuery } from "../../server/search/parse-query.ts";
 import { normalizeTagName } from "../../server/tags/tag-name.ts";
+import { LAST_ADMIN } from "../../server/users/last-admin.ts";
+import { LINK_INVALID } from "../../server/users/password-links.ts";
+import { CHOOSE_MAILBOX, REMOVE_SELF } from "../../server/users/remove-user.ts";
 import { DISABLE_SELF } from "../../server/users/set-disabled.ts";
 import { WRONG_CURRENT_PASSWORD } from "../../server/users/set-password.ts";
 import { notFound } from "../../server/workflow/workflow-conflict.ts";
@@ -77,6 +81,27 @@ describe("errorText", () => {
     expect(errorText(WRONG_CURRENT_PASSWORD, tJa)).toBe(ja["errors.currentPassword"]);
     expect(errorText(SIGN_IN_MESSAGES.throttled, tJa)).toBe(ja["errors.throttled"]);
     expect(errorText(DISABLE_SELF, tJa)).toBe(ja["errors.disableSelf"]);
+  });
+
+  it("translates the people and membership admin's refusals (issue 13)", () => {
+    expect(errorText(LAST_ADMIN, tJa)).toBe(ja["errors.lastAdmin"]);
+    expect(errorText(REMOVE_SELF, tJa)).toBe(ja["errors.removeSelf"]);
+    expect(errorText(CHOOSE_MAILBOX, tJa)).toBe(ja["errors.chooseMailbox"]);
+    expect(errorText(PERSONAL_MEMBERS, tJa)).toBe(ja["errors.personalMembers"]);
+    expect(errorText(LINK_INVALID, tJa)).toBe(ja["setPassword.invalid"]);
+    expect(errorText("Name at least one member to add or remove.", tJa)).toBe(ja["errors.nameMembers"]);
+    expect(errorText("Hand the mailbox to someone other than the user removed.", tJa)).toBe(ja["errors.handToOther"]);
+    expect(errorText("mo@example.com is not a member of team@example.com", tJa)).toBe(
+      "mo@example.com は team@example.com のメンバーではありません。",
+    );
+    expect(errorText("mo@example.com is already a member of team@example.com", tJa)).toBe(
+      "mo@example.com はすでに team@example.com のメンバーです。",
+    );
+    expect(errorText("add.0.email: email is required", tJa)).toBe(ja["errors.emailRequired"]);
+    expect(errorText("name: name is required", tJa)).toBe(ja["errors.nameRequired"]);
+    expect(errorText('No procedure found on path "admin.users.edit"', tJa)).toBe(ja["errors.notFound"]);
+    expect(errorText("No such session.", tJa)).toBe(ja["errors.notFound"]);
+    expect(errorText(LAST_ADMIN, tEn)).toBe(LAST_ADMIN);
   });
 
   it("recognises a known message behind the field name input validation puts first", () => {

@@ -5,7 +5,10 @@ import { describe, expect, it } from "vitest";
 import { sniffCharset } from "../../server/mime/charset.ts";
 import { decodeEncodedWords } from "../../server/mime/encoded-words.ts";
 import { extractAttachment } from "../../server/mime/extract-attachment.ts";
+import { htmlToPlainText } from "../../server/mime/html-to-plain-text.ts";
+import { readStructure } from "../../server/mime/message-structure.ts";
 import { parseMessage } from "../../server/mime/parse-message.ts";
+import { hasTextBesideHtml } from "../../server/mime/run-mailparser.ts";
 
 // The fixtures are written by tests/fixtures/make-mail-fixtures.ts; the
 // expected strings here are typed independently of it.
@@ -245,6 +248,49 @@ describe("broken MIME", () => {
       expect(message.subject).toBe("");
       expect(message.fromAddress).toBe("");
     }
+  });
+});
+
+describe("text parts beside an HTML part (issue 10 item 12)", () => {
+  it("keeps every inline part of a multipart/mixed in order: HTML, then plain text, then ISO-2022-JP text", async () => {
+    const message = await parse("html-then-plain-parts.eml");
+    // As the HTML reads once rendered (characters may be written as references).
+    const shown = htmlToPlainText(message.htmlBody ?? "") ?? "";
+    const order = ["Your invoice is below.", "Invoice 77: 3 items, total < 100 EUR.", "請求書の控えです。"].map((t) =>
+      shown.indexOf(t),
+    );
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(message.textBody).toContain("Invoice 77: 3 items, total < 100 EUR.");
+    expect(message.textBody).toContain("請求書の控えです。");
+    expect(message.attachments).toEqual([]);
+  });
+
+  it("converts plain text to HTML only where it stands beside HTML (the common alternative pays nothing)", () => {
+    const parts = (name: string) => readStructure(fixture(name)).parts;
+    expect(hasTextBesideHtml(parts("html-then-plain-parts.eml"))).toBe(true);
+    expect(hasTextBesideHtml(parts("alternative-with-footer.eml"))).toBe(true);
+    const alternativeOnly = Buffer.from(
+      'Content-Type: multipart/alternative; boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nhi\r\n' +
+        "--a\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--a--\r\n",
+    );
+    expect(hasTextBesideHtml(readStructure(alternativeOnly).parts)).toBe(false);
+    const attachedText = Buffer.from(
+      'Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n' +
+        '--m\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename="a.txt"\r\n\r\nfile\r\n--m--\r\n',
+    );
+    expect(hasTextBesideHtml(readStructure(attachedText).parts)).toBe(false);
+  });
+
+  it("keeps a mailing list's plain footer after a multipart/alternative", async () => {
+    const message = await parse("alternative-with-footer.eml");
+    const html = message.htmlBody ?? "";
+    expect(html.indexOf("<i>Thursday</i>")).toBeGreaterThanOrEqual(0);
+    expect(html.indexOf("team-list mailing list")).toBeGreaterThan(html.indexOf("<i>Thursday</i>"));
+    // The plain alternative is shown once, not beside its HTML twin.
+    expect(html).not.toContain("The meeting moved to Thursday.");
+    expect(message.textBody).toContain("team-list mailing list");
+    expect(message.attachments).toEqual([]);
   });
 });
 

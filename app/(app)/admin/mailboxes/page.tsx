@@ -7,6 +7,7 @@ import { Panel } from "../panel.tsx";
 import { requireAdmin } from "../require-admin.ts";
 import { AddMailboxForm } from "./add-mailbox-form.tsx";
 import { ApprovalSwitches } from "./approval-switches.tsx";
+import { MailboxMembers } from "./mailbox-members.tsx";
 import { QuotaForm } from "./quota-form.tsx";
 import { RoundRobinToggle } from "./round-robin-toggle.tsx";
 
@@ -78,6 +79,16 @@ export default async function MailboxesPage() {
                       enabled={roundRobin[mailbox.id] ?? false}
                     />
                   </div>
+                  {mailbox.kind === "shared" ? (
+                    <div className="mt-3">
+                      <MailboxMembers
+                        mailboxId={mailbox.id}
+                        address={mailbox.address}
+                        members={approvalMembers[mailboxes.indexOf(mailbox)] ?? []}
+                        users={users.map((u) => ({ id: u.id, email: u.email }))}
+                      />
+                    </div>
+                  ) : null}
                   <div className="mt-3">
                     <ApprovalSwitches
                       mailboxId={mailbox.id}

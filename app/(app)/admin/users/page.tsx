@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
+import { LocalTime } from "../../../components/local-time.tsx";
 import { getT } from "../../../i18n/server.ts";
 import { Panel } from "../panel.tsx";
 import { requireAdmin } from "../require-admin.ts";
 import { AddUserForm } from "./add-user-form.tsx";
+import { InviteUserForm } from "./invite-user-form.tsx";
 import { LoginAttacks } from "./login-attacks.tsx";
 import { UserActions } from "./user-actions.tsx";
+import { UserManage } from "./user-manage.tsx";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getT())("admin.users") };
@@ -35,6 +38,9 @@ export default async function UsersPage() {
                 <th scope="col" className="pb-2 font-medium">
                   {t("admin.personalMailbox")}
                 </th>
+                <th scope="col" className="pb-2 font-medium">
+                  {t("users.lastSignIn")}
+                </th>
                 <th scope="col" className="pb-2 text-right font-medium">
                   {t("admin.actions")}
                 </th>
@@ -52,10 +58,21 @@ export default async function UsersPage() {
                       {t(user.role === "admin" ? "admin.roleAdmin" : "admin.roleAgent")}
                     </span>
                     {user.disabled ? <span className="ml-2 text-xs text-rose-700">{t("admin.disabled")}</span> : null}
+                    {user.invited ? (
+                      <span className="ml-2 text-xs text-amber-700">{t("users.invitedBadge")}</span>
+                    ) : null}
                   </td>
                   <td className="py-2.5 pr-3 text-slate-500">{user.personalMailbox ?? "—"}</td>
-                  <td className="py-2.5">
+                  <td className="py-2.5 pr-3 text-slate-500">
+                    {user.lastSignInAt ? <LocalTime iso={user.lastSignInAt.toISOString()} /> : t("users.never")}
+                  </td>
+                  <td className="py-2.5 align-top">
                     <UserActions user={user} self={user.id === admin.id} />
+                    <UserManage
+                      user={user}
+                      self={user.id === admin.id}
+                      others={users.filter((u) => u.id !== user.id && !u.disabled)}
+                    />
                   </td>
                 </tr>
               ))}
@@ -66,9 +83,14 @@ export default async function UsersPage() {
           <LoginAttacks summary={attacks} />
         </Panel>
       </div>
-      <Panel id="add-user" title={t("admin.addAUser")}>
-        <AddUserForm />
-      </Panel>
+      <div className="space-y-6">
+        <Panel id="add-user" title={t("admin.addAUser")}>
+          <AddUserForm />
+        </Panel>
+        <Panel id="invite-user" title={t("users.inviteAUser")}>
+          <InviteUserForm />
+        </Panel>
+      </div>
     </div>
   );
 }

@@ -19,7 +19,7 @@ export const usage = `usage:
   yubin domain dkim-rotate DOMAIN
   yubin domain dkim-remove DOMAIN SELECTOR
   yubin mailbox add ADDRESS [--quota 500MB] [--shared] [--members a@x,b@x] [--name NAME]
-  yubin mailbox quota ADDRESS SIZE
+  yubin mailbox quota ADDRESS [SIZE] [--messages N|unlimited] [--warn 80,95] [--recalculate] [--json]
   yubin mailbox pop3 ADDRESS [--on-delete keep|delete]
   yubin mailbox members ADDRESS [--add a@x,b@x [--needs-approval] [--reviewer]] [--remove c@x,…]
   yubin mailbox list

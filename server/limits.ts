@@ -394,3 +394,23 @@ export const PURGE_BATCH = 500;
 
 /** Rows one page of deleted mail shows (the admin's search, a member's "Recently deleted"). */
 export const DELETED_PAGE_SIZE = 50;
+// ------------------------------------------------------------------ mailbox quotas (server/quotas/)
+
+/**
+ * Warning thresholds a new mailbox starts with, in percent of either limit
+ * (bytes or messages): one notice at 80 % leaves time to clean up, a second
+ * at 95 % before mail starts to be refused with 452 4.2.2. Editable per mailbox.
+ */
+export const DEFAULT_QUOTA_WARN_PERCENTS: readonly number[] = [80, 95];
+
+/** Thresholds one mailbox may have: each is one notice per crossing, more would be noise. */
+export const MAX_QUOTA_WARN_THRESHOLDS = 5;
+
+/** Folders listed under each mailbox's usage bar, largest first: enough to see where the space went. */
+export const QUOTA_LARGEST_FOLDERS = 3;
+
+/** Largest message-count limit that can be set: the column is a 32-bit integer. */
+export const MAX_QUOTA_MESSAGES = 2_000_000_000;
+
+/** How often the admin's Quotas page re-reads usage, so a bar moves as mail arrives without a reload. */
+export const QUOTA_PAGE_REFRESH_MS = 5_000;

@@ -68,6 +68,11 @@ const RULES: Rule[] = [
   [/^at most (\d+) recipients per message$/, "errors.tooManyRecipients", ["count"]],
   [/^attachments are too large: (.+), at most (.+)$/, "composer.tooLarge", ["size", "max"]],
   [/^New activity since you started/, "errors.newActivity"],
+  // Quotas (server/outbound/submit-message.ts, server/quotas/set-quota-limits.ts).
+  [/^Your mailbox (\S+) is full: there is no room for the sent copy/, "errors.senderMailboxFull", ["address"]],
+  [/^warning thresholds are whole percentages from 1 to 100/, "errors.quotaThresholds"],
+  [/^at most (\d+) warning thresholds$/, "errors.quotaTooManyThresholds", ["count"]],
+  [/^(?:messages: )?a message limit is a whole number from 0 to (\d+)$/, "errors.quotaMessages", ["max"]],
   [/^the note is empty$/, "errors.noteEmpty"],
   [/^a note has at most (\d+) characters$/, "errors.tooLong", ["count"]],
   [/^at most (\d+) mentions per note$/, "errors.tooManyMentions", ["count"]],

@@ -1,8 +1,11 @@
 // The English UI. Keys are "area.name"; "{name}" is filled in by t(key, { name }).
 // messages-ja.ts must have every key (TypeScript checks it).
+
 import { usersEn } from "./messages-users-en.ts";
+import { quotaEn } from "./quota-messages.ts";
 
 export const en = {
+  ...quotaEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
   "common.save": "Save",

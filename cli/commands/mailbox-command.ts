@@ -4,9 +4,9 @@ import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
 import { listMailboxes } from "../../server/mailboxes/list-mailboxes.ts";
 import { getPop3OnDelete, parsePop3OnDelete, setPop3OnDelete } from "../../server/mailboxes/pop3-policy.ts";
 import { formatSize, parseSize } from "../../server/mailboxes/quota-size.ts";
-import { setQuota } from "../../server/mailboxes/set-quota.ts";
 import { parseCommand, subcommand, UsageError } from "../parse.ts";
 import { withDatabase } from "../with-database.ts";
+import { mailboxQuotaCommand } from "./mailbox-quota-command.ts";
 
 export async function mailboxCommand(args: string[]): Promise<number> {
   const [verb, rest] = subcommand("mailbox", args, ["add", "quota", "list", "pop3", "members"]);
@@ -41,15 +41,7 @@ export async function mailboxCommand(args: string[]): Promise<number> {
       return 0;
     });
   }
-  if (verb === "quota") {
-    const { positionals } = parseCommand(rest, {}, ["ADDRESS", "SIZE"]);
-    const quotaBytes = parseSize(positionals[1] as string);
-    return withDatabase(async () => {
-      const mailbox = await setQuota({ address: positionals[0] as string, quotaBytes, actorId: null });
-      console.log(`quota of ${mailbox.address} is now ${formatSize(mailbox.quotaBytes)}`);
-      return 0;
-    });
-  }
+  if (verb === "quota") return mailboxQuotaCommand(rest);
   const { values, positionals } = parseCommand(
     rest,
     { quota: { type: "string" }, shared: { type: "boolean" }, members: { type: "string" }, name: { type: "string" } },

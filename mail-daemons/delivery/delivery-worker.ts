@@ -8,6 +8,7 @@
 import os from "node:os";
 import { DELIVERY_BATCH_SIZE, DELIVERY_STEP_TIMEOUT_MS } from "../../server/limits.ts";
 import { type ClaimedJob, claimJobs, releaseJobs } from "../../server/outbound/claim-jobs.ts";
+import { deliverLocalJob } from "../../server/outbound/local-retry.ts";
 import { type RecipientResult, recordAttempt } from "../../server/outbound/record-attempt.ts";
 import type { QueuePolicy } from "../../server/outbound/retry-policy.ts";
 import { DestinationLimit } from "./destination-limit.ts";
@@ -82,7 +83,24 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
 
   const pendingOf = (job: ClaimedJob) => job.recipients.filter((r) => r.state === "pending").map((r) => r.address);
 
+  /** Copies waiting for room in a local mailbox: tried through the one write path, no connection. */
+  async function deliverLocally(jobs: ClaimedJob[], owner: string): Promise<void> {
+    const remaining = [...jobs];
+    try {
+      while (remaining.length > 0 && !stopping) {
+        const job = remaining.shift() as ClaimedJob;
+        await record(job, await deliverLocalJob(job));
+      }
+    } finally {
+      await releaseJobs(
+        remaining.map((j) => j.id),
+        owner,
+      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`));
+    }
+  }
+
   async function deliver(jobs: ClaimedJob[], owner: string): Promise<void> {
+    if (jobs[0]?.local) return deliverLocally(jobs, owner);
     const domain = jobs[0]?.domain as string;
     // Stop starting transactions well before the lease runs out, so no other worker can take a job we are sending.
     const deadline = Date.now() + config.policy.leaseSeconds * 800;

@@ -66,16 +66,22 @@ export interface DeliveryInput {
 }
 
 export interface DeliveryOutcome {
-  recipients: ({ address: string; ok: true } | ({ address: string } & SmtpRefusal))[];
+  /**
+   * ok with `queued`: the mailbox had no room, the message was stored for
+   * another recipient, and this copy waits in the queue for room
+   * (server/outbound/local-retry.ts). A 452 4.2.2 refusal: no room and kept nowhere.
+   */
+  recipients: ({ address: string; ok: true; queued?: boolean } | ({ address: string } & SmtpRefusal))[];
 }
 
 export interface MxBackend {
   /**
    * Called at RCPT TO, after address-policy.ts accepted the syntax. Known answers:
    * 550 5.1.1 unknown local user, 554 5.7.1 relay denied (not a local domain),
-   * 452 4.2.2 mailbox full (RFC 5321 §4.5.3.1.10 lets the client retry later).
+   * 452 4.2.2 mailbox full, or the size declared with MAIL FROM … SIZE= (RFC
+   * 1870) would not fit (RFC 5321 §4.5.3.1.10 lets the client retry later).
    */
-  checkRecipient(address: string): Promise<RecipientVerdict>;
+  checkRecipient(address: string, options?: { declaredSize?: number | null }): Promise<RecipientVerdict>;
   /**
    * Stores one message for every accepted recipient. Must resolve only after the
    * transaction is durably committed (DESIGN.md "Nothing acknowledged is lost");

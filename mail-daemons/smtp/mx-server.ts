@@ -84,11 +84,15 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
   // Recipients accepted at RCPT, with the mailboxes the backend resolved them to.
   const accepted = new WeakMap<SMTPServerAddress, { address: string; mailboxIds: number[]; dmarc: DmarcEnforcement }>();
 
-  async function onRcptTo(address: SMTPServerAddress): Promise<void> {
+  async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     // The raw path, so that source routes and "a@b@c" are seen (raw-forward-path.ts).
     const path = checkForwardPath(rawForwardPath(address) ?? address.address);
     if (!path.ok) throw smtpError(path);
-    const verdict = await backend.checkRecipient(path.address).catch((error: unknown) => {
+    // RFC 1870 §6: a mailbox the declared size would not fit is refused now, not after the upload.
+    const args = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;
+    const declared = Number(args ? args.SIZE : undefined);
+    const declaredSize = Number.isSafeInteger(declared) && declared > 0 ? declared : null;
+    const verdict = await backend.checkRecipient(path.address, { declaredSize }).catch((error: unknown) => {
       log(`mx: checkRecipient failed: ${String(error)}`);
       throw smtpError(STORAGE_FAILED);
     });
@@ -161,16 +165,27 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
         throw smtpError(STORAGE_FAILED);
       });
     // SMTP has one reply per DATA (RFC 5321 §4.1.1.4; per-recipient replies are
-    // LMTP's, RFC 2033 §4.2). If any recipient was not stored, the client must
-    // retry: a duplicate for the others is better than a silent loss.
+    // LMTP's, RFC 2033 §4.2). A recipient whose mailbox filled up since RCPT is
+    // kept in the queue by the backend when the others got the message; if
+    // nobody got it because every mailbox is full, the transaction is refused
+    // 452 4.2.2 and the sender retries. Any other failure: the client must
+    // retry (451), a duplicate for the others being better than a silent loss.
     const failed = outcome.recipients.filter((r) => !r.ok);
     if (failed.length > 0 || outcome.recipients.length !== recipients.length) {
-      log(`mx: ${id} not stored for ${failed.map((r) => r.address).join(", ") || "some recipients"}`);
+      const reasons = failed.map((r) => `<${r.address}> ${r.code} ${r.enhanced} ${r.message}`).join(", ");
+      const full = failed.length > 0 && failed.every((r) => r.code === 452 && r.enhanced === "4.2.2");
+      if (full && outcome.recipients.every((r) => !r.ok) && outcome.recipients.length === recipients.length) {
+        log(`mx: ${id} from <${mailFrom ?? ""}> refused 452 4.2.2: no room for it (${reasons})`);
+        throw smtpError({ code: 452, enhanced: "4.2.2", message: "Mailbox full, try again later" });
+      }
+      log(`mx: ${id} not stored for ${reasons || "some recipients (no outcome)"}; answering 451 so the client retries`);
       throw smtpError(STORAGE_FAILED);
     }
     const spam = recipients.filter((r) => r.quarantine).length;
+    const queued = outcome.recipients.filter((r) => r.ok && r.queued).map((r) => `<${r.address}>`);
     log(
-      `mx: ${id} from <${mailFrom ?? ""}> stored for ${rcpts.length} recipient(s)` +
+      `mx: ${id} from <${mailFrom ?? ""}> stored for ${rcpts.length - queued.length} recipient(s)` +
+        (queued.length ? `, queued for ${queued.join(", ")} until their mailbox has room (452 4.2.2)` : "") +
         (spam ? `, ${spam} as spam (DMARC of ${authResults.dmarc.fromDomain})` : ""),
     );
     return `Message accepted as ${id}`;
@@ -191,8 +206,8 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     // an unverified PTR name is worth little in a Received field.
     disableReverseLookup: true,
     logger: false,
-    onRcptTo: (address, _session, callback) => {
-      onRcptTo(address).then(() => callback(), callback);
+    onRcptTo: (address, session, callback) => {
+      onRcptTo(address, session).then(() => callback(), callback);
     },
     onData: (stream, session, callback) => {
       onData(stream, session).then(

@@ -10,6 +10,7 @@ import { notificationsRouter } from "./routers/notifications.ts";
 import { passwordLinkRouter } from "./routers/password-link.ts";
 import { preferencesRouter } from "./routers/preferences.ts";
 import { presenceRouter } from "./routers/presence.ts";
+import { quotasRouter } from "./routers/quotas.ts";
 import { recoveryRouter } from "./routers/recovery.ts";
 import { savedRepliesRouter } from "./routers/saved-replies.ts";
 import { searchRouter } from "./routers/search.ts";
@@ -37,6 +38,7 @@ export const appRouter = router({
   appPasswords: appPasswordsRouter,
   passwordLink: passwordLinkRouter,
   recovery: recoveryRouter,
+  quotas: quotasRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,10 +6,13 @@ import type { ParsedMessage } from "../mime/parse-message.ts";
 import type { StoreCopy } from "./store-copy.ts";
 
 export interface MailboxState {
-  quotaBytes: bigint | null;
-  usedBytes: bigint;
-  quotaMessages: number | null;
-  usedMessages: number;
+  /** The mailbox has a byte or message limit. */
+  limited: boolean;
+  /**
+   * This copy fits the quota as last committed (yubin_quota_fits). A cheap
+   * early answer only: the write re-checks under a lock (write-message.ts).
+   */
+  fits: boolean;
   /** The earlier copy of this very message in the mailbox (see findDuplicate). */
   duplicateOf: number | null;
   contactId: number | null;
@@ -26,7 +29,9 @@ export async function readMailboxState(tx: RawSql, copy: StoreCopy): Promise<Mai
       where ${contactAddress}::text is not null
       on conflict (email) do nothing returning id
     )
-    select m."quotaBytes", m."usedBytes", m."quotaMessages", m."usedMessages", m."roundRobin",
+    select m."quotaBytes" is not null or m."quotaMessages" is not null as limited,
+      yubin_quota_fits(m."usedBytes", m."quotaBytes", m."usedMessages", m."quotaMessages", ${copy.raw.length}, 1) as fits,
+      m."roundRobin",
       (select id from "Message"
         where "mailboxId" = ${mailboxId} and "messageIdHeader" = ${message.messageIdHeader} and "deletedAt" is null
           and ("contentHash" = ${message.contentHash} or ("contentHash" is null and "bodyHash" = ${message.bodyHash}))
@@ -58,14 +63,4 @@ export async function findDuplicate(tx: RawSql, mailboxId: number, message: Pars
 /** Mail from a customer makes them a Contact; Yubin's own outbound copies do not. */
 function customerAddress(copy: StoreCopy): string | null {
   return copy.direction === "inbound" && copy.message.fromAddress ? copy.message.fromAddress : null;
-}
-
-/**
- * Checked without a lock: concurrent deliveries may overshoot a quota by the
- * messages in flight, but the counters themselves stay exact.
- */
-export function overQuota(state: MailboxState, size: number): boolean {
-  const overBytes = state.quotaBytes !== null && state.usedBytes + BigInt(size) > state.quotaBytes;
-  const overCount = state.quotaMessages !== null && state.usedMessages + 1 > state.quotaMessages;
-  return overBytes || overCount;
 }

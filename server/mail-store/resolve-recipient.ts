@@ -32,7 +32,18 @@ interface Candidate {
   dmarc: DmarcEnforcement | null;
 }
 
-export async function resolveRecipient(address: string): Promise<RecipientResolution> {
+/**
+ * `declaredSize`: the SIZE= given at MAIL FROM (RFC 1870 §6), so that a
+ * mailbox the message would not fit is refused at RCPT already (452 4.2.2)
+ * rather than after the whole message was sent. Without it, a mailbox is full
+ * when not even one more byte fits. Either way the rule is yubin_quota_fits,
+ * the one the write path applies (write-message.ts).
+ */
+export async function resolveRecipient(
+  address: string,
+  options: { declaredSize?: number | null } = {},
+): Promise<RecipientResolution> {
+  const bytes = Math.max(1, Math.floor(options.declaredSize ?? 1));
   const at = address.lastIndexOf("@");
   if (at <= 0) return { kind: "unknown" };
   const domainName = address
@@ -51,8 +62,7 @@ export async function resolveRecipient(address: string): Promise<RecipientResolu
     from "Domain" where name = ${domainName}
     union all
     select 'mailbox', array_position(${candidates}::text[], c.address) * 2 + c.via, m.id,
-      (m."quotaBytes" is not null and m."usedBytes" >= m."quotaBytes")
-        or (m."quotaMessages" is not null and m."usedMessages" >= m."quotaMessages"),
+      not yubin_quota_fits(m."usedBytes", m."quotaBytes", m."usedMessages", m."quotaMessages", ${bytes}::bigint, 1),
       null, null
     from (
       select address, id as "mailboxId", 0 as via from "Mailbox" where address = any(${candidates}::text[])
@@ -68,18 +78,19 @@ export async function resolveRecipient(address: string): Promise<RecipientResolu
     return mailbox.full ? { kind: "full", mailboxId: mailbox.id } : { kind: "local", mailboxIds: [mailbox.id], dmarc };
   const base = plus > 0 ? localPart.slice(0, plus) : localPart;
   if (!ROLE_ADDRESSES.has(base)) return { kind: "unknown" };
-  return roleRecipient(domain.postmasterMailboxId, dmarc);
+  return roleRecipient(domain.postmasterMailboxId, dmarc, bytes);
 }
 
 /** postmaster@ / abuse@ without a mailbox of their own: the domain's postmaster mailbox, else every admin's. */
 async function roleRecipient(
   postmasterMailboxId: number | null,
   dmarc: DmarcEnforcement,
+  bytes: number,
 ): Promise<RecipientResolution> {
   const targets = await sql.$queryRaw<{ id: number; full: boolean }[]>`
     select m.id,
-      (m."quotaBytes" is not null and m."usedBytes" >= m."quotaBytes")
-        or (m."quotaMessages" is not null and m."usedMessages" >= m."quotaMessages") as full
+      not yubin_quota_fits(m."usedBytes", m."quotaBytes", m."usedMessages", m."quotaMessages", ${bytes}::bigint, 1)
+        as full
     from "Mailbox" m
     where case when ${postmasterMailboxId}::int is not null then m.id = ${postmasterMailboxId}::int
       else m."userId" in (select id from "User" where role = 'admin' and not disabled) end

@@ -18,6 +18,11 @@ export interface StoreCopy {
   /** The bytes travel with the first copy stored; the others share the blob. */
   storeBlob: boolean;
   message: ParsedMessage;
+  /**
+   * A quota notice (server/quotas/quota-warning.ts): stored even into a full
+   * mailbox, as Dovecot's quota warnings are, so the warning itself is never lost.
+   */
+  bypassQuota?: boolean;
   /** The arrival time, the same for every copy. */
   now: Date;
 }

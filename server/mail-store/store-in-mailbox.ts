@@ -2,9 +2,10 @@
 // statements (plus threading look-ups for replies): one reads the mailbox's
 // state, the other writes everything.
 import type { RawSql } from "../db/raw-sql.ts";
+import { raiseQuotaWarning } from "../quotas/quota-warning.ts";
 import { findThread } from "../threading/find-thread.ts";
 import { assignNewConversation } from "./assign-new-conversation.ts";
-import { findDuplicate, overQuota, readMailboxState } from "./mailbox-state.ts";
+import { findDuplicate, readMailboxState } from "./mailbox-state.ts";
 import type { StoreCopy } from "./store-copy.ts";
 import type { StoreOutcome } from "./store-message.ts";
 import { writeMessage } from "./write-message.ts";
@@ -14,7 +15,8 @@ export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<Store
   const state = await readMailboxState(tx, copy);
   if (!state) return { mailboxId, outcome: "no_mailbox" };
   if (state.duplicateOf !== null) return { mailboxId, outcome: "duplicate", messageId: state.duplicateOf };
-  if (overQuota(state, copy.raw.length)) return { mailboxId, outcome: "over_quota" };
+  const checkQuota = state.limited && !copy.bypassQuota;
+  if (checkQuota && !state.fits) return { mailboxId, outcome: "over_quota" };
 
   const thread = copy.quarantine
     ? { conversationId: null, reason: "new" as const }
@@ -27,7 +29,9 @@ export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<Store
         contactId: state.contactId,
         now: copy.now,
       });
-  const stored = await writeMessage(tx, { ...copy, contactId: state.contactId, thread });
+  const stored = await writeMessage(tx, { ...copy, contactId: state.contactId, thread, checkQuota });
+  // Filled up while this copy was on its way: nothing was written.
+  if (stored && !stored.fits) return { mailboxId, outcome: "over_quota" };
   if (stored?.messageId == null) {
     // Another copy of the same message won the race for the unique index; the
     // conversation this copy would have started is left empty: remove it.
@@ -40,6 +44,7 @@ export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<Store
     if (existing === null) throw new Error(`message for mailbox ${mailboxId} was neither stored nor a duplicate`);
     return { mailboxId, outcome: "duplicate", messageId: existing };
   }
+  if (stored.quotaCrossed) await raiseQuotaWarning(tx, { mailboxId, now: copy.now });
   if (state.roundRobin && copy.direction === "inbound" && !copy.quarantine && stored.newConversationId != null) {
     await assignNewConversation(tx, { mailboxId, conversationId: stored.newConversationId });
   }

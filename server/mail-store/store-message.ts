@@ -26,6 +26,8 @@ export interface StoreMessageInput {
    */
   quarantine?: boolean;
   internalDate?: Date;
+  /** A quota notice: stored even into a full mailbox (store-copy.ts). */
+  bypassQuota?: boolean;
 }
 
 export type StoreOutcome =

@@ -5,6 +5,15 @@
 // IMAP IDLE and for browsers. The hot rows (folder, mailbox, conversation)
 // are locked only here, just before COMMIT, so deliveries to one mailbox
 // queue on its INBOX row as briefly as possible (docs/benchmarks.md).
+//
+// Quota: for a mailbox with a limit, the statement first locks the target
+// folder's row and then the mailbox's, and writes only if the message fits
+// the counters as they are now (yubin_quota_fits, the one quota rule,
+// migration mailbox_quota_warnings). A row lock in READ COMMITTED returns the
+// newest committed row, so parallel deliveries into one folder see each
+// other's usage and never overshoot; the folder-then-mailbox order is the one
+// expunge-messages.ts takes, so the two cannot deadlock. A mailbox without a
+// limit takes neither lock here.
 import type { RawSql } from "../db/raw-sql.ts";
 import { withoutNulDeep } from "../mime/storable-text.ts";
 import { MAIL_CHANNEL } from "../realtime/channels.ts";
@@ -15,8 +24,12 @@ import { normalizeSubject } from "../threading/normalize-subject.ts";
 import type { StoreCopy } from "./store-copy.ts";
 
 export interface WrittenMessage {
-  /** Null when another copy of the same message won the race for the unique index. */
+  /** Null when another copy of the same message won the race for the unique index, or it did not fit. */
   messageId: number | null;
+  /** False: the mailbox's quota had no room for it, and nothing was written. */
+  fits: boolean;
+  /** This write took usage to a warning threshold not yet noticed (server/quotas/quota-warning.ts). */
+  quotaCrossed: boolean | null;
   conversationId: number;
   folderId: number;
   uid: number;
@@ -29,6 +42,8 @@ export async function writeMessage(
   input: StoreCopy & {
     contactId: number | null;
     thread: { conversationId: number | null; reason: ThreadReason };
+    /** Lock and check the quota (the mailbox has a limit and this copy is not a quota notice). */
+    checkQuota: boolean;
   },
 ): Promise<WrittenMessage | undefined> {
   const { mailboxId, message, now, thread } = input;
@@ -42,16 +57,26 @@ export async function writeMessage(
   // The verdicts quote header values, which may hold U+0000 (storable-text.ts).
   const authResults = input.authResults === undefined ? null : JSON.stringify(withoutNulDeep(input.authResults));
   const [stored] = await tx.$queryRaw<WrittenMessage[]>`
-    with blob as (
+    with folder_lock as (
+      select id from "Folder" where "mailboxId" = ${mailboxId} and name = ${folderName} and ${input.checkQuota}
+      for no key update
+    ), locked as (
+      select yubin_quota_fits(m."usedBytes", m."quotaBytes", m."usedMessages", m."quotaMessages", ${size}, 1) as fits
+      from "Mailbox" m, folder_lock where m.id = ${mailboxId}
+      for no key update of m
+    ), room as (
+      select coalesce((select fits from locked), true) as fits
+    ), blob as (
       insert into "Blob" (sha256, size, bytes)
-      select ${input.blobSha256}, ${size}, ${input.storeBlob ? input.raw : null}::bytea where ${input.storeBlob}
+      select ${input.blobSha256}, ${size}, ${input.storeBlob ? input.raw : null}::bytea
+      where ${input.storeBlob} and (select fits from room)
       on conflict (sha256) do nothing
     ), new_conversation as (
       insert into "Conversation" ("mailboxId", subject, "normalizedSubject", "contactId", "messageCount",
         "lastMessageAt", "createdAt", "updatedAt", status)
       select ${mailboxId}, ${message.subject.slice(0, 1000)}, ${normalizeSubject(message.subject).key.slice(0, 1000)},
         ${input.contactId}::int, 1, ${now}, ${now}, now(), ${input.quarantine ? "spam" : "open"}::"ConversationStatus"
-      where ${thread.conversationId}::int is null
+      where ${thread.conversationId}::int is null and (select fits from room)
       returning id
     ), conversation as (
       select coalesce(${thread.conversationId}::int, (select id from new_conversation)) as id
@@ -67,7 +92,7 @@ export async function writeMessage(
         ${message.htmlBody}, ${message.hasAttachments}, ${JSON.stringify(message.attachments)}::jsonb,
         ${message.parseError}, ${message.malformed}, ${authResults}::jsonb,
         conversation.id, ${thread.reason}::"ThreadReason", ${now}, array_to_tsvector(string_to_array(${searchTokens}::text, ' '))
-      from conversation
+      from conversation where (select fits from room)
       on conflict ("mailboxId", "messageIdHeader", "contentHash") do nothing
       returning id, "conversationId"
     ), folder as (
@@ -81,6 +106,9 @@ export async function writeMessage(
     ), usage as (
       update "Mailbox" set "usedBytes" = "usedBytes" + ${size}, "usedMessages" = "usedMessages" + 1
       where id = ${mailboxId} and exists (select 1 from entry)
+      returning "quotaWarnedPercent" < case when "quotaBytes" is null and "quotaMessages" is null then 0
+        else yubin_quota_level("usedBytes", "quotaBytes", "usedMessages", "quotaMessages", "quotaWarnPercents") end
+        as crossed
     ), touched as (
       update "Conversation" set "messageCount" = "messageCount" + 1,
         "lastMessageAt" = greatest("lastMessageAt", ${now}),
@@ -101,6 +129,7 @@ export async function writeMessage(
       (select pg_notify(${LIVE_CHANNEL}, json_build_object('id', live.id, 'mailboxId', ${mailboxId}::int,
         'conversationId', live."conversationId", 'kind', 'message.stored')::text) from live),
       (select id from new_conversation) as "newConversationId",
+      (select fits from room) as fits, (select crossed from usage) as "quotaCrossed",
       case when entry.uid is not null then pg_notify(${MAIL_CHANNEL}, json_build_object('kind', 'message.stored',
         'mailboxId', ${mailboxId}::int, 'folderId', entry."folderId", 'uid', entry.uid, 'messageId', entry."messageId",
         'conversationId', message."conversationId")::text) end,

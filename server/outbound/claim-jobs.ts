@@ -11,6 +11,8 @@ export interface ClaimedJob {
   id: number;
   outboundMessageId: number;
   domain: string;
+  /** A local recipient waiting for room in its mailbox (local-retry.ts), not an SMTP delivery. */
+  local: boolean;
   recipients: RecipientStatus[];
   attempts: number;
   createdAt: Date;
@@ -31,7 +33,7 @@ export async function claimJobs(input: {
   // One round trip: lease the jobs and return them with their message.
   const rows = await sql.$queryRaw<(Omit<ClaimedJob, "raw"> & { bytes: Uint8Array })[]>`
     with first as (
-      select domain from "DeliveryJob"
+      select domain, local from "DeliveryJob"
       where state in ('queued', 'deferred') and "nextAttemptAt" <= ${now}
         and ("leaseUntil" is null or "leaseUntil" < ${now})
         and (${domains}::text[] is null or domain = any(${domains}::text[]))
@@ -40,7 +42,7 @@ export async function claimJobs(input: {
       for update skip locked
     ), picked as (
       select j.id from "DeliveryJob" j, first
-      where j.domain = first.domain and j.state in ('queued', 'deferred') and j."nextAttemptAt" <= ${now}
+      where j.domain = first.domain and j.local = first.local and j.state in ('queued', 'deferred') and j."nextAttemptAt" <= ${now}
         and (j."leaseUntil" is null or j."leaseUntil" < ${now})
       order by j."nextAttemptAt", j.id
       limit ${limit}
@@ -49,9 +51,9 @@ export async function claimJobs(input: {
       update "DeliveryJob" d
       set "leaseOwner" = ${owner}, "leaseUntil" = ${now}::timestamptz + make_interval(secs => ${leaseSeconds})
       from picked where d.id = picked.id
-      returning d.id, d."outboundMessageId", d.domain, d.recipients, d.attempts, d."createdAt"
+      returning d.id, d."outboundMessageId", d.domain, d.local, d.recipients, d.attempts, d."createdAt"
     )
-    select l.id, l."outboundMessageId", l.domain, l.recipients, l.attempts, l."createdAt", o."mailFrom", b.bytes
+    select l.id, l."outboundMessageId", l.domain, l.local, l.recipients, l.attempts, l."createdAt", o."mailFrom", b.bytes
     from leased l
     join "OutboundMessage" o on o.id = l."outboundMessageId"
     join "Blob" b on b.sha256 = o."blobSha256"

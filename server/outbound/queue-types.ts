@@ -15,4 +15,7 @@ export interface RecipientStatus {
   status?: string;
   /** The host that answered, for the DSN's Remote-MTA. */
   remoteMta?: string;
+  /** A local retry (local-retry.ts): the mailbox the message waits to enter, and whether it goes to Junk. */
+  mailboxId?: number;
+  quarantine?: boolean;
 }

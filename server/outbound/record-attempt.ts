@@ -63,7 +63,8 @@ function mergeResults(
     const result = byAddress.get(r.address.toLowerCase());
     if (!result) return r;
     const status = result.status ?? `${String(result.code)[0]}.0.0`;
-    const base = { address: r.address, reply: result.reply, status, remoteMta: result.remoteMta };
+    // A local retry's mailbox and disposition stay with the recipient (local-retry.ts).
+    const base = { ...r, reply: result.reply, status, remoteMta: result.remoteMta };
     if (result.code < 400) return { ...base, state: "delivered" };
     if (result.code >= 500) {
       failedNow.push({

@@ -10,6 +10,7 @@ import type { AuthorizedMailboxId } from "../access/gate.ts";
 import { holdSubmission } from "../approval/hold-submission.ts";
 import { mustHoldForApproval, type ReviewerRelease } from "../approval/release-rule.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
+import { loadEnv } from "../env.ts";
 import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
 import { blobKey } from "../mail-store/store-blob.ts";
 import { type StoreOutcome, storeMessageTx } from "../mail-store/store-message.ts";
@@ -18,6 +19,7 @@ import { dkimKeyFor } from "./dkim-keys.ts";
 import { dkimSignatureField } from "./dkim-sign.ts";
 import { enqueueTx, recipientDomain } from "./enqueue.ts";
 import { normalizeLineEndings } from "./line-endings.ts";
+import { enqueueLocalRetryTx } from "./local-retry.ts";
 import { newMessageId, prependFields, readHeader } from "./message-header.ts";
 import { findSendAsMailboxes, type SendAsMailbox } from "./send-as.ts";
 
@@ -74,7 +76,7 @@ export interface SubmitAccepted {
   conversationId: number | null;
   outboundMessageId: number | null;
   messageIdHeader: string;
-  /** Local recipients whose mailbox could not take the message (over quota). */
+  /** Local recipients whose mailbox no longer exists. (A full one waits in the queue for room: local-retry.ts.) */
   localFailures: string[];
 }
 
@@ -167,52 +169,89 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
   }
 
   const parsed = await parseMessage(raw);
-  return sqlTransaction(async (tx) => {
-    const [copy] = await storeMessageTx(
-      tx,
-      {
+  try {
+    return await sqlTransaction(async (tx) => {
+      const [copy] = await storeMessageTx(
+        tx,
+        {
+          raw,
+          mailboxIds: [copyMailbox.mailboxId],
+          direction: "outbound",
+          folder: "Sent",
+          flags: ["\\Seen"],
+          internalDate: now,
+        },
+        parsed,
+      );
+      // The quota holds for the sender too: mail whose sent copy has no room is not sent at all.
+      if (copy?.outcome === "over_quota") throw new SenderMailboxFull(copyMailbox.address);
+      const delivered: StoreOutcome[] =
+        local.size > 0
+          ? await storeMessageTx(
+              tx,
+              { raw, mailboxIds: [...local.keys()], direction: "inbound", internalDate: now },
+              parsed,
+            )
+          : [];
+      const storedMessageId = copy && "messageId" in copy ? copy.messageId : null;
+      // A stored copy means this transaction holds the blob already.
+      const stored = copy?.outcome === "stored" || delivered.some((d) => d.outcome === "stored");
+      // A full local mailbox: the copy waits for room in the queue, as the MX keeps it (local-retry.ts).
+      const full = delivered.filter((d) => d.outcome === "over_quota");
+      if (full.length > 0) {
+        await enqueueLocalRetryTx(tx, {
+          raw,
+          mailFrom: input.mailFrom,
+          recipients: full.map((d) => ({ address: local.get(d.mailboxId) ?? "", mailboxId: d.mailboxId })),
+          messageIdHeader,
+          reply: "452 4.2.2 Mailbox full",
+          now,
+          nextAttemptAt: new Date(now.getTime() + loadEnv().YUBIN_QUEUE_RETRY_MIN_SECONDS * 1000),
+        });
+      }
+      const outboundMessageId = await enqueueTx(tx, {
         raw,
-        mailboxIds: [copyMailbox.mailboxId],
-        direction: "outbound",
-        folder: "Sent",
-        flags: ["\\Seen"],
-        internalDate: now,
-      },
-      parsed,
-    );
-    const delivered: StoreOutcome[] =
-      local.size > 0
-        ? await storeMessageTx(
-            tx,
-            { raw, mailboxIds: [...local.keys()], direction: "inbound", internalDate: now },
-            parsed,
-          )
-        : [];
-    const storedMessageId = copy && "messageId" in copy ? copy.messageId : null;
-    // A stored copy means this transaction holds the blob already.
-    const stored = copy?.outcome === "stored" || delivered.some((d) => d.outcome === "stored");
-    const outboundMessageId = await enqueueTx(tx, {
-      raw,
-      storedBlobSha256: stored ? blobKey(raw) : undefined,
-      mailFrom: input.mailFrom,
-      recipients: remote,
-      messageIdHeader,
-      storedMessageId,
-      now,
+        storedBlobSha256: stored ? blobKey(raw) : undefined,
+        mailFrom: input.mailFrom,
+        recipients: remote,
+        messageIdHeader,
+        storedMessageId,
+        now,
+      });
+      await input.withinTransaction?.(tx, { storedMessageId });
+      return {
+        ok: true as const,
+        held: false as const,
+        storedMessageId,
+        conversationId: copy?.outcome === "stored" ? copy.conversationId : null,
+        outboundMessageId,
+        messageIdHeader,
+        localFailures: delivered
+          .filter((d) => d.outcome === "no_mailbox")
+          .map((d) => local.get(d.mailboxId) ?? String(d.mailboxId)),
+      };
     });
-    await input.withinTransaction?.(tx, { storedMessageId });
+  } catch (error) {
+    if (!(error instanceof SenderMailboxFull)) throw error;
+    // RFC 3463 X.2.2 mailbox full; 452 so that a mail client keeps the message and retries.
     return {
-      ok: true as const,
-      held: false as const,
-      storedMessageId,
-      conversationId: copy?.outcome === "stored" ? copy.conversationId : null,
-      outboundMessageId,
-      messageIdHeader,
-      localFailures: delivered
-        .filter((d) => d.outcome !== "stored" && d.outcome !== "duplicate")
-        .map((d) => local.get(d.mailboxId) ?? String(d.mailboxId)),
+      ok: false,
+      code: 452,
+      enhanced: "4.2.2",
+      message: senderMailboxFullMessage(error.address),
     };
-  });
+  }
+}
+
+/** What the sender is told (the web shows it in the reader's language: app/i18n/error-text.ts). */
+export function senderMailboxFullMessage(address: string): string {
+  return `Your mailbox ${address} is full: there is no room for the sent copy. Delete some mail or ask an administrator for a larger quota.`;
+}
+
+class SenderMailboxFull extends Error {
+  constructor(readonly address: string) {
+    super(`mailbox ${address} is full`);
+  }
 }
 
 /** Prepends a DKIM-Signature by the From domain's key, when that domain is ours and has one. */

@@ -8,6 +8,7 @@ const TABS: { href: string; label: MessageKey }[] = [
   { href: "/admin/users", label: "admin.users" },
   { href: "/admin/domains", label: "admin.domains" },
   { href: "/admin/mailboxes", label: "admin.mailboxes" },
+  { href: "/admin/quotas", label: "quota.tab" },
   { href: "/admin/settings", label: "admin.settings" },
   { href: "/admin/saved-replies", label: "admin.savedReplies" },
   { href: "/admin/deleted", label: "recovery.deletedMail" },

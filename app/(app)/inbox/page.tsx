@@ -10,6 +10,7 @@ import { InboxFilters } from "./filters.tsx";
 import { FolderNav } from "./folder-nav.tsx";
 import { type InboxQuery, inboxHref, parseInboxQuery } from "./inbox-query.ts";
 import { MailboxNav } from "./mailbox-nav.tsx";
+import { QuotaBanner } from "./quota-banner.tsx";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getT())("inbox.title") };
@@ -55,11 +56,12 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
   }
 
   const query = parseInboxQuery(params, current?.id);
-  const [page, counts, options, serverLabels] = await Promise.all([
+  const [page, counts, options, serverLabels, quotaWarnings] = await Promise.all([
     caller.workflow.inbox(query),
     caller.workflow.counts({ mailboxId: current?.id }),
     caller.workflow.filterOptions({ mailboxId: current?.id }),
     caller.workflow.statusLabels(),
+    caller.quotas.warnings(),
   ]);
   const labels = localStatusLabels(serverLabels, t);
   const rows: ConversationRow[] = page.items.map((c) => ({
@@ -79,6 +81,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
         {t("inbox.title")}
         {current ? <span className="ml-2 text-base font-normal text-slate-500">{current.address}</span> : null}
       </h1>
+      <QuotaBanner warnings={quotaWarnings.filter((w) => !current || w.mailboxId === current.id)} t={t} />
       {mailboxes.length > 1 ? <MailboxNav mailboxes={mailboxes} current={current?.id ?? null} /> : null}
       <FolderNav query={query} counts={counts} cap={COUNT_CAP} />
       <InboxFilters query={query} assignees={options.assignees} tags={options.tags} labels={labels} />

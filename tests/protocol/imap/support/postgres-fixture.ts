@@ -12,7 +12,7 @@ import { claimRecent } from "../../../../server/mail-folders/claim-recent.ts";
 import { appendMessages } from "../../../../server/mail-store/append-messages.ts";
 import { storeMessage } from "../../../../server/mail-store/store-message.ts";
 import { createMailbox } from "../../../../server/mailboxes/create-mailbox.ts";
-import { setQuota } from "../../../../server/mailboxes/set-quota.ts";
+import { setQuotaLimits } from "../../../../server/quotas/set-quota-limits.ts";
 import { createUser } from "../../../../server/users/create-user.ts";
 import { useTestDatabase } from "../../../support/database.ts";
 import { makeDomain } from "../../../support/factories.ts";
@@ -111,9 +111,15 @@ export const postgresFixture: FixtureFactory = async (options = {}) => {
       return appended.uids[0] as number;
     },
     async setQuota(address, quota) {
-      await setQuota({ address, quotaBytes: quota.bytes, actorId: null });
-      // The message quota has no command of its own yet (only `yubin mailbox quota ADDRESS SIZE`).
-      await db().mailbox.update({ where: { address }, data: { quotaMessages: quota.messages } });
+      // Warnings off: a quota notice mail (server/quotas/quota-warning.ts) would be one more
+      // message in the mailbox whose usage the RFC 9208 transcripts count.
+      await setQuotaLimits({
+        address,
+        quotaBytes: quota.bytes,
+        quotaMessages: quota.messages,
+        warnPercents: [],
+        actorId: null,
+      });
     },
     async openedElsewhere(address, folder = "INBOX") {
       const mailboxId = await mailboxIdOf(address);

@@ -180,11 +180,11 @@ export async function buildCliBundle({ root = repoRoot, cacheDir = defaultCacheD
  * (`build: false` only uses one that exists), else from the TypeScript
  * sources through tsx.
  */
-export async function runEntry(name, { build = true } = {}) {
-  let dir = currentBuild();
+export async function runEntry(name, { build = true, cacheDir = defaultCacheDir } = {}) {
+  let dir = currentBuild({ cacheDir });
   if (!dir && build) {
     try {
-      dir = await buildCliBundle();
+      dir = await buildCliBundle({ cacheDir });
     } catch {
       // No esbuild, a read-only install, or a source that does not compile:
       // tsx runs the sources and reports any error the way it always has.

@@ -9,12 +9,9 @@ import type { Env } from "../../server/env.ts";
 import { bootstrapFirstRun } from "../../server/lifecycle/first-run.ts";
 import { openDatabase } from "../../server/lifecycle/open-database.ts";
 import { sessionSecret } from "../../server/lifecycle/secrets.ts";
-import { startDeliveryRole } from "./delivery-role.ts";
 import { startHousekeeping } from "./housekeeping.ts";
-import { startMailRole } from "./mail-role.ts";
 import type { RoleName, RunningRole } from "./role.ts";
-import { buildWeb, webBuildIsCurrent } from "./web-build.ts";
-import { projectRoot, startWebRole } from "./web-role.ts";
+import { buildWeb, projectRoot, webBuildIsCurrent } from "./web-build.ts";
 
 /** The process roles (DESIGN.md "Processes"): `yubin start` runs all of them unless --roles names some. */
 export const ALL_ROLES: RoleName[] = ["web", "mail", "delivery"];
@@ -55,6 +52,9 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
       // YUBIN_PUBLIC_URL wins; a NEXTAUTH_URL set by hand is kept otherwise.
       if (env.YUBIN_PUBLIC_URL) process.env.NEXTAUTH_URL = env.YUBIN_PUBLIC_URL;
       else process.env.NEXTAUTH_URL ??= publicUrl;
+      // Each role's modules load only when it runs: Next.js for the web, the
+      // protocol daemons (mailauth, mailparser: half a second each) for mail.
+      const { startWebRole } = await import("./web-role.ts");
       running.push(
         await startWebRole({
           root: projectRoot,
@@ -67,8 +67,14 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
         }),
       );
     }
-    if (roleNames.includes("mail")) running.push(await startMailRole(env, log));
-    if (roleNames.includes("delivery")) running.push(await startDeliveryRole(env, log));
+    if (roleNames.includes("mail")) {
+      const { startMailRole } = await import("./mail-role.ts");
+      running.push(await startMailRole(env, log));
+    }
+    if (roleNames.includes("delivery")) {
+      const { startDeliveryRole } = await import("./delivery-role.ts");
+      running.push(await startDeliveryRole(env, log));
+    }
     const listeners = Object.assign({}, ...running.map((r) => r.listeners)) as Record<string, number>;
     const heartbeat = await startHeartbeat(roleNames, listeners);
     // Every process runs the timed chores (snooze waker, stalled approvals); each acts once.

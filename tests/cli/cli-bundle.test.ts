@@ -60,6 +60,12 @@ describe("the CLI bundle", () => {
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining("no domain nowhere.test") });
   });
 
+  it("carries Prisma's query compiler as a WebAssembly file rather than as base64 in a module", () => {
+    const wasm = readFileSync(path.join(build, "query-compiler.wasm"));
+    expect(wasm.subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d])); // "\0asm"
+    expect(() => new WebAssembly.Module(wasm)).not.toThrow();
+  });
+
   it("is the same build until an input changes, then stale", () => {
     expect(currentBuild({ cacheDir })).toBe(build);
     const manifestFile = path.join(cacheDir, "current.json");

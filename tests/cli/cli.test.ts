@@ -87,7 +87,8 @@ describe("yubin user", () => {
       [["user", "add", "bob@example.com"], 2, "--password is required"],
       [["user", "add"], 2, "expected EMAIL"],
       [["user", "add", "bob@example.com", "--password", "0123456789", "--bogus"], 2, "Unknown option '--bogus'"],
-      [["user", "remove"], 2, '"yubin user" needs one of: add, list'],
+      [["user", "frobnicate"], 2, '"yubin user" needs one of: add, invite, list, edit'],
+      [["user", "remove"], 2, "expected EMAIL, got nothing"],
     ];
     // None of them changes anything; a real process answers a usage error meanwhile.
     const [unknown, ...results] = await Promise.all([

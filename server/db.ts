@@ -26,6 +26,11 @@ export function db(): Db {
   return shared;
 }
 
+/** Whether this process has made its client (db() was called since the last disconnect). */
+export function dbClientOpen(): boolean {
+  return shared !== undefined;
+}
+
 export async function disconnectDb(): Promise<void> {
   const client = shared;
   shared = undefined;

@@ -34,7 +34,7 @@ export async function startCommand(args: string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const started = await startYubin(env, requested as RoleName[], log);
+  const started = await startYubin(env, requested as RoleName[], log, () => stopRequested);
   if (!stopRequested) {
     await new Promise<void>((resolve) => {
       wake = resolve;

@@ -9,12 +9,9 @@ import type { Env } from "../../server/env.ts";
 import { bootstrapFirstRun } from "../../server/lifecycle/first-run.ts";
 import { openDatabase } from "../../server/lifecycle/open-database.ts";
 import { sessionSecret } from "../../server/lifecycle/secrets.ts";
-import { startDeliveryRole } from "./delivery-role.ts";
 import { startHousekeeping } from "./housekeeping.ts";
-import { startMailRole } from "./mail-role.ts";
 import type { RoleName, RunningRole } from "./role.ts";
-import { buildWeb, webBuildIsCurrent } from "./web-build.ts";
-import { projectRoot, startWebRole } from "./web-role.ts";
+import { buildWeb, projectRoot, webBuildIsCurrent } from "./web-build.ts";
 
 /** The process roles (DESIGN.md "Processes"): `yubin start` runs all of them unless --roles names some. */
 export const ALL_ROLES: RoleName[] = ["web", "mail", "delivery"];
@@ -24,7 +21,17 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export async function startYubin(env: Env, roleNames: RoleName[], log: (line: string) => void): Promise<Started> {
+/**
+ * `stopRequested` is asked between the steps: once it says yes (a SIGTERM
+ * while starting), no further role is started — a supervisor stopping Yubin
+ * need not wait for Next.js to load — and the caller stops what has started.
+ */
+export async function startYubin(
+  env: Env,
+  roleNames: RoleName[],
+  log: (line: string) => void,
+  stopRequested: () => boolean = () => false,
+): Promise<Started> {
   if (roleNames.includes("web") && !webBuildIsCurrent(projectRoot)) buildWeb(projectRoot, log);
   const database = await openDatabase(env, log);
   const running: RunningRole[] = [];
@@ -35,6 +42,8 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
     await database.close();
   };
   try {
+    const stoppedEarly = (): Started => ({ roles: running, stop: async () => await stopAll() });
+    if (stopRequested()) return stoppedEarly(); // the first run happens at the next start
     const first = await bootstrapFirstRun({
       hostname: env.YUBIN_HOSTNAME,
       adminEmail: env.YUBIN_ADMIN_EMAIL,
@@ -49,12 +58,29 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
       const ok = database && Object.values(roles).every(Boolean);
       return { ok, body: { ok, database, roles } };
     };
+    const firstRunLines = first
+      ? [
+          `  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`,
+          ...(first.generatedPassword
+            ? [`  admin password (shown once, change it after signing in): ${first.generatedPassword}`]
+            : []),
+        ]
+      : [];
+    const stoppingAfterFirstRun = () => {
+      // The generated admin password exists only in this output.
+      if (firstRunLines.length) log(["yubin stopping before it was ready", ...firstRunLines].join("\n"));
+      return stoppedEarly();
+    };
+    if (stopRequested()) return stoppingAfterFirstRun();
     if (roleNames.includes("web") && env.YUBIN_HTTP_PORT !== 0) {
       // next-auth reads these; set before Next.js loads the app.
       process.env.NEXTAUTH_SECRET = sessionSecret(env.dataDir, env.YUBIN_SESSION_SECRET);
       // YUBIN_PUBLIC_URL wins; a NEXTAUTH_URL set by hand is kept otherwise.
       if (env.YUBIN_PUBLIC_URL) process.env.NEXTAUTH_URL = env.YUBIN_PUBLIC_URL;
       else process.env.NEXTAUTH_URL ??= publicUrl;
+      // Each role's modules load only when it runs: Next.js for the web, the
+      // protocol daemons (mailauth, mailparser: half a second each) for mail.
+      const { startWebRole } = await import("./web-role.ts");
       running.push(
         await startWebRole({
           root: projectRoot,
@@ -67,20 +93,22 @@ export async function startYubin(env: Env, roleNames: RoleName[], log: (line: st
         }),
       );
     }
-    if (roleNames.includes("mail")) running.push(await startMailRole(env, log));
-    if (roleNames.includes("delivery")) running.push(await startDeliveryRole(env, log));
+    if (roleNames.includes("mail") && !stopRequested()) {
+      const { startMailRole } = await import("./mail-role.ts");
+      running.push(await startMailRole(env, log));
+    }
+    if (roleNames.includes("delivery") && !stopRequested()) {
+      const { startDeliveryRole } = await import("./delivery-role.ts");
+      running.push(await startDeliveryRole(env, log));
+    }
+    if (stopRequested()) return stoppingAfterFirstRun();
     const listeners = Object.assign({}, ...running.map((r) => r.listeners)) as Record<string, number>;
     const heartbeat = await startHeartbeat(roleNames, listeners);
     // Every process runs the timed chores (snooze waker, stalled approvals); each acts once.
     const housekeeping = startHousekeeping(log);
     // One write, so that whoever waits for "yubin ready" reads the whole block.
     const ready = ["yubin ready", ...running.flatMap((role) => role.banner.map((line) => `  ${line}`))];
-    if (first) {
-      ready.push(`  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`);
-      if (first.generatedPassword) {
-        ready.push(`  admin password (shown once, change it after signing in): ${first.generatedPassword}`);
-      }
-    }
+    ready.push(...firstRunLines);
     log(ready.join("\n"));
     return {
       roles: running,

@@ -4,6 +4,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
+/** The checkout: the Next.js app's directory. */
+export const projectRoot = path.resolve(new URL("../..", import.meta.url).pathname);
+
 const SOURCES = ["app", "server", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
 const SKIP = new Set(["generated", "node_modules"]);
 

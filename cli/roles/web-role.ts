@@ -2,7 +2,6 @@
 // /api/health is answered here, before Next.js, because only this process
 // knows the state of the other roles it runs.
 import http from "node:http";
-import path from "node:path";
 import next from "next";
 import { requestScheme } from "../../server/auth/secure-request.ts";
 import type { RunningRole } from "./role.ts";
@@ -80,5 +79,3 @@ export async function startWebRole(input: {
     },
   };
 }
-
-export const projectRoot = path.resolve(new URL("../..", import.meta.url).pathname);

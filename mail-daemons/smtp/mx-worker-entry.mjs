@@ -1,5 +1,5 @@
-// Entry of an MX cluster worker: TypeScript through tsx, as bin/yubin does.
-import { register } from "tsx/esm/api";
+// Entry of an MX cluster worker: from the CLI bundle that the primary's
+// bin/yubin made current, else TypeScript through tsx, as bin/yubin does.
+import { runEntry } from "../../scripts/cli-bundle.mjs";
 
-register();
-await import("./mx-worker.ts");
+await runEntry("mx-worker", { build: false });

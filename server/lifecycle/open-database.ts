@@ -4,7 +4,7 @@
 
 import { startEmbeddedPostgres } from "../db/embedded.ts";
 import { applyMigrations } from "../db/migrate.ts";
-import { disconnectDb } from "../db.ts";
+import { dbClientOpen, disconnectDb } from "../db.ts";
 import type { Env } from "../env.ts";
 
 export interface OpenDatabase {
@@ -15,6 +15,9 @@ export interface OpenDatabase {
 }
 
 export async function openDatabase(env: Env, log: (line: string) => void = () => {}): Promise<OpenDatabase> {
+  // A process that was already using the database (a test running a CLI
+  // command in its own process) keeps its client when this one closes.
+  const clientWasOpen = dbClientOpen();
   const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres(env.dataDir, { log });
   const url = env.DATABASE_URL ?? (embedded?.url as string);
   try {
@@ -26,7 +29,7 @@ export async function openDatabase(env: Env, log: (line: string) => void = () =>
       embedded: !!embedded,
       appliedMigrations,
       close: async () => {
-        await disconnectDb();
+        if (!clientWasOpen) await disconnectDb();
         await embedded?.stop();
       },
     };

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../../server/db.ts";
 import { ACCOUNT_POLICY, PAIR_POLICY } from "../../server/limits.ts";
-import { runCli } from "../support/cli.ts";
+import { runCliInProcess } from "../support/cli.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { makeUser, TEST_PASSWORD } from "../support/factories.ts";
 import { startYubinProcess, type YubinProcess } from "../support/yubin-process.ts";
@@ -139,7 +139,7 @@ describe("no lock-out of the account", () => {
     expect(html).toMatch(/owner@example\.com<\/span><span[^>]*>\d+ attempts, \d+ refused, from \d+ addresses/);
     expect(html).toContain("Closed to new addresses until");
 
-    const status = await runCli(["status"], { DATABASE_URL: databaseUrl });
+    const status = await runCliInProcess(["status"], { DATABASE_URL: databaseUrl });
     expect(status.stdout).toMatch(/^sign-in: ATTACKED, \d+ login\(s\)/m);
     expect(status.stdout).toMatch(
       /^ {2}login owner@example\.com: \d+ attempt\(s\), \d+ refused, from \d+ address\(es\), closed to new addresses until /m,

@@ -1,12 +1,13 @@
 // yubin user edit|disable|enable|remove|reset-password|invite and
-// yubin mailbox members, as real processes. Process starts are the cost
-// here, so the fixtures are made through the domain functions and the
-// commands run side by side, each on its own user or mailbox.
+// yubin mailbox members. Process starts are the cost here, so the fixtures
+// are made through the domain functions, one command runs as a real `yubin`
+// process and the others run the same command code in this process
+// (runCliInProcess), each on its own user or mailbox.
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyCredentials } from "../../server/auth/verify-credentials.ts";
 import { db } from "../../server/db.ts";
 import { peekPasswordLink } from "../../server/users/password-links.ts";
-import { runCli } from "../support/cli.ts";
+import { runCli, runCliInProcess } from "../support/cli.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { makeDomain, makeSharedMailbox, makeUser, TEST_PASSWORD } from "../support/factories.ts";
 
@@ -25,11 +26,11 @@ describe("yubin user and yubin mailbox members", () => {
     const [edit, disable, remove, reset, invite, members, noChoice, lastAdmin] = await Promise.all([
       // root@ stays the only admin throughout, so the last-admin refusal below cannot race a promotion.
       runCli(["user", "edit", "ED@example.com", "--name", "Ed Sato", "--role", "agent"], env),
-      runCli(["user", "disable", "dee@example.com"], env),
-      runCli(["user", "remove", "rob@example.com", "--hand-to", "heir@example.com"], env),
-      runCli(["user", "reset-password", "rae@example.com", "--link"], env),
-      runCli(["user", "invite", "new@example.com", "--name", "New One"], env),
-      runCli(
+      runCliInProcess(["user", "disable", "dee@example.com"], env),
+      runCliInProcess(["user", "remove", "rob@example.com", "--hand-to", "heir@example.com"], env),
+      runCliInProcess(["user", "reset-password", "rae@example.com", "--link"], env),
+      runCliInProcess(["user", "invite", "new@example.com", "--name", "New One"], env),
+      runCliInProcess(
         [
           "mailbox",
           "members",
@@ -42,8 +43,8 @@ describe("yubin user and yubin mailbox members", () => {
         ],
         env,
       ),
-      runCli(["user", "remove", "nia@example.com"], env),
-      runCli(["user", "edit", "root@example.com", "--role", "agent"], env),
+      runCliInProcess(["user", "remove", "nia@example.com"], env),
+      runCliInProcess(["user", "edit", "root@example.com", "--role", "agent"], env),
     ]);
     for (const ok of [edit, disable, remove, reset, invite, members]) expect(ok.code, ok.stderr).toBe(0);
     expect(edit.stdout).toBe("ed@example.com: agent, name Ed Sato\n");
@@ -94,15 +95,14 @@ describe("yubin user and yubin mailbox members", () => {
     }
 
     const [enable, list, listMembers] = await Promise.all([
-      runCli(["user", "enable", "dee@example.com"], env),
-      runCli(["user", "list"], env),
-      runCli(["mailbox", "members", "team@example.com"], env),
+      runCliInProcess(["user", "enable", "dee@example.com"], env),
+      runCliInProcess(["user", "list"], env),
+      runCliInProcess(["mailbox", "members", "team@example.com"], env),
     ]);
     expect(enable.stdout).toBe("enabled dee@example.com\n");
     expect((await verifyCredentials({ email: "dee@example.com", password: TEST_PASSWORD })).ok).toBe(true);
     expect(list.stdout).toMatch(/^new@example\.com\tagent\tinvited\tNew One$/m);
     expect(list.stdout).not.toContain("rob@example.com");
     expect(listMembers.stdout).toBe("nia@example.com\treviewer\n");
-    // Each process costs seconds of CPU on a loaded machine.
   }, 240_000);
 });

@@ -15,7 +15,7 @@ import { deliveryStatus } from "../../server/outbound/delivery-status.ts";
 import { enqueueTx } from "../../server/outbound/enqueue.ts";
 import { sendMessage } from "../../server/outbound/send-message.ts";
 import { submitMessage } from "../../server/outbound/submit-message.ts";
-import { runCli } from "../support/cli.ts";
+import { runCli, runCliInProcess } from "../support/cli.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { type DnsServer, startDnsServer } from "../support/dns-server.ts";
 import { seedOutbound } from "../support/outbound-fixtures.ts";
@@ -350,17 +350,18 @@ describe("yubin queue", () => {
   it("lists, retries and drops jobs", async () => {
     const sent = await send(["held@elsewhere.test"]);
     const env = { DATABASE_URL: url };
+    // A real `yubin` process lists; the steps after it run the same command code in this process.
     const listed = await runCli(["queue", "--json"], env);
     expect(listed.code).toBe(0);
     const jobs = JSON.parse(listed.stdout) as { id: number; domain: string; state: string }[];
     const job = jobs.find((j) => j.domain === "elsewhere.test");
     expect(job).toMatchObject({ state: "queued" });
     const id = job?.id as number;
-    expect((await runCli(["queue", "retry", String(id)], env)).stdout).toContain(`retrying job ${id}`);
-    expect((await runCli(["queue"], env)).stdout).toContain("held@elsewhere.test(pending)");
-    expect((await runCli(["queue", "drop", String(id)], env)).code).toBe(0);
+    expect((await runCliInProcess(["queue", "retry", String(id)], env)).stdout).toContain(`retrying job ${id}`);
+    expect((await runCliInProcess(["queue"], env)).stdout).toContain("held@elsewhere.test(pending)");
+    expect((await runCliInProcess(["queue", "drop", String(id)], env)).code).toBe(0);
     expect(await db().deliveryJob.count({ where: { outboundMessageId: sent.outboundMessageId } })).toBe(0);
-    const missing = await runCli(["queue", "drop", String(id)], env);
+    const missing = await runCliInProcess(["queue", "drop", String(id)], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`no job ${id}`);
   });

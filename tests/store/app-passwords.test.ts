@@ -12,7 +12,7 @@ import { verifyProtocolCredentials } from "../../server/auth/protocol-credential
 import { verifyCredentials } from "../../server/auth/verify-credentials.ts";
 import { db } from "../../server/db.ts";
 import { createUser } from "../../server/users/create-user.ts";
-import { runCli } from "../support/cli.ts";
+import { runCli, runCliInProcess } from "../support/cli.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { PASSWORD, seedOutbound } from "../support/outbound-fixtures.ts";
 import { SmtpClient } from "../support/smtp-client.ts";
@@ -270,6 +270,7 @@ describe("submission AUTH with app passwords", () => {
 
 describe("yubin app-password", () => {
   it("adds (printing the secret once), lists and revokes", async () => {
+    // A real `yubin` process adds; the checks after it run the same command code in this process.
     const add = await runCli(
       ["app-password", "add", "alice@example.com", "--mailbox", "support@example.com", "--label", "POP3 client"],
       env,
@@ -283,30 +284,33 @@ describe("yubin app-password", () => {
     expect(secret).toMatch(SECRET_SHAPE);
     expect(await login("support@example.com", secret)).toMatchObject({ ok: true, mailboxId: ids.support.id });
 
-    const list = await runCli(["app-password", "list", "alice@example.com"], env);
+    const list = await runCliInProcess(["app-password", "list", "alice@example.com"], env);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(new RegExp(`^${id}\\tPOP3 client\\tmailbox support@example\\.com\\t.*\\tactive$`, "m"));
     expect(list.stdout).not.toContain(secret);
 
-    const revoke = await runCli(["app-password", "revoke", String(id)], env);
+    const revoke = await runCliInProcess(["app-password", "revoke", String(id)], env);
     expect(revoke.code).toBe(0);
     expect(revoke.stdout).toContain(`revoked app password ${id}`);
     expect(await login("support@example.com", secret)).toEqual({ ok: false, reason: "invalid" });
-    const again = await runCli(["app-password", "list", "alice@example.com"], env);
+    const again = await runCliInProcess(["app-password", "list", "alice@example.com"], env);
     expect(again.stdout).toMatch(new RegExp(`^${id}\\tPOP3 client\\t.*\\trevoked \\S+$`, "m"));
   });
 
   it("explains mistakes", async () => {
-    const notMember = await runCli(["app-password", "add", "bob@example.com", "--mailbox", "support@example.com"], env);
+    const notMember = await runCliInProcess(
+      ["app-password", "add", "bob@example.com", "--mailbox", "support@example.com"],
+      env,
+    );
     expect(notMember.code).toBe(1);
     expect(notMember.stderr).toContain("bob@example.com is not a member of support@example.com");
-    const badId = await runCli(["app-password", "revoke", "abc"], env);
+    const badId = await runCliInProcess(["app-password", "revoke", "abc"], env);
     expect(badId.code).toBe(2);
     expect(badId.stderr).toContain('"abc" is not an app password id');
-    const missing = await runCli(["app-password", "revoke", "424242"], env);
+    const missing = await runCliInProcess(["app-password", "revoke", "424242"], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("no app password 424242");
-    const noVerb = await runCli(["app-password"], env);
+    const noVerb = await runCliInProcess(["app-password"], env);
     expect(noVerb.code).toBe(2);
   });
 });

@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { buildCliBundle } from "../../scripts/cli-bundle.mjs";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { guardSourceTree } from "./source-tree-guard.ts";
 import { ensureWebBuild } from "./web-build.ts";
@@ -52,6 +53,13 @@ export default async function setup(project: TestProject) {
   const checkSourceTree = guardSourceTree(repoRoot);
   // Tests that start Yubin need the built web app; building it in each would race.
   if (process.env.YUBIN_TEST_SKIP_WEB_BUILD !== "1") ensureWebBuild();
+  // Every `yubin` a test runs uses the CLI bundle; build it once here rather
+  // than in whichever CLI processes happen to start first, side by side.
+  // Another run in this checkout may be building it: wait for that build.
+  for (let tries = 0; !(await buildCliBundle()); tries++) {
+    if (tries === 600) throw new Error("the yubin CLI bundle is being built by another process for a minute now");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   // Data dirs of the Yubin processes tests start (yubin-process.ts, smtp-sink.ts) go
   // under one directory per run, removed at the end; the test workers inherit the variable.
   const scratch = mkdtempSync(path.join(os.tmpdir(), "yubin-test-run-"));

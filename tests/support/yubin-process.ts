@@ -47,6 +47,8 @@ export async function startYubinProcess(options: {
   dataDir?: string;
   timeoutMs?: number;
 }): Promise<YubinProcess> {
+  // An empty data dir would mean ./data in the checkout: a test whose earlier test failed to make one.
+  if (options.dataDir === "") throw new Error("no data dir given (did the test that makes it fail?)");
   const httpPort = options.env?.YUBIN_HTTP_PORT ? Number(options.env.YUBIN_HTTP_PORT) : await freePort();
   const dataDir = options.dataDir ?? scratchDir("yubin-data-");
   const args = [path.join(repoRoot, "bin/yubin"), "start"];

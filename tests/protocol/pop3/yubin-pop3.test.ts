@@ -13,7 +13,7 @@ import { createAppPassword } from "../../../server/auth/app-passwords.ts";
 import { sql } from "../../../server/db/raw-sql.ts";
 import { db, disconnectDb } from "../../../server/db.ts";
 import { createUser } from "../../../server/users/create-user.ts";
-import { runCli } from "../../support/cli.ts";
+import { runCli, runCliInProcess } from "../../support/cli.ts";
 import { useTestDatabase } from "../../support/database.ts";
 import { type DnsServer, startDnsServer } from "../../support/dns-server.ts";
 import { deliverToYubin } from "../../support/mail-app.ts";
@@ -224,10 +224,10 @@ describe("POP3 in a started Yubin", { timeout: 180_000 }, () => {
     expect(cli.stderr).toBe("");
     expect(cli.stdout).toMatch(/support@example.com: POP3 DELE now deletes the message at QUIT/);
     expect(cli.code).toBe(0);
-    const shown = await runCli(["mailbox", "pop3", "support@example.com"], { DATABASE_URL: url });
+    const shown = await runCliInProcess(["mailbox", "pop3", "support@example.com"], { DATABASE_URL: url });
     expect(shown.stdout).toMatch(/deletes the message at QUIT \(set by an admin\)/);
     expect(await db().auditEvent.count({ where: { action: "mailbox.pop3" } })).toBe(1);
-    const bad = await runCli(["mailbox", "pop3", "support@example.com", "--on-delete", "sometimes"], {
+    const bad = await runCliInProcess(["mailbox", "pop3", "support@example.com", "--on-delete", "sometimes"], {
       DATABASE_URL: url,
     });
     expect(bad.code).toBe(1);

@@ -174,7 +174,7 @@ describe("the Japanese UI", () => {
     await tabs.getByRole("link", { name: "ドメイン", exact: true }).click();
     await page
       .getByRole("region", { name: "ローカルドメイン" })
-      .getByText("example.com に公開する DNS レコード:")
+      .getByRole("table", { name: "example.com の DNS レコード" })
       .waitFor();
     const addDomain = page.getByRole("region", { name: "ドメインを追加" });
     await addDomain.getByLabel("ドメイン名").fill("exa mple");

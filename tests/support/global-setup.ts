@@ -6,6 +6,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildCliBundle } from "../../scripts/cli-bundle.mjs";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
+import { stopLeftoverProcesses } from "./leftover-processes.ts";
 import { guardSourceTree } from "./source-tree-guard.ts";
 import { ensureWebBuild } from "./web-build.ts";
 import { repoRoot } from "./yubin-process.ts";
@@ -66,11 +67,15 @@ export default async function setup(project: TestProject) {
   // As root, the embedded PostgreSQL runs as another user, who must reach its data dir inside.
   chmodSync(scratch, 0o711);
   process.env.YUBIN_TEST_SCRATCH = scratch;
-  const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
+  const removeScratch = async () => {
+    const stopped = await stopLeftoverProcesses(scratch, { spareChildrenOf: process.pid });
+    if (stopped > 0) console.error(`stopped ${stopped} process(es) that tests had left running`);
+    rmSync(scratch, { recursive: true, force: true });
+  };
   if (process.env.YUBIN_TEST_DATABASE_URL) {
     project.provide("postgresUrl", process.env.YUBIN_TEST_DATABASE_URL);
-    return () => {
-      removeScratch();
+    return async () => {
+      await removeScratch();
       failRunOn(checkSourceTree);
     };
   }
@@ -78,9 +83,9 @@ export default async function setup(project: TestProject) {
   const server = await startEmbeddedPostgres(dir);
   project.provide("postgresUrl", server.url);
   return async () => {
+    await removeScratch();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
-    removeScratch();
     failRunOn(checkSourceTree);
   };
 }

@@ -33,12 +33,14 @@ afterAll(() => disconnectDb());
 describe("quotas router", () => {
   it("is admin-only for the overview, limits and Recalculate: an agent is answered as for a missing path, and audited", async () => {
     const caller = await callerFor(agent);
+    // One call at a time: calls made together would reject before they are
+    // awaited, an unhandled rejection that fails the run.
     for (const call of [
-      caller.quotas.overview(),
-      caller.quotas.setLimits({ address: "support@example.com", quota: "1GB" }),
-      caller.quotas.recalculate({ address: "support@example.com" }),
+      () => caller.quotas.overview(),
+      () => caller.quotas.setLimits({ address: "support@example.com", quota: "1GB" }),
+      () => caller.quotas.recalculate({ address: "support@example.com" }),
     ]) {
-      expect((await trpcError(call)).code).toBe("NOT_FOUND");
+      expect((await trpcError(call())).code).toBe("NOT_FOUND");
     }
     const refused = await db().auditEvent.findMany({ where: { action: "admin.refused", actorId: agent } });
     expect(refused.map((e) => e.subjectId).sort()).toEqual([

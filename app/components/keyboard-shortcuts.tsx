@@ -155,7 +155,13 @@ export function KeyboardShortcuts() {
       if (handleShortcut(event, () => setHelp(true))) event.preventDefault();
     }
     document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
+    // Says the keys are live: a key pressed before hydration does nothing, and a
+    // script driving the page (the browser tests) waits for this before pressing.
+    document.documentElement.dataset.shortcuts = "on";
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      delete document.documentElement.dataset.shortcuts;
+    };
   }, []);
 
   return (

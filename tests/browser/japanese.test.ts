@@ -11,7 +11,7 @@ import { authorizeMessage } from "../../server/access/gate.ts";
 import { holdReply } from "../../server/approval/hold-reply.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { createUser } from "../../server/users/create-user.ts";
-import { launchBrowser } from "../support/browser.ts";
+import { launchBrowser, shortcutsLive } from "../support/browser.ts";
 import { type DnsServer, startDnsServer } from "../support/dns-server.ts";
 import { deliverToYubin, startMailApp } from "../support/mail-app.ts";
 import { waitFor } from "../support/wait.ts";
@@ -230,6 +230,7 @@ describe("the Japanese UI", () => {
   it("the shortcut help (?) is in Japanese", async () => {
     await page.goto(`${yubin.baseUrl}/inbox`);
     await page.getByRole("navigation", { name: "フォルダー" }).waitFor();
+    await shortcutsLive(page);
     await page.keyboard.press("?");
     const dialog = page.getByRole("dialog", { name: "キーボードショートカット" });
     await dialog.waitFor();

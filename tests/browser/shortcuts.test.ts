@@ -5,7 +5,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../../server/db.ts";
-import { launchBrowser, signIn } from "../support/browser.ts";
+import { launchBrowser, shortcutsLive, signIn } from "../support/browser.ts";
 import { deliver } from "../support/factories.ts";
 import { startMailApp } from "../support/mail-app.ts";
 import type { YubinProcess } from "../support/yubin-process.ts";
@@ -73,6 +73,7 @@ describe("keyboard shortcuts", () => {
     await rows().filter({ hasText: OLDER }).waitFor();
     await rows().filter({ hasText: NEWER }).waitFor();
     expect(await rows().count()).toBe(2);
+    await shortcutsLive(page);
 
     await page.keyboard.press("j");
     expect(await selected()).toContain(NEWER);
@@ -86,6 +87,7 @@ describe("keyboard shortcuts", () => {
     await page.keyboard.press("o");
     await page.waitForURL(/\/conversations\/\d+$/);
     await page.getByRole("heading", { level: 1, name: NEWER }).waitFor();
+    await shortcutsLive(page);
   });
 
   it("e closes the conversation", async () => {
@@ -100,6 +102,8 @@ describe("keyboard shortcuts", () => {
     );
     await page.reload();
     expect(await page.getByRole("combobox", { name: "Status" }).inputValue()).toBe("closed");
+    // The reloaded page is server-rendered first; keys pressed before it hydrates are lost.
+    await shortcutsLive(page);
   });
 
   it("r opens the composer; typing j there is text, not a shortcut", async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeConversation } from "../../server/access/gate.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { changeStatus } from "../../server/workflow/change-status.ts";
-import { launchBrowser, signIn } from "../support/browser.ts";
+import { launchBrowser, shortcutsLive, signIn } from "../support/browser.ts";
 import { deliverToYubin, startMailApp } from "../support/mail-app.ts";
 import type { YubinProcess } from "../support/yubin-process.ts";
 
@@ -40,6 +40,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await signIn(page, yubin.baseUrl, ADMIN);
+  await shortcutsLive(page);
 }, 180_000);
 
 afterAll(async () => {

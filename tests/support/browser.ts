@@ -27,3 +27,11 @@ export async function signIn(page: Page, baseUrl: string, user: { email: string;
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/inbox$/);
 }
+
+/**
+ * Waits until the page has hydrated and listens for the keyboard shortcuts: the
+ * server-rendered page is on screen before that, and keys pressed then are lost.
+ */
+export async function shortcutsLive(page: Page): Promise<void> {
+  await page.locator("html[data-shortcuts='on']").waitFor({ state: "attached" });
+}

@@ -414,3 +414,41 @@ export const MAX_QUOTA_MESSAGES = 2_000_000_000;
 
 /** How often the admin's Quotas page re-reads usage, so a bar moves as mail arrives without a reload. */
 export const QUOTA_PAGE_REFRESH_MS = 5_000;
+
+// ------------------------------------------------------------------ message trace (server/trace/)
+
+/** Default days a trace row is kept (YUBIN_TRACE_RETENTION_DAYS): a month answers "I sent it last week" with room to spare. */
+export const TRACE_RETENTION_DAYS = 30;
+
+/**
+ * How long a finished transaction's trace waits in the process before the
+ * batch is written: long enough that a busy MX writes one multi-row insert
+ * for many transactions, short enough that an admin searching right after a
+ * refusal finds it. A crash loses at most this much (README "Message trace").
+ */
+export const TRACE_FLUSH_MS = 200;
+
+/** Traces one insert statement writes; a fuller buffer is written at once rather than after TRACE_FLUSH_MS. */
+export const TRACE_BATCH = 500;
+
+/**
+ * Traces a process holds while the database does not take them (down, or
+ * slower than the mail): beyond this the oldest are dropped and counted in
+ * the log, so a stalled database never grows the mail process's memory without bound.
+ */
+export const TRACE_BUFFER_MAX = 20_000;
+
+/** Commands and replies kept per trace; a client sending thousands of NOOPs leaves the first ones and a count. */
+export const TRACE_MAX_STEPS = 100;
+
+/** Characters kept of one command, reply or header in a trace. */
+export const TRACE_MAX_TEXT = 1000;
+
+/** The widest time range one trace search may cover (the web page, the API, `yubin trace --since`). */
+export const TRACE_MAX_RANGE_DAYS = 31;
+
+/** Traces one page of search results shows. */
+export const TRACE_PAGE_SIZE = 50;
+
+/** Trace rows one purge statement deletes; the retention job loops until none are left. */
+export const TRACE_PURGE_BATCH = 5_000;

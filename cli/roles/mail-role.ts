@@ -12,6 +12,7 @@ import { mxStoreBackend } from "../../mail-daemons/smtp/mx-store-backend.ts";
 import { startSubmissionServer } from "../../mail-daemons/smtp/submission-server.ts";
 import { submissionStoreBackend } from "../../mail-daemons/smtp/submission-store-backend.ts";
 import type { Env } from "../../server/env.ts";
+import { processTraceSink } from "../../server/trace/trace-writer.ts";
 import type { RunningRole } from "./role.ts";
 
 /** Set by openDatabase before any role starts (the embedded server's URL when none is configured). */
@@ -32,6 +33,8 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
   const listeners: Record<string, number> = {};
   const closers: (() => Promise<void>)[] = [];
   let healthy = () => true;
+  // The message trace of every SMTP transaction (off when YUBIN_TRACE_RETENTION_DAYS=0).
+  const trace = processTraceSink((line) => log(`smtp: ${line}`));
   if (env.YUBIN_SMTP_PORT !== 0 && env.YUBIN_SMTP_PROCESSES > 1) {
     const mx = await startMxCluster(env.YUBIN_SMTP_PROCESSES, log);
     listeners.smtp = mx.port;
@@ -45,6 +48,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       tls,
       backend: mxStoreBackend,
       dnsServers,
+      trace,
       log: (line) => log(`smtp: ${line}`),
     });
     listeners.smtp = mx.port;
@@ -63,6 +67,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       tls,
       implicitTls,
       backend: submissionStoreBackend(env.YUBIN_HOSTNAME),
+      trace,
       log: (line) => log(`smtp: ${line}`),
     });
     listeners[name] = server.port;

@@ -9,6 +9,7 @@ import type { Env } from "../../server/env.ts";
 import { bootstrapFirstRun } from "../../server/lifecycle/first-run.ts";
 import { openDatabase } from "../../server/lifecycle/open-database.ts";
 import { sessionSecret } from "../../server/lifecycle/secrets.ts";
+import { flushProcessTraces } from "../../server/trace/trace-writer.ts";
 import { startHousekeeping } from "./housekeeping.ts";
 import type { RoleName, RunningRole } from "./role.ts";
 import { buildWeb, projectRoot, webBuildIsCurrent } from "./web-build.ts";
@@ -39,6 +40,8 @@ export async function startYubin(
     for (const role of [...running].reverse()) {
       await role.stop().catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`));
     }
+    // The last message traces the roles left in this process's buffer.
+    await flushProcessTraces().catch((e: unknown) => log(`trace: ${(e as Error).message}`));
     await database.close();
   };
   try {

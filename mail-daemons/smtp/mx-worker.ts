@@ -6,6 +6,7 @@
 import cluster from "node:cluster";
 import { loadEnv } from "../../server/env.ts";
 import { closeDatabaseConnections } from "../../server/lifecycle/close-connections.ts";
+import { flushProcessTraces, processTraceSink } from "../../server/trace/trace-writer.ts";
 import { loadTlsCredentials } from "../shared/tls.ts";
 import { workerConnectionGate } from "./cluster-gate.ts";
 import { startMxServer } from "./mx-server.ts";
@@ -39,11 +40,13 @@ try {
     dnsServers: env.YUBIN_DNS_SERVERS?.split(/[\s,]+/).filter(Boolean),
     // The caps are the port's, counted by the primary.
     connections: { gate: workerConnectionGate() },
+    trace: processTraceSink((line) => console.log(`smtp[${process.pid}]: ${line}`)),
     log: (line) => console.log(`smtp[${process.pid}]: ${line}`),
   });
   process.on("message", (message: { type?: string }) => {
     if (message.type !== "shutdown") return;
     mx.close()
+      .then(() => flushProcessTraces())
       .then(() => closeDatabaseConnections())
       .finally(() => process.exit(0));
   });

@@ -29,7 +29,8 @@ export const usage = `usage:
   yubin status [--json]
   yubin queue [--json] [--all]
   yubin queue retry ID
-  yubin queue drop ID`;
+  yubin queue drop ID
+  yubin trace QUERY [--since 2d] [--result delivered|rejected|deferred|bounced|abandoned] [--limit 20] [--json]`;
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
 

@@ -3,9 +3,11 @@
 
 import { usersEn } from "./messages-users-en.ts";
 import { quotaEn } from "./quota-messages.ts";
+import { traceEn } from "./trace-messages.ts";
 
 export const en = {
   ...quotaEn,
+  ...traceEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
   "common.save": "Save",

@@ -16,6 +16,7 @@ import { savedRepliesRouter } from "./routers/saved-replies.ts";
 import { searchRouter } from "./routers/search.ts";
 import { signaturesRouter } from "./routers/signatures.ts";
 import { tagsRouter } from "./routers/tags.ts";
+import { traceRouter } from "./routers/trace.ts";
 import { workflowRouter } from "./routers/workflow.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -39,6 +40,7 @@ export const appRouter = router({
   passwordLink: passwordLinkRouter,
   recovery: recoveryRouter,
   quotas: quotasRouter,
+  trace: traceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -80,16 +80,20 @@ export function explainReply(code: number, reply: string, kind: TraceKind, final
   return outbound ? "permanentOutbound" : "permanentInbound";
 }
 
-const CHECK_RESULTS: Record<CheckName, readonly string[]> = {
-  spf: ["pass", "fail", "softfail", "neutral", "none", "temperror", "permerror"],
-  dkim: ["pass", "fail", "none", "temperror", "permerror"],
-  dmarc: ["pass", "fail", "none", "temperror", "permerror"],
-  arc: ["pass", "fail", "none"],
-};
+const CHECK_RESULTS = {
+  spf: ["pass", "fail", "softfail", "neutral", "none", "temperror", "permerror", "other"],
+  dkim: ["pass", "fail", "none", "temperror", "permerror", "other"],
+  dmarc: ["pass", "fail", "none", "temperror", "permerror", "other"],
+  arc: ["pass", "fail", "none", "other"],
+} as const;
 
-export type CheckExplanation = `${CheckName}.${string}`;
+type CheckResults = typeof CHECK_RESULTS;
+export type CheckExplanation = {
+  [C in CheckName]: `${C}.${CheckResults[C][number]}`;
+}[CheckName];
 
 /** The words for one authentication check's result, e.g. "spf.fail"; "spf.other" for a result without words of its own. */
 export function explainCheck(check: CheckName, result: string): CheckExplanation {
-  return `${check}.${CHECK_RESULTS[check].includes(result) ? result : "other"}`;
+  const known = (CHECK_RESULTS[check] as readonly string[]).includes(result) && result !== "other";
+  return `${check}.${known ? result : "other"}` as CheckExplanation;
 }

@@ -29,15 +29,21 @@ function addressList(list: { address: string; name: string }[]): string {
   return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(", ");
 }
 
-/** `status` goes beside the date (a sent message's delivery), `actions` in the footer (Reply, Forward). */
+/**
+ * `status` goes beside the date (a sent message's delivery), `actions` in the
+ * footer (Reply, Forward); `traceHref`, for admins, links the message to its
+ * message trace (how it arrived, or every delivery attempt of a reply).
+ */
 export async function MessageCard({
   message,
   status,
   actions,
+  traceHref,
 }: {
   message: ConversationMessage;
   status?: ReactNode;
   actions?: ReactNode;
+  traceHref?: string;
 }) {
   const t = await getT();
   const sender = message.fromName || message.fromAddress || t("message.unknownSender");
@@ -177,6 +183,15 @@ export async function MessageCard({
           >
             {t("message.downloadOriginal")}
           </a>
+          {traceHref ? (
+            <a
+              href={traceHref}
+              aria-label={t("trace.messageLinkLabel")}
+              className="text-xs text-slate-400 underline-offset-2 hover:text-slate-600 hover:underline"
+            >
+              {t("trace.messageLink")}
+            </a>
+          ) : null}
           {actions}
         </div>
       </footer>

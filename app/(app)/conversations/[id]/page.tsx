@@ -123,6 +123,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
                 <li key={message.id}>
                   <MessageCard
                     message={message}
+                    traceHref={me?.role === "admin" ? `/admin/trace?message=${message.id}` : undefined}
                     status={
                       message.direction === "outbound" ? (
                         <DeliveryBadge conversationId={conversation.id} messageId={message.id} />

@@ -80,9 +80,24 @@ function toRow(r: TraceRecord) {
   };
 }
 
+/**
+ * One record as the JSON the insert reads. The writer serialises each record
+ * as it arrives, so that writing a batch only joins strings: a batch of
+ * hundreds serialised at once would hold the event loop (and every SMTP
+ * reply waiting on it) for milliseconds.
+ */
+export function serializeTrace(record: TraceRecord): string {
+  return JSON.stringify(toRow(record));
+}
+
 export async function insertTraces(records: TraceRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  const rows = JSON.stringify(records.map(toRow));
+  await insertSerializedTraces(records.map(serializeTrace));
+}
+
+/** Writes serialised records (serializeTrace) in one statement. */
+export async function insertSerializedTraces(serialized: string[]): Promise<void> {
+  if (serialized.length === 0) return;
+  const rows = `[${serialized.join(",")}]`;
   await sql.$queryRaw`
     with input as (
       select * from jsonb_to_recordset(${rows}::jsonb) as x(

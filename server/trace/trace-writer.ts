@@ -7,11 +7,13 @@
 // here, up to TRACE_BUFFER_MAX, with growing pauses between tries.
 import { loadEnv } from "../env.ts";
 import { TRACE_BATCH, TRACE_BUFFER_MAX, TRACE_FLUSH_MS } from "../limits.ts";
-import { insertTraces } from "./insert-traces.ts";
+import { insertSerializedTraces, serializeTrace } from "./insert-traces.ts";
 import type { TraceRecord, TraceSink } from "./trace-record.ts";
 
-export interface TraceWriterOptions {
-  insert?: (records: TraceRecord[]) => Promise<void>;
+export interface TraceWriterOptions<T> {
+  /** What the buffer holds for a record: by default its JSON, made as it arrives (insert-traces.ts). */
+  prepare: (record: TraceRecord) => T;
+  insert: (batch: T[]) => Promise<void>;
   flushMs?: number;
   batch?: number;
   maxBuffered?: number;
@@ -29,13 +31,17 @@ export interface TraceWriter {
 
 const MAX_BACKOFF_MS = 5_000;
 
-export function createTraceWriter(options: TraceWriterOptions = {}): TraceWriter {
-  const insert = options.insert ?? insertTraces;
+const DEFAULT: TraceWriterOptions<string> = { prepare: serializeTrace, insert: insertSerializedTraces };
+
+export function createTraceWriter<T = string>(options: Partial<TraceWriterOptions<T>> = {}): TraceWriter {
+  // A test may hold records as they are (prepare and insert of its own); the default holds their JSON.
+  const prepare = (options.prepare ?? DEFAULT.prepare) as (record: TraceRecord) => T;
+  const insert = (options.insert ?? DEFAULT.insert) as (batch: T[]) => Promise<void>;
   const flushMs = options.flushMs ?? TRACE_FLUSH_MS;
   const batch = options.batch ?? TRACE_BATCH;
   const maxBuffered = options.maxBuffered ?? TRACE_BUFFER_MAX;
   const log = options.log ?? ((line: string) => console.error(line));
-  let buffer: TraceRecord[] = [];
+  let buffer: T[] = [];
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> | null = null;
   let failures = 0;
@@ -81,7 +87,7 @@ export function createTraceWriter(options: TraceWriterOptions = {}): TraceWriter
    * took some (the refused ones are dropped and counted); false when it took
    * none (it is the database, not the rows).
    */
-  async function writeOneByOne(records: TraceRecord[]): Promise<boolean> {
+  async function writeOneByOne(records: T[]): Promise<boolean> {
     let written = 0;
     let refused = 0;
     for (const record of records) {
@@ -108,7 +114,14 @@ export function createTraceWriter(options: TraceWriterOptions = {}): TraceWriter
 
   return {
     add(record) {
-      buffer.push(record);
+      let prepared: T;
+      try {
+        prepared = prepare(record);
+      } catch (error) {
+        log(`trace: could not prepare a trace: ${(error as Error).message}`);
+        return;
+      }
+      buffer.push(prepared);
       if (buffer.length > maxBuffered) {
         const over = buffer.length - maxBuffered;
         buffer = buffer.slice(over);

@@ -54,9 +54,10 @@ afterAll(async () => {
 describe("the writer", () => {
   it("writes what it buffers in one insert per batch, after the flush interval", async () => {
     const batches: number[] = [];
-    const counting = createTraceWriter({
+    const counting = createTraceWriter<TraceRecord>({
       flushMs: 20,
       batch: 100,
+      prepare: (r) => r,
       insert: async (records) => {
         batches.push(records.length);
         await insertTraces(records);
@@ -76,9 +77,10 @@ describe("the writer", () => {
   it("keeps records while the database refuses them, and writes them once it takes them", async () => {
     let down = true;
     const written: TraceRecord[] = [];
-    const writer = createTraceWriter({
+    const writer = createTraceWriter<TraceRecord>({
       flushMs: 5,
       log: () => {},
+      prepare: (r) => r,
       insert: async (records) => {
         if (down) throw new Error("connection refused");
         written.push(...records);
@@ -96,9 +98,10 @@ describe("the writer", () => {
 
   it("drops only the row the database refuses, not its batch", async () => {
     const written: string[] = [];
-    const writer = createTraceWriter({
+    const writer = createTraceWriter<TraceRecord>({
       flushMs: 1,
       log: () => {},
+      prepare: (r) => r,
       insert: async (records) => {
         if (records.some((r) => r.sessionId === "poison")) throw new Error("bad row");
         written.push(...records.map((r) => r.sessionId));

@@ -119,10 +119,9 @@ export function traceTransactions(server: SMTPServer, options: TraceOptions | un
 class ConnectionTrace {
   private readonly startedAt: number;
   private readonly reverse: Promise<string | null> | null;
-  /** Steps since the connection started or the last record ended: the next record's beginning. */
+  /** Steps since the connection started or the last record ended (`at` in epoch ms until the record takes them). */
   private steps: TraceStep[] = [];
   private droppedSteps = 0;
-  private stepsBase: number;
   private txn: Transaction | null = null;
   private command: { name: string; argument: string } | null = null;
   private authTried: string | null = null;
@@ -137,7 +136,6 @@ class ConnectionTrace {
     private readonly now: () => number,
   ) {
     this.startedAt = now();
-    this.stepsBase = this.startedAt;
     this.reverse = options.reverseName
       ? options.reverseName(connection.remoteAddress).catch(() => null)
       : Promise.resolve(null);
@@ -181,7 +179,7 @@ class ConnectionTrace {
       this.droppedSteps++;
       return;
     }
-    this.steps.push({ at: this.now() - this.stepsBase, ...step });
+    this.steps.push({ at: this.now(), ...step });
   }
 
   private onCommand(buffer: Buffer): void {
@@ -317,11 +315,11 @@ class ConnectionTrace {
   }
 
   private common(startedAt: number, sessionId: string) {
-    const steps = this.steps;
+    // Each step's time from the record's start: the steps before MAIL FROM (greeting, EHLO, STARTTLS, AUTH) come out negative.
+    const steps = this.steps.map((step) => ({ ...step, at: step.at - startedAt }));
     const droppedSteps = this.droppedSteps;
     this.steps = [];
     this.droppedSteps = 0;
-    this.stepsBase = this.now();
     const tls = this.connection.tlsOptions;
     return {
       kind: this.options.kind,

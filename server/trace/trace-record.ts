@@ -17,7 +17,11 @@ export interface TraceRecipient {
   reply: string;
 }
 
-/** One command and the reply it got, or a reply alone (the greeting, a final DATA reply); `at` in ms from the start. */
+/**
+ * One command and the reply it got, or a reply alone (the greeting, a final
+ * DATA reply); `at` in ms from the record's start (negative for what came
+ * before MAIL FROM on the same connection: the greeting, EHLO, STARTTLS, AUTH).
+ */
 export interface TraceStep {
   at: number;
   command?: string;

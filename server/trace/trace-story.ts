@@ -33,6 +33,7 @@ export type StoryKey =
   | "deferred"
   | "abandoned"
   | "stored"
+  | "storedUnassigned"
   | "queued"
   | "note"
   | "attempt"
@@ -211,12 +212,24 @@ function inboundEntries(trace: TraceDetail, conversations: StoryConversation[]):
   const kind: TraceKind = trace.kind;
   const entries: StoryEntry[] = [];
   const client = trace.clientName ? `${trace.clientName} [${trace.clientAddress}]` : `[${trace.clientAddress ?? "?"}]`;
-  entries.push({ at: at(), key: "connected", params: { client }, tone: "info" });
-  if (trace.helo) entries.push({ at: at(), key: "helo", params: { helo: trace.helo }, tone: "info" });
+  // The connection's own facts at its first step kept (the greeting, for a first transaction).
+  const opened = at(Math.min(0, ...trace.steps.map((s) => s.at)));
+  const stepAt = (name: string) => trace.steps.find((s) => (s.command ?? "").toUpperCase().startsWith(name));
+  entries.push({ at: opened, key: "connected", params: { client }, tone: "info" });
+  if (trace.helo) {
+    const helo = stepAt("EHLO") ?? stepAt("HELO");
+    entries.push({ at: helo ? at(helo.at) : opened, key: "helo", params: { helo: trace.helo }, tone: "info" });
+  }
+  const tlsAt = stepAt("STARTTLS");
   entries.push(
     trace.tlsVersion
-      ? { at: at(), key: "tls", params: { version: trace.tlsVersion, cipher: trace.tlsCipher ?? "" }, tone: "ok" }
-      : { at: at(), key: "noTls", params: {}, tone: "info" },
+      ? {
+          at: tlsAt ? at(tlsAt.at) : opened,
+          key: "tls",
+          params: { version: trace.tlsVersion, cipher: trace.tlsCipher ?? "" },
+          tone: "ok",
+        }
+      : { at: opened, key: "noTls", params: {}, tone: "info" },
   );
   // The exchange, step by step, as far as the story tells it.
   const rcptTimes: Date[] = [];
@@ -327,8 +340,8 @@ function inboundEntries(trace: TraceDetail, conversations: StoryConversation[]):
   for (const c of conversations) {
     entries.push({
       at: end,
-      key: "stored",
-      params: { id: c.id, subject: c.subject, mailbox: c.mailbox, assignee: c.assignee ?? "—" },
+      key: c.assignee ? "stored" : "storedUnassigned",
+      params: { id: c.id, subject: c.subject, mailbox: c.mailbox, assignee: c.assignee ?? "" },
       tone: "ok",
       conversationId: c.id,
     });
@@ -357,8 +370,8 @@ function deliveryEntries(trace: TraceDetail, conversations: StoryConversation[])
   for (const c of conversations) {
     entries.push({
       at: start,
-      key: "stored",
-      params: { id: c.id, subject: c.subject, mailbox: c.mailbox, assignee: c.assignee ?? "—" },
+      key: c.assignee ? "stored" : "storedUnassigned",
+      params: { id: c.id, subject: c.subject, mailbox: c.mailbox, assignee: c.assignee ?? "" },
       tone: "info",
       conversationId: c.id,
     });

@@ -74,7 +74,7 @@ describe("an admin", () => {
     expect(story.conversations).toEqual([
       expect.objectContaining({ id: ids.conversationId, mailbox: "support@example.com", canOpen: false }),
     ]);
-    expect(story.entries.find((e) => e.key === "stored")?.params).toMatchObject({ id: ids.conversationId });
+    expect(story.entries.find((e) => e.key === "storedUnassigned")?.params).toMatchObject({ id: ids.conversationId });
   });
 
   it("follows a stored message to its trace by its Message-ID", async () => {

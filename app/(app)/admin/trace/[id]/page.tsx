@@ -119,13 +119,13 @@ export default async function TraceStoryPage({ params }: { params: Params }) {
               <ul className="space-y-2 text-sm text-slate-700">
                 {story.queue.map((job) => (
                   <li key={job.id}>
-                    {t("trace.queueJob", {
-                      id: job.id,
-                      domain: job.domain,
-                      state: job.state,
-                      attempts: job.attempts,
-                      next: iso(job.nextAttemptAt).slice(0, 19).replace("T", " "),
-                    })}
+                    {t("trace.queueJob", { id: job.id, domain: job.domain, state: job.state, attempts: job.attempts })}
+                    {job.state === "queued" || job.state === "deferred" ? (
+                      <span className="block text-xs text-slate-500">
+                        {t("trace.queueNext", { next: "" })}
+                        <TraceTime iso={iso(job.nextAttemptAt)} />
+                      </span>
+                    ) : null}
                     {job.lastReply ? <code className="mt-0.5 block text-xs break-all">{job.lastReply}</code> : null}
                   </li>
                 ))}

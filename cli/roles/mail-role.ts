@@ -68,6 +68,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       implicitTls,
       backend: submissionStoreBackend(env.YUBIN_HOSTNAME),
       trace,
+      dnsServers,
       log: (line) => log(`smtp: ${line}`),
     });
     listeners[name] = server.port;

@@ -13,11 +13,14 @@ import {
   SUBMISSION_MAX_CONNECTIONS,
 } from "../../server/limits.ts";
 import type { TraceSink } from "../../server/trace/trace-record.ts";
+import { withDnsCache } from "../shared/dns-cache.ts";
+import { createDnsResolver } from "../shared/dns-resolver.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import { checkForwardPath } from "./address-policy.ts";
 import { type Reply, smtpError, useOwnEnhancedCodes } from "./enhanced-replies.ts";
 import { type ConnectionLimits, guardGreeting } from "./greeting-guard.ts";
 import { collectMessage } from "./message-collector.ts";
+import { confirmedReverseName } from "./reverse-name.ts";
 import type { SubmissionBackend, SubmissionUser } from "./submission-backend.ts";
 import { type TransactionTraces, traceTransactions } from "./transaction-trace.ts";
 
@@ -34,6 +37,8 @@ export interface SubmissionServerOptions {
   connections?: Partial<ConnectionLimits>;
   /** Where each transaction's message trace goes (server/trace/); none: not traced. */
   trace?: TraceSink;
+  /** Resolvers for the trace's reverse name of a client, e.g. ["127.0.0.1:5353"] (YUBIN_DNS_SERVERS); else the system's. */
+  dnsServers?: string[];
   log: (line: string) => void;
 }
 
@@ -173,7 +178,16 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
     (line) => log(`${name}: ${line}`),
   );
   // Last, so that it sees each connection with the wrappers above in place.
-  traces = traceTransactions(server, options.trace ? { kind: "submission", sink: options.trace } : undefined);
+  traces = traceTransactions(
+    server,
+    options.trace
+      ? {
+          kind: "submission",
+          sink: options.trace,
+          reverseName: confirmedReverseName(withDnsCache(createDnsResolver(options.dnsServers))),
+        }
+      : undefined,
+  );
   server.on("error", (error) => log(`${name}: ${error.message}`));
 
   await new Promise<void>((resolve, reject) => {

@@ -147,6 +147,9 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
       closed = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      // Records of connections the listeners just closed are finished a turn or two after their close.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
       if (writing) await writing;
       if (buffer.length > 0) await writeAll();
     },

@@ -8,13 +8,14 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../server/db.ts";
 import type { Prisma } from "../../server/generated/prisma/client.ts";
-import { MAX_MESSAGE_BYTES } from "../../server/limits.ts";
+import { MAX_MESSAGE_BYTES, TRACE_MAX_STEPS } from "../../server/limits.ts";
 import { createMailbox } from "../../server/mailboxes/create-mailbox.ts";
 import { setQuotaLimits } from "../../server/quotas/set-quota-limits.ts";
 import { runCli, runCliInProcess } from "../support/cli.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { type DnsServer, startDnsServer } from "../support/dns-server.ts";
 import { deliver, makeUser, TEST_PASSWORD } from "../support/factories.ts";
+import { SmtpClient } from "../support/smtp-client.ts";
 import { type SmtpSink, startSmtpSink } from "../support/smtp-sink.ts";
 import { waitFor } from "../support/wait.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "../support/yubin-process.ts";
@@ -250,6 +251,25 @@ except smtplib.SMTPDataError as e:
     });
     const trace = await onlyTrace({ messageIdHeader: "spf.1@spf-fail.example" });
     expect(trace).toMatchObject({ result: "delivered", spf: "fail", mailFrom: "bob@spf-fail.example" });
+  });
+});
+
+describe("hostile clients", () => {
+  it("a flood of commands leaves one bounded trace: the first steps kept, the rest counted", async () => {
+    const { client } = await SmtpClient.connect(mxPort);
+    expect((await client.send("EHLO flood.example")).code).toBe(250);
+    for (let i = 0; i < TRACE_MAX_STEPS + 50; i++) client.write("NOOP\r\n");
+    for (let i = 0; i < TRACE_MAX_STEPS + 50; i++) await client.reply();
+    expect((await client.send("MAIL FROM:<flood@customer.example>")).code).toBe(250);
+    expect((await client.send("RCPT TO:<nobody@example.com>")).code).toBe(550);
+    expect((await client.send("QUIT")).code).toBe(221);
+    client.close();
+    const trace = await onlyTrace({ mailFrom: "flood@customer.example" });
+    const details = trace.details as { steps: unknown[]; droppedSteps: number };
+    expect(details.steps).toHaveLength(TRACE_MAX_STEPS);
+    expect(details.droppedSteps).toBeGreaterThanOrEqual(50);
+    // What the steps lost, the record's own fields still say.
+    expect(trace).toMatchObject({ result: "rejected", replyCode: 550, recipients: ["nobody@example.com"] });
   });
 });
 

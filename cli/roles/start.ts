@@ -106,6 +106,11 @@ export async function startYubin(
     const heartbeat = await startHeartbeat(roleNames, listeners);
     // Every process runs the timed chores (snooze waker, stalled approvals); each acts once.
     const housekeeping = startHousekeeping(log);
+    // Imports and exports started in the browser run in the web and mail processes (their files are on this host).
+    const transfers =
+      roleNames.includes("web") || roleNames.includes("mail")
+        ? (await import("./transfer-worker.ts")).startTransferWorker(log)
+        : null;
     // One write, so that whoever waits for "yubin ready" reads the whole block.
     const ready = ["yubin ready", ...running.flatMap((role) => role.banner.map((line) => `  ${line}`))];
     ready.push(...firstRunLines);
@@ -113,6 +118,7 @@ export async function startYubin(
     return {
       roles: running,
       stop: async () => {
+        await transfers?.stop();
         await housekeeping.stop();
         await heartbeat.stop();
         await stopAll();

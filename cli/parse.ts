@@ -23,6 +23,8 @@ export const usage = `usage:
   yubin mailbox pop3 ADDRESS [--on-delete keep|delete]
   yubin mailbox members ADDRESS [--add a@x,b@x [--needs-approval] [--reviewer]] [--remove c@x,…]
   yubin mailbox list
+  yubin import ADDRESS FILE
+  yubin export ADDRESS --out FILE [--format mbox|eml-zip] [--query Q]
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
   yubin app-password list EMAIL
   yubin app-password revoke ID

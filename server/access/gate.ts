@@ -199,3 +199,14 @@ export async function adminMailboxIds(userId: number): Promise<AuthorizedMailbox
     where u.id = ${userId}::int and u.role = 'admin' and not u.disabled order by m.id`;
   return rows.map((r) => r.id as AuthorizedMailboxId);
 }
+
+/**
+ * A mailbox named on the command line (`yubin import`, `yubin export`):
+ * whoever runs `yubin` on the server can open its database anyway, so the
+ * operator acts on any mailbox, as the CLI's other admin commands do. Null
+ * for an address that is no mailbox.
+ */
+export async function operatorMailbox(address: string): Promise<AuthorizedMailboxId | null> {
+  const [row] = await sql.$queryRaw<{ id: number }[]>`select id from "Mailbox" where address = ${address}`;
+  return row ? (row.id as AuthorizedMailboxId) : null;
+}

@@ -2,19 +2,14 @@
 // line on stderr — redrawn in place on a terminal, else a line at most every
 // few seconds (and always the last one) — and the job's report on stdout.
 import type { TransferNoteRow } from "../server/transfer/transfer-admin.ts";
-import type { TransferJob } from "../server/transfer/transfer-jobs.ts";
+import { jobPercent, type TransferJob } from "../server/transfer/transfer-jobs.ts";
 
 const EVERY_MS = 2_000;
 const LISTED_NOTES = 20;
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-export function percent(job: TransferJob): number {
-  if (job.state === "done") return 100;
-  const total = job.total ?? 0;
-  const done = job.kind === "export" ? job.processed : job.position;
-  return total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
-}
+const percent = jobPercent;
 
 export function progressText(job: TransferJob): string {
   if (job.kind === "export") {

@@ -3,9 +3,11 @@
 
 import { usersEn } from "./messages-users-en.ts";
 import { quotaEn } from "./quota-messages.ts";
+import { transferEn } from "./transfer-messages.ts";
 
 export const en = {
   ...quotaEn,
+  ...transferEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
   "common.save": "Save",

@@ -2,10 +2,12 @@
 
 import { usersJa } from "./messages-users-ja.ts";
 import { quotaJa } from "./quota-messages.ts";
+import { transferJa } from "./transfer-messages.ts";
 import type { Messages } from "./translate.ts";
 
 export const ja: Messages = {
   ...quotaJa,
+  ...transferJa,
   "app.description": "チームの共有受信箱",
   "common.cancel": "キャンセル",
   "common.save": "保存",

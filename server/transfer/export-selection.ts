@@ -11,6 +11,8 @@ import { searchConversations } from "../search/search-conversations.ts";
 
 const PAGE = 200;
 
+export const EMPTY_EXPORT_SEARCH = "The search is empty: leave it out to export the whole mailbox.";
+
 /** The ids of the mailbox's conversations that match `query`, newest first. */
 export async function conversationsMatching(input: {
   mailboxId: AuthorizedMailboxId;
@@ -19,7 +21,7 @@ export async function conversationsMatching(input: {
   userId: number;
 }): Promise<number[]> {
   const query = parseSearchQuery(input.query);
-  if (query.terms.length === 0) throw new InputError("The search is empty: leave it out to export the whole mailbox.");
+  if (query.terms.length === 0) throw new InputError(EMPTY_EXPORT_SEARCH);
   const ids: number[] = [];
   let before: { lastMessageAt: Date; id: number } | undefined;
   for (;;) {

@@ -56,7 +56,7 @@ export async function detectImportSource(file: string): Promise<ImportSource> {
     return { format: "eml-dir", bytes: sizes.reduce((a, b) => a + b, 0), mtime: info.mtime, total: files.length };
   }
   if (!info.isFile()) throw new InputError(`${file}: not a file or a folder`);
-  if (info.size === 0) throw new InputError(`${file} is empty`);
+  if (info.size === 0) throw new InputError(`${file} is empty: there is nothing to import`);
   const handle = await open(file, "r");
   try {
     const head = Buffer.alloc(Math.min(info.size, 64 * 1024));

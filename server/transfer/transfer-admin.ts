@@ -14,6 +14,12 @@ export interface TransferNoteRow {
   detail: string;
 }
 
+export const NOT_CANCELLABLE = "Only an import or export that is waiting or running can be cancelled.";
+export const NOT_RESUMABLE = "Only an import or export that failed or was cancelled can be resumed.";
+export const STARTED_ON_CLI = "This job was started on the command line: run the same command again to resume it.";
+export const UPLOAD_GONE = "The uploaded file of a cancelled import is gone: upload it again.";
+export const CANCEL_FIRST = "Cancel the import or export before removing it.";
+
 /** Jobs listed per page: the newest. */
 const LISTED_JOBS = 50;
 
@@ -53,7 +59,7 @@ export async function cancelTransfer(input: { jobId: number; actorId: number | n
   const job = await sqlTransaction(async (tx) => {
     const job = await lockJob(tx, input.jobId);
     if (job.state !== "queued" && job.state !== "running") {
-      throw new InputError("Only an import or export that is waiting or running can be cancelled.", "conflict");
+      throw new InputError(NOT_CANCELLABLE, "conflict");
     }
     await tx.$queryRaw`
       update "TransferJob" set state = 'cancelled', "leaseOwner" = null, "leaseUntil" = null,
@@ -70,13 +76,13 @@ export async function resumeTransfer(input: { jobId: number; actorId: number | n
   await sqlTransaction(async (tx) => {
     const job = await lockJob(tx, input.jobId);
     if (job.state !== "failed" && job.state !== "cancelled") {
-      throw new InputError("Only an import or export that failed or was cancelled can be resumed.", "conflict");
+      throw new InputError(NOT_RESUMABLE, "conflict");
     }
     if (job.runner !== "worker") {
-      throw new InputError("This job was started on the command line: run the same command again to resume it.");
+      throw new InputError(STARTED_ON_CLI);
     }
     if (job.kind === "import" && job.ownsFile && job.state === "cancelled") {
-      throw new InputError("The uploaded file of a cancelled import is gone: upload it again.", "conflict");
+      throw new InputError(UPLOAD_GONE, "conflict");
     }
     await tx.$queryRaw`
       update "TransferJob" set state = 'queued', error = null, "finishedAt" = null, stalls = 0, "updatedAt" = now()
@@ -90,7 +96,7 @@ export async function removeTransfer(input: { jobId: number; actorId: number | n
   const job = await sqlTransaction(async (tx) => {
     const job = await lockJob(tx, input.jobId);
     if (job.state === "running" || job.state === "queued") {
-      throw new InputError("Cancel the import or export before removing it.", "conflict");
+      throw new InputError(CANCEL_FIRST, "conflict");
     }
     await tx.$queryRaw`delete from "TransferJob" where id = ${job.id}::int`;
     await audit(tx, job, "mailbox.transfer_remove", input.actorId, input.ip);

@@ -302,3 +302,11 @@ export async function findResumable(input: {
 export function noSuchJob(): InputError {
   return new InputError(NO_SUCH_JOB, "not_found");
 }
+
+/** How far the job got, 0–100: bytes of an mbox, entries of a zip or folder, messages of an export. */
+export function jobPercent(job: Pick<TransferJob, "state" | "kind" | "total" | "processed" | "position">): number {
+  if (job.state === "done") return 100;
+  const total = job.total ?? 0;
+  const done = job.kind === "export" ? job.processed : job.position;
+  return total > 0 ? Math.min(99, Math.floor((done / total) * 100)) : 0;
+}

@@ -13,7 +13,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AuthorizedMailboxId } from "../../server/access/gate.ts";
+import { type AuthorizedMailboxId, operatorMailbox } from "../../server/access/gate.ts";
 import { sql } from "../../server/db/raw-sql.ts";
 import { db } from "../../server/db.ts";
 import { TRANSFER_LEASE_MS } from "../../server/limits.ts";
@@ -31,24 +31,33 @@ import { scratchDir } from "../support/yubin-process.ts";
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url));
 const dir = scratchDir("transfer-store-");
 let agent = 0;
-let support = 0;
+let support: AuthorizedMailboxId;
 let n = 0;
 
 beforeAll(async () => {
   await useTestDatabase();
   await makeDomain("example.com");
   agent = await makeUser("agent@example.com");
-  support = await makeSharedMailbox("support@example.com", ["agent@example.com"]);
+  await makeSharedMailbox("support@example.com", ["agent@example.com"]);
+  support = await authorized("support@example.com");
 });
 
 async function mailbox(): Promise<AuthorizedMailboxId> {
-  return (await makeSharedMailbox(`box${++n}@example.com`, ["agent@example.com"])) as AuthorizedMailboxId;
+  const address = `box${++n}@example.com`;
+  await makeSharedMailbox(address, ["agent@example.com"]);
+  return authorized(address);
 }
 
-async function runImport(file: string, mailboxId: number) {
+async function authorized(address: string): Promise<AuthorizedMailboxId> {
+  const id = await operatorMailbox(address);
+  if (id === null) throw new Error(`no mailbox ${address}`);
+  return id;
+}
+
+async function runImport(file: string, mailboxId: AuthorizedMailboxId) {
   const owner = `test:${++n}`;
   const job = await startImport({
-    mailboxId: mailboxId as AuthorizedMailboxId,
+    mailboxId,
     file,
     runner: "cli",
     actorId: null,
@@ -57,10 +66,10 @@ async function runImport(file: string, mailboxId: number) {
   return runTransfer(job, { owner });
 }
 
-async function runExport(out: string, mailboxId: number, format: "mbox" | "eml-zip", query?: string) {
+async function runExport(out: string, mailboxId: AuthorizedMailboxId, format: "mbox" | "eml-zip", query?: string) {
   const owner = `test:${++n}`;
   const job = await startExport({
-    mailboxId: mailboxId as AuthorizedMailboxId,
+    mailboxId,
     out,
     format,
     query,
@@ -136,7 +145,7 @@ function japaneseMbox(): Buffer {
 
 describe("importing an mbox", () => {
   let file = "";
-  let mailboxId = 0;
+  let mailboxId: AuthorizedMailboxId;
 
   beforeAll(() => {
     file = path.join(dir, "japanese.mbox");

@@ -12,6 +12,7 @@ const TABS: { href: string; label: MessageKey }[] = [
   { href: "/admin/settings", label: "admin.settings" },
   { href: "/admin/saved-replies", label: "admin.savedReplies" },
   { href: "/admin/deleted", label: "recovery.deletedMail" },
+  { href: "/admin/transfers", label: "transfer.tab" },
 ];
 
 export function AdminTabs() {

@@ -12,6 +12,7 @@ import { adminProcedure, router } from "../trpc.ts";
 import { domainsRouter } from "./admin-domains.ts";
 import { adminMembersRouter } from "./admin-members.ts";
 import { adminPop3Router } from "./admin-pop3.ts";
+import { adminTransfersRouter } from "./admin-transfers.ts";
 import { adminUsersRouter } from "./admin-users.ts";
 
 const email = safeText.trim().min(1, "email is required").max(320);
@@ -51,4 +52,5 @@ export const adminRouter = router({
   members: adminMembersRouter,
   domains: domainsRouter,
   mailboxes: mailboxesRouter,
+  transfers: adminTransfersRouter,
 });

@@ -42,8 +42,8 @@ export function ExportForm({ mailboxes }: { mailboxes: { id: number; address: st
           {t("transfer.formatZip")}
         </label>
       </fieldset>
-      <label htmlFor={`${id}-query`} className="grid gap-1 text-sm text-slate-700">
-        {t("transfer.query")}
+      <div className="grid gap-1 text-sm text-slate-700">
+        <label htmlFor={`${id}-query`}>{t("transfer.query")}</label>
         <input
           id={`${id}-query`}
           name="query"
@@ -55,7 +55,7 @@ export function ExportForm({ mailboxes }: { mailboxes: { id: number; address: st
         <span id={`${id}-query-hint`} className="text-xs text-slate-500">
           {t("transfer.queryHint")}
         </span>
-      </label>
+      </div>
       <div>
         <button
           type="submit"

@@ -75,8 +75,8 @@ export function ImportForm({ mailboxes }: { mailboxes: { id: number; address: st
   return (
     <form onSubmit={onSubmit} aria-label={t("transfer.importTitle")} className="grid gap-3" noValidate>
       <MailboxSelect id={`${id}-mailbox`} mailboxes={mailboxes} />
-      <label htmlFor={`${id}-file`} className="grid gap-1 text-sm text-slate-700">
-        {t("transfer.file")}
+      <div className="grid gap-1 text-sm text-slate-700">
+        <label htmlFor={`${id}-file`}>{t("transfer.file")}</label>
         <input
           id={`${id}-file`}
           name="file"
@@ -84,7 +84,7 @@ export function ImportForm({ mailboxes }: { mailboxes: { id: number; address: st
           accept=".mbox,.mbx,.zip,application/mbox,application/zip,text/plain"
           className="text-sm"
         />
-      </label>
+      </div>
       <div className="flex items-center gap-3">
         <button
           type="submit"

@@ -5,8 +5,8 @@ import { useT } from "../../../i18n/client.tsx";
 export function MailboxSelect({ id, mailboxes }: { id: string; mailboxes: { id: number; address: string }[] }) {
   const t = useT();
   return (
-    <label htmlFor={id} className="grid gap-1 text-sm text-slate-700">
-      {t("transfer.mailbox")}
+    <div className="grid gap-1 text-sm text-slate-700">
+      <label htmlFor={id}>{t("transfer.mailbox")}</label>
       <select
         id={id}
         name="mailboxId"
@@ -19,6 +19,6 @@ export function MailboxSelect({ id, mailboxes }: { id: string; mailboxes: { id: 
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }

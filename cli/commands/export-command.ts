@@ -30,6 +30,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   if (!EXPORT_FORMATS.includes(format)) {
     throw new InputError(`"${values.format}" is not an export format (mbox or eml-zip)`);
   }
+  if (!existsSync(path.dirname(out))) throw new InputError(`${path.dirname(out)}: no such folder`, "not_found");
   return withDatabase(async () => {
     const mailboxId = await operatorMailbox(address);
     if (mailboxId === null) throw new InputError(`no mailbox ${address}`, "not_found");

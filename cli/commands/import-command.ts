@@ -26,7 +26,14 @@ export async function importCommand(args: string[]): Promise<number> {
     const source = await detectImportSource(file);
     const host = transferHost();
     const owner = `cli:${host}:${process.pid}:${randomBytes(4).toString("hex")}`;
-    const earlier = await findResumable({ kind: "import", mailboxId, path: file, sourceBytes: source.bytes });
+    const earlier = await findResumable({
+      kind: "import",
+      mailboxId,
+      path: file,
+      // A folder's time changes with its files; its entries are what the position counts.
+      sourceBytes: source.format === "eml-dir" ? null : source.bytes,
+      sourceMtime: source.format === "eml-dir" ? null : source.mtime,
+    });
     let job = earlier
       ? await claimJob({ jobId: earlier.id, owner, holderAlive: (holder) => leaseHolderAlive(holder, host) })
       : await startImport({ mailboxId, file, runner: "cli", actorId: null, claimFor: owner });

@@ -282,18 +282,20 @@ export async function releaseJob(input: { jobId: number; owner: string; to: "que
     where id = ${input.jobId}::int and "leaseOwner" = ${input.owner} and state = 'running'`;
 }
 
-/** An unfinished command-line job over the same file into or out of the same mailbox: the one to go on with. */
+/** An unfinished command-line job over the same file (same size and time, for an import) into or out of the same mailbox: the one to go on with. */
 export async function findResumable(input: {
   kind: TransferKind;
   mailboxId: number;
   path: string;
   sourceBytes?: number | null;
+  sourceMtime?: Date | null;
 }): Promise<TransferJob | null> {
   const [row] = await sql.$queryRaw<Row[]>`
     select j.*, m.address from "TransferJob" j join "Mailbox" m on m.id = j."mailboxId"
     where j.kind = ${input.kind}::"TransferKind" and j."mailboxId" = ${input.mailboxId}::int and j.path = ${input.path}
       and j.host = ${transferHost()} and j.runner = 'cli' and j.state <> 'done'
       and (${input.sourceBytes ?? null}::bigint is null or j."sourceBytes" = ${input.sourceBytes ?? null}::bigint)
+      and (${input.sourceMtime ?? null}::timestamptz is null or j."sourceMtime" = ${input.sourceMtime ?? null}::timestamptz)
     order by j.id desc limit 1`;
   return row ? toJob(row) : null;
 }

@@ -20,7 +20,7 @@ const dir = scratchDir("transfer-cli-");
 let env: Record<string, string>;
 let bulk = 0;
 
-const COUNT = 1200;
+const COUNT = 600;
 
 function bulkMbox(): string {
   const parts: string[] = [];
@@ -99,10 +99,10 @@ describe("yubin import", () => {
     const finish = await runCliInProcess(["import", "bulk@example.com", file], env);
     expect([finish.code, finish.stderr]).toEqual([0, expect.stringMatching(/^resuming the import/)]);
     expect(finish.stderr).toMatch(
-      /importing bulk\.mbox into bulk@example\.com: 100% — 1,200 read \(1,200 stored, 0 duplicates/,
+      /importing bulk\.mbox into bulk@example\.com: 100% — 600 read \(600 stored, 0 duplicates/,
     );
     expect(finish.stdout).toBe(
-      "imported bulk.mbox into bulk@example.com: 1,200 messages stored, 0 duplicates skipped, 0 stored raw (could not be parsed), 0 skipped\n",
+      "imported bulk.mbox into bulk@example.com: 600 messages stored, 0 duplicates skipped, 0 stored raw (could not be parsed), 0 skipped\n",
     );
     const ids = await sql.$queryRaw<{ id: string }[]>`
       select "messageIdHeader" as id from "Message" where "mailboxId" = ${bulk}::int`;
@@ -112,7 +112,7 @@ describe("yubin import", () => {
 
     // Run again when done: a new job, and every message is a duplicate.
     const again = await runCliInProcess(["import", "bulk@example.com", file], env);
-    expect(again.stdout).toContain("0 messages stored, 1,200 duplicates skipped");
+    expect(again.stdout).toContain("0 messages stored, 600 duplicates skipped");
   });
 
   it("says what is wrong with the mailbox, the file or the usage", async () => {

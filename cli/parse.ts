@@ -23,6 +23,10 @@ export const usage = `usage:
   yubin mailbox pop3 ADDRESS [--on-delete keep|delete]
   yubin mailbox members ADDRESS [--add a@x,b@x [--needs-approval] [--reviewer]] [--remove c@x,…]
   yubin mailbox list
+  yubin deleted list ADDRESS [--from TEXT] [--subject TEXT] [--since DATE] [--before DATE] [--json]
+  yubin deleted restore ADDRESS --message ID[,ID…] | --conversation ID
+  yubin deleted retention ADDRESS [DAYS|default]
+  yubin deleted purge
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
   yubin app-password list EMAIL
   yubin app-password revoke ID

@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   mailbox: async () => (await import("./commands/mailbox-command.ts")).mailboxCommand,
   status: async () => (await import("./commands/status-command.ts")).statusCommand,
   queue: async () => (await import("./commands/queue-command.ts")).queueCommand,
+  deleted: async () => (await import("./commands/deleted-command.ts")).deletedCommand,
   "app-password": async () => (await import("./commands/app-password-command.ts")).appPasswordCommand,
 };
 

@@ -5,7 +5,6 @@
 import { z } from "zod";
 import { createMailbox } from "../../mailboxes/create-mailbox.ts";
 import { listMailboxes } from "../../mailboxes/list-mailboxes.ts";
-import { setQuota } from "../../mailboxes/set-quota.ts";
 import { safeText } from "../../safe-text.ts";
 import { quotaInput } from "../quota-input.ts";
 import { adminProcedure, router } from "../trpc.ts";
@@ -39,10 +38,6 @@ const mailboxesRouter = router({
       });
       return { id: mailbox.id, address: mailbox.address, kind: mailbox.kind };
     }),
-  setQuota: adminProcedure.input(z.object({ address: email, quota: quotaInput })).mutation(async ({ ctx, input }) => {
-    const mailbox = await setQuota({ address: input.address, quotaBytes: input.quota ?? null, actorId: ctx.user.id });
-    return { address: mailbox.address, quotaBytes: mailbox.quotaBytes === null ? null : Number(mailbox.quotaBytes) };
-  }),
   pop3: adminPop3Router,
 });
 

@@ -434,3 +434,6 @@ export const AUDIT_FILTER_CHARS = 320;
 
 /** The oldest queue age a filter may ask for ("queued more than N minutes ago"): the queue lifetime is days, not months. */
 export const MAX_QUEUE_AGE_MINUTES = 60 * 24 * 60;
+
+/** How often the admin's Queue page re-reads the queue, so a retried job is seen leaving without a reload. */
+export const QUEUE_PAGE_REFRESH_MS = 5_000;

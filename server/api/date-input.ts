@@ -6,6 +6,5 @@ import { z } from "zod";
  * PostgreSQL cannot store (year -271821), which would fail in the database.
  */
 export const dateInput = z.coerce
-  .date()
-  .refine((d) => !Number.isNaN(d.getTime()), "not a valid date")
+  .date({ error: "not a valid date" })
   .refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, "the year must be from 1970 to 9999");

@@ -34,9 +34,9 @@ let dropped = 0;
 let timer: NodeJS.Timeout | null = null;
 let writing: Promise<void> = Promise.resolve();
 
-/** "delivery: claim failed: …" → source "delivery"; a line without a prefix keeps the given one. */
+/** "delivery: claim failed: …" → source "delivery" ("snooze waker: …" → "snooze waker"); else the fallback. */
 export function splitSource(line: string, fallback: string): { source: string; message: string } {
-  const m = /^([\w.[\]-]{1,40}):\s+([\s\S]*)$/.exec(line);
+  const m = /^([\w.[\]-][\w .[\]-]{0,39}):\s+([\s\S]*)$/.exec(line);
   return m ? { source: m[1] as string, message: m[2] as string } : { source: fallback, message: line };
 }
 

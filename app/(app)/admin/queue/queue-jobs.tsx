@@ -109,6 +109,8 @@ export function QueueJobs({ filter, onFilter }: { filter: QueueFilter; onFilter:
     trpc.admin.queue.list.infiniteQueryOptions(filter, {
       getNextPageParam: (last) => last.nextCursor,
       refetchInterval: QUEUE_PAGE_REFRESH_MS,
+      // A refused filter is said at once; the interval reads the queue again anyway.
+      retry: false,
     }),
   );
   const [done, setDone] = useState<{ key: MessageKey; id: number } | null>(null);

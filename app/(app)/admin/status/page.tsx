@@ -114,8 +114,8 @@ export default async function ServerStatusPage() {
           <div>
             <dt className="text-xs text-slate-500">{t("serverStatus.queueDepth")}</dt>
             <dd data-testid="status-queue">
-              <QueueDepth jobs={queue.jobs} oldest={queue.oldest?.toISOString() ?? null} />{" "}
-              <Link href="/admin/queue" className={LINK}>
+              <QueueDepth jobs={queue.jobs} oldest={queue.oldest?.toISOString() ?? null} />
+              <Link href="/admin/queue" className={`${LINK} block text-xs`}>
                 {t("serverStatus.openQueue")}
               </Link>
             </dd>

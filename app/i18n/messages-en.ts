@@ -1,11 +1,13 @@
 // The English UI. Keys are "area.name"; "{name}" is filled in by t(key, { name }).
 // messages-ja.ts must have every key (TypeScript checks it).
 
+import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
 import { quotaEn } from "./quota-messages.ts";
 
 export const en = {
   ...quotaEn,
+  ...opsEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
   "common.save": "Save",

@@ -1,11 +1,13 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
 
+import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
 import { quotaJa } from "./quota-messages.ts";
 import type { Messages } from "./translate.ts";
 
 export const ja: Messages = {
   ...quotaJa,
+  ...opsJa,
   "app.description": "チームの共有受信箱",
   "common.cancel": "キャンセル",
   "common.save": "保存",

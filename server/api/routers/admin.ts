@@ -1,5 +1,7 @@
 // Administration: users (admin-users.ts), members (admin-members.ts),
-// domains, mailboxes and quotas. Each mutation calls one domain function with
+// domains, mailboxes and quotas, and the operations pages: the queue
+// (admin-queue.ts), the audit log (admin-audit.ts) and the server's status
+// (admin-status.ts). Each mutation calls one domain function with
 // the admin as actor; those functions validate and write the audit event in
 // the same transaction as the change.
 import { z } from "zod";
@@ -8,9 +10,12 @@ import { listMailboxes } from "../../mailboxes/list-mailboxes.ts";
 import { safeText } from "../../safe-text.ts";
 import { quotaInput } from "../quota-input.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { adminAuditRouter } from "./admin-audit.ts";
 import { domainsRouter } from "./admin-domains.ts";
 import { adminMembersRouter } from "./admin-members.ts";
 import { adminPop3Router } from "./admin-pop3.ts";
+import { adminQueueRouter } from "./admin-queue.ts";
+import { adminStatusRouter } from "./admin-status.ts";
 import { adminUsersRouter } from "./admin-users.ts";
 
 const email = safeText.trim().min(1, "email is required").max(320);
@@ -46,4 +51,7 @@ export const adminRouter = router({
   members: adminMembersRouter,
   domains: domainsRouter,
   mailboxes: mailboxesRouter,
+  queue: adminQueueRouter,
+  audit: adminAuditRouter,
+  status: adminStatusRouter,
 });

@@ -7,8 +7,8 @@ import { auditCsv } from "../../audit/audit-csv.ts";
 import { recordAudit } from "../../audit/record-audit.ts";
 import { exportAudit, searchAudit } from "../../audit/search-audit.ts";
 import { AUDIT_FILTER_CHARS } from "../../limits.ts";
-import { dateInput } from "../date-input.ts";
 import { safeText } from "../../safe-text.ts";
+import { dateInput } from "../date-input.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const filter = {

@@ -2,7 +2,7 @@
 // same domain functions as the recovery page, by mailbox address; bad input
 // exits 1 (a message) or 2 (usage).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuthorizedMailboxId } from "../../server/access/gate.ts";
+import { operatorMailbox } from "../../server/access/gate.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { deleteMail } from "../../server/recovery/delete-mail.ts";
 import { runCli, runCliInProcess } from "../support/cli.ts";
@@ -24,8 +24,10 @@ afterAll(async () => {
 
 async function deleteOne(subject: string, from = "Kenji <kenji@shop.example>") {
   const mail = await deliver(support, { subject, from });
+  const mailboxId = await operatorMailbox("support@example.com");
+  if (mailboxId === null) throw new Error("no support mailbox");
   await deleteMail({
-    mailboxId: support as AuthorizedMailboxId,
+    mailboxId,
     select: { messageIds: [mail.storedMessageId] },
     actorId: null,
     door: "cli",

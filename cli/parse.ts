@@ -25,6 +25,10 @@ export const usage = `usage:
   yubin mailbox list
   yubin import ADDRESS FILE
   yubin export ADDRESS --out FILE [--format mbox|eml-zip] [--query Q]
+  yubin deleted list ADDRESS [--from TEXT] [--subject TEXT] [--since DATE] [--before DATE] [--json]
+  yubin deleted restore ADDRESS --message ID[,ID…] | --conversation ID
+  yubin deleted retention ADDRESS [DAYS|default]
+  yubin deleted purge
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
   yubin app-password list EMAIL
   yubin app-password revoke ID

@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   queue: async () => (await import("./commands/queue-command.ts")).queueCommand,
   import: async () => (await import("./commands/import-command.ts")).importCommand,
   export: async () => (await import("./commands/export-command.ts")).exportCommand,
+  deleted: async () => (await import("./commands/deleted-command.ts")).deletedCommand,
   "app-password": async () => (await import("./commands/app-password-command.ts")).appPasswordCommand,
 };
 

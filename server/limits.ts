@@ -440,3 +440,26 @@ export const TRANSFER_LEASE_MS = 60_000;
 
 /** Times a job may stop its worker at the same place before it fails instead: one item that crashes the process must not be retried forever. */
 export const MAX_TRANSFER_STALLS = 3;
+
+// ------------------------------------------------------------------ operations pages (admin: queue, audit log, status)
+
+/** Rows one page of the audit log shows. */
+export const AUDIT_PAGE_SIZE = 50;
+
+/** Days of audit log one search or export may span: every filter then reads at most that stretch of the `at` index. */
+export const AUDIT_MAX_RANGE_DAYS = 366;
+
+/** Days searched when no start is given. */
+export const AUDIT_DEFAULT_RANGE_DAYS = 30;
+
+/** Rows in one CSV export (the newest first); a longer span is exported in pieces. */
+export const AUDIT_EXPORT_MAX_ROWS = 50_000;
+
+/** Characters of one text filter of the audit log (an email, an action, a subject). */
+export const AUDIT_FILTER_CHARS = 320;
+
+/** The oldest queue age a filter may ask for ("queued more than N minutes ago"): the queue lifetime is days, not months. */
+export const MAX_QUEUE_AGE_MINUTES = 60 * 24 * 60;
+
+/** How often the admin's Queue page re-reads the queue, so a retried job is seen leaving without a reload. */
+export const QUEUE_PAGE_REFRESH_MS = 5_000;

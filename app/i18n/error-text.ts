@@ -138,6 +138,13 @@ const RULES: Rule[] = [
   [/^a search has at most (\d+) characters$/, "errors.searchTooLong", ["count"]],
   [/^a search has at most (\d+) terms$/, "errors.searchTooManyTerms", ["count"]],
   [/^None of your mailboxes is (.+)$/, "errors.searchMailbox", ["list"]],
+  // Operations pages (server/outbound/queue-admin.ts, server/audit/search-audit.ts, server/api/date-input.ts).
+  [/^no (?:queued )?job (\d+)$/, "errors.noQueuedJob", ["id"]],
+  [/^The time range ends before it starts\.$/, "errors.auditRangeOrder"],
+  [/^The time range may span at most (\d+) days\.$/, "errors.auditRangeLong", ["days"]],
+  [/^A filter has at most (\d+) characters\.$/, "errors.auditFilterLong", ["count"]],
+  [/^not a valid date$/, "errors.badDate"],
+  [/^the year must be from 1970 to 9999$/, "errors.dateYear"],
 ];
 
 /** Formats an ISO time for the reader (their language and zone); without one, the ISO text stays. */

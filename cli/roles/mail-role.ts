@@ -11,6 +11,7 @@ import { startMxServer } from "../../mail-daemons/smtp/mx-server.ts";
 import { mxStoreBackend } from "../../mail-daemons/smtp/mx-store-backend.ts";
 import { startSubmissionServer } from "../../mail-daemons/smtp/submission-server.ts";
 import { submissionStoreBackend } from "../../mail-daemons/smtp/submission-store-backend.ts";
+import type { Log } from "../../server/cluster/error-log.ts";
 import type { Env } from "../../server/env.ts";
 import type { RunningRole } from "./role.ts";
 
@@ -21,7 +22,7 @@ function databaseUrl(): string {
   return url;
 }
 
-export async function startMailRole(env: Env, log: (line: string) => void): Promise<RunningRole> {
+export async function startMailRole(env: Env, log: Log): Promise<RunningRole> {
   const tls = await loadTlsCredentials({
     certPath: env.YUBIN_TLS_CERT,
     keyPath: env.YUBIN_TLS_KEY,
@@ -45,7 +46,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       tls,
       backend: mxStoreBackend,
       dnsServers,
-      log: (line) => log(`smtp: ${line}`),
+      log: (line, level) => log(`smtp: ${line}`, level),
     });
     listeners.smtp = mx.port;
     closers.push(() => mx.close());
@@ -63,7 +64,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       tls,
       implicitTls,
       backend: submissionStoreBackend(env.YUBIN_HOSTNAME),
-      log: (line) => log(`smtp: ${line}`),
+      log: (line, level) => log(`smtp: ${line}`, level),
     });
     listeners[name] = server.port;
     closers.push(() => server.close());
@@ -108,7 +109,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
         tls,
         implicitTls,
         backend,
-        log: (line) => log(`imap: ${line}`),
+        log: (line, level) => log(`imap: ${line}`, level),
         allowPlaintextLoginFromLoopback: true,
       });
       listeners[name] = server.port;

@@ -4,6 +4,7 @@
 // the embedded PostgreSQL.
 
 import { databaseReachable } from "../../server/cluster/database-reachable.ts";
+import { flushErrorLog, type Log } from "../../server/cluster/error-log.ts";
 import { startHeartbeat } from "../../server/cluster/heartbeat.ts";
 import type { Env } from "../../server/env.ts";
 import { bootstrapFirstRun } from "../../server/lifecycle/first-run.ts";
@@ -29,7 +30,7 @@ export interface Started {
 export async function startYubin(
   env: Env,
   roleNames: RoleName[],
-  log: (line: string) => void,
+  log: Log,
   stopRequested: () => boolean = () => false,
 ): Promise<Started> {
   if (roleNames.includes("web") && !webBuildIsCurrent(projectRoot)) buildWeb(projectRoot, log);
@@ -37,8 +38,12 @@ export async function startYubin(
   const running: RunningRole[] = [];
   const stopAll = async () => {
     for (const role of [...running].reverse()) {
-      await role.stop().catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`));
+      await role
+        .stop()
+        .catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`, "error"));
     }
+    // Errors logged while stopping still reach the table while the database is up.
+    await flushErrorLog();
     await database.close();
   };
   try {

@@ -201,12 +201,12 @@ export async function adminMailboxIds(userId: number): Promise<AuthorizedMailbox
 }
 
 /**
- * A mailbox named on the command line (`yubin import`, `yubin export`):
- * whoever runs `yubin` on the server can open its database anyway, so the
- * operator acts on any mailbox, as the CLI's other admin commands do. Null
- * for an address that is no mailbox.
+ * A mailbox by address, for the operator at the command line: whoever runs
+ * `yubin` holds the database's credentials and so every mailbox already; the
+ * brand only says the address named one. Null for an unknown address.
  */
 export async function operatorMailbox(address: string): Promise<AuthorizedMailboxId | null> {
-  const [row] = await sql.$queryRaw<{ id: number }[]>`select id from "Mailbox" where address = ${address}`;
+  const [row] = await sql.$queryRaw<{ id: number }[]>`
+    select id from "Mailbox" where address = ${address.toLowerCase()}::text`;
   return row ? (row.id as AuthorizedMailboxId) : null;
 }

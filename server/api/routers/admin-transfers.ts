@@ -7,6 +7,7 @@ import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { adminMailbox } from "../../access/gate.ts";
 import { MAX_QUERY_CHARS } from "../../limits.ts";
+import { safeText } from "../../safe-text.ts";
 import { startBrowserExport } from "../../transfer/browser-export.ts";
 import {
   cancelTransfer,
@@ -16,7 +17,6 @@ import {
   transferNotes,
 } from "../../transfer/transfer-admin.ts";
 import { jobPercent, type TransferJob } from "../../transfer/transfer-jobs.ts";
-import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 /** What the admin page shows of a job (not the server's paths). */

@@ -1,12 +1,16 @@
 // The English UI. Keys are "area.name"; "{name}" is filled in by t(key, { name }).
 // messages-ja.ts must have every key (TypeScript checks it).
 
+import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
 import { quotaEn } from "./quota-messages.ts";
 import { traceEn } from "./trace-messages.ts";
+import { transferEn } from "./transfer-messages.ts";
 
 export const en = {
   ...quotaEn,
+  ...transferEn,
+  ...opsEn,
   ...traceEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
@@ -416,9 +420,8 @@ export const en = {
   "admin.noMembers": "No members",
   "admin.usage": "{used} of {quota}",
   "admin.unlimited": "unlimited",
-  "admin.quotaFor": "Quota for {address}",
-  "admin.saveQuotaFor": "Save quota for {address}",
-  "admin.setQuota": "Set quota",
+  "admin.quotaLink": "Limits and warnings",
+  "admin.quotaLinkFor": "Limits and warnings of {address}",
   "admin.roundRobinFor": "Round-robin assignment for {address}",
   "admin.roundRobin": "Round-robin assignment",
   "admin.pop3Policy": "When a POP3 client deletes a message",

@@ -1,12 +1,16 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
 
+import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
 import { quotaJa } from "./quota-messages.ts";
 import { traceJa } from "./trace-messages.ts";
+import { transferJa } from "./transfer-messages.ts";
 import type { Messages } from "./translate.ts";
 
 export const ja: Messages = {
   ...quotaJa,
+  ...transferJa,
+  ...opsJa,
   ...traceJa,
   "app.description": "チームの共有受信箱",
   "common.cancel": "キャンセル",
@@ -423,9 +427,8 @@ export const ja: Messages = {
   "admin.noMembers": "メンバーなし",
   "admin.usage": "{used} / {quota}",
   "admin.unlimited": "無制限",
-  "admin.quotaFor": "{address} の容量制限",
-  "admin.saveQuotaFor": "{address} の容量制限を保存",
-  "admin.setQuota": "容量を設定",
+  "admin.quotaLink": "容量制限と警告",
+  "admin.quotaLinkFor": "{address} の容量制限と警告",
   "admin.roundRobinFor": "{address} のラウンドロビン割り当て",
   "admin.roundRobin": "ラウンドロビン割り当て",
   "admin.pop3Policy": "POP3 クライアントがメッセージを削除したとき",

@@ -8,6 +8,7 @@
 // (purge-traces.ts).
 import { releaseStalledApprovals } from "../../server/approval/release-stalled.ts";
 import { purgeExpiredThrottles } from "../../server/auth/throttle.ts";
+import type { Log } from "../../server/cluster/error-log.ts";
 import { loadEnv } from "../../server/env.ts";
 import { purgeAllDeletedMail } from "../../server/recovery/purge-deleted-mail.ts";
 import { purgeTraces } from "../../server/trace/purge-traces.ts";
@@ -17,13 +18,13 @@ export const HOUSEKEEPING_INTERVAL_MS = 15_000;
 
 /** The process-wide timer; stop() waits for a run in progress. */
 export function startHousekeeping(
-  log: (line: string) => void,
+  log: Log,
   intervalMs = HOUSEKEEPING_INTERVAL_MS,
   clock: () => Date = () => new Date(),
 ) {
   let running: Promise<unknown> = Promise.resolve();
   const chore = (name: string, run: () => Promise<unknown>) => () =>
-    run().catch((e: unknown) => log(`${name}: ${(e as Error).message}`));
+    run().catch((e: unknown) => log(`${name}: ${(e as Error).message}`, "error"));
   const wake = chore("snooze waker", async () => {
     // Drain a backlog (e.g. after downtime) batch by batch.
     while ((await wakeSnoozed()).length === WAKE_BATCH) {}

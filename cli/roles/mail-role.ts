@@ -11,6 +11,7 @@ import { startMxServer } from "../../mail-daemons/smtp/mx-server.ts";
 import { mxStoreBackend } from "../../mail-daemons/smtp/mx-store-backend.ts";
 import { startSubmissionServer } from "../../mail-daemons/smtp/submission-server.ts";
 import { submissionStoreBackend } from "../../mail-daemons/smtp/submission-store-backend.ts";
+import type { Log } from "../../server/cluster/error-log.ts";
 import type { Env } from "../../server/env.ts";
 import { processTraceSink } from "../../server/trace/trace-writer.ts";
 import type { RunningRole } from "./role.ts";
@@ -22,7 +23,7 @@ function databaseUrl(): string {
   return url;
 }
 
-export async function startMailRole(env: Env, log: (line: string) => void): Promise<RunningRole> {
+export async function startMailRole(env: Env, log: Log): Promise<RunningRole> {
   const tls = await loadTlsCredentials({
     certPath: env.YUBIN_TLS_CERT,
     keyPath: env.YUBIN_TLS_KEY,
@@ -49,7 +50,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       backend: mxStoreBackend,
       dnsServers,
       trace,
-      log: (line) => log(`smtp: ${line}`),
+      log: (line, level) => log(`smtp: ${line}`, level),
     });
     listeners.smtp = mx.port;
     closers.push(() => mx.close());
@@ -69,7 +70,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       backend: submissionStoreBackend(env.YUBIN_HOSTNAME),
       trace,
       dnsServers,
-      log: (line) => log(`smtp: ${line}`),
+      log: (line, level) => log(`smtp: ${line}`, level),
     });
     listeners[name] = server.port;
     closers.push(() => server.close());
@@ -114,7 +115,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
         tls,
         implicitTls,
         backend,
-        log: (line) => log(`imap: ${line}`),
+        log: (line, level) => log(`imap: ${line}`, level),
         allowPlaintextLoginFromLoopback: true,
       });
       listeners[name] = server.port;

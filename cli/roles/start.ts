@@ -4,6 +4,7 @@
 // the embedded PostgreSQL.
 
 import { databaseReachable } from "../../server/cluster/database-reachable.ts";
+import { flushErrorLog, type Log } from "../../server/cluster/error-log.ts";
 import { startHeartbeat } from "../../server/cluster/heartbeat.ts";
 import type { Env } from "../../server/env.ts";
 import { bootstrapFirstRun } from "../../server/lifecycle/first-run.ts";
@@ -30,7 +31,7 @@ export interface Started {
 export async function startYubin(
   env: Env,
   roleNames: RoleName[],
-  log: (line: string) => void,
+  log: Log,
   stopRequested: () => boolean = () => false,
 ): Promise<Started> {
   if (roleNames.includes("web") && !webBuildIsCurrent(projectRoot)) buildWeb(projectRoot, log);
@@ -38,10 +39,14 @@ export async function startYubin(
   const running: RunningRole[] = [];
   const stopAll = async () => {
     for (const role of [...running].reverse()) {
-      await role.stop().catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`));
+      await role
+        .stop()
+        .catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`, "error"));
     }
     // The last message traces the roles left in this process's buffer.
     await flushProcessTraces().catch((e: unknown) => log(`trace: ${(e as Error).message}`));
+    // Errors logged while stopping still reach the table while the database is up.
+    await flushErrorLog();
     await database.close();
   };
   try {
@@ -109,6 +114,11 @@ export async function startYubin(
     const heartbeat = await startHeartbeat(roleNames, listeners);
     // Every process runs the timed chores (snooze waker, stalled approvals); each acts once.
     const housekeeping = startHousekeeping(log);
+    // Imports and exports started in the browser run in the web and mail processes (their files are on this host).
+    const transfers =
+      roleNames.includes("web") || roleNames.includes("mail")
+        ? (await import("./transfer-worker.ts")).startTransferWorker(log)
+        : null;
     // One write, so that whoever waits for "yubin ready" reads the whole block.
     const ready = ["yubin ready", ...running.flatMap((role) => role.banner.map((line) => `  ${line}`))];
     ready.push(...firstRunLines);
@@ -116,6 +126,7 @@ export async function startYubin(
     return {
       roles: running,
       stop: async () => {
+        await transfers?.stop();
         await housekeeping.stop();
         await heartbeat.stop();
         await stopAll();

@@ -6,6 +6,7 @@
 // either recorded or still unsent under a lease that will run out.
 
 import os from "node:os";
+import type { Log } from "../../server/cluster/error-log.ts";
 import { DELIVERY_BATCH_SIZE, DELIVERY_STEP_TIMEOUT_MS } from "../../server/limits.ts";
 import { type ClaimedJob, claimJobs, releaseJobs } from "../../server/outbound/claim-jobs.ts";
 import { deliverLocalJob } from "../../server/outbound/local-retry.ts";
@@ -39,7 +40,7 @@ export interface DeliveryConfig {
   domains?: string[];
   /** Where each attempt's message trace goes (server/trace/); none: not traced. */
   trace?: TraceSink;
-  log: (line: string) => void;
+  log: Log;
 }
 
 export interface DeliveryWorkers {
@@ -111,7 +112,7 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
       await releaseJobs(
         remaining.map((j) => j.id),
         owner,
-      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`));
+      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`, "error"));
     }
   }
 
@@ -175,7 +176,7 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
       await releaseJobs(
         remaining.map((j) => j.id),
         owner,
-      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`));
+      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`, "error"));
     }
   }
 
@@ -228,14 +229,14 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
           domains: config.domains,
         });
       } catch (error) {
-        if (!stopping) config.log(`delivery: claim failed: ${(error as Error).message}`);
+        if (!stopping) config.log(`delivery: claim failed: ${(error as Error).message}`, "error");
       }
       if (jobs.length === 0) {
         await idle(config.pollMs);
         continue;
       }
       await deliver(jobs, owner).catch((error: unknown) =>
-        config.log(`delivery: batch for ${jobs[0]?.domain} failed: ${String(error)}`),
+        config.log(`delivery: batch for ${jobs[0]?.domain} failed: ${String(error)}`, "error"),
       );
     }
   }

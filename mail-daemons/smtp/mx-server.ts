@@ -3,6 +3,7 @@
 // is behind MxBackend (mx-backend.ts); this file only speaks the protocol.
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { Log } from "../../server/cluster/error-log.ts";
 import {
   MAX_MESSAGE_BYTES,
   MAX_RECEIVED_HEADERS,
@@ -43,7 +44,7 @@ export interface MxServerOptions {
   connections?: Partial<ConnectionLimits>;
   /** Where each transaction's message trace goes (server/trace/); none: not traced. */
   trace?: TraceSink;
-  log: (line: string) => void;
+  log: Log;
 }
 
 export interface MxServer {
@@ -100,7 +101,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     const declared = Number(args ? args.SIZE : undefined);
     const declaredSize = Number.isSafeInteger(declared) && declared > 0 ? declared : null;
     const verdict = await backend.checkRecipient(path.address, { declaredSize }).catch((error: unknown) => {
-      log(`mx: checkRecipient failed: ${String(error)}`);
+      log(`mx: checkRecipient failed: ${String(error)}`, "error");
       throw smtpError(STORAGE_FAILED);
     });
     if (!verdict.ok) throw smtpError(verdict);
@@ -173,7 +174,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
         authResults,
       })
       .catch((error: unknown) => {
-        log(`mx: deliver failed (${id}): ${String(error)}`);
+        log(`mx: deliver failed (${id}): ${String(error)}`, "error");
         throw smtpError(STORAGE_FAILED);
       });
     const kept = outcome.recipients.flatMap((r) => (r.ok ? [r] : []));
@@ -236,7 +237,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
         (message) => callback(null, message),
         (error: unknown) => {
           if (!(error instanceof Error && "responseCode" in error)) {
-            log(`mx: unexpected error: ${String(error)}`);
+            log(`mx: unexpected error: ${String(error)}`, "error");
             // The stream may not have been read to its end if collecting failed.
             stream.resume();
             return callback(smtpError(STORAGE_FAILED));
@@ -272,7 +273,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     server,
     options.trace ? { kind: "mx", sink: options.trace, reverseName: confirmedReverseName(resolve) } : undefined,
   );
-  server.on("error", (error) => log(`mx: ${error.message}`));
+  server.on("error", (error) => log(`mx: ${error.message}`, "error"));
 
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);

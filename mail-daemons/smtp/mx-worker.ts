@@ -4,6 +4,7 @@
 // MIME parsing and mail authentication use every core. A worker exits as
 // soon as its primary is gone (cluster's own rule on IPC disconnect).
 import cluster from "node:cluster";
+import { logError } from "../../server/cluster/error-log.ts";
 import { loadEnv } from "../../server/env.ts";
 import { closeDatabaseConnections } from "../../server/lifecycle/close-connections.ts";
 import { flushProcessTraces, processTraceSink } from "../../server/trace/trace-writer.ts";
@@ -41,7 +42,10 @@ try {
     // The caps are the port's, counted by the primary.
     connections: { gate: workerConnectionGate() },
     trace: processTraceSink((line) => console.log(`smtp[${process.pid}]: ${line}`)),
-    log: (line) => console.log(`smtp[${process.pid}]: ${line}`),
+    log: (line, level) => {
+      console.log(`smtp[${process.pid}]: ${line}`);
+      if (level === "error") logError(`smtp: ${line}`);
+    },
   });
   process.on("message", (message: { type?: string }) => {
     if (message.type !== "shutdown") return;

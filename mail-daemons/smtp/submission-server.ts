@@ -4,6 +4,7 @@
 // the rules are behind SubmissionBackend (submission-backend.ts).
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { Log } from "../../server/cluster/error-log.ts";
 import {
   MAX_MESSAGE_BYTES,
   MAX_RECIPIENTS,
@@ -39,7 +40,7 @@ export interface SubmissionServerOptions {
   trace?: TraceSink;
   /** Resolvers for the trace's reverse name of a client, e.g. ["127.0.0.1:5353"] (YUBIN_DNS_SERVERS); else the system's. */
   dnsServers?: string[];
-  log: (line: string) => void;
+  log: Log;
 }
 
 export interface SubmissionServer {
@@ -117,7 +118,7 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
             callback(smtpError(verdict.reason === "throttled" ? THROTTLED : BAD_CREDENTIALS));
           },
           (error: unknown) => {
-            log(`${name}: login failed: ${String(error)}`);
+            log(`${name}: login failed: ${String(error)}`, "error");
             callback(smtpError({ code: 454, enhanced: "4.7.0", message: "Temporary authentication failure" }));
           },
         );
@@ -151,7 +152,7 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
         (message) => callback(null, message),
         (error: unknown) => {
           if (!(error instanceof Error && "responseCode" in error)) {
-            log(`${name}: unexpected error: ${String(error)}`);
+            log(`${name}: unexpected error: ${String(error)}`, "error");
             stream.resume();
             return callback(smtpError(STORAGE_FAILED));
           }
@@ -188,7 +189,7 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
         }
       : undefined,
   );
-  server.on("error", (error) => log(`${name}: ${error.message}`));
+  server.on("error", (error) => log(`${name}: ${error.message}`, "error"));
 
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);

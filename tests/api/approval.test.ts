@@ -375,3 +375,28 @@ describe("authority", () => {
     expect(members.find((m) => m.userId === reviewerId)).toMatchObject({ needsApproval: false, reviewer: true });
   });
 });
+
+describe("a held reply of a deleted conversation", () => {
+  it("leaves the queue and cannot be decided while the conversation is deleted; it returns with it", async () => {
+    const id = await holdOne("Held while deleted");
+    const reviewer = await callerFor(reviewerId);
+    const before = await outboundCount();
+    await (await callerFor(plainId)).recovery.deleteConversation({ conversationId });
+
+    expect((await reviewer.approval.queue()).map((r) => r.id)).not.toContain(id);
+    const waiting = await db().pendingReply.count({
+      where: { mailboxId: supportId, state: "pending", authorId: { not: reviewerId } },
+    });
+    expect((await reviewer.approval.count()).count).toBeLessThan(waiting);
+    expect((await trpcError(reviewer.approval.approve({ pendingReplyId: id }))).message).toBe("No such reply.");
+    expect((await trpcError(reviewer.approval.return({ pendingReplyId: id, comment: "x" }))).message).toBe(
+      "No such reply.",
+    );
+    expect(await outboundCount()).toBe(before);
+    expect((await db().pendingReply.findUniqueOrThrow({ where: { id } })).state).toBe("pending");
+
+    await (await callerFor(plainId)).recovery.restore({ mailboxId: supportId, deletedConversationId: conversationId });
+    expect((await reviewer.approval.queue()).map((r) => r.id)).toContain(id);
+    expect((await reviewer.approval.count()).count).toBe(waiting);
+  });
+});

@@ -45,7 +45,8 @@ afterAll(async () => {
 const connected = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.live === "connected");
 
 describe("live updates", () => {
-  it("shows new mail in both inboxes without a reload, and holds B's stale send", async () => {
+  // One story in two steps (each with its own time budget), sharing the two signed-in pages.
+  it("shows new mail in both inboxes without a reload", async () => {
     await signIn(pageA, yubin.baseUrl, A);
     await signIn(pageB, yubin.baseUrl, B);
     await Promise.all([connected(pageA), connected(pageB)]);
@@ -58,7 +59,11 @@ describe("live updates", () => {
     const rowA = pageA.getByRole("link", { name: new RegExp(SUBJECT) });
     const rowB = pageB.getByRole("link", { name: new RegExp(SUBJECT) });
     await Promise.all([rowA.waitFor({ timeout: 5000 }), rowB.waitFor({ timeout: 5000 })]);
+  });
 
+  it("keeps B's draft while the customer writes again, and holds B's stale send for review", async () => {
+    const rowA = pageA.getByRole("link", { name: new RegExp(SUBJECT) });
+    const rowB = pageB.getByRole("link", { name: new RegExp(SUBJECT) });
     // B starts a reply; meanwhile the customer writes again.
     await rowB.click();
     await pageB.waitForURL(/\/conversations\/\d+$/);

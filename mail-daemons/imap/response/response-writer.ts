@@ -3,12 +3,13 @@
 // growing our memory. Bodies are streamed: the literal's size is announced
 // first, so the stream must deliver exactly that many bytes.
 import type { Duplex } from "node:stream";
+import type { Log } from "../../../server/cluster/error-log.ts";
 import { withoutNul } from "./encode.ts";
 
 export class ResponseWriter {
   constructor(
     private socket: Duplex,
-    private readonly log: (line: string) => void,
+    private readonly log: Log,
   ) {}
 
   /** After STARTTLS the TLS socket replaces the plain one (RFC 9051 §6.2.1). */

@@ -6,11 +6,11 @@ import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { authorizeConversation } from "../../access/gate.ts";
 import { TRACE_MAX_RANGE_DAYS } from "../../limits.ts";
+import { safeText } from "../../safe-text.ts";
 import { messageTraceAnchor } from "../../trace/message-anchor.ts";
 import { searchTraces } from "../../trace/search-traces.ts";
 import { TRACE_RESULTS } from "../../trace/trace-record.ts";
 import { traceStory } from "../../trace/trace-story.ts";
-import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const DAY_MS = 24 * 3600_000;

@@ -9,7 +9,7 @@ import { AuditTrail } from "./audit-trail.tsx";
 import { ComposerSlot } from "./composer.tsx";
 import { ComposerState } from "./composer-state.tsx";
 import { CustomerPanel } from "./customer-panel.tsx";
-import { DeleteConversation, DeleteMessage } from "./delete-mail.tsx";
+import { DeleteConversation, DeleteMessage } from "./delete-buttons.tsx";
 import { DeliveryBadge } from "./delivery-badge.tsx";
 import { loadConversation } from "./load-conversation.ts";
 import { MarkRead } from "./mark-read.tsx";

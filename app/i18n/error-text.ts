@@ -11,9 +11,7 @@ type Rule = [pattern: RegExp, key: MessageKey, names?: string[]];
 
 const RULES: Rule[] = [
   [/^Something went wrong on the server\.$/, "errors.server"],
-  // Message trace search (server/trace/search-traces.ts).
-  [/^The time range may span at most (\d+) days\.$/, "trace.error.range", ["days"]],
-  [/^The end of the time range must be after its start\.$/, "trace.error.order"],
+  // Message trace search (server/trace/search-traces.ts); its range errors are the audit log's (below).
   [/^The time range is not valid\.$/, "trace.error.invalidRange"],
   [/^The client address must be an IP address\.$/, "trace.error.ip"],
   [/^The sender is not an email address\.$/, "trace.error.sender"],

@@ -90,9 +90,11 @@ function clientAddress(text: string | undefined): string | null {
 /** The filters of a query, checked and normalised: what a bad one is told is the same for the CLI, the API and the page. */
 export function normalizeTraceQuery(query: TraceQuery) {
   const { since, until } = query;
-  if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime()))
-    throw new InputError("The time range is not valid.");
-  if (until.getTime() <= since.getTime()) throw new InputError("The end of the time range must be after its start.");
+  // Also a year PostgreSQL cannot store (JavaScript dates reach year 275760).
+  const storable = (d: Date) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999;
+  if (!storable(since) || !storable(until)) throw new InputError("The time range is not valid.");
+  // The same words as the audit log's search (server/audit/search-audit.ts): one translation serves both.
+  if (until.getTime() <= since.getTime()) throw new InputError("The time range ends before it starts.");
   if (until.getTime() - since.getTime() > TRACE_MAX_RANGE_DAYS * DAY_MS) {
     throw new InputError(`The time range may span at most ${TRACE_MAX_RANGE_DAYS} days.`);
   }

@@ -94,7 +94,7 @@ describe("an admin", () => {
     expect(wide.code).toBe("BAD_REQUEST");
     expect(wide.message).toBe("The time range may span at most 31 days.");
     const reversed = await trpcError(admin.trace.search({ since: at, until: new Date(at.getTime() - HOUR) }));
-    expect(reversed.message).toBe("The end of the time range must be after its start.");
+    expect(reversed.message).toBe("The time range ends before it starts.");
     const ip = await trpcError(admin.trace.search({ clientAddress: "198.51.100.x", ...around() }));
     expect(ip.message).toBe("The client address must be an IP address.");
     const nul = await trpcError(admin.trace.search({ subject: "a\u0000b", ...around() }));

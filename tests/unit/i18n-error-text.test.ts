@@ -46,9 +46,9 @@ describe("errorText of the message trace's search", () => {
     const cases: [() => unknown, string][] = [
       [
         () => normalizeTraceQuery({ since: new Date(at.getTime() - 40 * day), until: at }),
-        "1 回の検索で指定できる期間は最大 31 日です。",
+        "1 回の検索は最大 31 日です。期間を短くしてください。",
       ],
-      [() => normalizeTraceQuery({ since: at, until: at }), ja["trace.error.order"]],
+      [() => normalizeTraceQuery({ since: at, until: at }), ja["errors.auditRangeOrder"]],
       [() => normalizeTraceQuery({ since: new Date("x"), until: at }), ja["trace.error.invalidRange"]],
       [() => normalizeTraceQuery({ ...range, clientAddress: "host.example" }), ja["trace.error.ip"]],
       [() => normalizeTraceQuery({ ...range, sender: "a b@c" }), ja["trace.error.sender"]],
@@ -56,7 +56,9 @@ describe("errorText of the message trace's search", () => {
       [() => normalizeTraceQuery({ ...range, messageId: "a b" }), ja["trace.error.messageId"]],
     ];
     for (const [run, expected] of cases) expect(errorText(thrown(run), tJa)).toBe(expected);
-    expect(errorText(thrown(cases[0]?.[0] as () => unknown), tEn)).toBe("One search may cover at most 31 days.");
+    expect(errorText(thrown(cases[0]?.[0] as () => unknown), tEn)).toBe(
+      "One search spans at most 31 days: choose a shorter time range.",
+    );
   });
 });
 

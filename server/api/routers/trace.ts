@@ -11,14 +11,13 @@ import { messageTraceAnchor } from "../../trace/message-anchor.ts";
 import { searchTraces } from "../../trace/search-traces.ts";
 import { TRACE_RESULTS } from "../../trace/trace-record.ts";
 import { traceStory } from "../../trace/trace-story.ts";
+import { dateInput as date } from "../date-input.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const DAY_MS = 24 * 3600_000;
 /** A search without dates covers the last two days. */
 const DEFAULT_RANGE_MS = 2 * DAY_MS;
 
-/** Over HTTP (no transformer) dates arrive as ISO strings. */
-const date = z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), "not a valid date");
 const text = (max: number) => safeText.trim().max(max).optional();
 
 export const searchInput = z.object({

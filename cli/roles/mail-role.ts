@@ -35,7 +35,7 @@ export async function startMailRole(env: Env, log: Log): Promise<RunningRole> {
   const closers: (() => Promise<void>)[] = [];
   let healthy = () => true;
   // The message trace of every SMTP transaction (off when YUBIN_TRACE_RETENTION_DAYS=0).
-  const trace = processTraceSink((line) => log(`smtp: ${line}`));
+  const trace = processTraceSink((line, level) => log(`smtp: ${line}`, level));
   if (env.YUBIN_SMTP_PORT !== 0 && env.YUBIN_SMTP_PROCESSES > 1) {
     const mx = await startMxCluster(env.YUBIN_SMTP_PROCESSES, log);
     listeners.smtp = mx.port;

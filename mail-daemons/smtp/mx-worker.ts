@@ -41,7 +41,10 @@ try {
     dnsServers: env.YUBIN_DNS_SERVERS?.split(/[\s,]+/).filter(Boolean),
     // The caps are the port's, counted by the primary.
     connections: { gate: workerConnectionGate() },
-    trace: processTraceSink((line) => console.log(`smtp[${process.pid}]: ${line}`)),
+    trace: processTraceSink((line, level) => {
+      console.log(`smtp[${process.pid}]: ${line}`);
+      if (level === "error") logError(`smtp: ${line}`);
+    }),
     log: (line, level) => {
       console.log(`smtp[${process.pid}]: ${line}`);
       if (level === "error") logError(`smtp: ${line}`);

@@ -5,6 +5,7 @@
 // and a crash loses at most the records of the last TRACE_FLUSH_MS or so
 // (README "Message trace"). A database that does not take them holds them
 // here, up to TRACE_BUFFER_MAX, with growing pauses between tries.
+import type { Log } from "../cluster/error-log.ts";
 import { loadEnv } from "../env.ts";
 import { TRACE_BATCH, TRACE_BUFFER_MAX, TRACE_FLUSH_MS } from "../limits.ts";
 import { insertSerializedTraces, serializeTrace } from "./insert-traces.ts";
@@ -17,7 +18,8 @@ export interface TraceWriterOptions<T> {
   flushMs?: number;
   batch?: number;
   maxBuffered?: number;
-  log?: (line: string) => void;
+  /** Failures are logged at error level (they reach the status page's recent errors). */
+  log?: Log;
 }
 
 export interface TraceWriter {
@@ -40,7 +42,7 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
   const flushMs = options.flushMs ?? TRACE_FLUSH_MS;
   const batch = options.batch ?? TRACE_BATCH;
   const maxBuffered = options.maxBuffered ?? TRACE_BUFFER_MAX;
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log: Log = options.log ?? ((line: string) => console.error(line));
   let buffer: T[] = [];
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> | null = null;
@@ -72,7 +74,7 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
           continue;
         }
         if (failures === 1 || failures % 20 === 0) {
-          log(`trace: could not write ${buffer.length} trace(s), will retry: ${(error as Error).message}`);
+          log(`trace: could not write ${buffer.length} trace(s), will retry: ${(error as Error).message}`, "error");
         }
         return;
       }
@@ -99,7 +101,7 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
       }
     }
     if (written === 0) return false;
-    if (refused > 0) log(`trace: dropped ${refused} trace(s) the database refused`);
+    if (refused > 0) log(`trace: dropped ${refused} trace(s) the database refused`, "error");
     return true;
   }
 
@@ -118,7 +120,7 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
       try {
         prepared = prepare(record);
       } catch (error) {
-        log(`trace: could not prepare a trace: ${(error as Error).message}`);
+        log(`trace: could not prepare a trace: ${(error as Error).message}`, "error");
         return;
       }
       buffer.push(prepared);
@@ -127,7 +129,7 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
         buffer = buffer.slice(over);
         dropped += over;
         if (dropped === over || dropped % 1000 < over) {
-          log(`trace: buffer full (${maxBuffered}); ${dropped} oldest trace(s) dropped so far`);
+          log(`trace: buffer full (${maxBuffered}); ${dropped} oldest trace(s) dropped so far`, "error");
         }
       }
       if (buffer.length >= batch && failures === 0 && !writing) {
@@ -163,7 +165,7 @@ let processWriter: TraceWriter | null = null;
  * This process's trace sink, or undefined when tracing is off
  * (YUBIN_TRACE_RETENTION_DAYS=0). The mail and delivery roles share it.
  */
-export function processTraceSink(log?: (line: string) => void): TraceSink | undefined {
+export function processTraceSink(log?: Log): TraceSink | undefined {
   if (loadEnv().YUBIN_TRACE_RETENTION_DAYS === 0) return undefined;
   processWriter ??= createTraceWriter({ log });
   return processWriter.add;

@@ -29,12 +29,13 @@ function postmasterPid(dataDir: string): number | null {
 const embedded = { DATABASE_URL: "" };
 
 describe("yubin start on the embedded database", () => {
-  let dataDir = "";
+  // A scratch dir from the start: were the first test to fail, the later ones must not run the CLI
+  // with an empty YUBIN_DATA_DIR, which means ./data — in the checkout.
+  const dataDir = scratchDir("start-");
 
   it("initialises a fresh data dir, prints the generated admin password once, and serves", async () => {
-    const yubin = await startYubinProcess({ env: embedded });
+    const yubin = await startYubinProcess({ env: embedded, dataDir });
     running.push(yubin);
-    dataDir = yubin.dataDir;
     const out = yubin.output();
     expect(out).toMatch(/^yubin ready$/m);
     expect(out).toMatch(/^ {2}web: http:\/\/localhost:\d+$/m);

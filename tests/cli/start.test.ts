@@ -28,7 +28,9 @@ function postmasterPid(dataDir: string): number | null {
 // The embedded database: no DATABASE_URL, whatever the test runner set.
 const embedded = { DATABASE_URL: "" };
 
-describe("yubin start on the embedded database", () => {
+// Each test starts (or stops) a real `yubin start` with its embedded PostgreSQL: initdb, migrations and the
+// first-run bootstrap take 7–20 s on a quiet machine and several times that on a loaded one.
+describe("yubin start on the embedded database", { timeout: 90_000 }, () => {
   // A scratch dir from the start: were the first test to fail, the later ones must not run the CLI
   // with an empty YUBIN_DATA_DIR, which means ./data — in the checkout.
   const dataDir = scratchDir("start-");

@@ -549,6 +549,14 @@ export const en = {
   "message.downloadOriginal": "Download original (.eml)",
   "message.spfMeaning": "SPF: whether the sending server may send mail for the envelope sender's domain",
   "message.dmarcMeaning": "DMARC: whether the From domain's policy is met by an aligned SPF or DKIM pass",
+  "message.senderVerified": "Sender verified",
+  "message.senderUnverified": "Could not verify sender",
+  "message.senderFailed": "Failed: possibly forged",
+  "message.senderVerifiedMeaning": "The sender's domain confirmed that this mail comes from it.",
+  "message.senderUnverifiedMeaning":
+    "The sender's domain could not confirm this mail: it publishes no policy, or its check failed or timed out when the mail arrived.",
+  "message.senderFailedMeaning":
+    "The sender's domain says the server that sent this mail may not send for it: it may be forged.",
   "message.remoteShown": "Remote images are shown.",
   "message.remoteBlocked": "Remote images are blocked to protect your privacy.",
   "message.showRemote": "Show remote images",

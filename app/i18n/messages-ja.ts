@@ -556,6 +556,14 @@ export const ja: Messages = {
   "message.downloadOriginal": "元のメールをダウンロード (.eml)",
   "message.spfMeaning": "SPF: 送信元サーバーがエンベロープ送信者のドメインのメールを送ってよいか",
   "message.dmarcMeaning": "DMARC: From ドメインのポリシーが、整合した SPF または DKIM の合格で満たされているか",
+  "message.senderVerified": "送信者を確認済み",
+  "message.senderUnverified": "送信者を確認できません",
+  "message.senderFailed": "確認失敗: なりすましの可能性",
+  "message.senderVerifiedMeaning": "送信者のドメインが、このメールがそのドメインから送られたことを確認しました。",
+  "message.senderUnverifiedMeaning":
+    "送信者のドメインはこのメールを確認できませんでした。ポリシーを公開していないか、受信時の確認が失敗またはタイムアウトしました。",
+  "message.senderFailedMeaning":
+    "送信者のドメインによれば、このメールを送ったサーバーにはそのドメインのメールを送る権限がありません。なりすましの可能性があります。",
   "message.remoteShown": "外部画像を表示しています。",
   "message.remoteBlocked": "プライバシー保護のため、外部画像をブロックしています。",
   "message.showRemote": "外部画像を表示",

@@ -21,6 +21,8 @@ export interface ConversationMessage {
   /** Characters of the whole text body: more than textBody has when it was cut. */
   textLength: number;
   hasHtml: boolean;
+  /** Its HTML may hold remote images, blocked until the reader asks. */
+  remoteImages: boolean;
   attachments: Pick<AttachmentInfo, "index" | "filename" | "contentType" | "size" | "inline">[];
   parseError: string | null;
   /** How the message breaks the format (server/mime/message-defects.ts), or null. */
@@ -94,6 +96,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
         textBody: preview?.text ?? null,
         textLength: preview?.length ?? 0,
         hasHtml: preview?.hasHtml ?? false,
+        remoteImages: preview?.remoteImages ?? false,
         attachments: (m.attachments as AttachmentInfo[]).map(({ index, filename, contentType, size, inline }) => ({
           index,
           filename,

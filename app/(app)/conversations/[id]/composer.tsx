@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useId, useState } from "react";
 import type { ComposeMode } from "../../../../server/compose/compose-input.ts";
 import type { ReplyDraft } from "../../../../server/compose/reply-draft.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
-import { useTypingPresence } from "../../../components/presence.tsx";
+import { useComposingPresence } from "../../../components/presence.tsx";
 import { useI18n, useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
@@ -133,8 +133,9 @@ function Composer({
   const attachments = useReplyAttachments(draft);
   const [errors, setErrors] = useState<FieldErrors>({});
   const send = useSendReply({ messageId, mode, seenMessageId });
-  // Others see "typing a reply" while keys come; closing the composer (sent or discarded) ends it.
-  const typing = useTypingPresence("replying");
+  // Others see "typing a reply" while the composer holds text the writer added; emptying it
+  // back to the quote, sending or discarding ends it.
+  useComposingPresence("replying", body.edited);
 
   // A field's message goes as soon as the member edits that field.
   const clearError = (key: ComposerField) =>
@@ -168,7 +169,6 @@ function Composer({
   return (
     <form
       onSubmit={onSubmit}
-      onInput={typing}
       noValidate
       aria-label={t(TITLES[mode])}
       className="mt-3 overflow-hidden rounded-xl border border-slate-300 bg-white shadow-sm"

@@ -82,7 +82,7 @@ export async function MessageCard({
         <div className="flex flex-col items-end gap-1 text-xs text-slate-500">
           <LocalTime iso={date} style="full" />
           {status}
-          <AuthBadges authentication={message.authentication} />
+          <AuthBadges messageId={message.id} authentication={message.authentication} />
           {message.threadReason ? (
             <span className="text-[11px] text-slate-400" data-testid="thread-reason">
               {reason ? t(reason) : message.threadReason}
@@ -131,7 +131,7 @@ export async function MessageCard({
       ) : null}
 
       {message.hasHtml ? (
-        <HtmlBody messageId={message.id} sender={sender} />
+        <HtmlBody messageId={message.id} sender={sender} remoteImages={message.remoteImages} />
       ) : message.textBody ? (
         <TextBody messageId={message.id} text={message.textBody} length={message.textLength} />
       ) : (

@@ -8,6 +8,8 @@ export interface ReplyBody {
   /** Sent with `text` as the message's HTML alternative while `rich` is on. */
   html: string;
   rich: boolean;
+  /** The writer has changed the text it started with (the quote and signature alone are not a reply). */
+  edited: boolean;
   /** The plain text area (absent in rich text mode). */
   area: RefObject<HTMLTextAreaElement | null>;
   setText: (text: string) => void;
@@ -21,6 +23,7 @@ export interface ReplyBody {
 export function useReplyBody(initialText: () => string, bodyId: string): ReplyBody {
   const area = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState(initialText);
+  const [startedWith] = useState(text);
   const [rich, setRich] = useState(false);
   const [html, setHtml] = useState("");
 
@@ -59,6 +62,7 @@ export function useReplyBody(initialText: () => string, bodyId: string): ReplyBo
     text,
     html,
     rich,
+    edited: comparable(text) !== comparable(startedWith),
     area,
     setText,
     setRichValue: (value) => {
@@ -71,4 +75,9 @@ export function useReplyBody(initialText: () => string, bodyId: string): ReplyBo
     },
     insertAtCursor,
   };
+}
+
+/** Text as compared for "edited": the rich editor's line breaks and spacing may differ from the plain text's. */
+function comparable(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }

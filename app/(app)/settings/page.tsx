@@ -3,6 +3,7 @@ import { serverCaller } from "../../../server/api/server-caller.ts";
 import { SignatureForm } from "../../components/signature-form.tsx";
 import { getT } from "../../i18n/server.ts";
 import { AppPasswords } from "./app-passwords.tsx";
+import { OwnSessions } from "./own-sessions.tsx";
 import { PasswordForm } from "./password-form.tsx";
 import { PreferencesForm } from "./preferences-form.tsx";
 
@@ -47,8 +48,9 @@ export default async function SettingsPage() {
         </div>
       </section>
       <section
+        id="password"
         aria-labelledby="password-heading"
-        className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+        className="mt-6 scroll-mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
       >
         <h2 id="password-heading" className="text-sm font-semibold text-slate-700">
           {t("settings.password")}
@@ -56,6 +58,18 @@ export default async function SettingsPage() {
         <p className="mt-1 text-sm text-slate-500">{t("settings.passwordHint")}</p>
         <div className="mt-4">
           <PasswordForm />
+        </div>
+      </section>
+      <section
+        aria-labelledby="sessions-heading"
+        className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+      >
+        <h2 id="sessions-heading" className="text-sm font-semibold text-slate-700">
+          {t("settings.sessions")}
+        </h2>
+        <p className="mt-1 text-sm text-slate-500">{t("settings.sessionsHint")}</p>
+        <div className="mt-4">
+          <OwnSessions />
         </div>
       </section>
       <section

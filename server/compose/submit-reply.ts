@@ -8,6 +8,7 @@
 import type { AuthorizedMessage } from "../access/gate.ts";
 import { holdReply } from "../approval/hold-reply.ts";
 import { mustHoldForApproval } from "../approval/release-rule.ts";
+import { discardDraft } from "../drafts/drafts.ts";
 import type { DeliveryStatus } from "../outbound/delivery-status.ts";
 import type { Composition, StaleSendGuard } from "./compose-input.ts";
 import { sendReply } from "./send-reply.ts";
@@ -16,14 +17,25 @@ export type ReplyOutcome =
   | { state: "sent"; messageId: number | null; conversationId: number | null; delivery: DeliveryStatus | null }
   | { state: "held"; pendingReplyId: number; conversationId: number | null };
 
-export async function sendOrHoldReply(input: {
+export interface ReplySubmission {
   actorId: number;
   message: AuthorizedMessage;
   composition: Composition;
   guard?: StaleSendGuard;
   hostname: string;
   ip?: string | null;
-}): Promise<ReplyOutcome> {
+}
+
+export async function sendOrHoldReply(input: ReplySubmission): Promise<ReplyOutcome> {
+  const outcome = await sendOrHold(input);
+  // The draft it was written in is done with: sent, or waiting for a reviewer (a returned
+  // reply opens in the composer from the held text).
+  const conversationId = input.message.conversationId ?? outcome.conversationId;
+  if (conversationId !== null) await discardDraft({ userId: input.actorId, conversationId });
+  return outcome;
+}
+
+async function sendOrHold(input: ReplySubmission): Promise<ReplyOutcome> {
   if (await mustHoldForApproval({ authorId: input.actorId, mailboxId: input.message.mailboxId })) {
     const held = await holdReply(input);
     return { state: "held", ...held };

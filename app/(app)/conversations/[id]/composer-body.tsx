@@ -44,6 +44,7 @@ export function ComposerBody({
         <RichTextEditor
           id={`${id}-body`}
           initialText={body.text}
+          initialHtml={body.initialHtml}
           invalid={Boolean(errors.text)}
           describedBy={describedBy(id, errors, "text")}
           onChange={(value) => {

@@ -150,6 +150,7 @@ export async function MessageCard({
                   <li key={a.index}>
                     <a
                       href={`/api/messages/${message.id}/attachments/${a.index}`}
+                      download
                       className="inline-flex max-w-xs items-center gap-2 rounded-md border border-stone-200 px-3 py-1.5 text-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
                     >
                       <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 shrink-0 fill-slate-400">
@@ -173,6 +174,7 @@ export async function MessageCard({
         <div className="flex items-center gap-4">
           <a
             href={`/api/messages/${message.id}/source`}
+            download
             className="text-xs text-slate-400 underline-offset-2 hover:text-slate-600 hover:underline"
           >
             {t("message.downloadOriginal")}

@@ -8,6 +8,8 @@ export interface ReplyBody {
   /** Sent with `text` as the message's HTML alternative while `rich` is on. */
   html: string;
   rich: boolean;
+  /** What the rich text editor starts from, when the reply was restored in rich text. */
+  initialHtml: string | null;
   /** The writer has changed the text it started with (the quote and signature alone are not a reply). */
   edited: boolean;
   /** The plain text area (absent in rich text mode). */
@@ -19,13 +21,24 @@ export interface ReplyBody {
   insertAtCursor: (snippet: string) => void;
 }
 
-/** `bodyId` is the editor's element id (the rich editor keeps its own selection). */
-export function useReplyBody(initialText: () => string, bodyId: string): ReplyBody {
+/**
+ * `bodyId` is the editor's element id (the rich editor keeps its own selection).
+ * `start` is what a fresh reply holds (the signature and the quote): the text
+ * counts as edited once it differs from that. A restored draft starts from its
+ * own text (and HTML, in rich text mode) instead.
+ */
+export function useReplyBody(
+  start: () => string,
+  bodyId: string,
+  restored: { text: string; html: string | null } | null = null,
+): ReplyBody {
   const area = useRef<HTMLTextAreaElement>(null);
-  const [text, setText] = useState(initialText);
-  const [startedWith] = useState(text);
-  const [rich, setRich] = useState(false);
-  const [html, setHtml] = useState("");
+  const [startedWith] = useState(start);
+  const [text, setText] = useState(() => restored?.text ?? startedWith);
+  const [rich, setRich] = useState(restored?.html != null);
+  const [html, setHtml] = useState(restored?.html ?? "");
+  /** The HTML the rich editor starts from (a restored draft's), read once when it appears. */
+  const [initialHtml] = useState(restored?.html ?? null);
 
   // The caret after an inserted snippet, placed in the commit that shows it
   // (not a frame later, when keys typed meanwhile would end up behind it).
@@ -62,6 +75,7 @@ export function useReplyBody(initialText: () => string, bodyId: string): ReplyBo
     text,
     html,
     rich,
+    initialHtml,
     edited: comparable(text) !== comparable(startedWith),
     area,
     setText,

@@ -44,6 +44,10 @@ export function useSendReply(target: {
    */
   async function sendReply(reply: {
     validate: () => boolean;
+    /** Runs (and is awaited) once validation passed, before anything is sent. */
+    beforeSend?: () => Promise<void>;
+    /** The send did not happen (refused, held for new activity, a file unreadable). */
+    onFailed?: () => void;
     content: ReplyContent;
     files: { file: File }[];
     onUnreadable: (message: string) => void;
@@ -53,7 +57,9 @@ export function useSendReply(target: {
     sending.current = true;
     send.reset();
     setReading(reply.files.length > 0);
+    let sentOk = false;
     try {
+      await reply.beforeSend?.();
       let attachments: Awaited<ReturnType<typeof readAttachments>>;
       try {
         attachments = await readAttachments(reply.files);
@@ -81,6 +87,7 @@ export function useSendReply(target: {
           return null; // shown from send.error
         });
       if (!sent) return;
+      sentOk = true;
       setOpen(null);
       // Approval: nothing left; the held reply shows below with "Sent for approval".
       if (sent.held) window.dispatchEvent(new Event(REPLY_HELD_EVENT));
@@ -89,6 +96,7 @@ export function useSendReply(target: {
       await queryClient.invalidateQueries({ queryKey: trpc.conversations.delivery.queryKey() });
     } finally {
       sending.current = false;
+      if (!sentOk) reply.onFailed?.();
     }
   }
 

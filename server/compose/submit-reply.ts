@@ -10,6 +10,7 @@ import { holdReply } from "../approval/hold-reply.ts";
 import { mustHoldForApproval } from "../approval/release-rule.ts";
 import { discardDraft } from "../drafts/drafts.ts";
 import type { DeliveryStatus } from "../outbound/delivery-status.ts";
+import { changeStatus } from "../workflow/change-status.ts";
 import type { Composition, StaleSendGuard } from "./compose-input.ts";
 import { sendReply } from "./send-reply.ts";
 
@@ -24,6 +25,12 @@ export interface ReplySubmission {
   guard?: StaleSendGuard;
   hostname: string;
   ip?: string | null;
+  /**
+   * "Send and close" / "Send and set pending": the conversation's status once
+   * the reply has left (through changeStatus, audited as any change is). A
+   * reply held for approval has not left, so the status stays.
+   */
+  thenStatus?: "closed" | "pending";
 }
 
 export async function sendOrHoldReply(input: ReplySubmission): Promise<ReplyOutcome> {
@@ -32,6 +39,14 @@ export async function sendOrHoldReply(input: ReplySubmission): Promise<ReplyOutc
   // reply opens in the composer from the held text).
   const conversationId = input.message.conversationId ?? outcome.conversationId;
   if (conversationId !== null) await discardDraft({ userId: input.actorId, conversationId });
+  if (outcome.state === "sent" && input.thenStatus && input.message.conversationId !== null) {
+    await changeStatus({
+      actorId: input.actorId,
+      conversation: { conversationId: input.message.conversationId, mailboxId: input.message.mailboxId },
+      status: input.thenStatus,
+      ip: input.ip,
+    });
+  }
   return outcome;
 }
 

@@ -28,6 +28,8 @@ export interface ConversationMessage {
   /** How the message breaks the format (server/mime/message-defects.ts), or null. */
   malformed: string | null;
   threadReason: string | null;
+  /** Who in the team wrote a message Yubin sent ("Bob via Support"); null for received mail. */
+  author: { id: number; name: string } | null;
   authentication: { spf?: string; dmarc?: string } | null;
 }
 
@@ -71,6 +73,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
       malformed: true,
       threadReason: true,
       authResults: true,
+      author: { select: { id: true, name: true, email: true } },
     },
   });
   const previews = await messageTextPreviews(messages.map((m) => m.id));
@@ -107,6 +110,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
         parseError: m.parseError,
         malformed: m.malformed,
         threadReason: m.threadReason,
+        author: m.author ? { id: m.author.id, name: m.author.name || m.author.email } : null,
         authentication: auth ? { spf: auth.spf, dmarc: auth.dmarc?.result } : null,
       };
     }),

@@ -152,7 +152,7 @@ describe("drafts", () => {
   });
 
   it("deletes the draft when the reply is sent", async () => {
-    await composer(page).getByRole("button", { name: "Send" }).click();
+    await composer(page).getByRole("button", { name: "Send", exact: true }).click();
     await composer(page).waitFor({ state: "detached" });
     await expect.poll(() => page.getByTestId("message").count(), { timeout: 10_000 }).toBe(2);
     expect(await db().draft.count()).toBe(0);

@@ -177,7 +177,7 @@ describe("workspace defects", () => {
     for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowLeft");
     await page.keyboard.up("Shift");
     await composer.getByRole("button", { name: "Bold" }).click();
-    await composer.getByRole("button", { name: "Send" }).click();
+    await composer.getByRole("button", { name: "Send", exact: true }).click();
     await composer.waitFor({ state: "detached" });
     await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(2);
     const sent = cards.nth(1);

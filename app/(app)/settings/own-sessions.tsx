@@ -3,20 +3,25 @@
 // one is this browser, and a button to end any of them (this one signs out
 // here) or all the others at once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../../server/api/root.ts";
 import { FormMessage } from "../../components/form-message.tsx";
 import { LocalTime } from "../../components/local-time.tsx";
 import { useT } from "../../i18n/client.tsx";
 import { useTRPC } from "../../trpc/client.ts";
 import { deviceName } from "./device-name.ts";
 
+type SessionList = inferRouterOutputs<AppRouter>["me"]["sessions"];
+
 const BUTTON =
   "rounded-md border border-stone-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none disabled:opacity-60";
 
-export function OwnSessions() {
+/** `initial`: the list as the page was rendered with it (no empty flash before the first fetch). */
+export function OwnSessions({ initial }: { initial?: SessionList }) {
   const trpc = useTRPC();
   const t = useT();
   const queryClient = useQueryClient();
-  const sessions = useQuery(trpc.me.sessions.queryOptions());
+  const sessions = useQuery(trpc.me.sessions.queryOptions(undefined, { initialData: initial }));
   const reload = () => queryClient.invalidateQueries({ queryKey: trpc.me.sessions.queryKey() });
   const end = useMutation(
     trpc.me.endSession.mutationOptions({

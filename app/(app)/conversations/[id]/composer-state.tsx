@@ -10,8 +10,17 @@ export type OpenComposer = { messageId: number; mode: ComposeMode } | null;
 
 export type RestoredDraft = Omit<SavedDraft, "updatedAt">;
 
+/** Where a sent reply goes on to, when its writer chose "go to the next conversation" (Settings). */
+export interface AfterSend {
+  goToNext: boolean;
+  conversationId: number;
+  /** The list to go back to when this tab remembers none (next-conversation.ts). */
+  fallbackHref: string;
+}
+
 interface ComposerContextValue {
   open: OpenComposer;
+  afterSend: AfterSend | null;
   setOpen: (open: OpenComposer) => void;
   /** The draft the page came with, for the composer it opened, until that composer is done with it. */
   restoredDraft: (messageId: number, mode: ComposeMode) => RestoredDraft | null;
@@ -20,12 +29,21 @@ interface ComposerContextValue {
 
 const ComposerContext = createContext<ComposerContextValue>({
   open: null,
+  afterSend: null,
   setOpen: () => {},
   restoredDraft: () => null,
   forgetRestoredDraft: () => {},
 });
 
-export function ComposerState({ children, draft = null }: { children: ReactNode; draft?: RestoredDraft | null }) {
+export function ComposerState({
+  children,
+  draft = null,
+  afterSend = null,
+}: {
+  children: ReactNode;
+  draft?: RestoredDraft | null;
+  afterSend?: AfterSend | null;
+}) {
   const [open, setOpen] = useState<OpenComposer>(draft ? { messageId: draft.messageId, mode: draft.mode } : null);
   const restored = useRef(draft);
   const restoredDraft = useCallback((messageId: number, mode: ComposeMode) => {
@@ -35,7 +53,11 @@ export function ComposerState({ children, draft = null }: { children: ReactNode;
   const forgetRestoredDraft = useCallback(() => {
     restored.current = null;
   }, []);
-  return <ComposerContext value={{ open, setOpen, restoredDraft, forgetRestoredDraft }}>{children}</ComposerContext>;
+  return (
+    <ComposerContext value={{ open, setOpen, afterSend, restoredDraft, forgetRestoredDraft }}>
+      {children}
+    </ComposerContext>
+  );
 }
 
 export function useComposer() {

@@ -185,7 +185,10 @@ function Composer({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // "Send and close" / "Send and set pending" (composer-actions.tsx); Enter in a field is a plain Send.
+    const then = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("data-then");
     void send.sendReply({
+      thenStatus: then === "closed" || then === "pending" ? then : undefined,
       validate: () => {
         const found = validateReply(
           { to: header.to, cc: header.cc, bcc: header.bcc, text: body.text, attachedBytes: attachments.attachedBytes },

@@ -54,7 +54,12 @@ export async function MessageCard({
       <header className="flex flex-wrap items-start justify-between gap-x-6 gap-y-2 border-b border-stone-100 px-5 py-3">
         <div className="min-w-0">
           <h2 id={headingId} className="text-sm">
-            <span className="font-semibold text-slate-900">{sender}</span>
+            <span className="font-semibold text-slate-900">
+              {/* Who in the team wrote what the mailbox sent: "Bob via Support". */}
+              {message.direction === "outbound" && message.author
+                ? t("message.via", { author: message.author.name, sender })
+                : sender}
+            </span>
             {message.fromName && message.fromAddress ? (
               <span className="ml-1.5 text-slate-500">{`<${message.fromAddress}>`}</span>
             ) : null}

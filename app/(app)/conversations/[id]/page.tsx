@@ -58,12 +58,15 @@ export default async function ConversationPage({ params }: { params: Params }) {
   // The reader's draft reopens where it was written; on the latest message if that one is gone.
   const draft = savedDraft ? restorableDraft(savedDraft, messages, latestMessageId) : null;
   const approval = await caller.approval.forConversation({ conversationId });
-  const [workflow, history, serverLabels, me] = await Promise.all([
+  const [workflow, history, serverLabels, me, preferences] = await Promise.all([
     caller.workflow.state({ conversationId }),
     caller.workflow.history({ conversationId }),
     caller.workflow.statusLabels(),
     caller.me.session(),
+    caller.preferences.get(),
   ]);
+  // After a send or a close: the next conversation of the list it was opened from (Settings).
+  const afterSend = { goToNext: preferences.goToNext, conversationId, fallbackHref: `/inbox?mailbox=${mailbox.id}` };
   const statusLabels = localStatusLabels(serverLabels, t);
   // Messages and internal notes in one timeline, oldest first.
   const timeline = [
@@ -115,13 +118,15 @@ export default async function ConversationPage({ params }: { params: Params }) {
             snoozedUntil={workflow.state.snoozedUntil?.toISOString() ?? null}
             members={workflow.members}
             labels={statusLabels}
+            goToNext={afterSend.goToNext}
+            fallbackHref={afterSend.fallbackHref}
           />
           <div className="mt-3 flex flex-wrap items-start gap-2">
             <DeleteConversation conversationId={conversation.id} mailboxId={mailbox.id} />
           </div>
           <PresenceBar conversationId={conversation.id} />
         </header>
-        <ComposerState draft={draft}>
+        <ComposerState draft={draft} afterSend={afterSend}>
           <ol aria-label={t("conv.messages")} className="mt-6 space-y-4">
             {timeline.map(({ message, note }) =>
               note ? (

@@ -6,6 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { ComposeMode } from "../../../../server/compose/compose-input.ts";
+import { nextConversationHref } from "../../../components/next-conversation.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 import { REPLY_HELD_EVENT } from "./composer-prefill.ts";
 import { useComposer } from "./composer-state.tsx";
@@ -30,7 +31,7 @@ export function useSendReply(target: {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const { setOpen } = useComposer();
+  const { setOpen, afterSend } = useComposer();
   const send = useMutation(trpc.conversations.send.mutationOptions());
   // Set synchronously on the first click, before React re-renders the disabled button.
   const sending = useRef(false);
@@ -44,6 +45,8 @@ export function useSendReply(target: {
    */
   async function sendReply(reply: {
     validate: () => boolean;
+    /** "Send and close" / "Send and set pending". */
+    thenStatus?: "closed" | "pending";
     /** Runs (and is awaited) once validation passed, before anything is sent. */
     beforeSend?: () => Promise<void>;
     /** The send did not happen (refused, held for new activity, a file unreadable). */
@@ -77,6 +80,7 @@ export function useSendReply(target: {
           attachments,
           seenMessageId: target.seenMessageId,
           confirmNewActivity: held,
+          thenStatus: reply.thenStatus,
         })
         .catch((e: unknown) => {
           // Stale-send guard: show the new activity; the next click is "Send anyway".
@@ -89,6 +93,11 @@ export function useSendReply(target: {
       if (!sent) return;
       sentOk = true;
       setOpen(null);
+      // Done here: on to the next conversation, if its writer asked for that (Settings).
+      if (afterSend?.goToNext) {
+        router.push(nextConversationHref(afterSend.conversationId, afterSend.fallbackHref));
+        return;
+      }
       // Approval: nothing left; the held reply shows below with "Sent for approval".
       if (sent.held) window.dispatchEvent(new Event(REPLY_HELD_EVENT));
       // The copy is already in the conversation: show it, and start watching its delivery.

@@ -66,17 +66,23 @@ export async function startYubin(
       const ok = database && Object.values(roles).every(Boolean);
       return { ok, body: { ok, database, roles } };
     };
-    const firstRunLines = first
-      ? [
-          `  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`,
-          ...(first.generatedPassword
-            ? [`  admin password (shown once, change it after signing in): ${first.generatedPassword}`]
-            : []),
-        ]
-      : [];
+    // Where the admin changes the generated password: Settings at the web URL the banner names.
+    const firstRunLines = (webUrl: string) =>
+      first
+        ? [
+            `  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`,
+            ...(first.generatedPassword
+              ? [
+                  `  admin password (shown once): ${first.generatedPassword}`,
+                  `  change it after signing in, in Settings → Password: ${webUrl}/settings#password`,
+                ]
+              : []),
+          ]
+        : [];
     const stoppingAfterFirstRun = () => {
       // The generated admin password exists only in this output.
-      if (firstRunLines.length) log(["yubin stopping before it was ready", ...firstRunLines].join("\n"));
+      const lines = firstRunLines(publicUrl);
+      if (lines.length) log(["yubin stopping before it was ready", ...lines].join("\n"));
       return stoppedEarly();
     };
     if (stopRequested()) return stoppingAfterFirstRun();
@@ -121,7 +127,9 @@ export async function startYubin(
         : null;
     // One write, so that whoever waits for "yubin ready" reads the whole block.
     const ready = ["yubin ready", ...running.flatMap((role) => role.banner.map((line) => `  ${line}`))];
-    ready.push(...firstRunLines);
+    const webUrl =
+      env.YUBIN_PUBLIC_URL ?? (listeners.http ? publicUrl.replace(/:\d+$/, `:${listeners.http}`) : publicUrl);
+    ready.push(...firstRunLines(webUrl));
     log(ready.join("\n"));
     return {
       roles: running,

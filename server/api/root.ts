@@ -3,6 +3,7 @@ import { appPasswordsRouter } from "./routers/app-passwords.ts";
 import { approvalRouter } from "./routers/approval.ts";
 import { contactsRouter } from "./routers/contacts.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
+import { draftsRouter } from "./routers/drafts.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
 import { meRouter } from "./routers/me.ts";
 import { notesRouter } from "./routers/notes.ts";
@@ -25,6 +26,7 @@ export const appRouter = router({
   admin: adminRouter,
   mailbox: mailboxRouter,
   conversations: conversationsRouter,
+  drafts: draftsRouter,
   search: searchRouter,
   notes: notesRouter,
   notifications: notificationsRouter,

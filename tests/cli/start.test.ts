@@ -42,8 +42,11 @@ describe("yubin start on the embedded database", { timeout: 90_000 }, () => {
     expect(out).toMatch(/^yubin ready$/m);
     expect(out).toMatch(/^ {2}web: http:\/\/localhost:\d+$/m);
     expect(out).toMatch(/^ {2}first run: admin admin@localhost, shared mailbox support@localhost$/m);
-    const password = /admin password \(shown once, change it after signing in\): (\S+)/.exec(out)?.[1];
+    const password = /^ {2}admin password \(shown once\): (\S+)$/m.exec(out)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    // It says where to change it: Settings, at the web URL just printed.
+    const web = /^ {2}web: (\S+)$/m.exec(out)?.[1];
+    expect(out).toContain(`  change it after signing in, in Settings → Password: ${web}/settings#password\n`);
 
     const health = await fetch(`${yubin.baseUrl}/api/health`);
     expect(health.status).toBe(200);

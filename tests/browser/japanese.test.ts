@@ -295,6 +295,8 @@ describe("the Japanese UI", () => {
 
   it("choosing English in Settings shows the English UI", async () => {
     await page.goto(`${yubin.baseUrl}/settings`);
+    // A choice made before hydration would be lost to React's state and the form's native submit.
+    await shortcutsLive(page);
     await page.getByLabel("言語", { exact: true }).selectOption("en");
     await page.getByLabel("タイムゾーン", { exact: true }).selectOption("");
     await page.getByRole("button", { name: "設定を保存" }).click();

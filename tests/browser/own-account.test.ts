@@ -7,7 +7,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../../server/db.ts";
-import { launchBrowser, signIn } from "../support/browser.ts";
+import { gotoExpectingSignIn, launchBrowser, signIn } from "../support/browser.ts";
 import { startMailApp } from "../support/mail-app.ts";
 import type { YubinProcess } from "../support/yubin-process.ts";
 
@@ -72,8 +72,7 @@ describe("own account in Settings", () => {
     await expect.poll(() => sessions.getByRole("listitem").count()).toBe(1);
     await page.goto(`${yubin.baseUrl}/inbox`);
     await page.waitForURL(/\/inbox$/);
-    await phonePage.goto(`${yubin.baseUrl}/inbox`);
-    await phonePage.waitForURL(/\/sign-in/);
+    await gotoExpectingSignIn(phonePage, `${yubin.baseUrl}/inbox`);
     const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "user.change_password" } });
     expect(audit.after).toEqual({ email: ADMIN.email, endedSessions: 1 });
     // Only the new password signs in.
@@ -88,8 +87,7 @@ describe("own account in Settings", () => {
     expect(await other.textContent()).toContain("Chrome");
     await other.getByRole("button", { name: "End" }).click();
     await expect.poll(() => sessions.getByRole("listitem").count()).toBe(1);
-    await phonePage.goto(`${yubin.baseUrl}/settings`);
-    await phonePage.waitForURL(/\/sign-in/);
+    await gotoExpectingSignIn(phonePage, `${yubin.baseUrl}/settings`);
     expect(await db().auditEvent.count({ where: { action: "user.end_session" } })).toBe(1);
   });
 

@@ -35,3 +35,16 @@ export async function signIn(page: Page, baseUrl: string, user: { email: string;
 export async function shortcutsLive(page: Page): Promise<void> {
   await page.locator("html[data-shortcuts='on']").waitFor({ state: "attached" });
 }
+
+/**
+ * Opens a page whose session has ended and waits for the sign-in page. The
+ * redirect may come from the server or, while a live page notices the ended
+ * session first, from the client: then playwright reports the first navigation
+ * as interrupted, which is the outcome asked for, not a failure.
+ */
+export async function gotoExpectingSignIn(page: Page, url: string): Promise<void> {
+  await page.goto(url).catch((error: unknown) => {
+    if (!String(error).includes("interrupted by another navigation")) throw error;
+  });
+  await page.waitForURL(/\/sign-in/);
+}

@@ -40,6 +40,25 @@ afterAll(async () => {
 });
 
 describe("signing in through the browser", () => {
+  it("keeps the password out of the address when Sign in is pressed before the page has hydrated", async () => {
+    // The server's HTML: the button is disabled until React owns the form.
+    const html = await (await fetch(`${yubin.baseUrl}/sign-in`)).text();
+    const button = html.match(/<button[^>]*type="submit"[^>]*>/)?.[0] ?? "";
+    expect(button).toMatch(/\sdisabled(="")?[\s>]/);
+    // In a browser whose scripts never run, a click submits nothing.
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${yubin.baseUrl}/sign-in`);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByLabel("Password").press("Enter");
+    await page.getByRole("button", { name: "Sign in" }).click({ force: true });
+    await page.waitForTimeout(500);
+    expect(page.url()).not.toContain("password");
+    expect(page.url()).toMatch(/\/sign-in$/);
+    await context.close();
+  });
+
   it("shows one message for a wrong password", async () => {
     const page = await browser.newPage();
     await signInPage(page, ADMIN.email, "not the password");

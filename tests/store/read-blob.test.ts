@@ -62,7 +62,7 @@ describe("reading blobs", () => {
     const keys = [];
     for (const raw of raws) keys.push(await store(raw));
     const read = await readBlobs(keys);
-    read.forEach((blob, i) => expect(blob?.equals(raws[i] as Buffer)).toBe(true));
+    expect(read.map((blob, i) => blob?.equals(raws[i] as Buffer))).toEqual([true, true, true]);
   });
 
   it("returns bytes that are almost UTF-8 unchanged, by the latin1 way", async () => {

@@ -142,7 +142,15 @@ export function storeImapBackend(databaseUrl: string): StoreImapBackend {
         uidNext: snapshot.uidNext,
         highestModseq: snapshot.highestModseq,
         readOnly: false,
-        messages: snapshot.messages.map(state),
+        uids: snapshot.uids,
+        modseqs: snapshot.modseqs,
+        // Untagged entries keep the snapshot's shared flag arrays.
+        flags:
+          snapshot.tags.size === 0
+            ? snapshot.flags
+            : snapshot.uids.map((uid, i) =>
+                imapFlags({ flags: snapshot.flags[i] as string[], tags: snapshot.tags.get(uid) ?? [] }),
+              ),
       };
     },
 

@@ -239,37 +239,38 @@ export class SelectedMailbox {
 
   private reportExpunges(options: FlushOptions): string[] {
     if (this.pendingExpunges.size === 0) return [];
-    const gone = this.pendingExpunges;
-    const lines: string[] = [];
-    if (options.vanished) {
-      lines.push(`VANISHED ${formatSequenceSet([...gone].sort((a, b) => a - b))}`);
-    } else {
-      // Ascending, each number as it is after the previous EXPUNGE (RFC 9051 §7.4.1).
-      let removed = 0;
-      this.uids.forEach((uid, index) => {
-        if (!gone.has(uid)) return;
-        lines.push(`${index + 1 - removed} EXPUNGE`);
-        removed += 1;
-      });
-    }
-    let kept = 0;
-    for (let index = 0; index < this.uids.length; index++) {
-      const uid = this.uids[index] as number;
-      if (gone.has(uid)) continue;
-      this.uids[kept] = uid;
-      this.flagSets[kept] = this.flagSets[index] as string[];
-      this.modseqs[kept] = this.modseqs[index] as number;
-      kept++;
-    }
-    this.uids.length = kept;
-    this.flagSets.length = kept;
-    this.modseqs.length = kept;
+    const gone = [...this.pendingExpunges].sort((a, b) => a - b);
+    this.pendingExpunges = new Set();
+    // Found by binary search, not by walking every message: each expunge anywhere in a large
+    // folder reaches every session that has it selected.
+    const indexes: number[] = [];
     for (const uid of gone) {
+      const index = this.indexOf(uid);
+      if (index !== -1) indexes.push(index);
       this.recent.delete(uid);
       this.pendingFlags.delete(uid);
     }
-    this.announced -= gone.size;
-    this.pendingExpunges = new Set();
+    const lines: string[] = [];
+    if (options.vanished) {
+      lines.push(`VANISHED ${formatSequenceSet(gone)}`);
+    } else {
+      // Ascending, each number as it is after the previous EXPUNGE (RFC 9051 §7.4.1).
+      indexes.forEach((index, removed) => {
+        lines.push(`${index + 1 - removed} EXPUNGE`);
+      });
+    }
+    // Close the gaps: the messages between two expunged ones move down together.
+    let to = indexes[0] ?? this.uids.length;
+    for (let k = 0; k < indexes.length; k++) {
+      const from = (indexes[k] as number) + 1;
+      const until = indexes[k + 1] ?? this.uids.length;
+      for (const list of [this.uids, this.flagSets, this.modseqs] as unknown[][]) list.copyWithin(to, from, until);
+      to += until - from;
+    }
+    this.uids.length = to;
+    this.flagSets.length = to;
+    this.modseqs.length = to;
+    this.announced -= indexes.length;
     return lines;
   }
 }

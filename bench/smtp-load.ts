@@ -7,9 +7,15 @@
 //
 // Usage: npm run bench:smtp -- [--messages 3000] [--size 10KiB] [--connections 20]
 //                               [--mode reuse|new|both] [--rounds 1] [--no-reference] [--no-docs]
-//                               [--dovecot-fsync optimized|always] [--pg-activity]
+//                               [--dovecot-fsync optimized|always] [--pg-activity] [--trace on|off|both]
 // or the same as env: BENCH_MESSAGES, BENCH_SIZE, BENCH_CONNECTIONS, BENCH_MODE,
-// BENCH_ROUNDS, BENCH_REFERENCE=0, BENCH_DOCS=0, BENCH_DOVECOT_FSYNC.
+// BENCH_ROUNDS, BENCH_REFERENCE=0, BENCH_DOCS=0, BENCH_DOVECOT_FSYNC, BENCH_TRACE.
+//
+// --trace: Yubin records a message trace of every transaction (the default,
+// "on"); "off" runs it with YUBIN_TRACE_RETENTION_DAYS=0; "both" starts a
+// second Yubin with tracing off and gives it the same load right after (or
+// before: the order alternates by round) the traced one, and reports the two
+// side by side (docs/benchmarks.md "Inbound SMTP with and without the trace").
 // BENCH_YUBIN_NODE_OPTIONS is given to the Yubin process as NODE_OPTIONS
 // (e.g. "--import ./bench/cpu-profile.mjs" with BENCH_CPU_PROFILE_DIR) for
 // profiling; BENCH_CODE labels the code under test.
@@ -61,6 +67,7 @@ const { values: args } = parseArgs({
     "no-docs": { type: "boolean" },
     "dovecot-fsync": { type: "string" },
     "pg-activity": { type: "boolean" },
+    trace: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -80,7 +87,9 @@ const options = {
   dovecotFsync: (args["dovecot-fsync"] ?? env.BENCH_DOVECOT_FSYNC ?? "optimized") as MailFsync,
   /** Diagnostics: sample pg_stat_activity during the Yubin run (adds a little load). */
   pgActivity: Boolean(args["pg-activity"]) || env.BENCH_PG_ACTIVITY === "1",
+  trace: (args.trace ?? env.BENCH_TRACE ?? "on") as "on" | "off" | "both",
 };
+if (!["on", "off", "both"].includes(options.trace)) throw new Error("--trace is on, off or both");
 if (!Number.isInteger(options.messages) || options.messages < 1)
   throw new Error("--messages must be a positive integer");
 if (!Number.isInteger(options.connections) || options.connections < 1) throw new Error("--connections must be ≥ 1");
@@ -96,7 +105,8 @@ const command =
   `npm run bench:smtp -- --messages ${options.messages} --size ${options.size} --connections ${options.connections} ` +
   `--mode ${options.mode}` +
   (options.rounds > 1 ? ` --rounds ${options.rounds}` : "") +
-  (options.dovecotFsync !== "optimized" ? ` --dovecot-fsync ${options.dovecotFsync}` : "");
+  (options.dovecotFsync !== "optimized" ? ` --dovecot-fsync ${options.dovecotFsync}` : "") +
+  (options.trace !== "on" ? ` --trace ${options.trace}` : "");
 
 // ---------------------------------------------------------------- load
 
@@ -301,6 +311,20 @@ async function databaseFacts(url: string): Promise<{ rows: number; settings: Rec
   }
 }
 
+/** Delivered MX transactions in the message trace. */
+async function traceCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from "MessageTrace" where kind = 'mx' and result = 'delivered'`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 // ---------------------------------------------------------------- run
 
 const fmtMs = (ms: number) => (Number.isFinite(ms) ? `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms` : "n/a");
@@ -327,7 +351,8 @@ function otherCpu(busy: number, elapsedMs: number, known: number): number {
 }
 
 interface Phase {
-  side: "yubin" | "reference";
+  /** yubin-untraced: the second Yubin of --trace both, with tracing off. */
+  side: "yubin" | "yubin-untraced" | "reference";
   mode: Mode;
   round: number;
   load: LoadResult;
@@ -374,6 +399,7 @@ const yubin = await startYubinProcess({
     YUBIN_ADMIN_EMAIL: "admin@example.com",
     YUBIN_ADMIN_PASSWORD: "bench-password-1",
     DATABASE_URL: "",
+    YUBIN_TRACE_RETENTION_DAYS: options.trace === "off" ? "0" : "30",
     // e.g. "--import ./bench/cpu-profile.mjs" to profile the server under this load (--cpu-prof is not allowed here).
     ...(env.BENCH_YUBIN_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_YUBIN_NODE_OPTIONS } : {}),
   },
@@ -382,6 +408,36 @@ const yubin = await startYubinProcess({
   await dns.close();
   throw error;
 });
+
+// --trace both: the same Yubin with tracing off, on a data dir (and PostgreSQL) of its own.
+const untracedDir = options.trace === "both" ? mkdtempSync(path.join(os.tmpdir(), "yubin-bench-smtp-untraced-")) : "";
+const untracedPort = options.trace === "both" ? await freePort() : 0;
+const untraced =
+  options.trace === "both"
+    ? await startYubinProcess({
+        roles: "mail",
+        dataDir: untracedDir,
+        timeoutMs: 180_000,
+        env: {
+          YUBIN_SMTP_PORT: String(untracedPort),
+          YUBIN_HTTP_PORT: "0",
+          YUBIN_DNS_SERVERS: dns.server,
+          YUBIN_ADMIN_EMAIL: "admin@example.com",
+          YUBIN_ADMIN_PASSWORD: "bench-password-1",
+          DATABASE_URL: "",
+          YUBIN_TRACE_RETENTION_DAYS: "0",
+          ...(env.BENCH_YUBIN_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_YUBIN_NODE_OPTIONS } : {}),
+        },
+      }).catch(async (error: unknown) => {
+        await yubin.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+        rmSync(untracedDir, { recursive: true, force: true });
+        await dns.close();
+        throw error;
+      })
+    : null;
+if (untraced) console.log(`yubin (tracing off): data dir ${untracedDir}, SMTP 127.0.0.1:${untracedPort}`);
+let traceCheck = "";
 
 let reference: Awaited<ReturnType<typeof startReference>> | null = null;
 let referenceVersions = "";
@@ -404,19 +460,36 @@ try {
   }
   const db = embeddedDatabase(dataDir);
   const before = await cliMessageCount(dataDir);
-  const nodePid = yubin.child.pid as number;
-  const pgPids = () => descendants([db.pid]);
-  // Yubin's own processes: the primary and any MX cluster workers (YUBIN_SMTP_PROCESSES), not PostgreSQL.
-  const yubinPids = () => {
-    const pg = new Set(pgPids());
-    return [...descendants([nodePid]).filter((pid) => !pg.has(pid)), ...pg];
+  const untracedBefore = untraced ? await cliMessageCount(untracedDir) : 0;
+  const tracesBefore = options.trace !== "off" ? await traceCount(db.url) : 0;
+  /** Yubin's own processes (the primary and any MX cluster workers, YUBIN_SMTP_PROCESSES) and its PostgreSQL. */
+  const pidsOf = (process: NonNullable<typeof untraced>, database: { pid: number }) => () => {
+    const pg = new Set(descendants([database.pid]));
+    return [...descendants([process.child.pid as number]).filter((pid) => !pg.has(pid)), ...pg];
+  };
+  const targets = {
+    yubin: { port: smtpPort, db, pids: pidsOf(yubin, db), label: "Yubin" },
+    "yubin-untraced": untraced
+      ? (() => {
+          const untracedDb = embeddedDatabase(untracedDir);
+          return {
+            port: untracedPort,
+            db: untracedDb,
+            pids: pidsOf(untraced, untracedDb),
+            label: "Yubin, tracing off",
+          };
+        })()
+      : null,
   };
 
-  const yubinPhase = async (mode: Mode, round: number): Promise<Phase> => {
-    const messages = phaseMessages(`y${round}${mode}`);
+  const yubinPhase = async (mode: Mode, round: number, side: "yubin" | "yubin-untraced" = "yubin"): Promise<Phase> => {
+    const target = targets[side];
+    if (!target) throw new Error(`no ${side} process`);
+    const { port: smtpPort, db, pids: yubinPids } = target;
+    const messages = phaseMessages(`${side === "yubin" ? "y" : "u"}${round}${mode}`);
     const rowsBefore = (await databaseFacts(db.url)).rows;
     const cpuBefore = { server: cpuSample(yubinPids()), machine: machineTicks(), gen: process.cpuUsage() };
-    console.log(`round ${round}, ${mode}: Yubin …`);
+    console.log(`round ${round}, ${mode}: ${target.label} …`);
     const activity = options.pgActivity ? sampleActivity(db.url) : null;
     const load = await runLoad(smtpPort, messages, mode, options.connections);
     const tally = await activity?.stop();
@@ -435,7 +508,7 @@ try {
     const stored = facts.rows - rowsBefore;
     const verified = stored === load.accepted && load.accepted === options.messages;
     return {
-      side: "yubin",
+      side,
       mode,
       round,
       load,
@@ -504,9 +577,15 @@ try {
     for (const mode of modes) {
       // Alternate who goes first, so that neither side always runs on a warmer (or busier) machine.
       const yubinFirst = round % 2 === 1 || !reference;
-      if (yubinFirst) phases.push(await yubinPhase(mode, round));
+      // With --trace both, tracing on and off take turns the same way.
+      const traced = async () => {
+        const pair =
+          untraced && round % 2 === 0 ? (["yubin-untraced", "yubin"] as const) : (["yubin", "yubin-untraced"] as const);
+        for (const side of pair) if (side === "yubin" || untraced) phases.push(await yubinPhase(mode, round, side));
+      };
+      if (yubinFirst) await traced();
       if (reference) phases.push(await referencePhase(mode, round));
-      if (!yubinFirst) phases.push(await yubinPhase(mode, round));
+      if (!yubinFirst) await traced();
     }
   }
   const after = await cliMessageCount(dataDir);
@@ -515,11 +594,36 @@ try {
   if (after - before !== acknowledged) {
     for (const p of phases) if (p.side === "yubin") p.verified = false;
   }
+  if (untraced) {
+    const untracedAfter = await cliMessageCount(untracedDir);
+    const untracedAcks = phases.filter((p) => p.side === "yubin-untraced").reduce((n, p) => n + p.load.accepted, 0);
+    cliCheck += `; tracing off: ${untracedAfter} (was ${untracedBefore}), 250s ${untracedAcks}`;
+    if (untracedAfter - untracedBefore !== untracedAcks) {
+      for (const p of phases) if (p.side === "yubin-untraced") p.verified = false;
+    }
+  }
+  if (options.trace !== "off") {
+    // Every accepted transaction has its trace once the last batch is written (TRACE_FLUSH_MS).
+    const deadline = performance.now() + 10_000;
+    let traces = 0;
+    while (performance.now() < deadline) {
+      traces = (await traceCount(db.url)) - tracesBefore;
+      if (traces >= acknowledged) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    traceCheck = `${traces} delivered MX traces written for ${acknowledged} 250s`;
+    if (traces < acknowledged) for (const p of phases) if (p.side === "yubin") p.verified = false;
+  }
 } finally {
   await reference?.stop().catch((e: unknown) => console.log(`reference: ${String(e)}`));
   const code = await yubin.stop();
   if (code !== 0) console.log(`yubin: exited with ${code}\n${yubin.output().slice(-2000)}`);
   rmSync(dataDir, { recursive: true, force: true });
+  if (untraced) {
+    const untracedCode = await untraced.stop();
+    if (untracedCode !== 0) console.log(`yubin (tracing off): exited with ${untracedCode}`);
+    rmSync(untracedDir, { recursive: true, force: true });
+  }
   await dns.close();
 }
 const invalid = phases.some((p) => !p.verified);
@@ -612,8 +716,16 @@ lines.push(`dns:      loopback NXDOMAIN stub; queries answered: ${JSON.stringify
 lines.push(`yubin:    mail role, embedded PostgreSQL ${JSON.stringify(dbSettings)}`);
 if (referenceVersions) lines.push(`reference: ${referenceVersions}, Dovecot mail_fsync = ${options.dovecotFsync}`);
 lines.push(`verified: ${cliCheck}`);
+lines.push(`tracing:  ${options.trace}${traceCheck ? `; ${traceCheck}` : ""}`);
 for (const p of phases) {
-  const side = p.side === "yubin" ? "Yubin          " : "Postfix→Dovecot";
+  const side =
+    p.side === "yubin"
+      ? untraced
+        ? "Yubin (traced) "
+        : "Yubin          "
+      : p.side === "yubin-untraced"
+        ? "Yubin (untraced)"
+        : "Postfix→Dovecot";
   lines.push(
     `  round ${p.round} ${p.mode.padEnd(5)} ${side} ${fmtRate(p.endToEndRate).padStart(12)}` +
       (p.side === "reference" ? ` (accept ${fmtRate(p.stats.rate)})` : "") +
@@ -646,6 +758,58 @@ for (const m of summaries) {
   }
   lines.push(`  other users' CPU during this mode's phases: ${(m.otherShare * 100).toFixed(0)}% of the machine`);
 }
+// --trace both: the same load with the message trace on and off.
+interface TraceSummary {
+  mode: Mode;
+  onRate: number;
+  offRate: number;
+  onP50: number;
+  offP50: number;
+  onP99: number;
+  offP99: number;
+  /** Median over the rounds of (rate with tracing on ÷ rate with it off, same round). */
+  ratio: number;
+  roundRatios: number[];
+  otherShare: number;
+}
+const traceSummaries: TraceSummary[] = untraced
+  ? modes.map((mode) => {
+      const on = phases.filter((p) => p.side === "yubin" && p.mode === mode);
+      const off = phases.filter((p) => p.side === "yubin-untraced" && p.mode === mode);
+      const pooled = (list: Phase[]) => {
+        const all = list.flatMap((p) => p.load.latencies).sort((a, b) => a - b);
+        return (q: number) => percentile(all, q);
+      };
+      const roundRatios = on.map((p) =>
+        ratio(p.endToEndRate, off.find((o) => o.round === p.round)?.endToEndRate ?? Number.NaN),
+      );
+      const elapsed = [...on, ...off].reduce((n, p) => n + p.endToEndMs / 1000, 0);
+      return {
+        mode,
+        onRate: median(on.map((p) => p.endToEndRate)),
+        offRate: median(off.map((p) => p.endToEndRate)),
+        onP50: pooled(on)(50),
+        offP50: pooled(off)(50),
+        onP99: pooled(on)(99),
+        offP99: pooled(off)(99),
+        ratio: median(roundRatios),
+        roundRatios,
+        otherShare: [...on, ...off].reduce((n, p) => n + p.otherCpu, 0) / (elapsed * machine.cpus),
+      };
+    })
+  : [];
+for (const t of traceSummaries) {
+  lines.push("");
+  lines.push(`mode ${t.mode}, message trace on vs off (medians over ${options.rounds} round(s)):`);
+  lines.push(
+    `  on ${fmtRate(t.onRate)} (time-to-250 p50 ${fmtMs(t.onP50)}, p99 ${fmtMs(t.onP99)}); ` +
+      `off ${fmtRate(t.offRate)} (p50 ${fmtMs(t.offP50)}, p99 ${fmtMs(t.offP99)})`,
+  );
+  lines.push(
+    `  on / off: ${fmtRatio(t.ratio)} (rounds: ${t.roundRatios.map(fmtRatio).join(", ")}); p99 difference ${(t.onP99 - t.offP99).toFixed(2)} ms; ` +
+      `other users' CPU ${(t.otherShare * 100).toFixed(0)}% of the machine`,
+  );
+}
 if (activityLines.length)
   lines.push("", "database sessions (pg_stat_activity samples every 25 ms, last Yubin phase):", ...activityLines);
 if (invalid) lines.push("", "INVALID RUN: a store does not hold exactly the acknowledged messages (see above).");
@@ -662,7 +826,8 @@ const HEADER =
   "| date | machine | command | mode | Yubin msg/s | p50 | p99 | Postfix accept msg/s (p50 / p99) | Postfix→Dovecot end to end msg/s | Yubin / Postfix accept | Yubin / Postfix→Dovecot: median of the rounds (each round; of the median rates) | other users' CPU |\n" +
   "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
 
-if (options.docs) {
+// A --trace both run reports in its own table below (its Yubin rows are not the default configuration's alone).
+if (options.docs && options.trace !== "both") {
   const date = new Date().toISOString().slice(0, 10);
   const machineCell = `${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node}`;
   const code = gitState();
@@ -704,6 +869,49 @@ if (options.docs) {
   doc = `${head}${START}\n${HEADER}\n${[...kept, ...rows].join("\n")}\n${END}${tail}`;
   writeFileSync(DOC, doc);
   console.log(`\nwrote the figures to ${path.relative(repoRoot, DOC)} (Inbound SMTP)`);
+}
+const TRACE_START =
+  "<!-- bench:smtp trace rows start (written by bench/smtp-load.ts --trace both; one row per mode/N/size/C/rounds/machine, latest run wins) -->";
+const TRACE_END = "<!-- bench:smtp trace rows end -->";
+const TRACE_HEADER =
+  "| date | machine | command | mode | tracing on msg/s | off msg/s | on / off (each round) | time-to-250 p50 on / off | p99 on / off | p99 difference | other users' CPU |\n" +
+  "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+if (options.docs && traceSummaries.length > 0) {
+  const date = new Date().toISOString().slice(0, 10);
+  const code = gitState();
+  const machineCell = `${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node}`;
+  const rows = traceSummaries.map((t) => {
+    const cells = [
+      `${date}, ${code.split(" ")[0]}${code.includes("uncommitted") ? " + local changes" : ""}`,
+      machineCell,
+      `\`${command}\``,
+      `${t.mode}, N=${options.messages}, ${options.size} B, C=${options.connections}, ${options.rounds} round(s)`,
+      `${t.onRate.toFixed(0)}${invalid ? " (INVALID)" : ""}`,
+      t.offRate.toFixed(0),
+      `${fmtRatio(t.ratio)} (${t.roundRatios.map(fmtRatio).join(", ")})`,
+      `${fmtMs(t.onP50)} / ${fmtMs(t.offP50)}`,
+      `${fmtMs(t.onP99)} / ${fmtMs(t.offP99)}`,
+      `${(t.onP99 - t.offP99).toFixed(2)} ms`,
+      `${(t.otherShare * 100).toFixed(0)}%`,
+    ];
+    return `| ${cells.join(" | ")} |`;
+  });
+  let doc = readFileSync(DOC, "utf8");
+  if (!doc.includes(TRACE_START) || !doc.includes(TRACE_END)) {
+    doc = `${doc.trimEnd()}\n\n## Inbound SMTP with and without the message trace (bench:smtp --trace both)\n\n${TRACE_START}\n${TRACE_HEADER}\n${TRACE_END}\n`;
+  }
+  const [head, rest] = doc.split(TRACE_START) as [string, string];
+  const [table, tail] = rest.split(TRACE_END) as [string, string];
+  const key = (line: string) => {
+    const c = line.split(" | ");
+    return `${c[1]}|${c[3]}`;
+  };
+  const kept = table
+    .split("\n")
+    .filter((l) => l.startsWith("| ") && !l.startsWith("| date") && !l.startsWith("| ---"))
+    .filter((l) => !rows.some((r) => key(r) === key(l)));
+  writeFileSync(DOC, `${head}${TRACE_START}\n${TRACE_HEADER}\n${[...kept, ...rows].join("\n")}\n${TRACE_END}${tail}`);
+  console.log(`wrote the tracing on/off figures to ${path.relative(repoRoot, DOC)}`);
 }
 for (const n of notes) console.log(n);
 process.exitCode = invalid ? 1 : 0;

@@ -23,13 +23,20 @@ export const usage = `usage:
   yubin mailbox pop3 ADDRESS [--on-delete keep|delete]
   yubin mailbox members ADDRESS [--add a@x,b@x [--needs-approval] [--reviewer]] [--remove c@x,…]
   yubin mailbox list
+  yubin import ADDRESS FILE
+  yubin export ADDRESS --out FILE [--format mbox|eml-zip] [--query Q]
+  yubin deleted list ADDRESS [--from TEXT] [--subject TEXT] [--since DATE] [--before DATE] [--json]
+  yubin deleted restore ADDRESS --message ID[,ID…] | --conversation ID
+  yubin deleted retention ADDRESS [DAYS|default]
+  yubin deleted purge
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
   yubin app-password list EMAIL
   yubin app-password revoke ID
   yubin status [--json]
   yubin queue [--json] [--all]
   yubin queue retry ID
-  yubin queue drop ID`;
+  yubin queue drop ID
+  yubin trace QUERY [--since 2d] [--result delivered|rejected|deferred|bounced|abandoned] [--limit 20] [--json]`;
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
 

@@ -18,6 +18,10 @@ const commands: Record<string, () => Promise<Command>> = {
   mailbox: async () => (await import("./commands/mailbox-command.ts")).mailboxCommand,
   status: async () => (await import("./commands/status-command.ts")).statusCommand,
   queue: async () => (await import("./commands/queue-command.ts")).queueCommand,
+  trace: async () => (await import("./commands/trace-command.ts")).traceCommand,
+  import: async () => (await import("./commands/import-command.ts")).importCommand,
+  export: async () => (await import("./commands/export-command.ts")).exportCommand,
+  deleted: async () => (await import("./commands/deleted-command.ts")).deletedCommand,
   "app-password": async () => (await import("./commands/app-password-command.ts")).appPasswordCommand,
 };
 

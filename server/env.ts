@@ -2,6 +2,7 @@
 // daemons and the CLI. Every variable is optional (see README "Configuration").
 import path from "node:path";
 import { z } from "zod";
+import { TRACE_RETENTION_DAYS } from "./limits.ts";
 
 const port = (fallback: number) =>
   z.coerce
@@ -82,6 +83,20 @@ const schema = z.object({
     .enum(["", "0", "1", "false", "true"], { message: "must be true or false" })
     .default("")
     .transform((v) => v === "1" || v === "true"),
+  /**
+   * Days the message trace (every SMTP transaction in and out) is kept before
+   * the background purge removes it; 0 turns tracing off.
+   */
+  YUBIN_TRACE_RETENTION_DAYS: z.preprocess(
+    // Empty is unset (the default), not 0: tracing goes off only when asked.
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce
+      .number()
+      .int("must be a whole number of days")
+      .min(0, "must be 0 (tracing off) or a number of days")
+      .max(3650, "must be at most 3650 days")
+      .default(TRACE_RETENTION_DAYS),
+  ),
   /** Address the listeners bind to. */
   YUBIN_BIND_ADDRESS: z.string().default("0.0.0.0"),
 });

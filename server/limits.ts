@@ -414,3 +414,90 @@ export const MAX_QUOTA_MESSAGES = 2_000_000_000;
 
 /** How often the admin's Quotas page re-reads usage, so a bar moves as mail arrives without a reload. */
 export const QUOTA_PAGE_REFRESH_MS = 5_000;
+
+// ------------------------------------------------------------------ message trace (server/trace/)
+
+/** Default days a trace row is kept (YUBIN_TRACE_RETENTION_DAYS): a month answers "I sent it last week" with room to spare. */
+export const TRACE_RETENTION_DAYS = 30;
+
+/**
+ * How long a finished transaction's trace waits in the process before the
+ * batch is written: long enough that a busy MX writes one multi-row insert
+ * for many transactions, short enough that an admin searching right after a
+ * refusal finds it. A crash loses at most this much (README "Message trace").
+ */
+export const TRACE_FLUSH_MS = 200;
+
+/** Traces one insert statement writes; a fuller buffer is written at once rather than after TRACE_FLUSH_MS. */
+export const TRACE_BATCH = 500;
+
+/**
+ * Traces a process holds while the database does not take them (down, or
+ * slower than the mail): beyond this the oldest are dropped and counted in
+ * the log, so a stalled database never grows the mail process's memory without bound.
+ */
+export const TRACE_BUFFER_MAX = 20_000;
+
+/** Commands and replies kept per trace; a client sending thousands of NOOPs leaves the first ones and a count. */
+export const TRACE_MAX_STEPS = 100;
+
+/** Characters kept of one command, reply or header in a trace. */
+export const TRACE_MAX_TEXT = 1000;
+
+/** The widest time range one trace search may cover (the web page, the API, `yubin trace --since`). */
+export const TRACE_MAX_RANGE_DAYS = 31;
+
+/** Traces one page of search results shows. */
+export const TRACE_PAGE_SIZE = 50;
+
+/** Trace rows one purge statement deletes; the retention job loops until none are left. */
+export const TRACE_PURGE_BATCH = 5_000;
+
+// ------------------------------------------------------------------ import and export (server/transfer/)
+
+/** An mbox or zip uploaded through the browser: a large mailbox's history fits; larger files go through `yubin import` on the server, which reads them in place. */
+export const MAX_IMPORT_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Entries of one imported zip or folder: their list is held while the job runs, so it must be bounded; a million messages is far beyond any mailbox export. */
+export const MAX_IMPORT_ENTRIES = 1_000_000;
+
+/** A zip's central directory, read whole before any entry: a million entries with short names fit. */
+export const MAX_ZIP_DIRECTORY_BYTES = 128 * 1024 * 1024;
+
+/** Messages stored in one transaction of an import, with the job's position: fewer commits, while the mailbox's rows are held only briefly (a delivery waits at most one batch). */
+export const IMPORT_BATCH_MESSAGES = 50;
+
+/** Raw bytes of one import batch: a batch of large messages commits sooner. */
+export const IMPORT_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** Items one job lists with their reasons; beyond it only the counters grow (a file of 50,000 broken messages must not write 50,000 rows). */
+export const MAX_TRANSFER_NOTES = 1000;
+
+/** How long a worker's claim on a job lasts unless renewed; a job whose worker died is taken up again after it. */
+export const TRANSFER_LEASE_MS = 60_000;
+
+/** Times a job may stop its worker at the same place before it fails instead: one item that crashes the process must not be retried forever. */
+export const MAX_TRANSFER_STALLS = 3;
+
+// ------------------------------------------------------------------ operations pages (admin: queue, audit log, status)
+
+/** Rows one page of the audit log shows. */
+export const AUDIT_PAGE_SIZE = 50;
+
+/** Days of audit log one search or export may span: every filter then reads at most that stretch of the `at` index. */
+export const AUDIT_MAX_RANGE_DAYS = 366;
+
+/** Days searched when no start is given. */
+export const AUDIT_DEFAULT_RANGE_DAYS = 30;
+
+/** Rows in one CSV export (the newest first); a longer span is exported in pieces. */
+export const AUDIT_EXPORT_MAX_ROWS = 50_000;
+
+/** Characters of one text filter of the audit log (an email, an action, a subject). */
+export const AUDIT_FILTER_CHARS = 320;
+
+/** The oldest queue age a filter may ask for ("queued more than N minutes ago"): the queue lifetime is days, not months. */
+export const MAX_QUEUE_AGE_MINUTES = 60 * 24 * 60;
+
+/** How often the admin's Queue page re-reads the queue, so a retried job is seen leaving without a reload. */
+export const QUEUE_PAGE_REFRESH_MS = 5_000;

@@ -1,13 +1,12 @@
 "use client";
-import { useSyncExternalStore } from "react";
 import { useI18n } from "../i18n/client.tsx";
 import type { Locale } from "../i18n/translate.ts";
+import { useHydrated } from "./use-hydrated.ts";
 
 // The server does not know the browser's time zone, so the first render
 // (server and hydration) shows UTC in ISO form and the browser then swaps in
 // the reader's format: the UI language, and the user's time zone if they chose
 // one (Settings), else the browser's. No hydration mismatch, no wrong local time.
-const subscribe = () => () => {};
 
 /** The calendar day of a date in a time zone, for "is it today / this year". */
 function dayParts(date: Date, timeZone: string | undefined): { y: number; m: number; d: number } {
@@ -49,11 +48,7 @@ export function formatDate(
 /** A date in the reader's language and time zone; "compact" is a time today, a day this year, else a date. */
 export function LocalTime({ iso, style = "compact" }: { iso: string; style?: "compact" | "full" }) {
   const { locale, timeZone } = useI18n();
-  const inBrowser = useSyncExternalStore(
-    subscribe,
-    () => true,
-    () => false,
-  );
+  const inBrowser = useHydrated();
   const date = new Date(iso);
   const zone = timeZone ?? undefined;
   return (

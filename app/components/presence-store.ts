@@ -7,8 +7,6 @@
 import { PRESENCE_HEARTBEAT_MS } from "../../server/realtime/presence/presence-timing.ts";
 import type { PresenceNotice, PresenceState } from "../../server/realtime/presence-events.ts";
 
-/** Typing turns back into viewing after this long without a keystroke. */
-const TYPING_IDLE_MS = 5_000;
 /** Expired entries are pruned this often (the server also says when they go). */
 const PRUNE_MS = 2_000;
 /** An entry outlives its server TTL by this much, so a heartbeat in flight does not make it flicker. */
@@ -116,45 +114,46 @@ class PresenceStore {
 
 type Wanted = { conversationId: number; state: PresenceState };
 
-/** This tab's own presence: what it wants the server to hold, sent one request at a time, in order. */
+/**
+ * This tab's own presence: what it wants the server to hold, sent one request
+ * at a time, in order. The tab is "replying" while a reply composer holds
+ * text its writer has not sent, "noting" while the note editor does, and
+ * "viewing" otherwise — not "viewing" again after a pause in typing: a
+ * half-written reply is still a reply someone else should know about.
+ */
 class PresenceReporter {
-  private wanted: Wanted | null = null;
+  private viewing: number | null = null;
+  private readonly composing = new Set<"replying" | "noting">();
   private held: (Wanted & { streamId: string }) | null = null;
   private lastSentAt = 0;
   private busy = false;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
-  private idle: ReturnType<typeof setTimeout> | null = null;
+
+  private get wanted(): Wanted | null {
+    if (this.viewing === null) return null;
+    const state = this.composing.has("replying") ? "replying" : this.composing.has("noting") ? "noting" : "viewing";
+    return { conversationId: this.viewing, state };
+  }
 
   view(conversationId: number) {
-    this.wanted = { conversationId, state: "viewing" };
+    this.viewing = conversationId;
     this.heartbeat ??= setInterval(() => this.flush(), PRESENCE_HEARTBEAT_MS);
     this.flush();
   }
 
   leave(conversationId: number) {
-    if (this.wanted?.conversationId !== conversationId) return;
-    this.wanted = null;
-    this.clearIdle();
+    if (this.viewing !== conversationId) return;
+    this.viewing = null;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     this.flush();
   }
 
-  /** A keystroke in the reply composer or the note editor. */
-  typing(state: "replying" | "noting") {
-    if (!this.wanted) return;
-    this.clearIdle();
-    this.idle = setTimeout(() => this.stopTyping(state), TYPING_IDLE_MS);
-    if (this.wanted.state === state) return;
-    this.wanted = { ...this.wanted, state };
-    this.flush();
-  }
-
-  /** Sent, cancelled, or idle: back to viewing. */
-  stopTyping(state: "replying" | "noting") {
-    if (this.wanted?.state !== state) return;
-    this.clearIdle();
-    this.wanted = { ...this.wanted, state: "viewing" };
+  /** Whether the reply composer or the note editor holds unsent text (false also when it closes). */
+  composingText(state: "replying" | "noting", holdsText: boolean) {
+    if (this.composing.has(state) === holdsText) return;
+    if (holdsText) this.composing.add(state);
+    else this.composing.delete(state);
     this.flush();
   }
 
@@ -174,11 +173,6 @@ class PresenceReporter {
     const held = this.held;
     this.held = null;
     if (held) void post("leave", { streamId: held.streamId, conversationId: held.conversationId }, true);
-  }
-
-  private clearIdle() {
-    if (this.idle) clearTimeout(this.idle);
-    this.idle = null;
   }
 
   private async flush() {

@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import { useT } from "../i18n/client.tsx";
 import { type PresentUser, reporter, store } from "./presence-store.ts";
 
@@ -22,10 +22,16 @@ export function useViewingPresence(conversationId: number) {
   }, [conversationId]);
 }
 
-/** An onInput handler for a reply or note editor: typing while keys come, viewing again when it closes. */
-export function useTypingPresence(state: "replying" | "noting"): () => void {
-  useEffect(() => () => reporter.stopTyping(state), [state]);
-  return useCallback(() => reporter.typing(state), [state]);
+/**
+ * For a reply or note editor: others see "typing a reply" / "writing a note"
+ * while it holds unsent text (`holdsText`), and "viewing" once it is empty
+ * again or closes — a pause in typing does not end it.
+ */
+export function useComposingPresence(state: "replying" | "noting", holdsText: boolean): void {
+  useEffect(() => {
+    reporter.composingText(state, holdsText);
+  }, [state, holdsText]);
+  useEffect(() => () => reporter.composingText(state, false), [state]);
 }
 
 /** Two letters for an avatar: the first of the first two words ("Bob Example" → "BE", "佐藤 花子" → "佐花"). */

@@ -11,10 +11,41 @@ type Rule = [pattern: RegExp, key: MessageKey, names?: string[]];
 
 const RULES: Rule[] = [
   [/^Something went wrong on the server\.$/, "errors.server"],
+  // Message trace search (server/trace/search-traces.ts); its range errors are the audit log's (below).
+  [/^The time range is not valid\.$/, "trace.error.invalidRange"],
+  [/^The client address must be an IP address\.$/, "trace.error.ip"],
+  [/^The sender is not an email address\.$/, "trace.error.sender"],
+  [/^The recipient is not an email address\.$/, "trace.error.recipient"],
+  [/^The Message-ID is not valid\.$/, "trace.error.messageId"],
   // Deleted-mail recovery (server/recovery/).
   [/^Nothing to delete: it is already gone\.$/, "recovery.alreadyGone"],
   [/^No such deleted mail: it was restored or purged already\.$/, "recovery.noSuchDeleted"],
   [/^Retention must be a whole number of days from 1 to (\d+)\.$/, "recovery.badRetention", ["max"]],
+  // Import and export (server/transfer/).
+  [/^No such import or export\.$/, "errors.transferNotFound"],
+  [/^Only an import or export that is waiting or running can be cancelled\.$/, "errors.transferNotCancellable"],
+  [/^Only an import or export that failed or was cancelled can be resumed\.$/, "errors.transferNotResumable"],
+  [/^This job was started on the command line/, "errors.transferCli"],
+  [/^The uploaded file of a cancelled import is gone/, "errors.transferUploadGone"],
+  [/^Cancel the import or export before removing it\.$/, "errors.transferRunning"],
+  [
+    /^(.+) is not an mbox file \(it does not start with a "From " line\) nor a zip of \.eml files$/,
+    "errors.notMbox",
+    ["name"],
+  ],
+  [/^(.+?): ((?:not a zip file|the zip)\b.*)$/, "errors.notZip", ["name", "reason"]],
+  [/^(.+) is empty: there is nothing to import$/, "errors.emptyFile", ["name"]],
+  [
+    /^The mailbox (\S+) is full: (\d+) messages were imported before (.+)\. Raise its quota and resume the import\.$/,
+    "errors.mailboxFullImport",
+    ["address", "count", "where"],
+  ],
+  [/^The search is empty: leave it out to export the whole mailbox\.$/, "errors.searchEmptyExport"],
+  [
+    /^The file is larger than (\d+ bytes): import it with "yubin import" on the server\.$/,
+    "transfer.tooLarge",
+    ["max"],
+  ],
   [/^Sign in first\.$/, "errors.signIn"],
   [/^Only admins may do this\.$/, "errors.adminOnly"],
   // Passwords and users (server/users/set-password.ts, set-disabled.ts).
@@ -113,6 +144,13 @@ const RULES: Rule[] = [
   [/^a search has at most (\d+) characters$/, "errors.searchTooLong", ["count"]],
   [/^a search has at most (\d+) terms$/, "errors.searchTooManyTerms", ["count"]],
   [/^None of your mailboxes is (.+)$/, "errors.searchMailbox", ["list"]],
+  // Operations pages (server/outbound/queue-admin.ts, server/audit/search-audit.ts, server/api/date-input.ts).
+  [/^no (?:queued )?job (\d+)$/, "errors.noQueuedJob", ["id"]],
+  [/^The time range ends before it starts\.$/, "errors.auditRangeOrder"],
+  [/^The time range may span at most (\d+) days\.$/, "errors.auditRangeLong", ["days"]],
+  [/^A filter has at most (\d+) characters\.$/, "errors.auditFilterLong", ["count"]],
+  [/^not a valid date$/, "errors.badDate"],
+  [/^the year must be from 1970 to 9999$/, "errors.dateYear"],
 ];
 
 /** Formats an ISO time for the reader (their language and zone); without one, the ISO text stays. */

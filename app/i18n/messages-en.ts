@@ -1,11 +1,17 @@
 // The English UI. Keys are "area.name"; "{name}" is filled in by t(key, { name }).
 // messages-ja.ts must have every key (TypeScript checks it).
 
+import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
 import { quotaEn } from "./quota-messages.ts";
+import { traceEn } from "./trace-messages.ts";
+import { transferEn } from "./transfer-messages.ts";
 
 export const en = {
   ...quotaEn,
+  ...transferEn,
+  ...opsEn,
+  ...traceEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
   "common.save": "Save",
@@ -126,6 +132,7 @@ export const en = {
   "list.unknownSender": "Unknown sender",
   "list.messages": " messages",
   "list.unread": "Unread",
+  "list.draft": "Draft",
   "list.assignedTo": "Assigned to {name}",
   "list.unassigned": "Unassigned",
   "list.snoozedUntil": "Snoozed until",
@@ -172,8 +179,12 @@ export const en = {
   "composer.remove": "Remove {name}",
   "composer.send": "Send",
   "composer.sendAnyway": "Send anyway",
+  "composer.sendAndClose": "Send and close",
+  "composer.sendAndPending": "Send and set pending",
   "composer.discard": "Discard",
   "composer.sending": "Sending…",
+  "composer.draftSaved": "Draft saved",
+  "composer.leaveUnsent": "Your reply is not sent. Leave this page? It stays saved as a draft.",
   "composer.badAddress": '"{address}" is not an email address.',
   "composer.noRecipient": "Add at least one recipient.",
   "composer.tooLarge": "Attachments are too large: {size} of at most {max}.",
@@ -227,7 +238,21 @@ export const en = {
   "settings.savePreferences": "Save preferences",
   "settings.saved": "Preferences saved.",
   "settings.password": "Password",
-  "settings.passwordHint": "Changing it signs you out everywhere, this browser too. App passwords keep working.",
+  "settings.passwordHint":
+    "Changing it signs you out everywhere else; this browser stays signed in. App passwords keep working.",
+  "settings.passwordChanged": "Password changed. Sessions signed out elsewhere: {count}.",
+  "settings.sessions": "Your sessions",
+  "settings.replying": "Replying",
+  "settings.goToNext": "After sending a reply or closing a conversation, go to the next conversation",
+  "settings.sessionsHint": "Where you are signed in to Yubin. End a session you do not recognise.",
+  "settings.thisSession": "{device} from {address}, this browser",
+  "settings.otherSession": "{device} from {address}",
+  "settings.thisBrowser": "This browser",
+  "settings.unknownDevice": "Unknown browser",
+  "settings.signedInAt": "signed in",
+  "settings.signOutHere": "Sign out here",
+  "settings.endOtherSessions": "End all other sessions",
+  "settings.otherSessionsEnded": "Other sessions ended: {count}.",
   "settings.currentPassword": "Current password",
   "settings.newPassword": "New password",
   "settings.repeatPassword": "New password again",
@@ -414,9 +439,8 @@ export const en = {
   "admin.noMembers": "No members",
   "admin.usage": "{used} of {quota}",
   "admin.unlimited": "unlimited",
-  "admin.quotaFor": "Quota for {address}",
-  "admin.saveQuotaFor": "Save quota for {address}",
-  "admin.setQuota": "Set quota",
+  "admin.quotaLink": "Limits and warnings",
+  "admin.quotaLinkFor": "Limits and warnings of {address}",
   "admin.roundRobinFor": "Round-robin assignment for {address}",
   "admin.roundRobin": "Round-robin assignment",
   "admin.pop3Policy": "When a POP3 client deletes a message",
@@ -454,6 +478,7 @@ export const en = {
   "admin.saveLabels": "Save labels",
   "admin.saved": "Saved.",
   "history.replyHeld": "{who} sent a reply for approval",
+  "history.replySent": "{who} sent a reply",
   "history.replyApproved": "{who} approved the reply by {person} and sent it",
   "history.replyReturned": "{who} returned the reply by {person}",
   "history.replyReleased":
@@ -530,6 +555,7 @@ export const en = {
   "message.threadSubjectSender": "joined by subject and sender",
   "message.unknownSender": "unknown sender",
   "message.sent": "sent",
+  "message.via": "{author} via {sender}",
   "message.parseError": "This message could not be parsed: {error}. It is stored exactly as received.",
   "message.viewSource": "View raw source",
   "message.malformed": "This message is malformed; it is shown as a careful mail client shows it.",
@@ -550,6 +576,14 @@ export const en = {
   "message.downloadOriginal": "Download original (.eml)",
   "message.spfMeaning": "SPF: whether the sending server may send mail for the envelope sender's domain",
   "message.dmarcMeaning": "DMARC: whether the From domain's policy is met by an aligned SPF or DKIM pass",
+  "message.senderVerified": "Sender verified",
+  "message.senderUnverified": "Could not verify sender",
+  "message.senderFailed": "Failed: possibly forged",
+  "message.senderVerifiedMeaning": "The sender's domain confirmed that this mail comes from it.",
+  "message.senderUnverifiedMeaning":
+    "The sender's domain could not confirm this mail: it publishes no policy, or its check failed or timed out when the mail arrived.",
+  "message.senderFailedMeaning":
+    "The sender's domain says the server that sent this mail may not send for it: it may be forged.",
   "message.remoteShown": "Remote images are shown.",
   "message.remoteBlocked": "Remote images are blocked to protect your privacy.",
   "message.showRemote": "Show remote images",

@@ -1,11 +1,17 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
 
+import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
 import { quotaJa } from "./quota-messages.ts";
+import { traceJa } from "./trace-messages.ts";
+import { transferJa } from "./transfer-messages.ts";
 import type { Messages } from "./translate.ts";
 
 export const ja: Messages = {
   ...quotaJa,
+  ...transferJa,
+  ...opsJa,
+  ...traceJa,
   "app.description": "チームの共有受信箱",
   "common.cancel": "キャンセル",
   "common.save": "保存",
@@ -127,6 +133,7 @@ export const ja: Messages = {
   "list.unknownSender": "差出人不明",
   "list.messages": " 通",
   "list.unread": "未読",
+  "list.draft": "下書き",
   "list.assignedTo": "担当: {name}",
   "list.unassigned": "未割り当て",
   "list.snoozedUntil": "スヌーズ期限",
@@ -173,8 +180,12 @@ export const ja: Messages = {
   "composer.remove": "{name} を削除",
   "composer.send": "送信",
   "composer.sendAnyway": "このまま送信",
+  "composer.sendAndClose": "送信して完了",
+  "composer.sendAndPending": "送信して返信待ちに",
   "composer.discard": "破棄",
   "composer.sending": "送信中…",
+  "composer.draftSaved": "下書きを保存しました",
+  "composer.leaveUnsent": "返信はまだ送信されていません。このページを離れますか？下書きとして保存されます。",
   "composer.badAddress": "「{address}」はメールアドレスではありません。",
   "composer.noRecipient": "宛先を 1 件以上入力してください。",
   "composer.tooLarge": "添付ファイルが大きすぎます: {size}（上限 {max}）。",
@@ -229,7 +240,20 @@ export const ja: Messages = {
   "settings.saved": "設定を保存しました。",
   "settings.password": "パスワード",
   "settings.passwordHint":
-    "変更すると、このブラウザを含むすべての場所でログアウトします。アプリパスワードはそのまま使えます。",
+    "変更すると、このブラウザ以外のすべての場所でログアウトします。アプリパスワードはそのまま使えます。",
+  "settings.passwordChanged": "パスワードを変更しました。ほかの場所のセッションをログアウトしました: {count} 件。",
+  "settings.sessions": "あなたのセッション",
+  "settings.replying": "返信",
+  "settings.goToNext": "返信を送信した後や会話を完了にした後、次の会話に移動する",
+  "settings.sessionsHint": "Yubin にログインしている場所です。心当たりのないセッションは終了してください。",
+  "settings.thisSession": "{device}（{address}）、このブラウザ",
+  "settings.otherSession": "{device}（{address}）",
+  "settings.thisBrowser": "このブラウザ",
+  "settings.unknownDevice": "不明なブラウザ",
+  "settings.signedInAt": "ログイン",
+  "settings.signOutHere": "ここでログアウト",
+  "settings.endOtherSessions": "ほかのセッションをすべて終了",
+  "settings.otherSessionsEnded": "ほかのセッションを終了しました: {count} 件。",
   "settings.currentPassword": "現在のパスワード",
   "settings.newPassword": "新しいパスワード",
   "settings.repeatPassword": "新しいパスワード（確認）",
@@ -421,9 +445,8 @@ export const ja: Messages = {
   "admin.noMembers": "メンバーなし",
   "admin.usage": "{used} / {quota}",
   "admin.unlimited": "無制限",
-  "admin.quotaFor": "{address} の容量制限",
-  "admin.saveQuotaFor": "{address} の容量制限を保存",
-  "admin.setQuota": "容量を設定",
+  "admin.quotaLink": "容量制限と警告",
+  "admin.quotaLinkFor": "{address} の容量制限と警告",
   "admin.roundRobinFor": "{address} のラウンドロビン割り当て",
   "admin.roundRobin": "ラウンドロビン割り当て",
   "admin.pop3Policy": "POP3 クライアントがメッセージを削除したとき",
@@ -461,6 +484,7 @@ export const ja: Messages = {
   "admin.saveLabels": "表示名を保存",
   "admin.saved": "保存しました。",
   "history.replyHeld": "{who} が返信の承認を依頼",
+  "history.replySent": "{who} が返信を送信",
   "history.replyApproved": "{who} が {person} の返信を承認して送信",
   "history.replyReturned": "{who} が {person} の返信を差し戻し",
   "history.replyReleased": "{person} の承認は送信されませんでした（処理が停止）。返信は再び承認待ちです",
@@ -537,6 +561,7 @@ export const ja: Messages = {
   "message.threadSubjectSender": "件名と差出人で追加",
   "message.unknownSender": "差出人不明",
   "message.sent": "送信済み",
+  "message.via": "{author}（{sender} として）",
   "message.parseError": "このメッセージを解析できませんでした({error})。受信したとおりのまま保存されています。",
   "message.viewSource": "元のソースを表示",
   "message.malformed": "このメッセージは形式が正しくありません。一般的なメールソフトと同じように表示しています。",
@@ -557,6 +582,14 @@ export const ja: Messages = {
   "message.downloadOriginal": "元のメールをダウンロード (.eml)",
   "message.spfMeaning": "SPF: 送信元サーバーがエンベロープ送信者のドメインのメールを送ってよいか",
   "message.dmarcMeaning": "DMARC: From ドメインのポリシーが、整合した SPF または DKIM の合格で満たされているか",
+  "message.senderVerified": "送信者を確認済み",
+  "message.senderUnverified": "送信者を確認できません",
+  "message.senderFailed": "確認失敗: なりすましの可能性",
+  "message.senderVerifiedMeaning": "送信者のドメインが、このメールがそのドメインから送られたことを確認しました。",
+  "message.senderUnverifiedMeaning":
+    "送信者のドメインはこのメールを確認できませんでした。ポリシーを公開していないか、受信時の確認が失敗またはタイムアウトしました。",
+  "message.senderFailedMeaning":
+    "送信者のドメインによれば、このメールを送ったサーバーにはそのドメインのメールを送る権限がありません。なりすましの可能性があります。",
   "message.remoteShown": "外部画像を表示しています。",
   "message.remoteBlocked": "プライバシー保護のため、外部画像をブロックしています。",
   "message.showRemote": "外部画像を表示",

@@ -1,3 +1,4 @@
+import { type Log, logError } from "../../server/cluster/error-log.ts";
 import { loadEnv } from "../../server/env.ts";
 import { parseCommand, UsageError } from "../parse.ts";
 import type { RoleName } from "../roles/role.ts";
@@ -15,7 +16,12 @@ export async function startCommand(args: string[]): Promise<number> {
   }
   if (requested.length === 0) throw new UsageError("--roles needs at least one role");
   const env = loadEnv();
-  const log = (line: string) => console.log(line);
+  // Every line goes to stdout; error-level ones are also kept in the database for the admin's
+  // server status page (server/cluster/error-log.ts).
+  const log: Log = (line, level) => {
+    console.log(line);
+    if (level === "error") logError(line);
+  };
   // Signals are handled from the start: a SIGTERM while Yubin is still
   // starting (a supervisor's, or a test's right after "yubin ready") would
   // otherwise kill the process the default way and orphan its embedded

@@ -5,11 +5,13 @@
 import { startDeliveryWorkers } from "../../mail-daemons/delivery/delivery-worker.ts";
 import { createMxResolver } from "../../mail-daemons/delivery/mx-lookup.ts";
 import { parseSmarthost } from "../../mail-daemons/delivery/smarthost.ts";
+import type { Log } from "../../server/cluster/error-log.ts";
 import type { Env } from "../../server/env.ts";
 import { listenForQueuedMail } from "../../server/outbound/queue-wakeup.ts";
+import { processTraceSink } from "../../server/trace/trace-writer.ts";
 import type { RunningRole } from "./role.ts";
 
-export async function startDeliveryRole(env: Env, log: (line: string) => void): Promise<RunningRole> {
+export async function startDeliveryRole(env: Env, log: Log): Promise<RunningRole> {
   const dnsServers = env.YUBIN_DNS_SERVERS?.split(/[\s,]+/).filter(Boolean);
   const smarthost = env.YUBIN_SMARTHOST ? parseSmarthost(env.YUBIN_SMARTHOST) : undefined;
   const workers = startDeliveryWorkers({
@@ -27,6 +29,7 @@ export async function startDeliveryRole(env: Env, log: (line: string) => void): 
     workers: env.YUBIN_DELIVERY_WORKERS,
     maxPerDestination: env.YUBIN_DELIVERY_MAX_PER_DESTINATION,
     pollMs: env.YUBIN_DELIVERY_POLL_MS,
+    trace: processTraceSink(log),
     log,
   });
   const stopListening = await listenForQueuedMail(() => workers.wake(), log);

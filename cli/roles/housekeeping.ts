@@ -4,23 +4,27 @@
 // process died before sending are given back (release-stalled.ts), and
 // login counters whose window and lock are over are dropped (throttle.ts),
 // and deleted mail past its mailbox's retention window is purged for good
-// (purge-deleted-mail.ts).
+// (purge-deleted-mail.ts), and message traces past YUBIN_TRACE_RETENTION_DAYS
+// (purge-traces.ts).
 import { releaseStalledApprovals } from "../../server/approval/release-stalled.ts";
 import { purgeExpiredThrottles } from "../../server/auth/throttle.ts";
+import type { Log } from "../../server/cluster/error-log.ts";
+import { loadEnv } from "../../server/env.ts";
 import { purgeAllDeletedMail } from "../../server/recovery/purge-deleted-mail.ts";
+import { purgeTraces } from "../../server/trace/purge-traces.ts";
 import { WAKE_BATCH, wakeSnoozed } from "../../server/workflow/wake-snoozed.ts";
 
 export const HOUSEKEEPING_INTERVAL_MS = 15_000;
 
 /** The process-wide timer; stop() waits for a run in progress. */
 export function startHousekeeping(
-  log: (line: string) => void,
+  log: Log,
   intervalMs = HOUSEKEEPING_INTERVAL_MS,
   clock: () => Date = () => new Date(),
 ) {
   let running: Promise<unknown> = Promise.resolve();
   const chore = (name: string, run: () => Promise<unknown>) => () =>
-    run().catch((e: unknown) => log(`${name}: ${(e as Error).message}`));
+    run().catch((e: unknown) => log(`${name}: ${(e as Error).message}`, "error"));
   const wake = chore("snooze waker", async () => {
     // Drain a backlog (e.g. after downtime) batch by batch.
     while ((await wakeSnoozed()).length === WAKE_BATCH) {}
@@ -38,8 +42,12 @@ export function startHousekeeping(
       );
     }
   });
+  const traces = chore("trace purge", async () => {
+    const purged = await purgeTraces({ now: clock(), retentionDays: loadEnv().YUBIN_TRACE_RETENTION_DAYS });
+    if (purged) log(`trace purge: ${purged} trace(s) past the retention window deleted`);
+  });
   const timer = setInterval(() => {
-    running = running.then(wake).then(release).then(purge).then(retention);
+    running = running.then(wake).then(release).then(purge).then(retention).then(traces);
   }, intervalMs);
   timer.unref();
   return {

@@ -11,7 +11,9 @@ import { startMxServer } from "../../mail-daemons/smtp/mx-server.ts";
 import { mxStoreBackend } from "../../mail-daemons/smtp/mx-store-backend.ts";
 import { startSubmissionServer } from "../../mail-daemons/smtp/submission-server.ts";
 import { submissionStoreBackend } from "../../mail-daemons/smtp/submission-store-backend.ts";
+import type { Log } from "../../server/cluster/error-log.ts";
 import type { Env } from "../../server/env.ts";
+import { processTraceSink } from "../../server/trace/trace-writer.ts";
 import type { RunningRole } from "./role.ts";
 
 /** Set by openDatabase before any role starts (the embedded server's URL when none is configured). */
@@ -21,7 +23,7 @@ function databaseUrl(): string {
   return url;
 }
 
-export async function startMailRole(env: Env, log: (line: string) => void): Promise<RunningRole> {
+export async function startMailRole(env: Env, log: Log): Promise<RunningRole> {
   const tls = await loadTlsCredentials({
     certPath: env.YUBIN_TLS_CERT,
     keyPath: env.YUBIN_TLS_KEY,
@@ -32,6 +34,8 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
   const listeners: Record<string, number> = {};
   const closers: (() => Promise<void>)[] = [];
   let healthy = () => true;
+  // The message trace of every SMTP transaction (off when YUBIN_TRACE_RETENTION_DAYS=0).
+  const trace = processTraceSink((line, level) => log(`smtp: ${line}`, level));
   if (env.YUBIN_SMTP_PORT !== 0 && env.YUBIN_SMTP_PROCESSES > 1) {
     const mx = await startMxCluster(env.YUBIN_SMTP_PROCESSES, log);
     listeners.smtp = mx.port;
@@ -45,7 +49,8 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       tls,
       backend: mxStoreBackend,
       dnsServers,
-      log: (line) => log(`smtp: ${line}`),
+      trace,
+      log: (line, level) => log(`smtp: ${line}`, level),
     });
     listeners.smtp = mx.port;
     closers.push(() => mx.close());
@@ -63,7 +68,9 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
       tls,
       implicitTls,
       backend: submissionStoreBackend(env.YUBIN_HOSTNAME),
-      log: (line) => log(`smtp: ${line}`),
+      trace,
+      dnsServers,
+      log: (line, level) => log(`smtp: ${line}`, level),
     });
     listeners[name] = server.port;
     closers.push(() => server.close());
@@ -108,7 +115,7 @@ export async function startMailRole(env: Env, log: (line: string) => void): Prom
         tls,
         implicitTls,
         backend,
-        log: (line) => log(`imap: ${line}`),
+        log: (line, level) => log(`imap: ${line}`, level),
         allowPlaintextLoginFromLoopback: true,
       });
       listeners[name] = server.port;

@@ -4,11 +4,13 @@
 // the embedded PostgreSQL.
 
 import { databaseReachable } from "../../server/cluster/database-reachable.ts";
+import { flushErrorLog, type Log } from "../../server/cluster/error-log.ts";
 import { startHeartbeat } from "../../server/cluster/heartbeat.ts";
 import type { Env } from "../../server/env.ts";
 import { bootstrapFirstRun } from "../../server/lifecycle/first-run.ts";
 import { openDatabase } from "../../server/lifecycle/open-database.ts";
 import { sessionSecret } from "../../server/lifecycle/secrets.ts";
+import { flushProcessTraces } from "../../server/trace/trace-writer.ts";
 import { startHousekeeping } from "./housekeeping.ts";
 import type { RoleName, RunningRole } from "./role.ts";
 import { buildWeb, projectRoot, webBuildIsCurrent } from "./web-build.ts";
@@ -29,7 +31,7 @@ export interface Started {
 export async function startYubin(
   env: Env,
   roleNames: RoleName[],
-  log: (line: string) => void,
+  log: Log,
   stopRequested: () => boolean = () => false,
 ): Promise<Started> {
   if (roleNames.includes("web") && !webBuildIsCurrent(projectRoot)) buildWeb(projectRoot, log);
@@ -37,8 +39,14 @@ export async function startYubin(
   const running: RunningRole[] = [];
   const stopAll = async () => {
     for (const role of [...running].reverse()) {
-      await role.stop().catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`));
+      await role
+        .stop()
+        .catch((e: unknown) => log(`${role.name}: error while stopping: ${(e as Error).message}`, "error"));
     }
+    // The last message traces the roles left in this process's buffer.
+    await flushProcessTraces().catch((e: unknown) => log(`trace: ${(e as Error).message}`));
+    // Errors logged while stopping still reach the table while the database is up.
+    await flushErrorLog();
     await database.close();
   };
   try {
@@ -58,17 +66,23 @@ export async function startYubin(
       const ok = database && Object.values(roles).every(Boolean);
       return { ok, body: { ok, database, roles } };
     };
-    const firstRunLines = first
-      ? [
-          `  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`,
-          ...(first.generatedPassword
-            ? [`  admin password (shown once, change it after signing in): ${first.generatedPassword}`]
-            : []),
-        ]
-      : [];
+    // Where the admin changes the generated password: Settings at the web URL the banner names.
+    const firstRunLines = (webUrl: string) =>
+      first
+        ? [
+            `  first run: admin ${first.adminEmail}, shared mailbox ${first.sharedMailbox}`,
+            ...(first.generatedPassword
+              ? [
+                  `  admin password (shown once): ${first.generatedPassword}`,
+                  `  change it after signing in, in Settings → Password: ${webUrl}/settings#password`,
+                ]
+              : []),
+          ]
+        : [];
     const stoppingAfterFirstRun = () => {
       // The generated admin password exists only in this output.
-      if (firstRunLines.length) log(["yubin stopping before it was ready", ...firstRunLines].join("\n"));
+      const lines = firstRunLines(publicUrl);
+      if (lines.length) log(["yubin stopping before it was ready", ...lines].join("\n"));
       return stoppedEarly();
     };
     if (stopRequested()) return stoppingAfterFirstRun();
@@ -106,13 +120,21 @@ export async function startYubin(
     const heartbeat = await startHeartbeat(roleNames, listeners);
     // Every process runs the timed chores (snooze waker, stalled approvals); each acts once.
     const housekeeping = startHousekeeping(log);
+    // Imports and exports started in the browser run in the web and mail processes (their files are on this host).
+    const transfers =
+      roleNames.includes("web") || roleNames.includes("mail")
+        ? (await import("./transfer-worker.ts")).startTransferWorker(log)
+        : null;
     // One write, so that whoever waits for "yubin ready" reads the whole block.
     const ready = ["yubin ready", ...running.flatMap((role) => role.banner.map((line) => `  ${line}`))];
-    ready.push(...firstRunLines);
+    const webUrl =
+      env.YUBIN_PUBLIC_URL ?? (listeners.http ? publicUrl.replace(/:\d+$/, `:${listeners.http}`) : publicUrl);
+    ready.push(...firstRunLines(webUrl));
     log(ready.join("\n"));
     return {
       roles: running,
       stop: async () => {
+        await transfers?.stop();
         await housekeeping.stop();
         await heartbeat.stop();
         await stopAll();

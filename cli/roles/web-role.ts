@@ -4,6 +4,7 @@
 import http from "node:http";
 import next from "next";
 import { requestScheme } from "../../server/auth/secure-request.ts";
+import { logError } from "../../server/cluster/error-log.ts";
 import type { RunningRole } from "./role.ts";
 
 export async function startWebRole(input: {
@@ -48,6 +49,7 @@ export async function startWebRole(input: {
     });
     handle(req, res).catch((e: unknown) => {
       console.error("web: request failed", e);
+      logError(`web: request failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });

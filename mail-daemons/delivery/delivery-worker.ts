@@ -6,11 +6,14 @@
 // either recorded or still unsent under a lease that will run out.
 
 import os from "node:os";
+import type { Log } from "../../server/cluster/error-log.ts";
 import { DELIVERY_BATCH_SIZE, DELIVERY_STEP_TIMEOUT_MS } from "../../server/limits.ts";
 import { type ClaimedJob, claimJobs, releaseJobs } from "../../server/outbound/claim-jobs.ts";
 import { deliverLocalJob } from "../../server/outbound/local-retry.ts";
 import { type RecipientResult, recordAttempt } from "../../server/outbound/record-attempt.ts";
 import type { QueuePolicy } from "../../server/outbound/retry-policy.ts";
+import type { TraceSink } from "../../server/trace/trace-record.ts";
+import { type AttemptRoute, attemptTrace } from "./attempt-trace.ts";
 import { DestinationLimit } from "./destination-limit.ts";
 import { lookupRoute, type MailHost, type MxResolver } from "./mx-lookup.ts";
 import type { Smarthost } from "./smarthost.ts";
@@ -35,7 +38,9 @@ export interface DeliveryConfig {
   now?: () => Date;
   /** Only these recipient domains (tests sharing one database). */
   domains?: string[];
-  log: (line: string) => void;
+  /** Where each attempt's message trace goes (server/trace/); none: not traced. */
+  trace?: TraceSink;
+  log: Log;
 }
 
 export interface DeliveryWorkers {
@@ -67,8 +72,8 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
     for (const sleeper of [...sleepers]) sleeper();
   };
 
-  async function record(job: ClaimedJob, results: RecipientResult[]) {
-    const state = await recordAttempt({
+  async function record(job: ClaimedJob, results: RecipientResult[], route: AttemptRoute, startedAt: Date) {
+    const outcome = await recordAttempt({
       jobId: job.id,
       mailFrom: job.mailFrom,
       results,
@@ -78,7 +83,18 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
       expected: job.recipients,
     });
     const summary = results.map((r) => `${r.address} ${r.code}`).join(", ");
-    config.log(`delivery: job ${job.id} (${job.domain}) ${state}: ${summary}`);
+    config.log(`delivery: job ${job.id} (${job.domain}) ${outcome.state}: ${summary}`);
+    if (!config.trace) return;
+    const record = attemptTrace({
+      job,
+      results,
+      outcome,
+      route,
+      heloName: config.hostname,
+      startedAt,
+      endedAt: now(),
+    });
+    if (record) config.trace(record);
   }
 
   const pendingOf = (job: ClaimedJob) => job.recipients.filter((r) => r.state === "pending").map((r) => r.address);
@@ -89,13 +105,14 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
     try {
       while (remaining.length > 0 && !stopping) {
         const job = remaining.shift() as ClaimedJob;
-        await record(job, await deliverLocalJob(job));
+        const startedAt = now();
+        await record(job, await deliverLocalJob(job), { local: true }, startedAt);
       }
     } finally {
       await releaseJobs(
         remaining.map((j) => j.id),
         owner,
-      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`));
+      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`, "error"));
     }
   }
 
@@ -104,11 +121,14 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
     const domain = jobs[0]?.domain as string;
     // Stop starting transactions well before the lease runs out, so no other worker can take a job we are sending.
     const deadline = Date.now() + config.policy.leaseSeconds * 800;
-    const failAll = async (code: number, status: string, reply: string, remoteMta?: string) => {
+    const startedAt = now();
+    const failAll = async (code: number, status: string, reply: string, route: AttemptRoute = {}) => {
       for (const job of jobs) {
         await record(
           job,
-          pendingOf(job).map((address) => ({ address, code, status, reply, remoteMta })),
+          pendingOf(job).map((address) => ({ address, code, status, reply, remoteMta: route.host })),
+          route,
+          startedAt,
         );
       }
     };
@@ -125,12 +145,16 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
     const remaining = [...jobs];
     try {
       const connected = await connect(hosts);
-      if ("failure" in connected) return await failAll(451, "4.4.1", connected.failure);
+      if ("failure" in connected) {
+        return await failAll(451, "4.4.1", connected.failure, { host: connected.host, address: connected.address });
+      }
       session = connected.session;
       while (remaining.length > 0 && !stopping && Date.now() < deadline) {
         const job = remaining.shift() as ClaimedJob;
         const recipients = pendingOf(job);
         const remoteMta = session.hostName;
+        const attemptStarted = now();
+        const route = { host: session.hostName, address: session.address, tls: session.tls, connected: true };
         let results: RecipientResult[];
         try {
           const sent = await session.send(job.mailFrom, recipients, job.raw);
@@ -141,7 +165,7 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
           const reply = `connection to ${remoteMta} lost: ${(error as Error).message}`;
           results = recipients.map((address) => ({ address, code: 451, status: "4.4.2", reply, remoteMta }));
         }
-        await record(job, results);
+        await record(job, results, route, attemptStarted);
         if (!session.usable) break;
         if (remaining.length > 0) await session.reset().catch(() => {});
         if (!session.usable) break;
@@ -152,13 +176,16 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
       await releaseJobs(
         remaining.map((j) => j.id),
         owner,
-      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`));
+      ).catch((e: unknown) => config.log(`delivery: could not release jobs: ${String(e)}`, "error"));
     }
   }
 
   /** RFC 5321 §5.1: try each address of each MX in order until one answers. */
-  async function connect(hosts: MailHost[]): Promise<{ session: SmtpSession } | { failure: string }> {
+  async function connect(
+    hosts: MailHost[],
+  ): Promise<{ session: SmtpSession } | { failure: string; host?: string; address?: string }> {
     let failure = "no mail host";
+    let last: { host?: string; address?: string } = {};
     for (const host of hosts) {
       for (const address of host.addresses) {
         const options = {
@@ -174,6 +201,7 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
         } catch (error) {
           const e = error as Error & { code?: string; response?: string };
           failure = `${host.name}[${address}]: ${e.response ?? e.message}`;
+          last = { host: host.name, address };
           // A broken STARTTLS must not stop delivery to an MX (opportunistic TLS): try once in plain text.
           if (e.code === "ETLS" && !config.smarthost) {
             try {
@@ -185,7 +213,7 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
         }
       }
     }
-    return { failure };
+    return { failure, ...last };
   }
 
   async function run(n: number): Promise<void> {
@@ -201,14 +229,14 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
           domains: config.domains,
         });
       } catch (error) {
-        if (!stopping) config.log(`delivery: claim failed: ${(error as Error).message}`);
+        if (!stopping) config.log(`delivery: claim failed: ${(error as Error).message}`, "error");
       }
       if (jobs.length === 0) {
         await idle(config.pollMs);
         continue;
       }
       await deliver(jobs, owner).catch((error: unknown) =>
-        config.log(`delivery: batch for ${jobs[0]?.domain} failed: ${String(error)}`),
+        config.log(`delivery: batch for ${jobs[0]?.domain} failed: ${String(error)}`, "error"),
       );
     }
   }

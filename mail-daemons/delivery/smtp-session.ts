@@ -3,6 +3,7 @@
 // and AUTH for a smarthost, PIPELINING of RCPT, then any number of
 // transactions separated by RSET. Each transaction's per-recipient replies
 // are handed to the caller, which commits them before the next one starts.
+import type { TLSSocket } from "node:tls";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
 
 export interface SessionOptions {
@@ -31,6 +32,8 @@ export class SmtpSession {
   private constructor(
     private connection: SMTPConnection,
     readonly hostName: string,
+    /** The address connected to. */
+    readonly address: string,
   ) {
     connection.on("error", (error) => this.fail(error));
     connection.on("end", () => this.fail(Object.assign(new Error("Connection closed"), { code: "ECONNECTION" })));
@@ -54,7 +57,7 @@ export class SmtpSession {
       socketTimeout: options.timeoutMs,
       logger: false,
     });
-    const session = new SmtpSession(connection, options.hostName);
+    const session = new SmtpSession(connection, options.hostName, options.address);
     await session.wrap<void>((done) => connection.connect((error) => done(error ?? null)));
     if (smarthost?.user) {
       await session.wrap<void>((done) =>
@@ -64,6 +67,14 @@ export class SmtpSession {
       );
     }
     return session;
+  }
+
+  /** The TLS protocol and cipher in use (STARTTLS or implicit), or null in plain text. */
+  get tls(): { version: string | null; cipher: string | null } | null {
+    const connection = this.connection as unknown as { secure: boolean; _socket: TLSSocket | false };
+    const socket = connection._socket;
+    if (!connection.secure || !socket || typeof socket.getCipher !== "function") return null;
+    return { version: socket.getProtocol?.() ?? null, cipher: socket.getCipher()?.name ?? null };
   }
 
   get usable(): boolean {

@@ -53,7 +53,10 @@ export class ImapConnection implements ConnectionControl {
       .untagged(greeting)
       .then(() => this.run())
       .catch((error: unknown) => {
-        this.options.server.log(`imap: connection failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.server.log(
+          `imap: connection failed: ${error instanceof Error ? error.message : String(error)}`,
+          "error",
+        );
       })
       .finally(() => this.destroy());
   }

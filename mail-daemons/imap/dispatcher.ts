@@ -63,7 +63,10 @@ export async function dispatch(
     result = await execute(context);
   } catch (error) {
     if (!(error instanceof ParseError)) {
-      server.log(`imap: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      server.log(
+        `imap: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        "error",
+      );
       // RFC 5530 SERVERBUG: the server's fault, not the client's.
       result = { status: "NO", code: "SERVERBUG", text: "Internal error, try again" };
     } else {

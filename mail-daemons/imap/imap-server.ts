@@ -4,6 +4,7 @@
 // connection.ts and the commands; storage is behind the backend.
 import net, { type AddressInfo, type Socket } from "node:net";
 import tls, { type TLSSocket } from "node:tls";
+import type { Log } from "../../server/cluster/error-log.ts";
 import {
   IMAP_AUTHENTICATED_IDLE_TIMEOUT_MS,
   IMAP_MAX_CONNECTIONS_PER_ADDRESS,
@@ -23,7 +24,7 @@ export interface ImapServerOptions<P extends Principal> {
   implicitTls: boolean;
   backend: ImapBackend<P>;
   hostname: string;
-  log: (line: string) => void;
+  log: Log;
   /** Lets clients on 127.0.0.0/8 and ::1 log in without TLS. */
   allowPlaintextLoginFromLoopback?: boolean;
   /** Tests lower the caps and timeouts of server/limits.ts to see them work. */
@@ -109,7 +110,7 @@ export async function startImapServer<P extends Principal>(options: ImapServerOp
         accept(socket, true),
       )
     : net.createServer({ noDelay: true }, (socket) => accept(socket, false));
-  server.on("error", (error) => options.log(`${name}: ${error.message}`));
+  server.on("error", (error) => options.log(`${name}: ${error.message}`, "error"));
   if (options.implicitTls)
     server.on("tlsClientError", (error) => options.log(`${name}: TLS handshake failed: ${error.message}`));
 

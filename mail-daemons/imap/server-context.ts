@@ -1,11 +1,13 @@
 // What commands need to know about the server they run in, as opposed to
 // the session: its name, what it offers, how it logs.
+
+import type { Log } from "../../server/cluster/error-log.ts";
 import type { ImapBackend, Principal } from "./backend.ts";
 
 export interface ServerContext {
   hostname: string;
   backend: ImapBackend<Principal>;
-  log: (line: string) => void;
+  log: Log;
   /** Whether STARTTLS can be offered (the listener is not already TLS). */
   tlsAvailable: boolean;
   /** Clients on loopback may LOGIN without TLS (tests, a local webmail). */

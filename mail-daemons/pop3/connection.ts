@@ -6,6 +6,7 @@
 // deleted.
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
+import type { Log } from "../../server/cluster/error-log.ts";
 import type { Pop3Backend } from "./backend.ts";
 import { dispatch } from "./dispatcher.ts";
 import { CLOSE_GRACE_MS, MAX_QUEUED_COMMANDS, MAX_SASL_RESPONSE_OCTETS, TLS_HANDSHAKE_TIMEOUT_MS } from "./limits.ts";
@@ -16,7 +17,7 @@ import { Pop3Session, SessionClosed, type SessionIo } from "./session.ts";
 export interface ConnectionOptions {
   backend: Pop3Backend;
   hostname: string;
-  log: (line: string) => void;
+  log: Log;
   idleTimeoutMs: number;
   /** For STLS; null when no certificate is configured. */
   secureContext: SecureContext | null;
@@ -192,7 +193,10 @@ export class Pop3Connection implements SessionIo {
     } catch (error) {
       if (!(error instanceof SessionClosed)) {
         // A response may have broken off halfway: the client cannot be told, only disconnected.
-        this.options.log(`pop3: ${this.remoteAddress}: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log(
+          `pop3: ${this.remoteAddress}: ${error instanceof Error ? error.message : String(error)}`,
+          "error",
+        );
       }
       this.socket.destroy();
     } finally {
@@ -234,7 +238,7 @@ export class Pop3Connection implements SessionIo {
     this.socketClosed = true;
     this.queue.length = 0;
     this.disposed = this.session.dispose().catch((error: unknown) => {
-      this.options.log(`pop3: releasing the maildrop failed: ${String(error)}`);
+      this.options.log(`pop3: releasing the maildrop failed: ${String(error)}`, "error");
     });
     this.settle();
   };

@@ -21,7 +21,7 @@ export async function logIn(session: Pop3Session, username: string, password: st
   const verdict: LoginVerdict<Pop3Principal> = await session.backend
     .login({ username, password, remoteAddress: session.remoteAddress })
     .catch((error: unknown) => {
-      session.log(`pop3: login check failed: ${String(error)}`);
+      session.log(`pop3: login check failed: ${String(error)}`, "error");
       return { ok: false, reason: "temporary-failure" };
     });
   if (!verdict.ok) {
@@ -30,7 +30,7 @@ export async function logIn(session: Pop3Session, username: string, password: st
     return;
   }
   const opened: OpenVerdict = await session.backend.openMaildrop(verdict.principal).catch((error: unknown) => {
-    session.log(`pop3: opening the maildrop of ${verdict.principal.login} failed: ${String(error)}`);
+    session.log(`pop3: opening the maildrop of ${verdict.principal.login} failed: ${String(error)}`, "error");
     return { ok: false, reason: "temporary-failure" };
   });
   if (!opened.ok) {

@@ -3,6 +3,7 @@
 // Only the protocol lives here; storage is behind Pop3Backend (backend.ts).
 import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from "node:net";
 import { createSecureContext, createServer as createTlsServer } from "node:tls";
+import type { Log } from "../../server/cluster/error-log.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import type { Pop3Backend } from "./backend.ts";
 import { Pop3Connection } from "./connection.ts";
@@ -27,7 +28,7 @@ export interface Pop3ServerOptions {
   /** true: TLS from the first byte (port 995); false: plaintext with STLS (port 110). */
   implicitTls: boolean;
   backend: Pop3Backend;
-  log: (line: string) => void;
+  log: Log;
   /** RFC 1939 §3: at least 10 minutes in production; tests shorten it. */
   idleTimeoutMs?: number;
   /** Tests lower the caps of limits.ts to see them work. */
@@ -102,7 +103,7 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Pop3S
     // Node's own cap bounds those, silently, since no POP3 reply can be sent before TLS is up.
     server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   }
-  server.on("error", (error) => log(`${name}: ${error.message}`));
+  server.on("error", (error) => log(`${name}: ${error.message}`, "error"));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -24,7 +24,7 @@ export async function sendMessage(session: Pop3Session, request: MessageRequest)
   try {
     step = await iterator.next();
   } catch (error) {
-    session.log(`pop3: reading message ${request.number} failed: ${String(error)}`);
+    session.log(`pop3: reading message ${request.number} failed: ${String(error)}`, "error");
     await session.send(err("Message cannot be read now, try again later", "SYS/TEMP"));
     return;
   }

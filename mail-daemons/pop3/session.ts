@@ -2,6 +2,7 @@
 // read and change. The connection (connection.ts) owns the bytes and hands
 // lines to the dispatcher; commands talk to the client through `send`.
 import { isIP } from "node:net";
+import type { Log } from "../../server/cluster/error-log.ts";
 import type { Maildrop, Pop3Backend, Pop3Principal } from "./backend.ts";
 import type { InputLine } from "./line-reader.ts";
 import { MaildropView } from "./maildrop-view.ts";
@@ -39,7 +40,7 @@ export interface SessionOptions {
   secure: boolean;
   /** A certificate is configured, so STLS can be offered. */
   tlsAvailable: boolean;
-  log: (line: string) => void;
+  log: Log;
 }
 
 /** Lines of a listing are sent in batches of about this many characters. */
@@ -59,7 +60,7 @@ export class Pop3Session {
   closed = false;
   readonly backend: Pop3Backend;
   readonly hostname: string;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   private readonly io: SessionIo;
   private readonly tlsAvailable: boolean;
 

@@ -36,6 +36,7 @@ import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import type { SMTPServer } from "smtp-server";
 import { SMTPConnection } from "smtp-server/lib/smtp-connection.js";
+import type { Log } from "../../server/cluster/error-log.ts";
 import { SMTP_BUSY_SHARE } from "../../server/limits.ts";
 import { type Admission, type ConnectionGate, localConnectionGate } from "./connection-gate.ts";
 
@@ -100,7 +101,7 @@ const REFUSALS: Record<Exclude<Admission, "ok">, string> = {
 };
 
 /** Applies the caps, the idle timeouts and the prompt greeting to every connection of `server`. */
-export function guardGreeting(server: SMTPServer, limits: ConnectionLimits, log: (line: string) => void): void {
+export function guardGreeting(server: SMTPServer, limits: ConnectionLimits, log: Log): void {
   const gate = limits.gate ?? localConnectionGate({ total: limits.maxConnections, perAddress: limits.maxPerAddress });
   const serverOptions = server.options as { maxClients?: number; socketTimeout?: number };
   serverOptions.maxClients = limits.maxConnections;
@@ -127,12 +128,7 @@ export function guardGreeting(server: SMTPServer, limits: ConnectionLimits, log:
   };
 }
 
-function start(
-  connection: Connection,
-  gate: ConnectionGate,
-  log: (line: string) => void,
-  onAdmitted: () => void,
-): void {
+function start(connection: Connection, gate: ConnectionGate, log: Log, onAdmitted: () => void): void {
   connection._setListeners(() => {
     const address = connection.remoteAddress;
     const socket = connection._socket;
@@ -162,7 +158,7 @@ function start(
     if (typeof admission === "string") admitted(admission);
     else
       admission.then(admitted, (error: unknown) => {
-        log(`connection gate failed: ${String(error)}`);
+        log(`connection gate failed: ${String(error)}`, "error");
         connection.send(421, "4.3.0 Temporary failure, try again later", false);
       });
   });

@@ -22,7 +22,8 @@ import type { Readable } from "node:stream";
 export type Collected =
   /** `raw` has CRLF line endings only (bare LFs became CRLF). */
   | { kind: "ok"; raw: Buffer }
-  | { kind: "too-big" }
+  /** `size`: the bytes received; `head`: the first chunk, for the message trace's Message-ID and Subject. */
+  | { kind: "too-big"; size: number; head: Buffer }
   /** A shape smuggling needs (above). `raw` exactly as received, for callers that repair (submission). */
   | { kind: "smuggling"; raw: Buffer };
 
@@ -32,6 +33,7 @@ const DOT = 0x2e;
 
 export async function collectMessage(stream: Readable, maxBytes: number): Promise<Collected> {
   const chunks: Buffer[] = [];
+  let head: Buffer | null = null;
   let size = 0;
   let tooBig = false;
   let bare = false;
@@ -43,13 +45,14 @@ export async function collectMessage(stream: Readable, maxBytes: number): Promis
     }
     size += chunk.length;
     if (size > maxBytes) {
+      head ??= chunks[0] ?? chunk;
       tooBig = true;
       // Stop buffering; keep reading only so that the reply follows the terminator.
       chunks.length = 0;
     }
     if (!tooBig) chunks.push(chunk);
   }
-  if (tooBig) return { kind: "too-big" };
+  if (tooBig) return { kind: "too-big", size, head: head ?? Buffer.alloc(0) };
   const raw = Buffer.concat(chunks, size);
   // Most mail has CRLF only and is returned as it came. A trailing CR would
   // only be followed by the terminator's own CRLF: bare.

@@ -71,7 +71,19 @@ export interface DeliveryOutcome {
    * another recipient, and this copy waits in the queue for room
    * (server/outbound/local-retry.ts). A 452 4.2.2 refusal: no room and kept nowhere.
    */
-  recipients: ({ address: string; ok: true; queued?: boolean } | ({ address: string } & SmtpRefusal))[];
+  recipients: (
+    | {
+        address: string;
+        ok: true;
+        queued?: boolean;
+        /** The message was already stored (a client's retry of a transaction whose 250 it missed). */
+        duplicate?: boolean;
+        /** What was stored, for the message trace. */
+        messageId?: number;
+        conversationId?: number;
+      }
+    | ({ address: string } & SmtpRefusal)
+  )[];
 }
 
 export interface MxBackend {

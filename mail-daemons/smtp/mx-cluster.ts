@@ -3,6 +3,7 @@
 // also counts the port's connections for all of them (cluster-gate.ts).
 import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
+import type { Log } from "../../server/cluster/error-log.ts";
 import { MX_MAX_CONNECTIONS, SMTP_MAX_CONNECTIONS_PER_ADDRESS } from "../../server/limits.ts";
 import { serveConnectionGate } from "./cluster-gate.ts";
 import { localConnectionGate } from "./connection-gate.ts";
@@ -18,7 +19,7 @@ export interface MxCluster {
   close(): Promise<void>;
 }
 
-export async function startMxCluster(processes: number, log: (line: string) => void): Promise<MxCluster> {
+export async function startMxCluster(processes: number, log: Log): Promise<MxCluster> {
   cluster.setupPrimary({ exec: ENTRY, args: [], silent: false });
   const workers = new Set<Worker>();
   let stopping = false;
@@ -44,11 +45,14 @@ export async function startMxCluster(processes: number, log: (line: string) => v
         if (stopping) return;
         reject(new Error(`MX worker exited with ${signal ?? code} before listening`));
         if (Date.now() - startedAt < MIN_LIFETIME_MS) {
-          log(`smtp: worker ${worker.process.pid} exited with ${signal ?? code} right after starting; not restarting`);
+          log(
+            `smtp: worker ${worker.process.pid} exited with ${signal ?? code} right after starting; not restarting`,
+            "error",
+          );
           return;
         }
-        log(`smtp: worker ${worker.process.pid} exited with ${signal ?? code}; starting another`);
-        fork().catch((e: unknown) => log(`smtp: ${(e as Error).message}`));
+        log(`smtp: worker ${worker.process.pid} exited with ${signal ?? code}; starting another`, "error");
+        fork().catch((e: unknown) => log(`smtp: ${(e as Error).message}`, "error"));
       });
     });
 

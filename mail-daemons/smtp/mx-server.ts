@@ -3,6 +3,7 @@
 // is behind MxBackend (mx-backend.ts); this file only speaks the protocol.
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { Log } from "../../server/cluster/error-log.ts";
 import {
   MAX_MESSAGE_BYTES,
   MAX_RECEIVED_HEADERS,
@@ -12,6 +13,7 @@ import {
   SMTP_IDLE_TIMEOUT_MS,
   SMTP_MAX_CONNECTIONS_PER_ADDRESS,
 } from "../../server/limits.ts";
+import type { TraceSink } from "../../server/trace/trace-record.ts";
 import { withDnsCache } from "../shared/dns-cache.ts";
 import { createDnsResolver, type DnsResolve } from "../shared/dns-resolver.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
@@ -23,7 +25,9 @@ import { type ConnectionLimits, guardGreeting } from "./greeting-guard.ts";
 import { collectMessage } from "./message-collector.ts";
 import type { DmarcEnforcement, MxBackend } from "./mx-backend.ts";
 import { keepRawForwardPath, rawForwardPath } from "./raw-forward-path.ts";
+import { confirmedReverseName } from "./reverse-name.ts";
 import { countReceived, receivedHeader } from "./trace-fields.ts";
+import { type TransactionTraces, traceTransactions, traceVerdicts } from "./transaction-trace.ts";
 
 export interface MxServerOptions {
   /** 0 picks a free port (tests); see the returned `port`. */
@@ -38,7 +42,9 @@ export interface MxServerOptions {
   dnsServers?: string[];
   /** Defaults from server/limits.ts; an MX cluster worker passes the primary's gate. */
   connections?: Partial<ConnectionLimits>;
-  log: (line: string) => void;
+  /** Where each transaction's message trace goes (server/trace/); none: not traced. */
+  trace?: TraceSink;
+  log: Log;
 }
 
 export interface MxServer {
@@ -83,6 +89,8 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
   const resolve = options.dnsResolver ?? withDnsCache(createDnsResolver(options.dnsServers));
   // Recipients accepted at RCPT, with the mailboxes the backend resolved them to.
   const accepted = new WeakMap<SMTPServerAddress, { address: string; mailboxIds: number[]; dmarc: DmarcEnforcement }>();
+  // Set once the server exists (below); the handlers run only after that.
+  let traces: TransactionTraces;
 
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     // The raw path, so that source routes and "a@b@c" are seen (raw-forward-path.ts).
@@ -93,7 +101,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     const declared = Number(args ? args.SIZE : undefined);
     const declaredSize = Number.isSafeInteger(declared) && declared > 0 ? declared : null;
     const verdict = await backend.checkRecipient(path.address, { declaredSize }).catch((error: unknown) => {
-      log(`mx: checkRecipient failed: ${String(error)}`);
+      log(`mx: checkRecipient failed: ${String(error)}`, "error");
       throw smtpError(STORAGE_FAILED);
     });
     if (!verdict.ok) throw smtpError(verdict);
@@ -102,7 +110,11 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
 
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const collected = await collectMessage(stream, MAX_MESSAGE_BYTES);
-    if (collected.kind === "too-big") throw smtpError(TOO_BIG);
+    if (collected.kind === "too-big") {
+      traces.data(session, { raw: collected.head, size: collected.size });
+      throw smtpError(TOO_BIG);
+    }
+    traces.data(session, { raw: collected.raw, size: collected.raw.length });
     if (collected.kind === "smuggling") throw smtpError(SMUGGLING);
     const { raw } = collected;
     if (countReceived(raw) > MAX_RECEIVED_HEADERS) throw smtpError(TOO_MANY_HOPS);
@@ -119,6 +131,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
       hostname,
       resolve,
     });
+    traces.data(session, { auth: traceVerdicts(authResults) });
     // RFC 7489 §6.6: the From domain's policy for failing mail, per recipient
     // domain's enforcement. SMTP has one reply per DATA, so only a message every
     // recipient would refuse is refused; the others' copies go to Spam.
@@ -161,9 +174,19 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
         authResults,
       })
       .catch((error: unknown) => {
-        log(`mx: deliver failed (${id}): ${String(error)}`);
+        log(`mx: deliver failed (${id}): ${String(error)}`, "error");
         throw smtpError(STORAGE_FAILED);
       });
+    const kept = outcome.recipients.flatMap((r) => (r.ok ? [r] : []));
+    traces.data(session, {
+      messageIds: [...new Set(kept.flatMap((r) => (r.messageId ? [r.messageId] : [])))],
+      conversationIds: [...new Set(kept.flatMap((r) => (r.conversationId ? [r.conversationId] : [])))],
+      notes: [
+        ...(kept.some((r) => r.queued) ? (["queued_for_room"] as const) : []),
+        ...(kept.some((r) => r.duplicate) ? (["duplicate"] as const) : []),
+        ...(recipients.some((r) => r.quarantine) ? (["quarantined"] as const) : []),
+      ],
+    });
     // SMTP has one reply per DATA (RFC 5321 §4.1.1.4; per-recipient replies are
     // LMTP's, RFC 2033 §4.2). A recipient whose mailbox filled up since RCPT is
     // kept in the queue by the backend when the others got the message; if
@@ -214,7 +237,7 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
         (message) => callback(null, message),
         (error: unknown) => {
           if (!(error instanceof Error && "responseCode" in error)) {
-            log(`mx: unexpected error: ${String(error)}`);
+            log(`mx: unexpected error: ${String(error)}`, "error");
             // The stream may not have been read to its end if collecting failed.
             stream.resume();
             return callback(smtpError(STORAGE_FAILED));
@@ -245,7 +268,12 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     },
     (line) => log(`mx: ${line}`),
   );
-  server.on("error", (error) => log(`mx: ${error.message}`));
+  // Last, so that it sees each connection with the wrappers above in place.
+  traces = traceTransactions(
+    server,
+    options.trace ? { kind: "mx", sink: options.trace, reverseName: confirmedReverseName(resolve) } : undefined,
+  );
+  server.on("error", (error) => log(`mx: ${error.message}`, "error"));
 
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);

@@ -36,10 +36,19 @@ export const mxStoreBackend: MxBackend = {
       recipients: input.recipients,
       authResults: { ...input.authResults },
     });
-    const byMailbox = new Map(results.map((r) => [r.mailboxId, r.outcome]));
+    const byMailbox = new Map(results.map((r) => [r.mailboxId, r]));
     const recipients: DeliveryOutcome["recipients"] = input.recipients.map(({ address, mailboxId }) => {
-      const outcome = byMailbox.get(mailboxId);
-      if (outcome === "stored" || outcome === "duplicate") return { address, ok: true };
+      const result = byMailbox.get(mailboxId);
+      const outcome = result?.outcome;
+      if (outcome === "stored" || outcome === "duplicate") {
+        return {
+          address,
+          ok: true,
+          duplicate: outcome === "duplicate",
+          messageId: result?.messageId,
+          conversationId: result?.conversationId,
+        };
+      }
       if (outcome === "queued") return { address, ok: true, queued: true };
       if (outcome === "over_quota") return { address, ...MAILBOX_FULL };
       return { address, ...refuse(451, "4.3.0", "Mailbox unavailable, try again later") };

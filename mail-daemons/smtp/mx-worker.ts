@@ -4,8 +4,10 @@
 // MIME parsing and mail authentication use every core. A worker exits as
 // soon as its primary is gone (cluster's own rule on IPC disconnect).
 import cluster from "node:cluster";
+import { logError } from "../../server/cluster/error-log.ts";
 import { loadEnv } from "../../server/env.ts";
 import { closeDatabaseConnections } from "../../server/lifecycle/close-connections.ts";
+import { flushProcessTraces, processTraceSink } from "../../server/trace/trace-writer.ts";
 import { loadTlsCredentials } from "../shared/tls.ts";
 import { workerConnectionGate } from "./cluster-gate.ts";
 import { startMxServer } from "./mx-server.ts";
@@ -39,11 +41,19 @@ try {
     dnsServers: env.YUBIN_DNS_SERVERS?.split(/[\s,]+/).filter(Boolean),
     // The caps are the port's, counted by the primary.
     connections: { gate: workerConnectionGate() },
-    log: (line) => console.log(`smtp[${process.pid}]: ${line}`),
+    trace: processTraceSink((line, level) => {
+      console.log(`smtp[${process.pid}]: ${line}`);
+      if (level === "error") logError(`smtp: ${line}`);
+    }),
+    log: (line, level) => {
+      console.log(`smtp[${process.pid}]: ${line}`);
+      if (level === "error") logError(`smtp: ${line}`);
+    },
   });
   process.on("message", (message: { type?: string }) => {
     if (message.type !== "shutdown") return;
     mx.close()
+      .then(() => flushProcessTraces())
       .then(() => closeDatabaseConnections())
       .finally(() => process.exit(0));
   });

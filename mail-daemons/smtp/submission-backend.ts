@@ -22,6 +22,17 @@ export interface SubmissionInput {
   raw: Buffer;
 }
 
+export interface SubmissionAccepted {
+  ok: true;
+  /** The Message-ID (without brackets) the message goes out with, or the held reply's id. */
+  id: string;
+  held?: boolean;
+  /** For the message trace: the sender's stored copy, its conversation and the queued message. */
+  storedMessageId?: number | null;
+  conversationId?: number | null;
+  outboundMessageId?: number | null;
+}
+
 export interface SubmissionBackend {
   /** RFC 4954 AUTH PLAIN/LOGIN: one check, throttled per account and client address. */
   login(input: { username: string; password: string; remoteAddress: string }): Promise<LoginVerdict>;
@@ -34,5 +45,5 @@ export interface SubmissionBackend {
    */
   checkRecipient(user: SubmissionUser, address: string): Promise<RecipientVerdict>;
   /** Commits the message (sender's copy, local delivery, queue) before resolving. */
-  submit(input: SubmissionInput): Promise<{ ok: true; id: string } | SmtpRefusal>;
+  submit(input: SubmissionInput): Promise<SubmissionAccepted | SmtpRefusal>;
 }

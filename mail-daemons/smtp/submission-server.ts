@@ -4,6 +4,7 @@
 // the rules are behind SubmissionBackend (submission-backend.ts).
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import type { Log } from "../../server/cluster/error-log.ts";
 import {
   MAX_MESSAGE_BYTES,
   MAX_RECIPIENTS,
@@ -12,12 +13,17 @@ import {
   SMTP_MAX_CONNECTIONS_PER_ADDRESS,
   SUBMISSION_MAX_CONNECTIONS,
 } from "../../server/limits.ts";
+import type { TraceSink } from "../../server/trace/trace-record.ts";
+import { withDnsCache } from "../shared/dns-cache.ts";
+import { createDnsResolver } from "../shared/dns-resolver.ts";
 import type { TlsCredentials } from "../shared/tls.ts";
 import { checkForwardPath } from "./address-policy.ts";
 import { type Reply, smtpError, useOwnEnhancedCodes } from "./enhanced-replies.ts";
 import { type ConnectionLimits, guardGreeting } from "./greeting-guard.ts";
 import { collectMessage } from "./message-collector.ts";
+import { confirmedReverseName } from "./reverse-name.ts";
 import type { SubmissionBackend, SubmissionUser } from "./submission-backend.ts";
+import { type TransactionTraces, traceTransactions } from "./transaction-trace.ts";
 
 export interface SubmissionServerOptions {
   /** 0 picks a free port (tests). */
@@ -30,7 +36,11 @@ export interface SubmissionServerOptions {
   backend: SubmissionBackend;
   /** Defaults from server/limits.ts. */
   connections?: Partial<ConnectionLimits>;
-  log: (line: string) => void;
+  /** Where each transaction's message trace goes (server/trace/); none: not traced. */
+  trace?: TraceSink;
+  /** Resolvers for the trace's reverse name of a client, e.g. ["127.0.0.1:5353"] (YUBIN_DNS_SERVERS); else the system's. */
+  dnsServers?: string[];
+  log: Log;
 }
 
 export interface SubmissionServer {
@@ -53,10 +63,16 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
   const { backend, log } = options;
   const name = options.implicitTls ? "submissions" : "submission";
   const userOf = (session: SMTPServerSession) => session.user as unknown as SubmissionUser;
+  // Set once the server exists (below); the handlers run only after that.
+  let traces: TransactionTraces;
 
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const collected = await collectMessage(stream, MAX_MESSAGE_BYTES);
-    if (collected.kind === "too-big") throw smtpError(TOO_BIG);
+    if (collected.kind === "too-big") {
+      traces.data(session, { raw: collected.head, size: collected.size });
+      throw smtpError(TOO_BIG);
+    }
+    traces.data(session, { raw: collected.raw, size: collected.raw.length });
     // Smuggling shapes are repaired by submitMessage, not refused: this is our own user's client.
     const result = await backend.submit({
       user: userOf(session),
@@ -65,6 +81,14 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
       raw: collected.raw,
     });
     if (!result.ok) throw smtpError(result);
+    traces.data(session, {
+      // The Message-ID the message left with: submission adds one when the client gave none.
+      messageIdHeader: result.held ? undefined : result.id,
+      messageIds: result.storedMessageId ? [result.storedMessageId] : [],
+      conversationIds: result.conversationId ? [result.conversationId] : [],
+      outboundMessageId: result.outboundMessageId ?? null,
+      notes: result.held ? ["held_for_approval"] : [],
+    });
     log(`${name}: <${result.id}> from ${userOf(session).email} for ${session.envelope.rcptTo.length} recipient(s)`);
     return `Message accepted as <${result.id}>`;
   }
@@ -85,6 +109,7 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
     disableReverseLookup: true,
     logger: false,
     onAuth: (auth, session, callback) => {
+      traces.authAttempt(session, auth.username ?? "");
       backend
         .login({ username: auth.username ?? "", password: auth.password ?? "", remoteAddress: session.remoteAddress })
         .then(
@@ -93,7 +118,7 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
             callback(smtpError(verdict.reason === "throttled" ? THROTTLED : BAD_CREDENTIALS));
           },
           (error: unknown) => {
-            log(`${name}: login failed: ${String(error)}`);
+            log(`${name}: login failed: ${String(error)}`, "error");
             callback(smtpError({ code: 454, enhanced: "4.7.0", message: "Temporary authentication failure" }));
           },
         );
@@ -127,7 +152,7 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
         (message) => callback(null, message),
         (error: unknown) => {
           if (!(error instanceof Error && "responseCode" in error)) {
-            log(`${name}: unexpected error: ${String(error)}`);
+            log(`${name}: unexpected error: ${String(error)}`, "error");
             stream.resume();
             return callback(smtpError(STORAGE_FAILED));
           }
@@ -153,7 +178,18 @@ export async function startSubmissionServer(options: SubmissionServerOptions): P
     },
     (line) => log(`${name}: ${line}`),
   );
-  server.on("error", (error) => log(`${name}: ${error.message}`));
+  // Last, so that it sees each connection with the wrappers above in place.
+  traces = traceTransactions(
+    server,
+    options.trace
+      ? {
+          kind: "submission",
+          sink: options.trace,
+          reverseName: confirmedReverseName(withDnsCache(createDnsResolver(options.dnsServers))),
+        }
+      : undefined,
+  );
+  server.on("error", (error) => log(`${name}: ${error.message}`, "error"));
 
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);

@@ -78,8 +78,21 @@ export function submissionStoreBackend(hostname: string): SubmissionBackend {
       });
       if (!result.ok) return result;
       // Held for a reviewer (approval): accepted, and sent once approved.
-      if (result.held) return { ok: true, id: `held-${result.pendingReplyId}@${hostname}` };
-      return { ok: true, id: result.messageIdHeader };
+      if (result.held) {
+        return {
+          ok: true,
+          id: `held-${result.pendingReplyId}@${hostname}`,
+          held: true,
+          conversationId: result.conversationId,
+        };
+      }
+      return {
+        ok: true,
+        id: result.messageIdHeader,
+        storedMessageId: result.storedMessageId,
+        conversationId: result.conversationId,
+        outboundMessageId: result.outboundMessageId,
+      };
     },
   };
 }

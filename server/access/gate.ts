@@ -201,3 +201,14 @@ export async function adminMailboxIds(userId: number): Promise<AuthorizedMailbox
     where u.id = ${userId}::int and u.role = 'admin' and not u.disabled order by m.id`;
   return rows.map((r) => r.id as AuthorizedMailboxId);
 }
+
+/**
+ * A mailbox by address, for the operator at the command line: whoever runs
+ * `yubin` holds the database's credentials and so every mailbox already; the
+ * brand only says the address named one. Null for an unknown address.
+ */
+export async function operatorMailbox(address: string): Promise<AuthorizedMailboxId | null> {
+  const [row] = await sql.$queryRaw<{ id: number }[]>`
+    select id from "Mailbox" where address = ${address.toLowerCase()}::text`;
+  return row ? (row.id as AuthorizedMailboxId) : null;
+}

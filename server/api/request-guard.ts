@@ -37,3 +37,15 @@ export function mutationRefusal(request: RequestFacts): string | null {
   if (!allowedOrigins(request.headers).has(origin)) return "cross-site request refused";
   return null;
 }
+
+/**
+ * The same origin rule for an upload route that takes a raw body (a file)
+ * rather than JSON: a POST whose Origin is this site, or a refusal.
+ */
+export function uploadRefusal(request: RequestFacts): string | null {
+  if (request.method !== "POST") return "uploads must be POST requests";
+  const origin = request.headers.get("origin");
+  if (!origin) return "mutations need an Origin header";
+  if (!allowedOrigins(request.headers).has(origin)) return "cross-site request refused";
+  return null;
+}

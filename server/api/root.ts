@@ -3,6 +3,7 @@ import { appPasswordsRouter } from "./routers/app-passwords.ts";
 import { approvalRouter } from "./routers/approval.ts";
 import { contactsRouter } from "./routers/contacts.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
+import { draftsRouter } from "./routers/drafts.ts";
 import { mailboxRouter } from "./routers/mailbox.ts";
 import { meRouter } from "./routers/me.ts";
 import { notesRouter } from "./routers/notes.ts";
@@ -16,6 +17,7 @@ import { savedRepliesRouter } from "./routers/saved-replies.ts";
 import { searchRouter } from "./routers/search.ts";
 import { signaturesRouter } from "./routers/signatures.ts";
 import { tagsRouter } from "./routers/tags.ts";
+import { traceRouter } from "./routers/trace.ts";
 import { workflowRouter } from "./routers/workflow.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -24,6 +26,7 @@ export const appRouter = router({
   admin: adminRouter,
   mailbox: mailboxRouter,
   conversations: conversationsRouter,
+  drafts: draftsRouter,
   search: searchRouter,
   notes: notesRouter,
   notifications: notificationsRouter,
@@ -39,6 +42,7 @@ export const appRouter = router({
   passwordLink: passwordLinkRouter,
   recovery: recoveryRouter,
   quotas: quotasRouter,
+  trace: traceRouter,
 });
 
 export type AppRouter = typeof appRouter;

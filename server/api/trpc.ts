@@ -19,13 +19,15 @@ import { id, UNKNOWN_ID, UNKNOWN_ID_ANSWER } from "../access/database-id.ts";
 import { authorizeConversation, authorizeMailbox, authorizeMessage, mailboxScope } from "../access/gate.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { clientAddress } from "../auth/client-address.ts";
-import { sessionUser } from "../auth/session-user.ts";
+import { currentSession } from "../auth/session-user.ts";
 import { InputError } from "../errors.ts";
 import type { ActiveUser } from "../users/find-active-user.ts";
 import { mutationRefusal, type RequestFacts } from "./request-guard.ts";
 
 export interface Context {
   user: ActiveUser | null;
+  /** The caller's own web session (its row), for "this browser" in Settings; null for older tokens. */
+  sessionId: string | null;
   ip: string | null;
   /** Why this request may not run a mutation (see request-guard.ts), or null. */
   mutationRefusal: string | null;
@@ -38,8 +40,10 @@ export interface Meta {
 }
 
 export async function createContext(request: RequestFacts): Promise<Context> {
+  const session = await currentSession(request.headers);
   return {
-    user: await sessionUser(request.headers),
+    user: session?.user ?? null,
+    sessionId: session?.sessionId ?? null,
     ip: clientAddress(request.headers),
     mutationRefusal: mutationRefusal(request),
   };

@@ -1,9 +1,12 @@
 // Who may decide on a held reply: a reviewer of its mailbox (an admin who is
 // a member counts), never its author. A reply in a mailbox the user may not
-// see answers like one that does not exist.
+// see answers like one that does not exist, and so does a reply whose
+// conversation is deleted: it waits, hidden with its conversation, and comes
+// back when the conversation is restored (server/recovery/).
 
+import { isDatabaseId } from "../access/database-id.ts";
 import { type AuthorizedMailboxId, authorizeMailbox } from "../access/gate.ts";
-import { db } from "../db.ts";
+import { sql } from "../db/raw-sql.ts";
 import { approvalRole } from "./approval-roles.ts";
 
 /** Why the user may not decide on the reply. */
@@ -33,14 +36,15 @@ export interface ReviewableReply {
 
 /** The held reply the reviewer may decide on; throws ReviewRefused otherwise. */
 export async function reviewableReply(reviewerId: number, pendingReplyId: number): Promise<ReviewableReply> {
-  const row = await db().pendingReply.findUnique({
-    where: { id: pendingReplyId },
-    select: { id: true, conversationId: true, mailboxId: true, authorId: true },
-  });
+  if (!isDatabaseId(pendingReplyId)) throw new ReviewRefused("not_found");
+  const [row] = await sql.$queryRaw<{ id: number; conversationId: number; mailboxId: number; authorId: number }[]>`
+    select p.id, p."conversationId", p."mailboxId", p."authorId"
+    from "PendingReply" p join "Conversation" c on c.id = p."conversationId" and c."deletedAt" is null
+    where p.id = ${pendingReplyId}::int`;
   if (!row) throw new ReviewRefused("not_found");
   const mailboxId = await authorizeMailbox({ userId: reviewerId, mailboxId: row.mailboxId });
   if (!mailboxId) throw new ReviewRefused("not_found");
   if (!(await approvalRole({ userId: reviewerId, mailboxId })).reviewer) throw new ReviewRefused("not_reviewer");
   if (row.authorId === reviewerId) throw new ReviewRefused("own_reply");
-  return { ...row, mailboxId };
+  return { id: row.id, conversationId: row.conversationId, mailboxId, authorId: row.authorId };
 }

@@ -77,7 +77,9 @@ export function authOptions(secure: boolean): AuthOptions {
       // Signing out ends the session for good, not just the cookie in this browser.
       async signOut({ token }) {
         const claims = sessionClaims(token);
-        if (claims) await signOutSession({ userId: claims.id, sessionVersion: claims.version });
+        if (claims) {
+          await signOutSession({ userId: claims.id, sessionVersion: claims.version, sessionId: claims.sessionId });
+        }
       },
     },
   };

@@ -13,6 +13,7 @@
 // argon2 verification, and every attempt is counted before it, per login and
 // client address (throttle.ts). IMAP and POP3 call this one function too.
 import { MAILBOX_ACCESS } from "../access/gate.ts";
+import { recordAudit } from "../audit/record-audit.ts";
 import { sql } from "../db/raw-sql.ts";
 import { canonicalAppPassword, lookupPrefix, storedHashParts } from "./app-passwords.ts";
 import { verifyPassword } from "./passwords.ts";
@@ -50,7 +51,8 @@ export async function verifyProtocolCredentials(input: {
   door?: Exclude<LoginDoor, "web">;
 }): Promise<ProtocolCredentialsResult> {
   const login = input.login.trim().toLowerCase();
-  const result = await throttledLogin({ login, remoteAddress: input.remoteAddress, door: input.door ?? "smtp" }, () =>
+  const door = input.door ?? "smtp";
+  const result = await throttledLogin({ login, remoteAddress: input.remoteAddress, door }, () =>
     matchCredentials(login, input.password),
   );
   if (!result.ok) return result;
@@ -58,6 +60,26 @@ export async function verifyProtocolCredentials(input: {
   if (match.appId !== null) {
     await sql.$queryRaw`update "AppPassword" set "lastUsedAt" = now() where id = ${match.appId}`;
   }
+  // Once per login (an SMTP AUTH, an IMAP LOGIN, a POP3 PASS), never per command.
+  await recordAudit(
+    match.appId !== null
+      ? {
+          actorId: match.userId,
+          action: "sign_in.app_password",
+          subjectType: "app_password",
+          subjectId: match.appId,
+          after: { door, login, mailboxId: match.mailboxId },
+          ip: input.remoteAddress ?? null,
+        }
+      : {
+          actorId: match.userId,
+          action: "sign_in.success",
+          subjectType: "user",
+          subjectId: match.userId,
+          after: { door },
+          ip: input.remoteAddress ?? null,
+        },
+  );
   return {
     ok: true,
     user: { id: match.userId, email: match.email, name: match.name, role: match.role },

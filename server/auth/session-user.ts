@@ -36,6 +36,11 @@ export function sessionClaims(
 }
 
 export async function sessionUser(headers: Headers): Promise<ActiveUser | null> {
+  return (await currentSession(headers))?.user ?? null;
+}
+
+/** The signed-in user and the session row their cookie names (null for a token from before rows). */
+export async function currentSession(headers: Headers): Promise<{ user: ActiveUser; sessionId: string | null } | null> {
   if (!process.env.NEXTAUTH_SECRET) return null;
   // Only the cookie counts: getToken would also accept an Authorization header.
   // Over HTTPS only the __Secure- cookie does, as next-auth sets it.
@@ -45,5 +50,6 @@ export async function sessionUser(headers: Headers): Promise<ActiveUser | null> 
     secureCookie: isSecureRequest(headers),
   });
   const claims = sessionClaims(token);
-  return claims ? findActiveUser(claims.id, claims.version, claims.sessionId) : null;
+  const user = claims ? await findActiveUser(claims.id, claims.version, claims.sessionId) : null;
+  return user && claims ? { user, sessionId: claims.sessionId } : null;
 }

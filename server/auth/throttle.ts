@@ -309,6 +309,20 @@ async function auditLocks(keys: Keys, released: Released[], known: boolean, door
   }
 }
 
+// Every checked attempt that failed, whatever the door (a success is audited by the door's
+// verification, which knows the user and the app password). An attempt refused by a lock is
+// not checked and not audited one by one: the lock is, and AuthThrottle counts the refusals.
+async function auditFailure(keys: Keys, attempt: LoginAttempt): Promise<void> {
+  await recordAudit({
+    actorId: null,
+    action: "sign_in.failure",
+    subjectType: "login",
+    subjectId: keys.login,
+    after: { door: attempt.door },
+    ip: attempt.remoteAddress || null,
+  });
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -348,6 +362,7 @@ export async function throttledLogin<T>(
   }
   if (value === null) {
     const released = await release(keys, countedBy(admission), admission.known, false);
+    await auditFailure(keys, attempt);
     await auditLocks(keys, released, admission.known, attempt.door);
     return { ok: false, reason: "invalid" };
   }

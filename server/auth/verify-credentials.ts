@@ -2,6 +2,7 @@
 // protocols take app passwords too: protocol-credentials.ts). Unknown user,
 // disabled user and wrong password give the same answer in the same time;
 // every attempt is counted before the password is checked (throttle.ts).
+import { recordAudit } from "../audit/record-audit.ts";
 import { db } from "../db.ts";
 import { verifyPassword } from "./passwords.ts";
 import { throttledLogin } from "./throttle.ts";
@@ -35,5 +36,14 @@ export async function verifyCredentials(input: {
       sessionVersion: user.sessionVersion,
     } satisfies SignedInUser;
   });
-  return result.ok ? { ok: true, user: result.value } : result;
+  if (!result.ok) return result;
+  await recordAudit({
+    actorId: result.value.id,
+    action: "sign_in.success",
+    subjectType: "user",
+    subjectId: result.value.id,
+    after: { door: "web" },
+    ip: input.remoteAddress ?? null,
+  });
+  return { ok: true, user: result.value };
 }

@@ -1,20 +1,11 @@
 import { type LoginAttackSummary, loginAttackSummary } from "../auth/login-attacks.ts";
 import { listMigrations } from "../db/migrate.ts";
 import { db } from "../db.ts";
-import { STALE_AFTER_SECONDS } from "./heartbeat.ts";
+import { type ClusterNode, clusterNodes } from "./cluster-nodes.ts";
 
 export interface ClusterStatus {
   database: { ok: boolean; error?: string; migrationsApplied: number; migrationsPending: string[] };
-  nodes: {
-    id: string;
-    hostname: string;
-    pid: number;
-    roles: string[];
-    listeners: Record<string, number>;
-    startedAt: string;
-    lastSeenAt: string;
-    up: boolean;
-  }[];
+  nodes: ClusterNode[];
   counts: { users: number; domains: number; mailboxes: number };
   /** Logins and client addresses under a password-guessing attack right now. */
   signIn: LoginAttackSummary;
@@ -29,8 +20,7 @@ export async function clusterStatus(): Promise<ClusterStatus> {
     const pending = listMigrations()
       .map((m) => m.name)
       .filter((n) => !appliedNames.has(n));
-    const rows = await db().nodeHeartbeat.findMany({ orderBy: { startedAt: "asc" } });
-    const now = Date.now();
+    const nodes = await clusterNodes();
     const [users, domains, mailboxes, signIn] = await Promise.all([
       db().user.count(),
       db().domain.count(),
@@ -39,16 +29,7 @@ export async function clusterStatus(): Promise<ClusterStatus> {
     ]);
     return {
       database: { ok: true, migrationsApplied: appliedNames.size, migrationsPending: pending },
-      nodes: rows.map((r) => ({
-        id: r.id,
-        hostname: r.hostname,
-        pid: r.pid,
-        roles: r.roles,
-        listeners: r.listeners as Record<string, number>,
-        startedAt: r.startedAt.toISOString(),
-        lastSeenAt: r.lastSeenAt.toISOString(),
-        up: now - r.lastSeenAt.getTime() < STALE_AFTER_SECONDS * 1000,
-      })),
+      nodes,
       counts: { users, domains, mailboxes },
       signIn,
     };

@@ -12,7 +12,11 @@ const ALLOWED = {
   disallowedTagsMode: "discard" as const,
 };
 
+/** The allowed part of the editor's HTML, as a fragment (what a draft keeps). */
+export function composeHtmlFragment(html: string): string {
+  return sanitize(html, ALLOWED).trim();
+}
+
 export function composeHtml(html: string): string {
-  const clean = sanitize(html, ALLOWED).trim();
-  return `<!doctype html><html><body>${clean}</body></html>`;
+  return `<!doctype html><html><body>${composeHtmlFragment(html)}</body></html>`;
 }

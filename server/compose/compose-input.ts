@@ -6,8 +6,8 @@
 // (validate-composition.ts).
 import { z } from "zod";
 import { id, idOrZero } from "../access/database-id.ts";
-import { safeText } from "../api/safe-text.ts";
 import { MAX_COMPOSE_ATTACHMENT_BYTES, MAX_COMPOSE_TEXT_CHARS } from "../limits.ts";
+import { safeText } from "../safe-text.ts";
 
 export const COMPOSE_MODES = ["reply", "reply_all", "forward"] as const;
 export type ComposeMode = (typeof COMPOSE_MODES)[number];

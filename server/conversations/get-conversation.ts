@@ -21,11 +21,15 @@ export interface ConversationMessage {
   /** Characters of the whole text body: more than textBody has when it was cut. */
   textLength: number;
   hasHtml: boolean;
+  /** Its HTML may hold remote images, blocked until the reader asks. */
+  remoteImages: boolean;
   attachments: Pick<AttachmentInfo, "index" | "filename" | "contentType" | "size" | "inline">[];
   parseError: string | null;
   /** How the message breaks the format (server/mime/message-defects.ts), or null. */
   malformed: string | null;
   threadReason: string | null;
+  /** Who in the team wrote a message Yubin sent ("Bob via Support"); null for received mail. */
+  author: { id: number; name: string } | null;
   authentication: { spf?: string; dmarc?: string } | null;
 }
 
@@ -69,6 +73,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
       malformed: true,
       threadReason: true,
       authResults: true,
+      author: { select: { id: true, name: true, email: true } },
     },
   });
   const previews = await messageTextPreviews(messages.map((m) => m.id));
@@ -94,6 +99,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
         textBody: preview?.text ?? null,
         textLength: preview?.length ?? 0,
         hasHtml: preview?.hasHtml ?? false,
+        remoteImages: preview?.remoteImages ?? false,
         attachments: (m.attachments as AttachmentInfo[]).map(({ index, filename, contentType, size, inline }) => ({
           index,
           filename,
@@ -104,6 +110,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
         parseError: m.parseError,
         malformed: m.malformed,
         threadReason: m.threadReason,
+        author: m.author ? { id: m.author.id, name: m.author.name || m.author.email } : null,
         authentication: auth ? { spf: auth.spf, dmarc: auth.dmarc?.result } : null,
       };
     }),

@@ -52,6 +52,8 @@ export interface InboxConversation {
   tags: { id: number; name: string }[];
   /** A message of it is not \Seen (the web's read state is IMAP's, server/mail-store/mark-read.ts). */
   unread: boolean;
+  /** The reader has a draft reply in it (server/drafts/), which only they see. */
+  draft: boolean;
 }
 
 export type FolderCounts = Record<Exclude<Folder, "all">, number>;
@@ -157,7 +159,8 @@ export async function listInbox(input: {
       (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name) order by t.name, t.id), '[]'::json)
         from "ConversationTag" ctag join "Tag" t on t.id = ctag."tagId" where ctag."conversationId" = c.id) as tags,
       exists (select 1 from "Message" m join "FolderMessage" fm on fm."messageId" = m.id
-        where m."conversationId" = c.id and not ('\\Seen' = any(fm.flags))) as unread
+        where m."conversationId" = c.id and not ('\\Seen' = any(fm.flags))) as unread,
+      exists (select 1 from "Draft" d where d."userId" = ${input.userId}::int and d."conversationId" = c.id) as draft
     from page join "Conversation" c on c.id = page.id
     join "Mailbox" mbx on mbx.id = c."mailboxId"
     left join "Contact" ct on ct.id = c."contactId"
@@ -176,6 +179,7 @@ export async function listInbox(input: {
     lastMessageAt: r.lastMessageAt,
     tags: r.tags,
     unread: r.unread,
+    draft: r.draft,
   }));
   const last = items.at(-1);
   return {
@@ -201,6 +205,7 @@ interface Row {
   snippet: string | null;
   tags: { id: number; name: string }[];
   unread: boolean;
+  draft: boolean;
 }
 
 /** How many conversations each folder holds, over the mailboxes in view. */

@@ -5,6 +5,7 @@
 import type { AuthorizedMessage } from "../access/gate.ts";
 import { db } from "../db.ts";
 import { MAX_DISPLAY_TEXT_CHARS } from "../limits.ts";
+import { REMOTE_IMAGE_PATTERN } from "../mime/sanitize-html.ts";
 
 export interface TextPreview {
   /** At most MAX_DISPLAY_TEXT_CHARS characters of the text body. */
@@ -12,18 +13,25 @@ export interface TextPreview {
   /** Characters of the whole text body. */
   length: number;
   hasHtml: boolean;
+  /** The HTML may hold remote images, which are blocked until the reader asks (sanitize-html.ts). */
+  remoteImages: boolean;
 }
 
 export async function messageTextPreviews(messageIds: number[]): Promise<Map<number, TextPreview>> {
   if (messageIds.length === 0) return new Map();
   // left() and char_length() count characters, so a cut never splits one;
   // "~ '\S'" stops at the first visible character of the HTML.
-  const rows = await db().$queryRaw<{ id: number; text: string | null; length: number; hasHtml: boolean }[]>`
+  const rows = await db().$queryRaw<
+    { id: number; text: string | null; length: number; hasHtml: boolean; remoteImages: boolean }[]
+  >`
     select id, left("textBody", ${MAX_DISPLAY_TEXT_CHARS}::int) as text,
       coalesce(char_length("textBody"), 0)::int as length,
-      coalesce("htmlBody" ~ '\\S', false) as "hasHtml"
+      coalesce("htmlBody" ~ '\\S', false) as "hasHtml",
+      coalesce("htmlBody" ~* ${REMOTE_IMAGE_PATTERN}, false) as "remoteImages"
     from "Message" where id = any(${messageIds}::int[])`;
-  return new Map(rows.map((r) => [r.id, { text: r.text, length: r.length, hasHtml: r.hasHtml }]));
+  return new Map(
+    rows.map((r) => [r.id, { text: r.text, length: r.length, hasHtml: r.hasHtml, remoteImages: r.remoteImages }]),
+  );
 }
 
 /** Characters read from the database per step of the stream. */

@@ -19,6 +19,15 @@ export interface InboundRecipient {
 
 export type InboundOutcome = "stored" | "duplicate" | "queued" | "over_quota" | "no_mailbox";
 
+export interface InboundResult {
+  address: string;
+  mailboxId: number;
+  outcome: InboundOutcome;
+  /** The stored message (or the one a duplicate matched) and its conversation, for the message trace. */
+  messageId?: number;
+  conversationId?: number;
+}
+
 export async function deliverInbound(input: {
   raw: Buffer;
   /** The envelope sender, "" for <>: who hears of a queued copy that never gets in. */
@@ -26,7 +35,7 @@ export async function deliverInbound(input: {
   recipients: InboundRecipient[];
   authResults?: Record<string, unknown>;
   now?: Date;
-}): Promise<{ address: string; mailboxId: number; outcome: InboundOutcome }[]> {
+}): Promise<InboundResult[]> {
   const now = input.now ?? new Date();
   const store = (quarantine: boolean) => {
     const mailboxIds = input.recipients.filter((r) => r.quarantine === quarantine).map((r) => r.mailboxId);
@@ -44,11 +53,16 @@ export async function deliverInbound(input: {
   // Usually one of the two is empty. When both are not, a failure of the
   // second makes the client retry and the first recognises its duplicate.
   const results = [...(await store(false)), ...(await store(true))];
-  const byMailbox = new Map(results.map((r) => [r.mailboxId, r.outcome]));
-  const outcomes = input.recipients.map((r) => ({
-    ...r,
-    outcome: (byMailbox.get(r.mailboxId) ?? "no_mailbox") as InboundOutcome,
-  }));
+  const byMailbox = new Map(results.map((r) => [r.mailboxId, r]));
+  const outcomes = input.recipients.map((r) => {
+    const stored = byMailbox.get(r.mailboxId);
+    return {
+      ...r,
+      outcome: (stored?.outcome ?? "no_mailbox") as InboundOutcome,
+      messageId: stored && "messageId" in stored ? stored.messageId : undefined,
+      conversationId: stored && "conversationId" in stored ? stored.conversationId : undefined,
+    };
+  });
   const full = outcomes.filter((o) => o.outcome === "over_quota");
   const delivered = outcomes.some((o) => o.outcome === "stored" || o.outcome === "duplicate");
   if (full.length > 0 && delivered) {
@@ -64,5 +78,11 @@ export async function deliverInbound(input: {
     });
     for (const o of full) o.outcome = "queued";
   }
-  return outcomes.map(({ address, mailboxId, outcome }) => ({ address, mailboxId, outcome }));
+  return outcomes.map(({ address, mailboxId, outcome, messageId, conversationId }) => ({
+    address,
+    mailboxId,
+    outcome,
+    ...(messageId !== undefined && outcome !== "queued" ? { messageId } : {}),
+    ...(conversationId !== undefined && outcome !== "queued" ? { conversationId } : {}),
+  }));
 }

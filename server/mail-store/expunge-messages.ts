@@ -26,10 +26,7 @@
 import type { AuthorizedMailboxId } from "../access/gate.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { EXPUNGED_UIDS_PER_EVENT, MAIL_CHANNEL, type MessageExpungedEvent } from "../realtime/channels.ts";
-import { retireMessagesTx } from "../recovery/retire-messages.ts";
-
-/** Which door asked; recorded in the audit log and the events. */
-export type ExpungeDoor = "pop3" | "imap" | "web" | "cli" | "retention";
+import { type ExpungeDoor, type RemovedEntry, retireMessagesTx } from "../recovery/retire-messages.ts";
 
 export interface ExpungeInput {
   mailboxId: AuthorizedMailboxId;
@@ -66,17 +63,6 @@ export interface ExpungeResult {
   freedMessages: number;
   /** Conversations left without a message, and so hidden (restorable with their mail). */
   removedConversationIds: number[];
-}
-
-/** A folder entry as it was when it was removed: what a restore files again. */
-export interface RemovedEntry {
-  folderId: number;
-  uid: number;
-  messageId: number;
-  conversationId: number | null;
-  size: number;
-  subject: string;
-  flags: string[];
 }
 
 export async function expungeMessages(input: ExpungeInput): Promise<ExpungeResult> {

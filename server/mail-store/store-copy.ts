@@ -26,3 +26,10 @@ export interface StoreCopy {
   /** The arrival time, the same for every copy. */
   now: Date;
 }
+
+/** What became of one mailbox's copy. */
+export type StoreOutcome =
+  | { mailboxId: number; outcome: "stored"; messageId: number; conversationId: number; folderId: number; uid: number }
+  | { mailboxId: number; outcome: "duplicate"; messageId: number }
+  | { mailboxId: number; outcome: "over_quota" }
+  | { mailboxId: number; outcome: "no_mailbox" };

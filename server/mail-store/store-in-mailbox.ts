@@ -2,15 +2,14 @@
 // statements (plus threading look-ups for replies): one reads the mailbox's
 // state, the other writes everything.
 import type { RawSql } from "../db/raw-sql.ts";
-import { raiseQuotaWarning } from "../quotas/quota-warning.ts";
 import { findThread } from "../threading/find-thread.ts";
 import { assignNewConversation } from "./assign-new-conversation.ts";
 import { findDuplicate, readMailboxState } from "./mailbox-state.ts";
-import type { StoreCopy } from "./store-copy.ts";
-import type { StoreOutcome } from "./store-message.ts";
+import type { StoreCopy, StoreOutcome } from "./store-copy.ts";
 import { writeMessage } from "./write-message.ts";
 
-export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<StoreOutcome> {
+/** The copy's outcome; `quotaCrossed` when it took the mailbox over a warning threshold (store-message.ts tells). */
+export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<StoreOutcome & { quotaCrossed?: boolean }> {
   const { mailboxId, message } = copy;
   const state = await readMailboxState(tx, copy);
   if (!state) return { mailboxId, outcome: "no_mailbox" };
@@ -44,7 +43,6 @@ export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<Store
     if (existing === null) throw new Error(`message for mailbox ${mailboxId} was neither stored nor a duplicate`);
     return { mailboxId, outcome: "duplicate", messageId: existing };
   }
-  if (stored.quotaCrossed) await raiseQuotaWarning(tx, { mailboxId, now: copy.now });
   if (state.roundRobin && copy.direction === "inbound" && !copy.quarantine && stored.newConversationId != null) {
     await assignNewConversation(tx, { mailboxId, conversationId: stored.newConversationId });
   }
@@ -55,5 +53,6 @@ export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<Store
     conversationId: stored.conversationId,
     folderId: stored.folderId,
     uid: stored.uid,
+    quotaCrossed: stored.quotaCrossed === true,
   };
 }

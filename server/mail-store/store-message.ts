@@ -7,7 +7,10 @@
 
 import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
 import { type ParsedMessage, parseMessage } from "../mime/parse-message.ts";
+import { enqueueTx } from "../outbound/enqueue.ts";
+import { claimQuotaNotice } from "../quotas/quota-warning.ts";
 import { blobKey } from "./store-blob.ts";
+import type { StoreCopy, StoreOutcome } from "./store-copy.ts";
 import { storeInMailbox } from "./store-in-mailbox.ts";
 
 export interface StoreMessageInput {
@@ -30,12 +33,6 @@ export interface StoreMessageInput {
   bypassQuota?: boolean;
 }
 
-export type StoreOutcome =
-  | { mailboxId: number; outcome: "stored"; messageId: number; conversationId: number; folderId: number; uid: number }
-  | { mailboxId: number; outcome: "duplicate"; messageId: number }
-  | { mailboxId: number; outcome: "over_quota" }
-  | { mailboxId: number; outcome: "no_mailbox" };
-
 export async function storeMessage(input: StoreMessageInput, parsed?: ParsedMessage): Promise<StoreOutcome[]> {
   const message = parsed ?? (await parseMessage(input.raw));
   const mailboxIds = [...new Set(input.mailboxIds)];
@@ -44,7 +41,7 @@ export async function storeMessage(input: StoreMessageInput, parsed?: ParsedMess
     // its own and committed by PostgreSQL as it finishes, with no COMMIT round
     // trip while the mailbox's INBOX row is locked.
     return [
-      await storeInMailbox(sql, {
+      await storeCopy(sql, {
         ...input,
         ...sharedFields(input),
         storeBlob: true,
@@ -77,7 +74,49 @@ export async function storeMessageTx(
   for (const mailboxId of mailboxIds) {
     // The bytes travel with the first copy stored; the others share the blob.
     const storeBlob = !outcomes.some((o) => o.outcome === "stored");
-    outcomes.push(await storeInMailbox(tx, { ...input, ...shared, mailboxId, storeBlob, message }));
+    outcomes.push(await storeCopy(tx, { ...input, ...shared, mailboxId, storeBlob, message }));
   }
   return outcomes;
+}
+
+/** One mailbox's copy; when it crossed a quota warning threshold, the notice goes out in the same step. */
+async function storeCopy(tx: RawSql, copy: StoreCopy): Promise<StoreOutcome> {
+  const { quotaCrossed, ...outcome } = await storeInMailbox(tx, copy);
+  if (quotaCrossed) await deliverQuotaNotice(tx, { mailboxId: copy.mailboxId, now: copy.now });
+  return outcome;
+}
+
+/**
+ * Claims a quota warning crossing of the mailbox (quotas/quota-warning.ts)
+ * and delivers its notice to the owner or members: into their mailboxes here
+ * (even a full one), or by mail from the null reverse-path, like a DSN, so a
+ * notice never bounces back into a loop. Returns the threshold noticed, or
+ * null when there was nothing to claim (another delivery did, or no crossing).
+ */
+export async function deliverQuotaNotice(tx: RawSql, input: { mailboxId: number; now: Date }): Promise<number | null> {
+  const notice = await claimQuotaNotice(tx, input);
+  if (notice === null) return null;
+  if (notice.localMailboxIds.length > 0) {
+    await storeMessageTx(
+      tx,
+      {
+        raw: notice.raw,
+        mailboxIds: notice.localMailboxIds,
+        direction: "inbound",
+        internalDate: input.now,
+        bypassQuota: true,
+      },
+      await parseMessage(notice.raw),
+    );
+  }
+  if (notice.remoteRecipients.length > 0) {
+    await enqueueTx(tx, {
+      raw: notice.raw,
+      mailFrom: "",
+      recipients: notice.remoteRecipients,
+      messageIdHeader: null,
+      now: input.now,
+    });
+  }
+  return notice.level;
 }

@@ -10,6 +10,24 @@ export type SanitizeOptions = {
 export type SanitizedHtml = { html: string; blockedRemoteImages: number };
 
 const REMOTE = /^(?:https?:)?\/\//i;
+
+/**
+ * HTML that may hold a remote image, for deciding without sanitising whether
+ * the reader needs "Remote images are blocked" (the conversation page asks
+ * PostgreSQL with it: server/conversations/message-text.ts). It matches at
+ * least what sanitizeHtml blocks — an <img> whose src is http(s) or
+ * protocol-relative, url() and the image functions of CSS pointing there —
+ * and not a link (<a href="https://…">), which is what our own rich-text
+ * replies hold. The same text is a JavaScript and a PostgreSQL (ARE) pattern;
+ * use it case-insensitively. A source spelled with character references
+ * ("&#104;ttps:") starts with "&" and counts too.
+ */
+export const REMOTE_IMAGE_PATTERN = [
+  "<img\\s[^>]*src\\s*=\\s*[\"']?\\s*(?:(?:https?:)?//|&)",
+  "url\\s*\\(\\s*[\"']?\\s*(?:(?:https?:)?//|&)",
+  "(?:image-set|image|cross-fade|src)\\s*\\([^)]*//",
+].join("|");
+
 // Only absolute links: a relative one would point into Yubin's own origin.
 const LINK = /^(?:https?:\/\/|mailto:|tel:)/i;
 // Old IE script hooks and resource loads in CSS. A backslash can spell any of

@@ -3,12 +3,10 @@
 // milliseconds instead of at the next poll. Polling stays as the fallback:
 // a lost notification only costs one poll interval.
 import pg from "pg";
+import type { Log } from "../cluster/error-log.ts";
 import { OUTBOUND_CHANNEL } from "./queue-types.ts";
 
-export async function listenForQueuedMail(
-  onQueued: () => void,
-  log: (line: string) => void,
-): Promise<() => Promise<void>> {
+export async function listenForQueuedMail(onQueued: () => void, log: Log): Promise<() => Promise<void>> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set");
   let closed = false;
@@ -17,7 +15,7 @@ export async function listenForQueuedMail(
     const next = new pg.Client({ connectionString: url });
     next.on("notification", () => onQueued());
     next.on("error", (error) => {
-      log(`delivery: queue listener lost: ${error.message}; reconnecting`);
+      log(`delivery: queue listener lost: ${error.message}; reconnecting`, "error");
       next.end().catch(() => {});
       if (!closed) setTimeout(() => connect().catch(() => {}), 1000).unref();
     });

@@ -40,9 +40,21 @@ export interface AttemptInput {
 
 export type JobState = "deferred" | "delivered" | "bounced" | "expired" | "gone";
 
-export async function recordAttempt(input: AttemptInput): Promise<JobState> {
+/** What the attempt settled, for the log and the message trace. */
+export interface AttemptOutcome {
+  state: JobState;
+  /** This attempt's number (1 for the first). */
+  attempt: number;
+  /** When the next attempt is due, while recipients are still pending. */
+  nextAttemptAt: Date | null;
+  /** The delivery status notification sent to the sender now, if one was. */
+  dsn: { messageId: string; action: "failed" | "delayed" } | null;
+}
+
+export async function recordAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   if (input.expected && input.results.length > 0 && input.results.every((r) => r.code < 400)) {
-    if (await recordDelivered(input, input.expected)) return "delivered";
+    const attempt = await recordDelivered(input, input.expected);
+    if (attempt !== null) return { state: "delivered", attempt, nextAttemptAt: null, dsn: null };
   }
   // Where a DSN would go is looked up before the transaction opens (it uses
   // another pooled connection); only attempts that did not fully succeed can need one.
@@ -87,17 +99,17 @@ function mergeResults(
  * decide. Applies only while the job is still open and its recipients are
  * unchanged since the claim; false means "take the locking path".
  */
-async function recordDelivered(input: AttemptInput, expected: RecipientStatus[]): Promise<boolean> {
+async function recordDelivered(input: AttemptInput, expected: RecipientStatus[]): Promise<number | null> {
   const { recipients } = mergeResults(expected, input.results);
-  if (recipients.some((r) => r.state === "pending") || !recipients.some((r) => r.state === "delivered")) return false;
+  if (recipients.some((r) => r.state === "pending") || !recipients.some((r) => r.state === "delivered")) return null;
   const lastReply = (input.results.at(-1) as RecipientResult).reply.slice(0, 1000);
-  const rows = await sql.$queryRaw<{ id: number }[]>`
+  const rows = await sql.$queryRaw<{ id: number; attempts: number }[]>`
     update "DeliveryJob" set state = 'delivered', recipients = ${JSON.stringify(recipients)}::jsonb,
       attempts = attempts + 1, "lastAttemptAt" = ${input.now}, "lastReply" = ${lastReply},
       "nextAttemptAt" = ${input.now}, "leaseOwner" = null, "leaseUntil" = null, "updatedAt" = now()
     where id = ${input.jobId} and state in ('queued', 'deferred') and recipients = ${JSON.stringify(expected)}::jsonb
-    returning id`;
-  return rows.length > 0;
+    returning id, attempts`;
+  return rows[0]?.attempts ?? null;
 }
 
 interface LockedJob {
@@ -116,7 +128,7 @@ async function recordAttemptTx(
   tx: RawSql,
   input: AttemptInput,
   dsnRoute: RecipientResolution | null,
-): Promise<JobState> {
+): Promise<AttemptOutcome> {
   const { policy, now } = input;
   const [job] = await tx.$queryRaw<LockedJob[]>`
     select j.id, j.recipients, j.attempts, j."createdAt", j."delayNoticeAt", j."lastReply",
@@ -126,7 +138,7 @@ async function recordAttemptTx(
     where j.id = ${input.jobId} and j.state in ('queued', 'deferred')
     for update of j`;
   // Dropped by an operator, or settled by another worker after our lease ran out.
-  if (!job) return "gone";
+  if (!job) return { state: "gone", attempt: 0, nextAttemptAt: null, dsn: null };
   const { recipients, failedNow } = mergeResults(job.recipients, input.results);
 
   const ageSeconds = (now.getTime() - job.createdAt.getTime()) / 1000;
@@ -169,7 +181,11 @@ async function recordAttemptTx(
     arrivalDate: job.createdAt,
     now,
   };
-  if (failedNow.length > 0) await sendDsn({ ...dsnBase, recipients: failedNow });
+  let dsn: AttemptOutcome["dsn"] = null;
+  if (failedNow.length > 0) {
+    const messageId = await sendDsn({ ...dsnBase, recipients: failedNow });
+    if (messageId) dsn = { messageId, action: "failed" };
+  }
   let delayNoticeAt = job.delayNoticeAt;
   if (
     pending.length > 0 &&
@@ -178,7 +194,7 @@ async function recordAttemptTx(
     ageSeconds >= policy.delayNoticeSeconds
   ) {
     delayNoticeAt = now;
-    await sendDsn({
+    const messageId = await sendDsn({
       ...dsnBase,
       recipients: pending.map((r) => ({
         address: r.address,
@@ -189,6 +205,7 @@ async function recordAttemptTx(
       })),
       retryUntil: new Date(job.createdAt.getTime() + policy.lifetimeSeconds * 1000),
     });
+    if (messageId && !dsn) dsn = { messageId, action: "delayed" };
   }
 
   const attempts = job.attempts + 1;
@@ -200,7 +217,7 @@ async function recordAttemptTx(
       attempts = ${attempts}, "lastAttemptAt" = ${now}, "lastReply" = ${lastReply}, "nextAttemptAt" = ${nextAttemptAt},
       "leaseOwner" = null, "leaseUntil" = null, "delayNoticeAt" = ${delayNoticeAt}, "updatedAt" = now()
     where id = ${job.id}`;
-  return state;
+  return { state, attempt: attempts, nextAttemptAt: pending.length > 0 ? nextAttemptAt : null, dsn };
 }
 
 /**
@@ -219,8 +236,8 @@ async function sendDsn(input: {
   recipients: DsnRecipient[];
   retryUntil?: Date;
   now: Date;
-}): Promise<void> {
-  if (input.sender === "" || !input.route) return;
+}): Promise<string | null> {
+  if (input.sender === "" || !input.route) return null;
   const dsn = buildDsn({
     hostname: input.hostname,
     to: input.sender,
@@ -252,5 +269,6 @@ async function sendDsn(input: {
       messageIdHeader: dsn.messageId,
       now: input.now,
     });
-  }
+  } else return null;
+  return dsn.messageId;
 }

@@ -9,11 +9,13 @@
 import type { AuthorizedMailboxId } from "../access/gate.ts";
 import { holdSubmission } from "../approval/hold-submission.ts";
 import { mustHoldForApproval, type ReviewerRelease } from "../approval/release-rule.ts";
+import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { loadEnv } from "../env.ts";
 import { type RecipientResolution, resolveRecipient } from "../mail-store/resolve-recipient.ts";
 import { blobKey } from "../mail-store/store-blob.ts";
-import { type StoreOutcome, storeMessageTx } from "../mail-store/store-message.ts";
+import type { StoreOutcome } from "../mail-store/store-copy.ts";
+import { storeMessageTx } from "../mail-store/store-message.ts";
 import { parseMessage } from "../mime/parse-message.ts";
 import { dkimKeyFor } from "./dkim-keys.ts";
 import { dkimSignatureField } from "./dkim-sign.ts";
@@ -194,6 +196,7 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
             )
           : [];
       const storedMessageId = copy && "messageId" in copy ? copy.messageId : null;
+      if (copy?.outcome === "stored") await recordAuthorTx(tx, copy, input);
       // A stored copy means this transaction holds the blob already.
       const stored = copy?.outcome === "stored" || delivered.some((d) => d.outcome === "stored");
       // A full local mailbox: the copy waits for room in the queue, as the MX keeps it (local-retry.ts).
@@ -241,6 +244,26 @@ export async function submitMessage(input: SubmitInput): Promise<SubmitAccepted 
       message: senderMailboxFullMessage(error.address),
     };
   }
+}
+
+/**
+ * The sender's copy names its author ("Bob via Support"), and a copy that
+ * joined a conversation says so in its history — unless a reviewer released
+ * it, whose approval is that history entry (approve-reply.ts).
+ */
+async function recordAuthorTx(
+  tx: RawSql,
+  copy: { messageId: number; conversationId: number | null },
+  input: SubmitInput,
+): Promise<void> {
+  await tx.$queryRaw`update "Message" set "authorId" = ${input.userId}::int where id = ${copy.messageId}::int`;
+  if (copy.conversationId === null || input.release) return;
+  await recordConversationAudit(tx, {
+    actorId: input.userId,
+    action: "reply.sent",
+    conversationId: copy.conversationId,
+    after: { messageId: copy.messageId },
+  });
 }
 
 /** What the sender is told (the web shows it in the reader's language: app/i18n/error-text.ts). */

@@ -10,10 +10,7 @@ import addressparser from "nodemailer/lib/addressparser/index.js";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { MAILBOX_ACCESS } from "../access/gate.ts";
 import type { RawSql } from "../db/raw-sql.ts";
-import { storeMessageTx } from "../mail-store/store-message.ts";
 import { formatSize } from "../mailboxes/quota-size.ts";
-import { parseMessage } from "../mime/parse-message.ts";
-import { enqueueTx } from "../outbound/enqueue.ts";
 
 interface Crossing {
   id: number;
@@ -26,8 +23,23 @@ interface Crossing {
   quotaMessages: number | null;
 }
 
-/** Claims the crossing and sends its notice; returns the threshold noticed, or null when another delivery did. */
-export async function raiseQuotaWarning(tx: RawSql, input: { mailboxId: number; now: Date }): Promise<number | null> {
+/** A notice to deliver: into the recipients' own mailboxes, or by mail to those without one here. */
+export interface QuotaNotice {
+  level: number;
+  raw: Buffer;
+  localMailboxIds: number[];
+  remoteRecipients: string[];
+}
+
+/**
+ * Claims the crossing and writes its notice; null when another delivery
+ * claimed it, or nobody is there to tell. The store (mail-store/store-message.ts)
+ * delivers the notice in the same transaction as the mail that crossed.
+ */
+export async function claimQuotaNotice(
+  tx: RawSql,
+  input: { mailboxId: number; now: Date },
+): Promise<QuotaNotice | null> {
   // READ COMMITTED re-evaluates the WHERE on the newest row after a lock wait:
   // a second delivery that crossed at the same time finds the level claimed.
   const [crossing] = await tx.$queryRaw<Crossing[]>`
@@ -39,8 +51,18 @@ export async function raiseQuotaWarning(tx: RawSql, input: { mailboxId: number; 
     returning id, address, kind::text as kind, "quotaWarnedPercent" as level, "usedBytes", "quotaBytes",
       "usedMessages", "quotaMessages"`;
   if (!crossing) return null;
-  await sendNotice(tx, crossing, input.now);
-  return crossing.level;
+  const recipients = await noticeRecipients(tx, crossing);
+  if (recipients.length === 0) return null;
+  return {
+    level: crossing.level,
+    raw: await noticeMessage(
+      crossing,
+      recipients.map((r) => r.email),
+      input.now,
+    ),
+    localMailboxIds: recipients.flatMap((r) => (r.mailboxId === null ? [] : [r.mailboxId])),
+    remoteRecipients: recipients.filter((r) => r.mailboxId === null).map((r) => r.email),
+  };
 }
 
 /** The owner of a personal mailbox, or the enabled members of a shared one, with their own mailbox if they have one. */
@@ -55,29 +77,6 @@ async function noticeRecipients(
     where not u.disabled
       and exists (select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = ${crossing.id}::int and a."userId" = u.id)
     order by u.id`;
-}
-
-async function sendNotice(tx: RawSql, crossing: Crossing, now: Date): Promise<void> {
-  const recipients = await noticeRecipients(tx, crossing);
-  if (recipients.length === 0) return;
-  const raw = await noticeMessage(
-    crossing,
-    recipients.map((r) => r.email),
-    now,
-  );
-  const local = recipients.flatMap((r) => (r.mailboxId === null ? [] : [r.mailboxId]));
-  const remote = recipients.filter((r) => r.mailboxId === null).map((r) => r.email);
-  if (local.length > 0) {
-    await storeMessageTx(
-      tx,
-      { raw, mailboxIds: local, direction: "inbound", internalDate: now, bypassQuota: true },
-      await parseMessage(raw),
-    );
-  }
-  if (remote.length > 0) {
-    // From the null reverse-path, like a DSN: a notice never bounces back into a loop.
-    await enqueueTx(tx, { raw, mailFrom: "", recipients: remote, messageIdHeader: null, now });
-  }
 }
 
 function usageLine(crossing: Crossing): { en: string; ja: string } {

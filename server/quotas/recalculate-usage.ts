@@ -8,8 +8,8 @@
 // adds to the recounted value after, never both or neither.
 import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
+import { deliverQuotaNotice } from "../mail-store/store-message.ts";
 import { normalizeAddress } from "../mailboxes/address.ts";
-import { raiseQuotaWarning } from "./quota-warning.ts";
 
 export interface UsageCount {
   bytes: number;
@@ -56,6 +56,6 @@ export async function recalculateUsage(input: {
     return { mailboxId: mailbox.id, recalculation: { address, before, after, drift } };
   });
   // Usage found higher than counted may have passed a threshold unnoticed.
-  await raiseQuotaWarning(sql, { mailboxId: result.mailboxId, now: input.now ?? new Date() });
+  await deliverQuotaNotice(sql, { mailboxId: result.mailboxId, now: input.now ?? new Date() });
   return result.recalculation;
 }

@@ -10,8 +10,8 @@
 import type { AuthorizedConversationId, AuthorizedMailboxId } from "../access/gate.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
-import { type RemovedEntry, removeEntriesTx } from "../mail-store/expunge-messages.ts";
-import { retireMessagesTx } from "./retire-messages.ts";
+import { removeEntriesTx } from "../mail-store/expunge-messages.ts";
+import { type RemovedEntry, retireMessagesTx } from "./retire-messages.ts";
 
 /** The answer when every message named is already deleted (or purged, or never was the mailbox's). */
 export const ALREADY_GONE = "Nothing to delete: it is already gone.";

@@ -4,6 +4,7 @@
 import type { AuthorizedMailboxId } from "../access/gate.ts";
 import { sql } from "../db/raw-sql.ts";
 import { DELETED_PAGE_SIZE, DELETED_RETENTION_DAYS } from "../limits.ts";
+import { likeContains } from "../search/like-pattern.ts";
 
 export interface DeletedMailFilter {
   /** Part of the sender's address or name, case-insensitive. */
@@ -31,11 +32,6 @@ export interface DeletedMailItem {
   purgeAt: Date;
 }
 
-/** A LIKE pattern matching `text` literally anywhere. */
-function contains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export async function listDeletedMail(input: {
   mailboxIds: readonly AuthorizedMailboxId[];
   filter: DeletedMailFilter;
@@ -47,8 +43,8 @@ export async function listDeletedMail(input: {
   const mailboxIds = [...input.mailboxIds];
   if (mailboxIds.length === 0) return { items: [], nextCursor: null };
   const { filter } = input;
-  const from = filter.from ? contains(filter.from) : null;
-  const subject = filter.subject ? contains(filter.subject) : null;
+  const from = filter.from ? likeContains(filter.from) : null;
+  const subject = filter.subject ? likeContains(filter.subject) : null;
   const rows = await sql.$queryRaw<(Omit<DeletedMailItem, "mailbox"> & { mailboxId: number; address: string })[]>`
     select m.id as "messageId", m."mailboxId", mb.address, m.subject, m."fromAddress", m."fromName",
       m."internalDate", m."deletedAt", u.name as "deletedBy", m."deletedVia",

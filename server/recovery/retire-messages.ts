@@ -16,8 +16,21 @@
 // - audited (message.delete, conversation.delete) and announced to browsers.
 import type { AuthorizedMailboxId } from "../access/gate.ts";
 import type { RawSql } from "../db/raw-sql.ts";
-import type { ExpungeDoor, RemovedEntry } from "../mail-store/expunge-messages.ts";
 import { LIVE_CHANNEL } from "../realtime/live-events.ts";
+
+/** Which door asked; recorded in the audit log and the events. */
+export type ExpungeDoor = "pop3" | "imap" | "web" | "cli" | "retention";
+
+/** A folder entry as it was when it was removed: what a restore files again. */
+export interface RemovedEntry {
+  folderId: number;
+  uid: number;
+  messageId: number;
+  conversationId: number | null;
+  size: number;
+  subject: string;
+  flags: string[];
+}
 
 export interface RetireInput {
   mailboxId: AuthorizedMailboxId;

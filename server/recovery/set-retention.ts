@@ -12,7 +12,8 @@ export const RETENTION_PROBLEM = `Retention must be a whole number of days from 
 export async function setDeletedRetention(input: {
   mailboxId: AuthorizedMailboxId;
   days: number | null;
-  actorId: number;
+  /** Null for the operator at the command line. */
+  actorId: number | null;
   ip?: string | null;
 }): Promise<{ days: number; isDefault: boolean }> {
   const { days } = input;

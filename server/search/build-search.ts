@@ -20,6 +20,11 @@ export interface SearchSqlInput {
   before?: { lastMessageAt: Date; id: number };
   /** Rows in the page. */
   limit: number;
+  /**
+   * Search these mailboxes instead of the user's own (an admin exporting a search of any mailbox,
+   * server/transfer/export-selection.ts); mailbox: terms then narrow nothing.
+   */
+  within?: readonly number[];
 }
 
 /** The GIN path's scope: the `window` newest candidates (all when null); at most `cap` matching items (all when null). */
@@ -45,7 +50,7 @@ export interface SearchSql {
 /** The SQL of every step for one page of matching conversation ids, or null when the query can match nothing. */
 export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | null> {
   const { terms } = input.query;
-  const mailboxIds = await searchMailboxIds(input.userId, terms);
+  const mailboxIds = input.within ? [...input.within] : await searchMailboxIds(input.userId, terms);
   if (mailboxIds.length === 0) return null;
 
   // Conditions on the conversation row itself (and its tags): the walk applies them while walking.

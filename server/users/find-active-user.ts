@@ -10,9 +10,11 @@ export interface ActiveUser {
 /**
  * The user behind a session, read fresh on every request: a session token
  * outlives a change of role or a disabled account, the database does not.
- * The session must have begun under the user's current session version
- * (end-sessions.ts), or it has been ended; a session with a row of its own
- * (user-sessions.ts) must also not have been ended alone, nor expired.
+ * A session with a row of its own (user-sessions.ts) is live while its row
+ * is not ended, not expired, and holds the user's current session version
+ * (end-sessions.ts bumps the user's and carries only the session it keeps
+ * along); a token from before session rows must itself carry the current
+ * version.
  */
 export async function findActiveUser(
   id: number,
@@ -29,11 +31,15 @@ export async function findActiveUser(
       disabled: true,
       sessionVersion: true,
       sessions: sessionId
-        ? { where: { id: sessionId, endedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } }
+        ? {
+            where: { id: sessionId, endedAt: null, expiresAt: { gt: new Date() } },
+            select: { sessionVersion: true },
+          }
         : false,
     },
   });
-  if (!user || user.disabled || user.sessionVersion !== sessionVersion) return null;
-  if (sessionId && !user.sessions?.length) return null;
+  if (!user || user.disabled) return null;
+  const version = sessionId ? user.sessions?.[0]?.sessionVersion : sessionVersion;
+  if (version !== user.sessionVersion) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

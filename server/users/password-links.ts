@@ -12,7 +12,7 @@ import { db } from "../db.ts";
 import { InputError } from "../errors.ts";
 import { INVITE_LINK_LIFETIME_MS, RESET_LINK_LIFETIME_MS } from "../limits.ts";
 import { normalizeAddress } from "../mailboxes/address.ts";
-import { createMailboxTx } from "../mailboxes/create-mailbox.ts";
+import { createAccountTx } from "./create-user.ts";
 import { nameProblem } from "./edit-user.ts";
 import { endSessionsTx } from "./end-sessions.ts";
 import { ADMIN_TRANSACTION, lockUserTx, type UserRef } from "./find-user.ts";
@@ -64,20 +64,14 @@ export async function inviteUser(input: {
   const problem = nameProblem(name);
   if (problem) throw new InputError(problem);
   return db().$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email } }))
-      throw new InputError(`user ${email} already exists`, "conflict");
-    // An empty hash matches no password (passwords.ts): the account waits for the link.
-    const user = await tx.user.create({ data: { email, name, role: input.role ?? "agent", passwordHash: "" } });
-    const localDomain = await tx.domain.findUnique({ where: { name: domain } });
-    const mailbox = localDomain
-      ? await createMailboxTx(tx, {
-          address: email,
-          kind: "personal",
-          displayName: name,
-          ownerUserId: user.id,
-          actorId: input.actorId,
-        })
-      : null;
+    const { user, mailbox } = await createAccountTx(tx, {
+      email,
+      domain,
+      name,
+      role: input.role ?? "agent",
+      passwordHash: "",
+      actorId: input.actorId,
+    });
     const link = await issueLinkTx(tx, user.id, "invite", now);
     await recordAudit(
       {

@@ -1,7 +1,7 @@
-// A new password for a user: by the user (who must give the current one) or
-// by an admin (`yubin user reset-password`). Every web session of the user
-// ends with the old password (end-sessions.ts); app passwords stay, each
-// revocable on its own.
+// A new password for a user: by the user (who must give the current one, in
+// Settings) or by an admin (`yubin user reset-password`). Every web session
+// of the user ends with the old password (end-sessions.ts) but the one the
+// user changed it from, if given; app passwords stay, each revocable on its own.
 import { recordAudit } from "../audit/record-audit.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "../auth/passwords.ts";
 import { SIGN_IN_MESSAGES } from "../auth/sign-in-errors.ts";
@@ -21,7 +21,9 @@ export async function setPassword(input: {
   currentPassword?: string;
   actorId: number | null;
   ip?: string | null;
-}): Promise<void> {
+  /** The session the user changes it from: it stays signed in, every other one ends. */
+  keepSessionId?: string | null;
+}): Promise<{ endedSessions: number }> {
   const problem = passwordProblem(input.password);
   if (problem) throw new InputError(problem);
   const where = "id" in input.user ? { id: input.user.id } : { email: input.user.email.trim().toLowerCase() };
@@ -37,19 +39,20 @@ export async function setPassword(input: {
       throw new InputError(check.reason === "throttled" ? SIGN_IN_MESSAGES.throttled : WRONG_CURRENT_PASSWORD);
   }
   const passwordHash = await hashPassword(input.password);
-  await db().$transaction(async (tx) => {
+  return db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash }, select: { id: true } });
-    await endSessionsTx(tx, user.id);
+    const endedSessions = await endSessionsTx(tx, user.id, { except: input.keepSessionId });
     await recordAudit(
       {
         actorId: input.actorId,
         action: input.currentPassword !== undefined ? "user.change_password" : "user.reset_password",
         subjectType: "user",
         subjectId: user.id,
-        after: { email: user.email },
+        after: { email: user.email, endedSessions },
         ip: input.ip,
       },
       tx,
     );
+    return { endedSessions };
   }, ADMIN_TRANSACTION);
 }

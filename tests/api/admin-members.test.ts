@@ -12,7 +12,7 @@ import { liveStream } from "../../server/realtime/live-stream.ts";
 import { findActiveUser } from "../../server/users/find-active-user.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
-import type { SseFrame } from "../support/sse-stream.ts";
+import { type SseFrame, SseFrames } from "../support/sse-stream.ts";
 import { sessionCaller, trpcError } from "../support/trpc-caller.ts";
 
 const SECRET = "admin-members-test-secret-0123456789abcdef";
@@ -22,9 +22,8 @@ let adminId = 0;
 /** The user's live stream, as GET /api/live serves it, read frame by frame. */
 function openLive(userId: number) {
   const abort = new AbortController();
-  const frames: SseFrame[] = [];
+  const parsed = new SseFrames();
   let ended = false;
-  const waiters: { predicate: (f: SseFrame) => boolean; resolve: (f: SseFrame) => void }[] = [];
   const stream = liveStream({
     userId,
     after: null,
@@ -36,59 +35,21 @@ function openLive(userId: number) {
   });
   const reader = stream.getReader();
   const decoder = new TextDecoder();
-  let buffer = "";
   const done = (async () => {
     for (;;) {
       const { value, done: finished } = await reader.read();
       if (finished) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        end = buffer.indexOf("\n\n");
-        const frame: SseFrame = { event: "message", data: "" };
-        let isFrame = false;
-        for (const line of block.split("\n")) {
-          if (line.startsWith("id: ")) frame.id = line.slice(4);
-          else if (line.startsWith("event: ")) frame.event = line.slice(7);
-          else if (line.startsWith("data: ")) {
-            frame.data = line.slice(6);
-            isFrame = true;
-          }
-        }
-        if (!isFrame) continue;
-        frames.push(frame);
-        for (const w of [...waiters]) {
-          if (w.predicate(frame)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(frame);
-          }
-        }
-      }
+      parsed.push(decoder.decode(value, { stream: true }));
     }
     ended = true;
   })();
   return {
-    frames,
+    frames: parsed.frames,
     get ended() {
       return ended;
     },
     done,
-    next(predicate: (f: SseFrame) => boolean, ms = 10_000): Promise<SseFrame> {
-      const found = frames.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((ok, fail) => {
-        const timer = setTimeout(() => fail(new Error("no matching frame")), ms);
-        waiters.push({
-          predicate,
-          resolve: (f) => {
-            clearTimeout(timer);
-            ok(f);
-          },
-        });
-      });
-    },
+    next: (predicate: (f: SseFrame) => boolean, ms = 10_000) => parsed.next(predicate, ms),
     close: () => abort.abort(),
   };
 }

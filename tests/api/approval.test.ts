@@ -181,6 +181,11 @@ describe("deciding", () => {
     expect(parsed.text?.trim()).toBe("Approved text");
     const row = await db().pendingReply.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ state: "approved", reviewerId, sentMessageId: copy.id });
+    // The sent message names its author, not the reviewer; the approval is its history entry, no second one.
+    expect(copy.authorId).toBe(row.authorId);
+    expect(
+      await db().auditEvent.count({ where: { action: "reply.sent", after: { path: ["messageId"], equals: copy.id } } }),
+    ).toBe(0);
     expect(row.decidedAt).toBeInstanceOf(Date);
     const audit = await db().auditEvent.findFirst({ where: { action: "reply.approved" }, orderBy: { id: "desc" } });
     expect(audit).toMatchObject({ actorId: reviewerId, subjectId: String(conversationId) });
@@ -373,5 +378,52 @@ describe("authority", () => {
     const members = await (await callerFor(adminId)).approval.members({ mailboxId: supportId });
     expect(members.find((m) => m.userId === authorId)).toMatchObject({ needsApproval: true, reviewer: false });
     expect(members.find((m) => m.userId === reviewerId)).toMatchObject({ needsApproval: false, reviewer: true });
+  });
+});
+
+describe("a held reply of a deleted conversation", () => {
+  it("leaves the queue and cannot be decided while the conversation is deleted; it returns with it", async () => {
+    const id = await holdOne("Held while deleted");
+    const reviewer = await callerFor(reviewerId);
+    const before = await outboundCount();
+    await (await callerFor(plainId)).recovery.deleteConversation({ conversationId });
+
+    expect((await reviewer.approval.queue()).map((r) => r.id)).not.toContain(id);
+    const waiting = await db().pendingReply.count({
+      where: { mailboxId: supportId, state: "pending", authorId: { not: reviewerId } },
+    });
+    expect((await reviewer.approval.count()).count).toBeLessThan(waiting);
+    expect((await trpcError(reviewer.approval.approve({ pendingReplyId: id }))).message).toBe("No such reply.");
+    expect((await trpcError(reviewer.approval.return({ pendingReplyId: id, comment: "x" }))).message).toBe(
+      "No such reply.",
+    );
+    expect(await outboundCount()).toBe(before);
+    expect((await db().pendingReply.findUniqueOrThrow({ where: { id } })).state).toBe("pending");
+
+    await (await callerFor(plainId)).recovery.restore({ mailboxId: supportId, deletedConversationId: conversationId });
+    expect((await reviewer.approval.queue()).map((r) => r.id)).toContain(id);
+    expect((await reviewer.approval.count()).count).toBe(waiting);
+  });
+});
+
+describe("send and set a status", () => {
+  it("closes or sets pending once the reply has left; a reply held for approval leaves the status as it was", async () => {
+    const status = async () => (await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).status;
+    expect(await status()).toBe("open");
+    const held = await (await callerFor(authorId)).conversations.send(reply({ text: "Held", thenStatus: "closed" }));
+    expect(held.held).toBe(true);
+    expect(await status()).toBe("open");
+    const plain = await callerFor(plainId);
+    await plain.conversations.send(reply({ text: "Sent, then pending", thenStatus: "pending" }));
+    expect(await status()).toBe("pending");
+    const change = await db().auditEvent.findFirstOrThrow({
+      where: { action: "conversation.status", subjectId: String(conversationId) },
+      orderBy: { id: "desc" },
+    });
+    expect(change).toMatchObject({ actorId: plainId, before: { status: "open" }, after: { status: "pending" } });
+    expect((await trpcError(plain.conversations.send(reply({ text: "x", thenStatus: "spam" })))).code).toBe(
+      "BAD_REQUEST",
+    );
+    expect(await status()).toBe("pending");
   });
 });

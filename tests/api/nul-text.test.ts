@@ -1,6 +1,6 @@
 // PostgreSQL text cannot hold U+0000. A NUL typed or pasted into any text
 // the web app stores is bad input, answered BAD_REQUEST (HTTP 400) by the
-// shared schema in server/api/safe-text.ts, never a failed query (500) —
+// shared schema in server/safe-text.ts, never a failed query (500) —
 // issue 10 item 5.
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../support/database.ts";

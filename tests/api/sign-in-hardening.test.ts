@@ -93,7 +93,7 @@ beforeAll(async () => {
       YUBIN_TRUST_PROXY: "true",
     },
   });
-  for (const name of ["race", "owner", "leaver", "changer", "disabled", "ended", "secure"])
+  for (const name of ["race", "owner", "leaver", "changer", "own", "disabled", "ended", "secure"])
     await makeUser(`${name}@example.com`);
 });
 
@@ -176,7 +176,7 @@ describe("revocable sessions", () => {
     expect(await whoAmI(again, client)).toBe(200);
   });
 
-  it("ends every session of a user who changes their password", async () => {
+  it("ends every other session of a user who changes their password; the one they changed it from stays", async () => {
     const laptop = { address: "203.0.113.30" };
     const phone = { address: "203.0.113.31" };
     const first = (await signIn("changer@example.com", TEST_PASSWORD, laptop)).session as string;
@@ -189,6 +189,15 @@ describe("revocable sessions", () => {
     );
     expect(wrong.status).toBe(400);
     expect(await whoAmI(first, laptop)).toBe(200);
+    // The same rules as every password: too short is refused, and nothing changes.
+    const short = await mutation(
+      "me.changePassword",
+      { currentPassword: TEST_PASSWORD, newPassword: "short" },
+      first,
+      laptop,
+    );
+    expect(short.status).toBe(400);
+    expect(await whoAmI(second, phone)).toBe(200);
     const changed = await mutation(
       "me.changePassword",
       { currentPassword: TEST_PASSWORD, newPassword: "a new password 456" },
@@ -196,10 +205,76 @@ describe("revocable sessions", () => {
       laptop,
     );
     expect(changed.status).toBe(200);
-    expect(await whoAmI(first, laptop)).toBe(401);
+    expect(((await changed.json()) as { result: { data: unknown } }).result.data).toEqual({
+      endedSessions: 1,
+      signedOut: false,
+    });
+    expect(await whoAmI(first, laptop)).toBe(200);
     expect(await whoAmI(second, phone)).toBe(401);
     expect((await signIn("changer@example.com", TEST_PASSWORD, laptop)).error).toBe("CredentialsSignin");
     expect((await signIn("changer@example.com", "a new password 456", laptop)).error).toBeNull();
+    // Signing out of the kept session still ends it, and a replay of its cookie is refused.
+    const { token, cookie } = await csrf(laptop);
+    const signOut = await fetch(`${yubin.baseUrl}/api/auth/signout`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: `${cookie}; ${first}`,
+        ...proxyHeaders(laptop),
+      },
+      body: new URLSearchParams({ csrfToken: token, json: "true" }),
+      redirect: "manual",
+    });
+    expect(signOut.status).toBe(200);
+    expect(await whoAmI(first, laptop)).toBe(401);
+  });
+
+  it("lists one's own sessions, ends one of them, then all the others, and never another user's", async () => {
+    const desk = { address: "203.0.113.60" };
+    const tablet = { address: "203.0.113.61" };
+    const kiosk = { address: "203.0.113.62" };
+    const mine = (await signIn("own@example.com", TEST_PASSWORD, desk)).session as string;
+    const onTablet = (await signIn("own@example.com", TEST_PASSWORD, tablet)).session as string;
+    const onKiosk = (await signIn("own@example.com", TEST_PASSWORD, kiosk)).session as string;
+    const someoneElse = (await signIn("ended@example.com", TEST_PASSWORD, desk)).session as string;
+    const list = async (session: string) => {
+      const response = await fetch(`${yubin.baseUrl}/api/trpc/me.sessions`, {
+        headers: { cookie: session, ...proxyHeaders(desk) },
+      });
+      return ((await response.json()) as { result: { data: { id: string; ip: string; current: boolean }[] } }).result
+        .data;
+    };
+    const sessions = await list(mine);
+    expect(sessions.map((s) => [s.ip, s.current])).toEqual([
+      ["203.0.113.62", false],
+      ["203.0.113.61", false],
+      ["203.0.113.60", true],
+    ]);
+    const [kioskRow, tabletRow] = sessions;
+    // Another user's session id answers like a missing one, and stays alive.
+    const foreign = (await list(someoneElse))[0]?.id as string;
+    expect((await mutation("me.endSession", { sessionId: foreign }, mine, desk)).status).toBe(404);
+    expect(await whoAmI(someoneElse, desk)).toBe(200);
+    expect((await mutation("me.endSession", { sessionId: "x".repeat(101) }, mine, desk)).status).toBe(400);
+    // End the kiosk alone.
+    const ended = await mutation("me.endSession", { sessionId: kioskRow?.id }, mine, desk);
+    expect(((await ended.json()) as { result: { data: unknown } }).result.data).toEqual({ signedOut: false });
+    expect(await whoAmI(onKiosk, kiosk)).toBe(401);
+    expect(await whoAmI(onTablet, tablet)).toBe(200);
+    expect((await list(mine)).map((s) => s.id)).not.toContain(kioskRow?.id);
+    // Then every other one: this one stays.
+    const others = await mutation("me.endOtherSessions", {}, mine, desk);
+    expect(((await others.json()) as { result: { data: unknown } }).result.data).toEqual({ ended: 1 });
+    expect(await whoAmI(onTablet, tablet)).toBe(401);
+    expect(await whoAmI(mine, desk)).toBe(200);
+    expect((await list(mine)).map((s) => s.current)).toEqual([true]);
+    expect(tabletRow?.current).toBe(false);
+    // Ending one's own current session is signing out here.
+    const self = (await list(mine))[0]?.id as string;
+    const out = await mutation("me.endSession", { sessionId: self }, mine, desk);
+    expect(((await out.json()) as { result: { data: unknown } }).result.data).toEqual({ signedOut: true });
+    expect(await whoAmI(mine, desk)).toBe(401);
+    expect(await whoAmI(someoneElse, desk)).toBe(200);
   });
 
   it("ends the sessions of a user the admin disables, and of one whose sessions the admin ends", async () => {

@@ -108,7 +108,7 @@ describe("admin tier", () => {
       admin.admin.mailboxes.create({ address: "help@example.com", memberEmails: ["nobody@example.com"] }),
     );
     expect(noUser.code).toBe("NOT_FOUND");
-    const badQuota = await trpcError(admin.admin.mailboxes.setQuota({ address: "support@example.com", quota: "lots" }));
+    const badQuota = await trpcError(admin.quotas.setLimits({ address: "support@example.com", quota: "lots" }));
     expect(badQuota.code).toBe("BAD_REQUEST");
     expect(badQuota.message).toContain('"lots" is not a size');
     const badDomain = await trpcError(admin.admin.domains.add({ name: "not a domain" }));
@@ -128,7 +128,7 @@ describe("admin tier", () => {
       quota: "500MB",
     });
     expect(mailbox).toMatchObject({ address: "billing@example.net", kind: "shared" });
-    expect(await admin.admin.mailboxes.setQuota({ address: "billing@example.net", quota: "2GB" })).toEqual({
+    expect(await admin.quotas.setLimits({ address: "billing@example.net", quota: "2GB" })).toMatchObject({
       address: "billing@example.net",
       quotaBytes: 2 * 1024 ** 3,
     });

@@ -88,7 +88,7 @@ describe("approval in the browser", () => {
     const body = composer.getByLabel("Message", { exact: true });
     await expect.poll(() => body.evaluate((t: HTMLTextAreaElement) => document.activeElement === t)).toBe(true);
     await author.keyboard.type(ANSWER);
-    await composer.getByRole("button", { name: "Send" }).click();
+    await composer.getByRole("button", { name: "Send", exact: true }).click();
     await composer.waitFor({ state: "detached" });
     await author.getByRole("status").filter({ hasText: "Sent for approval" }).waitFor();
     const held = author.getByRole("article", { name: "Held reply by Trainee Tanaka" });
@@ -143,7 +143,7 @@ describe("approval in the browser", () => {
     await composer.waitFor();
     const body = composer.getByLabel("Message", { exact: true });
     await body.fill("Second answer, needs work.");
-    await composer.getByRole("button", { name: "Send" }).click();
+    await composer.getByRole("button", { name: "Send", exact: true }).click();
     await composer.waitFor({ state: "detached" });
     const held = author.getByRole("article", { name: "Held reply by Trainee Tanaka" });
     await held.waitFor();
@@ -161,7 +161,7 @@ describe("approval in the browser", () => {
     await composer.waitFor();
     expect(await composer.getByLabel("Message", { exact: true }).inputValue()).toBe("Second answer, needs work.");
     await composer.getByLabel("Message", { exact: true }).fill("Second answer: tracking JP123.");
-    await composer.getByRole("button", { name: "Send" }).click();
+    await composer.getByRole("button", { name: "Send", exact: true }).click();
     await composer.waitFor({ state: "detached" });
     await author.getByText("Waiting for approval").waitFor();
     expect(await db().pendingReply.count({ where: { state: "pending" } })).toBe(1);

@@ -133,8 +133,13 @@ describe("reading delivered mail in the browser", () => {
     await expectText(message, "㈱サンプル商事の佐藤です。");
     await expectText(message, "①と②のお見積りをお願いいたします。");
     await expectText(message, "hanako@customer.example");
-    await expectText(message, "SPF pass");
-    await expectText(message, "DMARC pass");
+    // The sender check in plain words; the verdicts on hover and as the badge's description.
+    const check = message.getByTestId("sender-check");
+    expect(await check.textContent()).toBe("Sender verified");
+    expect(await check.getAttribute("title")).toContain("(SPF pass · DMARC pass)");
+    expect(
+      await check.evaluate((el) => document.getElementById(el.getAttribute("aria-describedby") ?? "")?.textContent),
+    ).toContain("SPF pass · DMARC pass");
     await expectText(page.getByTestId("thread-reason"), "started this conversation");
     expect(await page.getByTestId("customer").textContent()).toContain("佐藤 花子");
 

@@ -15,6 +15,9 @@ const A = { email: "admin@example.com", password: "live e2e password A" };
 const B = { email: "bob@example.com", password: "live e2e password B", name: "Bob Builder" };
 const SUBJECT = "My kettle whistles off-key";
 
+/** How long a live change may take to reach a page before the test gives up. */
+const LIVE_MS = 15_000;
+
 let yubin: YubinProcess;
 let browser: Browser;
 let pageA: Page;
@@ -45,7 +48,8 @@ afterAll(async () => {
 const connected = (page: Page) => page.waitForFunction(() => document.documentElement.dataset.live === "connected");
 
 describe("live updates", () => {
-  it("shows new mail in both inboxes without a reload, and holds B's stale send", async () => {
+  // One story in two steps (each with its own time budget), sharing the two signed-in pages.
+  it("shows new mail in both inboxes without a reload", async () => {
     await signIn(pageA, yubin.baseUrl, A);
     await signIn(pageB, yubin.baseUrl, B);
     await Promise.all([connected(pageA), connected(pageB)]);
@@ -57,8 +61,14 @@ describe("live updates", () => {
     });
     const rowA = pageA.getByRole("link", { name: new RegExp(SUBJECT) });
     const rowB = pageB.getByRole("link", { name: new RegExp(SUBJECT) });
-    await Promise.all([rowA.waitFor({ timeout: 5000 }), rowB.waitFor({ timeout: 5000 })]);
+    // Live, not timed: on a quiet machine the rows appear within about a second (bench:web measures it);
+    // a loaded CI machine may take several.
+    await Promise.all([rowA.waitFor({ timeout: LIVE_MS }), rowB.waitFor({ timeout: LIVE_MS })]);
+  });
 
+  it("keeps B's draft while the customer writes again, and holds B's stale send for review", async () => {
+    const rowA = pageA.getByRole("link", { name: new RegExp(SUBJECT) });
+    const rowB = pageB.getByRole("link", { name: new RegExp(SUBJECT) });
     // B starts a reply; meanwhile the customer writes again.
     await rowB.click();
     await pageB.waitForURL(/\/conversations\/\d+$/);
@@ -77,7 +87,7 @@ describe("live updates", () => {
       references: "<kettle-1@customer.example>",
     });
     // The new message appears in B's open conversation without a reload; the draft stays.
-    await expect.poll(() => pageB.getByTestId("message").count(), { timeout: 5000 }).toBe(2);
+    await expect.poll(() => pageB.getByTestId("message").count(), { timeout: LIVE_MS }).toBe(2);
     expect(await composer.getByLabel("Message", { exact: true }).inputValue()).toMatch(/^We will look into it\. /);
 
     await composer.getByRole("button", { name: "Send", exact: true }).click();
@@ -88,8 +98,8 @@ describe("live updates", () => {
     await composer.getByRole("button", { name: "Send anyway" }).click();
     await composer.waitFor({ state: "detached" });
     expect(await db().outboundMessage.count()).toBe(before + 1);
-    await expect.poll(() => pageB.getByTestId("message").count(), { timeout: 5000 }).toBe(3);
+    await expect.poll(() => pageB.getByTestId("message").count(), { timeout: LIVE_MS }).toBe(3);
     // A, still on the inbox, sees the row change too (its snippet follows the newest mail).
-    await expect.poll(() => rowA.textContent(), { timeout: 5000 }).toMatch(/neighbour|look into it/);
+    await expect.poll(() => rowA.textContent(), { timeout: LIVE_MS }).toMatch(/neighbour|look into it/);
   });
 });

@@ -60,7 +60,10 @@ afterAll(async () => {
 });
 
 describe("notes, mentions, tags and saved replies", () => {
-  it("lets A mention B in a note, B see it, A tag the conversation and insert a saved reply", async () => {
+  // One story in three steps (each with its own time budget), sharing the two signed-in pages.
+  let conversationPath = "";
+
+  it("lets A mention B in a note, choosing B from the @ list", async () => {
     await signIn(pageA, yubin.baseUrl, A);
     await signIn(pageB, yubin.baseUrl, B);
     expect(await pageB.getByTestId("notification-bell").getAttribute("aria-label")).toBe("Notifications");
@@ -68,7 +71,7 @@ describe("notes, mentions, tags and saved replies", () => {
     // A opens the conversation and writes a note, choosing B from the @ list.
     await pageA.getByRole("link", { name: /The lid of my teapot/ }).click();
     await pageA.waitForURL(/\/conversations\/\d+$/);
-    const conversationPath = new URL(pageA.url()).pathname;
+    conversationPath = new URL(pageA.url()).pathname;
     const panel = pageA.getByTestId("customer-panel");
     expect(await panel.textContent()).toContain("hanako@customer.example");
     await pageA.getByRole("button", { name: "Note", exact: true }).click();
@@ -82,8 +85,9 @@ describe("notes, mentions, tags and saved replies", () => {
     const noteA = pageA.getByTestId("note");
     await noteA.waitFor();
     expect(await noteA.textContent()).toContain("Internal note");
+  });
 
-    // B: the bell counts the mention; the notification leads to the conversation.
+  it("shows B the mention: the bell counts it and the notification leads to the note, whose script never ran", async () => {
     await pageB.reload();
     await expect
       .poll(() => pageB.getByTestId("notification-bell").getAttribute("aria-label"))
@@ -100,8 +104,9 @@ describe("notes, mentions, tags and saved replies", () => {
     expect(await pageB.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await pageB.reload();
     await expect.poll(() => pageB.getByTestId("notification-bell").getAttribute("aria-label")).toBe("Notifications");
+  });
 
-    // A tags the conversation with a new tag; it shows as a chip here and in the inbox.
+  it("lets A tag the conversation (a chip here and in B's inbox) and insert a saved reply at the cursor", async () => {
     await pageA.getByRole("button", { name: "Tag", exact: true }).click();
     await pageA.getByLabel("Tag name").fill("  Damaged in transit ");
     await pageA.getByRole("button", { name: "Add tag" }).click();

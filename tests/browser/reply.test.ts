@@ -110,14 +110,14 @@ describe("replying from the browser", () => {
     // An empty To is caught in the composer, before anything is sent.
     const to = composer.getByLabel("To", { exact: true });
     await to.fill("");
-    await composer.getByRole("button", { name: "Send" }).click();
+    await composer.getByRole("button", { name: "Send", exact: true }).click();
     await composer.getByText("Add at least one recipient.").waitFor();
     await to.fill("Hanako Sato <hanako@customer.example>");
     await composer.getByText("Add at least one recipient.").waitFor({ state: "detached" });
     await page.screenshot({ path: "/tmp/yubin-composer.png", fullPage: true });
 
     // A double click sends once: the button is disabled while the first is on its way.
-    await composer.getByRole("button", { name: "Send" }).dblclick();
+    await composer.getByRole("button", { name: "Send", exact: true }).dblclick();
     await composer.waitFor({ state: "detached" });
     await expect.poll(() => messageCards().count(), { timeout: 10_000 }).toBe(2);
     const sent = messageCards().nth(1);
@@ -202,7 +202,7 @@ describe("replying from the browser", () => {
     for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowLeft");
     await page.keyboard.up("Shift");
     await composer.getByRole("button", { name: "Bold" }).click();
-    await composer.getByRole("button", { name: "Send" }).click();
+    await composer.getByRole("button", { name: "Send", exact: true }).click();
     await composer.waitFor({ state: "detached" });
     const received = await waitFor("the rich reply at the customer's MX", async () => sink.messages[1]);
     const parsed = await simpleParser(received.raw);

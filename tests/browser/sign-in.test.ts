@@ -99,10 +99,17 @@ describe("signing in through the browser", () => {
     await page.getByRole("button", { name: "Add mailbox" }).click();
     await expectText(page.getByRole("status"), "Added help@example.org.");
     await expectText(page.locator("main"), "0 B of 500 MB");
-    await page.getByRole("textbox", { name: "Quota for help@example.org", exact: true }).fill("1GB");
-    await page.getByRole("button", { name: "Save quota for help@example.org" }).click();
-    await expectText(page.locator("main"), "0 B of 1 GB");
     await page.screenshot({ path: "/tmp/yubin-admin-mailboxes.png", fullPage: true });
+    // Limits are set in one place, the Quotas tab, which the mailbox links to.
+    await page.getByRole("link", { name: "Limits and warnings of help@example.org" }).click();
+    await page.waitForURL(/\/admin\/quotas#quota-\d+$/);
+    const limits = page.getByRole("form", { name: "Limits of help@example.org" });
+    await limits.getByLabel("Storage limit").fill("1GB");
+    await limits.getByRole("button", { name: "Save limits of help@example.org" }).click();
+    await expectText(limits.getByRole("status"), "Saved the limits of help@example.org.");
+    await page.getByRole("link", { name: "Mailboxes" }).click();
+    await page.waitForURL(/\/admin\/mailboxes$/);
+    await expectText(page.locator("main"), "0 B of 1 GB");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in$/);

@@ -28,19 +28,25 @@ function postmasterPid(dataDir: string): number | null {
 // The embedded database: no DATABASE_URL, whatever the test runner set.
 const embedded = { DATABASE_URL: "" };
 
-describe("yubin start on the embedded database", () => {
-  let dataDir = "";
+// Each test starts (or stops) a real `yubin start` with its embedded PostgreSQL: initdb, migrations and the
+// first-run bootstrap take 7–20 s on a quiet machine and several times that on a loaded one.
+describe("yubin start on the embedded database", { timeout: 90_000 }, () => {
+  // A scratch dir from the start: were the first test to fail, the later ones must not run the CLI
+  // with an empty YUBIN_DATA_DIR, which means ./data — in the checkout.
+  const dataDir = scratchDir("start-");
 
   it("initialises a fresh data dir, prints the generated admin password once, and serves", async () => {
-    const yubin = await startYubinProcess({ env: embedded });
+    const yubin = await startYubinProcess({ env: embedded, dataDir });
     running.push(yubin);
-    dataDir = yubin.dataDir;
     const out = yubin.output();
     expect(out).toMatch(/^yubin ready$/m);
     expect(out).toMatch(/^ {2}web: http:\/\/localhost:\d+$/m);
     expect(out).toMatch(/^ {2}first run: admin admin@localhost, shared mailbox support@localhost$/m);
-    const password = /admin password \(shown once, change it after signing in\): (\S+)/.exec(out)?.[1];
+    const password = /^ {2}admin password \(shown once\): (\S+)$/m.exec(out)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    // It says where to change it: Settings, at the web URL just printed.
+    const web = /^ {2}web: (\S+)$/m.exec(out)?.[1];
+    expect(out).toContain(`  change it after signing in, in Settings → Password: ${web}/settings#password\n`);
 
     const health = await fetch(`${yubin.baseUrl}/api/health`);
     expect(health.status).toBe(200);

@@ -127,6 +127,13 @@ describe("submission on the STARTTLS port", () => {
     });
     expect(copy.direction).toBe("outbound");
     expect(copy.conversationId).not.toBeNull();
+    // The copy names who wrote it ("Alice via Example Support"), and its conversation's history says she sent it.
+    const alice = await db().user.findUniqueOrThrow({ where: { email: "alice@example.com" } });
+    expect(copy.authorId).toBe(alice.id);
+    const sentEntry = await db().auditEvent.findFirstOrThrow({
+      where: { action: "reply.sent", subjectType: "conversation", subjectId: String(copy.conversationId) },
+    });
+    expect([sentEntry.actorId, sentEntry.after]).toEqual([alice.id, { messageId: copy.id }]);
     expect(copy.entries.map((e) => [e.folder.name, e.flags])).toEqual([["Sent", ["\\Seen"]]]);
     const raw = Buffer.from(copy.blob.bytes).toString("latin1");
     expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=example\.com;/);
@@ -142,6 +149,7 @@ describe("submission on the STARTTLS port", () => {
     });
     expect(bobs.direction).toBe("inbound");
     expect(bobs.entries[0]?.folder.name).toBe("INBOX");
+    expect(bobs.authorId).toBeNull();
 
     const outbound = await db().outboundMessage.findFirstOrThrow({
       where: { messageIdHeader: messageId },

@@ -94,27 +94,37 @@ describe("the presence store", () => {
 });
 
 describe("the reporter", () => {
-  it("waits for the stream, then reports viewing, typing, back to viewing, and leaving, in order", async () => {
+  it("waits for the stream, then reports viewing, replying while text is held (however long), viewing, leaving", async () => {
     reporter.view(10);
     await settle();
     expect(calls).toEqual([]); // no stream yet: nothing to name the tab by
     const stream = "22222222-2222-4222-8222-222222222222";
     store.connected(stream, SELF);
     await settle();
-    reporter.typing("replying");
-    reporter.typing("replying"); // more keys: no new request
+    reporter.composingText("replying", true);
+    reporter.composingText("replying", true); // more keys: no new request
     await settle();
-    await vi.advanceTimersByTimeAsync(5_000); // idle: viewing again
+    // A long pause with the text still there: the heartbeat says "replying" again, not "viewing".
+    await vi.advanceTimersByTimeAsync(15_000);
+    // A note begun meanwhile does not outrank the reply.
+    reporter.composingText("noting", true);
+    await settle();
+    reporter.composingText("replying", false); // the reply emptied, sent or discarded: the note is left
+    await settle();
+    reporter.composingText("noting", false);
+    await settle();
     reporter.leave(10);
     await settle();
     expect(calls.map((c) => [c.procedure, c.input.state ?? null])).toEqual([
       ["presence.report", "viewing"],
       ["presence.report", "replying"],
+      ["presence.report", "replying"],
+      ["presence.report", "noting"],
       ["presence.report", "viewing"],
       ["presence.leave", null],
     ]);
     expect(calls.every((c) => c.input.streamId === stream)).toBe(true);
-    expect(calls[3]?.input).toEqual({ streamId: stream, conversationId: 10 });
+    expect(calls.at(-1)?.input).toEqual({ streamId: stream, conversationId: 10 });
   });
 
   it("heartbeats while viewing, re-reports on a new stream, and leaves with keepalive when the page goes", async () => {

@@ -41,3 +41,15 @@ describe("YUBIN_PUBLIC_URL and the request scheme", () => {
     );
   });
 });
+
+describe("YUBIN_TRACE_RETENTION_DAYS", () => {
+  it("defaults to 30 days (empty too), takes 0 as tracing off, and refuses anything but whole days", () => {
+    expect(loadEnv({}).YUBIN_TRACE_RETENTION_DAYS).toBe(30);
+    expect(loadEnv({ YUBIN_TRACE_RETENTION_DAYS: " " }).YUBIN_TRACE_RETENTION_DAYS).toBe(30);
+    expect(loadEnv({ YUBIN_TRACE_RETENTION_DAYS: "0" }).YUBIN_TRACE_RETENTION_DAYS).toBe(0);
+    expect(loadEnv({ YUBIN_TRACE_RETENTION_DAYS: "90" }).YUBIN_TRACE_RETENTION_DAYS).toBe(90);
+    for (const bad of ["-1", "1.5", "a week", "4000"]) {
+      expect(() => loadEnv({ YUBIN_TRACE_RETENTION_DAYS: bad })).toThrow(/YUBIN_TRACE_RETENTION_DAYS/);
+    }
+  });
+});

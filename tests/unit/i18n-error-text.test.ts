@@ -18,6 +18,7 @@ import { PERSONAL_MEMBERS } from "../../server/mailboxes/change-members.ts";
 import { parseSize } from "../../server/mailboxes/quota-size.ts";
 import { parseSearchQuery } from "../../server/search/parse-query.ts";
 import { normalizeTagName } from "../../server/tags/tag-name.ts";
+import { normalizeTraceQuery } from "../../server/trace/search-traces.ts";
 import { LAST_ADMIN } from "../../server/users/last-admin.ts";
 import { LINK_INVALID } from "../../server/users/password-links.ts";
 import { CHOOSE_MAILBOX, REMOVE_SELF } from "../../server/users/remove-user.ts";
@@ -36,6 +37,30 @@ function thrown(run: () => unknown): string {
   }
   throw new Error("expected the call to throw");
 }
+
+describe("errorText of the message trace's search", () => {
+  it("translates every refusal of a search", () => {
+    const at = new Date("2030-01-01T00:00:00Z");
+    const day = 24 * 3600_000;
+    const range = { since: new Date(at.getTime() - day), until: at };
+    const cases: [() => unknown, string][] = [
+      [
+        () => normalizeTraceQuery({ since: new Date(at.getTime() - 40 * day), until: at }),
+        "1 回の検索は最大 31 日です。期間を短くしてください。",
+      ],
+      [() => normalizeTraceQuery({ since: at, until: at }), ja["errors.auditRangeOrder"]],
+      [() => normalizeTraceQuery({ since: new Date("x"), until: at }), ja["trace.error.invalidRange"]],
+      [() => normalizeTraceQuery({ ...range, clientAddress: "host.example" }), ja["trace.error.ip"]],
+      [() => normalizeTraceQuery({ ...range, sender: "a b@c" }), ja["trace.error.sender"]],
+      [() => normalizeTraceQuery({ ...range, recipient: "a b@c" }), ja["trace.error.recipient"]],
+      [() => normalizeTraceQuery({ ...range, messageId: "a b" }), ja["trace.error.messageId"]],
+    ];
+    for (const [run, expected] of cases) expect(errorText(thrown(run), tJa)).toBe(expected);
+    expect(errorText(thrown(cases[0]?.[0] as () => unknown), tEn)).toBe(
+      "One search spans at most 31 days: choose a shorter time range.",
+    );
+  });
+});
 
 describe("errorText", () => {
   it("translates what the domain functions throw", () => {

@@ -16,16 +16,19 @@ describe("stopping processes tests left running", () => {
     const scratch = `/tmp/leftover-${randomUUID()}`;
     const env = { ...process.env, YUBIN_TEST_SCRATCH: scratch };
     const polite = spawn("sleep", ["60"], { env, stdio: "ignore" });
-    const stubborn = spawn(process.execPath, ["-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], {
-      env,
-      stdio: "ignore",
-    });
+    // It says "ready" once its SIGTERM handler is in place: a loaded machine may take seconds to start node.
+    const stubborn = spawn(
+      process.execPath,
+      ["-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')"],
+      { env, stdio: ["ignore", "pipe", "ignore"] },
+    );
+    const stubbornReady = new Promise<void>((resolve) => stubborn.stdout?.once("data", () => resolve()));
     const bystander = spawn("sleep", ["60"], {
       env: { ...process.env, YUBIN_TEST_SCRATCH: `${scratch}-other` },
       stdio: "ignore",
     });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await stubbornReady;
       expect(processesWithEnv("YUBIN_TEST_SCRATCH", scratch).sort()).toEqual([polite.pid, stubborn.pid].sort());
       expect(await stopLeftoverProcesses(scratch, { graceMs: 1_000 })).toBe(2);
       await Promise.all([exited(polite), exited(stubborn)]);

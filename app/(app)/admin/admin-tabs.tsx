@@ -12,6 +12,11 @@ const TABS: { href: string; label: MessageKey }[] = [
   { href: "/admin/settings", label: "admin.settings" },
   { href: "/admin/saved-replies", label: "admin.savedReplies" },
   { href: "/admin/deleted", label: "recovery.deletedMail" },
+  { href: "/admin/transfers", label: "transfer.tab" },
+  { href: "/admin/queue", label: "admin.queue" },
+  { href: "/admin/audit", label: "admin.audit" },
+  { href: "/admin/status", label: "admin.status" },
+  { href: "/admin/trace", label: "trace.tab" },
 ];
 
 export function AdminTabs() {
@@ -19,7 +24,7 @@ export function AdminTabs() {
   const t = useT();
   return (
     <nav aria-label={t("admin.sections")} className="mt-4 border-b border-stone-200">
-      <ul className="-mb-px flex gap-6">
+      <ul className="-mb-px flex flex-wrap gap-x-6 gap-y-1">
         {TABS.map((tab) => {
           const active = pathname.startsWith(tab.href);
           return (

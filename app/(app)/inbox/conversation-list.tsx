@@ -1,5 +1,6 @@
 "use client";
-import { useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
+import { rememberList } from "../../components/next-conversation.ts";
 import type { ConversationStatus } from "../../components/status-badge.tsx";
 import { useI18n, useT } from "../../i18n/client.tsx";
 import type { ConversationRow } from "./conversation-row.tsx";
@@ -65,6 +66,8 @@ export function ConversationList({
   });
   useLiveRecheck({ source, descending, rowsRef, update, virtualizer });
   useListKeyboard({ listRef, rowsRef, selection, selectedIndex, virtualizer });
+  // "Next conversation" after a send or a close follows this list (next-conversation.ts).
+  useEffect(() => rememberList(rows.map((r) => r.id)), [rows]);
 
   const number = useMemo(() => new Intl.NumberFormat(locale), [locale]);
   const known = total !== undefined && total >= rows.length;

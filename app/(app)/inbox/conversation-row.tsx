@@ -21,6 +21,8 @@ export interface ConversationRow {
   snoozedUntil?: string | null;
   /** Some message of it is not \Seen yet. */
   unread?: boolean;
+  /** The reader has a draft reply in it. */
+  draft?: boolean;
 }
 
 /**
@@ -82,6 +84,14 @@ export function ConversationRowLink({
       {row.snippet ? <p className="mt-0.5 truncate text-sm text-slate-500">{row.snippet}</p> : null}
       <div className="mt-2 flex items-center gap-2">
         <StatusBadge status={row.status} label={labels?.[row.status]} />
+        {row.draft ? (
+          <span
+            data-testid="draft"
+            className="rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200 ring-inset"
+          >
+            {t("list.draft")}
+          </span>
+        ) : null}
         {row.assignee !== undefined ? (
           <span className="truncate text-xs text-slate-600" data-testid="assignee">
             {row.assignee ? t("list.assignedTo", { name: row.assignee.name }) : t("list.unassigned")}

@@ -3,6 +3,8 @@ import { serverCaller } from "../../../server/api/server-caller.ts";
 import { SignatureForm } from "../../components/signature-form.tsx";
 import { getT } from "../../i18n/server.ts";
 import { AppPasswords } from "./app-passwords.tsx";
+import { GoToNextToggle } from "./go-to-next-toggle.tsx";
+import { OwnSessions } from "./own-sessions.tsx";
 import { PasswordForm } from "./password-form.tsx";
 import { PreferencesForm } from "./preferences-form.tsx";
 
@@ -12,10 +14,11 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function SettingsPage() {
   const caller = await serverCaller();
-  const [signature, preferences, me, appPasswords, submission, t] = await Promise.all([
+  const [signature, preferences, me, sessions, appPasswords, submission, t] = await Promise.all([
     caller.signatures.mine(),
     caller.preferences.get(),
     caller.me.get(),
+    caller.me.sessions(),
     caller.appPasswords.list(),
     caller.appPasswords.submission(),
     getT(),
@@ -35,6 +38,17 @@ export default async function SettingsPage() {
         </div>
       </section>
       <section
+        aria-labelledby="replying-heading"
+        className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+      >
+        <h2 id="replying-heading" className="text-sm font-semibold text-slate-700">
+          {t("settings.replying")}
+        </h2>
+        <div className="mt-4">
+          <GoToNextToggle initial={preferences.goToNext} />
+        </div>
+      </section>
+      <section
         aria-labelledby="signature-heading"
         className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
       >
@@ -47,8 +61,9 @@ export default async function SettingsPage() {
         </div>
       </section>
       <section
+        id="password"
         aria-labelledby="password-heading"
-        className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+        className="mt-6 scroll-mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
       >
         <h2 id="password-heading" className="text-sm font-semibold text-slate-700">
           {t("settings.password")}
@@ -56,6 +71,24 @@ export default async function SettingsPage() {
         <p className="mt-1 text-sm text-slate-500">{t("settings.passwordHint")}</p>
         <div className="mt-4">
           <PasswordForm />
+        </div>
+      </section>
+      <section
+        aria-labelledby="sessions-heading"
+        className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+      >
+        <h2 id="sessions-heading" className="text-sm font-semibold text-slate-700">
+          {t("settings.sessions")}
+        </h2>
+        <p className="mt-1 text-sm text-slate-500">{t("settings.sessionsHint")}</p>
+        <div className="mt-4">
+          <OwnSessions
+            initial={sessions.map((s) => ({
+              ...s,
+              createdAt: s.createdAt.toISOString(),
+              expiresAt: s.expiresAt.toISOString(),
+            }))}
+          />
         </div>
       </section>
       <section

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { FormMessage } from "../../components/form-message.tsx";
 import { SubmitButton } from "../../components/submit-button.tsx";
@@ -7,22 +7,37 @@ import { TextField } from "../../components/text-field.tsx";
 import { useT } from "../../i18n/client.tsx";
 import { useTRPC } from "../../trpc/client.ts";
 
-/** A new password; every session ends with the old one, so this browser signs in again. */
+/** A new password, given the current one; every other session ends, this browser stays signed in. */
 export function PasswordForm() {
   const trpc = useTRPC();
   const t = useT();
+  const queryClient = useQueryClient();
   const [mismatch, setMismatch] = useState(false);
+  const [changed, setChanged] = useState<number | null>(null);
   const change = useMutation(trpc.me.changePassword.mutationOptions());
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
     const newPassword = String(form.get("newPassword") ?? "");
+    setChanged(null);
     setMismatch(newPassword !== String(form.get("repeatPassword") ?? ""));
     if (newPassword !== String(form.get("repeatPassword") ?? "")) return;
     change.mutate(
       { currentPassword: String(form.get("currentPassword") ?? ""), newPassword },
-      { onSuccess: () => window.location.assign("/sign-in?changed=1") },
+      {
+        onSuccess: (result) => {
+          // A session from before session rows ended with the others: sign in again.
+          if (result.signedOut) {
+            window.location.assign("/sign-in?changed=1");
+            return;
+          }
+          formElement.reset();
+          setChanged(result.endedSessions);
+          void queryClient.invalidateQueries({ queryKey: trpc.me.sessions.queryKey() });
+        },
+      },
     );
   }
 
@@ -50,7 +65,10 @@ export function PasswordForm() {
         autoComplete="new-password"
         required
       />
-      <FormMessage error={mismatch ? t("settings.passwordMismatch") : change.error} />
+      <FormMessage
+        error={mismatch ? t("settings.passwordMismatch") : change.error}
+        success={changed === null ? null : t("settings.passwordChanged", { count: changed })}
+      />
       <SubmitButton pending={change.isPending}>{t("settings.changePassword")}</SubmitButton>
     </form>
   );

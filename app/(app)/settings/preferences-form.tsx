@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useMemo, useState } from "react";
 import { FormMessage } from "../../components/form-message.tsx";
 import { SubmitButton } from "../../components/submit-button.tsx";
+import { useHydrated } from "../../components/use-hydrated.ts";
 import { useT } from "../../i18n/client.tsx";
 import { useTRPC } from "../../trpc/client.ts";
 
@@ -20,8 +21,16 @@ export function PreferencesForm({ locale, timeZone }: { locale: "en" | "ja" | nu
   const [zone, setZone] = useState(timeZone ?? "");
   const [saved, setSaved] = useState(false);
   const save = useMutation(trpc.preferences.set.mutationOptions());
-  const zones = useMemo(() => Intl.supportedValuesOf("timeZone"), []);
-  const browserZone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
+  // The browser's zone and its list of zones are the browser's to say: the
+  // server renders the choice made so far, the browser adds the rest after
+  // hydration (the server's zone and ICU would differ: React error #418).
+  const hydrated = useHydrated();
+  const zones = useMemo(() => {
+    if (!hydrated) return zone ? [zone] : [];
+    const known = Intl.supportedValuesOf("timeZone");
+    return zone && !known.includes(zone) ? [zone, ...known] : known;
+  }, [hydrated, zone]);
+  const browserZone = useMemo(() => (hydrated ? Intl.DateTimeFormat().resolvedOptions().timeZone : null), [hydrated]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -61,7 +70,9 @@ export function PreferencesForm({ locale, timeZone }: { locale: "en" | "ja" | nu
           {t("settings.timeZone")}
         </label>
         <select id={`${id}-zone`} className={`mt-1 ${select}`} value={zone} onChange={(e) => setZone(e.target.value)}>
-          <option value="">{t("settings.timeZoneBrowser", { zone: browserZone })}</option>
+          <option value="">
+            {browserZone ? t("settings.timeZoneBrowser", { zone: browserZone }) : t("settings.browserDefault")}
+          </option>
           {zones.map((z) => (
             <option key={z} value={z}>
               {z}

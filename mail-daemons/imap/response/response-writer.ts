@@ -11,6 +11,7 @@
 // loop ends (process.nextTick), so an untagged response outside a command
 // (IDLE) is not held either.
 import type { Duplex } from "node:stream";
+import type { Log } from "../../../server/cluster/error-log.ts";
 import { withoutNul } from "./encode.ts";
 
 /** Gathered bytes are written once there are this many; a larger piece is written on its own. */
@@ -25,7 +26,7 @@ export class ResponseWriter {
 
   constructor(
     private socket: Duplex,
-    private readonly log: (line: string) => void,
+    private readonly log: Log,
   ) {}
 
   /** After STARTTLS the TLS socket replaces the plain one (RFC 9051 §6.2.1); what was gathered goes out before. */

@@ -1,6 +1,8 @@
 // One client's session (RFC 9051 §3): its state, who logged in, what it
 // enabled, and the selected mailbox. Commands change it only through these
 // methods, so that watching for changes and reporting them stays in one place.
+
+import type { Log } from "../../../server/cluster/error-log.ts";
 import type { ImapBackend, Principal, SelectedFolder } from "../backend.ts";
 import type { ResponseWriter } from "../response/response-writer.ts";
 import { type FlushOptions, SelectedMailbox } from "./selected-mailbox.ts";
@@ -40,7 +42,7 @@ export class Session<P extends Principal = Principal> {
     readonly backend: ImapBackend<P>,
     readonly writer: ResponseWriter,
     readonly info: SessionInfo,
-    readonly log: (line: string) => void,
+    readonly log: Log,
   ) {}
 
   /** Names in UTF-8 rather than modified UTF-7 (RFC 6855 §3, RFC 9051 §5.1). */

@@ -25,7 +25,7 @@ export const quit: Pop3Command<undefined> = {
       const deleted = await drop.commit();
       reply = ok(`${session.hostname} POP3 server signing off (${deleted} messages deleted)`);
     } catch (error) {
-      session.log(`pop3: committing deletions for ${session.principal?.login} failed: ${String(error)}`);
+      session.log(`pop3: committing deletions for ${session.principal?.login} failed: ${String(error)}`, "error");
       reply = err("Some deleted messages not removed", "SYS/TEMP");
     }
     await drop

@@ -8,7 +8,7 @@ import { removeDkimSelector, startDkimRotation } from "../../domains/dkim-rotati
 import { createLookup, parseDnsServers } from "../../domains/dns-lookup.ts";
 import { listDomainsWithRecords } from "../../domains/list-domains-with-records.ts";
 import { loadEnv } from "../../env.ts";
-import { safeText } from "../safe-text.ts";
+import { safeText } from "../../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const domainName = safeText.trim().min(1, "domain name is required").max(253);

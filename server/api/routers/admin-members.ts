@@ -6,7 +6,7 @@ import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { approvalMembers } from "../../approval/approval-members.ts";
 import { changeMembers } from "../../mailboxes/change-members.ts";
-import { safeText } from "../safe-text.ts";
+import { safeText } from "../../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const email = safeText.trim().min(1, "email is required").max(320);

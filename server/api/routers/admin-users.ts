@@ -8,6 +8,7 @@ import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { loginAttackSummary } from "../../auth/login-attacks.ts";
 import { MAX_PASSWORD_LENGTH, MAX_USER_NAME_CHARS } from "../../limits.ts";
+import { safeText } from "../../safe-text.ts";
 import { createUser } from "../../users/create-user.ts";
 import { editUser } from "../../users/edit-user.ts";
 import { endSessions } from "../../users/end-sessions.ts";
@@ -17,7 +18,6 @@ import { removeUser } from "../../users/remove-user.ts";
 import { setUserDisabled } from "../../users/set-disabled.ts";
 import { setPassword } from "../../users/set-password.ts";
 import { endUserSession, listUserSessions } from "../../users/user-sessions.ts";
-import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const email = safeText.trim().min(1, "email is required").max(320);

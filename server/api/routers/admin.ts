@@ -1,17 +1,22 @@
 // Administration: users (admin-users.ts), members (admin-members.ts),
-// domains, mailboxes and quotas. Each mutation calls one domain function with
+// domains, mailboxes and quotas, and the operations pages: the queue
+// (admin-queue.ts), the audit log (admin-audit.ts) and the server's status
+// (admin-status.ts). Each mutation calls one domain function with
 // the admin as actor; those functions validate and write the audit event in
 // the same transaction as the change.
 import { z } from "zod";
 import { createMailbox } from "../../mailboxes/create-mailbox.ts";
 import { listMailboxes } from "../../mailboxes/list-mailboxes.ts";
-import { setQuota } from "../../mailboxes/set-quota.ts";
+import { safeText } from "../../safe-text.ts";
 import { quotaInput } from "../quota-input.ts";
-import { safeText } from "../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { adminAuditRouter } from "./admin-audit.ts";
 import { domainsRouter } from "./admin-domains.ts";
 import { adminMembersRouter } from "./admin-members.ts";
 import { adminPop3Router } from "./admin-pop3.ts";
+import { adminQueueRouter } from "./admin-queue.ts";
+import { adminStatusRouter } from "./admin-status.ts";
+import { adminTransfersRouter } from "./admin-transfers.ts";
 import { adminUsersRouter } from "./admin-users.ts";
 
 const email = safeText.trim().min(1, "email is required").max(320);
@@ -39,10 +44,6 @@ const mailboxesRouter = router({
       });
       return { id: mailbox.id, address: mailbox.address, kind: mailbox.kind };
     }),
-  setQuota: adminProcedure.input(z.object({ address: email, quota: quotaInput })).mutation(async ({ ctx, input }) => {
-    const mailbox = await setQuota({ address: input.address, quotaBytes: input.quota ?? null, actorId: ctx.user.id });
-    return { address: mailbox.address, quotaBytes: mailbox.quotaBytes === null ? null : Number(mailbox.quotaBytes) };
-  }),
   pop3: adminPop3Router,
 });
 
@@ -51,4 +52,8 @@ export const adminRouter = router({
   members: adminMembersRouter,
   domains: domainsRouter,
   mailboxes: mailboxesRouter,
+  transfers: adminTransfersRouter,
+  queue: adminQueueRouter,
+  audit: adminAuditRouter,
+  status: adminStatusRouter,
 });

@@ -13,7 +13,7 @@ import {
 } from "../../auth/app-passwords.ts";
 import { loadEnv } from "../../env.ts";
 import { MAX_APP_PASSWORD_LABEL } from "../../limits.ts";
-import { safeText } from "../safe-text.ts";
+import { safeText } from "../../safe-text.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 /** Over HTTP (no transformer) dates travel as ISO strings; say so in the type. */

@@ -14,7 +14,7 @@ import { conversationPendingReplies, reviewQueue, reviewQueueCount } from "../..
 import { ReviewRefused } from "../../approval/reviewable.ts";
 import { loadEnv } from "../../env.ts";
 import { MAX_RETURN_COMMENT_CHARS } from "../../limits.ts";
-import { safeText } from "../safe-text.ts";
+import { safeText } from "../../safe-text.ts";
 import { adminProcedure, conversationProcedure, protectedProcedure, router } from "../trpc.ts";
 
 function refused(e: unknown): never {

@@ -51,28 +51,31 @@ export const conversationsRouter = router({
   /**
    * Sends a reply or forward as the mailbox (its copy joins the conversation
    * before this returns), or holds it for a reviewer when the caller's
-   * replies need approval.
+   * replies need approval. `thenStatus` closes it or sets it pending once sent.
    */
-  send: messageProcedure.input(composeInput.extend(staleSendGuard.shape)).mutation(async ({ ctx, input }) => {
-    const { seenMessageId, confirmNewActivity, ...composition } = input;
-    const outcome = await sendOrHoldReply({
-      actorId: ctx.user.id,
-      message: ctx.message,
-      composition,
-      guard: { seenMessageId, confirmNewActivity },
-      hostname: loadEnv().YUBIN_HOSTNAME,
-      ip: ctx.ip,
-    });
-    if (outcome.state === "held") {
-      return { messageId: null, conversationId: outcome.conversationId, state: "held" as const, held: true };
-    }
-    return {
-      messageId: outcome.messageId,
-      conversationId: outcome.conversationId,
-      state: outcome.delivery?.state ?? null,
-      held: false,
-    };
-  }),
+  send: messageProcedure
+    .input(composeInput.extend(staleSendGuard.shape).extend({ thenStatus: z.enum(["closed", "pending"]).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const { seenMessageId, confirmNewActivity, thenStatus, ...composition } = input;
+      const outcome = await sendOrHoldReply({
+        actorId: ctx.user.id,
+        message: ctx.message,
+        composition,
+        guard: { seenMessageId, confirmNewActivity },
+        hostname: loadEnv().YUBIN_HOSTNAME,
+        ip: ctx.ip,
+        thenStatus,
+      });
+      if (outcome.state === "held") {
+        return { messageId: null, conversationId: outcome.conversationId, state: "held" as const, held: true };
+      }
+      return {
+        messageId: outcome.messageId,
+        conversationId: outcome.conversationId,
+        state: outcome.delivery?.state ?? null,
+        held: false,
+      };
+    }),
 
   /** Delivery state of each message the conversation sent. */
   delivery: conversationProcedure.query(({ ctx }) => conversationDelivery(ctx.conversation)),

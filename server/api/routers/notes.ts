@@ -5,7 +5,7 @@ import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../../limits.ts";
 import { addNote } from "../../notes/add-note.ts";
 import { listNotes } from "../../notes/list-notes.ts";
 import { mentionCandidates } from "../../notes/mention-candidates.ts";
-import { safeText } from "../safe-text.ts";
+import { safeText } from "../../safe-text.ts";
 import { conversationProcedure, router } from "../trpc.ts";
 
 export const notesRouter = router({

@@ -1,5 +1,6 @@
-// The signed-in user's own language and time zone.
-import { preferencesInput, setPreferences, userPreferences } from "../../users/set-preferences.ts";
+// The signed-in user's own language and time zone, and where a send or a close goes next.
+import { z } from "zod";
+import { preferencesInput, setGoToNext, setPreferences, userPreferences } from "../../users/set-preferences.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 export const preferencesRouter = router({
@@ -7,4 +8,7 @@ export const preferencesRouter = router({
   set: protectedProcedure
     .input(preferencesInput)
     .mutation(({ ctx, input }) => setPreferences({ ...input, userId: ctx.user.id, ip: ctx.ip })),
+  setGoToNext: protectedProcedure
+    .input(z.object({ goToNext: z.boolean() }))
+    .mutation(({ ctx, input }) => setGoToNext({ userId: ctx.user.id, goToNext: input.goToNext, ip: ctx.ip })),
 });

@@ -7,8 +7,8 @@ import { quotaWarningsFor } from "../../quotas/quota-banner.ts";
 import { quotaOverview } from "../../quotas/quota-overview.ts";
 import { recalculateUsage } from "../../quotas/recalculate-usage.ts";
 import { setQuotaLimits } from "../../quotas/set-quota-limits.ts";
+import { safeText } from "../../safe-text.ts";
 import { quotaInput } from "../quota-input.ts";
-import { safeText } from "../safe-text.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc.ts";
 
 const address = safeText.trim().min(1, "email is required").max(320);

@@ -12,7 +12,7 @@ import { deleteMail } from "../../recovery/delete-mail.ts";
 import { listDeletedMail } from "../../recovery/list-deleted-mail.ts";
 import { restoreMail } from "../../recovery/restore-mail.ts";
 import { deletedRetention, setDeletedRetention } from "../../recovery/set-retention.ts";
-import { safeText } from "../safe-text.ts";
+import { safeText } from "../../safe-text.ts";
 import {
   adminProcedure,
   conversationProcedure,

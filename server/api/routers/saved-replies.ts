@@ -5,10 +5,10 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { MAX_SAVED_REPLY_BODY, MAX_SAVED_REPLY_TITLE } from "../../limits.ts";
+import { safeText } from "../../safe-text.ts";
 import { manageableSavedReplies, savedRepliesFor } from "../../saved-replies/list-saved-replies.ts";
 import { createSavedReply, deleteSavedReply, updateSavedReply } from "../../saved-replies/manage-saved-replies.ts";
 import { renderSavedReply } from "../../saved-replies/render-saved-reply.ts";
-import { safeText } from "../safe-text.ts";
 import { conversationProcedure, mailboxProcedure, protectedProcedure, router } from "../trpc.ts";
 
 const savedReplyFields = {

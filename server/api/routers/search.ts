@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
+import { safeText } from "../../safe-text.ts";
 import { searchPage } from "../../search/search-page.ts";
-import { safeText } from "../safe-text.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 /** The last row of the previous page. Over HTTP (no transformer) the date arrives as an ISO string. */

@@ -2,13 +2,13 @@
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
 import { MAX_SIGNATURE_CHARS } from "../../limits.ts";
+import { safeText } from "../../safe-text.ts";
 import {
   mailboxSignatures,
   setMailboxSignature,
   setUserSignature,
   userSignature,
 } from "../../signatures/signatures.ts";
-import { safeText } from "../safe-text.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc.ts";
 
 const signature = safeText.max(MAX_SIGNATURE_CHARS, `a signature has at most ${MAX_SIGNATURE_CHARS} characters`);

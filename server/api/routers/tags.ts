@@ -2,9 +2,9 @@
 // picker offers that mailbox's only, and a new name creates the tag there.
 import { z } from "zod";
 import { id } from "../../access/database-id.ts";
+import { safeText } from "../../safe-text.ts";
 import { conversationTags, mailboxTags } from "../../tags/conversation-tags.ts";
 import { addTag, removeTag } from "../../tags/tag-conversation.ts";
-import { safeText } from "../safe-text.ts";
 import { conversationProcedure, router } from "../trpc.ts";
 
 export const tagsRouter = router({

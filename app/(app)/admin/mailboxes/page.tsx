@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
 import type { Pop3PolicyView } from "../../../../server/mailboxes/pop3-policy.ts";
 import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
@@ -10,7 +11,6 @@ import { AddMailboxForm } from "./add-mailbox-form.tsx";
 import { ApprovalSwitches } from "./approval-switches.tsx";
 import { MailboxMembers } from "./mailbox-members.tsx";
 import { Pop3PolicyForm } from "./pop3-policy-form.tsx";
-import { QuotaForm } from "./quota-form.tsx";
 import { RoundRobinToggle } from "./round-robin-toggle.tsx";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -70,10 +70,13 @@ export default async function MailboxesPage() {
                         </div>
                       ) : null}
                     </div>
-                    <QuotaForm
-                      address={mailbox.address}
-                      current={mailbox.quotaBytes === null ? "" : formatSize(mailbox.quotaBytes).replace(" ", "")}
-                    />
+                    <Link
+                      href={`/admin/quotas#quota-${mailbox.id}`}
+                      aria-label={t("admin.quotaLinkFor", { address: mailbox.address })}
+                      className="text-sm text-slate-700 underline decoration-stone-300 underline-offset-2 hover:decoration-slate-500"
+                    >
+                      {t("admin.quotaLink")}
+                    </Link>
                   </div>
                   <div className="mt-3">
                     <RoundRobinToggle

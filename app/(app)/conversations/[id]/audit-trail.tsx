@@ -63,6 +63,8 @@ function describe(entry: AuditEntry, labels: Record<Status, string>, names: Map<
       return t("history.tagAdd", { who, name: String(after?.name ?? "") });
     case "tag.remove":
       return t("history.tagRemove", { who, name: String(before?.name ?? "") });
+    case "reply.sent":
+      return t("history.replySent", { who });
     case "reply.held":
       return t("history.replyHeld", { who });
     case "reply.approved":

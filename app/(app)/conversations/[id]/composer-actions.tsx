@@ -2,7 +2,14 @@
 import { FormMessage } from "../../../components/form-message.tsx";
 import { useT } from "../../../i18n/client.tsx";
 
-/** The send's outcome, Send (or "Send anyway" after the stale-send guard held it) and Discard. */
+const SECONDARY =
+  "rounded-md border border-stone-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 shadow-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none disabled:opacity-60";
+
+/**
+ * The send's outcome; Send (or "Send anyway" after the stale-send guard held
+ * it), "Send and close" and "Send and set pending" (each a submit button whose
+ * data-then the composer reads), and Discard.
+ */
 export function ComposerActions({
   error,
   pending,
@@ -18,7 +25,7 @@ export function ComposerActions({
   return (
     <div className="space-y-3 border-t border-stone-100 px-5 py-3">
       <FormMessage error={error} />
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <button
           type="submit"
           disabled={pending}
@@ -26,6 +33,12 @@ export function ComposerActions({
           className="inline-flex items-center justify-center rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-slate-700 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-60"
         >
           {held ? t("composer.sendAnyway") : t("composer.send")}
+        </button>
+        <button type="submit" data-then="closed" disabled={pending} className={SECONDARY}>
+          {t("composer.sendAndClose")}
+        </button>
+        <button type="submit" data-then="pending" disabled={pending} className={SECONDARY}>
+          {t("composer.sendAndPending")}
         </button>
         <button
           type="button"

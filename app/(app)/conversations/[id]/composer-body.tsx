@@ -44,6 +44,7 @@ export function ComposerBody({
         <RichTextEditor
           id={`${id}-body`}
           initialText={body.text}
+          initialHtml={body.initialHtml}
           invalid={Boolean(errors.text)}
           describedBy={describedBy(id, errors, "text")}
           onChange={(value) => {
@@ -63,7 +64,7 @@ export function ComposerBody({
           rows={12}
           aria-invalid={Boolean(errors.text)}
           aria-describedby={describedBy(id, errors, "text")}
-          className={`${FIELD_CLASS} resize-y font-mono leading-relaxed`}
+          className={`${FIELD_CLASS} resize-y leading-relaxed`}
         />
       )}
       <FieldError id={id} errors={errors} field="text" />

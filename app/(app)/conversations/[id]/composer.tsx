@@ -4,7 +4,8 @@ import { type FormEvent, useEffect, useId, useState } from "react";
 import type { ComposeMode } from "../../../../server/compose/compose-input.ts";
 import type { ReplyDraft } from "../../../../server/compose/reply-draft.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
-import { useTypingPresence } from "../../../components/presence.tsx";
+import { useLeaveGuard } from "../../../components/leave-guard.ts";
+import { useComposingPresence } from "../../../components/presence.tsx";
 import { useI18n, useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
@@ -16,6 +17,7 @@ import { composerPrefill, setComposerPrefill } from "./composer-prefill.ts";
 import { useComposer } from "./composer-state.tsx";
 import { type ComposerField, type FieldErrors, validateReply } from "./composer-validation.ts";
 import { ReplyCollision } from "./presence-bar.tsx";
+import { type DraftContent, useDraftAutosave } from "./use-draft-autosave.ts";
 import { useReplyAttachments } from "./use-reply-attachments.ts";
 import { useReplyBody } from "./use-reply-body.ts";
 import { useReplyHeader } from "./use-reply-header.ts";
@@ -100,12 +102,12 @@ function LoadedComposer({
   );
 }
 
-/** The reply form: its fields, each kept by its own hook, and the send. */
+/** The reply form: its fields, each kept by its own hook, and the send; saved as a draft while written. */
 function Composer({
   mailboxId,
   messageId,
   conversationId,
-  seenMessageId,
+  seenMessageId: seenWhenOpened,
   mode,
   draft,
 }: {
@@ -116,25 +118,66 @@ function Composer({
   mode: ComposeMode;
   draft: ReplyDraft;
 }) {
-  const { setOpen } = useComposer();
+  const { setOpen, restoredDraft, forgetRestoredDraft } = useComposer();
   const id = useId();
   const t = useT();
-  // "Edit and resend" of a returned held reply starts from the author's text (composer-prefill.ts).
+  // "Edit and resend" of a returned held reply starts from the author's text (composer-prefill.ts);
+  // a page that came with the writer's draft, from that.
   const [prefill] = useState(() => composerPrefill(messageId, mode));
+  const [restored] = useState(() => (prefill ? null : restoredDraft(messageId, mode)));
   useEffect(() => {
     if (prefill) setComposerPrefill(null);
-  }, [prefill]);
-  const header = useReplyHeader(draft, prefill);
+    forgetRestoredDraft();
+  }, [prefill, forgetRestoredDraft]);
+  const header = useReplyHeader(draft, prefill ?? restored);
   // The signature (mailbox's, then the writer's) sits between the answer and the quote.
   const body = useReplyBody(
-    () => prefill?.text ?? `\n\n${draft.signature ? `${draft.signature}\n\n` : ""}${draft.quoted}`,
+    () => `\n\n${draft.signature ? `${draft.signature}\n\n` : ""}${draft.quoted}`,
     `${id}-body`,
+    prefill ? { text: prefill.text, html: null } : restored,
   );
-  const attachments = useReplyAttachments(draft);
+  const attachments = useReplyAttachments(draft, restored?.forwardAttachments);
   const [errors, setErrors] = useState<FieldErrors>({});
+  // The stale-send guard carries on from the draft: what its writer had seen then.
+  const [seenMessageId] = useState(() => restored?.seenMessageId ?? seenWhenOpened);
   const send = useSendReply({ messageId, mode, seenMessageId });
-  // Others see "typing a reply" while keys come; closing the composer (sent or discarded) ends it.
-  const typing = useTypingPresence("replying");
+  const content: DraftContent = {
+    to: header.to,
+    cc: header.cc,
+    bcc: header.bcc,
+    subject: header.subject,
+    text: body.text,
+    html: body.rich ? body.html : null,
+    forwardAttachments: [...attachments.carried].sort((a, b) => a - b),
+  };
+  // Something of the writer's: a changed text, recipients or subject, a file, a dropped forward attachment.
+  const dirty =
+    body.edited ||
+    prefill !== null ||
+    header.changed ||
+    attachments.files.length > 0 ||
+    attachments.carried.size !== draft.attachments.length;
+  const autosave = useDraftAutosave(
+    { conversationId, messageId, mode, seenMessageId: seenMessageId ?? null },
+    content,
+    dirty,
+    restored
+      ? {
+          to: restored.to,
+          cc: restored.cc,
+          bcc: restored.bcc,
+          subject: restored.subject,
+          text: restored.text,
+          html: restored.html,
+          forwardAttachments: restored.forwardAttachments,
+        }
+      : null,
+  );
+  // Others see "typing a reply" while the composer holds text the writer added; emptying it
+  // back to the quote, sending or discarding ends it.
+  useComposingPresence("replying", body.edited);
+  // Leaving the page with it asks first (it stays as a draft if the writer leaves anyway).
+  useLeaveGuard(dirty, t("composer.leaveUnsent"));
 
   // A field's message goes as soon as the member edits that field.
   const clearError = (key: ComposerField) =>
@@ -142,7 +185,10 @@ function Composer({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // "Send and close" / "Send and set pending" (composer-actions.tsx); Enter in a field is a plain Send.
+    const then = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("data-then");
     void send.sendReply({
+      thenStatus: then === "closed" || then === "pending" ? then : undefined,
       validate: () => {
         const found = validateReply(
           { to: header.to, cc: header.cc, bcc: header.bcc, text: body.text, attachedBytes: attachments.attachedBytes },
@@ -151,6 +197,9 @@ function Composer({
         setErrors(found);
         return Object.keys(found).length === 0;
       },
+      // No draft save may land after the send deletes the draft; one on its way finishes first.
+      beforeSend: autosave.stop,
+      onFailed: autosave.resume,
       content: {
         to: header.to,
         cc: header.cc,
@@ -168,21 +217,27 @@ function Composer({
   return (
     <form
       onSubmit={onSubmit}
-      onInput={typing}
       noValidate
       aria-label={t(TITLES[mode])}
       className="mt-3 overflow-hidden rounded-xl border border-slate-300 bg-white shadow-sm"
     >
       <div className="flex items-center justify-between border-b border-stone-100 bg-stone-50/60 px-5 py-2">
         <h3 className="text-sm font-semibold text-slate-800">{t(TITLES[mode])}</h3>
-        <button
-          type="button"
-          aria-pressed={body.rich}
-          onClick={body.toggleRich}
-          className="rounded-md border border-stone-300 bg-white px-2 py-0.5 text-xs text-slate-600 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
-        >
-          {t("composer.richText")}
-        </button>
+        <div className="flex items-center gap-3">
+          {autosave.upToDate ? (
+            <span className="text-xs text-slate-500" data-testid="draft-saved">
+              {t("composer.draftSaved")}
+            </span>
+          ) : null}
+          <button
+            type="button"
+            aria-pressed={body.rich}
+            onClick={body.toggleRich}
+            className="rounded-md border border-stone-300 bg-white px-2 py-0.5 text-xs text-slate-600 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+          >
+            {t("composer.richText")}
+          </button>
+        </div>
       </div>
       <ReplyCollision conversationId={conversationId} />
       <ComposerHeaderFields id={id} from={draft.from} header={header} errors={errors} onEdit={clearError} />
@@ -201,7 +256,15 @@ function Composer({
         errors={errors}
         onEdit={() => clearError("attachments")}
       />
-      <ComposerActions error={send.error} pending={send.pending} held={send.held} onDiscard={() => setOpen(null)} />
+      <ComposerActions
+        error={send.error}
+        pending={send.pending}
+        held={send.held}
+        onDiscard={async () => {
+          await autosave.discard();
+          setOpen(null);
+        }}
+      />
     </form>
   );
 }

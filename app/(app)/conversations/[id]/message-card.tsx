@@ -29,15 +29,21 @@ function addressList(list: { address: string; name: string }[]): string {
   return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(", ");
 }
 
-/** `status` goes beside the date (a sent message's delivery), `actions` in the footer (Reply, Forward). */
+/**
+ * `status` goes beside the date (a sent message's delivery), `actions` in the
+ * footer (Reply, Forward); `traceHref`, for admins, links the message to its
+ * message trace (how it arrived, or every delivery attempt of a reply).
+ */
 export async function MessageCard({
   message,
   status,
   actions,
+  traceHref,
 }: {
   message: ConversationMessage;
   status?: ReactNode;
   actions?: ReactNode;
+  traceHref?: string;
 }) {
   const t = await getT();
   const sender = message.fromName || message.fromAddress || t("message.unknownSender");
@@ -54,7 +60,12 @@ export async function MessageCard({
       <header className="flex flex-wrap items-start justify-between gap-x-6 gap-y-2 border-b border-stone-100 px-5 py-3">
         <div className="min-w-0">
           <h2 id={headingId} className="text-sm">
-            <span className="font-semibold text-slate-900">{sender}</span>
+            <span className="font-semibold text-slate-900">
+              {/* Who in the team wrote what the mailbox sent: "Bob via Support". */}
+              {message.direction === "outbound" && message.author
+                ? t("message.via", { author: message.author.name, sender })
+                : sender}
+            </span>
             {message.fromName && message.fromAddress ? (
               <span className="ml-1.5 text-slate-500">{`<${message.fromAddress}>`}</span>
             ) : null}
@@ -82,7 +93,7 @@ export async function MessageCard({
         <div className="flex flex-col items-end gap-1 text-xs text-slate-500">
           <LocalTime iso={date} style="full" />
           {status}
-          <AuthBadges authentication={message.authentication} />
+          <AuthBadges messageId={message.id} authentication={message.authentication} />
           {message.threadReason ? (
             <span className="text-[11px] text-slate-400" data-testid="thread-reason">
               {reason ? t(reason) : message.threadReason}
@@ -131,7 +142,7 @@ export async function MessageCard({
       ) : null}
 
       {message.hasHtml ? (
-        <HtmlBody messageId={message.id} sender={sender} />
+        <HtmlBody messageId={message.id} sender={sender} remoteImages={message.remoteImages} />
       ) : message.textBody ? (
         <TextBody messageId={message.id} text={message.textBody} length={message.textLength} />
       ) : (
@@ -150,6 +161,7 @@ export async function MessageCard({
                   <li key={a.index}>
                     <a
                       href={`/api/messages/${message.id}/attachments/${a.index}`}
+                      download
                       className="inline-flex max-w-xs items-center gap-2 rounded-md border border-stone-200 px-3 py-1.5 text-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
                     >
                       <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 shrink-0 fill-slate-400">
@@ -173,10 +185,20 @@ export async function MessageCard({
         <div className="flex items-center gap-4">
           <a
             href={`/api/messages/${message.id}/source`}
+            download
             className="text-xs text-slate-400 underline-offset-2 hover:text-slate-600 hover:underline"
           >
             {t("message.downloadOriginal")}
           </a>
+          {traceHref ? (
+            <a
+              href={traceHref}
+              aria-label={t("trace.messageLinkLabel")}
+              className="text-xs text-slate-400 underline-offset-2 hover:text-slate-600 hover:underline"
+            >
+              {t("trace.messageLink")}
+            </a>
+          ) : null}
           {actions}
         </div>
       </footer>

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from "react";
 import { MAX_NOTE_CHARS } from "../../../../server/limits.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
-import { useTypingPresence } from "../../../components/presence.tsx";
+import { useComposingPresence } from "../../../components/presence.tsx";
 import { useT } from "../../../i18n/client.tsx";
 import { useTRPC } from "../../../trpc/client.ts";
 
@@ -59,8 +59,8 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
   const [active, setActive] = useState(0);
   const members = useQuery(trpc.notes.members.queryOptions({ conversationId }));
   const add = useMutation(trpc.notes.add.mutationOptions());
-  // Others see "writing a note" while keys come; closing the form ends it.
-  const typing = useTypingPresence("noting");
+  // Others see "writing a note" while it holds text; emptying or closing the form ends it.
+  useComposingPresence("noting", text.trim() !== "");
 
   const options = query
     ? (members.data ?? [])
@@ -123,7 +123,6 @@ function OpenNoteForm({ conversationId, onClose }: { conversationId: number; onC
   return (
     <form
       onSubmit={onSubmit}
-      onInput={typing}
       aria-label={t("note.label")}
       noValidate
       className="rounded-xl border border-amber-300 bg-amber-50 p-4 shadow-sm"

@@ -2,14 +2,15 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
+import type { SavedDraft } from "../../../../server/drafts/drafts.ts";
 import { StatusBadge } from "../../../components/status-badge.tsx";
 import { getT } from "../../../i18n/server.ts";
 import { localStatusLabels } from "../../../i18n/translate.ts";
 import { AuditTrail } from "./audit-trail.tsx";
 import { ComposerSlot } from "./composer.tsx";
-import { ComposerState } from "./composer-state.tsx";
+import { ComposerState, type RestoredDraft } from "./composer-state.tsx";
 import { CustomerPanel } from "./customer-panel.tsx";
-import { DeleteConversation, DeleteMessage } from "./delete-mail.tsx";
+import { DeleteConversation, DeleteMessage } from "./delete-buttons.tsx";
 import { DeliveryBadge } from "./delivery-badge.tsx";
 import { loadConversation } from "./load-conversation.ts";
 import { MarkRead } from "./mark-read.tsx";
@@ -33,6 +34,11 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: conversation ? conversation.subject || t("common.noSubject") : t("common.notFound") };
 }
 
+function restorableDraft(saved: SavedDraft, messages: { id: number }[], latestMessageId: number): RestoredDraft {
+  const { updatedAt: _, ...draft } = saved;
+  return messages.some((m) => m.id === draft.messageId) ? draft : { ...draft, messageId: latestMessageId };
+}
+
 export default async function ConversationPage({ params }: { params: Params }) {
   const conversation = await loadConversation((await params).id);
   // Missing and not-a-member are the same 404.
@@ -43,18 +49,24 @@ export default async function ConversationPage({ params }: { params: Params }) {
   const conversationId = conversation.id;
   // The stale-send guard's reference point: what a composer opened now has seen.
   const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
-  const [notes, tags, customerPanel] = await Promise.all([
+  const [notes, tags, customerPanel, savedDraft] = await Promise.all([
     caller.notes.list({ conversationId }),
     caller.tags.list({ conversationId }),
     caller.contacts.customer({ conversationId }),
+    caller.drafts.get({ conversationId }),
   ]);
+  // The reader's draft reopens where it was written; on the latest message if that one is gone.
+  const draft = savedDraft ? restorableDraft(savedDraft, messages, latestMessageId) : null;
   const approval = await caller.approval.forConversation({ conversationId });
-  const [workflow, history, serverLabels, me] = await Promise.all([
+  const [workflow, history, serverLabels, me, preferences] = await Promise.all([
     caller.workflow.state({ conversationId }),
     caller.workflow.history({ conversationId }),
     caller.workflow.statusLabels(),
     caller.me.session(),
+    caller.preferences.get(),
   ]);
+  // After a send or a close: the next conversation of the list it was opened from (Settings).
+  const afterSend = { goToNext: preferences.goToNext, conversationId, fallbackHref: `/inbox?mailbox=${mailbox.id}` };
   const statusLabels = localStatusLabels(serverLabels, t);
   // Messages and internal notes in one timeline, oldest first.
   const timeline = [
@@ -106,13 +118,15 @@ export default async function ConversationPage({ params }: { params: Params }) {
             snoozedUntil={workflow.state.snoozedUntil?.toISOString() ?? null}
             members={workflow.members}
             labels={statusLabels}
+            goToNext={afterSend.goToNext}
+            fallbackHref={afterSend.fallbackHref}
           />
           <div className="mt-3 flex flex-wrap items-start gap-2">
             <DeleteConversation conversationId={conversation.id} mailboxId={mailbox.id} />
           </div>
           <PresenceBar conversationId={conversation.id} />
         </header>
-        <ComposerState>
+        <ComposerState draft={draft} afterSend={afterSend}>
           <ol aria-label={t("conv.messages")} className="mt-6 space-y-4">
             {timeline.map(({ message, note }) =>
               note ? (
@@ -123,6 +137,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
                 <li key={message.id}>
                   <MessageCard
                     message={message}
+                    traceHref={me?.role === "admin" ? `/admin/trace?message=${message.id}` : undefined}
                     status={
                       message.direction === "outbound" ? (
                         <DeliveryBadge conversationId={conversation.id} messageId={message.id} />

@@ -10,12 +10,15 @@ import { useT } from "../../../i18n/client.tsx";
 export function RichTextEditor({
   id,
   initialText,
+  initialHtml,
   onChange,
   invalid,
   describedBy,
 }: {
   id: string;
   initialText: string;
+  /** HTML to start from instead (a restored draft's, already cut to the composer's allow-list by the server). */
+  initialHtml?: string | null;
   onChange: (value: { text: string; html: string }) => void;
   invalid: boolean;
   describedBy?: string;
@@ -28,11 +31,18 @@ export function RichTextEditor({
   useEffect(() => {
     const el = area.current;
     if (!el) return;
-    // The plain text so far becomes the starting content (escaped by textContent).
     el.replaceChildren();
-    for (const [i, line] of initialText.split("\n").entries()) {
-      if (i > 0) el.append(document.createElement("br"));
-      el.append(document.createTextNode(line));
+    if (initialHtml) {
+      // Parsed inert (a template runs nothing), then moved in: only the server's allow-list is in it.
+      const template = document.createElement("template");
+      template.innerHTML = initialHtml;
+      el.append(template.content);
+    } else {
+      // The plain text so far becomes the starting content (escaped by textContent).
+      for (const [i, line] of initialText.split("\n").entries()) {
+        if (i > 0) el.append(document.createElement("br"));
+        el.append(document.createTextNode(line));
+      }
     }
     onChange({ text: plainText(el), html: el.innerHTML });
   }, []);

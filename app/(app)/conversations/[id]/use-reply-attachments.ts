@@ -15,10 +15,18 @@ export interface ReplyAttachments {
   carry: (index: number, on: boolean) => void;
 }
 
-export function useReplyAttachments(draft: ReplyDraft): ReplyAttachments {
+/** `carriedAtStart`: which of the original's attachments a restored draft kept (default: all). */
+export function useReplyAttachments(draft: ReplyDraft, carriedAtStart?: number[]): ReplyAttachments {
   const [files, setFiles] = useState<{ key: number; file: File }[]>([]);
   const fileKey = useRef(0);
-  const [carried, setCarried] = useState(() => new Set(draft.attachments.map((a) => a.index)));
+  const [carried, setCarried] = useState(
+    () =>
+      new Set(
+        draft.attachments
+          .map((a) => a.index)
+          .filter((index) => carriedAtStart === undefined || carriedAtStart.includes(index)),
+      ),
+  );
   const attachedBytes =
     files.reduce((n, f) => n + f.file.size, 0) +
     draft.attachments.filter((a) => carried.has(a.index)).reduce((n, a) => n + a.size, 0);

@@ -8,6 +8,10 @@ export interface ReplyBody {
   /** Sent with `text` as the message's HTML alternative while `rich` is on. */
   html: string;
   rich: boolean;
+  /** What the rich text editor starts from, when the reply was restored in rich text. */
+  initialHtml: string | null;
+  /** The writer has changed the text it started with (the quote and signature alone are not a reply). */
+  edited: boolean;
   /** The plain text area (absent in rich text mode). */
   area: RefObject<HTMLTextAreaElement | null>;
   setText: (text: string) => void;
@@ -17,12 +21,24 @@ export interface ReplyBody {
   insertAtCursor: (snippet: string) => void;
 }
 
-/** `bodyId` is the editor's element id (the rich editor keeps its own selection). */
-export function useReplyBody(initialText: () => string, bodyId: string): ReplyBody {
+/**
+ * `bodyId` is the editor's element id (the rich editor keeps its own selection).
+ * `start` is what a fresh reply holds (the signature and the quote): the text
+ * counts as edited once it differs from that. A restored draft starts from its
+ * own text (and HTML, in rich text mode) instead.
+ */
+export function useReplyBody(
+  start: () => string,
+  bodyId: string,
+  restored: { text: string; html: string | null } | null = null,
+): ReplyBody {
   const area = useRef<HTMLTextAreaElement>(null);
-  const [text, setText] = useState(initialText);
-  const [rich, setRich] = useState(false);
-  const [html, setHtml] = useState("");
+  const [startedWith] = useState(start);
+  const [text, setText] = useState(() => restored?.text ?? startedWith);
+  const [rich, setRich] = useState(restored?.html != null);
+  const [html, setHtml] = useState(restored?.html ?? "");
+  /** The HTML the rich editor starts from (a restored draft's), read once when it appears. */
+  const [initialHtml] = useState(restored?.html ?? null);
 
   // The caret after an inserted snippet, placed in the commit that shows it
   // (not a frame later, when keys typed meanwhile would end up behind it).
@@ -59,6 +75,8 @@ export function useReplyBody(initialText: () => string, bodyId: string): ReplyBo
     text,
     html,
     rich,
+    initialHtml,
+    edited: comparable(text) !== comparable(startedWith),
     area,
     setText,
     setRichValue: (value) => {
@@ -71,4 +89,9 @@ export function useReplyBody(initialText: () => string, bodyId: string): ReplyBo
     },
     insertAtCursor,
   };
+}
+
+/** Text as compared for "edited": the rich editor's line breaks and spacing may differ from the plain text's. */
+function comparable(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }

@@ -6,6 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { ComposeMode } from "../../../../server/compose/compose-input.ts";
+import { nextConversationHref } from "../../../components/next-conversation.ts";
 import { useTRPC } from "../../../trpc/client.ts";
 import { REPLY_HELD_EVENT } from "./composer-prefill.ts";
 import { useComposer } from "./composer-state.tsx";
@@ -30,7 +31,7 @@ export function useSendReply(target: {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const { setOpen } = useComposer();
+  const { setOpen, afterSend } = useComposer();
   const send = useMutation(trpc.conversations.send.mutationOptions());
   // Set synchronously on the first click, before React re-renders the disabled button.
   const sending = useRef(false);
@@ -44,6 +45,12 @@ export function useSendReply(target: {
    */
   async function sendReply(reply: {
     validate: () => boolean;
+    /** "Send and close" / "Send and set pending". */
+    thenStatus?: "closed" | "pending";
+    /** Runs (and is awaited) once validation passed, before anything is sent. */
+    beforeSend?: () => Promise<void>;
+    /** The send did not happen (refused, held for new activity, a file unreadable). */
+    onFailed?: () => void;
     content: ReplyContent;
     files: { file: File }[];
     onUnreadable: (message: string) => void;
@@ -53,7 +60,9 @@ export function useSendReply(target: {
     sending.current = true;
     send.reset();
     setReading(reply.files.length > 0);
+    let sentOk = false;
     try {
+      await reply.beforeSend?.();
       let attachments: Awaited<ReturnType<typeof readAttachments>>;
       try {
         attachments = await readAttachments(reply.files);
@@ -71,6 +80,7 @@ export function useSendReply(target: {
           attachments,
           seenMessageId: target.seenMessageId,
           confirmNewActivity: held,
+          thenStatus: reply.thenStatus,
         })
         .catch((e: unknown) => {
           // Stale-send guard: show the new activity; the next click is "Send anyway".
@@ -81,7 +91,13 @@ export function useSendReply(target: {
           return null; // shown from send.error
         });
       if (!sent) return;
+      sentOk = true;
       setOpen(null);
+      // Done here: on to the next conversation, if its writer asked for that (Settings).
+      if (afterSend?.goToNext) {
+        router.push(nextConversationHref(afterSend.conversationId, afterSend.fallbackHref));
+        return;
+      }
       // Approval: nothing left; the held reply shows below with "Sent for approval".
       if (sent.held) window.dispatchEvent(new Event(REPLY_HELD_EVENT));
       // The copy is already in the conversation: show it, and start watching its delivery.
@@ -89,6 +105,7 @@ export function useSendReply(target: {
       await queryClient.invalidateQueries({ queryKey: trpc.conversations.delivery.queryKey() });
     } finally {
       sending.current = false;
+      if (!sentOk) reply.onFailed?.();
     }
   }
 

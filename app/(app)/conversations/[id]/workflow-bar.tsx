@@ -6,6 +6,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { formatDate, LocalTime } from "../../../components/local-time.tsx";
+import { nextConversationHref } from "../../../components/next-conversation.ts";
 import { fromWallTime, parseWallTime } from "../../../components/zoned-time.ts";
 import { useI18n } from "../../../i18n/client.tsx";
 import { errorText } from "../../../i18n/error-text.ts";
@@ -23,6 +24,9 @@ export interface WorkflowBarProps {
   snoozedUntil: string | null;
   members: { id: number; name: string; email: string }[];
   labels: Record<Status, string>;
+  /** Closing goes on to the next conversation (the user's setting), or to `fallbackHref`'s list. */
+  goToNext: boolean;
+  fallbackHref: string;
 }
 
 const control =
@@ -49,7 +53,18 @@ export function WorkflowBar(props: WorkflowBarProps) {
       router.refresh();
     },
   };
-  const setStatus = useMutation(trpc.workflow.setStatus.mutationOptions(options));
+  const setStatus = useMutation(
+    trpc.workflow.setStatus.mutationOptions({
+      ...options,
+      onSuccess: (_, input) => {
+        if (input.status === "closed" && props.goToNext) {
+          router.push(nextConversationHref(props.conversationId, props.fallbackHref));
+          return;
+        }
+        options.onSuccess();
+      },
+    }),
+  );
   const assign = useMutation(trpc.workflow.assign.mutationOptions(options));
   const snooze = useMutation(trpc.workflow.snooze.mutationOptions(options));
   const busy = setStatus.isPending || assign.isPending || snooze.isPending;

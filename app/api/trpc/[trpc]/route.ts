@@ -3,6 +3,7 @@ import { mutationRefusal } from "../../../../server/api/request-guard.ts";
 import { appRouter } from "../../../../server/api/root.ts";
 import { createContext } from "../../../../server/api/trpc.ts";
 import { sessionUser } from "../../../../server/auth/session-user.ts";
+import { logError } from "../../../../server/cluster/error-log.ts";
 import { MAX_API_BODY_BYTES, MAX_API_UPLOAD_BODY_BYTES, MAX_TRPC_BATCH_CALLS } from "../../../../server/limits.ts";
 import { readLimitedBody } from "../../limited-body.ts";
 
@@ -45,7 +46,11 @@ async function handler(req: Request) {
     router: appRouter,
     createContext: () => createContext(request),
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`trpc ${path ?? "?"}:`, error.cause ?? error);
+      if (error.code !== "INTERNAL_SERVER_ERROR") return;
+      const cause = error.cause ?? error;
+      console.error(`trpc ${path ?? "?"}:`, cause);
+      // Kept for the admin's server status page (server/cluster/error-log.ts).
+      logError(`trpc: ${path ?? "?"}: ${cause.stack ?? cause.message}`);
     },
   });
 }

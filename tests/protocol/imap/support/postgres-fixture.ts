@@ -25,10 +25,11 @@ function toCrlf(raw: Buffer): Buffer {
   return Buffer.from(raw.toString("latin1").replace(/\r?\n/g, "\r\n"), "latin1");
 }
 
+/** Every table but the audit log, which refuses TRUNCATE (append-only); transcripts never read it. */
 async function emptyDatabase(): Promise<void> {
   const tables = await sql.$queryRaw<{ name: string }[]>`
     select quote_ident(tablename) as name from pg_tables
-    where schemaname = 'public' and tablename <> '_prisma_migrations'`;
+    where schemaname = 'public' and tablename not in ('_prisma_migrations', 'AuditEvent')`;
   await db().$executeRawUnsafe(`truncate ${tables.map((t) => t.name).join(", ")} restart identity cascade`);
 }
 

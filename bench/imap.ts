@@ -1,5 +1,7 @@
-// IMAP load: Yubin's IMAP server over PostgreSQL (the store adapter, in this
-// process, on an embedded PostgreSQL of its own) and Debian's Dovecot IMAP on
+// IMAP load: Yubin's IMAP server over PostgreSQL (the store adapter, in a
+// child process of its own, on an embedded PostgreSQL of its own: the load
+// generator's 50 clients must not share the server's event loop, as they do
+// not share Dovecot's processes) and Debian's Dovecot IMAP on
 // loopback in the same run, given the same 10,000-message mailbox of ~10 KB
 // mixed Japanese/English mail and the same workload: SELECT, UID FETCH 1:*
 // (FLAGS ENVELOPE), UID SEARCH BODY, body FETCH throughput, a mixed workload
@@ -10,7 +12,8 @@
 //
 // Usage: npm run bench:imap -- [--messages 10000] [--clients 50] [--seconds 20] [--idle 1000] [--no-dovecot]
 // The idle connections are held by a child process (this file with
-// --idle-child), so the server's memory is measured apart from the clients'.
+// --idle-child), so the server's memory is measured apart from the clients';
+// Yubin's server is this file with --server-child.
 
 import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -29,7 +32,7 @@ import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { testTls } from "../tests/protocol/imap/support/imap-fixture.ts";
 import { DOVECOT_IMAP_PASSWORD, dovecotImapMissing, startDovecotImap } from "./dovecot-imap.ts";
-import { descendants } from "./proc-stats.ts";
+import { cpuSample, cpuSeconds, descendants } from "./proc-stats.ts";
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +42,7 @@ const { values } = parseArgs({
     idle: { type: "string", default: "1000" },
     "no-dovecot": { type: "boolean", default: false },
     "idle-child": { type: "boolean", default: false },
+    "server-child": { type: "boolean", default: false },
     port: { type: "string", default: "0" },
     user: { type: "string", default: "" },
     password: { type: "string", default: "" },
@@ -85,13 +89,16 @@ function benchMail(n: number): Buffer {
 /** A minimal client: one command at a time, resolves with the response bytes at the tagged line. */
 class Client {
   private buffer = "";
+  /** Chunks of the response being read, and the end of it already searched for the tagged line. */
+  private chunks: string[] = [];
+  private tail = "\r\n";
   private waiting: { tag: string; resolve: (text: string) => void; reject: (e: Error) => void } | null = null;
   private tags = 0;
   private constructor(private readonly socket: net.Socket) {
     socket.setEncoding("latin1");
     socket.on("data", (chunk: string) => {
-      this.buffer += chunk;
-      this.check();
+      if (this.waiting) this.take(chunk);
+      else this.buffer += chunk;
     });
     socket.on("error", (error) => this.waiting?.reject(error));
   }
@@ -113,17 +120,38 @@ class Client {
   }
 
   private check(): void {
+    if (!this.waiting || !this.buffer) return;
+    const pending = this.buffer;
+    this.buffer = "";
+    this.take(pending);
+  }
+
+  /**
+   * Adds a chunk of the awaited response and looks for its tagged line in the
+   * new bytes only (with the last few before them), so that a response of
+   * megabytes in thousands of chunks is not searched over and over: the load
+   * generator must not be what a large FETCH waits for.
+   */
+  private take(chunk: string): void {
     if (!this.waiting) return;
+    this.chunks.push(chunk);
+    const window = this.tail + chunk;
     const marker = `\r\n${this.waiting.tag} `;
-    const at = `\r\n${this.buffer}`.indexOf(marker);
-    if (at < 0) return;
-    const end = this.buffer.indexOf("\r\n", at);
-    if (end < 0) return;
-    const text = this.buffer.slice(0, end + 2);
-    this.buffer = this.buffer.slice(end + 2);
+    const at = window.lastIndexOf(marker);
+    const end = at < 0 ? -1 : window.indexOf("\r\n", at + 2);
+    if (end < 0) {
+      this.tail = window.slice(-512);
+      return;
+    }
+    const all = this.chunks.join("");
+    // The tagged line ends `window.length - end - 2` characters before the end of what came.
+    const cut = all.length - (window.length - end - 2);
+    this.chunks = [];
+    this.tail = "\r\n";
+    this.buffer = all.slice(cut);
     const { resolve } = this.waiting;
     this.waiting = null;
-    resolve(text);
+    resolve(all.slice(0, cut));
   }
 
   command(line: string, literal?: Buffer): Promise<string> {
@@ -221,7 +249,11 @@ interface Target {
   idleUser: string;
   idlePassword: string;
   /** Bytes of memory the server holds now, by measure (after a GC where it can). */
-  memory(): Record<string, number>;
+  memory(): Promise<Record<string, number>>;
+  /** The processes that do the server's work, for its CPU time (Yubin's include PostgreSQL's backends). */
+  cpuPids(): Promise<number[]>;
+  /** Of those, the server's own process (Yubin's Node process), when it is not all of them. */
+  ownPid?: number;
 }
 
 interface Figures {
@@ -233,6 +265,10 @@ interface Figures {
   bodyMBps: number;
   mixedOps: number;
   mixedSeconds: number;
+  /** The server's CPU time during the mixed workload per operation (Yubin's with PostgreSQL's). */
+  mixedCpuMsPerOp: number;
+  /** Of which the server's own process (Yubin: Node, without PostgreSQL). */
+  mixedOwnCpuMsPerOp: number | null;
   perCommand: Array<{ name: string; n: number; p50: number; p99: number }>;
   /** Per measure: bytes per connection in IDLE. */
   idleBytesPerConnection: Record<string, number>;
@@ -345,8 +381,18 @@ async function measure(target: Target): Promise<Figures> {
     client.close();
   };
   const mixedStart = performance.now();
+  const cpuPids = await target.cpuPids();
+  const cpuBefore = cpuSample(cpuPids, true);
   await Promise.all(clients.map((client, i) => worker(client, i)));
   const mixedSeconds = (performance.now() - mixedStart) / 1000;
+  // Connections PostgreSQL opened meanwhile count from their start.
+  const cpuAfter = cpuSample([...new Set([...cpuPids, ...(await target.cpuPids())])], true);
+  const mixedCpu = cpuSeconds(cpuBefore, cpuAfter);
+  const own = target.ownPid;
+  const ownCpu =
+    own === undefined
+      ? null
+      : cpuSeconds(new Map([[own, cpuBefore.get(own) ?? 0]]), new Map([[own, cpuAfter.get(own) ?? 0]]));
   const perCommand = [...latencies].map(([name, list]) => {
     list.sort((a, b) => a - b);
     return { name, n: list.length, p50: percentile(list, 0.5), p99: percentile(list, 0.99) };
@@ -363,6 +409,8 @@ async function measure(target: Target): Promise<Figures> {
     bodyMBps: (bodies.length / 1e6 / bodyMs) * 1000,
     mixedOps: ops / mixedSeconds,
     mixedSeconds,
+    mixedCpuMsPerOp: (mixedCpu * 1000) / ops,
+    mixedOwnCpuMsPerOp: ownCpu === null ? null : (ownCpu * 1000) / ops,
     perCommand,
     idleBytesPerConnection,
   };
@@ -370,7 +418,7 @@ async function measure(target: Target): Promise<Figures> {
 
 /** Server memory per connection in IDLE: IDLE connections held by a child process, the server measured before and after. */
 async function idleMemory(target: Target): Promise<Record<string, number>> {
-  const before = target.memory();
+  const before = await target.memory();
   const child = fork(
     new URL(import.meta.url).pathname,
     [
@@ -392,11 +440,84 @@ async function idleMemory(target: Target): Promise<Record<string, number>> {
   });
   // Let the server settle (no command is in flight: every connection is in IDLE).
   await new Promise((r) => setTimeout(r, 2000));
-  const after = target.memory();
+  const after = await target.memory();
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
   await new Promise((r) => setTimeout(r, 1000));
   return Object.fromEntries(Object.entries(after).map(([key, bytes]) => [key, (bytes - (before[key] ?? 0)) / IDLE]));
+}
+
+/**
+ * Yubin's IMAP server in a process of its own, as `yubin start --roles mail`
+ * runs it, but with the per-user and per-address connection caps raised: one
+ * user and one address hold every benchmark connection. Tells the parent its
+ * port, answers "memory" with its RSS and heap + external after a GC.
+ */
+async function serverChild(): Promise<void> {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  const url = process.env.DATABASE_URL as string;
+  const backend = storeImapBackend(url);
+  await backend.ready();
+  const server = await startImapServer({
+    port: 0,
+    host: "127.0.0.1",
+    tls: testTls(),
+    implicitTls: false,
+    backend,
+    hostname: "localhost",
+    log: () => {},
+    allowPlaintextLoginFromLoopback: true,
+    limits: { maxConnectionsPerAddress: IDLE + CLIENTS + 100, maxConnectionsPerUser: IDLE + CLIENTS + 100 },
+  });
+  process.on("message", async (message: string) => {
+    if (message === "memory") {
+      gc();
+      const usage = process.memoryUsage();
+      // RSS is what the process costs the machine; heap + external is what the sessions hold in JS.
+      process.send?.({ memory: { RSS: usage.rss, "heap+external": usage.heapUsed + usage.external } });
+    } else if (message === "stop") {
+      await server.close();
+      await backend.close();
+      process.exit(0);
+    }
+  });
+  process.send?.({ port: server.port });
+  // Runs until the parent says "stop" (main() is followed by process.exit).
+  await new Promise(() => {});
+}
+
+/** Starts serverChild() and waits for its port. */
+async function startServerChild(databaseUrl: string) {
+  const child = fork(
+    new URL(import.meta.url).pathname,
+    ["--server-child", "--clients", String(CLIENTS), "--idle", String(IDLE)],
+    { stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, DATABASE_URL: databaseUrl } },
+  );
+  const ask = <T>(request: string | null, key: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: Record<string, unknown>) => {
+        if (!(key in message)) return;
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        resolve(message[key] as T);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the IMAP server process exited with ${code}`));
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      if (request) child.send(request);
+    });
+  const port = await ask<number>(null, "port");
+  return {
+    port,
+    pid: child.pid as number,
+    memory: () => ask<Record<string, number>>("memory", "memory"),
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.send("stop");
+      await exited;
+    },
+  };
 }
 
 async function idleChild(): Promise<void> {
@@ -438,7 +559,9 @@ function report(name: string, f: Figures): void {
   console.log(`UID FETCH 1:* (FLAGS ENVELOPE): ${f.fetchEnvelopesMs.toFixed(0)} ms, ${f.envelopeMB.toFixed(1)} MB`);
   console.log(`UID SEARCH BODY (1 in 100 match, ${f.searchHits} hits): ${f.searchMs.toFixed(0)} ms`);
   console.log(`body FETCH 1,000 messages: ${f.bodyMBps.toFixed(1)} MB/s`);
-  console.log(`mixed, ${CLIENTS} clients, ${f.mixedSeconds.toFixed(1)} s: ${f.mixedOps.toFixed(0)} ops/s`);
+  console.log(
+    `mixed, ${CLIENTS} clients, ${f.mixedSeconds.toFixed(1)} s: ${f.mixedOps.toFixed(0)} ops/s, server CPU ${f.mixedCpuMsPerOp.toFixed(2)} ms/op${f.mixedOwnCpuMsPerOp === null ? "" : ` (Node ${f.mixedOwnCpuMsPerOp.toFixed(2)})`}`,
+  );
   for (const c of f.perCommand)
     console.log(
       `  ${c.name.padEnd(8)} n=${String(c.n).padStart(6)}  p50 ${c.p50.toFixed(1)} ms  p99 ${c.p99.toFixed(1)} ms`,
@@ -451,8 +574,7 @@ function report(name: string, f: Figures): void {
 
 async function main(): Promise<void> {
   if (values["idle-child"]) return idleChild();
-  v8.setFlagsFromString("--expose-gc");
-  const gc = vm.runInNewContext("gc") as () => void;
+  if (values["server-child"]) return serverChild();
   const load = () =>
     os
       .loadavg()
@@ -489,38 +611,31 @@ async function main(): Promise<void> {
     console.log(`seed: ${MESSAGES} messages in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
     await db().$executeRawUnsafe("vacuum analyze");
 
-    const backend = storeImapBackend(postgres.url);
-    const server = await startImapServer({
-      port: 0,
-      host: "127.0.0.1",
-      tls: testTls(),
-      implicitTls: false,
-      backend,
-      hostname: "localhost",
-      log: () => {},
-      allowPlaintextLoginFromLoopback: true,
-      // One user and one address for every benchmark connection.
-      limits: { maxConnectionsPerAddress: IDLE + CLIENTS + 100, maxConnectionsPerUser: IDLE + CLIENTS + 100 },
-    });
-    results.push([
-      "Yubin",
-      await measure({
-        name: "Yubin",
-        port: server.port,
-        user: USER.email,
-        password: USER.password,
-        idleUser: IDLE_USER.email,
-        idlePassword: IDLE_USER.password,
-        memory: () => {
-          gc();
-          const usage = process.memoryUsage();
-          // RSS is what the process costs the machine; heap + external is what the sessions hold in JS.
-          return { RSS: usage.rss, "heap+external": usage.heapUsed + usage.external };
-        },
-      }),
-    ]);
-    await server.close();
-    await backend.close();
+    const server = await startServerChild(postgres.url);
+    const { sql } = await import("../server/db/raw-sql.ts");
+    const postgresBackends = async () =>
+      (
+        await sql.$queryRaw<{ pid: number }[]>`
+          select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`
+      ).map((row) => row.pid);
+    try {
+      results.push([
+        "Yubin",
+        await measure({
+          name: "Yubin",
+          port: server.port,
+          user: USER.email,
+          password: USER.password,
+          idleUser: IDLE_USER.email,
+          idlePassword: IDLE_USER.password,
+          memory: () => server.memory(),
+          cpuPids: async () => [server.pid, ...(await postgresBackends())],
+          ownPid: server.pid,
+        }),
+      ]);
+    } finally {
+      await server.stop();
+    }
   } finally {
     await postgres.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -541,7 +656,8 @@ async function main(): Promise<void> {
           password: DOVECOT_IMAP_PASSWORD,
           idleUser: "idle",
           idlePassword: DOVECOT_IMAP_PASSWORD,
-          memory: () => ({ PSS: pssBytes(descendants(dovecot.pids())) }),
+          memory: async () => ({ PSS: pssBytes(descendants(dovecot.pids())) }),
+          cpuPids: async () => descendants(dovecot.pids()),
         }),
       ]);
     } finally {

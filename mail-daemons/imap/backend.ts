@@ -73,8 +73,14 @@ export interface SelectedFolder {
   highestModseq: number;
   /** The principal may read but not change it (SELECT answers [READ-ONLY]). */
   readOnly: boolean;
-  /** In ascending UID order. */
-  messages: MessageState[];
+  /**
+   * The messages as parallel arrays (a folder of 10,000 is three arrays, not
+   * 10,000 objects): UIDs ascending, and each one's flags and MODSEQ at the
+   * same index. Flag arrays may be shared between messages: never change one.
+   */
+  uids: number[];
+  flags: readonly string[][];
+  modseqs: number[];
 }
 
 export interface MessageMetadata extends MessageState {

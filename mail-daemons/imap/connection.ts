@@ -181,6 +181,7 @@ export class ImapConnection implements ConnectionControl {
     this.ended = true;
     this.session.dispose();
     this.notify();
+    this.writer.flushNow();
     if (!this.socket.destroyed) this.socket.end();
     // A peer that never reads would keep a half-closed socket; give it a moment, then drop it.
     setTimeout(() => this.socket.destroy(), 1000).unref();

@@ -102,9 +102,14 @@ export async function startImapServer<P extends Principal>(options: ImapServerOp
     connection.start();
   };
 
+  // noDelay: responses leave in gathered writes (response/response-writer.ts), so Nagle's algorithm
+  // has nothing to merge; it only held a command's last segment (often its tagged OK) until the
+  // client's delayed ACK, up to 40 ms, when a response went out in two writes (SELECT: bench:imap).
   const server = options.implicitTls
-    ? tls.createServer({ key: options.tls.key, cert: options.tls.cert }, (socket) => accept(socket, true))
-    : net.createServer((socket) => accept(socket, false));
+    ? tls.createServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, (socket) =>
+        accept(socket, true),
+      )
+    : net.createServer({ noDelay: true }, (socket) => accept(socket, false));
   server.on("error", (error) => options.log(`${name}: ${error.message}`, "error"));
   if (options.implicitTls)
     server.on("tlsClientError", (error) => options.log(`${name}: TLS handshake failed: ${error.message}`));

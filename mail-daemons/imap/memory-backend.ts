@@ -149,7 +149,9 @@ export class MemoryBackend implements ImapBackend<MemoryPrincipal> {
       uidNext: folder.uidNext,
       highestModseq: folder.highestModseq,
       readOnly: false,
-      messages: folder.messages.map(stateOf),
+      uids: folder.messages.map((message) => message.uid),
+      flags: folder.messages.map((message) => stateOf(message).flags),
+      modseqs: folder.messages.map((message) => message.modseq),
     };
   }
 

@@ -1,11 +1,14 @@
 // The IMAP core's backend (backend.ts) over server/: each method maps onto
 // one domain function there. Logins go through the protocols' shared
-// credential check; every call asks again which mailboxes the login may use
-// (so a removed member stops at once) and names folders inside them only.
+// credential check; every call asks the authority gate again which mailboxes
+// the login may use (so a removed member or a disabled user stops at their
+// next command) and names folders inside them only. The session's
+// LoginAccess keeps the gate's answer until a yubin_access notice names the
+// user, so asking costs no database round trip per call.
 // Keywords and tags are mapped in keyword-tags.ts. Nothing here touches the
 // database directly (DESIGN.md "Layout").
 import type { AuthorizedMailboxId } from "../../server/access/gate.ts";
-import { mailboxesForLogin } from "../../server/access/gate.ts";
+import { LoginAccess, listenForAccessChanges } from "../../server/access/login-access.ts";
 import { verifyProtocolCredentials } from "../../server/auth/protocol-credentials.ts";
 import { claimRecent } from "../../server/mail-folders/claim-recent.ts";
 import {
@@ -53,9 +56,6 @@ export interface StoreImapBackend extends ImapBackend<StorePrincipal> {
   close(): Promise<void>;
 }
 
-/** How long one session reuses its login's mailbox list (see mailboxesOf). */
-const AUTHORITY_TTL_MS = 1000;
-
 const NO_MAILBOX = { ok: false, code: "NONEXISTENT", text: "No such mailbox" } as const;
 const TRYCREATE = { ok: false, code: "TRYCREATE", text: "No such mailbox" } as const;
 const OVERQUOTA = { ok: false, code: "OVERQUOTA", text: "Mailbox is full" } as const;
@@ -63,19 +63,18 @@ const OVERQUOTA = { ok: false, code: "OVERQUOTA", text: "Mailbox is full" } as c
 /** `databaseUrl`: where the process's one LISTEN connection goes (its DATABASE_URL). */
 export function storeImapBackend(databaseUrl: string): StoreImapBackend {
   const hub = new MailHub(databaseUrl);
+  const releaseAccess = listenForAccessChanges(databaseUrl);
 
   // A command makes several backend calls and a FETCH of many messages makes one per batch; each
-  // needs the login's mailboxes. They are asked of the database at most once per AUTHORITY_TTL_MS
-  // per session, so a membership removed in the web app reaches open IMAP sessions within that time.
-  const authority = new WeakMap<StorePrincipal, { at: number; mailboxes: ReturnType<typeof mailboxesForLogin> }>();
+  // needs the login's mailboxes, from the session's standing with the gate.
+  const authority = new WeakMap<StorePrincipal, LoginAccess>();
   const mailboxesOf = (principal: StorePrincipal) => {
-    const known = authority.get(principal);
-    if (known && Date.now() - known.at < AUTHORITY_TTL_MS) return known.mailboxes;
-    const mailboxes = mailboxesForLogin({ user: { id: principal.userId }, mailboxId: principal.scopedMailboxId });
-    authority.set(principal, { at: Date.now(), mailboxes });
-    // A failed lookup is not kept.
-    mailboxes.catch(() => authority.delete(principal));
-    return mailboxes;
+    let access = authority.get(principal);
+    if (!access) {
+      access = new LoginAccess({ user: { id: principal.userId }, mailboxId: principal.scopedMailboxId });
+      authority.set(principal, access);
+    }
+    return access.mailboxes();
   };
   const treeOf = async (principal: StorePrincipal): Promise<FolderTree> =>
     folderTree(await mailboxesOf(principal), principal.scopedMailboxId !== null);
@@ -143,7 +142,15 @@ export function storeImapBackend(databaseUrl: string): StoreImapBackend {
         uidNext: snapshot.uidNext,
         highestModseq: snapshot.highestModseq,
         readOnly: false,
-        messages: snapshot.messages.map(state),
+        uids: snapshot.uids,
+        modseqs: snapshot.modseqs,
+        // Untagged entries keep the snapshot's shared flag arrays.
+        flags:
+          snapshot.tags.size === 0
+            ? snapshot.flags
+            : snapshot.uids.map((uid, i) =>
+                imapFlags({ flags: snapshot.flags[i] as string[], tags: snapshot.tags.get(uid) ?? [] }),
+              ),
       };
     },
 
@@ -343,7 +350,9 @@ export function storeImapBackend(databaseUrl: string): StoreImapBackend {
     },
 
     ready: () => hub.ready(),
-    close: () => hub.close(),
+    close: async () => {
+      await Promise.all([hub.close(), releaseAccess()]);
+    },
   };
 }
 

@@ -4,9 +4,12 @@
 // streamed from the blob store, and QUIT's deletions committed through the
 // mailbox's policy (server/pop3/commit-pop3-deletions.ts). RETR, TOP and
 // QUIT's deletions ask the gate again first, so a user disabled or removed
-// from the mailbox mid-session stops at once. Nothing here touches the
-// database directly (DESIGN.md "Layout").
-import { type AuthorizedMailboxId, mailboxesForLogin } from "../../server/access/gate.ts";
+// from the mailbox mid-session stops at their next command; the session's
+// LoginAccess keeps the gate's answer until a yubin_access notice names the
+// user, so that asking costs no database round trip per message. Nothing
+// here touches the database directly (DESIGN.md "Layout").
+import type { AuthorizedMailboxId } from "../../server/access/gate.ts";
+import { LoginAccess, listenForAccessChanges } from "../../server/access/login-access.ts";
 import { commitPop3Deletions } from "../../server/pop3/commit-pop3-deletions.ts";
 import { listMaildrop, type MaildropListing } from "../../server/pop3/list-maildrop.ts";
 import { type MaildropLease, type MaildropLocks, maildropLocks } from "../../server/pop3/maildrop-lock.ts";
@@ -39,6 +42,7 @@ const POLICY: ServerPolicy = { expire: "NEVER", loginDelaySeconds: null, variesP
 /** `databaseUrl`: where the maildrop locks' own connection goes (the process's DATABASE_URL). */
 export function storePop3Backend(databaseUrl: string): StorePop3Backend {
   const locks: MaildropLocks = maildropLocks(databaseUrl);
+  const releaseWatch = listenForAccessChanges(databaseUrl);
   return {
     policy: POLICY,
     async login(input): Promise<LoginVerdict<StorePrincipal>> {
@@ -76,7 +80,9 @@ export function storePop3Backend(databaseUrl: string): StorePop3Backend {
       }
       return { ok: true, maildrop: storeMaildrop(principal, principal.mailboxId, listing, lease) };
     },
-    close: () => locks.close(),
+    close: async () => {
+      await Promise.all([locks.close(), releaseWatch()]);
+    },
   };
 }
 
@@ -102,10 +108,10 @@ function storeMaildrop(
     size: (index) => listing.sizes[index] as number,
     key: (index) => listing.blobKeys.toString("hex", index * 32, index * 32 + 32),
   });
+  const access = new LoginAccess({ user: { id: principal.userId }, mailboxId });
   /** Throws when the login may no longer use this maildrop (disabled, removed, or the mailbox gone). */
   const stillAllowed = async () => {
-    const granted = await mailboxesForLogin({ user: { id: principal.userId }, mailboxId });
-    if (granted.length === 0) throw new Error("pop3: access to the maildrop was withdrawn");
+    if (!(await access.mayUse(mailboxId))) throw new Error("pop3: access to the maildrop was withdrawn");
   };
   async function* guardedRetrieve(index: number): AsyncIterable<Uint8Array> {
     await stillAllowed();

@@ -135,7 +135,9 @@ export async function mailboxScope(input: {
 /**
  * What a protocol session may use, asked after its credentials were verified
  * (server/auth/protocol-credentials.ts) and again whenever it starts new work
- * (each MAIL FROM), so a removed member or a disabled user stops at once:
+ * (each MAIL FROM; each IMAP and POP3 command through the session's
+ * LoginAccess, login-access.ts, which reuses the answer until a yubin_access
+ * notice names the user), so a removed member or a disabled user stops at once:
  * every mailbox of the user for a login with their own password or an
  * unscoped app password; exactly the one mailbox (while the user still
  * belongs to it) for a mailbox-scoped app password. The user's own mailbox

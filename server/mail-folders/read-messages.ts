@@ -5,6 +5,7 @@
 // mailboxes, so a foreign folder id reads nothing.
 import type { AuthorizedMailboxId } from "../access/gate.ts";
 import { sql } from "../db/raw-sql.ts";
+import { BLOB_SLICE_OCTETS, queryBlobText, readBlobChunks } from "../mail-store/read-blob.ts";
 import { type EntryState, toEntryState } from "./folder-snapshot.ts";
 
 export interface EntryMetadata extends EntryState {
@@ -36,18 +37,24 @@ const HEADER_SLICE = 8 * 1024;
 
 /** The header block of each message, up to and including the empty line (or the whole message when it has none). */
 export async function entryHeaders(input: FolderRef & { uids: readonly number[] }): Promise<Map<number, Buffer>> {
-  const rows = await sql.$queryRaw<{ uid: number; head: Buffer; size: number }[]>`
-    select fm.uid, substring(b.bytes from 1 for ${HEADER_SLICE}::int) as head, b.size
-    from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id join "Message" m on m.id = fm."messageId"
-    join "Blob" b on b.sha256 = m."blobSha256"
-    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[])
-      and fm.uid = any(${input.uids}::int[])`;
+  // Bytes as text, not bytea, whose hex form Node decodes slowly (server/mail-store/read-blob.ts).
+  const [rows, decode] = await queryBlobText(
+    `substring(b.bytes from 1 for ${HEADER_SLICE})`,
+    (head) => sql.$queryRaw<{ uid: number; head: string; size: number }[]>`
+      select fm.uid, ${head} as head, b.size
+      from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id join "Message" m on m.id = fm."messageId"
+      join "Blob" b on b.sha256 = m."blobSha256"
+      where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[])
+        and fm.uid = any(${input.uids}::int[])`,
+    { whole: false },
+  );
   const out = new Map<number, Buffer>();
   const longer: number[] = [];
   for (const row of rows) {
-    const end = headerEnd(row.head);
-    if (end !== null) out.set(row.uid, row.head.subarray(0, end));
-    else if (row.head.length >= row.size) out.set(row.uid, row.head);
+    const head = decode(row.head);
+    const end = headerEnd(head);
+    if (end !== null) out.set(row.uid, head.subarray(0, end));
+    else if (head.length >= row.size) out.set(row.uid, head);
     else longer.push(row.uid);
   }
   for (const uid of longer) {
@@ -65,15 +72,20 @@ function headerEnd(bytes: Buffer): number | null {
 }
 
 async function entryBytes(input: FolderRef & { uid: number }): Promise<Buffer | null> {
-  const [row] = await sql.$queryRaw<{ bytes: Buffer }[]>`
-    select b.bytes from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id
-    join "Message" m on m.id = fm."messageId" join "Blob" b on b.sha256 = m."blobSha256"
-    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[]) and fm.uid = ${input.uid}::int`;
-  return row?.bytes ?? null;
+  const [rows, decode] = await queryBlobText(
+    "b.bytes",
+    (bytes) =>
+      sql.$queryRaw<{ bytes: string }[]>`
+      select ${bytes} as bytes from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id
+      join "Message" m on m.id = fm."messageId" join "Blob" b on b.sha256 = m."blobSha256"
+      where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[]) and fm.uid = ${input.uid}::int`,
+  );
+  const [row] = rows;
+  return row ? decode(row.bytes) : null;
 }
 
 /** Messages up to this size come in one piece; larger ones in slices, so a 50 MB message never sits in memory whole. */
-const BODY_SLICE = 1024 * 1024;
+const BODY_SLICE = BLOB_SLICE_OCTETS;
 
 export interface EntryContent {
   size: number;
@@ -82,22 +94,29 @@ export interface EntryContent {
 
 /**
  * Whole messages of these UIDs in one query (a FETCH batch): small ones come
- * with their bytes, larger ones are read in slices when streamed. UIDs
- * expunged meanwhile are missing from the map.
+ * with their bytes (as text, see server/mail-store/read-blob.ts), larger
+ * ones are read in slices when streamed. UIDs expunged meanwhile are missing
+ * from the map.
  */
 export async function entryContents(
   input: FolderRef & { uids: readonly number[] },
 ): Promise<Map<number, EntryContent>> {
-  const rows = await sql.$queryRaw<{ uid: number; sha256: string; size: number; bytes: Buffer | null }[]>`
-    select fm.uid, b.sha256, b.size, case when b.size <= ${BODY_SLICE}::int then b.bytes end as bytes
-    from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id
-    join "Message" m on m.id = fm."messageId" join "Blob" b on b.sha256 = m."blobSha256"
-    where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[])
-      and fm.uid = any(${input.uids}::int[])`;
-  return new Map(rows.map((row) => [row.uid, content(row)]));
+  const [rows, decode] = await queryBlobText(
+    "b.bytes",
+    (bytes) =>
+      sql.$queryRaw<{ uid: number; sha256: string; size: number; bytes: string | null }[]>`
+      select fm.uid, b.sha256, b.size, case when b.size <= ${BODY_SLICE}::int then ${bytes} end as bytes
+      from "Folder" f join "FolderMessage" fm on fm."folderId" = f.id
+      join "Message" m on m.id = fm."messageId" join "Blob" b on b.sha256 = m."blobSha256"
+      where f.id = ${input.folderId}::int and f."mailboxId" = any(${input.mailboxIds}::int[])
+        and fm.uid = any(${input.uids}::int[])`,
+  );
+  return new Map(
+    rows.map((row) => [row.uid, content(row.sha256, row.size, row.bytes === null ? null : decode(row.bytes))]),
+  );
 }
 
-function content({ sha256, size, bytes }: { sha256: string; size: number; bytes: Buffer | null }): EntryContent {
+function content(sha256: string, size: number, bytes: Buffer | null): EntryContent {
   return {
     size,
     async *chunks() {
@@ -105,12 +124,7 @@ function content({ sha256, size, bytes }: { sha256: string; size: number; bytes:
         yield bytes;
         return;
       }
-      for (let offset = 0; offset < size; offset += BODY_SLICE) {
-        const [slice] = await sql.$queryRaw<{ bytes: Buffer }[]>`
-          select substring(bytes from ${offset + 1}::int for ${BODY_SLICE}::int) as bytes from "Blob" where sha256 = ${sha256}`;
-        if (!slice) throw new Error(`blob ${sha256} vanished while being read`);
-        yield slice.bytes;
-      }
+      yield* readBlobChunks(sha256, BODY_SLICE);
     },
   };
 }

@@ -4,21 +4,26 @@
 // one comes in slices, so that a 50 MB attachment never sits in memory whole
 // and TOP, which stops after a few lines, reads only the first slice.
 //
-// Bytes travel as text with one character per byte, convert_from(bytes,
-// 'LATIN1'), which Node turns back into the same bytes with
-// Buffer.from(text, 'latin1'). Not as bytea: pg returns bytea in
-// PostgreSQL's hex text form, twice the size on the wire, and Node 20 decodes
-// hex about five times slower than base64 (112 µs against 23 µs for 10 KB);
-// not as base64 either, which was the way until the latin1 form halved the
-// Node CPU per message again (bench:pop3, docs/benchmarks.md: 10 → 5 s/GB
-// measured on 10 KiB messages; mail is mostly ASCII, which needs no
-// conversion at either end, and is a third shorter on the wire than base64).
-// pg's binary mode is no way out: it still decodes every column as UTF-8.
-// A NUL byte cannot be in a PostgreSQL text value (nor can some bytes in a
-// database whose encoding is not UTF-8): such a read fails with a data
-// exception and is asked again as base64, whose newlines Buffer.from skips.
+// Bytes travel as text, because node-postgres turns every column into a
+// string (its binary mode too) and bytea's text form is hex: twice the size
+// on the wire, and Node 20 decodes hex about five times slower than base64
+// (112 µs against 23 µs for 10 KB). Several whole blobs (readBlobs) come
+// as convert_from(bytes, 'UTF8'): in a UTF-8 database that is no conversion
+// at all, only PostgreSQL's check that the bytes are valid UTF-8, and
+// Buffer.from(text, 'utf8') gives back the same bytes, since valid UTF-8
+// decodes and encodes losslessly. Mail is mostly ASCII or UTF-8, so that is
+// the usual way; it costs PostgreSQL about a quarter less CPU than the
+// latin1 form below (bench:pop3, docs/benchmarks.md). Bytes that are not
+// valid UTF-8 (a legacy 8-bit charset, say) fail that check with a data
+// exception, and the batch is asked again as convert_from(bytes, 'LATIN1'),
+// one character per byte, which Buffer.from(text, 'latin1') turns back into
+// the same bytes; slices of large blobs go that way from the start, as a
+// slice boundary can split a UTF-8 sequence. A NUL byte cannot be in a
+// PostgreSQL text value at all (nor can some bytes in a database whose
+// encoding is not UTF-8): such a read fails too and is asked again as
+// base64, whose newlines Buffer.from skips.
 // The seam for another BlobStore (DESIGN.md "Blob") is here and store-blob.ts.
-import { sql } from "../db/raw-sql.ts";
+import { SqlText, sql } from "../db/raw-sql.ts";
 
 /** Messages up to this size come in one piece; larger ones in slices of this size. */
 export const BLOB_SLICE_OCTETS = 1024 * 1024;
@@ -72,19 +77,56 @@ async function readSlice(sha256: string, offset: number, length: number): Promis
  */
 export async function readBlobs(sha256s: readonly string[]): Promise<(Buffer | null)[]> {
   const blobs: (Buffer | null)[] = sha256s.map(() => null);
-  try {
-    const rows = await sql.$queryRaw<{ position: number; text: string }[]>`
-      select k.position::int as position, convert_from(b.bytes, 'LATIN1') as text
+  const [rows, decode] = await queryBlobText(
+    "b.bytes",
+    (text) =>
+      sql.$queryRaw<{ position: number; text: string }[]>`
+      select k.position::int as position, ${text} as text
       from unnest(${sha256s}::text[]) with ordinality as k(sha256, position)
-      join "Blob" b on b.sha256 = k.sha256`;
-    for (const row of rows) blobs[row.position - 1] = Buffer.from(row.text, "latin1");
-  } catch (error) {
-    if (!notText(error)) throw error;
-    const rows = await sql.$queryRaw<{ position: number; base64: string }[]>`
-      select k.position::int as position, encode(b.bytes, 'base64') as base64
-      from unnest(${sha256s}::text[]) with ordinality as k(sha256, position)
-      join "Blob" b on b.sha256 = k.sha256`;
-    for (const row of rows) blobs[row.position - 1] = Buffer.from(row.base64, "base64");
-  }
+      join "Blob" b on b.sha256 = k.sha256`,
+  );
+  for (const row of rows) blobs[row.position - 1] = decode(row.text);
   return blobs;
+}
+
+interface BlobTextForm {
+  sql(column: string): SqlText;
+  decode(text: string): Buffer;
+}
+
+const UTF8_FORM: BlobTextForm = {
+  sql: (column) => new SqlText(`convert_from(${column}, 'UTF8')`),
+  decode: (text) => Buffer.from(text, "utf8"),
+};
+const LATIN1_FORM: BlobTextForm = {
+  sql: (column) => new SqlText(`convert_from(${column}, 'LATIN1')`),
+  decode: (text) => Buffer.from(text, "latin1"),
+};
+const BASE64_FORM: BlobTextForm = {
+  sql: (column) => new SqlText(`encode(${column}, 'base64')`),
+  decode: (text) => Buffer.from(text, "base64"),
+};
+
+/**
+ * Runs a query that selects blob bytes as text, in the forms described at
+ * the top of this file, one after the other while the bytes cannot be that
+ * form: `run` gets the expression for `column` (a column name of the
+ * query's own, never input) and the caller decodes each value with the
+ * returned function. `whole: false` for a slice (substring of the bytes),
+ * which may cut a UTF-8 sequence: it starts with the latin1 form.
+ */
+export async function queryBlobText<T>(
+  column: string,
+  run: (text: SqlText) => PromiseLike<T>,
+  options: { whole?: boolean } = {},
+): Promise<[T, (text: string) => Buffer]> {
+  const forms = options.whole === false ? [LATIN1_FORM, BASE64_FORM] : [UTF8_FORM, LATIN1_FORM, BASE64_FORM];
+  for (let i = 0; ; i++) {
+    const form = forms[i] as BlobTextForm;
+    try {
+      return [await run(form.sql(column)), form.decode];
+    } catch (error) {
+      if (!notText(error) || i === forms.length - 1) throw error;
+    }
+  }
 }

@@ -1,6 +1,8 @@
 // The blob reads behind POP3 RETR/TOP (server/mail-store/read-blob.ts) return
 // exactly the stored bytes, whatever they are: ASCII, 8-bit Japanese, every
 // byte value, and a NUL, which cannot travel as text and takes the base64 way.
+// Batches travel as UTF-8 text when every blob in them is valid UTF-8, and
+// as latin1 text otherwise: both must give back the bytes unchanged.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "../../server/db/raw-sql.ts";
 import { disconnectDb } from "../../server/db.ts";
@@ -46,6 +48,37 @@ describe("reading blobs", () => {
     for (const [i, key] of keys.entries()) {
       expect((await chunks(key)).equals(raws[i] as Buffer), `blob ${i} whole`).toBe(true);
       expect((await chunks(key, 7)).equals(raws[i] as Buffer), `blob ${i} in slices`).toBe(true);
+    }
+  });
+
+  it("returns UTF-8 content unchanged the UTF-8 way, edge cases included", async () => {
+    const edges = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]), // a byte order mark, which a UTF-8 decoder might drop
+      Buffer.from("Subject: 😀 𠮷野家\r\n\r\n", "utf8"), // 4-byte sequences
+      Buffer.from([0xef, 0xbf, 0xbe, 0xef, 0xbf, 0xbf]), // the noncharacters U+FFFE and U+FFFF
+      Buffer.from([0xf4, 0x8f, 0xbf, 0xbf, 0x0d, 0x0a]), // U+10FFFF, the last code point
+    ]);
+    const raws = [ascii, japanese, edges];
+    const keys = [];
+    for (const raw of raws) keys.push(await store(raw));
+    const read = await readBlobs(keys);
+    expect(read.map((blob, i) => blob?.equals(raws[i] as Buffer))).toEqual([true, true, true]);
+  });
+
+  it("returns bytes that are almost UTF-8 unchanged, by the latin1 way", async () => {
+    const almost = [
+      Buffer.from([0x41, 0xc0, 0xaf, 0x0d, 0x0a]), // an overlong "/"
+      Buffer.from([0x41, 0xed, 0xa0, 0x80, 0x0d, 0x0a]), // a UTF-16 surrogate
+      Buffer.from([0x41, 0xf4, 0x90, 0x80, 0x80, 0x0d, 0x0a]), // beyond U+10FFFF
+      Buffer.from([0x41, 0xe3, 0x81, 0x0d, 0x0a]), // a truncated sequence
+    ];
+    for (const raw of almost) {
+      const key = await store(raw);
+      const [alone] = await readBlobs([key]);
+      expect(alone?.equals(raw)).toBe(true);
+      const inBatch = await readBlobs([await store(japanese), key]);
+      expect(inBatch[0]?.equals(japanese)).toBe(true);
+      expect(inBatch[1]?.equals(raw)).toBe(true);
     }
   });
 

@@ -2,6 +2,8 @@
 // (RFC 7162 §3.1.4) and VANISHED (§3.2.6). Storage is read in batches:
 // metadata and header blocks for many messages at once, a whole message
 // only when an item needs it, streamed when it is simply BODY[].
+
+import type { MessageContent } from "../backend.ts";
 import { type FetchArguments, type FetchItem, parseFetchArguments } from "../parser/fetch-attributes.ts";
 import { formatSequenceSet, resolveRanges } from "../parser/sequence-set.ts";
 import { writeFetchResponse } from "../response/fetch-response.ts";
@@ -60,11 +62,23 @@ async function runFetch(session: Session, args: FetchArguments, byUid: boolean):
     const batch = uids.slice(start, start + batchSize);
     const metadata = plan.metadata ? await session.backend.messageMetadata(principal, selected.folderId, batch) : [];
     const byUidMetadata = new Map(metadata.map((entry) => [entry.uid, entry]));
-    const headers =
-      plan.headers && !plan.fullMessage ? await session.backend.readHeaders(principal, selected.folderId, batch) : null;
     const contents =
       plan.fullMessage || plan.streamWhole
         ? await session.backend.readMessages(principal, selected.folderId, batch)
+        : null;
+    // ENVELOPE with BODY[] (what most clients ask when they open a message): the header block is
+    // taken from the body already read, for a message small enough to hold, instead of being asked
+    // for in a query of its own.
+    const ownHeaders = plan.headers && plan.streamWhole && contents ? await headerBlocks(contents) : null;
+    const headers =
+      plan.headers && !plan.fullMessage
+        ? mergeHeaders(
+            ownHeaders,
+            await readHeadersOf(
+              session,
+              batch.filter((uid) => !ownHeaders?.has(uid)),
+            ),
+          )
         : null;
     for (const uid of batch) {
       const state = selected.state(uid);
@@ -150,4 +164,31 @@ async function collect(chunks: AsyncIterable<Uint8Array>, size: number): Promise
     if (length >= size) break;
   }
   return Buffer.concat(parts, Math.min(length, size));
+}
+
+/** A message up to this size has its header block taken from its bytes when they are read anyway. */
+const HEADER_FROM_BODY_OCTETS = 1024 * 1024;
+
+async function headerBlocks(contents: Map<number, MessageContent>): Promise<Map<number, Buffer>> {
+  const out = new Map<number, Buffer>();
+  for (const [uid, content] of contents) {
+    if (content.size > HEADER_FROM_BODY_OCTETS) continue;
+    const raw = await collect(content.chunks(), content.size);
+    // The header ends at the first empty line (RFC 5322 §2.1); with none, the message is all header.
+    const startsEmpty = raw[0] === 0x0d && raw[1] === 0x0a;
+    const at = startsEmpty ? -1 : raw.indexOf("\r\n\r\n");
+    out.set(uid, raw.subarray(0, startsEmpty ? 2 : at < 0 ? raw.length : at + 4));
+  }
+  return out;
+}
+
+async function readHeadersOf(session: Session, uids: number[]): Promise<Map<number, Buffer>> {
+  if (uids.length === 0) return new Map();
+  return session.backend.readHeaders(session.requirePrincipal, session.requireSelected.folderId, uids);
+}
+
+function mergeHeaders(own: Map<number, Buffer> | null, read: Map<number, Buffer>): Map<number, Buffer> {
+  if (!own) return read;
+  for (const [uid, header] of read) own.set(uid, header);
+  return own;
 }

@@ -62,12 +62,15 @@ async function announce(session: Session, selected: SelectedMailbox): Promise<vo
   const write = (line: string) => session.writer.untagged(line);
   const keywords = new Map<string, string>();
   let firstUnseen = 0;
-  selected.allUids.forEach((uid, index) => {
-    const state = selected.state(uid);
-    if (!state) return;
-    if (!firstUnseen && !state.flags.includes("\\Seen")) firstUnseen = index + 1;
-    for (const flag of state.flags) if (!flag.startsWith("\\")) keywords.set(flag.toLowerCase(), flag);
-  });
+  // Flag arrays are shared between messages with the same flags: each distinct one is read once.
+  const seen = new Set<readonly string[]>();
+  for (let index = 0; index < selected.count; index++) {
+    const flags = selected.flagsAt(index);
+    if (firstUnseen === 0 && !flags.includes("\\Seen")) firstUnseen = index + 1;
+    if (seen.has(flags)) continue;
+    seen.add(flags);
+    for (const flag of flags) if (!flag.startsWith("\\")) keywords.set(flag.toLowerCase(), flag);
+  }
   const flags = [...SYSTEM_FLAGS, ...keywords.values()].join(" ");
   await write(`FLAGS (${flags})`);
   // RFC 9051 §7.1: \* says clients may create keywords; an EXAMINEd mailbox has no permanent flags.
@@ -99,9 +102,9 @@ async function resynchronise(session: Session, selected: SelectedMailbox, qresyn
   if (!changes) return;
   const vanished = changes.expunged.filter((uid) => inKnown(uid) && selected.msnOf(uid) === null).sort((a, b) => a - b);
   if (vanished.length > 0) await session.writer.untagged(`VANISHED (EARLIER) ${formatSequenceSet(vanished)}`);
-  for (const uid of selected.allUids) {
-    const state = selected.state(uid);
-    if (!state || state.modseq <= qresync.modseq || !inKnown(uid)) continue;
-    await session.writer.untagged(`${selected.msnOf(uid)} FETCH (${flagItems(state, true)})`);
+  for (let index = 0; index < selected.count; index++) {
+    const state = selected.stateAt(index);
+    if (state.modseq <= qresync.modseq || !inKnown(state.uid)) continue;
+    await session.writer.untagged(`${index + 1} FETCH (${flagItems(state, true)})`);
   }
 }

@@ -2,18 +2,36 @@
 // socket's buffer is full, so a slow reader holds back FETCH instead of
 // growing our memory. Bodies are streamed: the literal's size is announced
 // first, so the stream must deliver exactly that many bytes.
+//
+// Small writes are gathered and go out together: a FETCH response is several
+// pieces per message, and one socket write each made `UID FETCH 1:* (FLAGS)`
+// of 10,000 messages some 60,000 system calls (bench:imap). Pieces wait
+// until COALESCE_OCTETS have gathered, a tagged response or a continuation
+// request ends what the client waits for, or the current turn of the event
+// loop ends (process.nextTick), so an untagged response outside a command
+// (IDLE) is not held either.
 import type { Duplex } from "node:stream";
 import type { Log } from "../../../server/cluster/error-log.ts";
 import { withoutNul } from "./encode.ts";
 
+/** Gathered bytes are written once there are this many; a larger piece is written on its own. */
+const COALESCE_OCTETS = 64 * 1024;
+
 export class ResponseWriter {
+  private pending: Buffer[] = [];
+  private pendingOctets = 0;
+  private flushQueued = false;
+  /** Set while the socket's buffer is full: writers wait for it. */
+  private blocked: Promise<void> | null = null;
+
   constructor(
     private socket: Duplex,
     private readonly log: Log,
   ) {}
 
-  /** After STARTTLS the TLS socket replaces the plain one (RFC 9051 §6.2.1). */
+  /** After STARTTLS the TLS socket replaces the plain one (RFC 9051 §6.2.1); what was gathered goes out before. */
   replaceSocket(socket: Duplex): void {
+    this.flushNow();
     this.socket = socket;
   }
 
@@ -22,21 +40,46 @@ export class ResponseWriter {
   }
 
   async write(chunk: Buffer | string): Promise<void> {
+    if (this.blocked) await this.blocked;
     if (this.closed) return;
-    if (this.socket.write(chunk)) return;
-    await this.drained();
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    if (bytes.length >= COALESCE_OCTETS) {
+      this.flushNow();
+      this.send(bytes);
+    } else {
+      this.pending.push(bytes);
+      this.pendingOctets += bytes.length;
+      if (this.pendingOctets >= COALESCE_OCTETS) this.flushNow();
+      else if (!this.flushQueued) {
+        this.flushQueued = true;
+        process.nextTick(this.flushQueuedWrites);
+      }
+    }
+    if (this.blocked) await this.blocked;
   }
 
   untagged(text: string): Promise<void> {
     return this.write(`* ${text}\r\n`);
   }
 
-  tagged(tag: string, status: "OK" | "NO" | "BAD", code: string | null, text: string): Promise<void> {
-    return this.write(`${tag} ${status} ${code ? `[${code}] ` : ""}${text}\r\n`);
+  async tagged(tag: string, status: "OK" | "NO" | "BAD", code: string | null, text: string): Promise<void> {
+    await this.write(`${tag} ${status} ${code ? `[${code}] ` : ""}${text}\r\n`);
+    this.flushNow();
   }
 
-  continuation(text: string): Promise<void> {
-    return this.write(`+ ${text}\r\n`);
+  async continuation(text: string): Promise<void> {
+    await this.write(`+ ${text}\r\n`);
+    this.flushNow();
+  }
+
+  /** Writes what was gathered (before the socket ends or changes hands). */
+  flushNow(): void {
+    if (this.pendingOctets === 0) return;
+    const pieces = this.pending;
+    this.pending = [];
+    this.pendingOctets = 0;
+    if (this.closed) return;
+    this.send(pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces));
   }
 
   /**
@@ -58,15 +101,23 @@ export class ResponseWriter {
     }
   }
 
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
+  private readonly flushQueuedWrites = () => {
+    this.flushQueued = false;
+    this.flushNow();
+  };
+
+  private send(bytes: Buffer): void {
+    if (this.socket.write(bytes) || this.blocked) return;
+    const socket = this.socket;
+    this.blocked = new Promise<void>((resolve) => {
       const done = () => {
-        this.socket.off("drain", done);
-        this.socket.off("close", done);
+        socket.off("drain", done);
+        socket.off("close", done);
+        this.blocked = null;
         resolve();
       };
-      this.socket.once("drain", done);
-      this.socket.once("close", done);
+      socket.once("drain", done);
+      socket.once("close", done);
     });
   }
 }

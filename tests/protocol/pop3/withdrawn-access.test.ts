@@ -1,10 +1,14 @@
 // A POP3 session already open when its user is disabled, or removed from the
 // shared mailbox it logged in to: the next RETR or TOP is refused, and QUIT
 // deletes nothing (RFC 1939 §6: "-ERR some deleted messages not removed"),
-// because the store backend asks the authority gate again before each.
+// because the store backend asks the authority gate again before each. The
+// session keeps the gate's answer until a yubin_access notice names the user
+// (server/access/login-access.ts); a change made in this process reaches
+// the next command even before that notice comes back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../../server/db.ts";
 import { changeMembers } from "../../../server/mailboxes/change-members.ts";
+import { accessWatch } from "../../../server/realtime/access-watch.ts";
 import { setUserDisabled } from "../../../server/users/set-disabled.ts";
 import { plainMessage } from "./support/messages.ts";
 import { Pop3Client } from "./support/pop3-client.ts";
@@ -22,6 +26,9 @@ beforeAll(async () => {
   await fixture.deliver("dana@example.com", plainMessage("two"));
   await fixture.deliver("desk@example.com", plainMessage("shared"));
   servers = await startPop3TestServers(fixture);
+  // Sessions keep the gate's answer only once the process listens for access notices: wait, so
+  // that what is tested below is the kept answer being dropped, not a lookup per command.
+  await accessWatch().ready();
 });
 
 afterAll(async () => {

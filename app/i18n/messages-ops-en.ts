@@ -50,6 +50,8 @@ export const opsEn = {
   "queue.never": "Not tried yet",
   "queue.lastTried": "Tried",
   "queue.retry": "Retry now",
+  "queue.trace": "Trace",
+  "queue.traceJob": "Trace of job {id}",
   "queue.retryJob": "Retry job {id} now",
   "queue.drop": "Drop",
   "queue.dropJob": "Drop job {id}",

@@ -50,6 +50,8 @@ export const opsJa: Record<keyof typeof opsEn, string> = {
   "queue.never": "未試行",
   "queue.lastTried": "試行",
   "queue.retry": "今すぐ再試行",
+  "queue.trace": "トレース",
+  "queue.traceJob": "ジョブ {id} のトレース",
   "queue.retryJob": "ジョブ {id} を今すぐ再試行",
   "queue.drop": "破棄",
   "queue.dropJob": "ジョブ {id} を破棄",

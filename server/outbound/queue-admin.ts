@@ -27,6 +27,8 @@ export interface QueueEntry {
   mailFrom: string;
   /** The subject of the sender's stored copy, when there is one. */
   subject: string | null;
+  /** The message's Message-ID (without <>), which finds its trace, when it has one. */
+  messageIdHeader: string | null;
   domain: string;
   state: string;
   attempts: number;
@@ -60,7 +62,7 @@ export async function listQueue(
   const states = statesOf(options.all ? "all" : filter.state);
   const domain = filter.domain?.trim().toLowerCase() || null;
   const rows = await sql.$queryRaw<(Omit<QueueEntry, "recipients"> & { recipients: unknown })[]>`
-    select j.id, j."outboundMessageId", o."mailFrom", m.subject, j.domain, j.state::text as state, j.attempts,
+    select j.id, j."outboundMessageId", o."mailFrom", m.subject, o."messageIdHeader", j.domain, j.state::text as state, j.attempts,
       j.recipients, j."nextAttemptAt", j."lastAttemptAt", j."lastReply", j."createdAt"
     from "DeliveryJob" j
     join "OutboundMessage" o on o.id = j."outboundMessageId"

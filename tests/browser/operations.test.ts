@@ -121,6 +121,13 @@ describe("the Queue page", () => {
     expect(await row.textContent()).toContain("Deferred");
     expect(await row.textContent()).toContain("451 4.4.5 Try later");
     expect(await row.textContent()).toContain("To first-en@customer.example");
+    // Each job links to its message's trace, which shows the deferred attempt.
+    const href = await row.getByRole("link", { name: `Trace of job ${id}` }).getAttribute("href");
+    expect(href).toBe(`/admin/trace?mid=${encodeURIComponent("first-en@customer.example.order@example.com")}`);
+    const trace = await english.newPage();
+    await trace.goto(`${yubin.baseUrl}${href}`);
+    await trace.getByText("451 4.4.5 Try later").first().waitFor();
+    await trace.close();
 
     // The filters: deferred jobs for a domain part, and a domain with none.
     await jobs.getByLabel("Destination domain").fill("nowhere");

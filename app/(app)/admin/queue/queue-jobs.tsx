@@ -2,6 +2,7 @@
 // The delivery jobs, filtered by state, destination domain and age, each with
 // its last reply and next attempt, and "Retry now" / "Drop" for waiting ones.
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { type FormEvent, useId, useState } from "react";
 import { QUEUE_PAGE_REFRESH_MS } from "../../../../server/limits.ts";
 import { ErrorText } from "../../../components/error-text.tsx";
@@ -191,6 +192,15 @@ export function QueueJobs({ filter, onFilter }: { filter: QueueFilter; onFilter:
                   <td className="py-2 pr-3 tabular-nums text-slate-600">{job.id}</td>
                   <td className="py-2 pr-3 break-words">
                     {job.subject ? <span className="block font-medium text-slate-900">{job.subject}</span> : null}
+                    {job.messageIdHeader ? (
+                      <Link
+                        href={`/admin/trace?${new URLSearchParams({ mid: job.messageIdHeader })}`}
+                        aria-label={t("queue.traceJob", { id: job.id })}
+                        className="text-xs text-slate-700 underline underline-offset-2 hover:text-slate-900"
+                      >
+                        {t("queue.trace")}
+                      </Link>
+                    ) : null}
                     <span className="block text-xs break-all text-slate-600">
                       {job.mailFrom === "" ? t("queue.nullSender") : t("queue.from", { address: job.mailFrom })}
                     </span>

@@ -249,5 +249,6 @@ describe("workspace defects", () => {
       }
     }
     await tokyo.context().close();
-  });
+    // Six conversation pages in two languages: 60 s on a loaded machine (it ran out of 30 s at load 17).
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { adminRouter } from "./routers/admin.ts";
 import { appPasswordsRouter } from "./routers/app-passwords.ts";
 import { approvalRouter } from "./routers/approval.ts";
+import { bulkRouter } from "./routers/bulk.ts";
 import { contactsRouter } from "./routers/contacts.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
 import { draftsRouter } from "./routers/drafts.ts";
@@ -35,6 +36,7 @@ export const appRouter = router({
   signatures: signaturesRouter,
   contacts: contactsRouter,
   workflow: workflowRouter,
+  bulk: bulkRouter,
   approval: approvalRouter,
   preferences: preferencesRouter,
   presence: presenceRouter,

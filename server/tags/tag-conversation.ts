@@ -48,7 +48,7 @@ async function announce(
 
 export async function addTag(
   input: Change & { name: string },
-): Promise<{ id: number; name: string; created: boolean }> {
+): Promise<{ id: number; name: string; created: boolean; linked: boolean }> {
   return sqlTransaction((tx) => addTagTx(tx, input));
 }
 
@@ -56,7 +56,7 @@ export async function addTag(
 export async function addTagTx(
   tx: RawSql,
   input: Change & { name: string },
-): Promise<{ id: number; name: string; created: boolean }> {
+): Promise<{ id: number; name: string; created: boolean; linked: boolean }> {
   const name = normalizeTagName(input.name);
   const { mailboxId } = input.conversation;
   // The unique index is case-sensitive; this lock makes "find or create"
@@ -76,7 +76,8 @@ export async function addTagTx(
     insert into "ConversationTag" ("conversationId", "tagId") values (${input.conversation.conversationId}, ${found.id})
     on conflict do nothing returning "tagId"`;
   if (linked.length) await announce(tx, input, "tag.add", found);
-  return { ...found, created };
+  // linked: false when the conversation had the tag already (a bulk undo leaves it on).
+  return { ...found, created, linked: linked.length > 0 };
 }
 
 export async function removeTag(input: Change & { tagId: number }): Promise<void> {

@@ -359,6 +359,9 @@ export const MAX_BULK_CONVERSATIONS = 1000;
 /** Messages one bulk undo may bring back from deleted mail: the messages of MAX_BULK_CONVERSATIONS long threads. */
 export const MAX_BULK_UNDO_MESSAGES = 50_000;
 
+/** Blocked and allowed senders of one mailbox: a list a person reads in Settings, checked on every delivery by index. */
+export const MAX_SENDER_RULES = 5000;
+
 // ------------------------------------------------------------------ search
 
 /** The longest query accepted, in characters. */

@@ -16,6 +16,7 @@ import { quotasRouter } from "./routers/quotas.ts";
 import { recoveryRouter } from "./routers/recovery.ts";
 import { savedRepliesRouter } from "./routers/saved-replies.ts";
 import { searchRouter } from "./routers/search.ts";
+import { sendersRouter } from "./routers/senders.ts";
 import { signaturesRouter } from "./routers/signatures.ts";
 import { tagsRouter } from "./routers/tags.ts";
 import { traceRouter } from "./routers/trace.ts";
@@ -37,6 +38,7 @@ export const appRouter = router({
   contacts: contactsRouter,
   workflow: workflowRouter,
   bulk: bulkRouter,
+  senders: sendersRouter,
   approval: approvalRouter,
   preferences: preferencesRouter,
   presence: presenceRouter,

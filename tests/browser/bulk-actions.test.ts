@@ -72,9 +72,15 @@ describe("bulk actions in the inbox", () => {
   it("shift-click checks a range, x toggles the focused row", async () => {
     const first = page.getByRole("checkbox", { name: "Select “Bulk case 55”" });
     await first.click();
-    await expect.poll(() => page.getByTestId("bulk-count").textContent()).toBe("1 selected");
+    await page
+      .getByTestId("bulk-count")
+      .filter({ hasText: /^1 selected$/ })
+      .waitFor();
     await page.getByRole("checkbox", { name: "Select “Bulk case 52”" }).click({ modifiers: ["Shift"] });
-    await expect.poll(() => page.getByTestId("bulk-count").textContent()).toBe("4 selected");
+    await page
+      .getByTestId("bulk-count")
+      .filter({ hasText: /^4 selected$/ })
+      .waitFor();
     for (const n of [55, 54, 53, 52]) {
       expect(await page.getByRole("checkbox", { name: `Select “Bulk case ${n}”` }).isChecked()).toBe(true);
     }
@@ -82,9 +88,15 @@ describe("bulk actions in the inbox", () => {
     // x on the focused row (its link) unchecks it, and again checks it.
     await page.getByRole("link", { name: /Bulk case 53/ }).focus();
     await page.keyboard.press("x");
-    await expect.poll(() => page.getByTestId("bulk-count").textContent()).toBe("3 selected");
+    await page
+      .getByTestId("bulk-count")
+      .filter({ hasText: /^3 selected$/ })
+      .waitFor();
     await page.keyboard.press("x");
-    await expect.poll(() => page.getByTestId("bulk-count").textContent()).toBe("4 selected");
+    await page
+      .getByTestId("bulk-count")
+      .filter({ hasText: /^4 selected$/ })
+      .waitFor();
     // The shortcut help lists it.
     await page.keyboard.press("?");
     await page.getByText("Select or unselect the focused conversation").waitFor();
@@ -95,10 +107,13 @@ describe("bulk actions in the inbox", () => {
 
   it("assigns 50 loaded conversations in one request, audited each, and Undo puts them back", async () => {
     await toolbar().getByRole("checkbox", { name: "Select all loaded conversations" }).check();
-    await expect.poll(() => page.getByTestId("bulk-count").textContent()).toBe("50 selected");
+    await page
+      .getByTestId("bulk-count")
+      .filter({ hasText: /^50 selected$/ })
+      .waitFor();
     bulkRequests.length = 0;
     await toolbar().getByRole("combobox", { name: "Assign selected" }).selectOption({ label: "Bea" });
-    await expect.poll(() => page.getByTestId("bulk-outcome").textContent()).toContain("Done for 50 conversations.");
+    await page.getByTestId("bulk-outcome").getByText("Done for 50 conversations.").waitFor();
     expect(bulkRequests).toHaveLength(1);
     const assigned = (await supportConversations()).filter((c) => c.assigneeId === beaId);
     expect(assigned).toHaveLength(50);
@@ -114,7 +129,7 @@ describe("bulk actions in the inbox", () => {
       .waitFor();
 
     await page.getByTestId("bulk-outcome").getByRole("button", { name: "Undo" }).click();
-    await expect.poll(() => page.getByTestId("bulk-outcome").textContent()).toContain("Undone for 50 conversations.");
+    await page.getByTestId("bulk-outcome").getByText("Undone for 50 conversations.").waitFor();
     expect(bulkRequests).toHaveLength(2);
     expect((await supportConversations()).every((c) => c.assigneeId === null)).toBe(true);
     await page
@@ -128,16 +143,15 @@ describe("bulk actions in the inbox", () => {
     await toolbar()
       .getByRole("button", { name: `Select all ${COUNT} in this folder` })
       .click();
-    await expect.poll(() => page.getByTestId("bulk-count").textContent()).toBe(`${COUNT} selected`);
+    await page
+      .getByTestId("bulk-count")
+      .filter({ hasText: new RegExp(`^${COUNT} selected$`) })
+      .waitFor();
     await toolbar().getByRole("combobox", { name: "Set status of selected" }).selectOption({ label: "Pending" });
-    await expect
-      .poll(() => page.getByTestId("bulk-outcome").textContent())
-      .toContain(`Done for ${COUNT} conversations.`);
+    await page.getByTestId("bulk-outcome").getByText(`Done for ${COUNT} conversations.`).waitFor();
     expect((await supportConversations()).every((c) => c.status === "pending")).toBe(true);
     await page.getByTestId("bulk-outcome").getByRole("button", { name: "Undo" }).click();
-    await expect
-      .poll(() => page.getByTestId("bulk-outcome").textContent())
-      .toContain(`Undone for ${COUNT} conversations.`);
+    await page.getByTestId("bulk-outcome").getByText(`Undone for ${COUNT} conversations.`).waitFor();
     expect((await supportConversations()).every((c) => c.status === "open")).toBe(true);
   });
 });

@@ -30,14 +30,16 @@ export function useBulkSelection(rowsRef: RefObject<ConversationRow[]>): BulkSel
   const toggle = useCallback(
     (id: number, range = false) => {
       const rows = rowsRef.current;
+      // Read before the state update runs: by then lastToggled is this row.
+      const from = range && lastToggled.current !== null ? rows.findIndex((r) => r.id === lastToggled.current) : -1;
+      const to = rows.findIndex((r) => r.id === id);
       // Unchecking one row of "the whole folder" leaves the rows loaded so far, less that one.
       const base = wholeFolderRef.current ? new Set(rows.map((r) => r.id)) : null;
+      lastToggled.current = id;
       setWholeFolder(false);
       setChecked((current) => {
         const next = new Set(base ?? current);
         const on = !next.has(id);
-        const from = range && lastToggled.current !== null ? rows.findIndex((r) => r.id === lastToggled.current) : -1;
-        const to = rows.findIndex((r) => r.id === id);
         if (from >= 0 && to >= 0) {
           for (let i = Math.min(from, to); i <= Math.max(from, to); i++) {
             const row = rows[i];
@@ -49,7 +51,6 @@ export function useBulkSelection(rowsRef: RefObject<ConversationRow[]>): BulkSel
         else next.delete(id);
         return next;
       });
-      lastToggled.current = id;
     },
     [rowsRef],
   );

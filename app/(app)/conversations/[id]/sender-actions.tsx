@@ -32,7 +32,7 @@ export function SenderActions({
   const ids = useId();
   const [remember, setRemember] = useState(false);
   const [asking, setAsking] = useState(false);
-  const [scope, setScope] = useState<"address" | "domain">("address");
+  const [wholeDomain, setWholeDomain] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const notSpam = useMutation(
     trpc.senders.notSpam.mutationOptions({
@@ -90,21 +90,11 @@ export function SenderActions({
           <fieldset className="mt-2 space-y-1">
             <legend className="sr-only">{t("senders.block")}</legend>
             <label className="flex items-center gap-2">
-              <input
-                type="radio"
-                name={`${ids}-scope`}
-                checked={scope === "address"}
-                onChange={() => setScope("address")}
-              />
+              <input type="radio" name={`${ids}-scope`} checked={!wholeDomain} onChange={() => setWholeDomain(false)} />
               {t("senders.blockAddress", { address: sender })}
             </label>
             <label className="flex items-center gap-2">
-              <input
-                type="radio"
-                name={`${ids}-scope`}
-                checked={scope === "domain"}
-                onChange={() => setScope("domain")}
-              />
+              <input type="radio" name={`${ids}-scope`} checked={wholeDomain} onChange={() => setWholeDomain(true)} />
               {t("senders.blockDomain", { domain })}
             </label>
           </fieldset>
@@ -113,7 +103,7 @@ export function SenderActions({
               type="button"
               className={DANGER}
               disabled={block.isPending}
-              onClick={() => block.mutate({ conversationId, scope })}
+              onClick={() => block.mutate({ conversationId, scope: wholeDomain ? "domain" : "address" })}
             >
               {t("senders.blockConfirm")}
             </button>

@@ -59,13 +59,18 @@ export async function addTagTx(
 ): Promise<{ id: number; name: string; created: boolean; linked: boolean }> {
   const name = normalizeTagName(input.name);
   const { mailboxId } = input.conversation;
-  // The unique index is case-sensitive; this lock makes "find or create"
-  // case-insensitive even when two members type the same new tag at once.
-  await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${mailboxId}:${name.toLowerCase()}`}))::text`;
-  let created = false;
-  let [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
+  const find = () => tx.$queryRaw<{ id: number; name: string }[]>`
     select id, name from "Tag" where "mailboxId" = ${mailboxId}::int and lower(name) = lower(${name})
     order by id limit 1`;
+  let created = false;
+  // An existing tag needs no lock (a bulk action tags hundreds of conversations at once).
+  let [tag] = await find();
+  if (!tag) {
+    // The unique index is case-sensitive; this lock makes "find or create"
+    // case-insensitive even when two members type the same new tag at once.
+    await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${mailboxId}:${name.toLowerCase()}`}))::text`;
+    [tag] = await find();
+  }
   if (!tag) {
     [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
       insert into "Tag" ("mailboxId", name) values (${mailboxId}::int, ${name}) returning id, name`;

@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 describe("bulk actions in the inbox", () => {
-  it("shift-click checks a range, x toggles the focused row", async () => {
+  it("shift-click checks a range, x toggles the focused row", { timeout: 60_000 }, async () => {
     const first = page.getByRole("checkbox", { name: "Select “Bulk case 55”" });
     await first.click();
     await page
@@ -105,7 +105,9 @@ describe("bulk actions in the inbox", () => {
     await page.getByTestId("bulk-count").waitFor({ state: "detached" });
   });
 
-  it("assigns 50 loaded conversations in one request, audited each, and Undo puts them back", async () => {
+  it("assigns 50 loaded conversations in one request, audited each, and Undo puts them back", {
+    timeout: 120_000,
+  }, async () => {
     await toolbar().getByRole("checkbox", { name: "Select all loaded conversations" }).check();
     await page
       .getByTestId("bulk-count")
@@ -138,7 +140,7 @@ describe("bulk actions in the inbox", () => {
       .waitFor();
   });
 
-  it("select all in this folder reaches the conversations not loaded yet", async () => {
+  it("select all in this folder reaches the conversations not loaded yet", { timeout: 120_000 }, async () => {
     await toolbar().getByRole("checkbox", { name: "Select all loaded conversations" }).check();
     await toolbar()
       .getByRole("button", { name: `Select all ${COUNT} in this folder` })

@@ -1,6 +1,7 @@
 // Web latency at a large dataset (bench/seed-large.ts): the server-side
 // latency of the inbox list, opening a conversation, a status change and
-// search, called as the tRPC procedures call them (the domain functions, in
+// search, a bulk action on 500 conversations and its undo,
+// called as the tRPC procedures call them (the domain functions, in
 // this process, no HTTP), then live delivery: the time from the SMTP 250 to
 // the event on an open /api/live Server-Sent Events stream of a signed-in
 // member, against `yubin start --roles web,mail` on the same database, and
@@ -15,13 +16,15 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { Page } from "playwright-core";
-import { authorizeConversation, mailboxScope } from "../server/access/gate.ts";
+import { authorizeConversation, authorizeConversations, mailboxScope } from "../server/access/gate.ts";
 import { getConversation } from "../server/conversations/get-conversation.ts";
 import { folderCounts, type InboxCursor, listInbox } from "../server/conversations/inbox-folders.ts";
 import { startEmbeddedPostgres } from "../server/db/embedded.ts";
 import { disconnectDb } from "../server/db.ts";
 import { parseSearchQuery } from "../server/search/parse-query.ts";
 import { searchConversations } from "../server/search/search-conversations.ts";
+import { applyBulkAction } from "../server/workflow/bulk-action.ts";
+import { undoBulkAction } from "../server/workflow/bulk-undo.ts";
 import { changeStatus } from "../server/workflow/change-status.ts";
 import { signIn as browserSignIn, launchBrowser } from "../tests/support/browser.ts";
 import { freePort, startYubinProcess } from "../tests/support/yubin-process.ts";
@@ -202,6 +205,41 @@ await measure("status", "changeStatus (random → pending/open)", async () => {
 });
 for (const [id, status] of original) {
   await client.query(`update "Conversation" set status = $2::"ConversationStatus" where id = $1`, [id, status]);
+}
+
+// ---------------------------------------------------------------- bulk
+// A bulk action on 500 conversations as bulk.run makes it (the gate's authorizeConversations
+// over the ids, then applyBulkAction: each conversation through its own domain function,
+// audited), and its undo as bulk.undo makes it. Target (issue 15): under 2 s.
+const BULK = 500;
+const bulkIds = (
+  await one<{ id: number }>(
+    `select id from "Conversation" where "mailboxId" = any($1) and status = 'open' and "deletedAt" is null
+       and "assigneeId" is distinct from $2 order by "lastMessageAt" desc limit $3`,
+    [mailboxIds, userId, BULK],
+  )
+).map((r) => r.id);
+for (const action of [
+  { kind: "assign", assigneeId: userId },
+  { kind: "status", status: "pending" },
+] as const) {
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    const conversations = await authorizeConversations({ userId, conversationIds: bulkIds });
+    const result = await applyBulkAction({ actorId: userId, conversations, action });
+    const t1 = performance.now();
+    const again = await authorizeConversations({
+      userId,
+      conversationIds: result.undo.flatMap((u) => ("conversationId" in u ? [u.conversationId] : [])),
+    });
+    const undone = await undoBulkAction({ actorId: userId, items: result.undo, conversations: again, mailboxes: [] });
+    const t2 = performance.now();
+    console.log(
+      `bulk      ${action.kind.padEnd(8)} ${BULK} conversations: ${(t1 - t0).toFixed(0)} ms ` +
+        `(${result.done.length} done, ${result.skipped.length} skipped); undo ${(t2 - t1).toFixed(0)} ms ` +
+        `(${undone.done.length} done)`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------- search

@@ -349,6 +349,19 @@ export const MAX_RETURN_COMMENT_CHARS = 5000;
 /** A snooze longer than this is a typo, not a plan. */
 export const MAX_SNOOZE_MS = 366 * 24 * 3600 * 1000;
 
+/**
+ * Conversations one bulk action (the inbox's "select many") may change in one request: each
+ * is changed, audited and announced on its own, so a batch is a few seconds of work at this
+ * size; "select all" over a larger folder does the first ones and says so.
+ */
+export const MAX_BULK_CONVERSATIONS = 1000;
+
+/** Messages one bulk undo may bring back from deleted mail: the messages of MAX_BULK_CONVERSATIONS long threads. */
+export const MAX_BULK_UNDO_MESSAGES = 50_000;
+
+/** Blocked and allowed senders of one mailbox: a list a person reads in Settings, checked on every delivery by index. */
+export const MAX_SENDER_RULES = 5000;
+
 // ------------------------------------------------------------------ search
 
 /** The longest query accepted, in characters. */

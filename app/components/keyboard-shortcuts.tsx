@@ -21,6 +21,9 @@ function all<T extends Element>(selector: string): T[] {
  */
 export const SHORTCUT_STEP = "yubin:shortcut-step";
 
+/** `x`: the list checks or unchecks its focused (or keyboard-selected) row for a bulk action. */
+export const SHORTCUT_TOGGLE = "yubin:shortcut-toggle";
+
 function conversationList(): HTMLElement | null {
   return document.querySelector<HTMLElement>("ul[data-conversation-list]");
 }
@@ -110,6 +113,13 @@ export function handleShortcut(event: KeyboardEvent, openHelp: () => void): bool
       if (inConversation) step(messages(), by);
       else if (!stepList(by)) step(rows(), by);
       return true;
+    }
+    case "x": {
+      const list = conversationList();
+      if (inConversation || !list) return false;
+      const toggle = new CustomEvent(SHORTCUT_TOGGLE, { cancelable: true });
+      list.dispatchEvent(toggle);
+      return toggle.defaultPrevented;
     }
     case "o":
     case "Enter": {

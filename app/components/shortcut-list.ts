@@ -13,6 +13,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ["j"], action: "shortcuts.nextConversation", where: "shortcuts.inbox" },
   { keys: ["k"], action: "shortcuts.previousConversation", where: "shortcuts.inbox" },
   { keys: ["o", "Enter"], action: "shortcuts.open", where: "shortcuts.inbox" },
+  { keys: ["x"], action: "bulk.shortcutToggle", where: "shortcuts.inbox" },
   { keys: ["j"], action: "shortcuts.nextMessage", where: "shortcuts.conversation" },
   { keys: ["k"], action: "shortcuts.previousMessage", where: "shortcuts.conversation" },
   { keys: ["r"], action: "shortcuts.reply", where: "shortcuts.conversation" },

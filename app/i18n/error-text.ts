@@ -21,6 +21,11 @@ const RULES: Rule[] = [
   [/^Nothing to delete: it is already gone\.$/, "recovery.alreadyGone"],
   [/^No such deleted mail: it was restored or purged already\.$/, "recovery.noSuchDeleted"],
   [/^Retention must be a whole number of days from 1 to (\d+)\.$/, "recovery.badRetention", ["max"]],
+  // Blocked and allowed senders (server/senders/).
+  [/^Enter an address \(name@example\.com\) or a domain \(example\.com\)\.$/, "senders.error.pattern"],
+  [/^A mailbox has at most (\d+) blocked and allowed senders\.$/, "senders.error.tooMany", ["max"]],
+  [/^No such sender on this mailbox's list\.$/, "senders.error.noRule"],
+  [/^This conversation has no sender address to block\.$/, "senders.error.noSender"],
   // Import and export (server/transfer/).
   [/^No such import or export\.$/, "errors.transferNotFound"],
   [/^Only an import or export that is waiting or running can be cancelled\.$/, "errors.transferNotCancellable"],

@@ -1,5 +1,6 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
 
+import { bulkJa } from "./bulk-messages.ts";
 import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
 import { quotaJa } from "./quota-messages.ts";
@@ -9,6 +10,7 @@ import type { Messages } from "./translate.ts";
 
 export const ja: Messages = {
   ...quotaJa,
+  ...bulkJa,
   ...transferJa,
   ...opsJa,
   ...traceJa,

@@ -91,6 +91,31 @@ export async function authorizeConversation(input: {
     : null;
 }
 
+/**
+ * The conversations of a list (a bulk action) the user may work in, each with its mailbox:
+ * the same rule as authorizeConversation, asked once for the whole list. Ids the user may
+ * not act on (missing, deleted, another team's) are simply absent from the answer.
+ */
+export async function authorizeConversations(input: {
+  userId: number;
+  conversationIds: readonly number[];
+}): Promise<AuthorizedConversation[]> {
+  const ids = [...new Set(input.conversationIds.filter(isDatabaseId))];
+  if (ids.length === 0 || !isDatabaseId(input.userId)) return [];
+  const rows = await sql.$queryRaw<{ id: number; mailboxId: number }[]>`
+    select c.id, c."mailboxId" from "Conversation" c
+    where c.id = any(${ids}::int[]) and c."deletedAt" is null and exists (
+      select 1 from ${MAILBOX_ACCESS} a where a."mailboxId" = c."mailboxId" and a."userId" = ${input.userId}::int)`;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // In the order asked, so a bulk action works down the list as the agent saw it.
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row
+      ? [{ conversationId: row.id as AuthorizedConversationId, mailboxId: row.mailboxId as AuthorizedMailboxId }]
+      : [];
+  });
+}
+
 /** A stored message the user may read, with its mailbox and conversation; null alike for missing, foreign and deleted. */
 export async function authorizeMessage(input: {
   userId: number;

@@ -1,6 +1,7 @@
 import { adminRouter } from "./routers/admin.ts";
 import { appPasswordsRouter } from "./routers/app-passwords.ts";
 import { approvalRouter } from "./routers/approval.ts";
+import { bulkRouter } from "./routers/bulk.ts";
 import { contactsRouter } from "./routers/contacts.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
 import { draftsRouter } from "./routers/drafts.ts";
@@ -15,6 +16,7 @@ import { quotasRouter } from "./routers/quotas.ts";
 import { recoveryRouter } from "./routers/recovery.ts";
 import { savedRepliesRouter } from "./routers/saved-replies.ts";
 import { searchRouter } from "./routers/search.ts";
+import { sendersRouter } from "./routers/senders.ts";
 import { signaturesRouter } from "./routers/signatures.ts";
 import { tagsRouter } from "./routers/tags.ts";
 import { traceRouter } from "./routers/trace.ts";
@@ -35,6 +37,8 @@ export const appRouter = router({
   signatures: signaturesRouter,
   contacts: contactsRouter,
   workflow: workflowRouter,
+  bulk: bulkRouter,
+  senders: sendersRouter,
   approval: approvalRouter,
   preferences: preferencesRouter,
   presence: presenceRouter,

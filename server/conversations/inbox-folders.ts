@@ -262,3 +262,27 @@ async function inboxTags(mailboxIds: readonly AuthorizedMailboxId[]) {
     select min(id) as id, name from "Tag" where "mailboxId" = any(${[...mailboxIds]}::int[])
     group by name order by lower(name), min(id)`;
 }
+
+/**
+ * The ids of every conversation a folder (with its filters) holds over the mailboxes in view,
+ * in the view's order, up to `limit` (a bulk action's "select all in this folder"), and
+ * whether there are more.
+ */
+export async function inboxConversationIds(input: {
+  userId: number;
+  mailboxIds: readonly AuthorizedMailboxId[];
+  filter: Omit<InboxFilter, "ids">;
+  limit: number;
+  now?: Date;
+}): Promise<{ ids: number[]; more: boolean }> {
+  const mailboxIds = [...input.mailboxIds];
+  if (mailboxIds.length === 0) return { ids: [], more: false };
+  const where = conditions(input.filter, input.userId, mailboxIds, input.now ?? new Date());
+  const direction = Prisma.raw(input.filter.sort === "newest" ? "desc" : "asc");
+  const rows = await db().$queryRaw<{ id: number }[]>`
+    select c.id from "Conversation" c
+    where c."mailboxId" = any(${mailboxIds}::int[]) and ${Prisma.join(where, " and ")}
+    order by c."lastMessageAt" ${direction}, c.id ${direction}
+    limit ${input.limit + 1}`;
+  return { ids: rows.slice(0, input.limit).map((r) => r.id), more: rows.length > input.limit };
+}

@@ -5,9 +5,12 @@
 // recipient, that copy waits in the queue for room (server/outbound/local-retry.ts)
 // and counts as accepted; when nobody got it, the MX refuses the whole
 // transaction (452 4.2.2) and the sender retries, so nothing is lost either way.
+// A recipient mailbox that blocked the sender (server/senders/sender-rules.ts) gets it as spam.
 import { sql } from "../db/raw-sql.ts";
 import { loadEnv } from "../env.ts";
+import { parseMessage } from "../mime/parse-message.ts";
 import { enqueueLocalRetryTx } from "../outbound/local-retry.ts";
+import { blockedMailboxes } from "../senders/sender-rules.ts";
 import { storeMessage } from "./store-message.ts";
 
 export interface InboundRecipient {
@@ -37,18 +40,28 @@ export async function deliverInbound(input: {
   now?: Date;
 }): Promise<InboundResult[]> {
   const now = input.now ?? new Date();
+  const parsed = await parseMessage(input.raw);
+  const blocked = await blockedMailboxes(sql, {
+    mailboxIds: input.recipients.filter((r) => !r.quarantine).map((r) => r.mailboxId),
+    from: parsed.fromAddress,
+    envelopeFrom: input.mailFrom,
+  });
+  const spam = (r: InboundRecipient) => r.quarantine || blocked.has(r.mailboxId);
   const store = (quarantine: boolean) => {
-    const mailboxIds = input.recipients.filter((r) => r.quarantine === quarantine).map((r) => r.mailboxId);
+    const mailboxIds = input.recipients.filter((r) => spam(r) === quarantine).map((r) => r.mailboxId);
     if (mailboxIds.length === 0) return [];
-    return storeMessage({
-      raw: input.raw,
-      mailboxIds,
-      direction: "inbound",
-      authResults: input.authResults,
-      internalDate: now,
-      // Spam for the web (conversation status), Junk with $Junk (RFC 5788) for IMAP clients.
-      ...(quarantine ? { quarantine, folder: "Junk", flags: ["$Junk"] } : {}),
-    });
+    return storeMessage(
+      {
+        raw: input.raw,
+        mailboxIds,
+        direction: "inbound",
+        authResults: input.authResults,
+        internalDate: now,
+        // Spam for the web (conversation status), Junk with $Junk (RFC 5788) for IMAP clients.
+        ...(quarantine ? { quarantine, folder: "Junk", flags: ["$Junk"] } : {}),
+      },
+      parsed,
+    );
   };
   // Usually one of the two is empty. When both are not, a failure of the
   // second makes the client retry and the first recognises its duplicate.

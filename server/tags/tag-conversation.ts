@@ -48,7 +48,7 @@ async function announce(
 
 export async function addTag(
   input: Change & { name: string },
-): Promise<{ id: number; name: string; created: boolean }> {
+): Promise<{ id: number; name: string; created: boolean; linked: boolean }> {
   return sqlTransaction((tx) => addTagTx(tx, input));
 }
 
@@ -56,16 +56,21 @@ export async function addTag(
 export async function addTagTx(
   tx: RawSql,
   input: Change & { name: string },
-): Promise<{ id: number; name: string; created: boolean }> {
+): Promise<{ id: number; name: string; created: boolean; linked: boolean }> {
   const name = normalizeTagName(input.name);
   const { mailboxId } = input.conversation;
-  // The unique index is case-sensitive; this lock makes "find or create"
-  // case-insensitive even when two members type the same new tag at once.
-  await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${mailboxId}:${name.toLowerCase()}`}))::text`;
-  let created = false;
-  let [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
+  const find = () => tx.$queryRaw<{ id: number; name: string }[]>`
     select id, name from "Tag" where "mailboxId" = ${mailboxId}::int and lower(name) = lower(${name})
     order by id limit 1`;
+  let created = false;
+  // An existing tag needs no lock (a bulk action tags hundreds of conversations at once).
+  let [tag] = await find();
+  if (!tag) {
+    // The unique index is case-sensitive; this lock makes "find or create"
+    // case-insensitive even when two members type the same new tag at once.
+    await tx.$queryRaw`select pg_advisory_xact_lock(hashtext(${`yubin.tag:${mailboxId}:${name.toLowerCase()}`}))::text`;
+    [tag] = await find();
+  }
   if (!tag) {
     [tag] = await tx.$queryRaw<{ id: number; name: string }[]>`
       insert into "Tag" ("mailboxId", name) values (${mailboxId}::int, ${name}) returning id, name`;
@@ -76,7 +81,8 @@ export async function addTagTx(
     insert into "ConversationTag" ("conversationId", "tagId") values (${input.conversation.conversationId}, ${found.id})
     on conflict do nothing returning "tagId"`;
   if (linked.length) await announce(tx, input, "tag.add", found);
-  return { ...found, created };
+  // linked: false when the conversation had the tag already (a bulk undo leaves it on).
+  return { ...found, created, linked: linked.length > 0 };
 }
 
 export async function removeTag(input: Change & { tagId: number }): Promise<void> {

@@ -11,6 +11,14 @@ import { recordLiveEvent } from "../realtime/live-events.ts";
 import { conflictError, notFound } from "./workflow-conflict.ts";
 import { readWorkflowState, type WorkflowState } from "./workflow-state.ts";
 
+/** A snooze ends in the future and within a year. */
+export function checkSnoozeUntil(until: Date, now: Date): void {
+  if (Number.isNaN(until.getTime()) || until <= now) {
+    throw new InputError("Choose a time in the future to snooze until.");
+  }
+  if (until.getTime() - now.getTime() > MAX_SNOOZE_MS) throw new InputError("Snooze for at most a year.");
+}
+
 export async function snoozeConversation(input: {
   actorId: number;
   conversation: AuthorizedConversation;
@@ -22,12 +30,7 @@ export async function snoozeConversation(input: {
   now?: Date;
 }): Promise<WorkflowState> {
   const now = input.now ?? new Date();
-  if (input.until !== null) {
-    if (Number.isNaN(input.until.getTime()) || input.until <= now) {
-      throw new InputError("Choose a time in the future to snooze until.");
-    }
-    if (input.until.getTime() - now.getTime() > MAX_SNOOZE_MS) throw new InputError("Snooze for at most a year.");
-  }
+  if (input.until !== null) checkSnoozeUntil(input.until, now);
   const { conversation } = input;
   return sqlTransaction(async (tx) => {
     const current = await readWorkflowState(tx, conversation.conversationId, true);

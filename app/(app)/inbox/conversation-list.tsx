@@ -1,12 +1,14 @@
 "use client";
-import { useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { rememberList } from "../../components/next-conversation.ts";
 import type { ConversationStatus } from "../../components/status-badge.tsx";
 import { useI18n, useT } from "../../i18n/client.tsx";
+import { BulkBar } from "./bulk-bar.tsx";
 import type { ConversationRow } from "./conversation-row.tsx";
 import { StableRowLink } from "./conversation-row.tsx";
 import type { ListCursor } from "./list-merge.ts";
 import { type ListSource, newestFirst } from "./list-source.ts";
+import { useBulkSelection } from "./use-bulk-selection.ts";
 import { useListKeyboard, useListSelection } from "./use-list-keyboard.ts";
 import { useListPaging } from "./use-list-paging.ts";
 import { useListRows } from "./use-list-rows.ts";
@@ -22,6 +24,7 @@ import { useRestoreAnchor } from "./use-scroll-anchor.ts";
  * (use-list-rows.ts), and rows further down that an event named are re-checked
  * (use-live-recheck.ts), so loaded pages and the scroll position (use-scroll-anchor.ts)
  * survive new mail. j/k move a selection that stays rendered (use-list-keyboard.ts).
+ * In the inbox each row has a checkbox for bulk actions (bulk-bar.tsx).
  */
 export function ConversationList({
   initial,
@@ -31,6 +34,7 @@ export function ConversationList({
   total,
   showMailbox,
   labels,
+  assignees,
 }: {
   initial: ConversationRow[];
   initialCursor: ListCursor;
@@ -41,6 +45,8 @@ export function ConversationList({
   total?: number;
   showMailbox: boolean;
   labels?: Record<ConversationStatus, string>;
+  /** Who a bulk action may assign to (the inbox's filter options); given, the rows have checkboxes. */
+  assignees?: { id: number; name: string; email: string }[];
 }) {
   const t = useT();
   const { locale } = useI18n();
@@ -65,7 +71,18 @@ export function ConversationList({
     setList,
   });
   useLiveRecheck({ source, descending, rowsRef, update, virtualizer });
-  useListKeyboard({ listRef, rowsRef, selection, selectedIndex, virtualizer });
+  const bulk = useBulkSelection(rowsRef);
+  const selectable = source.kind === "inbox" && assignees !== undefined;
+  const toggle = bulk.toggle;
+  const onToggle = useCallback((id: number) => toggle(id), [toggle]);
+  useListKeyboard({
+    listRef,
+    rowsRef,
+    selection,
+    selectedIndex,
+    virtualizer,
+    onToggle: selectable ? onToggle : undefined,
+  });
   // "Next conversation" after a send or a close follows this list (next-conversation.ts).
   useEffect(() => rememberList(rows.map((r) => r.id)), [rows]);
 
@@ -78,6 +95,17 @@ export function ConversationList({
           ? t("list.loadedOf", { loaded: number.format(rows.length), total: number.format(total) })
           : t("list.loaded", { loaded: number.format(rows.length) })}
       </p>
+      {selectable && source.kind === "inbox" ? (
+        <BulkBar
+          selection={bulk}
+          query={source.query}
+          loaded={rows.length}
+          total={known ? total : undefined}
+          hasMore={cursor !== null || (known && total > rows.length)}
+          assignees={assignees ?? []}
+          labels={labels}
+        />
+      ) : null}
       <ul
         ref={listRef}
         aria-label={label}
@@ -98,7 +126,13 @@ export function ConversationList({
               className={`absolute top-0 left-0 w-full ${item.index < rows.length - 1 ? "border-b border-stone-100" : ""}`}
               style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
             >
-              <StableRowLink row={row} showMailbox={showMailbox} labels={labels} />
+              <StableRowLink
+                row={row}
+                showMailbox={showMailbox}
+                labels={labels}
+                checked={selectable ? bulk.wholeFolder || bulk.checked.has(row.id) : undefined}
+                onCheck={selectable ? toggle : undefined}
+              />
             </li>
           );
         })}

@@ -34,22 +34,31 @@ export const StableRowLink = memo(function StableRowLink(props: Parameters<typeo
   return <ConversationRowLink {...props} />;
 });
 
-/** One conversation as a row linking to it; the inbox and the search results share it. */
+/**
+ * One conversation as a row linking to it; the inbox and the search results share it. In the
+ * inbox a checkbox for bulk actions (use-bulk-selection.ts) sits beside the link, not in it
+ * (a control inside a link is neither valid nor reachable), so the row's link stays `li > a`.
+ */
 export function ConversationRowLink({
   row,
   showMailbox,
   labels,
+  checked,
+  onCheck,
 }: {
   row: ConversationRow;
   showMailbox: boolean;
   labels?: Record<ConversationStatus, string>;
+  checked?: boolean;
+  /** Given, the row has a checkbox; `range` is a shift-click. */
+  onCheck?: (id: number, range: boolean) => void;
 }) {
   const t = useT();
   const who = row.customer?.name || row.customer?.email || t("list.unknownSender");
-  return (
+  const link = (
     <Link
       href={`/conversations/${row.id}`}
-      className="block px-5 py-4 hover:bg-stone-50 focus-visible:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none focus-visible:ring-inset"
+      className={`block ${onCheck ? "py-4 pr-5 pl-12" : "px-5 py-4"} hover:bg-stone-50 focus-visible:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none focus-visible:ring-inset`}
     >
       <div className="flex items-baseline justify-between gap-4">
         <p className="min-w-0 truncate text-sm">
@@ -117,5 +126,21 @@ export function ConversationRowLink({
         ) : null}
       </div>
     </Link>
+  );
+  if (!onCheck) return link;
+  return (
+    <>
+      <input
+        type="checkbox"
+        data-bulk-check=""
+        aria-label={t("bulk.selectRow", { subject: row.subject || t("common.noSubject") })}
+        checked={checked ?? false}
+        // The click carries shiftKey (a range); Space on the box is a click too.
+        onClick={(event) => onCheck(row.id, event.shiftKey)}
+        readOnly
+        className="absolute top-4.5 left-5 size-4 cursor-pointer accent-slate-700"
+      />
+      {link}
+    </>
   );
 }

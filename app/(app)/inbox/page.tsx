@@ -124,6 +124,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
           total={viewTotal(query, counts)}
           showMailbox={!current && mailboxes.length > 1}
           labels={labels}
+          assignees={options.assignees}
         />
       )}
     </div>

@@ -1,10 +1,11 @@
 "use client";
 // The keyboard selection of a virtualised list: j/k (app/components/keyboard-shortcuts.tsx)
 // ask the list to move, because most rows are not in the DOM; a row focused
-// otherwise (Tab, a click) becomes the selection.
+// otherwise (Tab, a click) becomes the selection. `x` checks the focused (or selected)
+// row for a bulk action (use-bulk-selection.ts).
 import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
-import { SHORTCUT_STEP } from "../../components/keyboard-shortcuts.tsx";
+import { SHORTCUT_STEP, SHORTCUT_TOGGLE } from "../../components/keyboard-shortcuts.tsx";
 import type { ConversationRow } from "./conversation-row.tsx";
 import type { ListVirtualizer } from "./use-list-virtualizer.ts";
 
@@ -31,12 +32,15 @@ export function useListKeyboard({
   selection,
   selectedIndex,
   virtualizer,
+  onToggle,
 }: {
   listRef: RefObject<HTMLUListElement | null>;
   rowsRef: RefObject<ConversationRow[]>;
   selection: ListSelection;
   selectedIndex: number;
   virtualizer: ListVirtualizer;
+  /** Checks or unchecks a row (`x`); without it the list has no checkboxes. */
+  onToggle?: (id: number) => void;
 }): void {
   const { setSelectedId, selectedIdRef, focusSelected } = selection;
   useEffect(() => {
@@ -68,13 +72,24 @@ export function useListKeyboard({
       selectedIdRef.current = id;
       setSelectedId(id);
     };
+    const onToggleKey = (event: Event) => {
+      if (!onToggle) return;
+      const focused = (document.activeElement as HTMLElement | null)?.closest?.<HTMLElement>("li[data-index]");
+      const id =
+        focused && el.contains(focused) ? rowsRef.current[Number(focused.dataset.index)]?.id : selectedIdRef.current;
+      if (id === undefined || id === null) return;
+      event.preventDefault();
+      onToggle(id);
+    };
     el.addEventListener(SHORTCUT_STEP, onStep);
+    el.addEventListener(SHORTCUT_TOGGLE, onToggleKey);
     el.addEventListener("focusin", onFocus);
     return () => {
       el.removeEventListener(SHORTCUT_STEP, onStep);
+      el.removeEventListener(SHORTCUT_TOGGLE, onToggleKey);
       el.removeEventListener("focusin", onFocus);
     };
-  }, [focusSelected, listRef, rowsRef, selectedIdRef, setSelectedId, virtualizer]);
+  }, [focusSelected, listRef, rowsRef, selectedIdRef, setSelectedId, virtualizer, onToggle]);
 
   // The selection is marked on the row's link (aria-current, as for other lists) and focused after a step.
   useLayoutEffect(() => {

@@ -7,6 +7,7 @@ import { GoToNextToggle } from "./go-to-next-toggle.tsx";
 import { OwnSessions } from "./own-sessions.tsx";
 import { PasswordForm } from "./password-form.tsx";
 import { PreferencesForm } from "./preferences-form.tsx";
+import { SenderRules } from "./sender-rules.tsx";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getT())("settings.title") };
@@ -23,6 +24,13 @@ export default async function SettingsPage() {
     caller.appPasswords.submission(),
     getT(),
   ]);
+  const senderRules = await Promise.all(
+    me.mailboxes.map(async (m) => ({
+      id: m.id,
+      address: m.address,
+      rules: await caller.senders.list({ mailboxId: m.id }),
+    })),
+  );
   return (
     <div className="mx-auto max-w-3xl">
       <h1 className="text-2xl font-semibold tracking-tight">{t("settings.title")}</h1>
@@ -91,6 +99,20 @@ export default async function SettingsPage() {
           />
         </div>
       </section>
+      {senderRules.length > 0 ? (
+        <section
+          aria-labelledby="senders-heading"
+          className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+        >
+          <h2 id="senders-heading" className="text-sm font-semibold text-slate-700">
+            {t("senders.title")}
+          </h2>
+          <p className="mt-1 text-sm text-slate-500">{t("senders.hint")}</p>
+          <div className="mt-4">
+            <SenderRules mailboxes={senderRules} />
+          </div>
+        </section>
+      ) : null}
       <section
         aria-labelledby="app-passwords-heading"
         className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"

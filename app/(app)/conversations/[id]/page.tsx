@@ -20,6 +20,7 @@ import { NoteForm } from "./note-form.tsx";
 import { NoteCard } from "./notes.tsx";
 import { PendingReplies } from "./pending-replies.tsx";
 import { PresenceBar } from "./presence-bar.tsx";
+import { SenderActions } from "./sender-actions.tsx";
 import { ConversationTags } from "./tags.tsx";
 import { WorkflowBar } from "./workflow-bar.tsx";
 
@@ -123,6 +124,12 @@ export default async function ConversationPage({ params }: { params: Params }) {
           />
           <div className="mt-3 flex flex-wrap items-start gap-2">
             <DeleteConversation conversationId={conversation.id} mailboxId={mailbox.id} />
+            <SenderActions
+              conversationId={conversation.id}
+              status={workflow.state.status}
+              sender={customer?.email || null}
+              mailbox={mailbox.address}
+            />
           </div>
           <PresenceBar conversationId={conversation.id} />
         </header>

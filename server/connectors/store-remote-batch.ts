@@ -63,13 +63,18 @@ export async function storeRemoteBatch(input: BatchInput, failed: Failed[] = [])
       where id = ${input.connectorId}::int and "leaseOwner" = ${input.owner} and not paused returning id`;
     if (held.length === 0) throw new LeaseLost(input.connectorId);
     const result: BatchResult = { stored: 0, duplicates: 0, known: 0, failed: 0 };
-    for (const m of input.messages) {
-      const sha256 = blobKey(m.raw);
-      const [known] = await tx.$queryRaw<{ messageId: number | null }[]>`
-        select "messageId" from "ConnectorMessage"
-        where "connectorId" = ${input.connectorId}::int and sha256 = ${sha256} and outcome <> 'failed' limit 1`;
-      if (known) {
-        await record(tx, input, m.uid, sha256, known.messageId, "known", null);
+    const rows: RecordRow[] = [];
+    const hashes = input.messages.map((m) => blobKey(m.raw));
+    // What the connector has looked at before, by content, in one statement for the batch.
+    const knownRows = await tx.$queryRaw<{ sha256: string; messageId: number | null }[]>`
+      select distinct on (sha256) sha256, "messageId" from "ConnectorMessage"
+      where "connectorId" = ${input.connectorId}::int and sha256 = any(${hashes}::text[]) and outcome <> 'failed'
+      order by sha256, id`;
+    const known = new Map(knownRows.map((k) => [k.sha256, k.messageId]));
+    for (const [i, m] of input.messages.entries()) {
+      const sha256 = hashes[i] as string;
+      if (known.has(sha256)) {
+        rows.push({ uid: m.uid, sha256, messageId: known.get(sha256) ?? null, outcome: "known", detail: null });
         result.known++;
         continue;
       }
@@ -85,21 +90,24 @@ export async function storeRemoteBatch(input: BatchInput, failed: Failed[] = [])
       );
       if (outcome?.outcome === "stored") {
         const detail = m.parsed.parseError ? `stored raw: ${m.parsed.parseError}`.slice(0, 1000) : null;
-        await record(tx, input, m.uid, sha256, outcome.messageId, "stored", detail);
+        rows.push({ uid: m.uid, sha256, messageId: outcome.messageId, outcome: "stored", detail });
         result.stored++;
       } else if (outcome?.outcome === "duplicate") {
-        await record(tx, input, m.uid, sha256, outcome.messageId, "duplicate", null);
+        rows.push({ uid: m.uid, sha256, messageId: outcome.messageId, outcome: "duplicate", detail: null });
         result.duplicates++;
       } else if (outcome?.outcome === "over_quota") {
         const [mailbox] = await tx.$queryRaw<{ address: string }[]>`
           select address from "Mailbox" where id = ${input.mailboxId}::int`;
         throw new MailboxFull(mailbox?.address ?? `#${input.mailboxId}`);
       } else throw new Error(`mailbox ${input.mailboxId} no longer exists`);
+      // The same bytes again later in this batch (one message at two UIDs) are known from here on.
+      known.set(sha256, outcome.messageId);
     }
     for (const f of failed) {
-      await record(tx, input, f.uid, "", null, "failed", f.reason.slice(0, 1000));
+      rows.push({ uid: f.uid, sha256: "", messageId: null, outcome: "failed", detail: f.reason.slice(0, 1000) });
       result.failed++;
     }
+    await record(tx, input, rows);
     await tx.$queryRaw`
       update "ConnectorFolder" set "lastUid" = greatest("lastUid", ${input.throughUid}::bigint),
         "highestModseq" = coalesce(${input.highestModseq}::bigint, "highestModseq"), "lastError" = null, "lastErrorAt" = null
@@ -146,18 +154,22 @@ export async function storeRemoteBatchSafely(input: BatchInput): Promise<BatchRe
   }
 }
 
-async function record(
-  tx: RawSql,
-  input: BatchInput,
-  uid: bigint,
-  sha256: string,
-  messageId: number | null,
-  outcome: string,
-  detail: string | null,
-) {
+interface RecordRow {
+  uid: bigint;
+  sha256: string;
+  messageId: number | null;
+  outcome: "stored" | "duplicate" | "known" | "failed";
+  detail: string | null;
+}
+
+async function record(tx: RawSql, input: BatchInput, rows: RecordRow[]) {
+  if (rows.length === 0) return;
   await tx.$queryRaw`
     insert into "ConnectorMessage" ("connectorId", folder, "uidValidity", uid, sha256, "messageId", outcome, detail)
-    values (${input.connectorId}::int, ${input.folder}, ${input.uidValidity}::bigint, ${uid}::bigint, ${sha256},
-      ${messageId}::int, ${outcome}, ${detail}::text)
+    select ${input.connectorId}::int, ${input.folder}, ${input.uidValidity}::bigint, r.uid, r.sha256, r."messageId",
+      r.outcome, r.detail
+    from unnest(${rows.map((r) => r.uid.toString())}::bigint[], ${rows.map((r) => r.sha256)}::text[],
+      ${rows.map((r) => r.messageId)}::int[], ${rows.map((r) => r.outcome)}::text[], ${rows.map((r) => r.detail)}::text[])
+      as r(uid, sha256, "messageId", outcome, detail)
     on conflict ("connectorId", folder, "uidValidity", uid) do nothing`;
 }

@@ -9,7 +9,7 @@
 // missing folder each reported with the step that failed.
 import { readFileSync } from "node:fs";
 import net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ConnectorRunner, startConnectorRunner } from "../../../mail-daemons/connector/connector-runner.ts";
 import { operatorMailbox } from "../../../server/access/gate.ts";
 import { addConnector, type ConnectorSettings, getConnector } from "../../../server/connectors/connector-admin.ts";
@@ -88,8 +88,12 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     dovecot = await startDovecot(Object.fromEntries(USERS.map((u) => [u, PASSWORD])));
   }, 30_000);
 
+  // Each test's runners stop with it: a runner left over would take up the next test's connectors.
+  afterEach(async () => {
+    for (const r of [...runners]) await stopRunner(r);
+  });
+
   afterAll(async () => {
-    for (const r of [...runners]) await r.stop();
     await dovecot?.stop();
   });
 

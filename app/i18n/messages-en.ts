@@ -1,6 +1,7 @@
 // The English UI. Keys are "area.name"; "{name}" is filled in by t(key, { name }).
 // messages-ja.ts must have every key (TypeScript checks it).
 
+import { connectorEn } from "./connector-messages.ts";
 import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
 import { quotaEn } from "./quota-messages.ts";
@@ -10,6 +11,7 @@ import { transferEn } from "./transfer-messages.ts";
 export const en = {
   ...quotaEn,
   ...transferEn,
+  ...connectorEn,
   ...opsEn,
   ...traceEn,
   "app.description": "Your team's shared inbox",

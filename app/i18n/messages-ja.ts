@@ -1,5 +1,6 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
 
+import { connectorJa } from "./connector-messages.ts";
 import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
 import { quotaJa } from "./quota-messages.ts";
@@ -10,6 +11,7 @@ import type { Messages } from "./translate.ts";
 export const ja: Messages = {
   ...quotaJa,
   ...transferJa,
+  ...connectorJa,
   ...opsJa,
   ...traceJa,
   "app.description": "チームの共有受信箱",

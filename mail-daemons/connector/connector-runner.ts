@@ -28,13 +28,17 @@ export interface ConnectorRunner {
   running(): number[];
   /** Look for connectors to take up now rather than at the next tick. */
   wake(): void;
+  /** Stops every run and gives the leases back. */
   stop(): Promise<void>;
+  /** Stops as a process that dies does: the leases are left to run out (tests of the takeover). */
+  abandon(): Promise<void>;
 }
 
 export function startConnectorRunner(options: ConnectorRunnerOptions): ConnectorRunner {
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const runs = new Map<number, { abort: AbortController; done: Promise<void> }>();
   let stopped = false;
+  let release = true;
   let timer: NodeJS.Timeout | undefined;
   let claiming: Promise<void> = Promise.resolve();
 
@@ -54,7 +58,7 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
         log: options.log,
       })
         .catch((e: unknown) => options.log(`connector ${id}: ${(e as Error).message}`))
-        .then(() => releaseConnector({ id, owner }).catch(() => {}))
+        .then(() => (release ? releaseConnector({ id, owner }).catch(() => {}) : undefined))
         .finally(() => runs.delete(id));
       runs.set(id, { abort, done });
     }
@@ -76,12 +80,18 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
     wake: () => {
       if (!stopped) claim().catch((e: unknown) => options.log(`connectors: ${(e as Error).message}`));
     },
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await claiming;
-      for (const run of runs.values()) run.abort.abort();
-      await Promise.all([...runs.values()].map((r) => r.done));
+    abandon: async () => {
+      release = false;
+      await stop();
     },
+    stop: () => stop(),
   };
+
+  async function stop() {
+    stopped = true;
+    clearTimeout(timer);
+    await claiming;
+    for (const run of runs.values()) run.abort.abort();
+    await Promise.all([...runs.values()].map((r) => r.done));
+  }
 }

@@ -88,18 +88,23 @@ export function validateSettings(s: ConnectorSettings): Required<ConnectorSettin
 }
 
 export async function addConnector(input: {
-  address: string;
+  /** The shared mailbox, by address (CLI) or id (admin panel). */
+  address?: string;
+  mailboxId?: number;
   settings: ConnectorSettings;
   dataDir: string;
   actorId: number | null;
   ip?: string | null;
 }): Promise<ConnectorView> {
   const s = validateSettings(input.settings);
-  const address = normalizeAddress(input.address).address;
+  const where =
+    input.address !== undefined ? { address: normalizeAddress(input.address).address } : { id: input.mailboxId ?? 0 };
   const passwordBox = sealPassword(input.dataDir, s.password);
   const id = await db().$transaction(async (tx) => {
-    const mailbox = await tx.mailbox.findUnique({ where: { address } });
-    if (!mailbox) throw new InputError(`no mailbox ${address}`, "not_found");
+    const mailbox = await tx.mailbox.findUnique({ where });
+    if (!mailbox)
+      throw new InputError(`no mailbox ${"address" in where ? where.address : `#${where.id}`}`, "not_found");
+    const address = mailbox.address;
     if (mailbox.kind !== "shared") throw new InputError(`${address} is not a shared mailbox`);
     const created = await tx.connector.create({
       data: {

@@ -7,7 +7,7 @@
 // Dovecot's master process runs as root here (CI runs as root); mail is owned
 // by the `vmail` user, made when missing.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { ImapFlow } from "imapflow";
@@ -28,7 +28,7 @@ export interface Dovecot {
    * would (LF line ends, sizes in the names): for a benchmark's thousands of
    * messages, where APPEND one by one would take longer than the import.
    */
-  fillInbox(user: string, messages: Buffer[]): void;
+  fillInbox(user: string, messages: Buffer[], flags?: { seen?: boolean }): void;
   /** APPENDs each message to the folder (created when missing); flags e.g. ["\\Seen"]. */
   append(user: string, folder: string, messages: Buffer[], flags?: string[]): Promise<void>;
   stop(): Promise<void>;
@@ -186,14 +186,16 @@ service pop3-login {
     await c.connect();
     return c;
   };
-  const fillInbox = (user: string, messages: Buffer[]) => {
+  const fillInbox = (user: string, messages: Buffer[], flags: { seen?: boolean } = {}) => {
     const maildir = path.join(mail, user, "Maildir");
     for (const sub of ["cur", "new", "tmp"]) mkdirSync(path.join(maildir, sub), { recursive: true });
     const stamp = Math.floor(Date.now() / 1000) - messages.length;
-    messages.forEach((raw, i) => {
+    const offset = readdirSync(path.join(maildir, "cur")).length;
+    messages.forEach((raw, j) => {
+      const i = offset + j;
       const lf = Buffer.from(raw.toString("latin1").replaceAll("\r\n", "\n"), "latin1");
       // Names sort in delivery order, so Dovecot gives UIDs in the same order.
-      const name = `${stamp + i}.M${String(i).padStart(7, "0")}P1.test,S=${lf.length},W=${raw.length}:2,`;
+      const name = `${stamp + i}.M${String(i).padStart(7, "0")}P1.test,S=${lf.length},W=${raw.length}:2,${flags.seen ? "S" : ""}`;
       writeFileSync(path.join(maildir, "cur", name), lf);
     });
     execFileSync("chown", ["-R", `${vmail.uid}:${vmail.gid}`, path.join(mail, user)]);

@@ -1,5 +1,5 @@
 // The connector against a real Dovecot on loopback (support/dovecot.ts), mail
-// put in with APPEND as a remote sender's would be: an initial import of
+// put in with APPEND (the 1,000 written as its LDA writes them): an initial import of
 // 1,000 messages (some already read on the server) with no duplicate and no
 // miss; new mail during IDLE; a UIDVALIDITY reset that re-imports only what
 // is missing and not a conversation deleted in Yubin; a connection killed
@@ -91,6 +91,7 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
   // Each test's runners stop with it: a runner left over would take up the next test's connectors.
   afterEach(async () => {
     for (const r of [...runners]) await stopRunner(r);
+    await sql.$queryRaw`update "Connector" set paused = true`;
   });
 
   afterAll(async () => {
@@ -101,8 +102,9 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     const [user] = USERS as [string];
     const unread = mails(700, "Bulk");
     const read = mails(300, "Read");
-    await dovecot.append(user, "INBOX", unread);
-    await dovecot.append(user, "INBOX", read, ["\\Seen"]);
+    // Written as Dovecot's LDA would (APPENDing 1,000 one by one takes longer than importing them).
+    dovecot.fillInbox(user, unread);
+    dovecot.fillInbox(user, read, { seen: true });
     // A reply to the first message: it joins that conversation, as it would over SMTP.
     const first = unread[0]?.toString().match(/Message-ID: <([^>]+)>/)?.[1];
     await dovecot.append(user, "INBOX", [
@@ -110,7 +112,7 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     ]);
     const c = await connect(user);
     const r = runner();
-    await waitFor("1,001 imported", async () => (await getConnector(c.id)).imported === 1001, 25_000);
+    await waitFor("1,001 imported", async () => (await getConnector(c.id)).imported === 1001, 50_000);
     expect(await stored(c.mailboxId)).toEqual({ total: 1001, ids: 1001, deleted: 0 });
     const view = await getConnector(c.id);
     expect(view).toMatchObject({ status: "idle", lastError: null, scanTotal: 1001, scanDone: 1001 });
@@ -134,7 +136,7 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     expect((await remote.search({ seen: true }, { uid: true })) || []).toHaveLength(300);
     await remote.logout();
     await stopRunner(r);
-  }, 30_000);
+  }, 60_000);
 
   it("imports new mail arriving during IDLE within seconds", async () => {
     const user = USERS[1] as string;
@@ -239,10 +241,10 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     const holders = [a, b].filter((r) => r.running().includes(c.id));
     expect(holders).toHaveLength(1);
     const [holder, other] = holders[0] === a ? [a, b] : [b, a];
-    // The holder "dies": it stops, and its lease is left as a dead process leaves it (not given back).
-    await stopRunner(holder);
-    await sql.$queryRaw`update "Connector" set "leaseOwner" = ${holder.owner}, "leaseUntil" = now() + interval '1 second'
-      where id = ${c.id}::int`;
+    // The holder "dies": its connection ends and its lease is left to run out, never given back.
+    await holder.abandon();
+    runners.splice(runners.indexOf(holder), 1);
+    expect((await getConnector(c.id)).owner).toBe(holder.owner);
     expect(other.running()).not.toContain(c.id);
     await waitFor("the other runner takes over", () => other.running().includes(c.id), 5_000);
     await dovecot.append(user, "INBOX", mails(1, "After takeover"));

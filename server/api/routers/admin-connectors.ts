@@ -69,10 +69,8 @@ export const adminConnectorsRouter = router({
   }),
   add: adminProcedure.input(settingsInput.extend({ mailboxId: id })).mutation(async ({ ctx, input }) => {
     const { mailboxId, ...rest } = input;
-    const mailbox = await db().mailbox.findUnique({ where: { id: mailboxId }, select: { address: true } });
-    if (!mailbox) throw new InputError(`no mailbox #${mailboxId}`, "not_found");
     const c = await addConnector({
-      address: mailbox.address,
+      mailboxId,
       settings: settings(rest),
       dataDir: loadEnv().dataDir,
       actorId: ctx.user.id,

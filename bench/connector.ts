@@ -8,7 +8,7 @@
 //
 // Usage: npm run bench:connector -- [--messages 10000] [--size 10240]
 
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +22,7 @@ import { addDomain } from "../server/domains/add-domain.ts";
 import { createMailbox } from "../server/mailboxes/create-mailbox.ts";
 import { startDovecot } from "../tests/support/dovecot.ts";
 import { benchMessage } from "./mail-corpus.ts";
+import { busyShare, cpuSample, cpuSeconds, descendants, machineTicks } from "./proc-stats.ts";
 
 const { values } = parseArgs({ options: { messages: { type: "string" }, size: { type: "string" } } });
 const count = Number(values.messages ?? 10_000);
@@ -57,6 +58,9 @@ try {
     dataDir: scratch,
     actorId: null,
   });
+  const postmaster = Number(readFileSync(path.join(scratch, "pg", "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+  const pgBefore = cpuSample(descendants([postmaster]));
+  const machineBefore = machineTicks();
   const cpu = process.cpuUsage();
   const started = Date.now();
   const runner = startConnectorRunner({ dataDir: scratch, log: () => {}, claimEveryMs: 100 });
@@ -68,6 +72,8 @@ try {
   }
   const seconds = (Date.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const pgSeconds = cpuSeconds(pgBefore, cpuSample(descendants([postmaster])));
+  const machineBusy = busyShare(machineBefore, machineTicks());
   const appended = Date.now();
   await dovecot.append(user, "INBOX", [benchMessage("connector-live", 0, size, "support@example.com").data]);
   for (;;) {
@@ -82,7 +88,12 @@ try {
   );
   console.log(`  wall            ${seconds.toFixed(2)} s (from the runner's start to the last batch committed)`);
   console.log(`  throughput      ${(count / seconds).toFixed(0)} messages/s`);
-  console.log(`  Node CPU        ${((used.user + used.system) / 1e6).toFixed(2)} s`);
+  const nodeSeconds = (used.user + used.system) / 1e6;
+  console.log(`  Node CPU        ${nodeSeconds.toFixed(2)} s`);
+  console.log(
+    `  PostgreSQL CPU  ${pgSeconds.toFixed(2)} s; Node and PostgreSQL: ${(((nodeSeconds + pgSeconds) / count) * 1000).toFixed(2)} ms of CPU per message (Dovecot's not counted)`,
+  );
+  console.log(`  machine busy    ${(machineBusy * 100).toFixed(0)}% of all CPUs during the import (this run included)`);
   console.log(`  new mail        stored ${liveMs} ms after its APPEND (IDLE)`);
   console.log(
     `  load average    ${loadBefore.map((l) => l.toFixed(2)).join(" ")} → ${os

@@ -71,6 +71,7 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
           while (!stop.signal.aborted) {
             await reportConnector({ id, owner: options.owner, status: first ? "importing" : "syncing" });
             const folderErrors: string[] = [];
+            let firstUidNext: bigint | null = null;
             for (const [i, folder] of row.folders.entries()) {
               if (stop.signal.aborted) break;
               try {
@@ -84,6 +85,7 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
                   batchSize: options.batchSize,
                   freshScan: i === 0,
                 });
+                if (i === 0) firstUidNext = r.uidNext;
                 if (r.stored || r.failed || r.rescanned) {
                   log(
                     `connector ${id} ${folder}: ${r.stored} stored, ${r.duplicates} duplicates, ${r.known} known, ${r.failed} failed${r.rescanned ? " (UIDVALIDITY changed: rescanned)" : ""}`,
@@ -107,7 +109,13 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
               error: folderErrors.length ? folderErrors.join("; ") : null,
             });
             first = false;
-            await waitForNews(client, row.folders[0] as string, options.pollMs ?? CONNECTOR_POLL_MS, stop.signal);
+            await waitForNews(
+              client,
+              row.folders[0] as string,
+              firstUidNext,
+              options.pollMs ?? CONNECTOR_POLL_MS,
+              stop.signal,
+            );
           }
         } finally {
           stop.signal.removeEventListener("abort", closing);
@@ -139,8 +147,16 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
  * IDLE), the poll interval has passed, or the run stops. Rejects when the
  * connection closes, so the caller connects again.
  */
-async function waitForNews(client: ImapFlow, folder: string, pollMs: number, signal: AbortSignal): Promise<void> {
-  await client.mailboxOpen(folder, { readOnly: true });
+async function waitForNews(
+  client: ImapFlow,
+  folder: string,
+  uidNextSynced: bigint | null,
+  pollMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const opened = await client.mailboxOpen(folder, { readOnly: true });
+  // Mail that arrived while the folders were synced shows in the new UIDNEXT, not as an EXISTS to come.
+  if (uidNextSynced !== null && opened.uidNext && BigInt(opened.uidNext) !== uidNextSynced) return;
   await new Promise<void>((resolve, reject) => {
     const done = (error?: Error) => {
       clearTimeout(timer);

@@ -28,6 +28,8 @@ export interface FolderSync extends BatchResult {
   folder: string;
   /** UIDVALIDITY changed: the folder was scanned again from the start. */
   rescanned: boolean;
+  /** The folder's UIDNEXT when it was opened: mail that came later has a UID from here on. */
+  uidNext: bigint | null;
 }
 
 export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncContext): Promise<FolderSync> {
@@ -42,8 +44,8 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
   const uidValidity = BigInt(mailbox.uidValidity);
   const highestModseq = mailbox.highestModseq === undefined ? null : BigInt(mailbox.highestModseq);
   const state = await openFolderState({ connectorId: ctx.connectorId, folder, uidValidity });
-  const result: FolderSync = { folder, rescanned: state.reset, stored: 0, duplicates: 0, known: 0, failed: 0 };
   const uidNext = mailbox.uidNext ? BigInt(mailbox.uidNext) : null;
+  const result: FolderSync = { folder, rescanned: state.reset, uidNext, stored: 0, duplicates: 0, known: 0, failed: 0 };
   if (mailbox.exists === 0 || (uidNext !== null && uidNext - 1n <= state.lastUid)) {
     await addToScan(ctx.connectorId, 0, ctx.freshScan);
     return result;

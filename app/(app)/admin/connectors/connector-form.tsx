@@ -77,7 +77,7 @@ export function ConnectorForm({ mailboxes }: { mailboxes: { id: number; address:
         </select>
       </div>
       <div className="grid gap-3 md:grid-cols-3">
-        {field("host", "connector.host", { required: true, autoComplete: "off", placeholder: "imap.gmail.com" })}
+        {field("host", "connector.host", { required: true, autoComplete: "off" })}
         <div className="grid gap-1 text-sm text-slate-700">
           <label htmlFor={`${id}-tls`}>{t("connector.tls")}</label>
           <select

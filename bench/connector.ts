@@ -6,7 +6,7 @@
 // APPENDed and the time until it is stored (IDLE) is reported. Prints
 // figures, never fails on a time.
 //
-// Usage: npm run bench:connector -- [--messages 10000] [--size 10240]
+// Usage: npm run bench:connector -- [--messages 10000] [--size 10240] [--batch 100]
 
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -24,9 +24,10 @@ import { startDovecot } from "../tests/support/dovecot.ts";
 import { benchMessage } from "./mail-corpus.ts";
 import { busyShare, cpuSample, cpuSeconds, descendants, machineTicks } from "./proc-stats.ts";
 
-const { values } = parseArgs({ options: { messages: { type: "string" }, size: { type: "string" } } });
+const { values } = parseArgs({ options: { messages: { type: "string" }, size: { type: "string" }, batch: { type: "string" } } });
 const count = Number(values.messages ?? 10_000);
 const size = Number(values.size ?? 10 * 1024);
+const batchSize = values.batch ? Number(values.batch) : undefined;
 const user = "remote@bench.example";
 const password = "bench-secret";
 
@@ -63,7 +64,7 @@ try {
   const machineBefore = machineTicks();
   const cpu = process.cpuUsage();
   const started = Date.now();
-  const runner = startConnectorRunner({ dataDir: scratch, log: () => {}, claimEveryMs: 100 });
+  const runner = startConnectorRunner({ dataDir: scratch, log: () => {}, claimEveryMs: 100, batchSize });
   for (;;) {
     const c = await getConnector(connector.id);
     if (c.imported >= count && c.status === "idle") break;

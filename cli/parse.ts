@@ -32,6 +32,10 @@ export const usage = `usage:
   yubin app-password add EMAIL [--mailbox ADDRESS] [--label LABEL]
   yubin app-password list EMAIL
   yubin app-password revoke ID
+  yubin connector add ADDRESS imaps://USER@HOST:993 --password-file F [--ca-file F] [--folders INBOX,…] [--since DATE]
+                    [--no-certificate-check] [--skip-test]      (imap://… = STARTTLS; "@" in USER as %40)
+  yubin connector list [ADDRESS] [--json]
+  yubin connector test|pause|resume|remove ID
   yubin status [--json]
   yubin queue [--json] [--all]
   yubin queue retry ID

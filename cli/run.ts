@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import("./commands/import-command.ts")).importCommand,
   export: async () => (await import("./commands/export-command.ts")).exportCommand,
   deleted: async () => (await import("./commands/deleted-command.ts")).deletedCommand,
+  connector: async () => (await import("./commands/connector-command.ts")).connectorCommand,
   "app-password": async () => (await import("./commands/app-password-command.ts")).appPasswordCommand,
 };
 

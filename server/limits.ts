@@ -514,3 +514,16 @@ export const MAX_QUEUE_AGE_MINUTES = 60 * 24 * 60;
 
 /** How often the admin's Queue page re-reads the queue, so a retried job is seen leaving without a reload. */
 export const QUEUE_PAGE_REFRESH_MS = 5_000;
+
+/** How long a mail process's hold on a connector lasts unless renewed; a connector whose process died moves to another after it. */
+export const CONNECTOR_LEASE_MS = 30_000;
+
+/** Remote messages fetched and committed together by a connector: one transaction with the folder's new highest UID. */
+export const CONNECTOR_BATCH_MESSAGES = 100;
+
+/** How often a connector looks at its folders when the server has no IDLE (and the folders other than the first). */
+export const CONNECTOR_POLL_MS = 60_000;
+
+/** Reconnecting after a failure: the first wait, doubled each time up to the last. */
+export const CONNECTOR_BACKOFF_MIN_MS = 1_000;
+export const CONNECTOR_BACKOFF_MAX_MS = 5 * 60_000;

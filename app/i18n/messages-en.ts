@@ -2,6 +2,7 @@
 // messages-ja.ts must have every key (TypeScript checks it).
 
 import { bulkEn } from "./bulk-messages.ts";
+import { connectorEn } from "./connector-messages.ts";
 import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
 import { quotaEn } from "./quota-messages.ts";
@@ -12,6 +13,7 @@ export const en = {
   ...quotaEn,
   ...bulkEn,
   ...transferEn,
+  ...connectorEn,
   ...opsEn,
   ...traceEn,
   "app.description": "Your team's shared inbox",

@@ -1,6 +1,7 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
 
 import { bulkJa } from "./bulk-messages.ts";
+import { connectorJa } from "./connector-messages.ts";
 import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
 import { quotaJa } from "./quota-messages.ts";
@@ -12,6 +13,7 @@ export const ja: Messages = {
   ...quotaJa,
   ...bulkJa,
   ...transferJa,
+  ...connectorJa,
   ...opsJa,
   ...traceJa,
   "app.description": "チームの共有受信箱",

@@ -1,6 +1,7 @@
 // The `mail` role: every mail protocol listener of this process, over server/.
 // The inbound MX, submission, POP3 and IMAP.
 
+import { startConnectorRunner } from "../../mail-daemons/connector/connector-runner.ts";
 import { startImapServer } from "../../mail-daemons/imap/imap-server.ts";
 import { storeImapBackend } from "../../mail-daemons/imap/store-backend.ts";
 import { startPop3Server } from "../../mail-daemons/pop3/pop3-server.ts";
@@ -122,6 +123,9 @@ export async function startMailRole(env: Env, log: Log): Promise<RunningRole> {
       closers.push(() => server.close());
     }
   }
+  // Connected remote mailboxes (server/connectors/): this process takes up those no other mail process holds.
+  const connectors = startConnectorRunner({ dataDir: env.dataDir, log: (line) => log(`connector: ${line}`) });
+  closers.push(() => connectors.stop());
   return {
     name: "mail",
     listeners,

@@ -13,6 +13,7 @@ const TABS: { href: string; label: MessageKey }[] = [
   { href: "/admin/saved-replies", label: "admin.savedReplies" },
   { href: "/admin/deleted", label: "recovery.deletedMail" },
   { href: "/admin/transfers", label: "transfer.tab" },
+  { href: "/admin/connectors", label: "connector.tab" },
   { href: "/admin/queue", label: "admin.queue" },
   { href: "/admin/audit", label: "admin.audit" },
   { href: "/admin/status", label: "admin.status" },

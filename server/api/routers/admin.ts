@@ -11,6 +11,7 @@ import { safeText } from "../../safe-text.ts";
 import { quotaInput } from "../quota-input.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { adminAuditRouter } from "./admin-audit.ts";
+import { adminConnectorsRouter } from "./admin-connectors.ts";
 import { domainsRouter } from "./admin-domains.ts";
 import { adminMembersRouter } from "./admin-members.ts";
 import { adminPop3Router } from "./admin-pop3.ts";
@@ -53,6 +54,7 @@ export const adminRouter = router({
   domains: domainsRouter,
   mailboxes: mailboxesRouter,
   transfers: adminTransfersRouter,
+  connectors: adminConnectorsRouter,
   queue: adminQueueRouter,
   audit: adminAuditRouter,
   status: adminStatusRouter,

@@ -1,0 +1,59 @@
+// The sync state of one remote folder (ConnectorFolder). RFC 9051 §2.3.1.1:
+// a UID means the same message only while the folder's UIDVALIDITY is the
+// same. When it changes (the folder was recreated, the server restored or
+// migrated), every UID recorded is void: the folder is scanned again from the
+// start, and what the connector already has is recognised by its content
+// (store-remote-batch.ts), so only what is missing is imported.
+import { sql } from "../db/raw-sql.ts";
+
+export interface FolderState {
+  uidValidity: bigint | null;
+  lastUid: bigint;
+}
+
+export async function openFolderState(input: {
+  connectorId: number;
+  folder: string;
+  uidValidity: bigint;
+}): Promise<FolderState & { reset: boolean }> {
+  const [row] = await sql.$queryRaw<FolderState[]>`
+    with made as (
+      insert into "ConnectorFolder" ("connectorId", name) values (${input.connectorId}::int, ${input.folder})
+      on conflict ("connectorId", name) do nothing returning "uidValidity", "lastUid"
+    )
+    select "uidValidity", "lastUid" from made
+    union all
+    select "uidValidity", "lastUid" from "ConnectorFolder" where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
+    limit 1`;
+  const state = row ?? { uidValidity: null, lastUid: 0n };
+  if (state.uidValidity === input.uidValidity) return { ...state, reset: false };
+  await sql.$queryRaw`
+    update "ConnectorFolder" set "uidValidity" = ${input.uidValidity}::bigint, "lastUid" = 0, "highestModseq" = null
+    where "connectorId" = ${input.connectorId}::int and name = ${input.folder}`;
+  return { uidValidity: input.uidValidity, lastUid: 0n, reset: state.uidValidity !== null };
+}
+
+/** Records (or clears, with null) the folder's own failure, so one folder's trouble is visible beside the others'. */
+export async function reportFolder(input: { connectorId: number; folder: string; error: string | null; now?: Date }) {
+  await sql.$queryRaw`
+    insert into "ConnectorFolder" ("connectorId", name, "lastError", "lastErrorAt")
+    values (${input.connectorId}::int, ${input.folder}, ${input.error}::text,
+      case when ${input.error}::text is null then null else ${input.now ?? new Date()}::timestamptz end)
+    on conflict ("connectorId", name) do update set "lastError" = excluded."lastError", "lastErrorAt" = excluded."lastErrorAt"`;
+}
+
+/** Adds what this pass will look at to the connector's progress (the admin panel's bar). */
+export async function addToScan(connectorId: number, count: number, fresh: boolean): Promise<void> {
+  await sql.$queryRaw`
+    update "Connector" set "scanTotal" = case when ${fresh} then ${count}::int else "scanTotal" + ${count}::int end,
+      "scanDone" = case when ${fresh} then 0 else "scanDone" end
+    where id = ${connectorId}::int`;
+}
+
+/** Moves the folder past UIDs looked at but deliberately not fetched (older than the connector's since date). */
+export async function skipTo(input: { connectorId: number; folder: string; uidValidity: bigint; uid: bigint }) {
+  await sql.$queryRaw`
+    update "ConnectorFolder" set "lastUid" = greatest("lastUid", ${input.uid}::bigint)
+    where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
+      and "uidValidity" = ${input.uidValidity}::bigint`;
+}

@@ -1,0 +1,128 @@
+// One remote folder brought up to date: every message whose UID is above the
+// highest one looked at is fetched and stored, batch by batch (each batch one
+// transaction with the folder's new highest UID: store-remote-batch.ts).
+// Which messages are new is decided by UID alone, never by \Seen: mail read
+// on a phone before the connector saw it is imported all the same. The folder
+// is opened read-only (EXAMINE), so fetching sets no \Seen remotely either.
+// The next batch is fetched while the one before commits.
+import type { FetchMessageObject, ImapFlow } from "imapflow";
+import { CONNECTOR_BATCH_MESSAGES } from "../limits.ts";
+import { parseMessage } from "../mime/parse-message.ts";
+import { FolderFailure } from "./describe-failure.ts";
+import { addToScan, openFolderState, skipTo } from "./folder-state.ts";
+import { type BatchResult, type RemoteMessage, storeRemoteBatchSafely } from "./store-remote-batch.ts";
+
+export interface SyncContext {
+  connectorId: number;
+  mailboxId: number;
+  owner: string;
+  since: Date | null;
+  signal?: AbortSignal;
+  leaseMs?: number;
+  batchSize?: number;
+  /** This pass is the first folder of a pass: the progress bar starts again. */
+  freshScan: boolean;
+}
+
+export interface FolderSync extends BatchResult {
+  folder: string;
+  /** UIDVALIDITY changed: the folder was scanned again from the start. */
+  rescanned: boolean;
+  /** The folder's UIDNEXT when it was opened: mail that came later has a UID from here on. */
+  uidNext: bigint | null;
+}
+
+export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncContext): Promise<FolderSync> {
+  let mailbox: Awaited<ReturnType<ImapFlow["mailboxOpen"]>>;
+  try {
+    mailbox = await client.mailboxOpen(folder, { readOnly: true });
+  } catch (e) {
+    if (!client.usable) throw e;
+    const said = (e as { responseText?: string }).responseText;
+    throw new FolderFailure(folder, `Folder: "${folder}" cannot be opened on the server${said ? ` (${said})` : ""}`);
+  }
+  const uidValidity = BigInt(mailbox.uidValidity);
+  const highestModseq = mailbox.highestModseq === undefined ? null : BigInt(mailbox.highestModseq);
+  const state = await openFolderState({ connectorId: ctx.connectorId, folder, uidValidity });
+  const uidNext = mailbox.uidNext ? BigInt(mailbox.uidNext) : null;
+  const result: FolderSync = { folder, rescanned: state.reset, uidNext, stored: 0, duplicates: 0, known: 0, failed: 0 };
+  if (mailbox.exists === 0 || (uidNext !== null && uidNext - 1n <= state.lastUid)) {
+    await addToScan(ctx.connectorId, 0, ctx.freshScan);
+    return result;
+  }
+  // RFC 9051 §6.4.4: "N:*" always matches the highest UID even when it is below N, hence the filter.
+  const found = await client.search(
+    { uid: `${state.lastUid + 1n}:*`, ...(ctx.since ? { since: ctx.since } : {}) },
+    { uid: true },
+  );
+  const uids = (found || [])
+    .map((u) => BigInt(u))
+    .filter((u) => u > state.lastUid)
+    .sort((a, b) => (a < b ? -1 : 1));
+  await addToScan(ctx.connectorId, uids.length, ctx.freshScan);
+
+  const size = ctx.batchSize ?? CONNECTOR_BATCH_MESSAGES;
+  let committing: Promise<void> = Promise.resolve();
+  const add = (r: BatchResult) => {
+    result.stored += r.stored;
+    result.duplicates += r.duplicates;
+    result.known += r.known;
+    result.failed += r.failed;
+  };
+  try {
+    for (let i = 0; i < uids.length; i += size) {
+      if (ctx.signal?.aborted) break;
+      const chunk = uids.slice(i, i + size);
+      const messages = await fetchChunk(client, chunk);
+      await committing;
+      const throughUid = chunk.at(-1) as bigint;
+      committing = storeRemoteBatchSafely({
+        connectorId: ctx.connectorId,
+        mailboxId: ctx.mailboxId,
+        owner: ctx.owner,
+        folder,
+        uidValidity,
+        highestModseq,
+        messages,
+        throughUid,
+        leaseMs: ctx.leaseMs,
+      }).then(add);
+      // Awaited before the next commit or at the end; until then its failure is not unhandled.
+      committing.catch(() => {});
+    }
+    await committing;
+  } catch (e) {
+    await committing.catch(() => {});
+    throw e;
+  }
+  // With a since date, the older messages were passed over on purpose: move past them.
+  if (ctx.since && uidNext !== null && !ctx.signal?.aborted) {
+    await skipTo({ connectorId: ctx.connectorId, folder, uidValidity, uid: uidNext - 1n });
+  }
+  return result;
+}
+
+async function fetchChunk(client: ImapFlow, chunk: bigint[]): Promise<RemoteMessage[]> {
+  const fetched: FetchMessageObject[] = [];
+  for await (const m of client.fetch(chunk.join(","), { uid: true, source: true, internalDate: true }, { uid: true })) {
+    fetched.push(m);
+  }
+  const wanted = new Set(chunk);
+  const messages = await Promise.all(
+    fetched
+      .filter((m) => m.source && wanted.has(BigInt(m.uid)))
+      .map(async (m) => {
+        const raw = m.source as Buffer;
+        const internalDate = m.internalDate ? new Date(m.internalDate) : null;
+        return {
+          uid: BigInt(m.uid),
+          raw,
+          internalDate: internalDate && !Number.isNaN(internalDate.getTime()) ? internalDate : null,
+          parsed: await parseMessage(raw),
+        };
+      }),
+  );
+  // A UID fetched twice (a server quirk) is one message.
+  const byUid = new Map(messages.map((m) => [m.uid, m]));
+  return [...byUid.values()].sort((a, b) => (a.uid < b.uid ? -1 : 1));
+}

@@ -1,0 +1,129 @@
+// Admin → Connectors in Chromium: an admin connects a remote mailbox (a real
+// Dovecot on loopback). Test connection names the step that failed — the
+// certificate, then the password — and succeeds once both are right; the
+// connector is added, the mail role imports the remote INBOX with the progress
+// bar reaching 100 %, new remote mail arrives, and the page in Japanese
+// shows the same status; pause and resume work from the page.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disconnectDb } from "../../server/db.ts";
+import { launchBrowser, signIn } from "../support/browser.ts";
+import { type Dovecot, dovecotMissing, startDovecot } from "../support/dovecot.ts";
+import { customerMail } from "../support/factories.ts";
+import { startMailApp } from "../support/mail-app.ts";
+import { waitFor } from "../support/wait.ts";
+import type { YubinProcess } from "../support/yubin-process.ts";
+
+const ADMIN = { email: "admin@example.com", password: "connector e2e password 1" };
+const REMOTE = { user: "help@remote.example", password: "remote-e2e-secret" };
+const COUNT = 300;
+const missing = dovecotMissing();
+
+let yubin: YubinProcess;
+let dovecot: Dovecot;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function newPage(locale: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale, timezoneId: "UTC" });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+describe.skipIf(missing !== null)("Admin → Connectors", () => {
+  beforeAll(async () => {
+    dovecot = await startDovecot({ [REMOTE.user]: REMOTE.password });
+    dovecot.fillInbox(
+      REMOTE.user,
+      Array.from({ length: COUNT }, (_, i) => customerMail({ subject: `Remote ${i}` }).raw),
+    );
+    yubin = (await startMailApp({ admin: ADMIN })).yubin;
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await yubin?.stop();
+    await dovecot?.stop();
+    await disconnectDb();
+  });
+
+  it("tests, adds and watches a connector import the remote mailbox", { timeout: 150_000 }, async () => {
+    const page = await newPage("en-US");
+    await signIn(page, yubin.baseUrl, ADMIN);
+    await page.goto(`${yubin.baseUrl}/admin/connectors`);
+    await page.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Connectors" }).waitFor();
+    await expect(page.getByText("No connectors yet.").isVisible()).resolves.toBe(true);
+    const form = page.getByRole("form", { name: "Connect an existing mailbox" });
+    await form.getByLabel("Shared mailbox").selectOption({ label: "support@example.com" });
+    await form.getByLabel("IMAP server").fill("localhost");
+    await form.getByLabel("Port").fill(String(dovecot.imapsPort));
+    await form.getByLabel("User name").fill(REMOTE.user);
+    await form.getByLabel("Password or app password").fill("wrong password");
+    // Dovecot's certificate is self-signed: the TLS step fails first.
+    await form.getByRole("button", { name: "Test connection" }).click();
+    await form.getByRole("alert").filter({ hasText: "TLS failed: TLS:" }).waitFor();
+    await form.getByLabel(/CA certificate/).fill(dovecot.certPem);
+    await form.getByRole("button", { name: "Test connection" }).click();
+    await form.getByRole("alert").filter({ hasText: "Authentication failed: Authentication: localhost" }).waitFor();
+    await form.getByLabel("Password or app password").fill(REMOTE.password);
+    await form.getByRole("button", { name: "Test connection" }).click();
+    await form
+      .getByRole("status")
+      .filter({ hasText: `It works: Connected, signed in and opened INBOX ${COUNT} messages` })
+      .waitFor();
+    await form.getByRole("button", { name: "Add connector" }).click();
+    await form.getByRole("status").filter({ hasText: "Connector added" }).waitFor();
+    await expect(form.getByLabel("Password or app password").inputValue()).resolves.toBe("");
+
+    const row = page.getByTestId("connector-row").first();
+    await expect(row.getByRole("heading").textContent()).resolves.toMatch(
+      /^imaps:\/\/help%40remote\.example@localhost:\d+ → support@example\.com$/,
+    );
+    const bar = row.getByRole("progressbar", { name: "Import progress of connector 1" });
+    const seen: number[] = [];
+    await waitFor(
+      "the progress bar at 100% and up to date",
+      async () => {
+        const now = Number(await bar.getAttribute("aria-valuenow").catch(() => Number.NaN));
+        if (!Number.isNaN(now) && seen.at(-1) !== now) seen.push(now);
+        const state = await row.getByTestId("connector-state").textContent();
+        return now === 100 && state?.includes("Up to date");
+      },
+      90_000,
+      100,
+    );
+    await expect(row.getByTestId("connector-imported").textContent()).resolves.toBe(`${COUNT} messages imported`);
+    await expect(row.getByText(/Last successful sync: \d/).isVisible()).resolves.toBe(true);
+
+    // New remote mail arrives while the connector waits in IDLE.
+    await dovecot.append(REMOTE.user, "INBOX", [customerMail({ subject: "Arrived during IDLE" }).raw]);
+    await row
+      .getByTestId("connector-imported")
+      .filter({ hasText: `${COUNT + 1} messages imported` })
+      .waitFor();
+
+    await row.getByRole("button", { name: "Pause connector 1" }).click();
+    await row.getByTestId("connector-state").filter({ hasText: "Paused" }).waitFor();
+    await row.getByRole("button", { name: "Resume connector 1" }).click();
+    await row.getByTestId("connector-state").filter({ hasText: "Up to date" }).waitFor();
+
+    const ja = await newPage("ja-JP");
+    await ja.goto(`${yubin.baseUrl}/sign-in`);
+    await ja.getByLabel("メールアドレス").fill(ADMIN.email);
+    await ja.getByLabel("パスワード").fill(ADMIN.password);
+    await ja.getByRole("button", { name: "ログイン" }).click();
+    await ja.waitForURL(/\/inbox$/);
+    await ja.goto(`${yubin.baseUrl}/admin/connectors`);
+    const jaRow = ja.getByTestId("connector-row").first();
+    await jaRow.getByTestId("connector-state").filter({ hasText: "最新。新着メールを待機中" }).waitFor();
+    await expect(jaRow.getByTestId("connector-imported").textContent()).resolves.toBe(`${COUNT + 1} 件取り込み済み`);
+    await ja
+      .getByRole("form", { name: "既存のメールボックスを接続" })
+      .getByRole("button", { name: "接続テスト" })
+      .waitFor();
+  });
+});

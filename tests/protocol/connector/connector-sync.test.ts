@@ -1,0 +1,323 @@
+// The connector against a real Dovecot on loopback (support/dovecot.ts), mail
+// put in with APPEND (the 1,000 written as its LDA writes them): an initial import of
+// 1,000 messages (some already read on the server) with no duplicate and no
+// miss; new mail during IDLE; a UIDVALIDITY reset that re-imports only what
+// is missing and not a conversation deleted in Yubin; a connection killed
+// mid-import and resumed; two runners competing for one connector and the
+// lease moving when its holder dies; a malformed message stored raw once;
+// wrong password, bad certificate, unreachable port, unknown host and a
+// missing folder each reported with the step that failed.
+import { readFileSync } from "node:fs";
+import net from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type ConnectorRunner, startConnectorRunner } from "../../../mail-daemons/connector/connector-runner.ts";
+import { operatorMailbox } from "../../../server/access/gate.ts";
+import { addConnector, type ConnectorSettings, getConnector } from "../../../server/connectors/connector-admin.ts";
+import { testConnection } from "../../../server/connectors/test-connection.ts";
+import { sql } from "../../../server/db/raw-sql.ts";
+import { deleteMail } from "../../../server/recovery/delete-mail.ts";
+import { useTestDatabase } from "../../support/database.ts";
+import { type Dovecot, dovecotMissing, startDovecot } from "../../support/dovecot.ts";
+import { customerMail, makeDomain, makeSharedMailbox, makeUser } from "../../support/factories.ts";
+import { waitFor } from "../../support/wait.ts";
+import { scratchDir } from "../../support/yubin-process.ts";
+
+const missing = dovecotMissing();
+if (missing) console.warn(missing);
+
+const PASSWORD = "remote-secret-1";
+const USERS = ["bulk", "live", "reset", "cut", "race", "odd"].map((u) => `${u}@remote.example`);
+const dataDir = scratchDir("connector-data-");
+let dovecot: Dovecot;
+let box = 0;
+const runners: ConnectorRunner[] = [];
+
+function runner(extra: Partial<Parameters<typeof startConnectorRunner>[0]> = {}): ConnectorRunner {
+  const r = startConnectorRunner({
+    dataDir,
+    log: () => {},
+    claimEveryMs: 100,
+    backoffMinMs: 50,
+    pollMs: 60_000,
+    ...extra,
+  });
+  runners.push(r);
+  return r;
+}
+
+async function stopRunner(r: ConnectorRunner) {
+  await r.stop();
+  runners.splice(runners.indexOf(r), 1);
+}
+
+function settings(user: string, extra: Partial<ConnectorSettings> = {}): ConnectorSettings {
+  return {
+    host: "localhost",
+    port: dovecot.imapsPort,
+    tls: "implicit",
+    username: user,
+    password: PASSWORD,
+    caPem: dovecot.certPem,
+    ...extra,
+  };
+}
+
+async function connect(user: string, extra: Partial<ConnectorSettings> = {}) {
+  const address = `box${++box}@example.com`;
+  const mailboxId = await makeSharedMailbox(address, ["agent@example.com"]);
+  const c = await addConnector({ address, settings: settings(user, extra), dataDir, actorId: null });
+  return { ...c, mailboxId, address };
+}
+
+const mails = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => customerMail({ subject: `${prefix} ${i}`, text: `Body ${prefix} ${i}.` }).raw);
+
+async function stored(mailboxId: number) {
+  const rows = await sql.$queryRaw<{ total: number; ids: number; deleted: number }[]>`
+    select count(*)::int as total, count(distinct "messageIdHeader")::int as ids,
+      count(*) filter (where "deletedAt" is not null)::int as deleted
+    from "Message" where "mailboxId" = ${mailboxId}::int`;
+  return rows[0] as { total: number; ids: number; deleted: number };
+}
+
+describe.skipIf(missing !== null)("connector against Dovecot", () => {
+  beforeAll(async () => {
+    await useTestDatabase();
+    await makeDomain("example.com");
+    await makeUser("agent@example.com");
+    dovecot = await startDovecot(Object.fromEntries(USERS.map((u) => [u, PASSWORD])));
+  }, 30_000);
+
+  // Each test's runners stop with it: a runner left over would take up the next test's connectors.
+  afterEach(async () => {
+    for (const r of [...runners]) await stopRunner(r);
+    await sql.$queryRaw`update "Connector" set paused = true`;
+  });
+
+  afterAll(async () => {
+    await dovecot?.stop();
+  });
+
+  it("imports 1,000 messages once each, mail already read remotely included, threaded, with the remote folder recorded", async () => {
+    const [user] = USERS as [string];
+    const unread = mails(700, "Bulk");
+    const read = mails(300, "Read");
+    // Written as Dovecot's LDA would (APPENDing 1,000 one by one takes longer than importing them).
+    dovecot.fillInbox(user, unread);
+    dovecot.fillInbox(user, read, { seen: true });
+    // A reply to the first message: it joins that conversation, as it would over SMTP.
+    const first = unread[0]?.toString().match(/Message-ID: <([^>]+)>/)?.[1];
+    await dovecot.append(user, "INBOX", [
+      customerMail({ subject: "Re: Bulk 0", headers: [`In-Reply-To: <${first}>`, `References: <${first}>`] }).raw,
+    ]);
+    const c = await connect(user);
+    const r = runner();
+    await waitFor("1,001 imported", async () => (await getConnector(c.id)).imported === 1001, 50_000);
+    expect(await stored(c.mailboxId)).toEqual({ total: 1001, ids: 1001, deleted: 0 });
+    const view = await getConnector(c.id);
+    expect(view).toMatchObject({ status: "idle", lastError: null, scanTotal: 1001, scanDone: 1001 });
+    expect(view.lastSyncAt).not.toBeNull();
+    const [reply] = await sql.$queryRaw<{ threadReason: string; count: number }[]>`
+      select m."threadReason"::text as "threadReason", c."messageCount" as count from "Message" m
+      join "Conversation" c on c.id = m."conversationId" where m.subject = 'Re: Bulk 0' and m."mailboxId" = ${c.mailboxId}::int`;
+    expect(reply).toMatchObject({ count: 2 });
+    expect(reply?.threadReason).not.toBe("new");
+    const folders = await sql.$queryRaw<{ folder: string; uidValidity: bigint; n: number }[]>`
+      select folder, "uidValidity", count(*)::int as n from "ConnectorMessage" where "connectorId" = ${c.id}::int
+      group by folder, "uidValidity"`;
+    expect(folders).toEqual([expect.objectContaining({ folder: "INBOX", n: 1001 })]);
+    const [state] = await sql.$queryRaw<{ lastUid: bigint; highestModseq: bigint | null }[]>`
+      select "lastUid", "highestModseq" from "ConnectorFolder" where "connectorId" = ${c.id}::int`;
+    expect(state?.lastUid).toBe(1001n);
+    expect(state?.highestModseq).not.toBeNull(); // Dovecot offers CONDSTORE
+    // Nothing was marked \Seen remotely by the import (EXAMINE, read-only).
+    const remote = await dovecot.client(user);
+    await remote.mailboxOpen("INBOX", { readOnly: true });
+    expect((await remote.search({ seen: true }, { uid: true })) || []).toHaveLength(300);
+    await remote.logout();
+    await stopRunner(r);
+  }, 60_000);
+
+  it("imports new mail arriving during IDLE within seconds", async () => {
+    const user = USERS[1] as string;
+    await dovecot.append(user, "INBOX", mails(3, "Early"));
+    const c = await connect(user);
+    runner();
+    await waitFor(
+      "3 imported",
+      async () => (await getConnector(c.id)).status === "idle" && (await getConnector(c.id)).imported === 3,
+    );
+    const started = Date.now();
+    await dovecot.append(user, "INBOX", mails(1, "Live"));
+    await waitFor("the new message", async () => (await stored(c.mailboxId)).total === 4, 10_000);
+    // IDLE, not the 60 s poll the runner was given.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 20_000);
+
+  it("re-scans after a UIDVALIDITY change, importing only what is missing and not a conversation deleted in Yubin", async () => {
+    const user = USERS[2] as string;
+    const batch = mails(5, "Reset");
+    await dovecot.append(user, "Support", batch);
+    const c = await connect(user, { folders: ["Support"] });
+    let r = runner();
+    await waitFor("5 imported", async () => (await stored(c.mailboxId)).total === 5);
+    await stopRunner(r);
+    const [before] = await sql.$queryRaw<{ uidValidity: bigint }[]>`
+      select "uidValidity" from "ConnectorFolder" where "connectorId" = ${c.id}::int`;
+    // Deleted in Yubin: the first one.
+    const mailboxId = await operatorMailbox(c.address);
+    const [victim] = await sql.$queryRaw<{ id: number }[]>`
+      select id from "Message" where "mailboxId" = ${c.mailboxId}::int and subject = 'Reset 0'`;
+    await deleteMail({
+      mailboxId: mailboxId as never,
+      select: { messageIds: [victim?.id as number] },
+      actorId: null,
+      door: "cli",
+    });
+    // The folder is recreated on the server: new UIDVALIDITY, the same five messages plus one new.
+    const remote = await dovecot.client(user);
+    await remote.mailboxDelete("Support");
+    await remote.logout();
+    await new Promise((res) => setTimeout(res, 1100)); // Dovecot's UIDVALIDITY is a time in seconds
+    await dovecot.append(user, "Support", [...batch, ...mails(1, "After reset")]);
+    r = runner();
+    await waitFor("the new one imported", async () => (await stored(c.mailboxId)).total === 6);
+    await waitFor("the rescan finished", async () => (await getConnector(c.id)).status === "idle");
+    const [after] = await sql.$queryRaw<{ uidValidity: bigint; lastUid: bigint }[]>`
+      select "uidValidity", "lastUid" from "ConnectorFolder" where "connectorId" = ${c.id}::int`;
+    expect(after?.uidValidity).not.toBe(before?.uidValidity);
+    expect(after?.lastUid).toBe(6n);
+    expect(await stored(c.mailboxId)).toEqual({ total: 6, ids: 6, deleted: 1 });
+    await stopRunner(r);
+  }, 20_000);
+
+  it("resumes an import whose connection was killed midway with no duplicate and no gap", async () => {
+    const user = USERS[3] as string;
+    await dovecot.append(user, "INBOX", mails(300, "Cut"));
+    // A proxy that drops every connection after ~20 KB from the server, three times.
+    let cuts = 0;
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(dovecot.imapsPort, "127.0.0.1");
+      let bytes = 0;
+      upstream.on("data", (d) => {
+        bytes += d.length;
+        if (cuts < 3 && bytes > 20_000) {
+          cuts++;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        client.write(d);
+      });
+      client.on("data", (d) => upstream.write(d));
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    });
+    await new Promise<void>((res) => proxy.listen(0, "127.0.0.1", res));
+    const port = (proxy.address() as net.AddressInfo).port;
+    const c = await connect(user, { host: "127.0.0.1", port });
+    runner({ batchSize: 20 });
+    await waitFor("300 imported", async () => (await stored(c.mailboxId)).total === 300, 20_000);
+    await waitFor("idle", async () => (await getConnector(c.id)).status === "idle");
+    expect(cuts).toBe(3);
+    expect(await stored(c.mailboxId)).toEqual({ total: 300, ids: 300, deleted: 0 });
+    const [uids] = await sql.$queryRaw<{ n: number; min: bigint; max: bigint }[]>`
+      select count(distinct uid)::int as n, min(uid) as min, max(uid) as max from "ConnectorMessage"
+      where "connectorId" = ${c.id}::int`;
+    expect(uids).toEqual({ n: 300, min: 1n, max: 300n });
+    proxy.close();
+  }, 30_000);
+
+  it("lets exactly one of two runners hold a connector, and moves it when the holder dies", async () => {
+    const user = USERS[4] as string;
+    await dovecot.append(user, "INBOX", mails(50, "Race"));
+    const c = await connect(user);
+    const a = runner({ owner: "node-a", leaseMs: 1_000 });
+    const b = runner({ owner: "node-b", leaseMs: 1_000 });
+    await waitFor("50 imported", async () => (await stored(c.mailboxId)).total === 50);
+    await waitFor("idle", async () => (await getConnector(c.id)).status === "idle");
+    const holders = [a, b].filter((r) => r.running().includes(c.id));
+    expect(holders).toHaveLength(1);
+    const [holder, other] = holders[0] === a ? [a, b] : [b, a];
+    // The holder "dies": its connection ends and its lease is left to run out, never given back.
+    await holder.abandon();
+    runners.splice(runners.indexOf(holder), 1);
+    expect((await getConnector(c.id)).owner).toBe(holder.owner);
+    expect(other.running()).not.toContain(c.id);
+    await waitFor("the other runner takes over", () => other.running().includes(c.id), 5_000);
+    await dovecot.append(user, "INBOX", mails(1, "After takeover"));
+    await waitFor("51 imported", async () => (await stored(c.mailboxId)).total === 51);
+    expect((await getConnector(c.id)).owner).toBe(other.owner);
+    expect(await stored(c.mailboxId)).toEqual({ total: 51, ids: 51, deleted: 0 });
+  }, 20_000);
+
+  it("stores a malformed message raw, once, and goes on with the next", async () => {
+    const user = USERS[5] as string;
+    const broken = readFileSync(new URL("../../fixtures/mail/too-many-parts.eml", import.meta.url));
+    await dovecot.append(user, "INBOX", [mails(1, "Before")[0] as Buffer, broken, mails(1, "After")[0] as Buffer]);
+    const c = await connect(user, { folders: ["INBOX", "Missing"] });
+    runner();
+    await waitFor("3 stored", async () => (await stored(c.mailboxId)).total === 3);
+    const [raw] = await sql.$queryRaw<{ parseError: string | null }[]>`
+      select "parseError" from "Message" where "mailboxId" = ${c.mailboxId}::int and "parseError" is not null`;
+    expect(raw?.parseError).toMatch(/MIME parts/);
+    // One folder missing on the server does not stop the other: its error is its own.
+    await waitFor("the folder error", async () => (await getConnector(c.id)).folderErrors.length === 1);
+    const view = await getConnector(c.id);
+    expect(view.folderErrors[0]).toMatchObject({ folder: "Missing" });
+    expect(view.lastError).toMatch(/Folder: "Missing" cannot be opened/);
+    expect(view.imported).toBe(3);
+  }, 20_000);
+
+  it("reports what failed: authentication, certificate, TCP, DNS, folder", async () => {
+    const user = USERS[0] as string;
+    const base = {
+      ...settings(user),
+      checkCertificate: true,
+      caPem: dovecot.certPem as string | null,
+      folders: ["INBOX"],
+    };
+    const ok = await testConnection(base);
+    expect(ok).toMatchObject({ ok: true, failedStep: null });
+    const auth = await testConnection({ ...base, password: "wrong" });
+    expect(auth).toMatchObject({ ok: false, failedStep: "auth" });
+    expect(auth.message).toMatch(/^Authentication: localhost:\d+ refused the user name or password/);
+    expect(auth.message).not.toContain("wrong");
+    const cert = await testConnection({ ...base, caPem: null });
+    expect(cert).toMatchObject({ ok: false, failedStep: "tls" });
+    expect(cert.message).toMatch(/^TLS: .*certificate/i);
+    const starttls = await testConnection({ ...base, port: dovecot.imapPort, tls: "starttls" });
+    expect(starttls).toMatchObject({ ok: true });
+    const closed = await new Promise<number>((res) => {
+      const s = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => res(p));
+      });
+    });
+    const tcp = await testConnection({ ...base, host: "127.0.0.1", port: closed });
+    expect(tcp).toMatchObject({ ok: false, failedStep: "tcp" });
+    expect(tcp.message).toBe(`TCP: 127.0.0.1:${closed} refused the connection`);
+    const dns = await testConnection({ ...base, host: "no-such-host.invalid" });
+    expect(dns).toMatchObject({ ok: false, failedStep: "dns" });
+    expect(dns.message).toMatch(/^DNS: the host name no-such-host.invalid could not be resolved/);
+    const folder = await testConnection({ ...base, folders: ["INBOX", "Nope"] });
+    expect(folder).toMatchObject({ ok: false, failedStep: "folder" });
+    expect(folder.folders).toEqual([
+      { name: "INBOX", messages: 1001, error: null },
+      expect.objectContaining({ name: "Nope", messages: null }),
+    ]);
+  }, 30_000);
+
+  it("records a wrong password as the connector's error and keeps trying with back-off", async () => {
+    const user = USERS[1] as string;
+    const c = await connect(user, { password: "not-the-password" });
+    runner();
+    await waitFor("the error", async () => (await getConnector(c.id)).status === "error");
+    const view = await getConnector(c.id);
+    expect(view.lastError).toMatch(/^Authentication: /);
+    expect(view.lastErrorAt).not.toBeNull();
+    expect(view.imported).toBe(0);
+  });
+});

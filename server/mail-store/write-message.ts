@@ -116,6 +116,15 @@ export async function writeMessage(
         "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
         "updatedAt" = now()
       where id = ${thread.conversationId}::int and exists (select 1 from entry)
+    ), notice as (
+      -- "A customer replied in a conversation assigned to me": server/notifications/notify.ts
+      -- does the same insert for the other kinds (the assignee's setting decides; nobody acted).
+      insert into "Notification" ("userId", kind, "conversationId", shown, "mailPending")
+      select u.id, 'customer.replied', c.id, coalesce(s."inApp", true), coalesce(s.email, false)
+      from "Conversation" c join "User" u on u.id = c."assigneeId"
+        left join "NotificationSetting" s on s."userId" = u.id and s.kind = 'customer.replied'
+      where ${reopen} and c.id = ${thread.conversationId}::int and not u.disabled and exists (select 1 from entry)
+        and (coalesce(s."inApp", true) or coalesce(s.email, false))
     ), live as (
       insert into "LiveEvent" ("mailboxId", "conversationId", kind, payload)
       select ${mailboxId}, message."conversationId", 'message.stored',

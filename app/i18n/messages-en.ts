@@ -3,6 +3,7 @@
 
 import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
+import { notificationEn } from "./notification-messages.ts";
 import { quotaEn } from "./quota-messages.ts";
 import { traceEn } from "./trace-messages.ts";
 import { transferEn } from "./transfer-messages.ts";
@@ -12,6 +13,7 @@ export const en = {
   ...transferEn,
   ...opsEn,
   ...traceEn,
+  ...notificationEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
   "common.save": "Save",

@@ -2,6 +2,7 @@
 
 import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
+import { notificationJa } from "./notification-messages.ts";
 import { quotaJa } from "./quota-messages.ts";
 import { traceJa } from "./trace-messages.ts";
 import { transferJa } from "./transfer-messages.ts";
@@ -12,6 +13,7 @@ export const ja: Messages = {
   ...transferJa,
   ...opsJa,
   ...traceJa,
+  ...notificationJa,
   "app.description": "チームの共有受信箱",
   "common.cancel": "キャンセル",
   "common.save": "保存",

@@ -1,6 +1,7 @@
 // The English UI. Keys are "area.name"; "{name}" is filled in by t(key, { name }).
 // messages-ja.ts must have every key (TypeScript checks it).
 
+import { attachmentEn } from "./attachment-messages.ts";
 import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
 import { notificationEn } from "./notification-messages.ts";
@@ -14,6 +15,7 @@ export const en = {
   ...opsEn,
   ...traceEn,
   ...notificationEn,
+  ...attachmentEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
   "common.save": "Save",

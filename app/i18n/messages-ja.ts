@@ -1,5 +1,6 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
 
+import { attachmentJa } from "./attachment-messages.ts";
 import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
 import { notificationJa } from "./notification-messages.ts";
@@ -14,6 +15,7 @@ export const ja: Messages = {
   ...opsJa,
   ...traceJa,
   ...notificationJa,
+  ...attachmentJa,
   "app.description": "チームの共有受信箱",
   "common.cancel": "キャンセル",
   "common.save": "保存",

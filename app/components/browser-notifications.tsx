@@ -23,6 +23,14 @@ export function BrowserNotifications() {
   const latest = useRef({ t, router });
   latest.current = { t, router };
 
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
   const count = unread.data;
   useEffect(() => {
     if (count === undefined) return;
@@ -30,11 +38,12 @@ export function BrowserNotifications() {
     const grew = previous.current === null || count > previous.current;
     previous.current = count;
     if (!grew) return;
-    let cancelled = false;
+    // Not cancelled when the count changes again: the first answer sets the baseline, and a
+    // later one only pops what is newer than everything seen (ids only grow).
     queryClient
       .fetchQuery(trpc.notifications.list.queryOptions(undefined, { staleTime: 0 }))
       .then((items) => {
-        if (cancelled) return;
+        if (!mounted.current) return;
         const newest = items.reduce((max, n) => Math.max(max, n.id), 0);
         const baseline = seen.current;
         seen.current = Math.max(baseline ?? 0, newest);
@@ -54,9 +63,6 @@ export function BrowserNotifications() {
         }
       })
       .catch(() => {});
-    return () => {
-      cancelled = true;
-    };
   }, [count, queryClient, trpc]);
   return null;
 }

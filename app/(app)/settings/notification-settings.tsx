@@ -111,14 +111,17 @@ export function NotificationSettings({ initial }: { initial: { kinds: Record<Kin
 function BrowserPermission() {
   const t = useT();
   // Unknown until mounted: the server cannot know the browser's permission.
-  const [permission, setPermission] = useState<NotificationPermission | "unsupported" | null>(null);
+  const [supported, setSupported] = useState(true);
+  const [permission, setPermission] = useState<NotificationPermission | null>(null);
   useEffect(() => {
-    setPermission(typeof Notification === "undefined" ? "unsupported" : Notification.permission);
+    const available = typeof Notification !== "undefined";
+    setSupported(available);
+    if (available) setPermission(Notification.permission);
   }, []);
-  if (permission === null) return null;
-  if (permission === "unsupported") {
+  if (!supported) {
     return <p className="text-sm text-slate-500">{t("notificationSettings.browserUnsupported")}</p>;
   }
+  if (permission === null) return null;
   if (permission === "granted") {
     return <p className="text-sm text-slate-500">{t("notificationSettings.browserAllowed")}</p>;
   }

@@ -1,11 +1,16 @@
 "use client";
 // Attachments as chips: name, type and size, a download link, and for what
-// may be an image or a PDF a preview — a thumbnail for images, and an
-// in-page viewer for both. Previews load from the same authorized route with
-// ?preview=1, which serves only what the bytes prove to be a raster image or
-// a PDF (app/api/messages/attachment-response.ts); the PDF is framed with an
-// empty sandbox, so whatever it carries cannot run. A thumbnail the server
-// refuses simply disappears.
+// may be an image a thumbnail and an in-page viewer. Previews load from the
+// same authorized route with ?preview=1, which serves only what the bytes
+// prove to be a raster image or a PDF (app/api/messages/attachment-response.ts);
+// a thumbnail the server refuses simply disappears.
+//
+// A PDF is marked as one but not shown in the page: Chromium's viewer refuses
+// a frame with the sandbox attribute, and in a frame without it runs the
+// file's own JavaScript (app.alert in an OpenAction fires) even when the
+// response carries CSP sandbox — checked with Debian's Chromium. Showing PDFs
+// safely needs rendering them to a canvas (pdf.js with scripting off); until
+// then they are downloaded to be checked.
 import { useRef, useState } from "react";
 import { formatSize } from "../../server/mailboxes/quota-size.ts";
 import { mayPreview } from "../../server/mime/sniff-preview.ts";
@@ -44,11 +49,11 @@ export function AttachmentList({
 }) {
   const t = useT();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [open, setOpen] = useState<{ item: AttachmentItem; kind: "image" | "pdf" } | null>(null);
+  const [open, setOpen] = useState<AttachmentItem | null>(null);
   const [broken, setBroken] = useState<Set<number>>(new Set());
 
-  const show = (item: AttachmentItem, kind: "image" | "pdf") => {
-    setOpen({ item, kind });
+  const show = (item: AttachmentItem) => {
+    setOpen(item);
     dialog.current?.showModal();
   };
 
@@ -57,8 +62,9 @@ export function AttachmentList({
       <ul className="flex flex-wrap gap-2">
         {items.map((a, position) => {
           const kind = a.index !== null ? mayPreview(a.contentType, a.name) : null;
+          const isPdf = kind === "pdf";
           const href = a.index !== null ? `${baseHref}/${a.index}` : null;
-          const preview = href && kind && !broken.has(a.index as number) ? `${href}?preview=1` : null;
+          const preview = href && kind === "image" && !broken.has(a.index as number) ? `${href}?preview=1` : null;
           const details = (
             <span className="shrink-0 text-xs text-slate-500">
               {a.contentType}
@@ -71,26 +77,28 @@ export function AttachmentList({
               {preview ? (
                 <button
                   type="button"
-                  onClick={() => show(a, kind as "image" | "pdf")}
+                  onClick={() => show(a)}
                   aria-label={t("attachments.preview", { name: a.name })}
                   className="flex h-9 w-9 shrink-0 items-center justify-center overflow-hidden rounded-md border border-stone-200 bg-stone-50 hover:bg-stone-100 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
                 >
-                  {kind === "image" ? (
-                    // biome-ignore lint/performance/noImgElement: a thumbnail from an authorized route, not a static asset
-                    <img
-                      src={preview}
-                      alt=""
-                      loading="lazy"
-                      data-testid="attachment-thumbnail"
-                      className="h-full w-full object-cover"
-                      onError={() => setBroken((s) => new Set(s).add(a.index as number))}
-                    />
-                  ) : (
-                    <span aria-hidden="true" className="text-[10px] font-bold text-rose-700">
-                      {t("attachments.pdfBadge")}
-                    </span>
-                  )}
+                  {/* biome-ignore lint/performance/noImgElement: a thumbnail from an authorized route, not a static asset */}
+                  <img
+                    src={preview}
+                    alt=""
+                    loading="lazy"
+                    data-testid="attachment-thumbnail"
+                    className="h-full w-full object-cover"
+                    onError={() => setBroken((s) => new Set(s).add(a.index as number))}
+                  />
                 </button>
+              ) : isPdf ? (
+                <span
+                  aria-hidden="true"
+                  data-testid="attachment-pdf"
+                  className="flex h-9 w-9 shrink-0 items-center justify-center rounded-md border border-stone-200 bg-stone-50 text-[10px] font-bold text-rose-700"
+                >
+                  {t("attachments.pdfBadge")}
+                </span>
               ) : null}
               {href ? (
                 <a href={href} download className={CHIP}>
@@ -114,17 +122,17 @@ export function AttachmentList({
       </ul>
       <dialog
         ref={dialog}
-        aria-label={open ? t("attachments.previewOf", { name: open.item.name }) : undefined}
+        aria-label={open ? t("attachments.previewOf", { name: open.name }) : undefined}
         onClose={() => setOpen(null)}
         className="m-auto w-[min(56rem,95vw)] rounded-lg border border-stone-200 p-0 shadow-xl backdrop:bg-slate-900/40"
       >
         {open ? (
           <div className="flex max-h-[90vh] flex-col">
             <div className="flex items-center justify-between gap-3 border-b border-stone-100 px-4 py-2">
-              <p className="truncate text-sm font-medium text-slate-800">{open.item.name}</p>
+              <p className="truncate text-sm font-medium text-slate-800">{open.name}</p>
               <div className="flex shrink-0 items-center gap-3 text-sm">
                 <a
-                  href={`${baseHref}/${open.item.index}`}
+                  href={`${baseHref}/${open.index}`}
                   download
                   className="text-slate-600 underline-offset-2 hover:underline"
                 >
@@ -139,24 +147,12 @@ export function AttachmentList({
                 </button>
               </div>
             </div>
-            {open.kind === "image" ? (
-              // biome-ignore lint/performance/noImgElement: an attachment from an authorized route
-              <img
-                src={`${baseHref}/${open.item.index}?preview=1`}
-                alt={open.item.name}
-                className="max-h-[80vh] w-full object-contain"
-              />
-            ) : (
-              <>
-                <p className="px-4 py-2 text-xs text-slate-500">{t("attachments.pdfNote")}</p>
-                <iframe
-                  src={`${baseHref}/${open.item.index}?preview=1`}
-                  title={t("attachments.previewOf", { name: open.item.name })}
-                  sandbox=""
-                  className="h-[75vh] w-full border-0"
-                />
-              </>
-            )}
+            {/* biome-ignore lint/performance/noImgElement: an attachment from an authorized route */}
+            <img
+              src={`${baseHref}/${open.index}?preview=1`}
+              alt={open.name}
+              className="max-h-[80vh] w-full object-contain"
+            />
           </div>
         ) : null}
       </dialog>

@@ -1,8 +1,8 @@
 // Step 3 of storing a copy: everything in one statement — the blob (for the
 // first copy), a new conversation or the one threading found, the message
 // with its search tokens, its folder entry with the next UID, the usage
-// counters, the conversation's state and the live event, with NOTIFY for
-// IMAP IDLE and for browsers. The hot rows (folder, mailbox, conversation)
+// counters, the conversation's state, the assignee's "customer replied"
+// notification and the live event, with NOTIFY for IMAP IDLE and for browsers. The hot rows (folder, mailbox, conversation)
 // are locked only here, just before COMMIT, so deliveries to one mailbox
 // queue on its INBOX row as briefly as possible (docs/benchmarks.md).
 //

@@ -8,6 +8,8 @@
 import { encode } from "next-auth/jwt";
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authorizeMailbox } from "../../server/access/gate.ts";
+import { holdSubmission } from "../../server/approval/hold-submission.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { storeMessage } from "../../server/mail-store/store-message.ts";
 import { sniffPreviewType } from "../../server/mime/sniff-preview.ts";
@@ -150,6 +152,50 @@ describe("a held reply's attachments", () => {
       expect({ path, userId, status: response.status }).toEqual({ path, userId, status: 404 });
       expect(await response.text()).toBe("Not found\n");
     }
+  });
+});
+
+describe("a held submission's attachments (a mail client's message, held as its exact bytes)", () => {
+  it("are listed by their parse index and open from the held bytes", async () => {
+    const mailbox = await authorizeMailbox({ userId: ids.author, mailboxId: ids.support });
+    if (!mailbox) throw new Error("the author is not a member");
+    const customer = await db().message.findUniqueOrThrow({ where: { id: ids.message } });
+    const raw = await new MailComposer({
+      from: "support@example.com",
+      to: "hanako@customer.example",
+      subject: "Re: Photos of the damage",
+      inReplyTo: `<${customer.messageIdHeader}>`,
+      html: '<p>Our photo: <img src="cid:logo@x"></p>',
+      attachments: [
+        { filename: "logo.png", content: PNG, contentType: "image/png", cid: "logo@x" },
+        { filename: "label.pdf", content: PDF, contentType: "application/pdf" },
+      ],
+    })
+      .compile()
+      .build();
+    const held = await holdSubmission({
+      authorId: ids.author,
+      mailboxId: mailbox,
+      mailboxAddress: "support@example.com",
+      raw,
+      mailFrom: "support@example.com",
+      recipients: ["hanako@customer.example"],
+      scopeMailboxId: null,
+      now: new Date(),
+    });
+    expect(held.ok).toBe(true);
+    const row = await db().pendingReply.findFirstOrThrow({ orderBy: { id: "desc" } });
+    const queued = (await (await callerFor(ids.reviewer)).approval.queue()).find((r) => r.id === row.id);
+    // The inline image is part of the text, not an attachment the reviewer is asked about.
+    expect(queued?.attachments).toEqual([
+      { index: 1, filename: "label.pdf", contentType: "application/pdf", size: PDF.length },
+    ]);
+    const response = await get(`/api/held-replies/${row.id}/attachments/1`, ids.reviewer);
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(PDF)).toBe(true);
+    // Index 0 (the inline image) is not listed, so it does not open either; nor for an outsider.
+    expect((await get(`/api/held-replies/${row.id}/attachments/0`, ids.reviewer)).status).toBe(404);
+    expect((await get(`/api/held-replies/${row.id}/attachments/1`, ids.outsider)).status).toBe(404);
   });
 });
 

@@ -7,10 +7,12 @@
 // anything else is "no such attachment", like a held reply that does not exist.
 
 import { isDatabaseId } from "../access/database-id.ts";
-import { authorizeConversation } from "../access/gate.ts";
+import { authorizeConversation, authorizeMessage } from "../access/gate.ts";
+import { messageAttachment } from "../conversations/message-content.ts";
 import { sql } from "../db/raw-sql.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
 import { type ExtractedAttachment, extractAttachment } from "../mime/extract-attachment.ts";
+import type { AttachmentInfo } from "../mime/parse-message.ts";
 import type { HeldPayload } from "./held-reply.ts";
 
 export interface HeldAttachment {
@@ -29,7 +31,15 @@ function base64Size(text: string): number {
   return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
 }
 
-export function heldAttachments(payload: HeldPayload): HeldAttachment[] {
+/** A stored message's attachments as parseMessage listed them (Message.attachments). */
+export type OriginalAttachments = Map<number, AttachmentInfo[]>;
+
+/**
+ * The attachments of a held reply: a composer reply's uploaded files first
+ * (index 0…), then what it forwards from the original message (the next
+ * indexes, in the order chosen), named as the original names them.
+ */
+export function heldAttachments(payload: HeldPayload, originals?: OriginalAttachments): HeldAttachment[] {
   if (payload.source === "submission") {
     if (payload.attachments) return payload.attachments;
     return payload.attachmentNames.map((filename) => ({
@@ -39,12 +49,36 @@ export function heldAttachments(payload: HeldPayload): HeldAttachment[] {
       size: null,
     }));
   }
-  return (payload.attachments ?? []).map((a, index) => ({
+  const uploaded = (payload.attachments ?? []).map((a, index) => ({
     index,
     filename: a.filename,
     contentType: a.contentType || "application/octet-stream",
     size: base64Size(a.base64),
   }));
+  const original = originals?.get(payload.messageId) ?? [];
+  const forwarded = (payload.forwardAttachments ?? []).map((part, position) => {
+    const info = original.find((a) => a.index === part);
+    return {
+      index: uploaded.length + position,
+      filename: info?.filename ?? `attachment-${part + 1}`,
+      contentType: info?.contentType ?? "application/octet-stream",
+      size: info?.size ?? null,
+    };
+  });
+  return [...uploaded, ...forwarded];
+}
+
+/** The attachment lists of the messages these held replies forward from (one query). */
+export async function forwardedOriginals(payloads: HeldPayload[]): Promise<OriginalAttachments> {
+  const ids = [
+    ...new Set(
+      payloads.flatMap((p) => (p.source !== "submission" && p.forwardAttachments?.length ? [p.messageId] : [])),
+    ),
+  ];
+  if (ids.length === 0) return new Map();
+  const rows = await sql.$queryRaw<{ id: number; attachments: AttachmentInfo[] }[]>`
+    select id, attachments from "Message" where id = any(${ids}::int[])`;
+  return new Map(rows.map((r) => [r.id, r.attachments]));
 }
 
 export async function heldReplyAttachment(input: {
@@ -57,14 +91,22 @@ export async function heldReplyAttachment(input: {
     select "conversationId", payload, "blobSha256" from "PendingReply" where id = ${input.pendingReplyId}::int`;
   if (!row) return null;
   if (!(await authorizeConversation({ userId: input.userId, conversationId: row.conversationId }))) return null;
-  const listed = heldAttachments(row.payload).find((a) => a.index === input.index);
-  if (!listed) return null;
   const p = row.payload;
   if (p.source === "submission") {
+    if (!heldAttachments(p).some((a) => a.index === input.index)) return null;
     const raw = row.blobSha256 ? await getBlob(row.blobSha256) : null;
     return raw ? extractAttachment(raw, input.index) : null;
   }
-  const part = p.attachments?.[input.index];
+  const uploaded = p.attachments ?? [];
+  if (input.index >= uploaded.length) {
+    // Forwarded from the original message: read from it, as the approval will send it.
+    const part = p.forwardAttachments?.[input.index - uploaded.length];
+    if (part === undefined) return null;
+    const message = await authorizeMessage({ userId: input.userId, messageId: p.messageId });
+    return message ? messageAttachment({ message, index: part }) : null;
+  }
+  const part = uploaded[input.index];
   if (!part) return null;
+  const listed = heldAttachments(p)[input.index] as HeldAttachment;
   return { filename: part.filename, contentType: listed.contentType, content: Buffer.from(part.base64, "base64") };
 }

@@ -4,7 +4,7 @@
 // message a mail client submitted over SMTP (kept as its exact bytes in
 // Blob, with what the reviewer is shown read from it once at hold time).
 import type { ComposeMode, Composition } from "../compose/compose-input.ts";
-import { type HeldAttachment, heldAttachments } from "./held-attachments.ts";
+import { type HeldAttachment, heldAttachments, type OriginalAttachments } from "./held-attachments.ts";
 
 /** The composer's input, kept until a reviewer decides. Rows held before `source` existed have none. */
 export type HeldComposition = Composition & {
@@ -87,7 +87,8 @@ export const PENDING_REPLY_SELECT = `
     p."createdAt", p."decidedAt"
   from "PendingReply" p join "User" a on a.id = p."authorId" left join "User" r on r.id = p."reviewerId"`;
 
-export function pendingReplyView(r: PendingReplyRow): PendingReplyView {
+/** `originals`: the attachment lists of the messages forwarded from (forwardedOriginals). */
+export function pendingReplyView(r: PendingReplyRow, originals?: OriginalAttachments): PendingReplyView {
   const p = r.payload;
   const common = {
     id: r.id,
@@ -102,7 +103,7 @@ export function pendingReplyView(r: PendingReplyRow): PendingReplyView {
     sentMessageId: r.sentMessageId,
     subject: p.subject,
     text: p.text,
-    attachments: heldAttachments(p),
+    attachments: heldAttachments(p, originals),
   };
   if (p.source === "submission") {
     return {

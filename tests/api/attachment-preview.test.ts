@@ -155,6 +155,34 @@ describe("a held reply's attachments", () => {
   });
 });
 
+describe("a held forward's attachments", () => {
+  it("list the uploaded file, then what it carries from the original, which opens from the original", async () => {
+    const sent = await (await callerFor(ids.author)).conversations.send({
+      messageId: ids.message,
+      mode: "forward",
+      to: "claims@insurer.example",
+      subject: "Fwd: Photos of the damage",
+      text: "For the claim.",
+      attachments: [
+        { filename: "claim.txt", contentType: "text/plain", base64: Buffer.from("claim").toString("base64") },
+      ],
+      forwardAttachments: [0],
+    });
+    expect(sent).toMatchObject({ held: true });
+    const row = await db().pendingReply.findFirstOrThrow({ orderBy: { id: "desc" } });
+    const queued = (await (await callerFor(ids.reviewer)).approval.queue()).find((r) => r.id === row.id);
+    expect(queued?.attachments).toEqual([
+      { index: 0, filename: "claim.txt", contentType: "text/plain", size: 5 },
+      { index: 1, filename: "damage.png", contentType: "image/png", size: PNG.length },
+    ]);
+    const preview = await get(`/api/held-replies/${row.id}/attachments/1?preview=1`, ids.reviewer);
+    expect(preview.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await preview.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await get(`/api/held-replies/${row.id}/attachments/2`, ids.reviewer)).status).toBe(404);
+    expect((await get(`/api/held-replies/${row.id}/attachments/1`, ids.outsider)).status).toBe(404);
+  });
+});
+
 describe("a held submission's attachments (a mail client's message, held as its exact bytes)", () => {
   it("are listed by their parse index and open from the held bytes", async () => {
     const mailbox = await authorizeMailbox({ userId: ids.author, mailboxId: ids.support });

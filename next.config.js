@@ -8,9 +8,11 @@ const nextConfig = {
   async headers() {
     return [
       {
-        // Message routes set their own, stricter Referrer-Policy (no-referrer),
-        // which Next.js would otherwise replace with this one.
-        source: "/((?!api/messages/).*)",
+        // Message and held-reply attachment routes set their own, stricter
+        // Referrer-Policy (no-referrer), which Next.js would otherwise replace
+        // with this one, and their own CSP frame-ancestors (a preview may be
+        // framed by Yubin's own pages).
+        source: "/((?!api/messages/|api/held-replies/).*)",
         headers: [
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },

@@ -1,10 +1,12 @@
 // The English UI. Keys are "area.name"; "{name}" is filled in by t(key, { name }).
 // messages-ja.ts must have every key (TypeScript checks it).
 
+import { attachmentEn } from "./attachment-messages.ts";
 import { bulkEn } from "./bulk-messages.ts";
 import { connectorEn } from "./connector-messages.ts";
 import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
+import { notificationEn } from "./notification-messages.ts";
 import { quotaEn } from "./quota-messages.ts";
 import { traceEn } from "./trace-messages.ts";
 import { transferEn } from "./transfer-messages.ts";
@@ -16,6 +18,8 @@ export const en = {
   ...connectorEn,
   ...opsEn,
   ...traceEn,
+  ...notificationEn,
+  ...attachmentEn,
   "app.description": "Your team's shared inbox",
   "common.cancel": "Cancel",
   "common.save": "Save",

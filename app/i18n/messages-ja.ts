@@ -1,9 +1,11 @@
 // 日本語の UI。キーは messages-en.ts と同じ（欠けると型エラー）。
 
+import { attachmentJa } from "./attachment-messages.ts";
 import { bulkJa } from "./bulk-messages.ts";
 import { connectorJa } from "./connector-messages.ts";
 import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
+import { notificationJa } from "./notification-messages.ts";
 import { quotaJa } from "./quota-messages.ts";
 import { traceJa } from "./trace-messages.ts";
 import { transferJa } from "./transfer-messages.ts";
@@ -16,6 +18,8 @@ export const ja: Messages = {
   ...connectorJa,
   ...opsJa,
   ...traceJa,
+  ...notificationJa,
+  ...attachmentJa,
   "app.description": "チームの共有受信箱",
   "common.cancel": "キャンセル",
   "common.save": "保存",

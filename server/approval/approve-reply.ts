@@ -21,6 +21,7 @@ import { recordConversationAudit } from "../conversations/conversation-audit.ts"
 import { sql } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { getBlob } from "../mail-store/store-blob.ts";
+import { notifyUsers } from "../notifications/notify.ts";
 import { type SendHook, submitMessage } from "../outbound/submit-message.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 import type { HeldPayload, HeldSubmission } from "./held-reply.ts";
@@ -63,6 +64,13 @@ export async function approveReply(input: {
       conversationId: row.conversationId,
       after: { pendingReplyId: row.id, authorId: row.authorId, messageId: storedMessageId },
       ip: input.ip,
+    });
+    await notifyUsers(tx, {
+      userIds: [row.authorId],
+      kind: "reply.approved",
+      conversationId: row.conversationId,
+      actorId: input.reviewerId,
+      pendingReplyId: row.id,
     });
     await recordLiveEvent(tx, {
       mailboxId: row.mailboxId,

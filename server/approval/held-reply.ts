@@ -4,6 +4,7 @@
 // message a mail client submitted over SMTP (kept as its exact bytes in
 // Blob, with what the reviewer is shown read from it once at hold time).
 import type { ComposeMode, Composition } from "../compose/compose-input.ts";
+import { type HeldAttachment, heldAttachments, type OriginalAttachments } from "./held-attachments.ts";
 
 /** The composer's input, kept until a reviewer decides. Rows held before `source` existed have none. */
 export type HeldComposition = Composition & {
@@ -27,6 +28,8 @@ export interface HeldSubmission {
   subject: string;
   text: string;
   attachmentNames: string[];
+  /** The attachments with their parse index (held since attachments could be previewed). */
+  attachments?: { index: number; filename: string; contentType: string; size: number }[];
   heldAfterMessageId: number;
 }
 
@@ -56,6 +59,8 @@ export interface PendingReplyView {
   subject: string;
   text: string;
   attachmentNames: string[];
+  /** What the reviewer checks: each attachment's name, type and size, opened by index (held-attachments.ts). */
+  attachments: HeldAttachment[];
 }
 
 export interface PendingReplyRow {
@@ -82,7 +87,8 @@ export const PENDING_REPLY_SELECT = `
     p."createdAt", p."decidedAt"
   from "PendingReply" p join "User" a on a.id = p."authorId" left join "User" r on r.id = p."reviewerId"`;
 
-export function pendingReplyView(r: PendingReplyRow): PendingReplyView {
+/** `originals`: the attachment lists of the messages forwarded from (forwardedOriginals). */
+export function pendingReplyView(r: PendingReplyRow, originals?: OriginalAttachments): PendingReplyView {
   const p = r.payload;
   const common = {
     id: r.id,
@@ -97,6 +103,7 @@ export function pendingReplyView(r: PendingReplyRow): PendingReplyView {
     sentMessageId: r.sentMessageId,
     subject: p.subject,
     text: p.text,
+    attachments: heldAttachments(p, originals),
   };
   if (p.source === "submission") {
     return {

@@ -70,6 +70,14 @@ export async function holdSubmission(input: {
     subject: parsed.subject,
     text: parsed.textBody ?? "",
     attachmentNames: parsed.attachments.filter((a) => !a.inline).map((a) => a.filename ?? "attachment"),
+    attachments: parsed.attachments
+      .filter((a) => !a.inline)
+      .map((a) => ({
+        index: a.index,
+        filename: a.filename ?? "attachment",
+        contentType: a.contentType,
+        size: a.size,
+      })),
     heldAfterMessageId: newest?.id ?? 0,
   };
   const held = await sqlTransaction(async (tx) =>

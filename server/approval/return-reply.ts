@@ -5,6 +5,7 @@ import { recordConversationAudit } from "../conversations/conversation-audit.ts"
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { MAX_RETURN_COMMENT_CHARS } from "../limits.ts";
+import { notifyUsers } from "../notifications/notify.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 import { ALREADY_DECIDED, reviewableReply } from "./reviewable.ts";
 
@@ -33,6 +34,13 @@ export async function returnReply(input: {
       conversationId: row.conversationId,
       after: { pendingReplyId: row.id, authorId: row.authorId },
       ip: input.ip,
+    });
+    await notifyUsers(tx, {
+      userIds: [row.authorId],
+      kind: "reply.returned",
+      conversationId: row.conversationId,
+      actorId: input.reviewerId,
+      pendingReplyId: row.id,
     });
     await recordLiveEvent(tx, {
       mailboxId: row.mailboxId,

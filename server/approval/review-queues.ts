@@ -5,6 +5,7 @@ import type { AuthorizedConversation } from "../access/gate.ts";
 import { sql } from "../db/raw-sql.ts";
 import { db } from "../db.ts";
 import { reviewedMailboxIds } from "./approval-roles.ts";
+import { forwardedOriginals } from "./held-attachments.ts";
 import { PENDING_REPLY_SELECT, type PendingReplyRow, type PendingReplyView, pendingReplyView } from "./held-reply.ts";
 
 /** The conversation's held replies, oldest first. */
@@ -13,7 +14,8 @@ export async function conversationPendingReplies(conversation: AuthorizedConvers
     `${PENDING_REPLY_SELECT} where p."conversationId" = $1 order by p."createdAt", p.id`,
     conversation.conversationId,
   );
-  return rows.map(pendingReplyView);
+  const originals = await forwardedOriginals(rows.map((r) => r.payload));
+  return rows.map((r) => pendingReplyView(r, originals));
 }
 
 /**
@@ -32,7 +34,8 @@ export async function reviewQueue(userId: number): Promise<(PendingReplyView & {
     mailboxIds,
     userId,
   );
-  return rows.map((r) => ({ ...pendingReplyView(r), conversationSubject: r.conversationSubject ?? "" }));
+  const originals = await forwardedOriginals(rows.map((r) => r.payload));
+  return rows.map((r) => ({ ...pendingReplyView(r, originals), conversationSubject: r.conversationSubject ?? "" }));
 }
 
 export async function reviewQueueCount(userId: number): Promise<number> {

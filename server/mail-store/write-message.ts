@@ -1,8 +1,8 @@
 // Step 3 of storing a copy: everything in one statement — the blob (for the
 // first copy), a new conversation or the one threading found, the message
 // with its search tokens, its folder entry with the next UID, the usage
-// counters, the conversation's state and the live event, with NOTIFY for
-// IMAP IDLE and for browsers. The hot rows (folder, mailbox, conversation)
+// counters, the conversation's state, the assignee's "customer replied"
+// notification and the live event, with NOTIFY for IMAP IDLE and for browsers. The hot rows (folder, mailbox, conversation)
 // are locked only here, just before COMMIT, so deliveries to one mailbox
 // queue on its INBOX row as briefly as possible (docs/benchmarks.md).
 //
@@ -116,6 +116,15 @@ export async function writeMessage(
         "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
         "updatedAt" = now()
       where id = ${thread.conversationId}::int and exists (select 1 from entry)
+    ), notice as (
+      -- "A customer replied in a conversation assigned to me": server/notifications/notify.ts
+      -- does the same insert for the other kinds (the assignee's setting decides; nobody acted).
+      insert into "Notification" ("userId", kind, "conversationId", shown, "mailPending")
+      select u.id, 'customer.replied', c.id, coalesce(s."inApp", true), coalesce(s.email, false)
+      from "Conversation" c join "User" u on u.id = c."assigneeId"
+        left join "NotificationSetting" s on s."userId" = u.id and s.kind = 'customer.replied'
+      where ${reopen} and c.id = ${thread.conversationId}::int and not u.disabled and exists (select 1 from entry)
+        and (coalesce(s."inApp", true) or coalesce(s.email, false))
     ), live as (
       insert into "LiveEvent" ("mailboxId", "conversationId", kind, payload)
       select ${mailboxId}, message."conversationId", 'message.stored',

@@ -11,10 +11,11 @@ import { sql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { MAX_NOTE_CHARS, MAX_NOTE_MENTIONS } from "../limits.ts";
 import { mailboxMembers } from "../mailboxes/mailbox-members.ts";
+import { notifyUsers } from "../notifications/notify.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 import { setNoteSearchVector } from "../search/tokens.ts";
 
-export const MENTION_NOTIFICATION = "note.mention";
+export const MENTION_NOTIFICATION = "note.mention" as const;
 
 export async function addNote(input: {
   actorId: number;
@@ -41,10 +42,13 @@ export async function addNote(input: {
       returning id`;
     const noteId = (note as { id: number }).id;
     await setNoteSearchVector(tx, noteId, body);
-    await tx.$queryRaw`
-      insert into "Notification" ("userId", kind, "conversationId", "noteId", "actorId")
-      select u, ${MENTION_NOTIFICATION}, ${conversationId}::int, ${noteId}::int, ${input.actorId}::int
-      from unnest(${notified}::int[]) as u`;
+    await notifyUsers(tx, {
+      userIds: notified,
+      kind: MENTION_NOTIFICATION,
+      conversationId,
+      noteId,
+      actorId: input.actorId,
+    });
     await recordConversationAudit(tx, {
       actorId: input.actorId,
       action: "note.add",

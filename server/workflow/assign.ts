@@ -5,6 +5,7 @@ import { recordConversationAudit } from "../conversations/conversation-audit.ts"
 import { sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { mailboxMembers } from "../mailboxes/mailbox-members.ts";
+import { notifyUsers } from "../notifications/notify.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 import { conflictError, notFound } from "./workflow-conflict.ts";
 import { readWorkflowState, type WorkflowState } from "./workflow-state.ts";
@@ -43,6 +44,14 @@ export async function assignConversation(input: {
       after: { assigneeId: input.assigneeId },
       ip: input.ip,
     });
+    if (input.assigneeId !== null) {
+      await notifyUsers(tx, {
+        userIds: [input.assigneeId],
+        kind: "conversation.assigned",
+        conversationId: conversation.conversationId,
+        actorId: input.actorId,
+      });
+    }
     await recordLiveEvent(tx, {
       mailboxId: conversation.mailboxId,
       conversationId: conversation.conversationId,

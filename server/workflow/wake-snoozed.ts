@@ -6,6 +6,7 @@
 
 import { recordConversationAudit } from "../conversations/conversation-audit.ts";
 import { sqlTransaction } from "../db/raw-sql.ts";
+import { notifyUsers } from "../notifications/notify.ts";
 import { recordLiveEvent } from "../realtime/live-events.ts";
 
 export const WAKE_BATCH = 500;
@@ -14,7 +15,9 @@ export const WAKE_BATCH = 500;
 export async function wakeSnoozed(now = new Date()): Promise<number[]> {
   return sqlTransaction(async (tx) => {
     // Served by the partial index "Conversation_snoozedUntil_sql" (snoozed rows only).
-    const woken = await tx.$queryRaw<{ id: number; mailboxId: number; previous: string; until: Date }[]>`
+    const woken = await tx.$queryRaw<
+      { id: number; mailboxId: number; previous: string; until: Date; assigneeId: number | null }[]
+    >`
       with due as (
         select id, status, "snoozedUntil" from "Conversation"
         where "snoozedUntil" <= ${now}::timestamptz
@@ -23,7 +26,7 @@ export async function wakeSnoozed(now = new Date()): Promise<number[]> {
       )
       update "Conversation" c set "snoozedUntil" = null, status = 'open', "updatedAt" = now()
       from due where c.id = due.id
-      returning c.id, c."mailboxId", due.status::text as previous, due."snoozedUntil" as until`;
+      returning c.id, c."mailboxId", c."assigneeId", due.status::text as previous, due."snoozedUntil" as until`;
     for (const row of woken) {
       await recordConversationAudit(tx, {
         actorId: null,
@@ -32,6 +35,15 @@ export async function wakeSnoozed(now = new Date()): Promise<number[]> {
         before: { status: row.previous, snoozedUntil: row.until },
         after: { status: "open" },
       });
+      // "A conversation of mine": its assignee; nobody acted, so nobody is left out.
+      if (row.assigneeId !== null) {
+        await notifyUsers(tx, {
+          userIds: [row.assigneeId],
+          kind: "conversation.woke",
+          conversationId: row.id,
+          actorId: null,
+        });
+      }
       await recordLiveEvent(tx, {
         mailboxId: row.mailboxId,
         conversationId: row.id,

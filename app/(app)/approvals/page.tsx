@@ -3,7 +3,7 @@ import Link from "next/link";
 import { serverCaller } from "../../../server/api/server-caller.ts";
 import { LocalTime } from "../../components/local-time.tsx";
 import { getT } from "../../i18n/server.ts";
-import { ReviewActions } from "../conversations/[id]/pending-replies.tsx";
+import { HeldAttachments, ReviewActions } from "../conversations/[id]/pending-replies.tsx";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getT())("approval.title") };
@@ -47,6 +47,7 @@ export default async function ApprovalsPage() {
                 <pre className="mt-2 max-h-64 overflow-auto font-sans text-sm whitespace-pre-wrap text-slate-800">
                   {reply.text}
                 </pre>
+                <HeldAttachments reply={reply} />
                 <ReviewActions reply={reply} />
               </article>
             </li>

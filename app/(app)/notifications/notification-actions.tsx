@@ -2,11 +2,13 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { LocalTime } from "../../components/local-time.tsx";
+import { notificationParts } from "../../components/notification-text.ts";
 import { useT } from "../../i18n/client.tsx";
 import { useTRPC } from "../../trpc/client.ts";
 
 export interface NotificationRow {
   id: number;
+  kind: string;
   conversationId: number | null;
   read: boolean;
   who: string;
@@ -25,21 +27,17 @@ function useRefresh() {
   };
 }
 
-/** "{who} mentioned you in {subject}", with who and subject emphasised; the word order is the language's. */
-function Mention({ who, subject }: { who: string; subject: string }) {
+/** The notice's sentence ("{who} assigned {subject} to you"), who and subject emphasised, in the language's order. */
+function NoticeText({ kind, who, subject }: { kind: string; who: string; subject: string }) {
   const t = useT();
-  const marker = "\u0000";
-  const parts = t("notifications.mentioned", { who: marker, subject: marker }).split(marker);
-  const order = t("notifications.mentioned", { who: "\u0001", subject: "\u0002" });
-  const whoFirst = order.indexOf("\u0001") < order.indexOf("\u0002");
-  const [first, second] = whoFirst ? [who, subject] : [subject, who];
   return (
     <>
-      {parts[0] ? <span className="text-slate-600">{parts[0]}</span> : null}
-      <span className={`${whoFirst ? "font-semibold" : "font-medium"} text-slate-900`}>{first}</span>
-      <span className="text-slate-600">{parts[1]}</span>
-      <span className={`${whoFirst ? "font-medium" : "font-semibold"} text-slate-900`}>{second}</span>
-      {parts[2] ? <span className="text-slate-600">{parts[2]}</span> : null}
+      {notificationParts(t, kind, { who, subject }).map((part, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed sentence
+        <span key={i} className={part.emphasis ? "font-semibold text-slate-900" : "text-slate-600"}>
+          {part.text}
+        </span>
+      ))}
     </>
   );
 }
@@ -70,7 +68,7 @@ export function NotificationLink({ item }: { item: NotificationRow }) {
         className="min-w-0 flex-1 text-left focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-slate-400"
       >
         <p className="text-sm">
-          <Mention who={item.who} subject={item.subject} />
+          <NoticeText kind={item.kind} who={item.who} subject={item.subject} />
           {item.read ? null : <span className="sr-only"> {t("notifications.unread")}</span>}
         </p>
         {item.excerpt ? <p className="mt-0.5 truncate text-sm text-slate-500">{item.excerpt}</p> : null}

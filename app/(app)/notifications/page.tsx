@@ -19,7 +19,7 @@ export default async function NotificationsPage() {
       </div>
       {items.length === 0 ? (
         <p className="mt-8 rounded-xl border border-dashed border-stone-300 bg-white px-6 py-10 text-center text-sm text-slate-500">
-          {t("notifications.empty")}
+          {t("notifications.emptyAll")}
         </p>
       ) : (
         <ul
@@ -31,6 +31,7 @@ export default async function NotificationsPage() {
               <NotificationLink
                 item={{
                   id: n.id,
+                  kind: n.kind,
                   conversationId: n.conversationId,
                   read: n.readAt !== null,
                   who: n.actor?.name || n.actor?.email || t("notifications.someone"),

@@ -4,6 +4,7 @@ import { SignatureForm } from "../../components/signature-form.tsx";
 import { getT } from "../../i18n/server.ts";
 import { AppPasswords } from "./app-passwords.tsx";
 import { GoToNextToggle } from "./go-to-next-toggle.tsx";
+import { NotificationSettings } from "./notification-settings.tsx";
 import { OwnSessions } from "./own-sessions.tsx";
 import { PasswordForm } from "./password-form.tsx";
 import { PreferencesForm } from "./preferences-form.tsx";
@@ -15,13 +16,14 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function SettingsPage() {
   const caller = await serverCaller();
-  const [signature, preferences, me, sessions, appPasswords, submission, t] = await Promise.all([
+  const [signature, preferences, me, sessions, appPasswords, submission, notifications, t] = await Promise.all([
     caller.signatures.mine(),
     caller.preferences.get(),
     caller.me.get(),
     caller.me.sessions(),
     caller.appPasswords.list(),
     caller.appPasswords.submission(),
+    caller.notifications.settings(),
     getT(),
   ]);
   const senderRules = await Promise.all(
@@ -54,6 +56,19 @@ export default async function SettingsPage() {
         </h2>
         <div className="mt-4">
           <GoToNextToggle initial={preferences.goToNext} />
+        </div>
+      </section>
+      <section
+        id="notifications"
+        aria-labelledby="notification-settings-heading"
+        className="mt-6 scroll-mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+      >
+        <h2 id="notification-settings-heading" className="text-sm font-semibold text-slate-700">
+          {t("notificationSettings.title")}
+        </h2>
+        <p className="mt-1 text-sm text-slate-500">{t("notificationSettings.hint")}</p>
+        <div className="mt-4">
+          <NotificationSettings initial={notifications} />
         </div>
       </section>
       <section

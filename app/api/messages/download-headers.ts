@@ -15,11 +15,6 @@ export function safeContentType(declared: string): string {
   return type;
 }
 
-/** Images a page may show inline (an <img> of the message HTML); SVG is excluded above. */
-export function isInlineImage(type: string): boolean {
-  return type.startsWith("image/");
-}
-
 // RFC 5987 §3.2.1 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~". encodeURIComponent
 // leaves ' ( ) * as they are, which attr-char does not allow.
 function encodeExtValue(value: string): string {

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { ConversationMessage } from "../../../../server/conversations/get-conversation.ts";
-import { formatSize } from "../../../../server/mailboxes/quota-size.ts";
+import { AttachmentList } from "../../../components/attachment-list.tsx";
 import { shownAttachmentName } from "../../../components/attachment-name.ts";
 import { LocalTime } from "../../../components/local-time.tsx";
 import { getT } from "../../../i18n/server.ts";
@@ -151,34 +151,17 @@ export async function MessageCard({
 
       <footer className="flex flex-wrap items-end justify-between gap-3 border-t border-stone-100 px-5 py-3">
         {attachments.length ? (
-          <section aria-label={t("message.attachments")}>
-            <ul className="flex flex-wrap gap-2">
-              {attachments.map((a) => {
-                const name = a.filename
-                  ? shownAttachmentName(a.filename)
-                  : t("message.attachmentN", { n: a.index + 1 });
-                return (
-                  <li key={a.index}>
-                    <a
-                      href={`/api/messages/${message.id}/attachments/${a.index}`}
-                      download
-                      className="inline-flex max-w-xs items-center gap-2 rounded-md border border-stone-200 px-3 py-1.5 text-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
-                    >
-                      <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 shrink-0 fill-slate-400">
-                        <path d="M13.5 3a3.5 3.5 0 0 0-2.47 1.03L4.6 10.45a5 5 0 0 0 7.07 7.07l5.3-5.3-1.06-1.06-5.3 5.3a3.5 3.5 0 1 1-4.95-4.95l6.43-6.42a2 2 0 1 1 2.83 2.83l-6.3 6.3a.5.5 0 0 1-.7-.71l5.65-5.66-1.06-1.06-5.66 5.65a2 2 0 1 0 2.83 2.83l6.3-6.3A3.5 3.5 0 0 0 13.5 3Z" />
-                      </svg>
-                      <span className="sr-only">{t("message.download")} </span>
-                      <span className="truncate font-medium text-slate-800">{name}</span>
-                      <span className="shrink-0 text-xs text-slate-500">
-                        {a.contentType} · {formatSize(a.size)}
-                        {a.inline ? ` · ${t("message.inline")}` : ""}
-                      </span>
-                    </a>
-                  </li>
-                );
-              })}
-            </ul>
-          </section>
+          <AttachmentList
+            label={t("message.attachments")}
+            baseHref={`/api/messages/${message.id}/attachments`}
+            items={attachments.map((a) => ({
+              index: a.index,
+              name: a.filename ? shownAttachmentName(a.filename) : t("message.attachmentN", { n: a.index + 1 }),
+              contentType: a.contentType,
+              size: a.size,
+              inline: a.inline,
+            }))}
+          />
         ) : (
           <span />
         )}

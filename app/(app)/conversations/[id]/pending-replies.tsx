@@ -8,6 +8,8 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
 import type { PendingReplyView } from "../../../../server/approval/held-reply.ts";
+import { AttachmentList } from "../../../components/attachment-list.tsx";
+import { shownAttachmentName } from "../../../components/attachment-name.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { LocalTime } from "../../../components/local-time.tsx";
 import { useT } from "../../../i18n/client.tsx";
@@ -142,11 +144,7 @@ export function HeldReplyCard({
       <pre className="mt-2 max-h-64 overflow-auto font-sans text-sm whitespace-pre-wrap text-slate-800">
         {reply.text}
       </pre>
-      {reply.attachmentNames.length ? (
-        <p className="mt-1 text-xs text-slate-500">
-          {t("approval.attachments", { names: reply.attachmentNames.join(", ") })}
-        </p>
-      ) : null}
+      <HeldAttachments reply={reply} />
       {reply.state === "returned" ? (
         <div className="mt-3 rounded-md border border-amber-200 bg-white p-3 text-sm">
           <p className="font-medium text-slate-900">
@@ -208,5 +206,25 @@ export function PendingReplies({
         <HeldReplyCard key={reply.id} reply={reply} canReview={canReview} me={me} />
       ))}
     </section>
+  );
+}
+
+/** The held reply's attachments, to check before approving: name, size, download and preview. */
+export function HeldAttachments({ reply }: { reply: Pick<PendingReplyView, "id" | "attachments"> }) {
+  const t = useT();
+  if (reply.attachments.length === 0) return null;
+  return (
+    <div className="mt-2">
+      <AttachmentList
+        label={t("attachments.held")}
+        baseHref={`/api/held-replies/${reply.id}/attachments`}
+        items={reply.attachments.map((a) => ({
+          index: a.index,
+          name: shownAttachmentName(a.filename),
+          contentType: a.contentType,
+          size: a.size,
+        }))}
+      />
+    </div>
   );
 }

@@ -60,7 +60,8 @@ function unquote(name: string): string {
 
 /**
  * How a list is written back into a field: a name with an RFC 5322 special
- * (§3.2.3) goes in quotes, its quotes and backslashes as quoted-pairs, so
+ * (§3.2.3) that would change how the field reads goes in quotes (a "." or
+ * "[" does not: obs-phrase allows "J. Smith" as it is typed), its quotes and backslashes as quoted-pairs, so
  * that parseAddressList() — and any RFC 5322 reader of a header built from
  * it — reads the same name back (tests/fuzz/address-parser.test.ts).
  */
@@ -69,5 +70,5 @@ export function formatAddressList(list: ListedAddress[]): string {
 }
 
 function quoteName(name: string): string {
-  return /[()<>[\]:;@\\,."]/.test(name) ? `"${name.replace(/["\\]/g, "\\$&")}"` : name;
+  return /[()<>:;@\\,"]/.test(name) ? `"${name.replace(/["\\]/g, "\\$&")}"` : name;
 }

@@ -25,12 +25,17 @@ export function fuzzParameters<T>(runs: number, examples: T[] = []): fc.Paramete
     seed,
     numRuns: Math.max(1, Math.round(runs * (Number.isFinite(multiplier) && multiplier > 0 ? multiplier : 1))),
     examples,
+    // Shrinking a big input can take long; past this budget the run stops
+    // and reports the smallest counterexample found so far.
+    interruptAfterTimeLimit: Number(process.env.YUBIN_TEST_FUZZ_TIME_LIMIT_MS ?? 15_000),
+    markInterruptAsFailure: false,
+    endOnFailure: process.env.YUBIN_TEST_FUZZ_END_ON_FAILURE === "1",
     // On failure fast-check reports the seed, the path and the counterexample;
     // this adds how to replay it.
     reporter: (details) => {
       if (!details.failed) return;
       const hint =
-        `\nReplay: YUBIN_TEST_FUZZ_SEED=${details.seed} npx vitest run <this file>` +
+        `\nReplay: YUBIN_TEST_FUZZ_SEED=${details.seed} YUBIN_TEST_FUZZ_RUNS=${multiplier} npx vitest run <this file>` +
         ` (fast-check seed ${details.seed}, path "${details.counterexamplePath ?? ""}")`;
       throw new Error(`${fc.defaultReportMessage(details)}${hint}`);
     },

@@ -419,7 +419,7 @@ describe("MIME parser fuzzing", () => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), async (bytes) => {
         await checkMessage(Buffer.from(bytes));
       }),
-      asyncFuzzParameters(150),
+      asyncFuzzParameters(100),
     );
   });
 
@@ -429,7 +429,7 @@ describe("MIME parser fuzzing", () => {
         await checkMessage(raw);
       }),
       asyncFuzzParameters(
-        250,
+        200,
         corpus.map(({ bytes }) => [bytes]),
       ),
     );
@@ -448,7 +448,7 @@ describe("MIME parser fuzzing", () => {
         expect(parsed.attachments.map((a) => a.filename)).toEqual(mail.attachments.map((a) => a.filename));
         expect(parsed.attachments.map((a) => a.sha256)).toEqual(mail.attachments.map((a) => sha256(a.content)));
       }),
-      asyncFuzzParameters(150),
+      asyncFuzzParameters(100),
     );
   });
 
@@ -469,7 +469,7 @@ describe("MIME parser fuzzing", () => {
     fc.assert(
       fc.property(hostileHtml, check),
       fuzzParameters(
-        1000,
+        600,
         htmlCorpus.map((html) => [html]),
       ),
     );

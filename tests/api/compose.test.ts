@@ -273,7 +273,7 @@ describe("header injection in replies", () => {
       { to: `Hanako${injected} <hanako.reply@customer.example>` },
     ]) {
       // One call at a time: a refusal is as good as a clean message.
-      const sent = await member.conversations.send(reply(over)).catch((error: unknown) => error);
+      const sent = await member.conversations.send(reply(over)).catch((error: unknown) => error as Error);
       if (sent instanceof Error) {
         expect(sent.message).not.toMatch(/internal/i);
         continue;

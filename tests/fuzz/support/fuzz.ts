@@ -85,6 +85,14 @@ function unescapeLine(line: string): string {
   });
 }
 
+/**
+ * The bound on one call of a parser over a small input. Generous: a shared
+ * CI machine under load (a load average of 19 on 2 cores was seen) stalls a
+ * sub-millisecond call for hundreds of milliseconds; what this catches is
+ * super-linear blow-up (backtracking, quadratic loops), which takes seconds.
+ */
+export const BOUNDED_MS = 2_000;
+
 /** Milliseconds `work` took; for "answered in bounded time" checks. */
 export async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();

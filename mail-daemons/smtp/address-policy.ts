@@ -57,7 +57,11 @@ export function checkForwardPath(path: string): PathVerdict {
   if (Buffer.byteLength(local) > MAX_LOCAL_PART_OCTETS) return malformed("local part too long");
   if (!quoted && !local.split(".").every((atom) => ATOM.test(atom))) return malformed("local part");
   if (!isDomain(domain)) return malformed("domain");
-  return { ok: true, address: `${quoted ? `"${local}"` : local}@${domain.toLowerCase()}` };
+  // A quoted local part is written back quoted, its quotes and backslashes
+  // escaped again (RFC 5321 §4.1.2 quoted-pairSMTP), so the address given on
+  // is itself a valid path (tests/fuzz/smtp-commands.test.ts).
+  const written = quoted ? `"${local.replace(/["\\]/g, "\\$&")}"` : local;
+  return { ok: true, address: `${written}@${domain.toLowerCase()}` };
 }
 
 type Split = { ok: true; local: string; quoted: boolean; domain: string } | SmtpRefusal;

@@ -71,6 +71,12 @@ export function scanMime(raw: Buffer): MimeScan {
     parts.length > MAX_MIME_PARTS
       ? `more than ${MAX_MIME_PARTS} MIME parts`
       : `MIME nesting deeper than ${MAX_MIME_DEPTH}`;
+  // A scan stopped at a limit still leaves every part it found inside the
+  // message: those still open run to its end (tests/fuzz/mime-parser.test.ts).
+  const stop = (error: string): MimeScan => {
+    closeParts(raw.length, -1);
+    return { parts, error };
+  };
 
   while (lineStart < raw.length) {
     const newline = raw.indexOf(0x0a, lineStart);
@@ -90,17 +96,17 @@ export function scanMime(raw: Buffer): MimeScan {
     } else if (inHeader) {
       const emptyLine = lineEnd === lineStart || (lineEnd === lineStart + 1 && raw[lineStart] === 0x0d);
       if (lineEnd - headerStart > MAX_HEADER_BYTES) {
-        return { parts, error: `header block larger than ${MAX_HEADER_BYTES} bytes` };
+        return stop(`header block larger than ${MAX_HEADER_BYTES} bytes`);
       }
       if (!emptyLine && !isHeaderLine(raw, lineStart, lineEnd, lineStart === headerStart, depth === 0)) {
         // A line that is no header field ends the header section and starts the body.
-        if (!endHeader(lineStart, lineStart, true)) return { parts, error: limitError() };
+        if (!endHeader(lineStart, lineStart, true)) return stop(limitError());
         // The line is body text: it may still be a delimiter of an enclosing multipart.
         continue;
       }
       if (emptyLine || next >= raw.length) {
         const headerEnd = emptyLine ? lineStart : raw.length;
-        if (!endHeader(headerEnd, Math.min(next, raw.length), false)) return { parts, error: limitError() };
+        if (!endHeader(headerEnd, Math.min(next, raw.length), false)) return stop(limitError());
       }
     }
     lineStart = next;

@@ -262,6 +262,37 @@ describe("sending a reply", () => {
   });
 });
 
+describe("header injection in replies", () => {
+  it("a subject or a recipient's name with CR LF adds no header field and no recipient", async () => {
+    const member = await callerFor(memberId);
+    const injected = "\r\nBcc: victim@evil.example\r\nX-Injected: yes";
+    const before = await queuedCount();
+    for (const over of [
+      { subject: `Re: Invoice question${injected}` },
+      { to: `"Hanako${injected}" <hanako.reply@customer.example>` },
+      { to: `Hanako${injected} <hanako.reply@customer.example>` },
+    ]) {
+      // One call at a time: a refusal is as good as a clean message.
+      const sent = await member.conversations.send(reply(over)).catch((error: unknown) => error as Error);
+      if (sent instanceof Error) {
+        expect(sent.message).not.toMatch(/internal/i);
+        continue;
+      }
+      const copy = await db().message.findUniqueOrThrow({ where: { id: sent.messageId as number } });
+      const raw = ((await getBlob(copy.blobSha256)) as Buffer).toString("latin1");
+      const header = raw.slice(0, raw.indexOf("\r\n\r\n"));
+      expect(header, JSON.stringify(over)).not.toMatch(/^(Bcc|X-Injected):/im);
+      const outbound = await db().outboundMessage.findFirstOrThrow({
+        where: { storedMessageId: copy.id },
+        include: { jobs: true },
+      });
+      const recipients = outbound.jobs.flatMap((j) => (j.recipients as { address: string }[]).map((r) => r.address));
+      expect(recipients, JSON.stringify(over)).toEqual(["hanako.reply@customer.example"]);
+    }
+    expect(await queuedCount()).toBeGreaterThanOrEqual(before);
+  });
+});
+
 describe("simple rich text", () => {
   it("sends the allowed formatting as the HTML alternative and drops everything else", async () => {
     const sent = await (await callerFor(memberId)).conversations.send(

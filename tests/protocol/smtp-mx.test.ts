@@ -158,6 +158,26 @@ describe("session start (RFC 5321 §4.1.1.1, RFC 1869)", () => {
     expect(backend.delivered[0]?.tls).toBe(true);
     expect(backend.delivered[0]?.raw.toString()).toMatch(/with ESMTPS id /);
   });
+
+  it("discards commands pipelined in plaintext after STARTTLS (STARTTLS injection, RFC 3207 §4.2)", async () => {
+    const c = await connect();
+    await transcript(c, [["C: EHLO client.example", "S: 250 "]]);
+    // A man in the middle appends a transaction of its own to the client's STARTTLS, behind
+    // enough lines that some are still queued when the handshake ends.
+    c.write(
+      `STARTTLS\r\n${"NOOP\r\n".repeat(3000)}MAIL FROM:<mallory@example.org>\r\nRCPT TO:<support@yubin.test>\r\n` +
+        "DATA\r\nSubject: injected\r\n\r\nfrom the middle\r\n.\r\n",
+    );
+    expect((await c.reply()).code).toBe(220);
+    await c.handshake();
+    expect(c.unread).toBe("");
+    // The first reply inside TLS is the one to our EHLO, and no transaction is open.
+    expect((await c.send("EHLO client.example")).lines[0]).toMatch(/^250-mx\.yubin\.test /);
+    expect((await c.send("RCPT TO:<support@yubin.test>")).code).toBe(503);
+    expect((await c.send("QUIT")).code).toBe(221);
+    expect(await c.rest()).toEqual([]);
+    expect(backend.delivered).toHaveLength(0);
+  });
 });
 
 describe("a delivery", () => {

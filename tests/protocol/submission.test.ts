@@ -4,6 +4,7 @@ import { loadTlsCredentials } from "../../mail-daemons/shared/tls.ts";
 import { type SubmissionServer, startSubmissionServer } from "../../mail-daemons/smtp/submission-server.ts";
 import { submissionStoreBackend } from "../../mail-daemons/smtp/submission-store-backend.ts";
 import { db } from "../../server/db.ts";
+import { createUser } from "../../server/users/create-user.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { PASSWORD, seedOutbound } from "../support/outbound-fixtures.ts";
 import { SmtpClient } from "../support/smtp-client.ts";
@@ -78,6 +79,58 @@ describe("submission on the STARTTLS port", () => {
     expect((await client.send(`AUTH PLAIN ${plain("alice@example.com", "wrong password!")}`)).last).toMatch(
       /^535 5\.7\.8 /,
     );
+    client.close();
+  });
+
+  it("answers an unknown user exactly like a wrong password", async () => {
+    await createUser({ email: "dave@example.com", password: PASSWORD, actorId: null });
+    const answer = async (user: string, password: string) => {
+      const client = await session();
+      const reply = await client.send(`AUTH PLAIN ${plain(user, password)}`);
+      client.close();
+      return reply.lines;
+    };
+    const wrongPassword = await answer("dave@example.com", "wrong password!");
+    expect(wrongPassword).toEqual([expect.stringMatching(/^535 5\.7\.8 /)]);
+    expect(await answer("nobody@example.com", "wrong password!")).toEqual(wrongPassword);
+    expect(await answer("nobody@nowhere.example", PASSWORD)).toEqual(wrongPassword);
+  });
+
+  it("refuses AUTH PLAIN with an extra NUL field or CR LF in a field, and stays unauthenticated (RFC 4616 §2)", async () => {
+    await createUser({ email: "erin@example.com", password: PASSWORD, actorId: null });
+    const raw = (text: string) => Buffer.from(text).toString("base64");
+    for (const response of [
+      `\0erin@example.com\0${PASSWORD}\0extra`,
+      `\0erin@example.com\0\0${PASSWORD}`,
+      `\0erin@example.com\r\nX-Injected: 1\0${PASSWORD}`,
+      `\0erin@example.com\0${PASSWORD}\r\n`,
+    ]) {
+      const client = await session();
+      const reply = await client.send(`AUTH PLAIN ${raw(response)}`);
+      expect(reply.last, JSON.stringify(response)).toMatch(/^5\d\d /);
+      expect((await client.send("MAIL FROM:<erin@example.com>")).last).toMatch(/^530 5\.7\.0 /);
+      client.close();
+    }
+  });
+
+  it("discards commands pipelined in plaintext after STARTTLS (STARTTLS injection, RFC 3207 §4.2)", async () => {
+    const { client, greeting } = await SmtpClient.connect(starttls.port);
+    expect(greeting.code).toBe(220);
+    expect((await client.send("EHLO client.example.net")).code).toBe(250);
+    // A man in the middle appends an AUTH of its own (its account) and a transaction to the
+    // client's STARTTLS, behind enough lines that some are still queued when the handshake ends.
+    client.write(
+      `STARTTLS\r\n${"NOOP\r\n".repeat(3000)}AUTH PLAIN ${plain("bob@example.com", PASSWORD)}\r\n` +
+        "MAIL FROM:<bob@example.com>\r\n",
+    );
+    expect((await client.reply()).code).toBe(220);
+    await client.handshake();
+    expect(client.unread).toBe("");
+    // The first reply inside TLS is the one to our EHLO, and we are not bob.
+    expect((await client.send("EHLO client.example.net")).lines[0]).toMatch(/^250-mail\.example\.com /);
+    expect((await client.send("MAIL FROM:<bob@example.com>")).last).toMatch(/^530 5\.7\.0 /);
+    expect((await client.send("QUIT")).code).toBe(221);
+    expect(await client.rest()).toEqual([]);
     client.close();
   });
 

@@ -70,15 +70,29 @@ export class SmtpClient {
   async startTls(): Promise<Reply> {
     const reply = await this.send("STARTTLS");
     if (reply.code !== 220) return reply;
+    await this.handshake();
+    return reply;
+  }
+
+  /**
+   * Starts TLS on the socket as it is, for a test that wrote STARTTLS itself
+   * (with commands pipelined behind it) and read the 220. Plaintext replies
+   * not yet read are kept: a test can see that none came.
+   */
+  async handshake(): Promise<void> {
     this.socket.removeAllListeners("data");
     const secure = tls.connect({ socket: this.socket, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => {
-      secure.once("secureConnect", resolve);
+      secure.once("secureConnect", () => resolve());
       secure.once("error", reject);
     });
     this.socket = secure;
     this.listen();
-    return reply;
+  }
+
+  /** Replies received but not read yet. */
+  get unread(): string {
+    return this.buffered;
   }
 
   close(): void {

@@ -166,6 +166,32 @@ describe.each(POP3_BACKENDS)("POP3 login (%s backend)", (kind) => {
       );
     });
 
+    it("refuses AUTH PLAIN with an extra NUL field or CR LF in a field exactly like bad credentials (RFC 4616 §2)", async () => {
+      const raw = (text: string) => Buffer.from(text).toString("base64");
+      // Two tries per connection: the third failure closes it (MAX_FAILED_LOGINS_PER_CONNECTION).
+      const tries = [
+        "\0bob@example.com\0bob password\0extra",
+        "\0bob@example.com\0\0bob password",
+        "\0bob@example.com\r\nX-Injected: 1\0bob password",
+        "\0bob@example.com\0bob password\r\n",
+        "\0nobody@example.com\0bob password",
+        "\0bob@example.com\0wrong",
+      ];
+      for (let i = 0; i < tries.length; i += 2) {
+        await expectTranscript(
+          await connect(),
+          `
+      C: AUTH PLAIN ${raw(tries[i] as string)}
+      S: -ERR [AUTH] Authentication failed
+      C: AUTH PLAIN ${raw(tries[i + 1] as string)}
+      S: -ERR [AUTH] Authentication failed
+      C: STAT
+      S: -ERR Not logged in
+      `,
+        );
+      }
+    });
+
     it("logs in to a shared mailbox with an app password made for it", async () => {
       await expectTranscript(
         await connect(),

@@ -67,6 +67,27 @@ export function sessionTranscripts(factory: FixtureFactory): void {
       expect(await client.readLine()).toMatch(/^a3 OK \[CAPABILITY .*\] Logged in$/);
     });
 
+    it("AUTHENTICATE PLAIN with an extra NUL field, or CR LF in a field, is refused like bad credentials (RFC 4616 §2)", async () => {
+      const raw = (text: string) => Buffer.from(text).toString("base64");
+      await transcript(
+        client,
+        `C: a1 AUTHENTICATE PLAIN ${raw(`\0${alice.email}\0${alice.password}\0extra`)}
+         S: a1 BAD Malformed PLAIN response
+         C: a2 AUTHENTICATE PLAIN ${raw(`\0${alice.email}\r\nX-Injected: 1\0${alice.password}`)}
+         S: a2 NO [AUTHENTICATIONFAILED] Invalid credentials
+         C: a3 AUTHENTICATE PLAIN ${raw(`\0${alice.email}\0${alice.password}\r\n`)}
+         S: a3 NO [AUTHENTICATIONFAILED] Invalid credentials
+         C: a4 AUTHENTICATE PLAIN ${raw(`\0${alice.email}\0\0${alice.password}`)}
+         S: a4 BAD Malformed PLAIN response
+         C: a5 AUTHENTICATE PLAIN ${raw(`\0nobody@example.com\0${alice.password}`)}
+         S: a5 NO [AUTHENTICATIONFAILED] Invalid credentials
+         C: a6 AUTHENTICATE PLAIN ${raw(`\0${alice.email}\0wrong`)}
+         S: a6 NO [AUTHENTICATIONFAILED] Invalid credentials
+         C: a7 SELECT INBOX
+         S: a7 BAD SELECT not allowed now: Log in first`,
+      );
+    });
+
     it("AUTHENTICATE LOGIN asks for user name and password", async () => {
       client.write("a1 AUTHENTICATE LOGIN\r\n");
       expect(await client.readLine()).toBe("+ VXNlcm5hbWU6");
@@ -168,6 +189,25 @@ export function sessionTranscripts(factory: FixtureFactory): void {
          S: a4 BAD TLS is already active
          C: a5 LOGIN ${alice.email} ${alice.password}
          S: a5 OK [CAPABILITY %s] Logged in`,
+      );
+      client.close();
+    });
+
+    it("discards commands pipelined in plaintext after STARTTLS (STARTTLS injection, RFC 9051 §11.1)", async () => {
+      fixture = await factory({ allowPlaintextLoginFromLoopback: true });
+      const client = await TranscriptClient.connect(fixture.port);
+      expect(await client.readLine()).toMatch(/^\* OK /);
+      // A man in the middle appends a login of its own to the client's STARTTLS:
+      // run inside the TLS session, it would log the client in as the attacker.
+      client.write(`a1 STARTTLS\r\na2 LOGIN ${alice.email} ${alice.password}\r\na3 NOOP\r\n`);
+      expect(await client.readLine()).toBe("a1 OK Begin TLS negotiation now");
+      await client.startTls();
+      await transcript(
+        client,
+        `C: b1 SELECT INBOX
+         S: b1 BAD SELECT not allowed now: Log in first
+         C: b2 NOOP
+         S: b2 OK NOOP completed`,
       );
       client.close();
     });

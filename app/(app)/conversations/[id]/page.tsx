@@ -87,14 +87,14 @@ export default async function ConversationPage({ params }: { params: Params }) {
         <nav aria-label={t("conv.breadcrumb")} className="text-sm">
           <Link
             href={`/inbox?mailbox=${mailbox.id}`}
-            className="text-slate-500 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+            className="inline-flex min-h-11 items-center text-slate-500 hover:text-slate-900 md:min-h-0 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
           >
             <span aria-hidden="true">← </span>
             {mailbox.displayName || mailbox.address}
           </Link>
         </nav>
         <header className="mt-2">
-          <h1 className="text-2xl font-semibold tracking-tight break-words">
+          <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">
             {conversation.subject || t("common.noSubject")}
           </h1>
           <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-500">

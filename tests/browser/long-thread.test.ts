@@ -124,10 +124,10 @@ describe("a fifteen-message thread", () => {
     expect(await quote.isVisible()).toBe(false);
     expect(await signature.isVisible()).toBe(false);
     expect(await latest.getByText("Update 15: the printer jammed again").isVisible()).toBe(true);
-    await latest.getByRole("button", { name: "Show quoted text" }).click();
+    await latest.getByLabel("Show quoted text").click();
     await quote.waitFor();
     expect(await signature.isVisible()).toBe(false);
-    await latest.getByRole("button", { name: "Show signature" }).click();
+    await latest.getByLabel("Show signature").click();
     await signature.waitFor();
   });
 

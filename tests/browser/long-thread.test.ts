@@ -169,4 +169,22 @@ describe("a fifteen-message thread", () => {
     const whole = await height();
     expect(folded).toBeLessThan(whole * 0.4);
   });
+
+  it("fits a 360 px phone folded, one line per message, without sideways scrolling", async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    await context.addCookies(await page.context().cookies());
+    await phone.goto(`${yubin.baseUrl}/conversations/${conversationId}`);
+    await shortcutsLive(phone);
+    expect(await phone.getByTestId("message-collapsed").count()).toBe(14);
+    const line = await phone.getByTestId("message-collapsed").first().boundingBox();
+    expect(line?.height).toBeLessThan(60);
+    const { scrollWidth, clientWidth } = await phone.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    await phone.screenshot({ path: "/tmp/yubin-phone-thread.png", fullPage: true });
+    await context.close();
+  });
 });

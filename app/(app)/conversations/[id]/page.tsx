@@ -30,7 +30,7 @@ import { WorkflowBar } from "./workflow-bar.tsx";
 type Params = Promise<{ id: string }>;
 
 /** A separating middle dot before an item of the header line (decoration only). */
-const DOT = "before:mr-3 before:text-slate-300 before:content-['·']";
+const DOT = "before:mr-3 before:text-slate-300 before:content-['·'] max-sm:before:hidden";
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const conversation = await loadConversation((await params).id);

@@ -38,4 +38,12 @@ describe("planThread", () => {
     expect([...sentAt.keys()]).toEqual([2, 4]);
     expect(sentAt.get(2)?.toISOString()).toBe(new Date(base - 60 * 60_000).toISOString());
   });
+
+  it("marks a Date header more than an hour from the arrival, even in order, and not a few minutes' skew", () => {
+    const sentAt = planThread([
+      item(1, 0, { date: new Date(base - 2 * 3_600_000) }),
+      item(2, 30, { date: new Date(base + 20 * 60_000) }),
+    ]).sentAt;
+    expect([...sentAt.keys()]).toEqual([1]);
+  });
 });

@@ -87,7 +87,7 @@ export default async function ConversationPage({ params }: { params: Params }) {
         <nav aria-label={t("conv.breadcrumb")} className="text-sm">
           <Link
             href={`/inbox?mailbox=${mailbox.id}`}
-            className="inline-flex min-h-11 items-center text-slate-500 hover:text-slate-900 md:min-h-0 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+            className="inline-flex min-h-11 items-center gap-1 text-slate-500 hover:text-slate-900 md:min-h-0 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
           >
             <span aria-hidden="true">← </span>
             {mailbox.displayName || mailbox.address}

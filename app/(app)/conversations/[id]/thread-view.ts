@@ -3,6 +3,8 @@
 
 /** Threads this short are shown whole: collapsing two or three messages hides more than it saves. */
 export const SHORT_THREAD = 3;
+/** A Date header further than this from the arrival disagrees with it (a delayed relay, a wrong clock, old mail). */
+const DRIFT_MS = 60 * 60_000;
 /** Unread messages start expanded, the newest this many of them (a whole imported thread is not a wall either). */
 const OPEN_UNREAD = 3;
 
@@ -18,7 +20,7 @@ export interface ThreadItem {
 export interface ThreadPlan {
   /** Ids of the messages that start expanded. */
   open: number[];
-  /** Per message id, the Date header where it disagrees with the arrival order (shown as "sent …"). */
+  /** Per message id, the Date header where it disagrees with the arrival (order) (shown as "sent …"). */
   sentAt: Map<number, Date>;
 }
 
@@ -29,8 +31,10 @@ export function planThread(items: ThreadItem[]): ThreadPlan {
     if (!item.date) return;
     const previous = items[i - 1]?.internalDate;
     const next = items[i + 1]?.internalDate;
-    // Shown by the Date header, the thread would run backwards here.
-    if ((previous && item.date < previous) || (next && item.date > next)) sentAt.set(item.id, item.date);
+    // Shown by the Date header, the thread would run backwards here; or the header is far from the arrival.
+    const backwards = (previous && item.date < previous) || (next && item.date > next);
+    const drifted = Math.abs(item.date.getTime() - item.internalDate.getTime()) > DRIFT_MS;
+    if (backwards || drifted) sentAt.set(item.id, item.date);
   });
   if (items.length <= SHORT_THREAD) return { open: items.map((m) => m.id), sentAt };
   const latest = items[items.length - 1] as ThreadItem;

@@ -5,6 +5,7 @@ import { currentUser } from "../../server/auth/current-user.ts";
 import { KeyboardShortcuts } from "../components/keyboard-shortcuts.tsx";
 import { LiveUpdates } from "../components/live-updates.tsx";
 import { Logo } from "../components/logo.tsx";
+import { NavDrawer } from "../components/nav-drawer.tsx";
 import { NotificationBell } from "../components/notification-bell.tsx";
 import { getT } from "../i18n/server.ts";
 import { AppNav } from "./app-nav.tsx";
@@ -20,12 +21,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!user) redirect("/sign-in");
   const t = await getT();
   return (
-    <div className="flex min-h-screen">
+    <div className="flex min-h-screen flex-col md:flex-row">
       <LiveUpdates />
-      <aside className="flex w-60 shrink-0 flex-col border-r border-stone-200 bg-white">
-        <div className="px-5 py-5">
-          <Logo />
-        </div>
+      <NavDrawer brand={<Logo />}>
         <Suspense>
           <SearchBox />
         </Suspense>
@@ -48,8 +46,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <AvailabilityToggle />
           <SignOutButton />
         </div>
-      </aside>
-      <main className="min-w-0 flex-1 px-10 py-8">{children}</main>
+      </NavDrawer>
+      <main className="min-w-0 flex-1 px-3 py-4 sm:px-6 md:px-10 md:py-8">{children}</main>
     </div>
   );
 }

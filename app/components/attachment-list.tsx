@@ -27,7 +27,7 @@ export interface AttachmentItem {
 }
 
 const CHIP =
-  "inline-flex max-w-xs items-center gap-2 rounded-md border border-stone-200 px-3 py-1.5 text-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none";
+  "inline-flex max-w-full items-center sm:max-w-xs gap-2 rounded-md border border-stone-200 px-3 py-1.5 text-sm hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none";
 
 function PaperClip() {
   return (

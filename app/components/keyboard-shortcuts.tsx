@@ -42,8 +42,9 @@ function stepList(by: 1 | -1): boolean {
   return event.defaultPrevented;
 }
 
+/** The thread's messages, a folded one's line included (Enter on it expands it). */
 function messages(): HTMLElement[] {
-  return all<HTMLElement>("ol[aria-label='Messages'] [data-testid='message']");
+  return all<HTMLElement>("ol[aria-label='Messages'] :is([data-testid='message'], [data-testid='message-collapsed'])");
 }
 
 function select(el: HTMLElement) {

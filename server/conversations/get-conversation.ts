@@ -31,6 +31,8 @@ export interface ConversationMessage {
   /** Who in the team wrote a message Yubin sent ("Bob via Support"); null for received mail. */
   author: { id: number; name: string } | null;
   authentication: { spf?: string; dmarc?: string } | null;
+  /** Some folder entry of it is not \Seen (the web's read state is IMAP's, as in the inbox list). */
+  unread: boolean;
 }
 
 export interface ConversationDetail {
@@ -74,6 +76,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
       threadReason: true,
       authResults: true,
       author: { select: { id: true, name: true, email: true } },
+      entries: { select: { flags: true } },
     },
   });
   const previews = await messageTextPreviews(messages.map((m) => m.id));
@@ -112,6 +115,7 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
         threadReason: m.threadReason,
         author: m.author ? { id: m.author.id, name: m.author.name || m.author.email } : null,
         authentication: auth ? { spf: auth.spf, dmarc: auth.dmarc?.result } : null,
+        unread: m.entries.some((e) => !e.flags.includes("\\Seen")),
       };
     }),
   };

@@ -40,6 +40,24 @@ const CSS_URL = /url\s*\(\s*['"]?([^'")]*)/gi;
 const CSS_IMAGE_FUNCTION = /(?:image-set|image|cross-fade|src)\s*\(/i;
 const CSS_STRING = /(["'])(.*?)\1/g;
 
+/**
+ * Mailers' own marks for quoted history and signatures, kept (the class and id
+ * attributes are dropped) as data-yubin-fold so the conversation view can fold
+ * them: "quote" (Gmail's gmail_quote, Thunderbird's cite prefix), "history"
+ * (Outlook's divRplyFwdMsg: the header of the quoted message, whose body follows
+ * as its siblings), "signature" (Gmail, Thunderbird, Outlook).
+ */
+function foldMark(attribs: sanitize.Attributes): string | null {
+  const classes = (attribs.class ?? "").split(/\s+/);
+  const id = attribs.id ?? "";
+  if (id === "divRplyFwdMsg") return "history";
+  if (classes.includes("gmail_quote") || classes.includes("moz-cite-prefix") || classes.includes("yahoo_quoted"))
+    return "quote";
+  if (classes.includes("gmail_signature") || classes.includes("moz-signature") || id === "Signature")
+    return "signature";
+  return null;
+}
+
 /** What a declaration may load: url() targets, and the strings of image functions. */
 function cssResourceUrls(declaration: string): { urls: string[]; loads: boolean } {
   const urls = [...declaration.matchAll(CSS_URL)].map((match) => (match[1] ?? "").trim());
@@ -84,7 +102,11 @@ export function sanitizeHtml(html: string, options: SanitizeOptions): SanitizedH
     return { tagName, attribs: LINK.test(url) ? { href: url, ...opened } : opened };
   };
 
-  const anyTag: sanitize.Transformer = (tagName, attribs) => {
+  const anyTag: sanitize.Transformer = (tagName, original) => {
+    // The fold mark is ours to set: a sender's own is dropped.
+    const { "data-yubin-fold": _, ...own } = original;
+    const fold = foldMark(own);
+    const attribs = fold ? { ...own, "data-yubin-fold": fold } : own;
     if (attribs.style === undefined) return { tagName, attribs };
     const style = attribs.style
       .split(";")
@@ -104,7 +126,20 @@ export function sanitizeHtml(html: string, options: SanitizeOptions): SanitizedH
   const clean = sanitize(html, {
     allowedTags: [...sanitize.defaults.allowedTags, "img", "font", "center", "u", "s", "strike", "big", "small"],
     allowedAttributes: {
-      "*": ["style", "align", "valign", "width", "height", "bgcolor", "color", "dir", "lang", "title", "border"],
+      "*": [
+        "data-yubin-fold",
+        "style",
+        "align",
+        "valign",
+        "width",
+        "height",
+        "bgcolor",
+        "color",
+        "dir",
+        "lang",
+        "title",
+        "border",
+      ],
       a: ["href", "name", "target", "rel"],
       img: ["src", "alt", "data-blocked-src"],
       font: ["face", "size"],

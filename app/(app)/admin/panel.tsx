@@ -6,10 +6,10 @@ export function Panel({ title, children, id }: { title: string; children: ReactN
   const headingId = `${id}-heading`;
   return (
     <section aria-labelledby={headingId} className="rounded-xl border border-stone-200 bg-white shadow-sm">
-      <h2 id={headingId} className="border-b border-stone-100 px-5 py-3 text-sm font-semibold text-slate-700">
+      <h2 id={headingId} className="border-b border-stone-100 px-3 py-3 text-sm font-semibold text-slate-700 sm:px-5">
         {title}
       </h2>
-      <div className="p-5">{children}</div>
+      <div className="p-3 sm:p-5">{children}</div>
     </section>
   );
 }

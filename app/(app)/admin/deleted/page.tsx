@@ -18,7 +18,7 @@ export default async function DeletedMailPage() {
   const mailboxes = await caller.admin.mailboxes.list();
   const retention = await Promise.all(mailboxes.map((m) => caller.recovery.admin.retention({ mailboxId: m.id })));
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <Panel id="deleted-mail" title={t("recovery.deletedMail")}>
         <p className="mb-4 max-w-3xl text-sm text-slate-600">{t("recovery.adminIntro")}</p>
         <AdminDeletedMail mailboxes={mailboxes.map((m) => ({ id: m.id, address: m.address }))} />

@@ -15,7 +15,7 @@ export default async function DomainsPage() {
   const t = await getT();
   const domains = await (await serverCaller()).admin.domains.list();
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <Panel id="domains" title={t("admin.localDomains")}>
         {domains.length === 0 ? (
           <p className="text-sm text-slate-500">{t("admin.noDomains")}</p>

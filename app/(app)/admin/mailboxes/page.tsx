@@ -31,7 +31,7 @@ export default async function MailboxesPage() {
   const approvalMembers = await Promise.all(mailboxes.map((m) => caller.approval.members({ mailboxId: m.id })));
   const signatureOf = new Map(signatures.map((s) => [s.id, s.signature]));
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <Panel id="mailboxes" title={t("admin.mailboxes")}>
         {mailboxes.length === 0 ? (
           <p className="text-sm text-slate-500">{t("admin.noMailboxes")}</p>

@@ -231,7 +231,7 @@ export function QueueJobs({ filter, onFilter }: { filter: QueueFilter; onFilter:
                   <td className="py-2">
                     {waiting(job.state) ? (
                       confirming === job.id ? (
-                        <fieldset aria-label={t("queue.dropJob", { id: job.id })} className="grid gap-2">
+                        <fieldset aria-label={t("queue.dropJob", { id: job.id })} className="grid grid-cols-1 gap-2">
                           <p className="max-w-56 text-xs text-slate-700">{t("queue.dropConfirm", { id: job.id })}</p>
                           <div className="flex gap-2">
                             <button

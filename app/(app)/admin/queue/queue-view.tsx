@@ -11,7 +11,7 @@ export function QueueView() {
   const t = useT();
   const [filter, setFilter] = useState<QueueFilter>({ state: "waiting" });
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <Panel id="queue-domains" title={t("queue.byDomain")}>
         <p className="mb-4 max-w-3xl text-sm text-slate-600">{t("queue.intro")}</p>
         <QueueSummary onDomain={(domain) => setFilter({ state: "waiting", domain })} />

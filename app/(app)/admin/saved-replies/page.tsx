@@ -17,7 +17,7 @@ export default async function SavedRepliesPage() {
   const [replies, mailboxes] = await Promise.all([caller.savedReplies.manageable(), caller.admin.mailboxes.list()]);
   const choices = mailboxes.map((m) => ({ id: m.id, address: m.address }));
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
       <Panel id="saved-replies" title={t("admin.savedReplies")}>
         {replies.length === 0 ? (
           <p className="text-sm text-slate-500">{t("admin.noSavedReplies")}</p>

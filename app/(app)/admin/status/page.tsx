@@ -23,8 +23,8 @@ export default async function ServerStatusPage() {
   const health = await (await serverCaller()).admin.status.overview();
   const { nodes, storage, queue } = health;
   return (
-    <div className="grid gap-6">
-      <p className="flex items-center gap-3 text-sm text-slate-600">
+    <div className="grid grid-cols-1 gap-6">
+      <p className="flex flex-wrap items-center gap-3 text-sm text-slate-600">
         <span>
           {t("serverStatus.checkedAt")} <LocalTime iso={health.at.toISOString()} style="full" />
         </span>

@@ -76,7 +76,7 @@ export default async function TracePage({ searchParams }: { searchParams: Search
       })()
     : null;
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <Panel id="trace-search" title={t("trace.title")}>
         <p className="mb-4 max-w-3xl text-sm text-slate-600">{t("trace.intro")}</p>
         <TraceSearchForm

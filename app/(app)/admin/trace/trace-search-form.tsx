@@ -85,8 +85,8 @@ export function TraceSearchForm({ initial, maxRangeDays }: { initial: TraceFilte
   );
 
   return (
-    <form onSubmit={submit} aria-label={t("trace.form")} className="grid gap-3">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+    <form onSubmit={submit} aria-label={t("trace.form")} className="grid grid-cols-1 gap-3">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {field("sender", "trace.sender", 320)}
         {field("recipient", "trace.recipient", 320)}
         {field("subject", "trace.subject", 500)}

@@ -29,7 +29,7 @@ export function ExportForm({ mailboxes }: { mailboxes: { id: number; address: st
   }
 
   return (
-    <form onSubmit={onSubmit} aria-label={t("transfer.exportTitle")} className="grid gap-3" noValidate>
+    <form onSubmit={onSubmit} aria-label={t("transfer.exportTitle")} className="grid grid-cols-1 gap-3" noValidate>
       <MailboxSelect id={`${id}-mailbox`} mailboxes={mailboxes} />
       <fieldset className="grid gap-1 text-sm text-slate-700">
         <legend>{t("transfer.format")}</legend>

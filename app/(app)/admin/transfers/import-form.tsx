@@ -73,7 +73,7 @@ export function ImportForm({ mailboxes }: { mailboxes: { id: number; address: st
   }
 
   return (
-    <form onSubmit={onSubmit} aria-label={t("transfer.importTitle")} className="grid gap-3" noValidate>
+    <form onSubmit={onSubmit} aria-label={t("transfer.importTitle")} className="grid grid-cols-1 gap-3" noValidate>
       <MailboxSelect id={`${id}-mailbox`} mailboxes={mailboxes} />
       <div className="grid gap-1 text-sm text-slate-700">
         <label htmlFor={`${id}-file`}>{t("transfer.file")}</label>

@@ -21,8 +21,8 @@ export default async function TransfersPage() {
   const [mailboxes, jobs] = await Promise.all([caller.admin.mailboxes.list(), caller.admin.transfers.list({})]);
   const choices = mailboxes.map((m) => ({ id: m.id, address: m.address }));
   return (
-    <div className="grid gap-6">
-      <div className="grid gap-6 md:grid-cols-2">
+    <div className="grid grid-cols-1 gap-6">
+      <div className="grid grid-cols-1 gap-6 md:grid-cols-2">
         <Panel id="import" title={t("transfer.importTitle")}>
           <p className="mb-4 text-sm text-slate-600">
             {t("transfer.importIntro", { max: formatSize(MAX_IMPORT_UPLOAD_BYTES) })}

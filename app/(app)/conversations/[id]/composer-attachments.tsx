@@ -25,7 +25,7 @@ export function ComposerAttachments({
   const t = useT();
   const { files, carried } = attachments;
   return (
-    <div className="space-y-2 px-5 py-3">
+    <div className="space-y-2 px-3 py-3 sm:px-5">
       {forwarded.length ? (
         <fieldset>
           <legend className="mb-1 text-xs font-medium text-slate-600">{t("composer.forwarded")}</legend>
@@ -63,7 +63,7 @@ export function ComposerAttachments({
             onEdit();
             e.target.value = "";
           }}
-          className="text-sm text-slate-600 file:mr-3 file:rounded-md file:border file:border-stone-300 file:bg-white file:px-2.5 file:py-1 file:text-xs file:font-medium file:text-slate-700 hover:file:bg-stone-50"
+          className="max-w-full text-sm text-slate-600 file:mr-3 file:rounded-md file:border file:border-stone-300 file:bg-white file:px-2.5 file:py-1 file:text-xs file:font-medium file:text-slate-700 hover:file:bg-stone-50"
         />
         {files.length ? (
           <ul aria-label={t("composer.attached")} className="mt-2 flex flex-wrap gap-2">

@@ -25,7 +25,7 @@ export function ComposerBody({
 }) {
   const t = useT();
   return (
-    <div className="px-5">
+    <div className="px-3 sm:px-5">
       <div className="mb-2 flex justify-end">
         <SavedReplyPicker
           mailboxId={mailboxId}

@@ -36,7 +36,7 @@ export function ComposerHeaderFields({
     />
   );
   return (
-    <div className="grid grid-cols-[4rem_minmax(0,1fr)] items-start gap-x-3 gap-y-2 px-5 py-3 text-sm">
+    <div className="grid grid-cols-[4rem_minmax(0,1fr)] items-start gap-x-3 gap-y-2 px-3 py-3 text-sm sm:px-5">
       <span className="pt-1.5 text-slate-500">{t("composer.from")}</span>
       <p className="pt-1.5 text-slate-800" data-testid="composer-from">
         {from.name ? `${from.name} <${from.address}>` : from.address}

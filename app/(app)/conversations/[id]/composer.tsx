@@ -221,7 +221,7 @@ function Composer({
       aria-label={t(TITLES[mode])}
       className="mt-3 overflow-hidden rounded-xl border border-slate-300 bg-white shadow-sm"
     >
-      <div className="flex items-center justify-between border-b border-stone-100 bg-stone-50/60 px-5 py-2">
+      <div className="flex flex-wrap items-center justify-between gap-2 border-b border-stone-100 bg-stone-50/60 px-3 py-2 sm:px-5">
         <h3 className="text-sm font-semibold text-slate-800">{t(TITLES[mode])}</h3>
         <div className="flex items-center gap-3">
           {autosave.upToDate ? (

@@ -25,7 +25,7 @@ export function MessageActions({ messageId }: { messageId: number }) {
             aria-pressed={active}
             data-shortcut={mode}
             onClick={() => setOpen({ messageId, mode })}
-            className="rounded-md border border-stone-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none aria-pressed:border-slate-500 aria-pressed:bg-stone-100"
+            className="min-h-10 rounded-md border border-stone-300 bg-white px-3 py-1 text-xs font-medium sm:min-h-0 sm:px-2.5 text-slate-700 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none aria-pressed:border-slate-500 aria-pressed:bg-stone-100"
           >
             {t(label)}
           </button>

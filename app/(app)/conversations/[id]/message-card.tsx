@@ -32,24 +32,31 @@ function addressList(list: { address: string; name: string }[]): string {
 /**
  * `status` goes beside the date (a sent message's delivery), `actions` in the
  * footer (Reply, Forward); `traceHref`, for admins, links the message to its
- * message trace (how it arrived, or every delivery attempt of a reply).
+ * message trace (how it arrived, or every delivery attempt of a reply);
+ * `collapse` folds it to one line (thread-state.tsx). The time shown is the
+ * arrival, the thread's order; `sentAt`, the Date header, is shown beside it
+ * where that header disagrees with the order (thread-view.ts).
  */
 export async function MessageCard({
   message,
   status,
   actions,
   traceHref,
+  collapse,
+  sentAt,
 }: {
   message: ConversationMessage;
   status?: ReactNode;
   actions?: ReactNode;
   traceHref?: string;
+  collapse?: ReactNode;
+  sentAt?: Date;
 }) {
   const t = await getT();
   const sender = message.fromName || message.fromAddress || t("message.unknownSender");
   const reason = message.threadReason ? THREAD_REASONS[message.threadReason] : undefined;
   const headingId = `message-${message.id}-from`;
-  const date = (message.date ?? message.internalDate).toISOString();
+  const date = message.internalDate.toISOString();
   const attachments = message.attachments;
   return (
     <article
@@ -57,8 +64,8 @@ export async function MessageCard({
       className="overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm"
       data-testid="message"
     >
-      <header className="flex flex-wrap items-start justify-between gap-x-6 gap-y-2 border-b border-stone-100 px-5 py-3">
-        <div className="min-w-0">
+      <header className="flex flex-wrap items-start justify-between gap-x-6 gap-y-2 border-b border-stone-100 px-3 py-3 sm:px-5">
+        <div className="min-w-0 max-w-full">
           <h2 id={headingId} className="text-sm">
             <span className="font-semibold text-slate-900">
               {/* Who in the team wrote what the mailbox sent: "Bob via Support". */}
@@ -67,7 +74,7 @@ export async function MessageCard({
                 : sender}
             </span>
             {message.fromName && message.fromAddress ? (
-              <span className="ml-1.5 text-slate-500">{`<${message.fromAddress}>`}</span>
+              <span className="ml-1.5 break-all text-slate-500">{`<${message.fromAddress}>`}</span>
             ) : null}
             {message.direction === "outbound" ? (
               <span className="ml-2 rounded bg-stone-100 px-1.5 py-0.5 text-[11px] text-slate-600">
@@ -90,8 +97,16 @@ export async function MessageCard({
             ) : null}
           </dl>
         </div>
-        <div className="flex flex-col items-end gap-1 text-xs text-slate-500">
-          <LocalTime iso={date} style="full" />
+        <div className="flex flex-col items-start gap-1 text-xs text-slate-500 sm:items-end">
+          <span className="flex items-center gap-2">
+            <LocalTime iso={date} style="full" />
+            {collapse}
+          </span>
+          {sentAt ? (
+            <span data-testid="sent-at" className="text-amber-800">
+              {t("message.sentAt")} <LocalTime iso={sentAt.toISOString()} style="full" />
+            </span>
+          ) : null}
           {status}
           <AuthBadges messageId={message.id} authentication={message.authentication} />
           {message.threadReason ? (
@@ -149,7 +164,7 @@ export async function MessageCard({
         <p className="px-5 py-4 text-sm text-slate-400 italic">{t("message.noText")}</p>
       )}
 
-      <footer className="flex flex-wrap items-end justify-between gap-3 border-t border-stone-100 px-5 py-3">
+      <footer className="flex flex-wrap items-end justify-between gap-3 border-t border-stone-100 px-3 py-3 sm:px-5">
         {attachments.length ? (
           <AttachmentList
             label={t("message.attachments")}
@@ -165,7 +180,7 @@ export async function MessageCard({
         ) : (
           <span />
         )}
-        <div className="flex items-center gap-4">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <a
             href={`/api/messages/${message.id}/source`}
             download

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
 import type { SavedDraft } from "../../../../server/drafts/drafts.ts";
+import { LocalTime } from "../../../components/local-time.tsx";
 import { StatusBadge } from "../../../components/status-badge.tsx";
 import { getT } from "../../../i18n/server.ts";
 import { localStatusLabels } from "../../../i18n/translate.ts";
@@ -20,14 +21,17 @@ import { NoteForm } from "./note-form.tsx";
 import { NoteCard } from "./notes.tsx";
 import { PendingReplies } from "./pending-replies.tsx";
 import { PresenceBar } from "./presence-bar.tsx";
+import { firstWords } from "./quoted-text.ts";
 import { SenderActions } from "./sender-actions.tsx";
 import { ConversationTags } from "./tags.tsx";
+import { CollapseButton, CollapsibleMessage, ThreadProvider } from "./thread-state.tsx";
+import { planThread } from "./thread-view.ts";
 import { WorkflowBar } from "./workflow-bar.tsx";
 
 type Params = Promise<{ id: string }>;
 
 /** A separating middle dot before an item of the header line (decoration only). */
-const DOT = "before:mr-3 before:text-slate-300 before:content-['·']";
+const DOT = "before:mr-3 before:text-slate-300 before:content-['·'] max-sm:before:hidden";
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const conversation = await loadConversation((await params).id);
@@ -74,6 +78,9 @@ export default async function ConversationPage({ params }: { params: Params }) {
     ...messages.map((message) => ({ at: message.internalDate.getTime(), message, note: null })),
     ...notes.map((note) => ({ at: note.createdAt.getTime(), message: null, note })),
   ].sort((a, b) => a.at - b.at);
+  // A long thread starts folded to its latest (and newest unread) messages.
+  const plan = planThread(messages);
+  const planned = messages.length > 0 ? plan.open : [];
   return (
     <div className="mx-auto grid max-w-6xl gap-8 xl:grid-cols-[minmax(0,48rem)_18rem]">
       <MarkRead conversationId={conversationId} />
@@ -81,14 +88,14 @@ export default async function ConversationPage({ params }: { params: Params }) {
         <nav aria-label={t("conv.breadcrumb")} className="text-sm">
           <Link
             href={`/inbox?mailbox=${mailbox.id}`}
-            className="text-slate-500 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
+            className="inline-flex min-h-11 items-center gap-1 text-slate-500 hover:text-slate-900 md:min-h-0 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none"
           >
             <span aria-hidden="true">← </span>
             {mailbox.displayName || mailbox.address}
           </Link>
         </nav>
         <header className="mt-2">
-          <h1 className="text-2xl font-semibold tracking-tight break-words">
+          <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">
             {conversation.subject || t("common.noSubject")}
           </h1>
           <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-500">
@@ -134,39 +141,58 @@ export default async function ConversationPage({ params }: { params: Params }) {
           <PresenceBar conversationId={conversation.id} />
         </header>
         <ComposerState draft={draft} afterSend={afterSend}>
-          <ol aria-label={t("conv.messages")} className="mt-6 space-y-4">
-            {timeline.map(({ message, note }) =>
-              note ? (
-                <li key={`note-${note.id}`}>
-                  <NoteCard note={note} />
-                </li>
-              ) : message ? (
-                <li key={message.id}>
-                  <MessageCard
-                    message={message}
-                    traceHref={me?.role === "admin" ? `/admin/trace?message=${message.id}` : undefined}
-                    status={
-                      message.direction === "outbound" ? (
-                        <DeliveryBadge conversationId={conversation.id} messageId={message.id} />
-                      ) : null
-                    }
-                    actions={
-                      <div className="flex flex-wrap items-start gap-2">
-                        <MessageActions messageId={message.id} />
-                        <DeleteMessage messageId={message.id} mailboxId={mailbox.id} />
-                      </div>
-                    }
-                  />
-                  <ComposerSlot
-                    mailboxId={mailbox.id}
-                    messageId={message.id}
-                    conversationId={conversation.id}
-                    latestMessageId={latestMessageId}
-                  />
-                </li>
-              ) : null,
-            )}
-          </ol>
+          <ThreadProvider planned={planned} ids={messages.map((m) => m.id)}>
+            <ol aria-label={t("conv.messages")} className="mt-6 space-y-4">
+              {timeline.map(({ message, note }) =>
+                note ? (
+                  <li key={`note-${note.id}`}>
+                    <NoteCard note={note} />
+                  </li>
+                ) : message ? (
+                  <li key={message.id} id={`message-${message.id}`} tabIndex={-1} className="scroll-mt-16 outline-none">
+                    <CollapsibleMessage
+                      id={message.id}
+                      summary={
+                        <>
+                          <span className="max-w-[40%] shrink-0 truncate font-semibold text-slate-800">
+                            {message.fromName || message.fromAddress || t("message.unknownSender")}
+                          </span>
+                          <span className="shrink-0 text-xs text-slate-500 tabular-nums">
+                            <LocalTime iso={message.internalDate.toISOString()} />
+                          </span>
+                          <span className="min-w-0 flex-1 truncate text-slate-500">{firstWords(message.textBody)}</span>
+                        </>
+                      }
+                    >
+                      <MessageCard
+                        message={message}
+                        sentAt={plan.sentAt.get(message.id)}
+                        collapse={messages.length > 1 ? <CollapseButton id={message.id} /> : undefined}
+                        traceHref={me?.role === "admin" ? `/admin/trace?message=${message.id}` : undefined}
+                        status={
+                          message.direction === "outbound" ? (
+                            <DeliveryBadge conversationId={conversation.id} messageId={message.id} />
+                          ) : null
+                        }
+                        actions={
+                          <div className="flex flex-wrap items-start gap-2">
+                            <MessageActions messageId={message.id} />
+                            <DeleteMessage messageId={message.id} mailboxId={mailbox.id} />
+                          </div>
+                        }
+                      />
+                    </CollapsibleMessage>
+                    <ComposerSlot
+                      mailboxId={mailbox.id}
+                      messageId={message.id}
+                      conversationId={conversation.id}
+                      latestMessageId={latestMessageId}
+                    />
+                  </li>
+                ) : null,
+              )}
+            </ol>
+          </ThreadProvider>
           <PendingReplies replies={approval.replies} canReview={approval.canReview} me={approval.me} />
         </ComposerState>
         <div className="mt-4">

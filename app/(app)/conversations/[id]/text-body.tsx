@@ -1,13 +1,36 @@
 import { MAX_DISPLAY_TEXT_CHARS } from "../../../../server/limits.ts";
 import { getT } from "../../../i18n/server.ts";
+import { splitQuotedText } from "./quoted-text.ts";
 
-/** A message's text; a very long one is cut (server/conversations/message-text.ts), the rest a link away. */
+/**
+ * A message's text; a very long one is cut (server/conversations/message-text.ts), the rest a link away.
+ * Quoted history and the signature are folded behind "…" (quoted-text.ts); a native <details>
+ * opens them without waiting for scripts.
+ */
 export async function TextBody({ messageId, text, length }: { messageId: number; text: string; length: number }) {
   const t = await getT();
   const cut = length > MAX_DISPLAY_TEXT_CHARS;
   return (
-    <div className="px-5 py-4">
-      <div className="text-sm leading-relaxed break-words whitespace-pre-wrap text-slate-800">{text}</div>
+    <div className="px-3 py-4 sm:px-5">
+      <div className="text-sm leading-relaxed break-words whitespace-pre-wrap text-slate-800">
+        {splitQuotedText(text).map((part, i) =>
+          part.kind === "text" ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one text never reorder
+            <div key={i}>{part.text}</div>
+          ) : (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one text never reorder
+            <details key={i} data-testid={`folded-${part.kind}`} className="group my-1">
+              <summary
+                aria-label={t(part.kind === "quote" ? "message.showQuoted" : "message.showSignature")}
+                className="inline-block cursor-pointer list-none rounded bg-stone-100 px-2 leading-5 text-slate-500 select-none hover:bg-stone-200 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none [&::-webkit-details-marker]:hidden"
+              >
+                …
+              </summary>
+              <div className="mt-1 border-l-2 border-stone-200 pl-3 text-slate-500">{part.text}</div>
+            </details>
+          ),
+        )}
+      </div>
       {cut ? (
         <p
           role="note"

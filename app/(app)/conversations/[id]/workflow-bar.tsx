@@ -29,8 +29,11 @@ export interface WorkflowBarProps {
   fallbackHref: string;
 }
 
+// Below sm each control takes a row of its own, full width and thumb-high.
+const row = "flex w-full items-center gap-1.5 text-slate-600 sm:w-auto";
+const rowLabel = "w-24 shrink-0 sm:w-auto";
 const control =
-  "rounded-md border border-stone-300 bg-white px-2 py-1 text-sm text-slate-800 focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none disabled:opacity-60";
+  "min-h-11 min-w-0 flex-1 sm:min-h-0 sm:flex-none rounded-md border border-stone-300 bg-white px-2 py-1 text-sm text-slate-800 focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none disabled:opacity-60";
 
 export function WorkflowBar(props: WorkflowBarProps) {
   const trpc = useTRPC();
@@ -95,8 +98,10 @@ export function WorkflowBar(props: WorkflowBarProps) {
       className="mt-3 rounded-lg border border-stone-200 bg-white px-3 py-2 shadow-sm"
     >
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
-        <span className="flex items-center gap-1.5 text-slate-600">
-          <label htmlFor={`${ids}-status`}>{t("workflow.status")}</label>
+        <span className={row}>
+          <label htmlFor={`${ids}-status`} className={rowLabel}>
+            {t("workflow.status")}
+          </label>
           <select
             id={`${ids}-status`}
             data-shortcut="status"
@@ -113,8 +118,10 @@ export function WorkflowBar(props: WorkflowBarProps) {
             ))}
           </select>
         </span>
-        <span className="flex items-center gap-1.5 text-slate-600">
-          <label htmlFor={`${ids}-assign`}>{t("workflow.assign")}</label>
+        <span className={row}>
+          <label htmlFor={`${ids}-assign`} className={rowLabel}>
+            {t("workflow.assign")}
+          </label>
           <select
             id={`${ids}-assign`}
             data-shortcut="assign"
@@ -142,13 +149,15 @@ export function WorkflowBar(props: WorkflowBarProps) {
             type="button"
             disabled={busy}
             onClick={() => assign.mutate({ ...base, assigneeId: props.me, expectedAssigneeId: props.assigneeId })}
-            className="rounded-md border border-stone-300 px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none disabled:opacity-60"
+            className="min-h-11 w-full rounded-md border border-stone-300 px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-stone-50 sm:min-h-0 sm:w-auto focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none disabled:opacity-60"
           >
             {t("workflow.assignToMe")}
           </button>
         ) : null}
-        <span className="flex items-center gap-1.5 text-slate-600">
-          <label htmlFor={`${ids}-snooze`}>{t("workflow.snooze")}</label>
+        <span className={row}>
+          <label htmlFor={`${ids}-snooze`} className={rowLabel}>
+            {t("workflow.snooze")}
+          </label>
           <select
             id={`${ids}-snooze`}
             data-shortcut="snooze"

@@ -67,7 +67,7 @@ export default async function TraceStoryPage({ params }: { params: Params }) {
     [t("trace.field.dsn"), trace.dsnMessageId],
   ];
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <nav aria-label={t("conv.breadcrumb")} className="text-sm">
         <Link href="/admin/trace" className="text-slate-500 hover:text-slate-900">
           <span aria-hidden="true">← </span>
@@ -86,7 +86,7 @@ export default async function TraceStoryPage({ params }: { params: Params }) {
           <TraceTime iso={iso(trace.startedAt)} />
         </span>
       </header>
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <Panel id="trace-story" title={t("trace.storyTitle")}>
           <StoryTimeline
             entries={story.entries.map((e) => ({ ...e, at: iso(e.at), time: e.time ? iso(e.time) : undefined }))}

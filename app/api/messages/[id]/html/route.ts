@@ -5,7 +5,9 @@
 // own inline parts, embedded as data: URLs (plus remote images when the
 // reader asked for them).
 import { messageHtml } from "../../../../../server/conversations/message-content.ts";
+import { getT } from "../../../../i18n/server.ts";
 import { COMMON_HEADERS, messageRequest, notFound } from "../../message-request.ts";
+import { FOLD_STYLE, foldQuotes } from "./fold-quotes.ts";
 import { embedInlineImages } from "./inline-images.ts";
 
 const FRAME_STYLE = `
@@ -17,7 +19,7 @@ const FRAME_STYLE = `
   img[data-blocked-src] { display: none; }
   table { max-width: 100%; }
   pre { white-space: pre-wrap; }
-`;
+${FOLD_STYLE}`;
 
 function requestOrigin(request: Request): string {
   const url = new URL(request.url);
@@ -50,7 +52,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     // Only the conversation page of this origin may frame it.
     `frame-ancestors 'self' ${requestOrigin(request)}`,
   ].join("; ");
-  const body = await embedInlineImages(content.html, target);
+  const t = await getT();
+  const body = foldQuotes(await embedInlineImages(content.html, target), t("message.showQuoted"));
   const document = `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><style>${FRAME_STYLE}</style></head><body>${body}</body></html>`;
   return new Response(document, {
     headers: {

@@ -108,7 +108,8 @@ describe("notifications and review", () => {
     await pageB.waitForURL((url) => url.pathname === `/conversations/${ids.conversation}`);
     await pageB.reload();
     await expect.poll(() => pageB.getByTestId("notification-bell").getAttribute("aria-label")).toBe("Notifications");
-  });
+    // A sign-in, a live stream and four page loads: 60 s on a loaded machine (30 s ran out at load 11).
+  }, 60_000);
 
   it("lets the reviewer see a held reply's attachments by name, preview the image and download the PDF", async () => {
     const message = await authorizeMessage({ userId: ids.bob, messageId: ids.message });

@@ -1,22 +1,20 @@
 "use client";
 // The inbox's bulk actions: what is checked (use-bulk-selection.ts) gets one action in one
 // request (bulk.run: each conversation through the gate and its own domain function,
-// audited per conversation), then a notice with Undo for UNDO_MS (bulk.undo puts back
+// audited per conversation), then a notice with Undo (bulk-outcome.tsx: bulk.undo puts back
 // exactly what changed). Conversations the server skipped are counted with the reason.
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { MAX_BULK_CONVERSATIONS } from "../../../server/limits.ts";
 import type { ConversationStatus } from "../../components/status-badge.tsx";
 import { useI18n } from "../../i18n/client.tsx";
 import { errorText } from "../../i18n/error-text.ts";
 import { useTRPC } from "../../trpc/client.ts";
 import { presetTime } from "../conversations/[id]/snooze-presets.ts";
+import { showBulkOutcome, skippedText } from "./bulk-outcome.tsx";
 import type { InboxQuery } from "./inbox-query.ts";
 import type { BulkSelection } from "./use-bulk-selection.ts";
-
-/** How long Undo is offered after a bulk action. */
-export const UNDO_MS = 10_000;
 
 const control =
   "rounded-md border border-stone-300 bg-white px-2 py-1 text-sm text-slate-800 focus:border-slate-500 focus:ring-2 focus:ring-slate-200 focus:outline-none disabled:opacity-60";
@@ -30,13 +28,6 @@ type Action =
   | { kind: "snooze"; until: Date }
   | { kind: "spam" }
   | { kind: "delete" };
-
-interface Outcome {
-  text: string;
-  skipped: string | null;
-  more: boolean;
-  undo: unknown[] | null;
-}
 
 export function BulkBar({
   selection,
@@ -63,29 +54,22 @@ export function BulkBar({
   const ids = useId();
   const { t, locale, timeZone } = useI18n();
   const [tag, setTag] = useState("");
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const number = new Intl.NumberFormat(locale);
   const count = selection.wholeFolder && total !== undefined ? total : selection.checked.size;
   const some = selection.checked.size > 0 || selection.wholeFolder;
   const allLoaded = loaded > 0 && selection.checked.size >= loaded;
-
-  const done = (n: number, one: "bulk.doneOne" | "bulk.undoneOne", many: "bulk.doneMany" | "bulk.undoneMany") =>
-    n === 1 ? t(one) : t(many, { count: number.format(n) });
-  const skippedText = (skipped: { code: string; reason: string }[]) => {
-    if (skipped.length === 0) return null;
-    const first = skipped.find((s) => s.code !== "not_found") ?? skipped[0];
-    const reason = first?.code === "not_found" ? t("bulk.skippedNotFound") : errorText(first?.reason, t);
-    return t("bulk.skipped", { count: number.format(skipped.length), reason });
-  };
 
   const run = useMutation(
     trpc.bulk.run.mutationOptions({
       onSuccess: (result) => {
         selection.clear();
         setTag("");
-        setOutcome({
-          text: done(result.done.length, "bulk.doneOne", "bulk.doneMany"),
-          skipped: skippedText(result.skipped),
+        showBulkOutcome({
+          text:
+            result.done.length === 1
+              ? t("bulk.doneOne")
+              : t("bulk.doneMany", { count: number.format(result.done.length) }),
+          skipped: skippedText(result.skipped, t, number),
           more: result.more,
           undo: result.undo.length ? result.undo : null,
         });
@@ -93,31 +77,11 @@ export function BulkBar({
       },
     }),
   );
-  const undo = useMutation(
-    trpc.bulk.undo.mutationOptions({
-      onSuccess: (result) => {
-        setOutcome({
-          text: done(result.done.length, "bulk.undoneOne", "bulk.undoneMany"),
-          skipped: skippedText(result.skipped),
-          more: false,
-          undo: null,
-        });
-        router.refresh();
-      },
-    }),
-  );
 
-  // Undo is offered for a few seconds; the notice itself stays until the next action or dismissal.
-  useEffect(() => {
-    if (!outcome?.undo) return;
-    const timer = setTimeout(() => setOutcome((o) => (o ? { ...o, undo: null } : o)), UNDO_MS);
-    return () => clearTimeout(timer);
-  }, [outcome]);
-
-  const busy = run.isPending || undo.isPending;
+  const busy = run.isPending;
   function act(action: Action) {
     if (!some || busy) return;
-    setOutcome(null);
+    showBulkOutcome(null);
     const { folder, assignee, status, tagId, sort, mailboxId } = query;
     const target = selection.wholeFolder
       ? { folder, assignee, status, tagId, sort }
@@ -248,39 +212,10 @@ export function BulkBar({
           {t("bulk.overLimit", { max: number.format(MAX_BULK_CONVERSATIONS) })}
         </p>
       ) : null}
-      {run.error || undo.error ? (
+      {run.error ? (
         <p role="alert" className="mt-2 text-sm text-rose-700">
-          {errorText((run.error ?? undo.error)?.message, t)}
+          {errorText(run.error.message, t)}
         </p>
-      ) : null}
-      {outcome ? (
-        <div
-          role="status"
-          data-testid="bulk-outcome"
-          className="mt-2 flex flex-wrap items-center gap-3 rounded-lg bg-slate-800 px-4 py-2 text-sm text-white shadow"
-        >
-          <span>{outcome.text}</span>
-          {outcome.skipped ? <span className="text-amber-200">{outcome.skipped}</span> : null}
-          {outcome.more ? <span>{t("bulk.more")}</span> : null}
-          {outcome.undo ? (
-            <button
-              type="button"
-              className="rounded-md bg-white px-2.5 py-1 text-sm font-medium text-slate-900 hover:bg-stone-100 disabled:opacity-60"
-              disabled={busy}
-              onClick={() => undo.mutate({ items: outcome.undo as never })}
-            >
-              {t("bulk.undo")}
-            </button>
-          ) : null}
-          <button
-            type="button"
-            className="ml-auto text-slate-300 hover:text-white"
-            aria-label={t("bulk.dismiss")}
-            onClick={() => setOutcome(null)}
-          >
-            ×
-          </button>
-        </div>
       ) : null}
     </div>
   );

@@ -4,6 +4,7 @@ import { serverCaller } from "../../../server/api/server-caller.ts";
 import { COUNT_CAP } from "../../../server/conversations/inbox-folders.ts";
 import { getT } from "../../i18n/server.ts";
 import { localStatusLabels } from "../../i18n/translate.ts";
+import { BulkOutcomeNotice } from "./bulk-outcome.tsx";
 import { ConversationList } from "./conversation-list.tsx";
 import type { ConversationRow } from "./conversation-row.tsx";
 import { InboxFilters } from "./filters.tsx";
@@ -85,6 +86,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
       {mailboxes.length > 1 ? <MailboxNav mailboxes={mailboxes} current={current?.id ?? null} /> : null}
       <FolderNav query={query} counts={counts} cap={COUNT_CAP} />
       <InboxFilters query={query} assignees={options.assignees} tags={options.tags} labels={labels} />
+      <BulkOutcomeNotice />
       {rows.length === 0 && filtered ? (
         <p className="mt-6 rounded-xl border border-dashed border-stone-300 bg-white px-6 py-10 text-center text-sm text-slate-500">
           {t("inbox.empty")}

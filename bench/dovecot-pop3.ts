@@ -14,6 +14,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import os from "node:os";
 import path from "node:path";
 import { hashPassword } from "../server/auth/passwords.ts";
+import { spawnDovecot, vmailIds } from "../tests/support/dovecot-process.ts";
 import { freePort } from "../tests/support/yubin-process.ts";
 import { processTree } from "./postfix-dovecot.ts";
 
@@ -34,17 +35,6 @@ export function dovecotPop3Missing(): string | null {
   }
   if (process.getuid?.() !== 0) return "root (Dovecot's master process)";
   return null;
-}
-
-function vmailIds(): { uid: number; gid: number } {
-  const id = (flag: string) =>
-    Number(execFileSync("id", [flag, "vmail"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
-  try {
-    return { uid: id("-u"), gid: id("-g") };
-  } catch {
-    execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "vmail"]);
-    return { uid: id("-u"), gid: id("-g") };
-  }
 }
 
 /** A Maildir as Dovecot's LDA leaves it: LF line ends, sizes in the names. */
@@ -130,30 +120,7 @@ service imap-login {
 }
 `,
   );
-  const child: ChildProcess = spawn("dovecot", ["-F", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
-  const logs = () =>
-    `${output}${existsSync(path.join(root, "dovecot.log")) ? readFileSync(path.join(root, "dovecot.log"), "utf8") : ""}`;
-  const net = await import("node:net");
-  const listening = () =>
-    new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: "127.0.0.1", port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-  for (let i = 0; i < 100 && !(await listening()); i++) {
-    if (child.exitCode !== null) throw new Error(`dovecot exited with ${child.exitCode}:\n${logs()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!(await listening())) throw new Error(`Dovecot POP3 did not start listening:\n${logs()}`);
+  const { child, logs } = await spawnDovecot({ conf, root, ports: [port], what: "Dovecot POP3" });
   return {
     port,
     version: execFileSync("dovecot", ["--version"], { encoding: "utf8" }).trim(),

@@ -6,11 +6,11 @@
 // Tests put mail in with APPEND through imapflow, as a remote sender would.
 // Dovecot's master process runs as root here (CI runs as root); mail is owned
 // by the `vmail` user, made when missing.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { ImapFlow } from "imapflow";
+import { spawnDovecot, vmailIds } from "./dovecot-process.ts";
 import { freePort, scratchDir } from "./yubin-process.ts";
 
 export interface Dovecot {
@@ -40,17 +40,6 @@ export function dovecotMissing(): string | null {
     return "Dovecot is not installed (apt-get install dovecot-imapd): connector tests skipped";
   }
   return null;
-}
-
-function vmailIds(): { uid: number; gid: number } {
-  const id = (flag: string) =>
-    Number(execFileSync("id", [flag, "vmail"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
-  try {
-    return { uid: id("-u"), gid: id("-g") };
-  } catch {
-    execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "vmail"]);
-    return { uid: id("-u"), gid: id("-g") };
-  }
 }
 
 /** Users: name → password (no colons or spaces). */
@@ -148,29 +137,7 @@ service pop3-login {
 }
 `,
   );
-  const child: ChildProcess = spawn("/usr/sbin/dovecot", ["-F", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
-  const logFile = path.join(root, "dovecot.log");
-  const logs = () => `${output}${existsSync(logFile) ? readFileSync(logFile, "utf8") : ""}`;
-  const listening = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: "127.0.0.1", port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-  for (let i = 0; i < 100 && !((await listening(imapsPort)) && (await listening(imapPort))); i++) {
-    if (child.exitCode !== null) throw new Error(`dovecot exited with ${child.exitCode}:\n${logs()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!(await listening(imapsPort))) throw new Error(`Dovecot did not start listening:\n${logs()}`);
+  const { child, logs } = await spawnDovecot({ conf, root, ports: [imapsPort, imapPort], what: "Dovecot" });
   const certPem = readFileSync(certFile, "utf8");
 
   const client = async (user: string) => {

@@ -18,7 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmbeddedPostgres } from "../server/db/embedded.ts";
-import { SmtpClient } from "../tests/support/smtp-client.ts";
+import { type ResendState, sendUntilAcked } from "../tests/support/send-until-acked.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "../tests/support/yubin-process.ts";
 import { startDnsStub } from "./dns-stub.ts";
 import { machineInfo } from "./proc-stats.ts";
@@ -112,48 +112,23 @@ console.log(
 
 const queue = Array.from({ length: TOTAL }, (_, i) => i);
 const acked = new Set<number>();
-let retried = 0;
 let kills = 0;
 let restartMs = 0;
 let restarting: Promise<void> | null = null;
 let done = false;
 const started = performance.now();
 
-async function sender(): Promise<void> {
-  while (acked.size < TOTAL) {
-    if (queue.length === 0) {
-      await new Promise((r) => setTimeout(r, 20));
-      continue;
-    }
-    if (restarting) await restarting;
-    let client: SmtpClient | undefined;
-    let inHand: number | undefined;
-    try {
-      const connection = await SmtpClient.connect(smtpPort);
-      client = connection.client;
-      if (connection.greeting.code !== 220) throw new Error(connection.greeting.last);
-      if ((await client.send("EHLO chaos.example")).code !== 250) throw new Error("EHLO");
-      for (inHand = queue.shift(); inHand !== undefined; inHand = queue.shift()) {
-        if ((await client.send("MAIL FROM:<sender@customer.example>")).code !== 250) throw new Error("MAIL");
-        if ((await client.send("RCPT TO:<support@example.com>")).code !== 250) throw new Error("RCPT");
-        if ((await client.send("DATA")).code !== 354) throw new Error("DATA");
-        client.write(Buffer.concat([messages[inHand] as Buffer, Buffer.from(".\r\n")]));
-        const reply = await client.reply(30_000);
-        if (reply.code !== 250) throw new Error(`end of data: ${reply.last}`);
-        acked.add(inHand);
-      }
-    } catch {
-      // Not acknowledged: an MTA tries again later. It may have been stored before the kill.
-      if (inHand !== undefined) {
-        queue.push(inHand);
-        retried++;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      client?.close();
-    }
-  }
-}
+const sending: ResendState = {
+  port: smtpPort,
+  ehlo: "chaos.example",
+  total: TOTAL,
+  queue,
+  acked,
+  message: (i) => messages[i] as Buffer,
+  restarting: () => restarting,
+  resent: 0,
+  replyTimeoutMs: 30_000,
+};
 
 async function killer(): Promise<void> {
   while (!done) {
@@ -172,7 +147,7 @@ async function killer(): Promise<void> {
 }
 
 const killing = killer();
-await Promise.all(Array.from({ length: SESSIONS }, sender));
+await Promise.all(Array.from({ length: SESSIONS }, () => sendUntilAcked(sending)));
 done = true;
 await killing;
 const seconds = (performance.now() - started) / 1000;
@@ -218,7 +193,7 @@ const machine = machineInfo();
 console.log(`machine: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 console.log(
   `sent: ${acked.size}/${TOTAL} acknowledged in ${seconds.toFixed(1)} s (${(acked.size / seconds).toFixed(1)} msg/s with the kills), ` +
-    `${kills} SIGKILLs (restart to ready ${(restartMs / Math.max(kills, 1) / 1000).toFixed(1)} s on average), ${retried} messages sent again`,
+    `${kills} SIGKILLs (restart to ready ${(restartMs / Math.max(kills, 1) / 1000).toFixed(1)} s on average), ${sending.resent} messages sent again`,
 );
 console.log(
   `store: ${rows.length} rows; lost ${lost}, duplicated ${duplicated}, truncated ${truncated}; ` +

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../server/db.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { type DnsServer, startDnsServer } from "../support/dns-server.ts";
+import { type ResendState, sendUntilAcked } from "../support/send-until-acked.ts";
 import { SmtpClient } from "../support/smtp-client.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "../support/yubin-process.ts";
 
@@ -170,45 +171,7 @@ describe("the kill test", () => {
     const queue = Array.from({ length: TOTAL }, (_, i) => i);
     const acked = new Set<number>();
     let kills = 0;
-    let retried = 0;
     let restarting: Promise<void> | null = null;
-
-    const worker = async () => {
-      while (acked.size < TOTAL) {
-        if (queue.length === 0) {
-          await new Promise((r) => setTimeout(r, 20));
-          continue;
-        }
-        if (restarting) await restarting;
-        let client: SmtpClient | undefined;
-        let inHand: number | undefined;
-        try {
-          const connection = await SmtpClient.connect(smtpPort);
-          client = connection.client;
-          if (connection.greeting.code !== 220) throw new Error(connection.greeting.last);
-          if ((await client.send("EHLO loadtest.example")).code !== 250) throw new Error("EHLO");
-          for (inHand = queue.shift(); inHand !== undefined; inHand = queue.shift()) {
-            if ((await client.send("MAIL FROM:<sender@customer.example>")).code !== 250) throw new Error("MAIL");
-            if ((await client.send("RCPT TO:<support@example.com>")).code !== 250) throw new Error("RCPT");
-            if ((await client.send("DATA")).code !== 354) throw new Error("DATA");
-            client.write(Buffer.concat([messageFor(inHand), Buffer.from(".\r\n")]));
-            const reply = await client.reply();
-            if (reply.code !== 250) throw new Error(`end of data: ${reply.last}`);
-            acked.add(inHand);
-          }
-        } catch {
-          // A real MTA retries what was not acknowledged; so do we. It may
-          // have been stored before the crash: the store must not duplicate it.
-          if (inHand !== undefined) {
-            queue.push(inHand);
-            retried++;
-          }
-          await new Promise((r) => setTimeout(r, 50));
-        } finally {
-          client?.close();
-        }
-      }
-    };
 
     const killer = async () => {
       while (kills < KILLS) {
@@ -225,10 +188,20 @@ describe("the kill test", () => {
       }
     };
 
-    await Promise.all([killer(), ...Array.from({ length: CONNECTIONS }, worker)]);
+    const sending: ResendState = {
+      port: smtpPort,
+      ehlo: "loadtest.example",
+      total: TOTAL,
+      queue,
+      acked,
+      message: messageFor,
+      restarting: () => restarting,
+      resent: 0,
+    };
+    await Promise.all([killer(), ...Array.from({ length: CONNECTIONS }, () => sendUntilAcked(sending))]);
     expect(kills).toBe(KILLS);
     // The crashes really hit messages in flight.
-    expect(retried).toBeGreaterThan(0);
+    expect(sending.resent).toBeGreaterThan(0);
     expect(acked.size).toBe(TOTAL);
 
     const mailboxId = await supportMailboxId();

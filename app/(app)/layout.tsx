@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { type ReactNode, Suspense } from "react";
 import { currentUser } from "../../server/auth/current-user.ts";
+import { newestNotificationId } from "../../server/notifications/list-notifications.ts";
 import { KeyboardShortcuts } from "../components/keyboard-shortcuts.tsx";
 import { LiveUpdates } from "../components/live-updates.tsx";
 import { Logo } from "../components/logo.tsx";
@@ -19,7 +20,7 @@ import { SignOutButton } from "./sign-out-button.tsx";
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
   if (!user) redirect("/sign-in");
-  const t = await getT();
+  const [t, newestNoticeId] = await Promise.all([getT(), newestNotificationId(user.id)]);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <LiveUpdates />
@@ -30,7 +31,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <AppNav isAdmin={user.role === "admin"} />
         <ApprovalsNav />
         <div className="mt-1 px-3">
-          <NotificationBell />
+          <NotificationBell newestNoticeId={newestNoticeId} />
         </div>
         <div className="mt-auto border-t border-stone-200 px-5 py-4">
           <p className="truncate text-sm font-medium" title={user.name}>

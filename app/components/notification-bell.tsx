@@ -9,8 +9,8 @@ import { BrowserNotifications } from "./browser-notifications.tsx";
 // Polled as a fallback; the live helper's push invalidates this query sooner.
 const POLL_MS = 30_000;
 
-/** The shell's bell: unread notifications, linking to the list. */
-export function NotificationBell() {
+/** The shell's bell: unread notifications, linking to the list; `newestNoticeId` as the page was rendered. */
+export function NotificationBell({ newestNoticeId }: { newestNoticeId: number }) {
   const trpc = useTRPC();
   const pathname = usePathname();
   const t = useT();
@@ -35,7 +35,7 @@ export function NotificationBell() {
           <path d="M10 2a6 6 0 0 0-6 6v2.59l-1.7 1.7A1 1 0 0 0 3 14h14a1 1 0 0 0 .7-1.7L16 10.58V8a6 6 0 0 0-6-6Zm0 16a3 3 0 0 1-2.83-2h5.66A3 3 0 0 1 10 18Z" />
         </svg>
         {t("shell.notifications")}
-        <BrowserNotifications />
+        <BrowserNotifications after={newestNoticeId} />
       </span>
       {count ? (
         <span

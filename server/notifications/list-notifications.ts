@@ -71,3 +71,13 @@ export async function unreadNotificationCount(userId: number): Promise<number> {
       and (n."conversationId" is null or c."mailboxId" = any(${mailboxIds}::int[]))`;
   return row?.count ?? 0;
 }
+
+/** The id of the user's newest notice (0 if none): a page remembers it so it pops up only what comes after. */
+export async function newestNotificationId(userId: number): Promise<number> {
+  const newest = await db().notification.findFirst({
+    where: { userId },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
+  return newest?.id ?? 0;
+}

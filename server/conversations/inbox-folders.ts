@@ -11,6 +11,7 @@
 import { type AuthorizedMailboxId, MAILBOX_ACCESS } from "../access/gate.ts";
 import { db, Prisma } from "../db.ts";
 import type { Status } from "../workflow/status-labels.ts";
+import { type InboxConversation, inboxRows } from "./inbox-rows.ts";
 
 export const FOLDERS = ["unassigned", "mine", "open", "pending", "snoozed", "closed", "spam", "all"] as const;
 export type Folder = (typeof FOLDERS)[number];
@@ -38,24 +39,6 @@ export interface InboxCursor {
   id: number;
 }
 
-export interface InboxConversation {
-  id: number;
-  mailbox: { id: number; address: string; displayName: string };
-  subject: string;
-  customer: { name: string; email: string } | null;
-  snippet: string;
-  status: Status;
-  assignee: { id: number; name: string } | null;
-  snoozedUntil: Date | null;
-  messageCount: number;
-  lastMessageAt: Date;
-  tags: { id: number; name: string }[];
-  /** A message of it is not \Seen (the web's read state is IMAP's, server/mail-store/mark-read.ts). */
-  unread: boolean;
-  /** The reader has a draft reply in it (server/drafts/), which only they see. */
-  draft: boolean;
-}
-
 export type FolderCounts = Record<Exclude<Folder, "all">, number>;
 
 /** A past snoozedUntil the waker has not cleared yet already counts as awake. */
@@ -63,33 +46,46 @@ function awake(now: Date) {
   return Prisma.sql`(c."snoozedUntil" is null or c."snoozedUntil" <= ${now})`;
 }
 
-function conditions(filter: InboxFilter, userId: number, mailboxIds: number[], now: Date): Prisma.Sql[] {
-  // Deleted conversations (server/recovery/) are in no folder.
-  const where: Prisma.Sql[] = [Prisma.sql`c."deletedAt" is null`];
+/**
+ * Which conversations a folder holds (alias c). The folder list and the folder count both use
+ * this one predicate, so a tab's number is exactly the rows its list shows. Deleted
+ * conversations (server/recovery/) are in no folder; the mailboxes in view (the gate's
+ * mailboxScope) are the caller's condition.
+ */
+export function folderPredicate(folder: Folder, userId: number, now: Date): Prisma.Sql {
   const status = (s: Status) => Prisma.sql`c.status = ${s}::"ConversationStatus"`;
-  switch (filter.folder) {
+  const parts: Prisma.Sql[] = [Prisma.sql`c."deletedAt" is null`];
+  switch (folder) {
     case "unassigned":
-      where.push(status("open"), awake(now), Prisma.sql`c."assigneeId" is null`);
+      parts.push(status("open"), awake(now), Prisma.sql`c."assigneeId" is null`);
       break;
     case "mine":
-      where.push(status("open"), awake(now), Prisma.sql`c."assigneeId" = ${userId}`);
+      // My work: what I must answer (open) and what waits on the customer (pending).
+      parts.push(Prisma.sql`c.status in ('open', 'pending')`, awake(now), Prisma.sql`c."assigneeId" = ${userId}::int`);
       break;
     case "open":
-      where.push(status("open"), awake(now));
+      parts.push(status("open"), awake(now));
       break;
     case "pending":
-      where.push(status("pending"), awake(now));
+      parts.push(status("pending"), awake(now));
       break;
     case "snoozed":
-      where.push(Prisma.sql`c."snoozedUntil" > ${now}`);
+      // Only open or pending work can be snoozed (workflow/snooze.ts); a status change ends a snooze.
+      parts.push(Prisma.sql`c.status in ('open', 'pending')`, Prisma.sql`c."snoozedUntil" > ${now}`);
       break;
     case "closed":
     case "spam":
-      where.push(status(filter.folder));
+      parts.push(status(folder));
       break;
     case "all":
       break;
   }
+  return Prisma.sql`(${Prisma.join(parts, " and ")})`;
+}
+
+function conditions(filter: InboxFilter, userId: number, mailboxIds: number[], now: Date): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [folderPredicate(filter.folder, userId, now)];
+  const status = (s: Status) => Prisma.sql`c.status = ${s}::"ConversationStatus"`;
   if (filter.status) where.push(status(filter.status));
   if (filter.assignee === "none") where.push(Prisma.sql`c."assigneeId" is null`);
   else if (filter.assignee !== undefined) where.push(Prisma.sql`c."assigneeId" = ${filter.assignee}`);
@@ -139,8 +135,9 @@ export async function listInbox(input: {
   }
   const direction = ascending ? "asc" : "desc";
   const order = (alias: string) => Prisma.raw(`${alias}."lastMessageAt" ${direction}, ${alias}.id ${direction}`);
-  const rows = await db().$queryRaw<Row[]>`
-    with page as (
+  const items = await inboxRows({
+    userId: input.userId,
+    page: Prisma.sql`
       select p.id, p."lastMessageAt" from unnest(${mailboxIds}::int[]) as mb(id)
       cross join lateral (
         select c.id, c."lastMessageAt" from "Conversation" c
@@ -149,63 +146,15 @@ export async function listInbox(input: {
         limit ${limit}
       ) p
       order by ${order("p")}
-      limit ${limit}
-    )
-    select c.id, c.subject, c.status::text as status, c."messageCount", c."lastMessageAt", c."snoozedUntil",
-      mbx.id as "mailboxId", mbx.address as "mailboxAddress", mbx."displayName" as "mailboxDisplayName",
-      ct.name as "customerName", ct.email as "customerEmail", u.id as "assigneeId", u.name as "assigneeName",
-      (select m.snippet from "Message" m where m."conversationId" = c.id
-        order by m."internalDate" desc, m.id desc limit 1) as snippet,
-      (select coalesce(json_agg(json_build_object('id', t.id, 'name', t.name) order by t.name, t.id), '[]'::json)
-        from "ConversationTag" ctag join "Tag" t on t.id = ctag."tagId" where ctag."conversationId" = c.id) as tags,
-      exists (select 1 from "Message" m join "FolderMessage" fm on fm."messageId" = m.id
-        where m."conversationId" = c.id and not ('\\Seen' = any(fm.flags))) as unread,
-      exists (select 1 from "Draft" d where d."userId" = ${input.userId}::int and d."conversationId" = c.id) as draft
-    from page join "Conversation" c on c.id = page.id
-    join "Mailbox" mbx on mbx.id = c."mailboxId"
-    left join "Contact" ct on ct.id = c."contactId"
-    left join "User" u on u.id = c."assigneeId"
-    order by ${order("c")}`;
-  const items = rows.map((r) => ({
-    id: r.id,
-    mailbox: { id: r.mailboxId, address: r.mailboxAddress, displayName: r.mailboxDisplayName },
-    subject: r.subject,
-    customer: r.customerEmail !== null ? { name: r.customerName ?? "", email: r.customerEmail } : null,
-    snippet: r.snippet ?? "",
-    status: r.status,
-    assignee: r.assigneeId !== null ? { id: r.assigneeId, name: r.assigneeName ?? "" } : null,
-    snoozedUntil: r.snoozedUntil,
-    messageCount: r.messageCount,
-    lastMessageAt: r.lastMessageAt,
-    tags: r.tags,
-    unread: r.unread,
-    draft: r.draft,
-  }));
+      limit ${limit}`,
+    order: order("c"),
+    waiting: input.filter.sort === "waiting",
+  });
   const last = items.at(-1);
   return {
     items,
     nextCursor: items.length === limit && last ? { lastMessageAt: last.lastMessageAt, id: last.id } : null,
   };
-}
-
-interface Row {
-  id: number;
-  subject: string;
-  status: Status;
-  messageCount: number;
-  lastMessageAt: Date;
-  snoozedUntil: Date | null;
-  mailboxId: number;
-  mailboxAddress: string;
-  mailboxDisplayName: string;
-  customerName: string | null;
-  customerEmail: string | null;
-  assigneeId: number | null;
-  assigneeName: string | null;
-  snippet: string | null;
-  tags: { id: number; name: string }[];
-  unread: boolean;
-  draft: boolean;
 }
 
 /** How many conversations each folder holds, over the mailboxes in view. */
@@ -218,23 +167,24 @@ export async function folderCounts(input: {
   const zero: FolderCounts = { unassigned: 0, mine: 0, open: 0, pending: 0, snoozed: 0, closed: 0, spam: 0 };
   if (mailboxIds.length === 0) return zero;
   const now = input.now ?? new Date();
-  // The working folders are counted exactly (only open and pending rows are
-  // read, through the status index); closed and spam up to COUNT_CAP + 1.
+  const is = (folder: Folder) => folderPredicate(folder, input.userId, now);
+  // The working folders are counted exactly (only open and pending rows are read, through the
+  // status index); closed and spam up to COUNT_CAP + 1. Each count is its folder's own predicate.
   const [active] = await db().$queryRaw<Omit<FolderCounts, "closed" | "spam">[]>`
     select
-      count(*) filter (where c.status = 'open' and ${awake(now)} and c."assigneeId" is null)::int as unassigned,
-      count(*) filter (where c.status = 'open' and ${awake(now)} and c."assigneeId" = ${input.userId})::int as mine,
-      count(*) filter (where c.status = 'open' and ${awake(now)})::int as open,
-      count(*) filter (where c.status = 'pending' and ${awake(now)})::int as pending,
-      count(*) filter (where c."snoozedUntil" > ${now})::int as snoozed
+      count(*) filter (where ${is("unassigned")})::int as unassigned,
+      count(*) filter (where ${is("mine")})::int as mine,
+      count(*) filter (where ${is("open")})::int as open,
+      count(*) filter (where ${is("pending")})::int as pending,
+      count(*) filter (where ${is("snoozed")})::int as snoozed
     from "Conversation" c
     where c."mailboxId" = any(${mailboxIds}::int[]) and c.status in ('open', 'pending') and c."deletedAt" is null`;
   const [done] = await db().$queryRaw<{ closed: number; spam: number }[]>`
     select
       (select count(*) from (select 1 from "Conversation" c where c."mailboxId" = any(${mailboxIds}::int[])
-        and c.status = 'closed' and c."deletedAt" is null limit ${COUNT_CAP + 1}) x)::int as closed,
+        and ${is("closed")} limit ${COUNT_CAP + 1}) x)::int as closed,
       (select count(*) from (select 1 from "Conversation" c where c."mailboxId" = any(${mailboxIds}::int[])
-        and c.status = 'spam' and c."deletedAt" is null limit ${COUNT_CAP + 1}) x)::int as spam`;
+        and ${is("spam")} limit ${COUNT_CAP + 1}) x)::int as spam`;
   return { ...zero, ...active, ...done };
 }
 

@@ -34,14 +34,14 @@
 // term-tsquery.ts (text to tokens), content-sql.ts, build-search.ts (the SQL of
 // each step), search-planner.ts (which step answers), index-pending-notes.ts.
 
-import { type ConversationSummary, SUMMARY_SELECT, toSummary } from "../conversations/conversation-summary.ts";
-import { db, type Prisma } from "../db.ts";
+import { type InboxConversation, inboxRowsById } from "../conversations/inbox-rows.ts";
+import type { Prisma } from "../db.ts";
 import { buildSearch, type SearchSqlInput } from "./build-search.ts";
 import { indexPendingNotes } from "./index-pending-notes.ts";
 import { matchingIds, type SearchTuning, WALK_BUDGET } from "./search-planner.ts";
 
-/** A search result is an inbox row without its tags. */
-export type SearchHit = Omit<ConversationSummary, "tags">;
+/** A search result is an inbox row (the inbox and the search list show the same row). */
+export type SearchHit = InboxConversation;
 
 export const SEARCH_PAGE_SIZE = 50;
 /** The most rows a caller may ask for in one page. */
@@ -64,12 +64,7 @@ export async function searchConversations(input: SearchInput & SearchTuning): Pr
   const { ids, by } = await matchingIds(built, input.strategy ?? "auto", input.walkBudget ?? WALK_BUDGET);
   input.onStrategy?.(by);
   if (ids.length === 0) return [];
-  const rows = await db().conversation.findMany({ where: { id: { in: ids } }, select: SUMMARY_SELECT });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => {
-    const r = byId.get(id);
-    return r ? [toSummary(r)] : [];
-  });
+  return inboxRowsById(input.userId, ids);
 }
 
 /**

@@ -4,7 +4,8 @@
 // members, also when deliveries arrive at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxScope } from "../../server/access/gate.ts";
-import { type InboxConversation, type InboxFilter, listInbox } from "../../server/conversations/inbox-folders.ts";
+import { type InboxFilter, listInbox } from "../../server/conversations/inbox-folders.ts";
+import type { InboxConversation } from "../../server/conversations/inbox-rows.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
@@ -126,14 +127,15 @@ interface Row {
 }
 
 const awake = (c: Row) => !(c.snoozedUntil && c.snoozedUntil > new Date());
+const working = (c: Row) => c.status === "open" || c.status === "pending";
 
 describe("folders, filters and sorts", () => {
   const folders: [InboxFilter["folder"], (c: Row) => boolean][] = [
     ["unassigned", (c) => c.status === "open" && awake(c) && c.assigneeId === null],
-    ["mine", (c) => c.status === "open" && awake(c) && c.assigneeId === annId],
+    ["mine", (c) => working(c) && awake(c) && c.assigneeId === annId],
     ["open", (c) => c.status === "open" && awake(c)],
     ["pending", (c) => c.status === "pending" && awake(c)],
-    ["snoozed", (c) => !awake(c)],
+    ["snoozed", (c) => working(c) && !awake(c)],
     ["closed", (c) => c.status === "closed"],
     ["spam", (c) => c.status === "spam"],
     ["all", () => true],

@@ -1,6 +1,14 @@
-// The signed-in user's own language and time zone, and where a send or a close goes next.
+// The signed-in user's own language and time zone, where a send or a close goes next, and
+// the inbox's layout (density, reading pane).
 import { z } from "zod";
-import { preferencesInput, setGoToNext, setPreferences, userPreferences } from "../../users/set-preferences.ts";
+import {
+  inboxLayoutInput,
+  preferencesInput,
+  setGoToNext,
+  setInboxLayout,
+  setPreferences,
+  userPreferences,
+} from "../../users/set-preferences.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
 export const preferencesRouter = router({
@@ -11,4 +19,8 @@ export const preferencesRouter = router({
   setGoToNext: protectedProcedure
     .input(z.object({ goToNext: z.boolean() }))
     .mutation(({ ctx, input }) => setGoToNext({ userId: ctx.user.id, goToNext: input.goToNext, ip: ctx.ip })),
+  /** Density and/or reading pane; answers both as stored. */
+  setInboxLayout: protectedProcedure
+    .input(inboxLayoutInput)
+    .mutation(({ ctx, input }) => setInboxLayout({ ...input, userId: ctx.user.id, ip: ctx.ip })),
 });

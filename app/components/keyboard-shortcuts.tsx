@@ -103,7 +103,10 @@ export function handleShortcut(event: KeyboardEvent, openHelp: () => void): bool
   if (target?.closest?.(TYPING)) return false;
   // A modal (the help itself, or any other) owns the keyboard while open.
   if (document.querySelector("dialog[open]")) return false;
-  const inConversation = document.querySelector("ol[aria-label='Messages']") !== null;
+  // With the inbox's reading pane the list and a conversation are both on screen: j/k, x and o
+  // go on working the list, and r, n, a and the status keys act on the conversation beside it.
+  const hasThread = document.querySelector("ol[aria-label='Messages']") !== null;
+  const inConversation = hasThread && document.querySelector("[data-conversation-list]") === null;
   switch (event.key) {
     case "?":
       openHelp();
@@ -134,20 +137,20 @@ export function handleShortcut(event: KeyboardEvent, openHelp: () => void): bool
       return true;
     }
     case "r":
-      return inConversation && click("[data-shortcut='reply']", true);
+      return hasThread && click("[data-shortcut='reply']", true);
     case "n":
-      return inConversation && click("[data-shortcut='note']");
+      return hasThread && click("[data-shortcut='note']");
     case "a":
-      if (!inConversation) return false;
+      if (!hasThread) return false;
       openMenu(document.querySelector<HTMLSelectElement>("select[data-shortcut='assign']"));
       return true;
     case "s":
-      if (!inConversation) return false;
+      if (!hasThread) return false;
       openMenu(document.querySelector<HTMLSelectElement>("select[data-shortcut='snooze']"));
       return true;
     case "e": {
       const status = document.querySelector<HTMLSelectElement>("select[data-shortcut='status']");
-      if (!inConversation || !status) return false;
+      if (!hasThread || !status) return false;
       choose(status, "closed");
       return true;
     }

@@ -4,6 +4,7 @@
 import { attachmentEn } from "./attachment-messages.ts";
 import { bulkEn } from "./bulk-messages.ts";
 import { connectorEn } from "./connector-messages.ts";
+import { inboxLayoutEn } from "./inbox-layout-messages.ts";
 import { opsEn } from "./messages-ops-en.ts";
 import { usersEn } from "./messages-users-en.ts";
 import { notificationEn } from "./notification-messages.ts";
@@ -14,6 +15,7 @@ import { transferEn } from "./transfer-messages.ts";
 export const en = {
   ...quotaEn,
   ...bulkEn,
+  ...inboxLayoutEn,
   ...transferEn,
   ...connectorEn,
   ...opsEn,

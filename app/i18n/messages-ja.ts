@@ -3,6 +3,7 @@
 import { attachmentJa } from "./attachment-messages.ts";
 import { bulkJa } from "./bulk-messages.ts";
 import { connectorJa } from "./connector-messages.ts";
+import { inboxLayoutJa } from "./inbox-layout-messages.ts";
 import { opsJa } from "./messages-ops-ja.ts";
 import { usersJa } from "./messages-users-ja.ts";
 import { notificationJa } from "./notification-messages.ts";
@@ -14,6 +15,7 @@ import type { Messages } from "./translate.ts";
 export const ja: Messages = {
   ...quotaJa,
   ...bulkJa,
+  ...inboxLayoutJa,
   ...transferJa,
   ...connectorJa,
   ...opsJa,

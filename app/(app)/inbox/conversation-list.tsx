@@ -1,13 +1,15 @@
 "use client";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { rememberList } from "../../components/next-conversation.ts";
 import type { ConversationStatus } from "../../components/status-badge.tsx";
 import { useI18n, useT } from "../../i18n/client.tsx";
 import { BulkBar } from "./bulk-bar.tsx";
-import type { ConversationRow } from "./conversation-row.tsx";
+import type { ConversationRow, Density } from "./conversation-row.tsx";
 import { StableRowLink } from "./conversation-row.tsx";
 import type { ListCursor } from "./list-merge.ts";
 import { type ListSource, newestFirst } from "./list-source.ts";
+import { READING_PANE_QUERY } from "./reading-pane-width.ts";
 import { useBulkSelection } from "./use-bulk-selection.ts";
 import { useListKeyboard, useListSelection } from "./use-list-keyboard.ts";
 import { useListPaging } from "./use-list-paging.ts";
@@ -35,6 +37,10 @@ export function ConversationList({
   showMailbox,
   labels,
   assignees,
+  density = "comfortable",
+  now: serverNow,
+  readingPane = false,
+  openId,
 }: {
   initial: ConversationRow[];
   initialCursor: ListCursor;
@@ -47,6 +53,13 @@ export function ConversationList({
   labels?: Record<ConversationStatus, string>;
   /** Who a bulk action may assign to (the inbox's filter options); given, the rows have checkboxes. */
   assignees?: { id: number; name: string; email: string }[];
+  density?: Density;
+  /** The server's clock when it rendered (epoch ms): waiting times start from it, then follow the browser's. */
+  now?: number;
+  /** The reader wants conversations opened beside the list on wide screens (User.readingPane). */
+  readingPane?: boolean;
+  /** The conversation in the reading pane. */
+  openId?: number;
 }) {
   const t = useT();
   const { locale } = useI18n();
@@ -60,7 +73,7 @@ export function ConversationList({
   });
   const selection = useListSelection();
   const selectedIndex = selection.selectedId === null ? -1 : rows.findIndex((r) => r.id === selection.selectedId);
-  const virtualizer = useListVirtualizer({ rows, selectedIndex, listRef, remeasureOn: shownInitial });
+  const virtualizer = useListVirtualizer({ rows, selectedIndex, listRef, remeasureOn: shownInitial, density });
   const items = virtualizer.getVirtualItems();
   useRestoreAnchor({ anchor, rows, listRef, virtualizer });
   const { loadMore, loading, error } = useListPaging({
@@ -85,6 +98,28 @@ export function ConversationList({
   });
   // "Next conversation" after a send or a close follows this list (next-conversation.ts).
   useEffect(() => rememberList(rows.map((r) => r.id)), [rows]);
+
+  // Waiting times count on while the list is open; the first render uses the server's clock (no hydration mismatch).
+  const [now, setNow] = useState(serverNow);
+  useEffect(() => {
+    if (serverNow === undefined) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, [serverNow]);
+  // With the reading pane on and room for it, a plain click opens the conversation beside the
+  // list (the inbox URL with ?open=); otherwise the link goes to the conversation's page.
+  const router = useRouter();
+  const onOpen = useCallback(
+    (id: number) => {
+      if (!readingPane || !window.matchMedia(READING_PANE_QUERY).matches) return false;
+      const url = new URL(window.location.href);
+      url.searchParams.set("open", String(id));
+      router.push(`${url.pathname}${url.search}`, { scroll: false });
+      return true;
+    },
+    [readingPane, router],
+  );
 
   const number = useMemo(() => new Intl.NumberFormat(locale), [locale]);
   const known = total !== undefined && total >= rows.length;
@@ -132,6 +167,10 @@ export function ConversationList({
                 labels={labels}
                 checked={selectable ? bulk.wholeFolder || bulk.checked.has(row.id) : undefined}
                 onCheck={selectable ? toggle : undefined}
+                density={density}
+                now={now}
+                open={openId === row.id}
+                onOpen={readingPane ? onOpen : undefined}
               />
             </li>
           );

@@ -6,6 +6,10 @@ import { LocalTime } from "../../components/local-time.tsx";
 import { PresenceAvatars } from "../../components/presence.tsx";
 import { type ConversationStatus, StatusBadge } from "../../components/status-badge.tsx";
 import { useT } from "../../i18n/client.tsx";
+import { formatWaited } from "./waited.ts";
+
+/** How many rows fit on a screen (User.inboxDensity): two or three lines each, or one. */
+export type Density = "comfortable" | "compact";
 
 export interface ConversationRow {
   id: number;
@@ -23,6 +27,8 @@ export interface ConversationRow {
   unread?: boolean;
   /** The reader has a draft reply in it. */
   draft?: boolean;
+  /** Since when the customer has waited (the waiting-longest sort only). */
+  waitingSince?: string | null;
 }
 
 /**
@@ -45,6 +51,10 @@ export function ConversationRowLink({
   labels,
   checked,
   onCheck,
+  density = "comfortable",
+  now,
+  open,
+  onOpen,
 }: {
   row: ConversationRow;
   showMailbox: boolean;
@@ -52,13 +62,101 @@ export function ConversationRowLink({
   checked?: boolean;
   /** Given, the row has a checkbox; `range` is a shift-click. */
   onCheck?: (id: number, range: boolean) => void;
+  density?: Density;
+  /** The clock the waiting time is measured against (epoch ms); without it no waiting time shows. */
+  now?: number;
+  /** The conversation shown in the reading pane. */
+  open?: boolean;
+  /** A plain click; answering true keeps the link from navigating (the reading pane opened it). */
+  onOpen?: (id: number) => boolean;
 }) {
   const t = useT();
   const who = row.customer?.name || row.customer?.email || t("list.unknownSender");
+  const waited =
+    row.waitingSince && now !== undefined ? (
+      <span
+        data-testid="waited"
+        className="shrink-0 rounded bg-orange-50 px-1.5 text-xs font-medium text-orange-800 tabular-nums ring-1 ring-orange-200 ring-inset"
+      >
+        <span className="sr-only">
+          {t("waited.label", { time: formatWaited(Date.parse(row.waitingSince), now, t) })}
+        </span>
+        <span aria-hidden="true">{formatWaited(Date.parse(row.waitingSince), now, t)}</span>
+      </span>
+    ) : null;
+  const onClick = onOpen
+    ? (event: React.MouseEvent<HTMLAnchorElement>) => {
+        const plain = event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+        if (plain && onOpen(row.id)) event.preventDefault();
+      }
+    : undefined;
+  const ring =
+    "hover:bg-stone-50 focus-visible:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none focus-visible:ring-inset";
+  const marked = open ? "bg-sky-50" : "";
+  if (density === "compact") {
+    const compact = (
+      <Link
+        href={`/conversations/${row.id}`}
+        onClick={onClick}
+        data-open={open ? "true" : undefined}
+        className={`flex items-center gap-3 ${onCheck ? "py-2 pr-4 pl-12" : "px-4 py-2"} text-sm ${ring} ${marked}`}
+      >
+        {row.unread ? (
+          <span className="size-2 shrink-0 rounded-full bg-sky-600" data-unread="true">
+            <span className="sr-only">{t("list.unread")}</span>
+          </span>
+        ) : (
+          <span className="size-2 shrink-0" />
+        )}
+        <span className="w-24 shrink-0 truncate font-semibold text-slate-900 sm:w-40">{who}</span>
+        <span className="min-w-0 flex-1 truncate">
+          <span className={row.unread ? "font-bold text-slate-950" : "font-medium text-slate-800"}>
+            {row.subject || t("common.noSubject")}
+          </span>
+          {row.messageCount > 1 ? (
+            <span className="ml-1.5 rounded-full bg-stone-100 px-1.5 text-xs text-slate-600 tabular-nums">
+              {row.messageCount}
+              <span className="sr-only">{t("list.messages")}</span>
+            </span>
+          ) : null}
+          {row.snippet ? <span className="text-slate-500"> — {row.snippet}</span> : null}
+        </span>
+        <PresenceAvatars conversationId={row.id} />
+        <span className="hidden shrink-0 items-center gap-2 md:flex">
+          {row.draft ? (
+            <span
+              data-testid="draft"
+              className="rounded bg-amber-50 px-1.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200 ring-inset"
+            >
+              {t("list.draft")}
+            </span>
+          ) : null}
+          {row.assignee !== undefined ? (
+            <span className="max-w-40 truncate text-xs text-slate-600" data-testid="assignee">
+              {row.assignee ? t("list.assignedTo", { name: row.assignee.name }) : t("list.unassigned")}
+            </span>
+          ) : null}
+          {showMailbox ? (
+            <span className="max-w-32 truncate text-xs text-slate-500" title={row.mailbox.address}>
+              {row.mailbox.displayName || row.mailbox.address}
+            </span>
+          ) : null}
+        </span>
+        <StatusBadge status={row.status} label={labels?.[row.status]} />
+        {waited}
+        <span className="w-14 shrink-0 text-right text-xs text-slate-500 tabular-nums">
+          <LocalTime iso={row.lastMessageAt} />
+        </span>
+      </Link>
+    );
+    return onCheck ? withCheckbox(compact, "top-2.5") : compact;
+  }
   const link = (
     <Link
       href={`/conversations/${row.id}`}
-      className={`block ${onCheck ? "py-4 pr-5 pl-12" : "px-5 py-4"} hover:bg-stone-50 focus-visible:bg-stone-50 focus-visible:ring-2 focus-visible:ring-slate-400 focus-visible:outline-none focus-visible:ring-inset`}
+      onClick={onClick}
+      data-open={open ? "true" : undefined}
+      className={`block ${onCheck ? "py-4 pr-5 pl-12" : "px-5 py-4"} ${ring} ${marked}`}
     >
       <div className="flex items-baseline justify-between gap-4">
         <p className="min-w-0 truncate text-sm">
@@ -67,7 +165,8 @@ export function ConversationRowLink({
             <span className="ml-2 text-slate-500">{row.customer.email}</span>
           ) : null}
         </p>
-        <span className="shrink-0 text-xs text-slate-500 tabular-nums">
+        <span className="flex shrink-0 items-center gap-2 text-xs text-slate-500 tabular-nums">
+          {waited}
           <LocalTime iso={row.lastMessageAt} />
         </span>
       </div>
@@ -127,20 +226,24 @@ export function ConversationRowLink({
       </div>
     </Link>
   );
-  if (!onCheck) return link;
-  return (
-    <>
-      <input
-        type="checkbox"
-        data-bulk-check=""
-        aria-label={t("bulk.selectRow", { subject: row.subject || t("common.noSubject") })}
-        checked={checked ?? false}
-        // The click carries shiftKey (a range); Space on the box is a click too.
-        onClick={(event) => onCheck(row.id, event.shiftKey)}
-        readOnly
-        className="absolute top-4.5 left-5 size-4 cursor-pointer accent-slate-700"
-      />
-      {link}
-    </>
-  );
+  return onCheck ? withCheckbox(link, "top-4.5") : link;
+
+  // The bulk-action checkbox beside the link, not in it.
+  function withCheckbox(content: React.ReactNode, top: string) {
+    return (
+      <>
+        <input
+          type="checkbox"
+          data-bulk-check=""
+          aria-label={t("bulk.selectRow", { subject: row.subject || t("common.noSubject") })}
+          checked={checked ?? false}
+          // The click carries shiftKey (a range); Space on the box is a click too.
+          onClick={(event) => onCheck?.(row.id, event.shiftKey)}
+          readOnly
+          className={`absolute ${top} left-5 size-4 cursor-pointer accent-slate-700`}
+        />
+        {content}
+      </>
+    );
+  }
 }

@@ -4,10 +4,10 @@
 // above it ends.
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { type RefObject, useLayoutEffect, useState } from "react";
-import type { ConversationRow } from "./conversation-row.tsx";
+import type { ConversationRow, Density } from "./conversation-row.tsx";
 
 /** Rows are about this tall before they are measured; only a guess for the scrollbar. */
-const ESTIMATED_ROW_PX = 108;
+const ESTIMATED_ROW_PX: Record<Density, number> = { comfortable: 108, compact: 37 };
 /** Rendered beyond the viewport on each side, so that j/k and fast scrolling rarely meet a blank. */
 const OVERSCAN = 6;
 
@@ -18,6 +18,7 @@ export function useListVirtualizer({
   selectedIndex,
   listRef,
   remeasureOn,
+  density = "comfortable",
 }: {
   rows: ConversationRow[];
   /** The keyboard selection (-1 for none), which stays rendered. */
@@ -25,11 +26,12 @@ export function useListVirtualizer({
   listRef: RefObject<HTMLUListElement | null>;
   /** Where the list starts is measured again when this changes (a refresh may change the filters above). */
   remeasureOn: unknown;
+  density?: Density;
 }) {
   const [scrollMargin, setScrollMargin] = useState(0);
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
-    estimateSize: () => ESTIMATED_ROW_PX,
+    estimateSize: () => ESTIMATED_ROW_PX[density],
     overscan: OVERSCAN,
     scrollMargin,
     getItemKey: (index) => rows[index]?.id ?? index,

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { serverCaller } from "../../../server/api/server-caller.ts";
 import { FormMessage } from "../../components/form-message.tsx";
 import { getT } from "../../i18n/server.ts";
-import type { MessageKey } from "../../i18n/translate.ts";
+import { localStatusLabels, type MessageKey } from "../../i18n/translate.ts";
 import { type SearchCursor, SearchResults, type SearchRow } from "./search-results.tsx";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -30,11 +30,22 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
   let error: { message: string } | null = null;
   let rows: SearchRow[] = [];
   let cursor: SearchCursor = null;
+  const caller = await serverCaller();
+  // The rows look as in the inbox: status labels, the user's density, the mailbox when they have several.
+  const [serverLabels, { mailboxes }, preferences] = await Promise.all([
+    caller.workflow.statusLabels(),
+    caller.me.get(),
+    caller.preferences.get(),
+  ]);
   if (q) {
     try {
-      const caller = await serverCaller();
       const page = await caller.search.conversations({ q });
-      rows = page.items.map((c) => ({ ...c, lastMessageAt: c.lastMessageAt.toISOString() }));
+      rows = page.items.map((c) => ({
+        ...c,
+        lastMessageAt: c.lastMessageAt.toISOString(),
+        snoozedUntil: c.snoozedUntil?.toISOString() ?? null,
+        waitingSince: null,
+      }));
       cursor = page.nextCursor
         ? { lastMessageAt: page.nextCursor.lastMessageAt.toISOString(), id: page.nextCursor.id }
         : null;
@@ -80,7 +91,15 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
           <p className="mt-1 text-sm text-slate-500">{t("search.noMatchHint")}</p>
         </div>
       ) : (
-        <SearchResults key={q} q={q} initial={rows} initialCursor={cursor} />
+        <SearchResults
+          key={q}
+          q={q}
+          initial={rows}
+          initialCursor={cursor}
+          labels={localStatusLabels(serverLabels, t)}
+          showMailbox={mailboxes.length > 1}
+          density={preferences.inbox.density}
+        />
       )}
     </div>
   );

@@ -2,18 +2,11 @@
 import type { ConversationStatus } from "../../components/status-badge.tsx";
 import { useT } from "../../i18n/client.tsx";
 import { ConversationList } from "../inbox/conversation-list.tsx";
+import type { ConversationRow, Density } from "../inbox/conversation-row.tsx";
 import type { ListCursor } from "../inbox/list-merge.ts";
 
-export interface SearchRow {
-  id: number;
-  mailbox: { id: number; address: string; displayName: string };
-  subject: string;
-  customer: { name: string; email: string } | null;
-  snippet: string;
-  status: ConversationStatus;
-  messageCount: number;
-  lastMessageAt: string;
-}
+/** A search result is an inbox row (server/conversations/inbox-rows.ts): the same row component shows it. */
+export type SearchRow = ConversationRow;
 
 export type SearchCursor = ListCursor;
 
@@ -22,10 +15,17 @@ export function SearchResults({
   q,
   initial,
   initialCursor,
+  labels,
+  showMailbox,
+  density,
 }: {
   q: string;
   initial: SearchRow[];
   initialCursor: SearchCursor;
+  labels: Record<ConversationStatus, string>;
+  /** The reader has several mailboxes: each row says which one. */
+  showMailbox: boolean;
+  density: Density;
 }) {
   const t = useT();
   return (
@@ -34,7 +34,9 @@ export function SearchResults({
       initialCursor={initialCursor}
       source={{ kind: "search", q }}
       label={t("list.searchResults")}
-      showMailbox={new Set(initial.map((r) => r.mailbox.id)).size > 1}
+      showMailbox={showMailbox}
+      labels={labels}
+      density={density}
     />
   );
 }

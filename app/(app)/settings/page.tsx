@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { serverCaller } from "../../../server/api/server-caller.ts";
 import { SignatureForm } from "../../components/signature-form.tsx";
 import { getT } from "../../i18n/server.ts";
+import { LayoutToggles } from "../inbox/layout-toggles.tsx";
 import { AppPasswords } from "./app-passwords.tsx";
 import { GoToNextToggle } from "./go-to-next-toggle.tsx";
 import { NotificationSettings } from "./notification-settings.tsx";
@@ -56,6 +57,17 @@ export default async function SettingsPage() {
         </h2>
         <div className="mt-4">
           <GoToNextToggle initial={preferences.goToNext} />
+        </div>
+      </section>
+      <section
+        aria-labelledby="inbox-layout-heading"
+        className="mt-6 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+      >
+        <h2 id="inbox-layout-heading" className="text-sm font-semibold text-slate-700">
+          {t("layout.settings")}
+        </h2>
+        <div className="mt-4">
+          <LayoutToggles initial={preferences.inbox} inSettings />
         </div>
       </section>
       <section

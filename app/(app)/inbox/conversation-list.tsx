@@ -145,7 +145,7 @@ export function ConversationList({
         ref={listRef}
         aria-label={label}
         data-conversation-list=""
-        className="relative mt-2 overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm"
+        className="@container relative mt-2 overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm"
         style={{ height: virtualizer.getTotalSize() }}
       >
         {items.map((item) => {

@@ -108,7 +108,7 @@ export function ConversationRowLink({
         ) : (
           <span className="size-2 shrink-0" />
         )}
-        <span className="w-24 shrink-0 truncate font-semibold text-slate-900 sm:w-40">{who}</span>
+        <span className="w-20 shrink-0 truncate font-semibold text-slate-900 @2xl:w-40">{who}</span>
         <span className="min-w-0 flex-1 truncate">
           <span className={row.unread ? "font-bold text-slate-950" : "font-medium text-slate-800"}>
             {row.subject || t("common.noSubject")}
@@ -122,29 +122,34 @@ export function ConversationRowLink({
           {row.snippet ? <span className="text-slate-500"> — {row.snippet}</span> : null}
         </span>
         <PresenceAvatars conversationId={row.id} />
-        <span className="hidden shrink-0 items-center gap-2 md:flex">
-          {row.draft ? (
-            <span
-              data-testid="draft"
-              className="rounded bg-amber-50 px-1.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200 ring-inset"
-            >
-              {t("list.draft")}
-            </span>
-          ) : null}
-          {row.assignee !== undefined ? (
-            <span className="max-w-40 truncate text-xs text-slate-600" data-testid="assignee">
-              {row.assignee ? t("list.assignedTo", { name: row.assignee.name }) : t("list.unassigned")}
-            </span>
-          ) : null}
-          {showMailbox ? (
-            <span className="max-w-32 truncate text-xs text-slate-500" title={row.mailbox.address}>
-              {row.mailbox.displayName || row.mailbox.address}
-            </span>
-          ) : null}
-        </span>
+        {/* A narrow list (beside the reading pane, a phone) keeps who has it; a wide one also the draft and mailbox. */}
+        {row.draft ? (
+          <span
+            data-testid="draft"
+            className="hidden shrink-0 rounded bg-amber-50 px-1.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200 ring-inset @2xl:inline"
+          >
+            {t("list.draft")}
+          </span>
+        ) : null}
+        {row.assignee !== undefined ? (
+          <span
+            className={`max-w-24 shrink-0 truncate text-xs text-slate-600 @2xl:inline @2xl:max-w-40 ${row.assignee ? "" : "hidden"}`}
+            data-testid="assignee"
+          >
+            {row.assignee ? t("list.assignedTo", { name: row.assignee.name }) : t("list.unassigned")}
+          </span>
+        ) : null}
+        {showMailbox ? (
+          <span
+            className="hidden max-w-32 shrink-0 truncate text-xs text-slate-500 @2xl:inline"
+            title={row.mailbox.address}
+          >
+            {row.mailbox.displayName || row.mailbox.address}
+          </span>
+        ) : null}
         <StatusBadge status={row.status} label={labels?.[row.status]} />
         {waited}
-        <span className="w-14 shrink-0 text-right text-xs text-slate-500 tabular-nums">
+        <span className="shrink-0 text-right text-xs whitespace-nowrap text-slate-500 tabular-nums">
           <LocalTime iso={row.lastMessageAt} />
         </span>
       </Link>

@@ -3,7 +3,8 @@
 // in every state a folder must decide on (open, mine, pending, snoozed, a snooze that has run
 // out, closed, spam, a closed one that still carries a snooze, deleted, and another team's).
 // "Mine" holds my open and my pending conversations. The waiting-longest sort says since when
-// the customer has waited, and search results are the same rows as the inbox.
+// the customer has waited, and search results are the same rows as the inbox. The inbox's
+// layout (density, reading pane) is each user's own, kept on the server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeConversation } from "../../server/access/gate.ts";
 import { FOLDERS } from "../../server/conversations/inbox-folders.ts";
@@ -11,7 +12,7 @@ import { db, disconnectDb } from "../../server/db.ts";
 import { snoozeConversation } from "../../server/workflow/snooze.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
-import { sessionCaller } from "../support/trpc-caller.ts";
+import { sessionCaller, trpcError } from "../support/trpc-caller.ts";
 
 const SECRET = "inbox-tab-counts-test-secret-0123456789";
 const HOUR = 3600_000;
@@ -205,5 +206,42 @@ describe("rows", () => {
       mailbox: { id: salesId, address: "sales@example.com" },
       status: "pending",
     });
+  });
+});
+
+describe("the inbox layout preference", () => {
+  it("is the caller's own, validated and audited", async () => {
+    const ann = await callerFor(annId);
+    expect((await ann.preferences.get()).inbox).toEqual({ density: "comfortable", readingPane: false });
+    expect(await ann.preferences.setInboxLayout({ density: "compact" })).toEqual({
+      density: "compact",
+      readingPane: false,
+    });
+    // One field at a time leaves the other as it was.
+    expect(await ann.preferences.setInboxLayout({ readingPane: true })).toEqual({
+      density: "compact",
+      readingPane: true,
+    });
+    expect((await ann.preferences.get()).inbox).toEqual({ density: "compact", readingPane: true });
+    expect((await (await callerFor(bobId)).preferences.get()).inbox).toEqual({
+      density: "comfortable",
+      readingPane: false,
+    });
+    const audited = await db().auditEvent.findMany({
+      where: { actorId: annId, action: "user.preferences", subjectId: String(annId) },
+      orderBy: { id: "asc" },
+    });
+    expect(audited.map((a) => a.after)).toEqual([{ density: "compact" }, { readingPane: true }]);
+
+    expect((await trpcError(ann.preferences.setInboxLayout({}))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(ann.preferences.setInboxLayout({ density: "tiny" as "compact" }))).code).toBe(
+      "BAD_REQUEST",
+    );
+    expect((await trpcError(ann.preferences.setInboxLayout({ readingPane: "yes" as unknown as boolean }))).code).toBe(
+      "BAD_REQUEST",
+    );
+    const signedOut = await callerFor(null);
+    expect((await trpcError(signedOut.preferences.setInboxLayout({ density: "compact" }))).code).toBe("UNAUTHORIZED");
+    expect((await ann.preferences.get()).inbox).toEqual({ density: "compact", readingPane: true });
   });
 });

@@ -346,6 +346,38 @@ describe("malformed messages (issue 10 items 13 and 14)", () => {
     expect(message.malformed).toBe("broken-disposition");
   });
 
+  it("shows the body of a multipart that names no boundary, or one that never occurs, as plain text (MIME corpus)", async () => {
+    const head = "From: a@example.net\r\nSubject: parts\r\nMIME-Version: 1.0\r\n";
+    const none = await parseMessage(
+      Buffer.from(`${head}Content-Type: multipart/mixed\r\n\r\nText with no boundary — 本文\r\n`),
+    );
+    expect(none).toMatchObject({
+      textBody: "Text with no boundary — 本文\n",
+      attachments: [],
+      malformed: "missing-boundary",
+    });
+    const wrong = await parseMessage(
+      Buffer.from(
+        `${head}Content-Type: multipart/alternative; boundary="declared"\r\n\r\n--actual\r\nContent-Type: text/plain\r\n\r\nThe text.\r\n--actual--\r\n`,
+      ),
+    );
+    expect(wrong.textBody).toContain("The text.");
+    expect(wrong.malformed).toBe("missing-boundary");
+    // One that holds only its own closing delimiter is empty, not malformed.
+    const empty = await parseMessage(
+      Buffer.from(`${head}Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b--\r\n`),
+    );
+    expect(empty).toMatchObject({ textBody: null, malformed: null });
+    // A multipart nested without a boundary is shown where it stands.
+    const nested = await parseMessage(
+      Buffer.from(
+        `${head}Content-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nfirst\r\n--o\r\nContent-Type: multipart/alternative\r\n\r\nsecond, unsplit\r\n--o--\r\n`,
+      ),
+    );
+    expect(nested.textBody).toBe("first\nsecond, unsplit");
+    expect(nested.malformed).toBe("missing-boundary");
+  });
+
   it("keeps the display name of a sender with an empty address", async () => {
     const message = await parse("empty-address-from.eml");
     expect(message).toMatchObject({ fromName: "MAILER DAEMON", fromAddress: "", malformed: null });

@@ -107,8 +107,9 @@ function utf8Implausibility(sample: Uint8Array, truncated: boolean): number {
 /**
  * The label a part should carry, or null when its declared label is right:
  * missing labels are sniffed (with `elsewhere`, the charsets the rest of the
- * message declares, as the first guesses), and ASCII/Latin-1 labels on bytes holding
- * ISO-2022-JP escapes (or, for ASCII, any 8-bit byte) are corrected.
+ * message declares, as the first guesses), and so are labels no decoder knows;
+ * ASCII/Latin-1 labels on bytes holding ISO-2022-JP escapes (or, for ASCII,
+ * any 8-bit byte) are corrected.
  */
 export function correctedLabel(
   declared: string | null,
@@ -119,14 +120,29 @@ export function correctedLabel(
   const label = canonicalCharset(declared);
   const sniffed = sniffCharset(bytes, elsewhere);
   if (sniffed === "us-ascii") return null;
-  if (label === null || sniffed === "iso-2022-jp" || label === "us-ascii" || label === "ascii") return sniffed;
+  if (
+    label === null ||
+    !isKnownCharset(label) ||
+    sniffed === "iso-2022-jp" ||
+    label === "us-ascii" ||
+    label === "ascii"
+  )
+    return sniffed;
   return null;
 }
 
-/** Whether a declared label may be wrong about its bytes: none at all, or ASCII/Latin-1 (see correctedLabel). */
+/**
+ * Whether a declared label may be wrong about its bytes: none at all,
+ * ASCII/Latin-1, or one no decoder knows — RFC 1428's "unknown-8bit" from
+ * gateways, "x-unknown", typos — which says no more than no label (see correctedLabel).
+ */
 export function needsLabelCheck(declared: string | null): boolean {
   const label = canonicalCharset(declared);
-  return label === null || ASCII_LABELS.has(label);
+  return label === null || ASCII_LABELS.has(label) || !isKnownCharset(label);
+}
+
+function isKnownCharset(label: string): boolean {
+  return label === "iso-2022-jp" || iconv.encodingExists(label);
 }
 
 /** Decodes bytes by their (corrected) label; never throws. */

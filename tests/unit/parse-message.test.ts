@@ -346,6 +346,22 @@ describe("malformed messages (issue 10 items 13 and 14)", () => {
     expect(message.malformed).toBe("broken-disposition");
   });
 
+  it("reads text under a charset label no decoder knows (RFC 1428 unknown-8bit) as unlabelled text (MIME corpus)", async () => {
+    const raw = Buffer.concat([
+      Buffer.from("From: gateway@example.net\r\nSubject: =?unknown-8bit?Q?Caf=E9?= menu\r\nMIME-Version: 1.0\r\n"),
+      Buffer.from("Content-Type: text/plain; charset=unknown-8bit\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"),
+      Buffer.from("Caf\xe9 cr\xe8me, na\xefve\r\n", "latin1"),
+    ]);
+    const message = await parseMessage(raw);
+    expect(message.subject).toBe("Café menu");
+    expect(message.textBody).toBe("Café crème, naïve\n");
+    // Known labels are still believed, and ASCII under an unknown one stays as it is.
+    const ascii = await parseMessage(
+      Buffer.from("From: a@example.net\r\nContent-Type: text/plain; charset=x-nothing\r\n\r\nplain\r\n"),
+    );
+    expect(ascii.textBody).toBe("plain\n");
+  });
+
   it("shows the body of a multipart that names no boundary, or one that never occurs, as plain text (MIME corpus)", async () => {
     const head = "From: a@example.net\r\nSubject: parts\r\nMIME-Version: 1.0\r\n";
     const none = await parseMessage(

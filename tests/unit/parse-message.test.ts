@@ -346,6 +346,23 @@ describe("malformed messages (issue 10 items 13 and 14)", () => {
     expect(message.malformed).toBe("broken-disposition");
   });
 
+  it('reads past an mbox "From " line after the trace fields our MX prepends (MIME corpus)', async () => {
+    const mbox =
+      "From sender@example.net Mon Nov 30 10:00:00 2026\r\nFrom: Mbox <sender@example.net>\r\nSubject: from an mbox\r\n\r\nbody\r\n";
+    const received =
+      "Received: from client (client [127.0.0.1])\r\n\tby mx.example.com with ESMTP id 1;\r\n\tMon, 30 Nov 2026 10:00:01 +0000\r\n";
+    const message = await parseMessage(Buffer.from(`${received}${mbox}`));
+    expect(message).toMatchObject({
+      subject: "from an mbox",
+      fromAddress: "sender@example.net",
+      textBody: "body\n",
+      malformed: null,
+    });
+    // After a field of the sender's own, such a line is no header field: the body starts there, as before.
+    const late = await parseMessage(Buffer.from("Subject: s\r\nFrom a@example.net Mon\r\n\r\nbody\r\n"));
+    expect(late).toMatchObject({ subject: "s", malformed: "missing-blank-line" });
+  });
+
   it("reads text under a charset label no decoder knows (RFC 1428 unknown-8bit) as unlabelled text (MIME corpus)", async () => {
     const raw = Buffer.concat([
       Buffer.from("From: gateway@example.net\r\nSubject: =?unknown-8bit?Q?Caf=E9?= menu\r\nMIME-Version: 1.0\r\n"),

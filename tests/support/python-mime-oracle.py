@@ -10,6 +10,7 @@
 # the error Python raised. Nothing here knows what Yubin does.
 import json
 import os
+import re
 import sys
 from email import policy
 from email.parser import BytesParser
@@ -122,6 +123,18 @@ def analyse(raw):
     }
 
 
+def clean(value):
+    # Bytes Python could not decode come back as lone surrogates (surrogateescape):
+    # to a reader they are undecodable, so U+FFFD, as Python's "replace" gives elsewhere.
+    if isinstance(value, str):
+        return re.sub("[\udc80-\udcff]+", "\ufffd", value)
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: clean(item) for key, item in value.items()}
+    return value
+
+
 def main():
     folder = sys.argv[1]
     results = {}
@@ -134,7 +147,7 @@ def main():
             results[name[: -len(".eml")]] = analyse(raw)
         except Exception as error:
             results[name[: -len(".eml")]] = {"error": repr(error)}
-    json.dump(results, sys.stdout, ensure_ascii=False)
+    json.dump(clean(results), sys.stdout, ensure_ascii=True)
 
 
 main()

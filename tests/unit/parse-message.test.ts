@@ -363,6 +363,27 @@ describe("malformed messages (issue 10 items 13 and 14)", () => {
     expect(late).toMatchObject({ subject: "s", malformed: "missing-blank-line" });
   });
 
+  it("reads UTF-8 under a Latin-1 label as UTF-8, and Latin-1 as Windows-1252 in headers too (MIME corpus)", async () => {
+    const head = "From: a@example.net\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: 8bit\r\n";
+    const mislabelled = await parseMessage(
+      Buffer.from(`${head}Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nGrüße 日本\r\n`, "utf8"),
+    );
+    expect(mislabelled.textBody).toBe("Grüße 日本\n");
+    const windows = await parseMessage(
+      Buffer.concat([
+        Buffer.from(
+          `${head}Subject: =?iso-8859-1?Q?=93quoted=94_=80?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n`,
+        ),
+        Buffer.from("\x93smart\x94 caf\xe9\r\n", "latin1"),
+      ]),
+    );
+    expect(windows.subject).toBe("“quoted” €");
+    expect(windows.textBody).toBe("“smart” café\n");
+    // 0x81, undefined in Windows-1252, stays the control it is in Latin-1, not U+FFFD.
+    const undefinedByte = await parseMessage(Buffer.from(`${head}Subject: =?iso-8859-1?Q?a=81b?=\r\n\r\nx\r\n`));
+    expect(undefinedByte.subject).toBe("a\u0081b");
+  });
+
   it("reads text under a charset label no decoder knows (RFC 1428 unknown-8bit) as unlabelled text (MIME corpus)", async () => {
     const raw = Buffer.concat([
       Buffer.from("From: gateway@example.net\r\nSubject: =?unknown-8bit?Q?Caf=E9?= menu\r\nMIME-Version: 1.0\r\n"),

@@ -214,7 +214,9 @@ describe.skipIf(missing !== null)("connector write-back and edit against Dovecot
       async () => (await remote(user, "INBOX")).find((m) => m.subject === "After edit 0")?.seen,
     );
     expect((await remote(user, "INBOX")).filter((m) => m.seen).map((m) => m.subject)).toEqual(["After edit 0"]);
-    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "connector.edit", subjectId: String(c.id) } });
+    const audit = await db().auditEvent.findFirstOrThrow({
+      where: { action: "connector.edit", subjectId: String(c.id) },
+    });
     expect(audit.after).toMatchObject({ password: "changed", syncState: "kept", markSeen: "imported" });
     expect(JSON.stringify(audit)).not.toContain(PASSWORD);
 

@@ -72,7 +72,7 @@ export const connectorEn = {
   "connector.markSeenOff": "Never",
   "connector.markSeenImported": "When imported",
   "connector.markSeenClosed": "When the conversation is closed",
-  "connector.moveTo": "Move imported messages to this remote folder (optional)",
+  "connector.moveTo": "Move fetched messages to this remote folder (optional)",
   "connector.relayTitle": "Replies",
   "connector.useRelay": "Send replies from this address through an SMTP relay",
   "connector.relayHint":

@@ -11,7 +11,7 @@ import type { FetchMessageObject, ImapFlow } from "imapflow";
 import { CONNECTOR_BATCH_MESSAGES } from "../limits.ts";
 import { parseMessage } from "../mime/parse-message.ts";
 import { FolderFailure } from "./describe-failure.ts";
-import { addToScan, openFolderState, skipTo } from "./folder-state.ts";
+import { addToScan, openFolderState, recordModseq, skipTo } from "./folder-state.ts";
 import { type BatchResult, type RemoteMessage, storeRemoteBatchSafely } from "./store-remote-batch.ts";
 import { atImport, type WriteBack, writeBackImported, writes } from "./write-back.ts";
 
@@ -60,6 +60,7 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
   };
   if (mailbox.exists === 0 || (uidNext !== null && uidNext - 1n <= state.lastUid)) {
     await addToScan(ctx.connectorId, 0, ctx.freshScan);
+    await recordModseq({ connectorId: ctx.connectorId, folder, uidValidity, highestModseq });
     await writeBackNow();
     return result;
   }

@@ -160,6 +160,23 @@ describe.skipIf(missing !== null)("connector write-back and edit against Dovecot
     expect(rows.map((r) => [r.movedTo, r.movedUid !== null, r.writeBackPending])).toEqual(
       Array(4).fill(["Imported", true, false]),
     );
+    // RFC 7162: the folder's HIGHESTMODSEQ is recorded on passes that find nothing new too (the moves changed it).
+    const inboxModseq = async () => {
+      const client = await dovecot.client(user);
+      try {
+        const status = await client.status("INBOX", { highestModseq: true });
+        return BigInt((status ? status.highestModseq : undefined) ?? -1);
+      } finally {
+        await client.logout().catch(() => {});
+      }
+    };
+    const serverModseq = await inboxModseq();
+    await waitFor(
+      "HIGHESTMODSEQ recorded",
+      async () =>
+        (await db().connectorFolder.findFirstOrThrow({ where: { connectorId: c.id, name: "INBOX" } })).highestModseq ===
+        serverModseq,
+    );
     // Refused: moving into a folder that is followed.
     await expect(
       updateConnector({ id: c.id, changes: { folders: ["INBOX", "Imported"] }, dataDir, actorId: null }),

@@ -44,7 +44,7 @@ export async function writeBackImported(
     if (rows.length === 0) return done;
     const uids = rows.map((r) => r.uid.toString()).join(",");
     const seen = writeBack.markSeen === "imported";
-    if (seen) await client.messageFlagsAdd(uids, ["\\Seen"], { uid: true });
+    if (seen) await markSeen(client, folder, uids);
     let moved = new Map<bigint, bigint | null>();
     if (writeBack.moveTo && writeBack.moveTo !== folder) {
       if (!client.capabilities.has("MOVE")) {
@@ -104,10 +104,18 @@ export async function writeBackClosed(client: ImapFlow, connectorId: number): Pr
     }
     for (let i = 0; i < list.length; i += CHUNK) {
       const chunk = list.slice(i, i + CHUNK);
-      await client.messageFlagsAdd(chunk.map((r) => r.uid.toString()).join(","), ["\\Seen"], { uid: true });
+      await markSeen(client, folder, chunk.map((r) => r.uid.toString()).join(","));
       await sql.$queryRaw`
         update "ConnectorMessage" set "remoteSeenAt" = now() where id = any(${chunk.map((r) => r.id)}::int[])`;
     }
   }
   return rows.length;
+}
+
+/** UID STORE +FLAGS.SILENT (\Seen); imapflow answers false (not an error) when the server refuses or the folder does not take \Seen. */
+async function markSeen(client: ImapFlow, folder: string, uids: string): Promise<void> {
+  if (!(await client.messageFlagsAdd(uids, ["\\Seen"], { uid: true, silent: true }))) {
+    if (!client.usable) throw Object.assign(new Error("the server closed the connection"), { code: "ECONNRESET" });
+    throw new FolderFailure(folder, `Write-back: the server refused to mark messages read in "${folder}"`);
+  }
 }

@@ -28,7 +28,7 @@ const missing = dovecotMissing();
 if (missing) console.warn(missing);
 
 const PASSWORD = "remote-secret-2";
-const USERS = ["off", "seen", "move", "close", "edit", "edit2"].map((u) => `${u}@remote.example`);
+const USERS = ["off", "seen", "move", "close", "edit", "edit2", "nowhere"].map((u) => `${u}@remote.example`);
 const dataDir = scratchDir("connector-wb-");
 let dovecot: Dovecot;
 let box = 0;
@@ -181,6 +181,20 @@ describe.skipIf(missing !== null)("connector write-back and edit against Dovecot
     await expect(
       updateConnector({ id: c.id, changes: { folders: ["INBOX", "Imported"] }, dataDir, actorId: null }),
     ).rejects.toThrow(/cannot also be where imported mail is moved/);
+  }, 20_000);
+
+  it("reports a move to a folder the server does not have on that folder, imports anyway, and keeps the move pending", async () => {
+    const user = USERS[6] as string;
+    await dovecot.append(user, "INBOX", mails(2, "Nowhere"));
+    const c = await connect(user, { moveTo: "Nowhere" });
+    runner();
+    await waitFor("the folder error", async () => (await getConnector(c.id)).folderErrors.length === 1);
+    const view = await getConnector(c.id);
+    expect(view.imported).toBe(2);
+    expect(view.folderErrors[0]).toMatchObject({ folder: "INBOX" });
+    expect(view.lastError).toMatch(/Write-back: the server refused to move messages to "Nowhere"/);
+    expect(await remote(user, "INBOX")).toHaveLength(2); // nothing deleted
+    expect(await db().connectorMessage.count({ where: { connectorId: c.id, writeBackPending: true } })).toBe(2);
   }, 20_000);
 
   it("marks a message \\Seen remotely once its conversation is closed in Yubin, not before", async () => {

@@ -9,8 +9,8 @@
 // yubin connector list [ADDRESS] [--json]
 // yubin connector test|pause|resume|remove ID
 // A remote IMAP mailbox imported and kept in sync into a shared mailbox
-// (server/connectors/). `add` tests the connection first and says which step
-// failed (DNS, TCP, TLS, authentication, folder); the password is read from a
+// (server/connectors/). `add` tests the connection (and the relay) first and
+// says which step failed (DNS, TCP, TLS, authentication, folder, relay); the password is read from a
 // file, never from the command line (where `ps` and shell history show it),
 // and never printed. The mail role of a running Yubin takes the connector up
 // within seconds. `edit` changes what it is given and keeps the rest, the
@@ -31,6 +31,7 @@ import {
 import { parseConnectorUrl } from "../../server/connectors/connector-url.ts";
 import { parseRelayUrl } from "../../server/connectors/relay-url.ts";
 import { testConnection, testConnectorById } from "../../server/connectors/test-connection.ts";
+import { testRelay, testStoredRelay } from "../../server/connectors/test-relay.ts";
 import { loadEnv } from "../../server/env.ts";
 import { InputError } from "../../server/errors.ts";
 import { parseCommand, subcommand, UsageError } from "../parse.ts";
@@ -163,6 +164,11 @@ async function add(rest: string[]): Promise<number> {
     const report = await testConnection(settings);
     if (!report.ok) throw new InputError(`${report.message} (nothing saved; --skip-test saves it anyway)`);
     console.log(report.message);
+    if (settings.relay) {
+      const relay = await testRelay(settings.relay, { caPem });
+      if (!relay.ok) throw new InputError(`${relay.message} (nothing saved; --skip-test saves it anyway)`);
+      console.log(relay.message);
+    }
   }
   return withDatabase(async () => {
     const c = await addConnector({ address, settings, dataDir: loadEnv().dataDir, actorId: null });
@@ -271,7 +277,10 @@ export async function connectorCommand(args: string[]): Promise<number> {
     if (verb === "test") {
       const report = await testConnectorById(id, loadEnv().dataDir);
       console.log(report.message);
-      return report.ok ? 0 : 1;
+      // The relay too, when the connector has one: a refused relay password is otherwise found only by a reply.
+      const relay = await testStoredRelay(id, loadEnv().dataDir);
+      if (relay) console.log(relay.message);
+      return report.ok && (relay?.ok ?? true) ? 0 : 1;
     }
     if (verb === "remove") {
       const c = await removeConnector({ id, actorId: null });

@@ -11,6 +11,7 @@ import { createMxResolver } from "../../../mail-daemons/delivery/mx-lookup.ts";
 import { authorizeMailbox, mailboxesForLogin } from "../../../server/access/gate.ts";
 import { addConnector, updateConnector } from "../../../server/connectors/connector-admin.ts";
 import { relaysForSenders } from "../../../server/connectors/relay-route.ts";
+import { testRelay, testStoredRelay } from "../../../server/connectors/test-relay.ts";
 import { db } from "../../../server/db.ts";
 import { listQueue, retryJob } from "../../../server/outbound/queue-admin.ts";
 import { sendMessage } from "../../../server/outbound/send-message.ts";
@@ -131,6 +132,27 @@ const jobState = (jobId: number) => db().deliveryJob.findUniqueOrThrow({ where: 
 const at = (sink: SmtpSink, subject: string) => sink.messages.filter((m) => m.raw.includes(`Subject: ${subject}`));
 
 describe("a connector's SMTP relay", () => {
+  it("is tested like the IMAP side: a good password, a refused one and a closed port, each said plainly", async () => {
+    const good = await testRelay({ ...relayEndpoint(), password: "relay-pass-1" });
+    expect(good).toEqual({ ok: true, message: `Relay: 127.0.0.5:${relay.port} accepted the user name and password` });
+    const bad = await testRelay({ ...relayEndpoint(), password: "nope-not-it" });
+    expect(bad.ok).toBe(false);
+    expect(bad.message).toMatch(/^Relay: 127\.0\.0\.5:\d+ refused the user name or password \(535/);
+    expect(bad.message).not.toContain("nope-not-it");
+    const closed = await testRelay({ ...relayEndpoint(), port: await freePort(), password: "x" });
+    expect(closed).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Relay: 127\.0\.0\.5:\d+ could not be reached/),
+    });
+    // The certificate is checked unless told not to: the sink's is self-signed for another name.
+    const checked = await testRelay({ ...relayEndpoint(), checkCertificate: true, password: "relay-pass-1" });
+    expect(checked).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Relay: TLS with 127\.0\.0\.5:\d+ failed/),
+    });
+    expect(await testStoredRelay(connectorId, dataDir)).toMatchObject({ ok: true });
+  });
+
   it("carries replies from the connected mailbox, authenticated, and not mail from other mailboxes", async () => {
     const reply = await replyFromSupport("Re: Invoice 1");
     const other = await fromAlice("From Alice 1");

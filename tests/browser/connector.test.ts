@@ -63,8 +63,8 @@ describe.skipIf(missing !== null)("Admin → Connectors", () => {
     const form = page.getByRole("form", { name: "Connect an existing mailbox" });
     await form.getByLabel("Shared mailbox").selectOption({ label: "support@example.com" });
     await form.getByLabel("IMAP server").fill("localhost");
-    await form.getByLabel("Port").fill(String(dovecot.imapsPort));
-    await form.getByLabel("User name").fill(REMOTE.user);
+    await form.getByLabel("Port", { exact: true }).fill(String(dovecot.imapsPort));
+    await form.getByLabel("User name", { exact: true }).fill(REMOTE.user);
     await form.getByLabel("Password or app password").fill("wrong password");
     // Dovecot's certificate is self-signed: the TLS step fails first.
     await form.getByRole("button", { name: "Test connection" }).click();

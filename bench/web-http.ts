@@ -169,7 +169,7 @@ export async function httpBench(input: HttpBenchInput): Promise<HttpFigure[]> {
   // ------------------------------------------------------------ bulk
   const bulkIds = (
     await client.query<{ id: number }>(
-      `select id from "Conversation" where "mailboxId" = any($1) and status = 'open' and "deletedAt" is null
+      `select id from "Conversation" where "mailboxId" = any($1) and status in ('open', 'pending', 'closed') and "deletedAt" is null
          and "assigneeId" is distinct from $2 order by "lastMessageAt" desc limit $3`,
       [input.mailboxIds, input.userId, input.bulk],
     )

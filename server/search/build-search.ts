@@ -42,6 +42,8 @@ export interface SearchSql {
    * has:attachment or date to look up; the unbudgeted walk is then the only way.
    */
   index: ((scope: IndexScope) => Prisma.Sql) | null;
+  /** Whether the query excludes something (`-word`, `-has:attachment`): fewer hits than its terms' matches. */
+  negated: boolean;
   /** EXPLAIN of the messages' GIN lookup of each token, whose smallest row estimate orders the ladder's middle steps. */
   estimate: Prisma.Sql | null;
   limit: number;
@@ -118,5 +120,5 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
         " union all ",
       )}`
     : null;
-  return { walk, index, estimate, limit };
+  return { walk, index, estimate, limit, negated: negations.length > 0 };
 }

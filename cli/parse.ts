@@ -34,6 +34,12 @@ export const usage = `usage:
   yubin app-password revoke ID
   yubin connector add ADDRESS imaps://USER@HOST:993 --password-file F [--ca-file F] [--folders INBOX,…] [--since DATE]
                     [--no-certificate-check] [--skip-test]      (imap://… = STARTTLS; "@" in USER as %40)
+                    [--mark-seen off|imported|closed] [--move-to FOLDER]
+                    [--relay smtp[s]://USER@HOST:PORT --relay-password-file F]
+  yubin connector edit|set ID [--url imaps://USER@HOST:993] [--password-file F] [--ca-file F | --no-ca]
+                    [--folders INBOX,…] [--since DATE | --no-since] [--certificate-check | --no-certificate-check]
+                    [--mark-seen off|imported|closed] [--move-to FOLDER | --no-move]
+                    [--relay URL] [--relay-password-file F] [--no-relay]
   yubin connector list [ADDRESS] [--json]
   yubin connector test|pause|resume|remove ID
   yubin status [--json]

@@ -1,13 +1,18 @@
 "use client";
 import { usePathname } from "next/navigation";
-import { type ReactNode, useEffect, useId, useState } from "react";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { useT } from "../i18n/client.tsx";
 
 /**
  * The sidebar of the signed-in shell. From md up it stands beside the page; below md
  * it is folded away behind a menu button in a top bar and opens as a drawer over the
- * page (closed again by navigating, by Escape, or by a tap beside it).
+ * page (closed again by navigating, by Escape, or by a tap beside it). While it is
+ * open it holds the keyboard: focus moves into it, Tab and Shift+Tab go round inside
+ * it, and closing it by Escape gives focus back to the menu button.
  */
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
+
 export function NavDrawer({ brand, children }: { brand: ReactNode; children: ReactNode }) {
   const t = useT();
   const id = useId();
@@ -16,10 +21,32 @@ export function NavDrawer({ brand, children }: { brand: ReactNode; children: Rea
   // A link followed inside the drawer lands on a page the drawer would cover.
   // biome-ignore lint/correctness/useExhaustiveDependencies: closing is the effect of a new pathname
   useEffect(() => setOpen(false), [pathname]);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const drawer = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!open) return;
+    const focusable = () =>
+      [...(drawer.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])].filter((el) => el.offsetParent !== null);
+    focusable()[0]?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") setOpen(false);
+      if (e.key === "Escape") {
+        setOpen(false);
+        menuButton.current?.focus();
+        return;
+      }
+      if (e.key !== "Tab") return;
+      const items = focusable();
+      const first = items[0];
+      const last = items[items.length - 1];
+      if (!first || !last) return;
+      const inside = drawer.current?.contains(document.activeElement) ?? false;
+      if (e.shiftKey && (document.activeElement === first || !inside)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (document.activeElement === last || !inside)) {
+        e.preventDefault();
+        first.focus();
+      }
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
@@ -28,6 +55,7 @@ export function NavDrawer({ brand, children }: { brand: ReactNode; children: Rea
     <>
       <div className="sticky top-0 z-30 flex items-center gap-3 border-b border-stone-200 bg-white px-3 py-2 md:hidden">
         <button
+          ref={menuButton}
           type="button"
           aria-expanded={open}
           aria-controls={id}
@@ -58,6 +86,7 @@ export function NavDrawer({ brand, children }: { brand: ReactNode; children: Rea
         />
       ) : null}
       <aside
+        ref={drawer}
         id={id}
         className={`${
           open ? "fixed inset-y-0 left-0 z-50 flex w-72 max-w-[85vw] overflow-y-auto shadow-xl" : "hidden"

@@ -576,6 +576,8 @@ export const en = {
     "This message is malformed: its header does not end with an empty line. The lines after the last header field are shown as the body.",
   "message.malformed.broken-disposition":
     "This message is malformed: it marks its only text as an attachment of no known kind. The text is shown.",
+  "message.malformed.missing-boundary":
+    "This message is malformed: it says it has parts but does not mark where they start. Its content is shown as plain text.",
   "message.noText": "(no text)",
   "message.textCut": "This message is long: the first {shown} of {total} characters are shown.",
   "message.showRest": "Show the rest",

@@ -582,6 +582,8 @@ export const ja: Messages = {
     "このメッセージは形式が正しくありません(ヘッダーの後に空行がありません)。最後のヘッダー行より後を本文として表示しています。",
   "message.malformed.broken-disposition":
     "このメッセージは形式が正しくありません(唯一の本文が不明な種類の添付ファイルとして指定されています)。本文として表示しています。",
+  "message.malformed.missing-boundary":
+    "このメッセージは形式が正しくありません(複数のパートがあるとしながら、その区切りがありません)。内容をそのままテキストとして表示しています。",
   "message.noText": "(本文なし)",
   "message.textCut": "長いメッセージのため、{total} 文字のうち最初の {shown} 文字を表示しています。",
   "message.showRest": "続きを表示",

@@ -6,6 +6,7 @@ import { startDeliveryWorkers } from "../../mail-daemons/delivery/delivery-worke
 import { createMxResolver } from "../../mail-daemons/delivery/mx-lookup.ts";
 import { parseSmarthost } from "../../mail-daemons/delivery/smarthost.ts";
 import type { Log } from "../../server/cluster/error-log.ts";
+import { relaysForSenders } from "../../server/connectors/relay-route.ts";
 import type { Env } from "../../server/env.ts";
 import { listenForQueuedMail } from "../../server/outbound/queue-wakeup.ts";
 import { processTraceSink } from "../../server/trace/trace-writer.ts";
@@ -19,6 +20,7 @@ export async function startDeliveryRole(env: Env, log: Log): Promise<RunningRole
     port: env.YUBIN_SMTP_OUTBOUND_PORT,
     resolver: createMxResolver(dnsServers),
     smarthost,
+    relays: (senders) => relaysForSenders(senders, env.dataDir),
     policy: {
       retryMinSeconds: env.YUBIN_QUEUE_RETRY_MIN_SECONDS,
       retryMaxSeconds: env.YUBIN_QUEUE_RETRY_MAX_SECONDS,

@@ -1,12 +1,15 @@
 // The delivery workers of the `delivery` role. Each worker claims a batch
 // of due jobs for one domain (claim-jobs.ts), finds the route (MX lookup or
-// the smarthost), opens one connection and sends the jobs one transaction at
-// a time, committing each job's result before the next transaction starts.
+// the smarthost; for a sender whose mailbox has a connector relay, that
+// relay: server/connectors/relay-route.ts), opens one connection per route
+// and sends the jobs one transaction at a time, committing each job's result
+// before the next transaction starts.
 // So a crash re-sends at most the transaction in flight: every other job is
 // either recorded or still unsent under a lease that will run out.
 
 import os from "node:os";
 import type { Log } from "../../server/cluster/error-log.ts";
+import type { RelayLookup } from "../../server/connectors/relay-route.ts";
 import { DELIVERY_BATCH_SIZE, DELIVERY_STEP_TIMEOUT_MS } from "../../server/limits.ts";
 import { type ClaimedJob, claimJobs, releaseJobs } from "../../server/outbound/claim-jobs.ts";
 import { deliverLocalJob } from "../../server/outbound/local-retry.ts";
@@ -26,6 +29,8 @@ export interface DeliveryConfig {
   port: number;
   resolver: MxResolver;
   smarthost?: Smarthost;
+  /** Per-mailbox relays by lower-cased envelope sender (connector relays); none: every job takes the route above. */
+  relays?: (senders: string[]) => Promise<Map<string, RelayLookup>>;
   policy: QueuePolicy;
   workers: number;
   maxPerDestination: number;
@@ -118,9 +123,49 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
 
   async function deliver(jobs: ClaimedJob[], owner: string): Promise<void> {
     if (jobs[0]?.local) return deliverLocally(jobs, owner);
-    const domain = jobs[0]?.domain as string;
+    const senders = [...new Set(jobs.map((j) => j.mailFrom.toLowerCase()).filter(Boolean))];
+    let relays: Map<string, RelayLookup>;
+    try {
+      relays = config.relays && senders.length ? await config.relays(senders) : new Map();
+    } catch (error) {
+      await releaseJobs(
+        jobs.map((j) => j.id),
+        owner,
+      ).catch(() => {});
+      throw error;
+    }
+    // One connection per route: the jobs of senders with their own relay apart from the rest.
+    const groups = new Map<string, { relay?: RelayLookup; jobs: ClaimedJob[] }>();
+    for (const job of jobs) {
+      const relay = relays.get(job.mailFrom.toLowerCase());
+      const key = relay ? `relay:${relay.connectorId}` : "";
+      const group = groups.get(key) ?? { relay, jobs: [] };
+      group.jobs.push(job);
+      groups.set(key, group);
+    }
     // Stop starting transactions well before the lease runs out, so no other worker can take a job we are sending.
     const deadline = Date.now() + config.policy.leaseSeconds * 800;
+    const order = [...groups.values()];
+    try {
+      while (order.length > 0 && !stopping) {
+        const group = order.shift() as { relay?: RelayLookup; jobs: ClaimedJob[] };
+        await deliverVia(group.jobs, owner, group.relay, deadline);
+      }
+    } finally {
+      await releaseJobs(
+        order.flatMap((g) => g.jobs.map((j) => j.id)),
+        owner,
+      ).catch(() => {});
+    }
+  }
+
+  async function deliverVia(
+    jobs: ClaimedJob[],
+    owner: string,
+    relay: RelayLookup | undefined,
+    deadline: number,
+  ): Promise<void> {
+    const domain = jobs[0]?.domain as string;
     const startedAt = now();
     const failAll = async (code: number, status: string, reply: string, route: AttemptRoute = {}) => {
       for (const job of jobs) {
@@ -132,19 +177,32 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
         );
       }
     };
+    if (relay && "failure" in relay) return failAll(451, "4.7.0", relay.failure);
+    const smarthost: (Smarthost & { label?: string }) | undefined = relay
+      ? {
+          host: relay.host,
+          port: relay.port,
+          implicitTls: relay.implicitTls,
+          verify: relay.verify,
+          user: relay.user,
+          pass: relay.pass,
+          ca: relay.ca ?? undefined,
+          label: relay.label,
+        }
+      : config.smarthost;
     let hosts: MailHost[];
-    if (config.smarthost) {
-      hosts = [{ name: config.smarthost.host, addresses: [config.smarthost.host] }];
+    if (smarthost) {
+      hosts = [{ name: smarthost.host, addresses: [smarthost.host] }];
     } else {
       const route = await lookupRoute(domain, config.resolver);
       if (route.kind === "fail") return failAll(route.code, route.status, route.reply);
       hosts = route.hosts;
     }
-    const release = await limit.acquire(config.smarthost ? "smarthost" : domain);
+    const release = await limit.acquire(relay ? `relay:${relay.connectorId}` : smarthost ? "smarthost" : domain);
     let session: SmtpSession | null = null;
     const remaining = [...jobs];
     try {
-      const connected = await connect(hosts);
+      const connected = await connect(hosts, smarthost);
       if ("failure" in connected) {
         return await failAll(451, "4.4.1", connected.failure, { host: connected.host, address: connected.address });
       }
@@ -183,6 +241,7 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
   /** RFC 5321 §5.1: try each address of each MX in order until one answers. */
   async function connect(
     hosts: MailHost[],
+    smarthost: (Smarthost & { label?: string }) | undefined,
   ): Promise<{ session: SmtpSession } | { failure: string; host?: string; address?: string }> {
     let failure = "no mail host";
     let last: { host?: string; address?: string } = {};
@@ -190,10 +249,10 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
       for (const address of host.addresses) {
         const options = {
           address,
-          port: config.smarthost?.port ?? config.port,
+          port: smarthost?.port ?? config.port,
           hostName: host.name,
           heloName: config.hostname,
-          smarthost: config.smarthost,
+          smarthost,
           timeoutMs,
         };
         try {
@@ -201,9 +260,15 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
         } catch (error) {
           const e = error as Error & { code?: string; response?: string };
           failure = `${host.name}[${address}]: ${e.response ?? e.message}`;
+          if (smarthost?.label) {
+            failure =
+              e.code === "EAUTH"
+                ? `${smarthost.label} refused the user name or password: ${e.response ?? e.message}`
+                : `${smarthost.label}: ${e.response ?? e.message}`;
+          }
           last = { host: host.name, address };
           // A broken STARTTLS must not stop delivery to an MX (opportunistic TLS): try once in plain text.
-          if (e.code === "ETLS" && !config.smarthost) {
+          if (e.code === "ETLS" && !smarthost) {
             try {
               return { session: await SmtpSession.open({ ...options, noTls: true }) };
             } catch (retry) {

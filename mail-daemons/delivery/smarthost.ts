@@ -8,6 +8,8 @@ export interface Smarthost {
   verify: boolean;
   user?: string;
   pass?: string;
+  /** A CA (PEM) trusted beside the system's roots. */
+  ca?: string;
 }
 
 export function parseSmarthost(value: string): Smarthost {

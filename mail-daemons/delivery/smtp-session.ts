@@ -3,7 +3,8 @@
 // and AUTH for a smarthost, PIPELINING of RCPT, then any number of
 // transactions separated by RSET. Each transaction's per-recipient replies
 // are handed to the caller, which commits them before the next one starts.
-import type { TLSSocket } from "node:tls";
+import { isIP } from "node:net";
+import { rootCertificates, type TLSSocket } from "node:tls";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
 
 export interface SessionOptions {
@@ -14,7 +15,7 @@ export interface SessionOptions {
   hostName: string;
   heloName: string;
   /** Smarthost: TLS required (STARTTLS, or implicit when `implicitTls`), optional AUTH, certificate checked unless `verify` is false. */
-  smarthost?: { implicitTls: boolean; verify: boolean; user?: string; pass?: string };
+  smarthost?: { implicitTls: boolean; verify: boolean; user?: string; pass?: string; ca?: string };
   /** Plain text only (after a failed TLS handshake, as Postfix's "may" level does). */
   noTls?: boolean;
   timeoutMs: number;
@@ -51,7 +52,12 @@ export class SmtpSession {
       // Opportunistic TLS to MX hosts cannot check certificates (there is no
       // way to know the right name without DANE or MTA-STS); it still stops
       // passive eavesdropping. A smarthost's certificate is checked.
-      tls: { servername: options.hostName, rejectUnauthorized: smarthost?.verify ?? false },
+      tls: {
+        // RFC 6066 §3: SNI carries host names only, never an address.
+        servername: isIP(options.hostName) ? undefined : options.hostName,
+        rejectUnauthorized: smarthost?.verify ?? false,
+        ...(smarthost?.ca ? { ca: [...rootCertificates, smarthost.ca] } : {}),
+      },
       connectionTimeout: options.timeoutMs,
       greetingTimeout: options.timeoutMs,
       socketTimeout: options.timeoutMs,

@@ -25,6 +25,8 @@ export interface ConnectorRow {
   passwordBox: string;
   folders: string[];
   since: Date | null;
+  markSeen: "off" | "imported" | "closed";
+  moveTo: string | null;
 }
 
 const until = (now: Date, leaseMs: number) => new Date(now.getTime() + leaseMs);
@@ -79,7 +81,7 @@ export async function releaseConnector(input: { id: number; owner: string }): Pr
 export async function loadHeldConnector(id: number, owner: string): Promise<ConnectorRow | null> {
   const [row] = await sql.$queryRaw<ConnectorRow[]>`
     select id, "mailboxId", host, port, tls::text as tls, "checkCertificate", "caPem", username, "passwordBox",
-      folders, since
+      folders, since, "markSeen"::text as "markSeen", "moveTo"
     from "Connector" where id = ${id}::int and "leaseOwner" = ${owner} and not paused`;
   return row ?? null;
 }

@@ -57,3 +57,22 @@ export async function skipTo(input: { connectorId: number; folder: string; uidVa
     where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
       and "uidValidity" = ${input.uidValidity}::bigint`;
 }
+
+/**
+ * RFC 7162 §3.1.2.1: the folder's HIGHESTMODSEQ when the pass found nothing
+ * new (a batch records it with its mail otherwise), so the state says up to
+ * which change the folder was looked at even when mail was only read or
+ * moved remotely.
+ */
+export async function recordModseq(input: {
+  connectorId: number;
+  folder: string;
+  uidValidity: bigint;
+  highestModseq: bigint | null;
+}) {
+  if (input.highestModseq === null) return;
+  await sql.$queryRaw`
+    update "ConnectorFolder" set "highestModseq" = ${input.highestModseq}::bigint
+    where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
+      and "uidValidity" = ${input.uidValidity}::bigint`;
+}

@@ -21,6 +21,7 @@ import { connectorClient } from "./imap-client.ts";
 import { openPassword } from "./password-box.ts";
 import { MailboxFull } from "./store-remote-batch.ts";
 import { syncFolder } from "./sync-folder.ts";
+import { writeBackClosed } from "./write-back.ts";
 
 export interface RunConnectorOptions {
   owner: string;
@@ -84,6 +85,7 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
                   leaseMs,
                   batchSize: options.batchSize,
                   freshScan: i === 0,
+                  writeBack: { markSeen: row.markSeen, moveTo: row.moveTo },
                 });
                 if (i === 0) firstUidNext = r.uidNext;
                 if (r.stored || r.failed || r.rescanned) {
@@ -98,6 +100,18 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
                 const failure = describeFailure(e instanceof FolderFailure ? e : e, where);
                 folderErrors.push(`${folder}: ${failure.message}`);
                 await reportFolder({ connectorId: id, folder, error: failure.message });
+              }
+            }
+            if (row.markSeen === "closed" && !stop.signal.aborted) {
+              try {
+                const marked = await writeBackClosed(client, id);
+                if (marked) log(`connector ${id}: ${marked} messages of closed conversations marked \\Seen remotely`);
+              } catch (e) {
+                if (!client.usable) throw e;
+                const failure = describeFailure(e, where);
+                folderErrors.push(failure.message);
+                if (e instanceof FolderFailure)
+                  await reportFolder({ connectorId: id, folder: e.folder, error: failure.message });
               }
             }
             if (stop.signal.aborted) break;

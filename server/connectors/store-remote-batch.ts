@@ -39,6 +39,8 @@ export interface BatchInput {
   /** Every UID up to this one has now been looked at (fetched, or gone from the server). */
   throughUid: bigint;
   leaseMs?: number;
+  /** Write-back at import is on: each message looked at is marked for it (write-back.ts). */
+  writeBackPending?: boolean;
 }
 
 export interface BatchResult {
@@ -165,9 +167,10 @@ interface RecordRow {
 async function record(tx: RawSql, input: BatchInput, rows: RecordRow[]) {
   if (rows.length === 0) return;
   await tx.$queryRaw`
-    insert into "ConnectorMessage" ("connectorId", folder, "uidValidity", uid, sha256, "messageId", outcome, detail)
+    insert into "ConnectorMessage" ("connectorId", folder, "uidValidity", uid, sha256, "messageId", outcome, detail,
+      "writeBackPending")
     select ${input.connectorId}::int, ${input.folder}, ${input.uidValidity}::bigint, r.uid, r.sha256, r."messageId",
-      r.outcome, r.detail
+      r.outcome, r.detail, ${input.writeBackPending ?? false}::boolean and r.outcome <> 'failed'
     from unnest(${rows.map((r) => r.uid.toString())}::bigint[], ${rows.map((r) => r.sha256)}::text[],
       ${rows.map((r) => r.messageId)}::int[], ${rows.map((r) => r.outcome)}::text[], ${rows.map((r) => r.detail)}::text[])
       as r(uid, sha256, "messageId", outcome, detail)

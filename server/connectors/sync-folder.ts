@@ -3,14 +3,17 @@
 // transaction with the folder's new highest UID: store-remote-batch.ts).
 // Which messages are new is decided by UID alone, never by \Seen: mail read
 // on a phone before the connector saw it is imported all the same. The folder
-// is opened read-only (EXAMINE), so fetching sets no \Seen remotely either.
+// is opened read-only (EXAMINE), so fetching sets no \Seen remotely either —
+// unless write-back is on (write-back.ts), which needs SELECT; fetching then
+// still uses BODY.PEEK[], so only the write-back itself changes flags.
 // The next batch is fetched while the one before commits.
 import type { FetchMessageObject, ImapFlow } from "imapflow";
 import { CONNECTOR_BATCH_MESSAGES } from "../limits.ts";
 import { parseMessage } from "../mime/parse-message.ts";
 import { FolderFailure } from "./describe-failure.ts";
-import { addToScan, openFolderState, skipTo } from "./folder-state.ts";
+import { addToScan, openFolderState, recordModseq, skipTo } from "./folder-state.ts";
 import { type BatchResult, type RemoteMessage, storeRemoteBatchSafely } from "./store-remote-batch.ts";
+import { atImport, type WriteBack, writeBackImported, writes } from "./write-back.ts";
 
 export interface SyncContext {
   connectorId: number;
@@ -22,6 +25,8 @@ export interface SyncContext {
   batchSize?: number;
   /** This pass is the first folder of a pass: the progress bar starts again. */
   freshScan: boolean;
+  /** Off when omitted. */
+  writeBack?: WriteBack;
 }
 
 export interface FolderSync extends BatchResult {
@@ -35,7 +40,7 @@ export interface FolderSync extends BatchResult {
 export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncContext): Promise<FolderSync> {
   let mailbox: Awaited<ReturnType<ImapFlow["mailboxOpen"]>>;
   try {
-    mailbox = await client.mailboxOpen(folder, { readOnly: true });
+    mailbox = await client.mailboxOpen(folder, { readOnly: !(ctx.writeBack && writes(ctx.writeBack)) });
   } catch (e) {
     if (!client.usable) throw e;
     const said = (e as { responseText?: string }).responseText;
@@ -46,8 +51,17 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
   const state = await openFolderState({ connectorId: ctx.connectorId, folder, uidValidity });
   const uidNext = mailbox.uidNext ? BigInt(mailbox.uidNext) : null;
   const result: FolderSync = { folder, rescanned: state.reset, uidNext, stored: 0, duplicates: 0, known: 0, failed: 0 };
+  const writeBack = ctx.writeBack && atImport(ctx.writeBack) ? ctx.writeBack : null;
+  // Left pending by a pass that ended before writing back (or by this one, below).
+  const writeBackNow = async () => {
+    if (writeBack && !ctx.signal?.aborted) {
+      await writeBackImported(client, { connectorId: ctx.connectorId, folder, uidValidity, writeBack });
+    }
+  };
   if (mailbox.exists === 0 || (uidNext !== null && uidNext - 1n <= state.lastUid)) {
     await addToScan(ctx.connectorId, 0, ctx.freshScan);
+    await recordModseq({ connectorId: ctx.connectorId, folder, uidValidity, highestModseq });
+    await writeBackNow();
     return result;
   }
   // RFC 9051 §6.4.4: "N:*" always matches the highest UID even when it is below N, hence the filter.
@@ -86,6 +100,7 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
         messages,
         throughUid,
         leaseMs: ctx.leaseMs,
+        writeBackPending: writeBack !== null,
       }).then(add);
       // Awaited before the next commit or at the end; until then its failure is not unhandled.
       committing.catch(() => {});
@@ -99,6 +114,7 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
   if (ctx.since && uidNext !== null && !ctx.signal?.aborted) {
     await skipTo({ connectorId: ctx.connectorId, folder, uidValidity, uid: uidNext - 1n });
   }
+  await writeBackNow();
   return result;
 }
 

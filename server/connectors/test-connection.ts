@@ -84,3 +84,21 @@ export async function testConnectorById(id: number, dataDir: string): Promise<Co
   if (!c) throw new InputError(`no connector ${id}`, "not_found");
   return testConnection({ ...c, password: openPassword(dataDir, c.passwordBox) });
 }
+
+/**
+ * The test of a saved connector's settings as edited: a password (or CA) the
+ * admin left empty is the stored one, opened here and forgotten.
+ */
+export async function testEditedConnector(
+  id: number,
+  s: Omit<ClientSettings, "password" | "caPem"> & { password: string; caPem: string | null; folders: string[] },
+  dataDir: string,
+): Promise<ConnectionReport> {
+  const c = await db().connector.findUnique({ where: { id } });
+  if (!c) throw new InputError(`no connector ${id}`, "not_found");
+  return testConnection({
+    ...s,
+    password: s.password || openPassword(dataDir, c.passwordBox),
+    caPem: s.caPem || c.caPem,
+  });
+}

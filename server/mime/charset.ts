@@ -107,8 +107,9 @@ function utf8Implausibility(sample: Uint8Array, truncated: boolean): number {
 /**
  * The label a part should carry, or null when its declared label is right:
  * missing labels are sniffed (with `elsewhere`, the charsets the rest of the
- * message declares, as the first guesses), and ASCII/Latin-1 labels on bytes holding
- * ISO-2022-JP escapes (or, for ASCII, any 8-bit byte) are corrected.
+ * message declares, as the first guesses), and so are labels no decoder knows;
+ * ASCII/Latin-1 labels on bytes holding ISO-2022-JP escapes (or, for ASCII,
+ * any 8-bit byte; for Latin-1, valid multibyte UTF-8) are corrected.
  */
 export function correctedLabel(
   declared: string | null,
@@ -119,14 +120,35 @@ export function correctedLabel(
   const label = canonicalCharset(declared);
   const sniffed = sniffCharset(bytes, elsewhere);
   if (sniffed === "us-ascii") return null;
-  if (label === null || sniffed === "iso-2022-jp" || label === "us-ascii" || label === "ascii") return sniffed;
+  if (
+    label === null ||
+    !isKnownCharset(label) ||
+    sniffed === "iso-2022-jp" ||
+    label === "us-ascii" ||
+    label === "ascii"
+  )
+    return sniffed;
+  // UTF-8 under a Latin-1 label (a web form or script that labels whatever it
+  // sends): Latin-1 text almost never forms valid multibyte UTF-8 ("é" read
+  // as Latin-1 is "Ã©"), so bytes that do are UTF-8, and reading them by the
+  // label would be mojibake.
+  const sample = bytes.length > CHARSET_SNIFF_BYTES ? bytes.subarray(0, CHARSET_SNIFF_BYTES) : bytes;
+  if (sniffed === "utf-8" && ASCII_LABELS.has(label) && isValidUtf8(sample, sample !== bytes)) return "utf-8";
   return null;
 }
 
-/** Whether a declared label may be wrong about its bytes: none at all, or ASCII/Latin-1 (see correctedLabel). */
+/**
+ * Whether a declared label may be wrong about its bytes: none at all,
+ * ASCII/Latin-1, or one no decoder knows — RFC 1428's "unknown-8bit" from
+ * gateways, "x-unknown", typos — which says no more than no label (see correctedLabel).
+ */
 export function needsLabelCheck(declared: string | null): boolean {
   const label = canonicalCharset(declared);
-  return label === null || ASCII_LABELS.has(label);
+  return label === null || ASCII_LABELS.has(label) || !isKnownCharset(label);
+}
+
+function isKnownCharset(label: string): boolean {
+  return label === "iso-2022-jp" || iconv.encodingExists(label);
 }
 
 /** Decodes bytes by their (corrected) label; never throws. */
@@ -135,7 +157,25 @@ export function decodeText(bytes: Uint8Array, label: string | null): string {
   if (charset === "iso-2022-jp") return decodeIso2022jp(bytes);
   // iconv-lite's UTF-7 would let "+ADw-script+AD4-" become markup; no real mail needs it.
   if (charset.startsWith("utf-7") || !iconv.encodingExists(charset)) return Buffer.from(bytes).toString("utf8");
+  if (LATIN1_LABELS.has(charset)) return decodeWindows1252(bytes);
   return iconv.decode(Buffer.from(bytes), charset);
+}
+
+const LATIN1_LABELS = new Set(["iso-8859-1", "latin1", "iso_8859-1", "l1", "cp819", "ibm819", "iso-ir-100"]);
+
+/**
+ * Latin-1 as the WHATWG Encoding Standard reads it, as Windows-1252: mail
+ * labelled ISO-8859-1 is written by Windows, and its 0x80-0x9F are “quotes”,
+ * dashes and €, not invisible C1 controls (mailparser reads bodies so too).
+ * The five bytes Windows-1252 leaves undefined stay the C1 control they are in Latin-1.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  const text = iconv.decode(Buffer.from(bytes), "windows-1252");
+  if (!text.includes("\ufffd")) return text;
+  return Array.from(bytes, (byte) => {
+    const char = iconv.decode(Buffer.from([byte]), "windows-1252");
+    return char === "\ufffd" ? String.fromCharCode(byte) : char;
+  }).join("");
 }
 
 function isValidUtf8(bytes: Uint8Array, truncated: boolean): boolean {

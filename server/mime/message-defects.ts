@@ -11,9 +11,11 @@ export type MessageDefect =
   /** A header section ends at a line that is no header field, without the empty line (RFC 5322 §2.1). */
   | "missing-blank-line"
   /** The message is one text part whose Content-Disposition names no known type (RFC 2183 §2). */
-  | "broken-disposition";
+  | "broken-disposition"
+  /** A multipart whose boundary is missing or never opens a part (RFC 2046 §5.1.1): its body is shown as plain text. */
+  | "missing-boundary";
 
-export function messageDefects(parts: MimePart[]): MessageDefect[] {
+export function messageDefects(parts: MimePart[], raw: Buffer): MessageDefect[] {
   const defects = new Set<MessageDefect>();
   const top = parts[0];
   // Fields servers added on the way (our own Received, say) are not the sender's header.
@@ -21,7 +23,28 @@ export function messageDefects(parts: MimePart[]): MessageDefect[] {
   if (noHeader) defects.add("no-header");
   if (parts.some((part) => part.missingSeparator && !(part === top && noHeader))) defects.add("missing-blank-line");
   if (top && hasBrokenDisposition(top)) defects.add("broken-disposition");
+  if (parts.some((_, index) => isPartlessMultipart(parts, index, raw))) defects.add("missing-boundary");
   return [...defects];
+}
+
+/**
+ * A multipart that holds no part although its body holds text: it names no
+ * boundary, or one that never occurs (RFC 2046 §5.1.1 requires both).
+ * mailparser shows nothing of it, so the text would be lost; Python's email
+ * package and Thunderbird show the body as it is, and so does Yubin
+ * (repair-headers.ts). One whose body is only its own delimiters is empty.
+ */
+export function isPartlessMultipart(parts: MimePart[], index: number, raw: Buffer): boolean {
+  const part = parts[index] as MimePart;
+  if (!part.contentType?.startsWith("multipart/")) return false;
+  const next = parts[index + 1];
+  if (next && next.depth > part.depth) return false;
+  const end = part.bodyEnd < 0 ? raw.length : part.bodyEnd;
+  const body = raw.toString("latin1", part.bodyStart, end);
+  const delimiter = part.boundary === null ? null : `--${part.boundary}`;
+  return body
+    .split(/\r?\n/)
+    .some((line) => line.trim() !== "" && (delimiter === null || !line.trimEnd().startsWith(delimiter)));
 }
 
 /**

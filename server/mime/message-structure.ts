@@ -45,7 +45,7 @@ export function readStructure(raw: Buffer): MessageStructure {
     // still tells its sender and subject in the first MAX_HEADER_BYTES.
     headers: top ? asText(top.fields, headerCharsets[0] ?? null) : readTopLevelHeaders(raw),
     ...(top ? { headerEnd: top.headerEnd, bodyStart: top.bodyStart } : headerAndBody(scanTopLevelHeader(raw))),
-    defects: messageDefects(scan.parts),
+    defects: messageDefects(scan.parts, raw),
   };
 }
 

@@ -1,4 +1,5 @@
 import { MAX_HEADER_BYTES, MAX_MIME_DEPTH, MAX_MIME_PARTS } from "../limits.ts";
+import { isTraceField } from "./content-hash.ts";
 import { type HeaderField, headerParam, headerValue, parseHeaderFields } from "./header-block.ts";
 
 /** One MIME entity: byte offsets into the raw message and what its header says. */
@@ -45,6 +46,8 @@ export function scanMime(raw: Buffer): MimeScan {
   let headerStart = 0;
   let depth = 0;
   let lineStart = 0;
+  // The message's own header so far holds only fields servers prepend (our Received, say).
+  let traceOnly = true;
 
   const closeParts = (end: number, aboveDepth: number) => {
     for (const part of parts)
@@ -98,12 +101,14 @@ export function scanMime(raw: Buffer): MimeScan {
       if (lineEnd - headerStart > MAX_HEADER_BYTES) {
         return stop(`header block larger than ${MAX_HEADER_BYTES} bytes`);
       }
-      if (!emptyLine && !isHeaderLine(raw, lineStart, lineEnd, lineStart === headerStart, depth === 0)) {
+      const mboxFrom = depth === 0 && (lineStart === headerStart || traceOnly);
+      if (!emptyLine && !isHeaderLine(raw, lineStart, lineEnd, lineStart === headerStart, mboxFrom)) {
         // A line that is no header field ends the header section and starts the body.
         if (!endHeader(lineStart, lineStart, true)) return stop(limitError());
         // The line is body text: it may still be a delimiter of an enclosing multipart.
         continue;
       }
+      if (depth === 0 && traceOnly && !emptyLine) traceOnly = continuesTrace(raw, lineStart, lineEnd);
       if (emptyLine || next >= raw.length) {
         const headerEnd = emptyLine ? lineStart : raw.length;
         if (!endHeader(headerEnd, Math.min(next, raw.length), false)) return stop(limitError());
@@ -124,13 +129,15 @@ export function scanMime(raw: Buffer): MimeScan {
 export function scanTopLevelHeader(raw: Buffer, limit = raw.length): MimePart {
   const to = Math.min(limit, raw.length);
   let lineStart = 0;
+  let traceOnly = true;
   while (lineStart < to) {
     const newline = raw.indexOf(0x0a, lineStart);
     const lineEnd = newline < 0 || newline >= to ? to : newline;
     const emptyLine = lineEnd === lineStart || (lineEnd === lineStart + 1 && raw[lineStart] === 0x0d);
     if (emptyLine) return describe(raw, 0, lineStart, Math.min(lineEnd + 1, raw.length), 0, false);
-    if (!isHeaderLine(raw, lineStart, lineEnd, lineStart === 0, true))
+    if (!isHeaderLine(raw, lineStart, lineEnd, lineStart === 0, lineStart === 0 || traceOnly))
       return describe(raw, 0, lineStart, lineStart, 0, true);
+    if (traceOnly) traceOnly = continuesTrace(raw, lineStart, lineEnd);
     lineStart = lineEnd + 1;
   }
   return describe(raw, 0, to, to, 0, false);
@@ -140,9 +147,10 @@ export function scanTopLevelHeader(raw: Buffer, limit = raw.length): MimePart {
  * A header field line (RFC 5322 §2.2: printable ASCII but ":" for the name,
  * then ":"; RFC 5322 §4.5.4 lets obsolete syntax put spaces before the
  * colon) or the continuation of one (§2.2.3). A Unix "From " line may open
- * a message taken from an mbox.
+ * a message taken from an mbox (`mboxFrom`): first, or after the trace
+ * fields a server prepended when a script sent an mbox entry over SMTP.
  */
-function isHeaderLine(raw: Buffer, start: number, end: number, first: boolean, topLevel: boolean): boolean {
+function isHeaderLine(raw: Buffer, start: number, end: number, first: boolean, mboxFrom: boolean): boolean {
   const lead = raw[start];
   if (lead === 0x20 || lead === 0x09) return !first;
   let at = start;
@@ -150,7 +158,24 @@ function isHeaderLine(raw: Buffer, start: number, end: number, first: boolean, t
   const nameEnd = at;
   while (at < end && (raw[at] === 0x20 || raw[at] === 0x09)) at++;
   if (nameEnd > start && raw[at] === 0x3a) return true;
-  return first && topLevel && raw.toString("latin1", start, start + 5) === "From ";
+  return mboxFrom && isMboxFrom(raw, start);
+}
+
+function isMboxFrom(raw: Buffer, start: number): boolean {
+  return raw.toString("latin1", start, start + 5) === "From ";
+}
+
+/** Whether a header line keeps the section trace-only: a trace field, its continuation, or an mbox "From " line. */
+function continuesTrace(raw: Buffer, start: number, end: number): boolean {
+  if (raw[start] === 0x20 || raw[start] === 0x09 || isMboxFrom(raw, start)) return true;
+  const colon = raw.indexOf(0x3a, start);
+  if (colon < 0 || colon > end) return false;
+  return isTraceField(
+    raw
+      .toString("latin1", start, colon)
+      .replace(/[ \t]+$/, "")
+      .toLowerCase(),
+  );
 }
 
 function describe(

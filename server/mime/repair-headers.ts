@@ -1,5 +1,6 @@
 import { CHARSET_SNIFF_BYTES } from "../limits.ts";
 import { correctedLabel, needsLabelCheck } from "./charset.ts";
+import { isPartlessMultipart } from "./message-defects.ts";
 import type { MessageStructure } from "./message-structure.ts";
 import type { MimePart } from "./mime-scan.ts";
 import { transcodeRawHeaders } from "./raw-header-text.ts";
@@ -17,7 +18,9 @@ import { decodeTransferEncoding } from "./transfer-decoding.ts";
  *   shown, not offered as a download (message-defects.ts);
  * - a text part with no charset, or an ASCII/Latin-1 label on JIS or 8-bit
  *   bytes, gets the charset its body is sniffed to be (mailparser assumes
- *   UTF-8 and prints ISO-2022-JP escapes literally).
+ *   UTF-8 and prints ISO-2022-JP escapes literally);
+ * - a multipart without a boundary, or whose boundary opens no part, becomes
+ *   text/plain, so its text is shown instead of lost (message-defects.ts).
  */
 export function repairHeaders(structure: MessageStructure): Buffer {
   const { raw, parts, headerCharsets } = structure;
@@ -25,14 +28,16 @@ export function repairHeaders(structure: MessageStructure): Buffer {
   let copied = 0;
   parts.forEach((part, index) => {
     const charset = headerCharsets[index] ?? null;
+    const partless = structure.defects.includes("missing-boundary") && isPartlessMultipart(parts, index, raw);
     const label =
-      isTextLeaf(part) && needsLabelCheck(part.charset)
-        ? correctedLabel(part.charset, sniffSample(raw, part), structure.declaredCharsets)
+      (isTextLeaf(part) && needsLabelCheck(part.charset)) || partless
+        ? correctedLabel(partless ? null : part.charset, sniffSample(raw, part), structure.declaredCharsets)
         : null;
     const showInline = index === 0 && structure.defects.includes("broken-disposition");
-    if (charset === null && label === null && !part.missingSeparator && !showInline) return;
+    if (charset === null && label === null && !part.missingSeparator && !showInline && !partless) return;
     const block = raw.toString("latin1", part.headerStart, part.headerEnd);
     let repaired = transcodeRawHeaders(block, charset);
+    if (partless) repaired = replaceField(repaired, "Content-Type", "text/plain");
     if (label) repaired = relabel(repaired, label);
     if (showInline) repaired = replaceField(repaired, "Content-Disposition", "inline");
     // The empty line the sender left out, so that mailparser also takes the

@@ -33,3 +33,30 @@ export async function notifyUsers(
     returning "userId"`;
   return rows.map((r) => r.userId);
 }
+
+/**
+ * notifyUsers for many conversations in one statement (a bulk assignment): each pair is
+ * one notice, with notifyUsers's rules (not the actor, not a disabled user, the
+ * recipient's setting for the kind).
+ */
+export async function notifyUsersOfConversations(
+  tx: RawSql,
+  input: {
+    kind: NotificationKind;
+    actorId: number | null;
+    notices: readonly { userId: number; conversationId: number }[];
+  },
+): Promise<void> {
+  const notices = input.notices.filter((n) => n.userId !== input.actorId);
+  if (notices.length === 0) return;
+  await tx.$queryRaw`
+    insert into "Notification" ("userId", kind, "conversationId", "noteId", "actorId", "pendingReplyId", shown, "mailPending")
+    select u.id, ${input.kind}, p."conversationId", null, ${input.actorId}::int, null,
+      coalesce(s."inApp", true), coalesce(s.email, false)
+    from unnest(${notices.map((n) => n.userId)}::int[], ${notices.map((n) => n.conversationId)}::int[])
+      with ordinality as p("userId", "conversationId", n)
+    join "User" u on u.id = p."userId"
+    left join "NotificationSetting" s on s."userId" = u.id and s.kind = ${input.kind}
+    where not u.disabled and (coalesce(s."inApp", true) or coalesce(s.email, false))
+    order by p.n`;
+}

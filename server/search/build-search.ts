@@ -42,6 +42,8 @@ export interface SearchSql {
    * has:attachment or date to look up; the unbudgeted walk is then the only way.
    */
   index: ((scope: IndexScope) => Prisma.Sql) | null;
+  /** Whether the query excludes something (`-word`, `-has:attachment`): fewer hits than its terms' matches. */
+  negated: boolean;
   /** EXPLAIN of the messages' GIN lookup of each token, whose smallest row estimate orders the ladder's middle steps. */
   estimate: Prisma.Sql | null;
   limit: number;
@@ -86,6 +88,8 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
       limit ${limit + 1}::int`;
   };
 
+  // Negations are probed in the page's order, only until it is full ("offset 0" keeps them above the
+  // sort): before, every matching conversation was probed first (2,882 for `請求書 -お願い` at 1M, 209 kept).
   const negated = negations.length ? Prisma.join(negations, " and ") : Prisma.sql`true`;
   const index = candidates
     ? ({ window = null, cap = null }: IndexScope) => {
@@ -99,8 +103,10 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
         return Prisma.sql`with ${from} hit as materialized (${capped ?? candidates(window !== null)})
           select ${window ? Prisma.sql`(select count(*) from w)::int` : Prisma.sql`null::int`} as considered,
             ${cap ? Prisma.sql`(select count(*) from hit)::int` : Prisma.sql`null::int`} as found,
-            array(select c.id from ${conversations} where c.id in (select hit.id from hit) and ${own} and ${negated}
-              order by c."lastMessageAt" desc, c.id desc limit ${limit}::int) as ids`;
+            array(select c.id from (select c.id, c."lastMessageAt" from ${conversations}
+                where c.id in (select hit.id from hit) and ${own}
+                order by c."lastMessageAt" desc, c.id desc offset 0) c
+              where ${negated} order by c."lastMessageAt" desc, c.id desc limit ${limit}::int) as ids`;
       }
     : null;
   // The planner's row estimate for the GIN lookup of each token alone (EXPLAIN, no execution). Their
@@ -114,5 +120,5 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
         " union all ",
       )}`
     : null;
-  return { walk, index, estimate, limit };
+  return { walk, index, estimate, limit, negated: negations.length > 0 };
 }

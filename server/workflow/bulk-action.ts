@@ -1,8 +1,9 @@
 // One action over many conversations (the inbox's "select many"): assign, set a status, tag,
-// snooze, mark spam or delete. Each conversation goes through the same domain function a
-// single change uses (assign.ts, change-status.ts, snooze.ts, server/tags/,
-// server/recovery/delete-mail.ts), so each is checked, audited and announced on its own;
-// one that fails (someone changed it meanwhile, an assignee who is not a member of its
+// snooze, mark spam or delete. Each conversation is checked, audited and announced on its
+// own, as the single change does: assign, status, spam and snooze set-based, one transaction
+// per mailbox (bulk-workflow.ts, with the rules of assign.ts, change-status.ts, snooze.ts);
+// tags through server/tags/ one by one; delete per mailbox (server/recovery/delete-mail.ts).
+// One that fails (someone changed it meanwhile, an assignee who is not a member of its
 // mailbox, a closed conversation that cannot be snoozed) is reported and the rest go on.
 //
 // Every change is made against the state read at the start (the `expected` of the single
@@ -17,9 +18,8 @@ import { InputError } from "../errors.ts";
 import { deleteMail } from "../recovery/delete-mail.ts";
 import { addTag } from "../tags/tag-conversation.ts";
 import { normalizeTagName } from "../tags/tag-name.ts";
-import { assignConversation } from "./assign.ts";
-import { changeStatus } from "./change-status.ts";
-import { checkSnoozeUntil, snoozeConversation } from "./snooze.ts";
+import { applyWorkflowChanges, type WorkflowChange } from "./bulk-workflow.ts";
+import { checkSnoozeUntil } from "./snooze.ts";
 import type { Status } from "./status-labels.ts";
 
 export type BulkAction =
@@ -102,18 +102,42 @@ export async function applyBulkAction(input: {
     select id, status::text as status, "assigneeId", "snoozedUntil" from "Conversation" where id = any(${ids}::int[])`;
   const prior = new Map(rows.map((r) => [r.id, r]));
 
-  await eachLimited(input.conversations, async (conversation) => {
-    const id = conversation.conversationId as number;
-    const was = prior.get(id);
-    try {
-      if (!was) throw new InputError("No such conversation.", "not_found");
-      const undo = await applyOne(conversation, was, action, actorId, ip ?? null, input.now);
-      result.done.push(id);
-      if (undo) result.undo.push(undo);
-    } catch (error) {
-      result.skipped.push(skipOf(id, error));
+  if (action.kind === "tag") {
+    await eachLimited(input.conversations, async (conversation) => {
+      const id = conversation.conversationId as number;
+      try {
+        if (!prior.has(id)) throw new InputError("No such conversation.", "not_found");
+        const tag = await addTag({ actorId, conversation, name: action.name, ip });
+        result.done.push(id);
+        if (tag.linked) result.undo.push({ kind: "untag", conversationId: id, tagId: tag.id });
+      } catch (error) {
+        result.skipped.push(skipOf(id, error));
+      }
+    });
+  } else {
+    // Each change is made against the state read above: what changed meanwhile is a conflict.
+    const changes: WorkflowChange[] = [];
+    const undo = new Map<number, BulkUndoItem>();
+    for (const conversation of input.conversations) {
+      const id = conversation.conversationId as number;
+      const was = prior.get(id);
+      if (!was) {
+        result.skipped.push(skipOf(id, new InputError("No such conversation.", "not_found")));
+        continue;
+      }
+      const planned = plan(conversation, was, action);
+      if (!planned) {
+        result.done.push(id); // already as asked
+        continue;
+      }
+      changes.push(planned.change);
+      undo.set(id, planned.undo);
     }
-  });
+    const outcome = await applyWorkflowChanges({ actorId, changes, ip, now: input.now });
+    result.done.push(...outcome.done);
+    result.skipped.push(...outcome.skipped);
+    for (const id of outcome.done) result.undo.push(undo.get(id) as BulkUndoItem);
+  }
   result.done.sort((a, b) => a - b);
   result.skipped.sort((a, b) => a.conversationId - b.conversationId);
   result.undo.sort((a, b) => undoKey(a) - undoKey(b));
@@ -124,49 +148,36 @@ function undoKey(item: BulkUndoItem): number {
   return item.kind === "restore" ? 0 : item.conversationId;
 }
 
-async function applyOne(
+/** The change that makes `was` as the action asks, and its undo; null: already so. */
+function plan(
   conversation: AuthorizedConversation,
   was: Prior,
-  action: Exclude<BulkAction, { kind: "delete" }>,
-  actorId: number,
-  ip: string | null,
-  now?: Date,
-): Promise<BulkUndoItem | null> {
+  action: Extract<BulkAction, { kind: "assign" | "status" | "spam" | "snooze" }>,
+): { change: WorkflowChange; undo: BulkUndoItem } | null {
   const conversationId = conversation.conversationId as number;
   switch (action.kind) {
     case "assign": {
       if (was.assigneeId === action.assigneeId) return null;
-      await assignConversation({
-        actorId,
-        conversation,
-        assigneeId: action.assigneeId,
-        expectedAssigneeId: was.assigneeId,
-        ip,
-      });
-      return { kind: "assign", conversationId, assigneeId: was.assigneeId, expected: action.assigneeId };
+      return {
+        change: { kind: "assign", conversation, assigneeId: action.assigneeId, expected: was.assigneeId },
+        undo: { kind: "assign", conversationId, assigneeId: was.assigneeId, expected: action.assigneeId },
+      };
     }
     case "status":
     case "spam": {
       const status = action.kind === "spam" ? "spam" : action.status;
       if (was.status === status && was.snoozedUntil === null) return null;
-      await changeStatus({ actorId, conversation, status, expected: was.status, ip });
-      return { kind: "status", conversationId, status: was.status, snoozedUntil: was.snoozedUntil, expected: status };
+      return {
+        change: { kind: "status", conversation, status, expected: was.status },
+        undo: { kind: "status", conversationId, status: was.status, snoozedUntil: was.snoozedUntil, expected: status },
+      };
     }
     case "snooze": {
       if (was.snoozedUntil?.getTime() === action.until.getTime()) return null;
-      await snoozeConversation({
-        actorId,
-        conversation,
-        until: action.until,
-        expectedUntil: was.snoozedUntil,
-        ip,
-        now,
-      });
-      return { kind: "snooze", conversationId, until: was.snoozedUntil, expected: action.until };
-    }
-    case "tag": {
-      const tag = await addTag({ actorId, conversation, name: action.name, ip });
-      return tag.linked ? { kind: "untag", conversationId, tagId: tag.id } : null;
+      return {
+        change: { kind: "snooze", conversation, until: action.until, expected: was.snoozedUntil },
+        undo: { kind: "snooze", conversationId, until: was.snoozedUntil, expected: action.until },
+      };
     }
   }
 }

@@ -1,5 +1,5 @@
-// Undo of a bulk action (bulk-action.ts): each change put back through the same domain
-// function, against the value the action set — where someone changed a conversation since,
+// Undo of a bulk action (bulk-action.ts): each change put back with the single change's rules
+// (assign, status and snooze set-based per mailbox, bulk-workflow.ts; tags one by one), against the value the action set — where someone changed a conversation since,
 // that one is left as it is now and reported (a conflict), the rest are put back.
 //
 // The undo list comes back from the browser, so it is no authority of its own: the caller
@@ -10,11 +10,9 @@ import type { AuthorizedConversation, AuthorizedMailboxId } from "../access/gate
 import { InputError } from "../errors.ts";
 import { restoreMail } from "../recovery/restore-mail.ts";
 import { removeTag } from "../tags/tag-conversation.ts";
-import { assignConversation } from "./assign.ts";
 import type { BulkResult, BulkUndoItem } from "./bulk-action.ts";
 import { eachLimited, skipOf } from "./bulk-action.ts";
-import { changeStatus } from "./change-status.ts";
-import { snoozeConversation } from "./snooze.ts";
+import { applyWorkflowChanges, type WorkflowChange } from "./bulk-workflow.ts";
 
 export async function undoBulkAction(input: {
   actorId: number;
@@ -44,42 +42,53 @@ export async function undoBulkAction(input: {
     }
   }
 
-  const changes = input.items.filter((i) => i.kind !== "restore");
-  await eachLimited(changes, async (item) => {
+  const changes: WorkflowChange[] = [];
+  const untag: (BulkUndoItem & { kind: "untag" })[] = [];
+  for (const item of input.items) {
+    if (item.kind === "restore") continue;
     const conversation = allowed.get(item.conversationId);
+    if (!conversation) {
+      result.skipped.push(skipOf(item.conversationId, new InputError("No such conversation.", "not_found")));
+      continue;
+    }
+    switch (item.kind) {
+      case "assign":
+        changes.push({ kind: "assign", conversation, assigneeId: item.assigneeId, expected: item.expected });
+        break;
+      case "status":
+        // The status change ended a snooze: it comes back if it has not run out meanwhile.
+        changes.push({
+          kind: "status",
+          conversation,
+          status: item.status,
+          expected: item.expected,
+          resnoozeUntil: item.snoozedUntil && item.snoozedUntil > now ? item.snoozedUntil : null,
+        });
+        break;
+      case "snooze":
+        changes.push({
+          kind: "snooze",
+          conversation,
+          until: item.until && item.until > now ? item.until : null,
+          expected: item.expected,
+        });
+        break;
+      case "untag":
+        untag.push(item);
+        break;
+    }
+  }
+  const outcome = await applyWorkflowChanges({ actorId, changes, ip, now });
+  result.done.push(...outcome.done);
+  result.skipped.push(...outcome.skipped);
+  await eachLimited(untag, async (item) => {
     try {
-      if (!conversation) throw new InputError("No such conversation.", "not_found");
-      switch (item.kind) {
-        case "assign":
-          await assignConversation({
-            actorId,
-            conversation,
-            assigneeId: item.assigneeId,
-            expectedAssigneeId: item.expected,
-            ip,
-          });
-          break;
-        case "status":
-          await changeStatus({ actorId, conversation, status: item.status, expected: item.expected, ip });
-          // The status change ended a snooze: it comes back if it has not run out meanwhile.
-          if (item.snoozedUntil && item.snoozedUntil > now) {
-            await snoozeConversation({ actorId, conversation, until: item.snoozedUntil, ip, now });
-          }
-          break;
-        case "snooze":
-          await snoozeConversation({
-            actorId,
-            conversation,
-            until: item.until && item.until > now ? item.until : null,
-            expectedUntil: item.expected,
-            ip,
-            now,
-          });
-          break;
-        case "untag":
-          await removeTag({ actorId, conversation, tagId: item.tagId, ip });
-          break;
-      }
+      await removeTag({
+        actorId,
+        conversation: allowed.get(item.conversationId) as AuthorizedConversation,
+        tagId: item.tagId,
+        ip,
+      });
       result.done.push(item.conversationId);
     } catch (error) {
       result.skipped.push(skipOf(item.conversationId, error));

@@ -116,7 +116,71 @@ describe("admin.connectors", () => {
     );
     expect((await trpcError(agent.admin.connectors.test(settings()))).code).toBe("NOT_FOUND");
     expect((await trpcError(agent.admin.connectors.remove({ connectorId: 1 }))).code).toBe("NOT_FOUND");
-    expect(await db().auditEvent.count({ where: { action: "admin.refused" } })).toBe(before + 4);
+    expect(
+      (await trpcError(agent.admin.connectors.edit({ connectorId: 1, ...settings(), markSeen: "imported" }))).code,
+    ).toBe("NOT_FOUND");
+    expect(await db().auditEvent.count({ where: { action: "admin.refused" } })).toBe(before + 5);
     expect(await db().connector.count()).toBe(0);
+  });
+
+  it("edits a connector: write-back and a relay, the stored passwords kept when left empty, never returned", async () => {
+    const admin = await caller(adminId);
+    const added = await admin.admin.connectors.add({ mailboxId: supportId, ...settings() });
+    const box = (await db().connector.findUniqueOrThrow({ where: { id: added.id } })).passwordBox;
+    const relay = {
+      host: "smtp.remote.example",
+      port: 587,
+      tls: "starttls" as const,
+      username: "support@remote.example",
+      password: "relay-app-password",
+      checkCertificate: true,
+    };
+    const edited = await admin.admin.connectors.edit({
+      connectorId: added.id,
+      ...settings(),
+      password: "",
+      folders: ["INBOX"],
+      markSeen: "closed",
+      moveTo: "Done",
+      relay,
+    });
+    expect(edited).toMatchObject({
+      folders: ["INBOX"],
+      markSeen: "closed",
+      moveTo: "Done",
+      relay: { url: "smtp://support%40remote.example@smtp.remote.example:587", port: 587, tls: "starttls" },
+    });
+    expect(JSON.stringify(edited)).not.toMatch(/relay-app-password|very-secret/);
+    const row = await db().connector.findUniqueOrThrow({ where: { id: added.id } });
+    expect(row.passwordBox).toBe(box);
+    expect(row.relayPasswordBox).toMatch(/^v1:/);
+    // The relay's password left empty the second time: kept.
+    await admin.admin.connectors.edit({
+      connectorId: added.id,
+      ...settings(),
+      password: "",
+      relay: { ...relay, password: "" },
+    });
+    expect((await db().connector.findUniqueOrThrow({ where: { id: added.id } })).relayPasswordBox).toBe(
+      row.relayPasswordBox,
+    );
+    // Hostile or impossible edits are refused one at a time with the reason.
+    const refused = [
+      [{ relay: { ...relay, host: "evil host\r\n" } }, /BAD_REQUEST/],
+      [{ relay: { ...relay, host: "other.example", password: "" } }, /needs its password too/],
+      [{ moveTo: "INBOX", folders: ["INBOX"] as string[] }, /cannot also be where imported mail is moved/],
+      [{ username: "someone-else", password: "" }, /needs its password too/],
+    ] as const;
+    for (const [change, message] of refused) {
+      const e = await trpcError(
+        admin.admin.connectors.edit({ connectorId: added.id, ...settings(), password: "", ...change }),
+      );
+      expect(`${e.code} ${e.message}`).toMatch(message);
+    }
+    expect((await trpcError(admin.admin.connectors.edit({ connectorId: 4242, ...settings() }))).code).toBe("NOT_FOUND");
+    const audit = await db().auditEvent.findMany({ where: { action: "connector.edit" } });
+    expect(audit).toHaveLength(2);
+    expect(JSON.stringify(audit)).not.toMatch(/relay-app-password|very-secret/);
+    await admin.admin.connectors.remove({ connectorId: added.id });
   });
 });

@@ -249,6 +249,71 @@ describe("undo", () => {
   });
 });
 
+describe("set-based, with the single change's records", () => {
+  /** Everything written about the conversation (each is a fresh one). */
+  async function records(conversationId: number) {
+    const audit = await db().auditEvent.findMany({
+      where: { subjectType: "conversation", subjectId: String(conversationId) },
+      orderBy: { id: "asc" },
+    });
+    const live = await db().liveEvent.findMany({
+      where: { conversationId, kind: { startsWith: "conversation." } },
+      orderBy: { id: "asc" },
+    });
+    const notices = await db().notification.findMany({ where: { conversationId }, orderBy: { id: "asc" } });
+    return {
+      audit: audit.map((a) => [a.actorId, a.action, a.before, a.after]),
+      live: live.map((e) => [e.mailboxId, e.kind, e.actorId, e.payload]),
+      notices: notices.map((n) => [n.userId, n.kind, n.actorId, n.shown]),
+    };
+  }
+  it("writes, per conversation, the audit entry, live event and notice the single assign, status and snooze write", async () => {
+    const [single, bulk] = [await many(supportId, 2), await many(supportId, 2)];
+    const ann = await callerFor(annId);
+    const until = new Date(Date.now() + 3 * HOUR);
+    for (const id of single) {
+      await ann.workflow.assign({ conversationId: id, assigneeId: bobId, expectedAssigneeId: null });
+      await ann.workflow.snooze({ conversationId: id, until });
+      await ann.workflow.setStatus({ conversationId: id, status: "closed", expected: "open" });
+    }
+    await ann.bulk.run({ target: { conversationIds: bulk }, action: { kind: "assign", assigneeId: bobId } });
+    await ann.bulk.run({ target: { conversationIds: bulk }, action: { kind: "snooze", until } });
+    await ann.bulk.run({ target: { conversationIds: bulk }, action: { kind: "status", status: "closed" } });
+    const expected = await records(single[0] as number);
+    expect(expected.audit.map((a) => a[1])).toEqual([
+      "conversation.assigned",
+      "conversation.snoozed",
+      "conversation.status",
+    ]);
+    expect(expected.notices).toEqual([[bobId, "conversation.assigned", annId, true]]);
+    for (const id of bulk) expect(await records(id)).toEqual(expected);
+    expect((await conversations(bulk)).map((c) => [c.status, c.assigneeId, c.snoozedUntil])).toEqual(
+      (await conversations(single)).map((c) => [c.status, c.assigneeId, c.snoozedUntil]),
+    );
+  });
+
+  it("a conversation changed after the action read it is a conflict, worded as the single change words it", async () => {
+    const { applyWorkflowChanges } = await import("../../server/workflow/bulk-workflow.ts");
+    const ids = await many(supportId, 2);
+    const bob = await callerFor(bobId);
+    await bob.workflow.assign({ conversationId: ids[1] as number, assigneeId: bobId });
+    const outcome = await applyWorkflowChanges({
+      actorId: annId,
+      changes: ids.map((id) => ({
+        kind: "assign" as const,
+        conversation: { conversationId: id, mailboxId: supportId } as never,
+        assigneeId: annId,
+        expected: null,
+      })),
+    });
+    expect(outcome.done).toEqual([ids[0]]);
+    expect(outcome.skipped).toEqual([
+      { conversationId: ids[1], code: "conflict", reason: "Changed by someone else: now Open, assigned to Bob" },
+    ]);
+    expect((await conversations(ids)).map((c) => c.assigneeId)).toEqual([annId, bobId]);
+  });
+});
+
 describe("select all in this folder", () => {
   it("acts on every conversation the folder and filter hold for the caller, not only a loaded page", async () => {
     const board = await makeSharedMailbox("board@example.com", ["ann@example.com"]);

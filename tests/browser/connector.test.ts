@@ -3,7 +3,10 @@
 // certificate, then the password — and succeeds once both are right; the
 // connector is added, the mail role imports the remote INBOX with the progress
 // bar reaching 100 %, new remote mail arrives, and the page in Japanese
-// shows the same status; pause and resume work from the page.
+// shows the same status; pause and resume work from the page. Then the admin
+// edits it in place: Test connection with the stored password, write-back
+// and a relay saved, and the next remote message is imported once (the sync
+// state kept) and marked read on the server.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "../../server/db.ts";
@@ -60,8 +63,8 @@ describe.skipIf(missing !== null)("Admin → Connectors", () => {
     const form = page.getByRole("form", { name: "Connect an existing mailbox" });
     await form.getByLabel("Shared mailbox").selectOption({ label: "support@example.com" });
     await form.getByLabel("IMAP server").fill("localhost");
-    await form.getByLabel("Port").fill(String(dovecot.imapsPort));
-    await form.getByLabel("User name").fill(REMOTE.user);
+    await form.getByLabel("Port", { exact: true }).fill(String(dovecot.imapsPort));
+    await form.getByLabel("User name", { exact: true }).fill(REMOTE.user);
     await form.getByLabel("Password or app password").fill("wrong password");
     // Dovecot's certificate is self-signed: the TLS step fails first.
     await form.getByRole("button", { name: "Test connection" }).click();
@@ -125,5 +128,60 @@ describe.skipIf(missing !== null)("Admin → Connectors", () => {
       .getByRole("form", { name: "既存のメールボックスを接続" })
       .getByRole("button", { name: "接続テスト" })
       .waitFor();
+  });
+
+  it("edits the connector in place, keeping its sync state", { timeout: 120_000 }, async () => {
+    const page = await newPage("en-US");
+    await signIn(page, yubin.baseUrl, ADMIN);
+    await page.goto(`${yubin.baseUrl}/admin/connectors`);
+    const row = page.getByTestId("connector-row").first();
+    await expect(row.getByTestId("connector-write-back").textContent()).resolves.toBe("Write-back: off");
+    await row.getByRole("button", { name: "Edit connector 1" }).click();
+    const form = row.getByRole("form", { name: "Edit connector 1" });
+    await expect(form.getByLabel("IMAP server").inputValue()).resolves.toBe("localhost");
+    await expect(form.getByLabel("User name", { exact: true }).inputValue()).resolves.toBe(REMOTE.user);
+    await expect(form.getByLabel("Password or app password").inputValue()).resolves.toBe("");
+    // The stored password and CA are used when the fields are left empty.
+    await form.getByRole("button", { name: "Test connection" }).click();
+    await form.getByRole("status").filter({ hasText: "It works: Connected, signed in" }).waitFor();
+    await form.getByLabel("Mark remote messages read").selectOption({ label: "When imported" });
+    await form.getByLabel("Send replies from this address through an SMTP relay").check();
+    await form.getByLabel("SMTP relay server").fill("smtp.remote.example");
+    await expect(form.getByLabel("Relay port").inputValue()).resolves.toBe("587");
+    await form.getByLabel("Relay user name").fill(REMOTE.user);
+    await form.getByLabel("Relay password").fill("relay-e2e-secret");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await form.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+    await row.getByTestId("connector-write-back").filter({ hasText: "Write-back: When imported" }).waitFor();
+    await expect(row.getByTestId("connector-relay").textContent()).resolves.toBe(
+      "Replies from support@example.com via smtp://help%40remote.example@smtp.remote.example:587",
+    );
+    await expect(page.content()).resolves.not.toContain("relay-e2e-secret");
+
+    // The mail role takes the new settings up; what was imported is not imported again.
+    await dovecot.append(REMOTE.user, "INBOX", [customerMail({ subject: "After the edit" }).raw]);
+    await row
+      .getByTestId("connector-imported")
+      .filter({ hasText: `${COUNT + 2} messages imported` })
+      .waitFor({ timeout: 60_000 });
+    await waitFor(
+      "the new message marked read on the server",
+      async () => {
+        const client = await dovecot.client(REMOTE.user);
+        try {
+          await client.mailboxOpen("INBOX", { readOnly: true });
+          const seen = (await client.search({ seen: true, subject: "After the edit" }, { uid: true })) || [];
+          return seen.length === 1;
+        } finally {
+          await client.logout().catch(() => {});
+        }
+      },
+      30_000,
+    );
+    // Only the new one: the messages imported before the edit stay unread remotely.
+    const client = await dovecot.client(REMOTE.user);
+    await client.mailboxOpen("INBOX", { readOnly: true });
+    expect(((await client.search({ seen: true }, { uid: true })) || []).length).toBe(1);
+    await client.logout();
   });
 });

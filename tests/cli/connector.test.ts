@@ -197,4 +197,74 @@ describe.skipIf(missing !== null)("yubin connector", () => {
     expect(view).toMatchObject({ id: 1, imported: 1, paused: false });
     expect(list.stdout).not.toContain("password");
   }, 60_000);
+
+  it("edits a connector: write-back and a relay set, the passwords and the sync state kept", async () => {
+    const relayFile = path.join(dir, "relay-password");
+    writeFileSync(relayFile, "relay-secret-1\n");
+    const before = await db().connectorFolder.findMany({ where: { connectorId: 1 } });
+    const relay = "smtp://support%40remote.example@smtp.remote.example:587";
+    const r = await runCliInProcess(
+      [
+        "connector",
+        "edit",
+        "1",
+        "--mark-seen",
+        "imported",
+        "--move-to",
+        "Done",
+        "--relay",
+        relay,
+        "--relay-password-file",
+        relayFile,
+      ],
+      env,
+    );
+    expect([r.stderr, r.code]).toEqual(["", 0]);
+    expect(r.stdout).toContain(
+      `write-back: mark seen on import, move to Done; replies from support@example.com via ${relay}`,
+    );
+    expect(r.stdout).toContain("sync state kept");
+    expect(r.stdout).not.toContain("relay-secret-1");
+    const row = await db().connector.findUniqueOrThrow({ where: { id: 1 } });
+    expect(row).toMatchObject({
+      markSeen: "imported",
+      moveTo: "Done",
+      relayHost: "smtp.remote.example",
+      relayPort: 587,
+      relayTls: "starttls",
+      relayUsername: "support@remote.example",
+    });
+    expect(row.relayPasswordBox).not.toContain("relay-secret-1");
+    expect(await db().connectorFolder.findMany({ where: { connectorId: 1 } })).toEqual(before);
+    // `set` is the same command. The same relay host and user keep the stored password; another needs its own.
+    const port = await runCliInProcess(["connector", "set", "1", "--relay", relay.replace(":587", ":2587")], env);
+    expect([port.stderr, port.code]).toEqual(["", 0]);
+    expect((await db().connector.findUniqueOrThrow({ where: { id: 1 } })).relayPasswordBox).toBe(row.relayPasswordBox);
+    const bad = [
+      [["connector", "edit", "1"], 2, /nothing to change/],
+      [["connector", "edit", "1", "--relay", relay, "--no-relay"], 2, /cannot go together/],
+      [["connector", "edit", "1", "--mark-seen", "sometimes"], 2, /not off, imported or closed/],
+      [["connector", "edit", "1", "--relay", "smtp://other@smtp.remote.example:587"], 1, /needs its password too/],
+      [["connector", "edit", "1", "--relay", "https://u@h"], 1, /not smtp: or smtps:/],
+      [["connector", "edit", "1", "--relay", "smtp://u:pw@h"], 1, /--relay-password-file/],
+      [["connector", "edit", "1", "--relay-password-file", relayFile], 2, /goes with --relay/],
+      [["connector", "edit", "1", "--move-to", "INBOX"], 1, /cannot also be where imported mail is moved/],
+      [["connector", "edit", "1", "--url", `imaps://someone@localhost:${dovecot.imapsPort}`], 1, /needs its password/],
+      [["connector", "edit", "77", "--mark-seen", "off"], 1, /no connector 77/],
+    ] as const;
+    for (const [args, code, message] of bad) {
+      const b = await runCliInProcess([...args], env);
+      expect([b.code, b.stderr], args.join(" ")).toEqual([code, expect.stringMatching(message)]);
+    }
+    const off = await runCliInProcess(["connector", "edit", "1", "--mark-seen", "off", "--no-move", "--no-relay"], env);
+    expect(off.stdout).toContain("write-back: off; replies from support@example.com via the queue's own route");
+    expect(await db().connector.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
+      relayHost: null,
+      relayPasswordBox: null,
+      moveTo: null,
+    });
+    const audit = await db().auditEvent.findMany({ where: { action: "connector.edit" } });
+    expect(audit).toHaveLength(3);
+    expect(JSON.stringify(audit)).not.toContain("relay-secret-1");
+  });
 });

@@ -588,6 +588,16 @@ describe("on 20,000 messages", () => {
     expect(negated.by).toBe("walk");
     expect(negated.ids).toEqual(negated.index);
 
+    // The same with a walk of 20 (too few for a page): a query that excludes something and whose term
+    // is common walks as far as its hits say fills the page (here < 200) rather than taking the window
+    // of 200 (`word -common` at 1M: the window follows the term's whole posting list).
+    const walkedOn = await auto("quotation -再発行", { walkBudget: 20 });
+    expect(walkedOn.by).toBe("walk");
+    expect(walkedOn.ids).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(walkedOn.ids).toEqual(walkedOn.index);
+    // Without a negation the window stays next (its cost follows the terms' AND, not each term).
+    expect((await auto("quotation", { walkBudget: 20 })).by).toBe("window");
+
     // Page 2 of a common term by cursor, on both paths.
     const first = common.ids.at(-1) as number;
     const row = await db().conversation.findUniqueOrThrow({ where: { id: first }, select: { lastMessageAt: true } });

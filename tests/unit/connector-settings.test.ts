@@ -10,6 +10,7 @@ import { validateSettings } from "../../server/connectors/connector-admin.ts";
 import { connectorUrl, parseConnectorUrl } from "../../server/connectors/connector-url.ts";
 import { describeFailure } from "../../server/connectors/describe-failure.ts";
 import { openPassword, sealPassword } from "../../server/connectors/password-box.ts";
+import { parseRelayUrl, relayUrl } from "../../server/connectors/relay-url.ts";
 
 describe("connector URLs", () => {
   it("reads imaps:// as implicit TLS and imap:// as STARTTLS, with default ports and %40 in the user", () => {
@@ -42,6 +43,41 @@ describe("connector URLs", () => {
       ["imaps://me%ZZ@host", /not valid percent-encoding|is not a URL/],
     ] as const) {
       expect(() => parseConnectorUrl(url), url).toThrow(message);
+    }
+  });
+});
+
+describe("relay URLs", () => {
+  it("reads smtp:// as STARTTLS on 587 and smtps:// as implicit TLS on 465, with %40 in the user and ?verify=no", () => {
+    expect(parseRelayUrl("smtp://support%40example.com@smtp.gmail.com")).toEqual({
+      host: "smtp.gmail.com",
+      port: 587,
+      tls: "starttls",
+      username: "support@example.com",
+      checkCertificate: true,
+    });
+    expect(parseRelayUrl("smtps://me@mail.example.net?verify=no")).toEqual({
+      host: "mail.example.net",
+      port: 465,
+      tls: "implicit",
+      username: "me",
+      checkCertificate: false,
+    });
+    expect(relayUrl(parseRelayUrl("smtp://a%40b.example@[::1]:2587?verify=no"))).toBe(
+      "smtp://a%40b.example@[::1]:2587?verify=no",
+    );
+  });
+
+  it("refuses what is not an SMTP URL of a user at a host, and a password in the URL", () => {
+    for (const [url, message] of [
+      ["smtp.gmail.com", /is not a relay URL/],
+      ["imaps://me@host", /not smtp: or smtps:/],
+      ["smtp://me:secret@host", /--relay-password-file/],
+      ["smtp://host:587", /names no user/],
+      ["smtp://me@host/path", /path or query/],
+      ["smtp://me@host?auth=plain", /path or query/],
+    ] as const) {
+      expect(() => parseRelayUrl(url), url).toThrow(message);
     }
   });
 });
@@ -80,6 +116,27 @@ describe("connector settings and failures", () => {
       /at most 50/,
     );
     expect(() => validateSettings({ ...ok, caPem: "not a certificate" })).toThrow(/not a PEM certificate/);
+    // Write-back and the relay.
+    expect(validateSettings(ok)).toMatchObject({ markSeen: "off", moveTo: null, relay: null });
+    expect(() => validateSettings({ ...ok, markSeen: "always" as never })).toThrow(/off, imported or closed/);
+    expect(() => validateSettings({ ...ok, moveTo: "Done\r\nA1 LOGOUT" })).toThrow(/not a folder name/);
+    expect(() => validateSettings({ ...ok, moveTo: "INBOX" })).toThrow(/cannot also be where imported mail is moved/);
+    const relay = {
+      host: "smtp.example.com",
+      port: 587,
+      tls: "starttls" as const,
+      username: "u",
+      checkCertificate: true,
+    };
+    expect(() => validateSettings({ ...ok, relay })).toThrow(/relay password is empty/);
+    expect(validateSettings({ ...ok, relay }, { relay: true }).relay).toEqual(relay);
+    expect(() => validateSettings({ ...ok, relay: { ...relay, password: "p", host: "a b" } })).toThrow(
+      /not a relay host name/,
+    );
+    expect(() => validateSettings({ ...ok, relay: { ...relay, password: "p", port: 0 } })).toThrow(/not a relay port/);
+    expect(() => validateSettings({ ...ok, relay: { ...relay, password: "p", username: "a\nb" } })).toThrow(
+      /relay user name/,
+    );
   });
 
   it("names the step of each failure in plain words", () => {

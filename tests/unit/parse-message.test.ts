@@ -346,6 +346,92 @@ describe("malformed messages (issue 10 items 13 and 14)", () => {
     expect(message.malformed).toBe("broken-disposition");
   });
 
+  it('reads past an mbox "From " line after the trace fields our MX prepends (MIME corpus)', async () => {
+    const mbox =
+      "From sender@example.net Mon Nov 30 10:00:00 2026\r\nFrom: Mbox <sender@example.net>\r\nSubject: from an mbox\r\n\r\nbody\r\n";
+    const received =
+      "Received: from client (client [127.0.0.1])\r\n\tby mx.example.com with ESMTP id 1;\r\n\tMon, 30 Nov 2026 10:00:01 +0000\r\n";
+    const message = await parseMessage(Buffer.from(`${received}${mbox}`));
+    expect(message).toMatchObject({
+      subject: "from an mbox",
+      fromAddress: "sender@example.net",
+      textBody: "body\n",
+      malformed: null,
+    });
+    // After a field of the sender's own, such a line is no header field: the body starts there, as before.
+    const late = await parseMessage(Buffer.from("Subject: s\r\nFrom a@example.net Mon\r\n\r\nbody\r\n"));
+    expect(late).toMatchObject({ subject: "s", malformed: "missing-blank-line" });
+  });
+
+  it("reads UTF-8 under a Latin-1 label as UTF-8, and Latin-1 as Windows-1252 in headers too (MIME corpus)", async () => {
+    const head = "From: a@example.net\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: 8bit\r\n";
+    const mislabelled = await parseMessage(
+      Buffer.from(`${head}Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nGrüße 日本\r\n`, "utf8"),
+    );
+    expect(mislabelled.textBody).toBe("Grüße 日本\n");
+    const windows = await parseMessage(
+      Buffer.concat([
+        Buffer.from(
+          `${head}Subject: =?iso-8859-1?Q?=93quoted=94_=80?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n`,
+        ),
+        Buffer.from("\x93smart\x94 caf\xe9\r\n", "latin1"),
+      ]),
+    );
+    expect(windows.subject).toBe("“quoted” €");
+    expect(windows.textBody).toBe("“smart” café\n");
+    // 0x81, undefined in Windows-1252, stays the control it is in Latin-1, not U+FFFD.
+    const undefinedByte = await parseMessage(Buffer.from(`${head}Subject: =?iso-8859-1?Q?a=81b?=\r\n\r\nx\r\n`));
+    expect(undefinedByte.subject).toBe("a\u0081b");
+  });
+
+  it("reads text under a charset label no decoder knows (RFC 1428 unknown-8bit) as unlabelled text (MIME corpus)", async () => {
+    const raw = Buffer.concat([
+      Buffer.from("From: gateway@example.net\r\nSubject: =?unknown-8bit?Q?Caf=E9?= menu\r\nMIME-Version: 1.0\r\n"),
+      Buffer.from("Content-Type: text/plain; charset=unknown-8bit\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"),
+      Buffer.from("Caf\xe9 cr\xe8me, na\xefve\r\n", "latin1"),
+    ]);
+    const message = await parseMessage(raw);
+    expect(message.subject).toBe("Café menu");
+    expect(message.textBody).toBe("Café crème, naïve\n");
+    // Known labels are still believed, and ASCII under an unknown one stays as it is.
+    const ascii = await parseMessage(
+      Buffer.from("From: a@example.net\r\nContent-Type: text/plain; charset=x-nothing\r\n\r\nplain\r\n"),
+    );
+    expect(ascii.textBody).toBe("plain\n");
+  });
+
+  it("shows the body of a multipart that names no boundary, or one that never occurs, as plain text (MIME corpus)", async () => {
+    const head = "From: a@example.net\r\nSubject: parts\r\nMIME-Version: 1.0\r\n";
+    const none = await parseMessage(
+      Buffer.from(`${head}Content-Type: multipart/mixed\r\n\r\nText with no boundary — 本文\r\n`),
+    );
+    expect(none).toMatchObject({
+      textBody: "Text with no boundary — 本文\n",
+      attachments: [],
+      malformed: "missing-boundary",
+    });
+    const wrong = await parseMessage(
+      Buffer.from(
+        `${head}Content-Type: multipart/alternative; boundary="declared"\r\n\r\n--actual\r\nContent-Type: text/plain\r\n\r\nThe text.\r\n--actual--\r\n`,
+      ),
+    );
+    expect(wrong.textBody).toContain("The text.");
+    expect(wrong.malformed).toBe("missing-boundary");
+    // One that holds only its own closing delimiter is empty, not malformed.
+    const empty = await parseMessage(
+      Buffer.from(`${head}Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b--\r\n`),
+    );
+    expect(empty).toMatchObject({ textBody: null, malformed: null });
+    // A multipart nested without a boundary is shown where it stands.
+    const nested = await parseMessage(
+      Buffer.from(
+        `${head}Content-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nfirst\r\n--o\r\nContent-Type: multipart/alternative\r\n\r\nsecond, unsplit\r\n--o--\r\n`,
+      ),
+    );
+    expect(nested.textBody).toBe("first\nsecond, unsplit");
+    expect(nested.malformed).toBe("missing-boundary");
+  });
+
   it("keeps the display name of a sender with an empty address", async () => {
     const message = await parse("empty-address-from.eml");
     expect(message).toMatchObject({ fromName: "MAILER DAEMON", fromAddress: "", malformed: null });

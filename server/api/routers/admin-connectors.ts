@@ -1,6 +1,7 @@
 // Connected remote mailboxes (server/connectors/) in the admin panel: the
 // connectors with their status and progress, Test connection (before saving,
-// each step named), add, pause, resume, remove. Admin tier; the same domain
+// each step named; for a saved connector with its stored password), add,
+// edit (a password left empty is kept), pause, resume, remove. Admin tier; the same domain
 // functions as `yubin connector`, audited with the admin as actor. No
 // procedure ever returns a password.
 import { z } from "zod";
@@ -11,9 +12,10 @@ import {
   listConnectors,
   removeConnector,
   setConnectorPaused,
+  updateConnector,
   validateSettings,
 } from "../../connectors/connector-admin.ts";
-import { testConnection } from "../../connectors/test-connection.ts";
+import { testConnection, testEditedConnector } from "../../connectors/test-connection.ts";
 import { loadEnv } from "../../env.ts";
 import { safeText } from "../../safe-text.ts";
 import { adminProcedure, router } from "../trpc.ts";
@@ -24,7 +26,14 @@ function shown(c: ConnectorView) {
     id: c.id,
     address: c.address,
     url: c.url,
+    host: c.host,
+    port: c.port,
+    tls: c.tls,
+    username: c.username,
     folders: c.folders,
+    markSeen: c.markSeen,
+    moveTo: c.moveTo,
+    relay: c.relay,
     since: c.since?.toISOString() ?? null,
     checkCertificate: c.checkCertificate,
     hasCa: c.hasCa,
@@ -52,26 +61,72 @@ const settingsInput = z.object({
   caPem: z.string().max(100_000).nullable().default(null),
   folders: z.array(safeText.trim().min(1).max(500)).min(1).max(50).default(["INBOX"]),
   since: z.iso.date().nullable().default(null),
+  markSeen: z.enum(["off", "imported", "closed"]).default("off"),
+  moveTo: safeText.trim().max(500).nullable().default(null),
+  relay: z
+    .object({
+      host: safeText.trim().min(1, "relay host is required").max(253),
+      port: z.number().int().min(1).max(65535),
+      tls: z.enum(["implicit", "starttls"]),
+      username: safeText.trim().min(1, "relay user name is required").max(320),
+      /** Empty on an edit: the stored one is kept. */
+      password: z.string().max(1000).default(""),
+      checkCertificate: z.boolean().default(true),
+    })
+    .nullable()
+    .default(null),
 });
 
 function settings(input: z.infer<typeof settingsInput>) {
-  return { ...input, since: input.since ? new Date(`${input.since}T00:00:00Z`) : null };
+  const relay = input.relay ? { ...input.relay, password: input.relay.password || undefined } : null;
+  return {
+    ...input,
+    moveTo: input.moveTo || null,
+    relay,
+    since: input.since ? new Date(`${input.since}T00:00:00Z`) : null,
+  };
 }
+
+/** An edit: the same fields; the IMAP password may be empty (kept), and an empty CA keeps the stored one. */
+const editInput = settingsInput.extend({ connectorId: id, password: z.string().max(1000).default("") });
 
 const connectorInput = z.object({ connectorId: id });
 
 export const adminConnectorsRouter = router({
   list: adminProcedure.query(async () => (await listConnectors()).map(shown)),
   /** Tries the settings without saving them: which step failed, in plain words. */
-  test: adminProcedure.input(settingsInput).mutation(async ({ input }) => {
-    const s = validateSettings(settings(input));
-    return testConnection(s);
-  }),
+  test: adminProcedure
+    .input(settingsInput.extend({ password: z.string().max(1000).default(""), connectorId: id.optional() }))
+    .mutation(async ({ input }) => {
+      const { connectorId, ...rest } = input;
+      // Editing a saved connector: an empty password (or CA) field means the stored one.
+      if (connectorId !== undefined) {
+        const s = validateSettings({ ...settings(rest), relay: null }, { imap: true });
+        return testEditedConnector(connectorId, s, loadEnv().dataDir);
+      }
+      return testConnection(validateSettings({ ...settings(rest), relay: null }));
+    }),
   add: adminProcedure.input(settingsInput.extend({ mailboxId: id })).mutation(async ({ ctx, input }) => {
     const { mailboxId, ...rest } = input;
     const c = await addConnector({
       mailboxId,
       settings: settings(rest),
+      dataDir: loadEnv().dataDir,
+      actorId: ctx.user.id,
+      ip: ctx.ip,
+    });
+    return shown(c);
+  }),
+  edit: adminProcedure.input(editInput).mutation(async ({ ctx, input }) => {
+    const { connectorId, password, caPem, ...rest } = input;
+    const changes = settings({ ...rest, password, caPem });
+    const c = await updateConnector({
+      id: connectorId,
+      changes: {
+        ...changes,
+        password: password || undefined,
+        caPem: caPem?.trim() ? caPem : undefined,
+      },
       dataDir: loadEnv().dataDir,
       actorId: ctx.user.id,
       ip: ctx.ip,

@@ -3,12 +3,14 @@
 // error; re-read every second while one connects or imports, every few
 // seconds otherwise.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import type { ShownConnector } from "../../../../server/api/routers/admin-connectors.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { LocalTime } from "../../../components/local-time.tsx";
 import { useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
+import { ConnectorForm } from "./connector-form.tsx";
 
 const ACTIVE_REFRESH_MS = 1_000;
 const IDLE_REFRESH_MS = 5_000;
@@ -42,6 +44,15 @@ function ConnectorRow({ connector: c }: { connector: ShownConnector }) {
   const pause = useMutation(trpc.admin.connectors.pause.mutationOptions({ onSuccess: refresh }));
   const resume = useMutation(trpc.admin.connectors.resume.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.admin.connectors.remove.mutationOptions({ onSuccess: refresh }));
+  const [editing, setEditing] = useState(false);
+  const writeBack = [
+    c.markSeen === "imported"
+      ? t("connector.markSeenImported")
+      : c.markSeen === "closed"
+        ? t("connector.markSeenClosed")
+        : null,
+    c.moveTo ? t("connector.writeBackMove", { folder: c.moveTo }) : null,
+  ].filter(Boolean);
   const button =
     "rounded-md border border-stone-300 px-2.5 py-1 text-xs text-slate-700 hover:bg-stone-50 disabled:opacity-60";
   return (
@@ -50,6 +61,14 @@ function ConnectorRow({ connector: c }: { connector: ShownConnector }) {
         {t("connector.rowTitle", { url: c.url, address: c.address })}
       </h3>
       <p className="text-xs text-slate-600">{t("connector.foldersLine", { folders: c.folders.join(", ") })}</p>
+      <p className="text-xs text-slate-600" data-testid="connector-write-back">
+        {t("connector.writeBackLine", { what: writeBack.length ? writeBack.join(", ") : t("connector.writeBackOff") })}
+      </p>
+      <p className="text-xs text-slate-600 break-all" data-testid="connector-relay">
+        {c.relay
+          ? t("connector.relayLine", { address: c.address, url: c.relay.url })
+          : t("connector.relayNone", { address: c.address })}
+      </p>
       <div className="mt-2 flex flex-wrap items-center gap-3">
         <div
           role="progressbar"
@@ -105,6 +124,15 @@ function ConnectorRow({ connector: c }: { connector: ShownConnector }) {
         <button
           type="button"
           className={button}
+          aria-expanded={editing}
+          aria-label={editing ? t("connector.cancelEdit") : t("connector.editOf", { id: c.id })}
+          onClick={() => setEditing(!editing)}
+        >
+          {editing ? t("connector.cancelEdit") : t("connector.edit")}
+        </button>
+        <button
+          type="button"
+          className={button}
           disabled={remove.isPending}
           aria-label={t("connector.removeOf", { id: c.id })}
           onClick={() => {
@@ -115,6 +143,11 @@ function ConnectorRow({ connector: c }: { connector: ShownConnector }) {
         </button>
       </div>
       <FormMessage error={pause.error ?? resume.error ?? remove.error} />
+      {editing ? (
+        <div className="mt-3 rounded-md border border-stone-200 p-3">
+          <ConnectorForm connector={c} />
+        </div>
+      ) : null}
     </li>
   );
 }

@@ -23,6 +23,7 @@ const DEFECTS: Record<string, MessageKey> = {
   "no-header": "message.malformed.no-header",
   "missing-blank-line": "message.malformed.missing-blank-line",
   "broken-disposition": "message.malformed.broken-disposition",
+  "missing-boundary": "message.malformed.missing-boundary",
 };
 
 function addressList(list: { address: string; name: string }[]): string {

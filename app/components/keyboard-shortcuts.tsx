@@ -44,7 +44,7 @@ function stepList(by: 1 | -1): boolean {
 
 /** The thread's messages, a folded one's line included (Enter on it expands it). */
 function messages(): HTMLElement[] {
-  return all<HTMLElement>("ol[aria-label='Messages'] :is([data-testid='message'], [data-testid='message-collapsed'])");
+  return all<HTMLElement>("ol[data-thread] :is([data-testid='message'], [data-testid='message-collapsed'])");
 }
 
 function select(el: HTMLElement) {
@@ -105,7 +105,7 @@ export function handleShortcut(event: KeyboardEvent, openHelp: () => void): bool
   if (document.querySelector("dialog[open]")) return false;
   // With the inbox's reading pane the list and a conversation are both on screen: j/k, x and o
   // go on working the list, and r, n, a and the status keys act on the conversation beside it.
-  const hasThread = document.querySelector("ol[aria-label='Messages']") !== null;
+  const hasThread = document.querySelector("ol[data-thread]") !== null;
   const inConversation = hasThread && document.querySelector("[data-conversation-list]") === null;
   switch (event.key) {
     case "?":

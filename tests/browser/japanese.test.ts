@@ -140,6 +140,13 @@ describe("the Japanese UI", () => {
       .toMatch(/2024年3月2日\(土\) 0:30 JST 山田 太郎 <taro@customer\.example>:\n> いつも/);
     await page.screenshot({ path: "/tmp/yubin-ja.png", fullPage: true });
     await page.getByRole("button", { name: "破棄" }).click();
+    await page.getByRole("button", { name: "送信", exact: true }).waitFor({ state: "hidden" });
+
+    // The conversation's shortcuts work in Japanese too (they once looked for the English list name).
+    await shortcutsLive(page);
+    await page.keyboard.press("r");
+    await page.getByRole("button", { name: "送信", exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByRole("button", { name: "破棄" }).click();
   });
 
   it("a time zone chosen in Settings wins over the browser's", async () => {

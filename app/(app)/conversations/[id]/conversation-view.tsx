@@ -163,7 +163,7 @@ export async function ConversationView({
           </header>
           <ComposerState draft={draft} afterSend={afterSend}>
             <ThreadProvider planned={planned} ids={messages.map((m) => m.id)}>
-              <ol aria-label={t("conv.messages")} className="mt-6 space-y-4">
+              <ol aria-label={t("conv.messages")} data-thread="" className="mt-6 space-y-4">
                 {timeline.map(({ message, note }) =>
                   note ? (
                     <li key={`note-${note.id}`}>

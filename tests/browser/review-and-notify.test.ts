@@ -91,7 +91,7 @@ describe("notifications and review", () => {
 
     await signIn(pageB, yubin.baseUrl, B);
     const bell = pageB.getByTestId("notification-bell");
-    await expect.poll(() => bell.getAttribute("aria-label")).toBe("Notifications, 1 unread");
+    await expect.poll(() => bell.getAttribute("aria-label"), { timeout: 10_000 }).toBe("Notifications, 1 unread");
     // The live stream is up before the event, so the change arrives without a reload.
     await pageB.locator("html[data-live='connected']").waitFor({ state: "attached" });
 
@@ -114,7 +114,7 @@ describe("notifications and review", () => {
     await pageB.waitForURL((url) => url.pathname === `/conversations/${ids.conversation}`);
     await pageB.reload();
     await expect
-      .poll(() => pageB.getByTestId("notification-bell").getAttribute("aria-label"))
+      .poll(() => pageB.getByTestId("notification-bell").getAttribute("aria-label"), { timeout: 10_000 })
       .toBe("Notifications, 1 unread");
     // A sign-in, a live stream and four page loads: 60 s on a loaded machine (30 s ran out at load 11).
   }, 60_000);
@@ -151,7 +151,9 @@ describe("notifications and review", () => {
 
     // The image's thumbnail loaded (the server proved it a PNG), and opens in the viewer.
     const thumbnail = attachments.getByTestId("attachment-thumbnail");
-    await expect.poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    await expect
+      .poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 })
+      .toBe(1);
     await attachments.getByRole("button", { name: "Preview lid.png" }).click();
     const viewer = pageA.getByRole("dialog", { name: "Preview of lid.png" });
     await viewer.getByRole("img", { name: "lid.png" }).waitFor();

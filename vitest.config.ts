@@ -9,6 +9,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what the UI or a server does eventually: 1 s (the default) ran out
+    // for a first query after a page load at load average 13.
+    expect: { poll: { timeout: 10_000 } },
     reporters: ["default"],
   },
 });

@@ -19,6 +19,8 @@ export interface SinkBehavior {
   rcpt?: (address: string) => { code: number; message: string } | null;
   /** "drop": read the message, then close the socket without a reply. */
   data?: (message: SinkMessage) => { code: number; message: string } | "drop" | null;
+  /** Wait this long after the end of data before answering (a slow remote). */
+  replyDelayMs?: number;
 }
 
 export interface SmtpSink {
@@ -80,7 +82,8 @@ export async function startSmtpSink(
     onData: (stream, session: SMTPServerSession, callback) => {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
+      stream.on("end", async () => {
+        if (sink.behavior.replyDelayMs) await new Promise((r) => setTimeout(r, sink.behavior.replyDelayMs));
         const message: SinkMessage = {
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           rcptTo: session.envelope.rcptTo.map((r) => r.address),

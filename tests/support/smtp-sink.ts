@@ -10,6 +10,8 @@ export interface SinkMessage {
   raw: Buffer;
   secure: boolean;
   user?: string;
+  /** The client's port: which process sent it (bench/chaos-outbound.ts). */
+  remotePort: number;
 }
 
 /** What to do; `null` means the normal answer. Codes >= 400 are answered as given ("421" closes). */
@@ -90,6 +92,7 @@ export async function startSmtpSink(
           raw: Buffer.concat(chunks),
           secure: session.secure,
           user: session.user as string | undefined,
+          remotePort: session.remotePort,
         };
         const r = sink.behavior.data?.(message) ?? null;
         if (r === "drop") {

@@ -11,7 +11,7 @@ import os from "node:os";
 import type { Log } from "../../server/cluster/error-log.ts";
 import type { RelayLookup } from "../../server/connectors/relay-route.ts";
 import { DELIVERY_BATCH_SIZE, DELIVERY_STEP_TIMEOUT_MS } from "../../server/limits.ts";
-import { type ClaimedJob, claimJobs, releaseJobs } from "../../server/outbound/claim-jobs.ts";
+import { type ClaimedJob, claimJobs, releaseJobs, renewLeases } from "../../server/outbound/claim-jobs.ts";
 import { deliverLocalJob } from "../../server/outbound/local-retry.ts";
 import { type RecipientResult, recordAttempt } from "../../server/outbound/record-attempt.ts";
 import type { QueuePolicy } from "../../server/outbound/retry-policy.ts";
@@ -300,9 +300,24 @@ export function startDeliveryWorkers(config: DeliveryConfig): DeliveryWorkers {
         await idle(config.pollMs);
         continue;
       }
-      await deliver(jobs, owner).catch((error: unknown) =>
-        config.log(`delivery: batch for ${jobs[0]?.domain} failed: ${String(error)}`, "error"),
+      // The lease is renewed every third of its length while the batch is worked on,
+      // so only a worker that died (or hangs past its step timeouts) loses its jobs.
+      const ids = jobs.map((j) => j.id);
+      const leaseSeconds = config.policy.leaseSeconds;
+      const heartbeat = setInterval(
+        () => {
+          renewLeases(ids, owner, leaseSeconds, now()).catch((e: unknown) =>
+            config.log(`delivery: could not renew leases: ${String(e)}`, "error"),
+          );
+        },
+        Math.max(20, (leaseSeconds * 1000) / 3),
       );
+      heartbeat.unref();
+      await deliver(jobs, owner)
+        .catch((error: unknown) =>
+          config.log(`delivery: batch for ${jobs[0]?.domain} failed: ${String(error)}`, "error"),
+        )
+        .finally(() => clearInterval(heartbeat));
     }
   }
 

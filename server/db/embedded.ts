@@ -175,7 +175,7 @@ async function ensureDatabase(password: string, port: number): Promise<void> {
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { log?: (line: string) => void } = {},
+  options: { log?: (line: string) => void; port?: number } = {},
 ): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
   const clusterDir = path.join(dataDir, "pg");
@@ -231,7 +231,8 @@ export async function startEmbeddedPostgres(
     await stopPostmaster(running.pid);
   }
 
-  const port = await freePort();
+  // A fixed port lets a chaos run restart the server under clients that keep their URL.
+  const port = options.port ?? (await freePort());
   const logFd = openSync(path.join(dataDir, "postgres.log"), "a");
   const child = spawn(
     bin.postgres,

@@ -100,6 +100,17 @@ export const sql: RawSql = {
 export async function sqlTransaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
   const client = await sqlPool().connect();
   let broken: Error | undefined;
+  // pg-pool takes its own "error" listener off a client while it is checked
+  // out. A connection the server ends between two statements of this
+  // transaction (PostgreSQL stopped or restarted, the backend killed) then
+  // emits "error" with no listener, and Node ends the whole process: every
+  // SMTP session of the mail process dies with it (bench/chaos-inbound.ts
+  // --fault postgres). Listening here turns it into the failed statement's
+  // error, a 451 for the message, and a connection the pool discards.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onError);
   try {
     await client.query("begin");
     const result = await fn(new ClientSql(client));
@@ -112,6 +123,7 @@ export async function sqlTransaction<T>(fn: (tx: RawSql) => Promise<T>): Promise
     });
     throw e;
   } finally {
+    client.removeListener("error", onError);
     client.release(broken);
   }
 }

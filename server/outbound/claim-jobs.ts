@@ -61,6 +61,20 @@ export async function claimJobs(input: {
   return rows.map(({ bytes, ...job }) => ({ ...job, raw: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes) }));
 }
 
+/**
+ * Renews the lease of jobs this worker still holds (a heartbeat while it
+ * works on them). Without it a transaction that outlived the lease — a slow
+ * remote, a busy machine — let another worker claim the same job and send
+ * it a second time (bench/chaos-outbound.ts). Jobs recorded, released or
+ * taken over since are left alone.
+ */
+export async function renewLeases(ids: number[], owner: string, leaseSeconds: number, now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await sql.$queryRaw`
+    update "DeliveryJob" set "leaseUntil" = ${now}::timestamptz + make_interval(secs => ${leaseSeconds})
+    where id = any(${ids}::int[]) and "leaseOwner" = ${owner} and state in ('queued', 'deferred')`;
+}
+
 /** Gives jobs back untried (e.g. the connection broke before their turn): no attempt is counted. */
 export async function releaseJobs(ids: number[], owner: string): Promise<void> {
   if (ids.length === 0) return;

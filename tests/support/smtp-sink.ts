@@ -10,14 +10,19 @@ export interface SinkMessage {
   raw: Buffer;
   secure: boolean;
   user?: string;
+  /** The client's port: which process sent it (bench/chaos-outbound.ts). */
+  remotePort: number;
 }
 
 /** What to do; `null` means the normal answer. Codes >= 400 are answered as given ("421" closes). */
 export interface SinkBehavior {
-  connect?: () => { code: number; message: string } | null;
+  /** "drop": close the socket at once, before the greeting. */
+  connect?: () => { code: number; message: string } | "drop" | null;
   rcpt?: (address: string) => { code: number; message: string } | null;
   /** "drop": read the message, then close the socket without a reply. */
   data?: (message: SinkMessage) => { code: number; message: string } | "drop" | null;
+  /** Wait this long after the end of data before answering (a slow remote). */
+  replyDelayMs?: number;
 }
 
 export interface SmtpSink {
@@ -66,9 +71,10 @@ export async function startSmtpSink(
       }
       callback(refusal({ code: 535, message: "bad credentials" }));
     },
-    onConnect: (_session, callback) => {
+    onConnect: (session, callback) => {
       sink.connections++;
       const r = sink.behavior.connect?.();
+      if (r === "drop") return dropConnection(session.id);
       callback(r ? refusal(r) : undefined);
     },
     onRcptTo: (address, _session, callback) => {
@@ -78,21 +84,21 @@ export async function startSmtpSink(
     onData: (stream, session: SMTPServerSession, callback) => {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
+      stream.on("end", async () => {
+        if (sink.behavior.replyDelayMs) await new Promise((r) => setTimeout(r, sink.behavior.replyDelayMs));
         const message: SinkMessage = {
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks),
           secure: session.secure,
           user: session.user as string | undefined,
+          remotePort: session.remotePort,
         };
         const r = sink.behavior.data?.(message) ?? null;
         if (r === "drop") {
           // The message arrived but the client never hears so: it must retry.
           sink.messages.push(message);
-          for (const connection of server.connections as Set<{ id: string; _socket: { destroy(): void } }>) {
-            if (connection.id === session.id) connection._socket.destroy();
-          }
+          dropConnection(session.id);
           return;
         }
         if (r) return callback(refusal(r));
@@ -101,6 +107,11 @@ export async function startSmtpSink(
       });
     },
   });
+  function dropConnection(id: string): void {
+    for (const connection of server.connections as Set<{ id: string; _socket: { destroy(): void } }>) {
+      if (connection.id === id) connection._socket.destroy();
+    }
+  }
   // Replies are sent exactly as a test words them ("451 4.4.5 Try later").
   const connections = server.connections as Set<Parameters<typeof useOwnEnhancedCodes>[0]>;
   const add = connections.add.bind(connections);

@@ -25,6 +25,17 @@ export function parseConnectorUrl(text: string): ConnectorEndpoint {
   if ((url.pathname && url.pathname !== "/") || url.search || url.hash) {
     throw new InputError(`"${text}" has a path or query: name folders with --folders`);
   }
+  const { username, host } = userAndHost(url, text);
+  const port = url.port ? Number(url.port) : tls === "implicit" ? 993 : 143;
+  return { host, port, tls, username };
+}
+
+export function connectorUrl(c: ConnectorEndpoint): string {
+  return `${c.tls === "implicit" ? "imaps" : "imap"}://${encodeURIComponent(c.username)}@${urlHost(c.host)}:${c.port}`;
+}
+
+/** The percent-decoded user name and the host (IPv6 without brackets) of a connector or relay URL. */
+export function userAndHost(url: URL, text: string): { username: string; host: string } {
   let username: string;
   try {
     username = decodeURIComponent(url.username);
@@ -33,11 +44,10 @@ export function parseConnectorUrl(text: string): ConnectorEndpoint {
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (!host) throw new InputError(`"${text}" names no host`);
-  const port = url.port ? Number(url.port) : tls === "implicit" ? 993 : 143;
-  return { host, port, tls, username };
+  return { username, host };
 }
 
-export function connectorUrl(c: ConnectorEndpoint): string {
-  const host = c.host.includes(":") ? `[${c.host}]` : c.host;
-  return `${c.tls === "implicit" ? "imaps" : "imap"}://${encodeURIComponent(c.username)}@${host}:${c.port}`;
+/** A host as a URL writes it: an IPv6 address in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
 }

@@ -6,6 +6,7 @@
 // never rides in the URL. `?verify=no` accepts a certificate that cannot be
 // checked, as YUBIN_SMARTHOST does.
 import { InputError } from "../errors.ts";
+import { urlHost, userAndHost } from "./connector-url.ts";
 
 export interface RelayEndpoint {
   host: string;
@@ -32,20 +33,12 @@ export function parseRelayUrl(text: string): RelayEndpoint {
   if ((url.pathname && url.pathname !== "/") || url.hash || query.some((k) => k !== "verify")) {
     throw new InputError(`"${text}" has a path or query other than ?verify=no`);
   }
-  let username: string;
-  try {
-    username = decodeURIComponent(url.username);
-  } catch {
-    throw new InputError(`the user name in "${text}" is not valid percent-encoding`);
-  }
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  if (!host) throw new InputError(`"${text}" names no host`);
+  const { username, host } = userAndHost(url, text);
   const port = url.port ? Number(url.port) : tls === "implicit" ? 465 : 587;
   return { host, port, tls, username, checkCertificate: url.searchParams.get("verify") !== "no" };
 }
 
 export function relayUrl(r: RelayEndpoint): string {
-  const host = r.host.includes(":") ? `[${r.host}]` : r.host;
   const scheme = r.tls === "implicit" ? "smtps" : "smtp";
-  return `${scheme}://${encodeURIComponent(r.username)}@${host}:${r.port}${r.checkCertificate ? "" : "?verify=no"}`;
+  return `${scheme}://${encodeURIComponent(r.username)}@${urlHost(r.host)}:${r.port}${r.checkCertificate ? "" : "?verify=no"}`;
 }

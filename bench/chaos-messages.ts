@@ -2,24 +2,13 @@
 // its own seed, so it can be made again (to send it again, or to compare it
 // with what was stored) without holding 10,000 of them in memory.
 import { createHash } from "node:crypto";
-
-/** A small deterministic generator (mulberry32), so a run can be repeated. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../tests/support/seeded-random.ts";
 
 const WORDS = ["請求書", "invoice", "再発行", "order", "お願い", "shipping", "Lorem", "ipsum", "ｶﾀｶﾅ", "①"];
 
 /** 1–100 KiB of 8-bit text (Japanese and ASCII) with a Message-ID of `<${tag}-${i}@customer.example>`. */
 export function chaosMessage(tag: string, seed: number, i: number, to = "support@example.com"): Buffer {
-  const next = random(seed * 1_000_003 + i);
+  const next = seededRandom(seed * 1_000_003 + i);
   const target = 1024 + Math.floor(next() * 99 * 1024);
   const head = [
     `From: Customer ${i} <c${i}@customer.example>`,

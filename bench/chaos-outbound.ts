@@ -36,9 +36,10 @@ import nodemailer from "nodemailer";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../server/db/embedded.ts";
 import { startDnsServer } from "../tests/support/dns-server.ts";
+import { seededRandom } from "../tests/support/seeded-random.ts";
 import { type SinkMessage, startSmtpSink } from "../tests/support/smtp-sink.ts";
 import { freePort, startYubinProcess, type YubinProcess } from "../tests/support/yubin-process.ts";
-import { numberOption, printResult, random } from "./chaos-messages.ts";
+import { numberOption, printResult } from "./chaos-messages.ts";
 import { machineInfo } from "./proc-stats.ts";
 
 const { values: args } = parseArgs({
@@ -55,7 +56,7 @@ const SEED = Number(args.seed ?? 1);
 const FAIL = Number(args["fail-share"] ?? 0.3);
 const TAG = `out-${Date.now().toString(36)}`;
 const PASSWORD = "chaos-outbound-password";
-const next = random(SEED);
+const next = seededRandom(SEED);
 
 const recipientsOf = (i: number): string[] =>
   [`m${i}-a@sink.test`, `m${i}-b@sink.test`, `m${i}-c@other.test`].slice(0, 1 + (i % 3));

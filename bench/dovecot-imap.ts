@@ -5,8 +5,8 @@
 // as bench/dovecot-pop3.ts does; never the system service. Dovecot's own
 // per-user and per-process caps are raised so that the benchmark's 50
 // clients and 1,000 idle connections of one user are let in.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnDovecot, vmailIds } from "../tests/support/dovecot-process.ts";

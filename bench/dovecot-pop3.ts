@@ -9,8 +9,8 @@
 // MiB, t = 2, p = 1), verified by Dovecot's ARGON2ID scheme (libsodium), with
 // Dovecot's auth cache off (its default), so a login costs both servers the
 // same hash.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { hashPassword } from "../server/auth/passwords.ts";

@@ -44,30 +44,6 @@ export function pct(values: number[], p: number): number {
 
 const fmt = (n: number) => n.toFixed(1).padStart(7);
 
-/** Signs in through next-auth's credentials route, as the sign-in form does; the session cookie. */
-export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: csrf.headers
-        .getSetCookie()
-        .map((c) => c.split(";")[0])
-        .join("; "),
-    },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-    redirect: "manual",
-  });
-  const cookie = signIn.headers
-    .getSetCookie()
-    .find((c) => c.startsWith("next-auth.session-token="))
-    ?.split(";")[0];
-  if (!cookie) throw new Error(`sign-in failed: ${signIn.status}`);
-  return cookie;
-}
-
 export async function httpBench(input: HttpBenchInput): Promise<HttpFigure[]> {
   const { baseUrl, cookie, client, samples } = input;
   const figures: HttpFigure[] = [];

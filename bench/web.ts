@@ -39,11 +39,12 @@ import { applyBulkAction } from "../server/workflow/bulk-action.ts";
 import { undoBulkAction } from "../server/workflow/bulk-undo.ts";
 import { changeStatus } from "../server/workflow/change-status.ts";
 import { signIn as browserSignIn, launchBrowser } from "../tests/support/browser.ts";
+import { signInOverHttp } from "../tests/support/http-session.ts";
 import { freePort, startYubinProcess } from "../tests/support/yubin-process.ts";
 import { startDnsStub } from "./dns-stub.ts";
 import { machineInfo } from "./proc-stats.ts";
 import { dotStuff, SmtpSession } from "./smtp-client.ts";
-import { HTTP_TARGETS, type HttpFigure, httpBench, signInOverHttp } from "./web-http.ts";
+import { HTTP_TARGETS, type HttpFigure, httpBench } from "./web-http.ts";
 
 const { values: args } = parseArgs({
   options: {

@@ -7,31 +7,12 @@ import { db, disconnectDb } from "../../server/db.ts";
 import { MAX_API_BODY_BYTES, MAX_DISPLAY_TEXT_CHARS, MAX_TRPC_BATCH_CALLS } from "../../server/limits.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { deliver } from "../support/factories.ts";
+import { signInOverHttp } from "../support/http-session.ts";
 import { startYubinProcess, type YubinProcess } from "../support/yubin-process.ts";
 
 const ADMIN = { email: "admin@example.com", password: "admin password 123" };
 let yubin: YubinProcess;
 let admin: string;
-
-async function signIn(email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${yubin.baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${yubin.baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: csrf.headers
-        .getSetCookie()
-        .map((c) => c.split(";")[0])
-        .join("; "),
-    },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-    redirect: "manual",
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
-  if (!cookie) throw new Error("sign-in failed");
-  return cookie.split(";")[0] as string;
-}
 
 function post(path: string, body: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${yubin.baseUrl}${path}`, {
@@ -98,7 +79,7 @@ beforeAll(async () => {
       YUBIN_ADMIN_PASSWORD: ADMIN.password,
     },
   });
-  admin = await signIn(ADMIN.email, ADMIN.password);
+  admin = await signInOverHttp(yubin.baseUrl, ADMIN.email, ADMIN.password);
 });
 
 afterAll(async () => {

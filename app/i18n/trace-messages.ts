@@ -135,6 +135,8 @@ export const traceEn = {
   "trace.why.badSequence": "The client sent its commands in the wrong order.",
   "trace.why.storageFailed":
     "Yubin could not store the message just then; the sender's server tries again later, and nothing is lost.",
+  "trace.why.systemFull":
+    "The mail server's disk was full, so nothing was stored; the sending server keeps the message and tries again later.",
   "trace.why.hostNotFound": "The recipient's domain does not exist or has no mail server.",
   "trace.why.nullMx": "The recipient's domain says it takes no mail at all (null MX).",
   "trace.why.connectFailed": "No connection could be made to the receiving server; Yubin tries again later.",
@@ -309,6 +311,8 @@ export const traceJa: typeof traceEn = {
   "trace.why.badSequence": "コマンドの順序が正しくありません。",
   "trace.why.storageFailed":
     "その時点でメッセージを保存できませんでした。送信元のサーバーが後で再送するので、失われることはありません。",
+  "trace.why.systemFull":
+    "メールサーバーのディスクが一杯だったため何も保存されていません。送信側のサーバーがメッセージを保持して後で再送します。",
   "trace.why.hostNotFound": "宛先のドメインが存在しないか、メールサーバーがありません。",
   "trace.why.nullMx": "宛先のドメインはメールを一切受け取らないと宣言しています（null MX）。",
   "trace.why.connectFailed": "受信側のサーバーに接続できませんでした。Yubin が後で再試行します。",

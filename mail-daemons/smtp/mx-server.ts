@@ -196,10 +196,12 @@ export async function startMxServer(options: MxServerOptions): Promise<MxServer>
     const failed = outcome.recipients.filter((r) => !r.ok);
     if (failed.length > 0 || outcome.recipients.length !== recipients.length) {
       const reasons = failed.map((r) => `<${r.address}> ${r.code} ${r.enhanced} ${r.message}`).join(", ");
-      const full = failed.length > 0 && failed.every((r) => r.code === 452 && r.enhanced === "4.2.2");
+      // No room anywhere: every mailbox full (4.2.2), or the server's own disk (4.3.1).
+      const first = failed[0];
+      const full = first !== undefined && failed.every((r) => r.code === 452 && r.enhanced === first.enhanced);
       if (full && outcome.recipients.every((r) => !r.ok) && outcome.recipients.length === recipients.length) {
-        log(`mx: ${id} from <${mailFrom ?? ""}> refused 452 4.2.2: no room for it (${reasons})`);
-        throw smtpError({ code: 452, enhanced: "4.2.2", message: "Mailbox full, try again later" });
+        log(`mx: ${id} from <${mailFrom ?? ""}> refused 452 ${first.enhanced}: no room for it (${reasons})`);
+        throw smtpError({ code: 452, enhanced: first.enhanced, message: first.message });
       }
       log(`mx: ${id} not stored for ${reasons || "some recipients (no outcome)"}; answering 451 so the client retries`);
       throw smtpError(STORAGE_FAILED);

@@ -8,6 +8,7 @@
 import { type AuthorizedMailboxId, mailboxesForLogin } from "../../server/access/gate.ts";
 import { verifyProtocolCredentials } from "../../server/auth/protocol-credentials.ts";
 import { type RecipientResolution, resolveRecipient } from "../../server/mail-store/resolve-recipient.ts";
+import { isStorageFull } from "../../server/mail-store/storage-full.ts";
 import { findSendAsMailbox, type SendAsMailbox } from "../../server/outbound/send-as.ts";
 import { submitMessage } from "../../server/outbound/submit-message.ts";
 import type { SubmissionBackend, SubmissionUser } from "./submission-backend.ts";
@@ -75,6 +76,17 @@ export function submissionStoreBackend(hostname: string): SubmissionBackend {
         hostname,
         checkedSendAs: transaction?.sendAs,
         resolvedRecipients: transaction?.recipients,
+      }).catch((error: unknown) => {
+        // RFC 5321 §4.2.2 / RFC 3463 X.3.1: the disk is full; the one transaction stored nothing.
+        if (isStorageFull(error)) {
+          return {
+            ok: false,
+            code: 452,
+            enhanced: "4.3.1",
+            message: "Insufficient system storage, try again later",
+          } as const;
+        }
+        throw error;
       });
       if (!result.ok) return result;
       // Held for a reviewer (approval): accepted, and sent once approved.

@@ -24,6 +24,7 @@ export type ReplyExplanation =
   | "badSyntax"
   | "badSequence"
   | "storageFailed"
+  | "systemFull"
   | "hostNotFound"
   | "nullMx"
   | "connectFailed"
@@ -57,6 +58,7 @@ export function explainReply(code: number, reply: string, kind: TraceKind, final
   if (subject === "1" && detail === "2") return "hostNotFound";
   if (subject === "1" && detail === "10") return "nullMx";
   if (subject === "3" && detail === "4") return "tooBig";
+  if (subject === "3" && detail === "1") return "systemFull";
   if (code === 552 && !status) return "tooBig";
   if (/smuggling/i.test(reply)) return "smuggling";
   if (subject === "4" && detail === "0" && /loop/i.test(reply)) return "loop";

@@ -116,6 +116,40 @@ describe("inbound mail through the mail role", () => {
     expect(Buffer.from(message.blob.bytes).subarray(-fixture.length).equals(fixture)).toBe(true);
   });
 
+  it("answers 452 4.3.1 when the database is out of disk space, stores nothing, and takes mail again when space returns", async () => {
+    // PostgreSQL's own error for a full disk (SQLSTATE 53100 disk_full), raised where
+    // the message's bytes are written: what a full data directory answers.
+    await db().$executeRawUnsafe(`create function yubin_test_disk_full() returns trigger language plpgsql as $$
+      begin raise exception 'could not extend file "base/16384/16999": No space left on device' using errcode = 'disk_full'; end $$`);
+    await db().$executeRawUnsafe(
+      `create trigger disk_full before insert on "Blob" for each statement execute function yubin_test_disk_full()`,
+    );
+    const message = (id: string) =>
+      `From: a@customer.example\r\nTo: support@example.com\r\nSubject: disk\r\nMessage-ID: <${id}@customer.example>\r\n\r\nbody\r\n.\r\n`;
+    const { client } = await SmtpClient.connect(smtpPort);
+    try {
+      await client.send("EHLO customer.example");
+      expect((await client.send("MAIL FROM:<a@customer.example>")).code).toBe(250);
+      expect((await client.send("RCPT TO:<support@example.com>")).code).toBe(250);
+      expect((await client.send("DATA")).code).toBe(354);
+      client.write(message("disk-full-1"));
+      // RFC 5321 §4.2.2 452 "insufficient system storage"; RFC 3463 X.3.1 "mail system full".
+      expect((await client.reply()).last).toMatch(/^452 4\.3\.1 /);
+      expect(await db().message.count({ where: { messageIdHeader: "disk-full-1@customer.example" } })).toBe(0);
+    } finally {
+      await db().$executeRawUnsafe(`drop trigger disk_full on "Blob"`);
+      await db().$executeRawUnsafe("drop function yubin_test_disk_full()");
+    }
+    // Space is back: the same process, the same connection, takes the retry.
+    expect((await client.send("MAIL FROM:<a@customer.example>")).code).toBe(250);
+    expect((await client.send("RCPT TO:<support@example.com>")).code).toBe(250);
+    expect((await client.send("DATA")).code).toBe(354);
+    client.write(message("disk-full-1"));
+    expect((await client.reply()).code).toBe(250);
+    await client.send("QUIT");
+    expect(await db().message.count({ where: { messageIdHeader: "disk-full-1@customer.example" } })).toBe(1);
+  });
+
   it("stores a message sent by swaks", () => {
     const swaks = spawnSync("which", ["swaks"]).status === 0;
     if (!swaks && process.env.CI) throw new Error("swaks is not installed (.ci/run installs it)");

@@ -468,7 +468,8 @@ function check(name: string): string[] {
         problems.push(
           `${got.attachments.length} attachments (${JSON.stringify(names)}) ≠ Python ${files.length} (${files.map((f) => f.type).join(", ")})`,
         );
-      for (const leaf of fixture?.filenames ? [] : files)
+      // Where the names were written down, they rule (Python takes filename over filename*).
+      for (const leaf of (fixture?.filenames ?? message.truth?.filenames) ? [] : files)
         if (typeof leaf.filename === "string" && !names.includes(storable(leaf.filename)))
           problems.push(`attachment name ${JSON.stringify(leaf.filename)} missing from ${JSON.stringify(names)}`);
     }

@@ -23,6 +23,8 @@ describe("explainReply", () => {
     [553, "553 5.7.1 Sender address <x@y> is not one you may send as", "submission", "senderNotAllowed"],
     [421, "421 4.7.0 Too many connections from your address, try again later", "mx", "tooManyConnections"],
     [451, "451 4.3.0 Temporary failure storing the message, try again", "mx", "storageFailed"],
+    [452, "452 4.3.1 Insufficient system storage, try again later", "mx", "systemFull"],
+    [452, "452 4.3.1 Insufficient system storage", "delivery", "systemFull"],
     [550, "550 5.1.2 Host or domain name not found: nx.test", "delivery", "hostNotFound"],
     [556, "556 5.1.10 Domain x does not accept mail (null MX)", "delivery", "nullMx"],
     [451, "451 4.4.1 mx[1.2.3.4]: connect ECONNREFUSED", "delivery", "connectFailed"],

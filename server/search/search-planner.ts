@@ -21,7 +21,10 @@ import type { IndexScope, SearchSql } from "./build-search.ts";
  *     conversations sorted. Cost follows the number of matching
  *     messages: fast for rare terms, slow for common ones.
  *   - "auto" (the default): a ladder, each step taken only when the one before
- *     could not answer: the walk over WALK_BUDGET conversations (common
+ *     could not answer. A query bounded by before:D without text or
+ *     has:attachment first takes the "dated" step: the matching conversations
+ *     whose latest message is at or after D (those whose items span D, through
+ *     Conversation.firstItemAt's GiST index), then the walk from D down; then: the walk over WALK_BUDGET conversations (common
  *     terms), a window of 10× that (a term in ≥ 0.5 % of recent
  *     conversations) and the index stopped after 5× WALK_BUDGET matching
  *     items (rare terms) — in the order the planner's row estimates suggest —

@@ -135,7 +135,12 @@ describe("date search: the dated step answers as the walk does", () => {
   async function compare(q: string, options: Partial<SearchInput> & { walkBudget?: number } = {}) {
     const input = { userId: agent, query: parseSearchQuery(q), ...options };
     let by = "";
-    const auto = await searchConversations({ ...input, onStrategy: (s) => void (by = s) });
+    const auto = await searchConversations({
+      ...input,
+      onStrategy: (s) => {
+        by = s;
+      },
+    });
     const walk = await searchConversations({ ...input, strategy: "walk" });
     const index = await searchConversations({ ...input, strategy: "index" });
     expect(

@@ -422,7 +422,11 @@ await q(`update "Folder" f set "uidNext" = x.n + 1, "highestModseq" = x.n + 1
   from (select "folderId", max(uid) n from "FolderMessage" group by "folderId") x where f.id = x."folderId"`);
 await q(`update "Mailbox" mb set "usedBytes" = x.bytes, "usedMessages" = x.n
   from (select "mailboxId", sum(size) bytes, count(*) n from "Message" group by "mailboxId") x where mb.id = x."mailboxId"`);
-console.log(`seed: folder entries and counters (${elapsed()})`);
+// The lower bound of each conversation's item dates that date search uses (migration
+// 20261204195252_conversation_first_item): its triggers are off in replica mode.
+await q(`update "Conversation" c set "firstItemAt" = x.at
+  from (select "conversationId" id, min("internalDate") at from "Message" group by 1) x where c.id = x.id`);
+console.log(`seed: folder entries, counters and first item dates (${elapsed()})`);
 for (const ix of indexes) {
   const t = Date.now();
   await q(ix.indexdef);

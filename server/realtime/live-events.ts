@@ -52,3 +52,27 @@ export async function recordLiveEvent(
     from inserted`;
   return (row as { id: number }).id;
 }
+
+/** recordLiveEvent for many events in one statement: each a row and a NOTIFY, in order. */
+export async function recordLiveEvents(
+  tx: RawSql,
+  actorId: number,
+  events: readonly {
+    mailboxId: number;
+    conversationId: number;
+    kind: LiveEventKind;
+    payload: Record<string, unknown>;
+  }[],
+): Promise<void> {
+  await tx.$queryRaw`
+    with inserted as (
+      insert into "LiveEvent" ("mailboxId", "conversationId", kind, "actorId", payload)
+      select (e.v->>'mailboxId')::int, (e.v->>'conversationId')::int, e.v->>'kind', ${actorId}::int, e.v->'payload'
+      from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as e(v, n)
+      order by e.n
+      returning id, "mailboxId", "conversationId", kind
+    )
+    select pg_notify(${LIVE_CHANNEL}, json_build_object('id', id, 'mailboxId', "mailboxId",
+      'conversationId', "conversationId", 'kind', kind)::text)::text
+    from (select * from inserted order by id) ordered`;
+}

@@ -35,13 +35,21 @@ export interface IndexScope {
 
 export interface SearchSql {
   /** The walk; budgeted unless `budget` is null. Rows: id, lastMessageAt, hit, last (the budget's last candidate). */
-  walk: (budget: number | null) => Prisma.Sql;
+  walk: (budget: number | null, also?: Prisma.Sql) => Prisma.Sql;
   /**
    * The GIN path within `scope`. One row: ids (the page, in order), considered (candidates in the
    * window) and found (matching items, when capped). Null when the query has no text,
    * has:attachment or date to look up; the unbudgeted walk is then the only way.
    */
   index: ((scope: IndexScope) => Prisma.Sql) | null;
+  /**
+   * A query bounded by before:D with no text or has:attachment (dates, conversation conditions,
+   * negations): the page split at D. `spanning` — the matching conversations whose latest message is
+   * at or after D, found through "Conversation_itemSpan_sql" (those whose items reach back before D),
+   * one row per hit, in order, at most `limit`; they all come before the rest. `older` — the condition
+   * that keeps the walk to the rest (latest message before D). Null for other queries.
+   */
+  dated: { spanning: Prisma.Sql; older: Prisma.Sql } | null;
   /** Whether the query excludes something (`-word`, `-has:attachment`): fewer hits than its terms' matches. */
   negated: boolean;
   /** EXPLAIN of the messages' GIN lookup of each token, whose smallest row estimate orders the ladder's middle steps. */
@@ -63,7 +71,8 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
     ...(await conversationConditions({ userId: input.userId, terms, before: input.before })),
   ];
   // Conditions that look at the conversation's messages and notes: the walk probes them per conversation.
-  const { probe, candidates, negations, tsquery } = contentSql(terms, itemConditions(terms, input.timeZone));
+  const item = itemConditions(terms, input.timeZone);
+  const { probe, candidates, negations, tsquery } = contentSql(terms, item);
 
   const { limit } = input;
   const ownWhere = Prisma.join(own, " and ");
@@ -73,10 +82,10 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
   // The walk: candidates newest first (at most `budget`), numbered; each probed once (the lateral
   // subquery is kept apart by "offset 0"). Rows are the hits, plus the budget's last candidate
   // whatever it is, so the caller can tell "no more conversations" from "budget spent".
-  const walk = (budget: number | null) => {
+  const walk = (budget: number | null, also?: Prisma.Sql) => {
     const numbered = Prisma.sql`select c.id, c."lastMessageAt",
         row_number() over (order by c."lastMessageAt" desc, c.id desc) as n
-      from "Conversation" c where ${ownWhere}
+      from "Conversation" c where ${ownWhere}${also ? Prisma.sql` and ${also}` : Prisma.empty}
       order by c."lastMessageAt" desc, c.id desc`;
     const candidates = budget === null ? numbered : Prisma.sql`${numbered} limit ${budget}::int`;
     const last = budget === null ? Prisma.sql`false` : Prisma.sql`c.n = ${budget}::int`;
@@ -120,5 +129,24 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
         " union all ",
       )}`
     : null;
-  return { walk, index, estimate, limit, negated: negations.length > 0 };
+  // Dates without text: a conversation whose latest message is before D usually has an item before D,
+  // so the walk from D down fills the page at once; the ones at or after D that match are those whose
+  // span [firstItemAt, lastMessageAt] contains D (firstItemAt is a lower bound of the items' dates, so
+  // none is missed), few and found through the GiST index — not by walking every newer conversation
+  // (150,000 of them for a quarter of the mail at 1M) or reading every matching message.
+  const dateOnly = item.before && !tsquery && !item.hasAttachment && probe;
+  const dated = dateOnly
+    ? {
+        spanning: Prisma.sql`select c.id from (
+            select c.id, c."lastMessageAt" from "Conversation" c
+            where tstzrange(least(c."firstItemAt", c."lastMessageAt"), c."lastMessageAt", '[]') @> ${item.before}::timestamptz
+              and c."firstItemAt" < ${item.before}::timestamptz and c."lastMessageAt" >= ${item.before}::timestamptz
+              and ${ownWhere}
+            offset 0) c
+          where ${probeWhere}
+          order by c."lastMessageAt" desc, c.id desc limit ${limit}::int`,
+        older: Prisma.sql`c."lastMessageAt" < ${item.before}::timestamptz`,
+      }
+    : null;
+  return { walk, index, estimate, limit, dated, negated: negations.length > 0 };
 }

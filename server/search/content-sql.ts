@@ -37,7 +37,8 @@ export function contentSql(terms: SearchTerm[], item: ItemConditions): ContentSq
     probe = notesCan ? Prisma.sql`(${inOwnMessages} or ${inOwnNotes})` : inOwnMessages;
     // The index path: candidates from the GIN indexes; without text, from the partial index
     // "Message_hasAttachments_sql" (has:attachment) or, for dates, "Message_conversationId_internalDate_idx"
-    // (PostgreSQL 18 skip-scans it on internalDate; a BRIN index on internalDate went unused).
+    // (PostgreSQL 18 skip-scans it on internalDate; a BRIN index on internalDate went unused). A query
+    // bounded by before: without text is usually answered before this, by build-search.ts's `dated`.
     if (tsquery || item.hasAttachment || item.before || item.after) {
       // The conversation conditions keep notes inside the user's mailboxes.
       // Authority is the conversation's mailbox (checked with the conversation conditions, build-search.ts):

@@ -1,6 +1,6 @@
 // Which SQL of build-search.ts answers a page: the cheapest plan depends on
 // how common the query's text is, which only the data can tell.
-import { db } from "../db.ts";
+import { db, type Prisma } from "../db.ts";
 import type { IndexScope, SearchSql } from "./build-search.ts";
 
 /**
@@ -21,7 +21,10 @@ import type { IndexScope, SearchSql } from "./build-search.ts";
  *     conversations sorted. Cost follows the number of matching
  *     messages: fast for rare terms, slow for common ones.
  *   - "auto" (the default): a ladder, each step taken only when the one before
- *     could not answer: the walk over WALK_BUDGET conversations (common
+ *     could not answer. A query bounded by before:D without text or
+ *     has:attachment first takes the "dated" step: the matching conversations
+ *     whose latest message is at or after D (those whose items span D, through
+ *     Conversation.firstItemAt's GiST index), then the walk from D down; then: the walk over WALK_BUDGET conversations (common
  *     terms), a window of 10× that (a term in ≥ 0.5 % of recent
  *     conversations) and the index stopped after 5× WALK_BUDGET matching
  *     items (rare terms) — in the order the planner's row estimates suggest —
@@ -39,7 +42,7 @@ export type SearchStrategy = "auto" | "walk" | "window" | "index";
  */
 export const WALK_BUDGET = 1000;
 
-export type SearchStep = "walk" | "window" | "index";
+export type SearchStep = "walk" | "window" | "index" | "dated";
 
 /** Matching messages (the planner's estimate), per conversation of the walk's budget, above which a term is common. */
 const COMMON_TERM_MESSAGES_PER_BUDGET = 20;
@@ -75,13 +78,21 @@ export async function matchingIds(
   strategy: SearchStrategy,
   budget: number,
 ): Promise<{ ids: number[]; by: SearchStep }> {
-  const walk = async (b: number | null) => {
-    const rows = await db().$queryRaw<{ id: number; hit: boolean; last: boolean }[]>(built.walk(b));
+  const walk = async (b: number | null, also?: Prisma.Sql, limit = built.limit) => {
+    const rows = await db().$queryRaw<{ id: number; hit: boolean; last: boolean }[]>(built.walk(b, also));
     const hits = rows.filter((r) => r.hit).map((r) => r.id);
-    return { ids: hits.slice(0, built.limit), done: hits.length >= built.limit || !rows.some((r) => r.last) };
+    return { ids: hits.slice(0, limit), done: hits.length >= limit || !rows.some((r) => r.last) };
   };
   const { index } = built;
   if (!index || strategy === "walk") return { ids: (await walk(null)).ids, by: "walk" };
+  if (built.dated && strategy === "auto") {
+    // before:D without text: the matching conversations at or after D (few: those whose items span D),
+    // then the walk from D down for the rest of the page.
+    const spanning = (await db().$queryRaw<{ id: number }[]>(built.dated.spanning)).map((r) => r.id);
+    if (spanning.length >= built.limit) return { ids: spanning, by: "dated" };
+    const rest = await walk(budget, built.dated.older, built.limit - spanning.length);
+    if (rest.done) return { ids: [...spanning, ...rest.ids], by: "dated" };
+  }
   const indexed = async (scope: IndexScope) => {
     const [row] = await db().$queryRaw<{ ids: number[]; considered: number | null; found: number | null }[]>(
       index(scope),

@@ -57,8 +57,34 @@ export async function addTagTx(
   tx: RawSql,
   input: Change & { name: string },
 ): Promise<{ id: number; name: string; created: boolean; linked: boolean }> {
-  const name = normalizeTagName(input.name);
-  const { mailboxId } = input.conversation;
+  const { tag: found, created } = await findOrCreateTagReporting(
+    tx,
+    input.conversation.mailboxId as number,
+    input.name,
+  );
+  const linked = await tx.$queryRaw<unknown[]>`
+    insert into "ConversationTag" ("conversationId", "tagId") values (${input.conversation.conversationId}, ${found.id})
+    on conflict do nothing returning "tagId"`;
+  if (linked.length) await announce(tx, input, "tag.add", found);
+  // linked: false when the conversation had the tag already (a bulk undo leaves it on).
+  return { ...found, created, linked: linked.length > 0 };
+}
+
+/** The mailbox's tag of that name in any letter case, created when it has none. */
+export async function findOrCreateTag(
+  tx: RawSql,
+  mailboxId: number,
+  name: string,
+): Promise<{ id: number; name: string }> {
+  return (await findOrCreateTagReporting(tx, mailboxId, name)).tag;
+}
+
+async function findOrCreateTagReporting(
+  tx: RawSql,
+  mailboxId: number,
+  rawName: string,
+): Promise<{ tag: { id: number; name: string }; created: boolean }> {
+  const name = normalizeTagName(rawName);
   const find = () => tx.$queryRaw<{ id: number; name: string }[]>`
     select id, name from "Tag" where "mailboxId" = ${mailboxId}::int and lower(name) = lower(${name})
     order by id limit 1`;
@@ -76,13 +102,7 @@ export async function addTagTx(
       insert into "Tag" ("mailboxId", name) values (${mailboxId}::int, ${name}) returning id, name`;
     created = true;
   }
-  const found = tag as { id: number; name: string };
-  const linked = await tx.$queryRaw<unknown[]>`
-    insert into "ConversationTag" ("conversationId", "tagId") values (${input.conversation.conversationId}, ${found.id})
-    on conflict do nothing returning "tagId"`;
-  if (linked.length) await announce(tx, input, "tag.add", found);
-  // linked: false when the conversation had the tag already (a bulk undo leaves it on).
-  return { ...found, created, linked: linked.length > 0 };
+  return { tag: tag as { id: number; name: string }, created };
 }
 
 export async function removeTag(input: Change & { tagId: number }): Promise<void> {

@@ -2,7 +2,7 @@
 // snooze, mark spam or delete. Each conversation is checked, audited and announced on its
 // own, as the single change does: assign, status, spam and snooze set-based, one transaction
 // per mailbox (bulk-workflow.ts, with the rules of assign.ts, change-status.ts, snooze.ts);
-// tags through server/tags/ one by one; delete per mailbox (server/recovery/delete-mail.ts).
+// tags set-based too (server/tags/bulk-tag.ts); delete per mailbox (server/recovery/delete-mail.ts).
 // One that fails (someone changed it meanwhile, an assignee who is not a member of its
 // mailbox, a closed conversation that cannot be snoozed) is reported and the rest go on.
 //
@@ -16,7 +16,7 @@ import type { AuthorizedConversation, AuthorizedMailboxId } from "../access/gate
 import { sql } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { deleteMail } from "../recovery/delete-mail.ts";
-import { addTag } from "../tags/tag-conversation.ts";
+import { addTagMany } from "../tags/bulk-tag.ts";
 import { normalizeTagName } from "../tags/tag-name.ts";
 import { applyWorkflowChanges, type WorkflowChange } from "./bulk-workflow.ts";
 import { checkSnoozeUntil } from "./snooze.ts";
@@ -52,9 +52,6 @@ export interface BulkResult {
   undo: BulkUndoItem[];
 }
 
-/** Conversations worked on at once: a few connections of the pool, never all of them. */
-const PARALLEL = 4;
-
 interface Prior {
   id: number;
   status: Status;
@@ -68,18 +65,6 @@ export function skipOf(conversationId: number, error: unknown): BulkSkip {
     return { conversationId, code, reason: error.message };
   }
   throw error;
-}
-
-/** Runs `work` over the items, PARALLEL at a time, in the items' order of starting. */
-export async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
 }
 
 export async function applyBulkAction(input: {
@@ -103,17 +88,19 @@ export async function applyBulkAction(input: {
   const prior = new Map(rows.map((r) => [r.id, r]));
 
   if (action.kind === "tag") {
-    await eachLimited(input.conversations, async (conversation) => {
-      const id = conversation.conversationId as number;
-      try {
-        if (!prior.has(id)) throw new InputError("No such conversation.", "not_found");
-        const tag = await addTag({ actorId, conversation, name: action.name, ip });
-        result.done.push(id);
-        if (tag.linked) result.undo.push({ kind: "untag", conversationId: id, tagId: tag.id });
-      } catch (error) {
-        result.skipped.push(skipOf(id, error));
+    const present = input.conversations.filter((c) => prior.has(c.conversationId as number));
+    for (const c of input.conversations) {
+      if (!prior.has(c.conversationId as number)) {
+        result.skipped.push(skipOf(c.conversationId as number, new InputError("No such conversation.", "not_found")));
       }
-    });
+    }
+    const tagged = await addTagMany({ actorId, conversations: present, name: action.name, ip });
+    result.done.push(...tagged.done);
+    for (const id of tagged.missing) {
+      result.skipped.push(skipOf(id, new InputError("No such conversation.", "not_found")));
+    }
+    for (const l of tagged.linked)
+      result.undo.push({ kind: "untag", conversationId: l.conversationId, tagId: l.tagId });
   } else {
     // Each change is made against the state read above: what changed meanwhile is a conflict.
     const changes: WorkflowChange[] = [];

@@ -1,5 +1,5 @@
 // Undo of a bulk action (bulk-action.ts): each change put back with the single change's rules
-// (assign, status and snooze set-based per mailbox, bulk-workflow.ts; tags one by one), against the value the action set — where someone changed a conversation since,
+// (assign, status and snooze set-based per mailbox, bulk-workflow.ts; tags too, server/tags/bulk-tag.ts), against the value the action set — where someone changed a conversation since,
 // that one is left as it is now and reported (a conflict), the rest are put back.
 //
 // The undo list comes back from the browser, so it is no authority of its own: the caller
@@ -9,9 +9,9 @@
 import type { AuthorizedConversation, AuthorizedMailboxId } from "../access/gate.ts";
 import { InputError } from "../errors.ts";
 import { restoreMail } from "../recovery/restore-mail.ts";
-import { removeTag } from "../tags/tag-conversation.ts";
+import { NO_SUCH_TAG, removeTagMany } from "../tags/bulk-tag.ts";
 import type { BulkResult, BulkUndoItem } from "./bulk-action.ts";
-import { eachLimited, skipOf } from "./bulk-action.ts";
+import { skipOf } from "./bulk-action.ts";
 import { applyWorkflowChanges, type WorkflowChange } from "./bulk-workflow.ts";
 
 export async function undoBulkAction(input: {
@@ -81,19 +81,16 @@ export async function undoBulkAction(input: {
   const outcome = await applyWorkflowChanges({ actorId, changes, ip, now });
   result.done.push(...outcome.done);
   result.skipped.push(...outcome.skipped);
-  await eachLimited(untag, async (item) => {
-    try {
-      await removeTag({
-        actorId,
-        conversation: allowed.get(item.conversationId) as AuthorizedConversation,
-        tagId: item.tagId,
-        ip,
-      });
-      result.done.push(item.conversationId);
-    } catch (error) {
-      result.skipped.push(skipOf(item.conversationId, error));
-    }
+  const untagged = await removeTagMany({
+    actorId,
+    items: untag.map((item) => ({
+      conversation: allowed.get(item.conversationId) as AuthorizedConversation,
+      tagId: item.tagId,
+    })),
+    ip,
   });
+  result.done.push(...untagged.done);
+  for (const id of untagged.missing) result.skipped.push(skipOf(id, NO_SUCH_TAG()));
   result.done.sort((a, b) => a - b);
   result.skipped.sort((a, b) => a.conversationId - b.conversationId);
   return result;

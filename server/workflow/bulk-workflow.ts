@@ -16,7 +16,7 @@ import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { InputError } from "../errors.ts";
 import { mailboxMembers } from "../mailboxes/mailbox-members.ts";
 import { notifyUsersOfConversations } from "../notifications/notify.ts";
-import { LIVE_CHANNEL, type LiveEventKind } from "../realtime/live-events.ts";
+import { type LiveEventKind, recordLiveEvents } from "../realtime/live-events.ts";
 import { type BulkSkip, skipOf } from "./bulk-action.ts";
 import { checkSnoozeUntil } from "./snooze.ts";
 import type { Status } from "./status-labels.ts";
@@ -262,19 +262,4 @@ function pushSnooze(map: Map<number | null, { until: Date | null; ids: number[] 
 async function conflict(tx: RawSql, conversationId: number): Promise<InputError> {
   const state = await readWorkflowState(tx, conversationId);
   return state ? conflictError(state) : notFound();
-}
-
-/** recordLiveEvent (live-events.ts) for many events in one statement: each a row and a NOTIFY, in order. */
-async function recordLiveEvents(tx: RawSql, actorId: number, events: readonly LiveRow[]): Promise<void> {
-  await tx.$queryRaw`
-    with inserted as (
-      insert into "LiveEvent" ("mailboxId", "conversationId", kind, "actorId", payload)
-      select (e.v->>'mailboxId')::int, (e.v->>'conversationId')::int, e.v->>'kind', ${actorId}::int, e.v->'payload'
-      from jsonb_array_elements(${JSON.stringify(events)}::jsonb) with ordinality as e(v, n)
-      order by e.n
-      returning id, "mailboxId", "conversationId", kind
-    )
-    select pg_notify(${LIVE_CHANNEL}, json_build_object('id', id, 'mailboxId', "mailboxId",
-      'conversationId', "conversationId", 'kind', kind)::text)::text
-    from (select * from inserted order by id) ordered`;
 }

@@ -292,6 +292,50 @@ describe("set-based, with the single change's records", () => {
     );
   });
 
+  it("tag and its undo: per conversation the audit entries, live events and IMAP keyword change of tags.add / tags.remove", async () => {
+    const [single, bulk] = [await many(supportId, 2), await many(supportId, 3)];
+    const ann = await callerFor(annId);
+    // One of the bulk's already has it: left alone, and not taken off by the undo.
+    await ann.tags.add({ conversationId: bulk[2] as number, name: "Billing" });
+    for (const id of single) await ann.tags.add({ conversationId: id, name: "Other" });
+    for (const id of bulk.slice(0, 2)) await ann.tags.add({ conversationId: id, name: "Other" });
+    const tag = { id: 0 };
+    for (const id of single) {
+      const added = await ann.tags.add({ conversationId: id, name: "billing" });
+      tag.id = added.id;
+    }
+    const modseq = async (ids: number[]) =>
+      (
+        await db().folderMessage.findMany({
+          where: { message: { conversationId: { in: ids } } },
+          orderBy: { id: "asc" },
+        })
+      ).map((e) => Number(e.modseq));
+    const before = await modseq(bulk);
+    const applied = await ann.bulk.run({ target: { conversationIds: bulk }, action: { kind: "tag", name: "billing" } });
+    expect(applied.done).toEqual(bulk);
+    expect(applied.undo).toEqual(bulk.slice(0, 2).map((id) => ({ kind: "untag", conversationId: id, tagId: tag.id })));
+    const after = await modseq(bulk);
+    expect(after.slice(0, 2).every((m, i) => m > (before[i] as number))).toBe(true);
+    const expectedAdd = await records(single[0] as number);
+    for (const id of bulk.slice(0, 2)) expect(await records(id)).toEqual(expectedAdd);
+
+    for (const id of single) await ann.tags.remove({ conversationId: id, tagId: tag.id });
+    const undone = await ann.bulk.undo({ items: applied.undo });
+    expect(undone.done).toEqual(bulk.slice(0, 2));
+    const expectedRemove = await records(single[0] as number);
+    expect(expectedRemove.audit.map((a) => a[1])).toEqual(["tag.add", "tag.add", "tag.remove"]);
+    for (const id of bulk.slice(0, 2)) expect(await records(id)).toEqual(expectedRemove);
+    const left = await db().conversationTag.findMany({ where: { conversationId: { in: bulk }, tagId: tag.id } });
+    expect(left.map((t) => t.conversationId)).toEqual([bulk[2]]);
+    // Undone twice: nothing to take off any more, reported per conversation.
+    const again = await ann.bulk.undo({ items: applied.undo });
+    expect(again.done).toEqual([]);
+    expect(again.skipped.map((s) => [s.conversationId, s.code])).toEqual(
+      bulk.slice(0, 2).map((id) => [id, "not_found"]),
+    );
+  });
+
   it("a conversation changed after the action read it is a conflict, worded as the single change words it", async () => {
     const { applyWorkflowChanges } = await import("../../server/workflow/bulk-workflow.ts");
     const ids = await many(supportId, 2);

@@ -27,7 +27,7 @@ const missing = dovecotMissing();
 if (missing) console.warn(missing);
 
 const PASSWORD = "remote-secret-1";
-const USERS = ["bulk", "live", "reset", "cut", "race", "odd"].map((u) => `${u}@remote.example`);
+const USERS = ["bulk", "live", "reset", "cut", "race", "odd", "twin"].map((u) => `${u}@remote.example`);
 const dataDir = scratchDir("connector-data-");
 let dovecot: Dovecot;
 let fx: ConnectorFixture;
@@ -233,6 +233,32 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     expect(view.folderErrors[0]).toMatchObject({ folder: "Missing" });
     expect(view.lastError).toMatch(/Folder: "Missing" cannot be opened/);
     expect(view.imported).toBe(3);
+  }, 20_000);
+
+  it("stores a message that is twice in one batch (a trace field apart) once, the other a duplicate", async () => {
+    const user = USERS[6] as string;
+    const twin = customerMail({ subject: "Twin", messageId: "twin.1@customer.example" }).raw;
+    const relayed = Buffer.concat([
+      Buffer.from("Received: from relay.example by mx.example; Fri, 4 Dec 2026 10:00:00 +0000\r\n"),
+      twin,
+    ]);
+    // One batch: the mailbox's state for both is read before either is written (readMailboxStates).
+    await dovecot.append(user, "INBOX", [twin, relayed, mails(1, "Single")[0] as Buffer]);
+    const c = await connect(user);
+    runner();
+    await waitFor("idle with 3 looked at", async () => {
+      const v = await getConnector(c.id);
+      return v.status === "idle" && v.scanDone === 3;
+    });
+    expect(await stored(c.mailboxId)).toEqual({ total: 2, ids: 2, deleted: 0 });
+    const outcomes = await sql.$queryRaw<{ uid: bigint; outcome: string; same: boolean }[]>`
+      select uid, outcome, "messageId" = (select min("messageId") from "ConnectorMessage" where "connectorId" = ${c.id}::int) as same
+      from "ConnectorMessage" where "connectorId" = ${c.id}::int order by uid`;
+    expect(outcomes.map((o) => [o.outcome, o.same])).toEqual([
+      ["stored", true],
+      ["duplicate", true],
+      ["stored", false],
+    ]);
   }, 20_000);
 
   it("reports what failed: authentication, certificate, TCP, DNS, folder", async () => {

@@ -158,7 +158,11 @@ describe.skipIf(missing !== null)("connector write-back and edit against Dovecot
     await dovecot.append(user, "INBOX", mails(2, "Nowhere"));
     const c = await connect(user, { moveTo: "Nowhere" });
     runner();
-    await waitFor("the folder error", async () => (await getConnector(c.id)).folderErrors.length === 1);
+    // The folder's error is recorded first, the connector's at the end of the pass: wait for both.
+    await waitFor("the folder error", async () => {
+      const v = await getConnector(c.id);
+      return v.folderErrors.length === 1 && v.lastError !== null;
+    });
     const view = await getConnector(c.id);
     expect(view.imported).toBe(2);
     expect(view.folderErrors[0]).toMatchObject({ folder: "INBOX" });

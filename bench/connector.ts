@@ -2,8 +2,8 @@
 // Dovecot's INBOX (tests/support/dovecot.ts, implicit TLS), imported into a
 // fresh shared mailbox by the connector runner the mail role runs (fetch in
 // batches over one IMAP connection, parse, one transaction per batch through
-// the one write path with the folder's highest UID). Then one more message is
-// APPENDed and the time until it is stored (IDLE) is reported. Prints
+// the one write path with the folder's highest UID). Then five more messages
+// are APPENDed one at a time and the time until each is stored (IDLE) is reported. Prints
 // figures, never fails on a time.
 //
 // Usage: npm run bench:connector -- [--messages 10000] [--size 10240] [--batch 100]
@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startConnectorRunner } from "../mail-daemons/connector/connector-runner.ts";
-import { addConnector, getConnector } from "../server/connectors/connector-admin.ts";
+import { addConnector } from "../server/connectors/connector-admin.ts";
 import { startEmbeddedPostgres } from "../server/db/embedded.ts";
 import { applyMigrations } from "../server/db/migrate.ts";
 import { closeSqlPool, sql } from "../server/db/raw-sql.ts";
@@ -67,24 +67,39 @@ try {
   const cpu = process.cpuUsage();
   const started = Date.now();
   const runner = startConnectorRunner({ dataDir: scratch, log: () => {}, claimEveryMs: 100, batchSize });
+  // One small statement a poll: the admin view (getConnector, through Prisma) cost the
+  // import a noticeable share of this process's CPU when asked ten times a second.
   for (;;) {
-    const c = await getConnector(connector.id);
-    if (c.imported >= count && c.status === "idle") break;
-    if (c.lastError) throw new Error(c.lastError);
+    const [c] = await sql.$queryRaw<{ imported: number; status: string; lastError: string | null }[]>`
+      select imported, status, "lastError" from "Connector" where id = ${connector.id}::int`;
+    if (c && c.imported >= count && c.status === "idle") break;
+    if (c?.lastError) throw new Error(c.lastError);
     await sleep(100);
   }
   const seconds = (Date.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const pgSeconds = cpuSeconds(pgBefore, cpuSample(descendants([postmaster])));
   const machineBusy = busyShare(machineBefore, machineTicks());
-  const appended = Date.now();
-  await dovecot.append(user, "INBOX", [benchMessage("connector-live", 0, size, "support@example.com").data]);
-  for (;;) {
-    const [row] = await sql.$queryRaw<{ n: number }[]>`select count(*)::int as n from "Message"`;
-    if ((row?.n ?? 0) > count) break;
-    await sleep(10);
+  // New mail during IDLE, five times, one at a time: from the APPEND command (over a session
+  // already signed in, so the time is the mail's arrival, not a login) until it is committed,
+  // which is when a browser's live stream hears of it (NOTIFY at COMMIT).
+  const liveMs: number[] = [];
+  const sender = await dovecot.client(user);
+  try {
+    for (let i = 0; i < 5; i++) {
+      await sleep(500);
+      const appended = Date.now();
+      await sender.append("INBOX", benchMessage("connector-live", i, size, "support@example.com").data);
+      for (;;) {
+        const [row] = await sql.$queryRaw<{ n: number }[]>`select count(*)::int as n from "Message"`;
+        if ((row?.n ?? 0) > count + i) break;
+        await sleep(10);
+      }
+      liveMs.push(Date.now() - appended);
+    }
+  } finally {
+    await sender.logout().catch(() => {});
   }
-  const liveMs = Date.now() - appended;
   await runner.stop();
   console.log(
     `bench:connector — ${count} messages of ${size} bytes from a loopback Dovecot (${dovecot.imapsPort}, TLS)`,
@@ -97,7 +112,10 @@ try {
     `  PostgreSQL CPU  ${pgSeconds.toFixed(2)} s; Node and PostgreSQL: ${(((nodeSeconds + pgSeconds) / count) * 1000).toFixed(2)} ms of CPU per message (Dovecot's not counted)`,
   );
   console.log(`  machine busy    ${(machineBusy * 100).toFixed(0)}% of all CPUs during the import (this run included)`);
-  console.log(`  new mail        stored ${liveMs} ms after its APPEND (IDLE)`);
+  const sorted = [...liveMs].sort((a, b) => a - b);
+  console.log(
+    `  new mail        stored ${liveMs.join(", ")} ms after its APPEND (IDLE; median ${sorted[2]} ms, max ${sorted[4]} ms)`,
+  );
   console.log(
     `  load average    ${loadBefore.map((l) => l.toFixed(2)).join(" ")} → ${os
       .loadavg()

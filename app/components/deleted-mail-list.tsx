@@ -55,6 +55,7 @@ const VIA: Record<string, MessageKey> = {
   imap: "recovery.via.imap",
   pop3: "recovery.via.pop3",
   cli: "recovery.via.cli",
+  connector: "recovery.via.connector",
 };
 
 function iso(value: Date | string): string {

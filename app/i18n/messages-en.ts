@@ -74,6 +74,7 @@ export const en = {
   "recovery.via.imap": "by an IMAP client",
   "recovery.via.pop3": "by a POP3 client",
   "recovery.via.cli": "on the command line",
+  "recovery.via.connector": "on the connected remote mailbox",
   "recovery.filters": "Find deleted mail",
   "recovery.allMailboxes": "All mailboxes",
   "recovery.filterFrom": "Sender",

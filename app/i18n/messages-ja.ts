@@ -75,6 +75,7 @@ export const ja: Messages = {
   "recovery.via.imap": "IMAP クライアントで",
   "recovery.via.pop3": "POP3 クライアントで",
   "recovery.via.cli": "コマンドラインで",
+  "recovery.via.connector": "接続したリモートのメールボックスで",
   "recovery.filters": "削除済みメールを探す",
   "recovery.allMailboxes": "すべてのメールボックス",
   "recovery.filterFrom": "差出人",

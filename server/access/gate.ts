@@ -237,3 +237,14 @@ export async function operatorMailbox(address: string): Promise<AuthorizedMailbo
     select id from "Mailbox" where address = ${address.toLowerCase()}::text`;
   return row ? (row.id as AuthorizedMailboxId) : null;
 }
+
+/**
+ * The mailbox a connector imports into, for the changes it makes there on
+ * the remote server's behalf (connectors/follow-changes.ts): the connector
+ * was set up on that mailbox by an admin. Null for an unknown connector.
+ */
+export async function connectorMailbox(connectorId: number): Promise<AuthorizedMailboxId | null> {
+  const [row] = await sql.$queryRaw<{ mailboxId: number }[]>`
+    select "mailboxId" from "Connector" where id = ${connectorId}::int`;
+  return row ? (row.mailboxId as AuthorizedMailboxId) : null;
+}

@@ -9,6 +9,8 @@ import { sql } from "../db/raw-sql.ts";
 export interface FolderState {
   uidValidity: bigint | null;
   lastUid: bigint;
+  /** RFC 7162: the remote folder's HIGHESTMODSEQ as last recorded; null after a UIDVALIDITY change. */
+  highestModseq: bigint | null;
 }
 
 export async function openFolderState(input: {
@@ -19,18 +21,18 @@ export async function openFolderState(input: {
   const [row] = await sql.$queryRaw<FolderState[]>`
     with made as (
       insert into "ConnectorFolder" ("connectorId", name) values (${input.connectorId}::int, ${input.folder})
-      on conflict ("connectorId", name) do nothing returning "uidValidity", "lastUid"
+      on conflict ("connectorId", name) do nothing returning "uidValidity", "lastUid", "highestModseq"
     )
-    select "uidValidity", "lastUid" from made
+    select "uidValidity", "lastUid", "highestModseq" from made
     union all
-    select "uidValidity", "lastUid" from "ConnectorFolder" where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
+    select "uidValidity", "lastUid", "highestModseq" from "ConnectorFolder" where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
     limit 1`;
-  const state = row ?? { uidValidity: null, lastUid: 0n };
+  const state = row ?? { uidValidity: null, lastUid: 0n, highestModseq: null };
   if (state.uidValidity === input.uidValidity) return { ...state, reset: false };
   await sql.$queryRaw`
     update "ConnectorFolder" set "uidValidity" = ${input.uidValidity}::bigint, "lastUid" = 0, "highestModseq" = null
     where "connectorId" = ${input.connectorId}::int and name = ${input.folder}`;
-  return { uidValidity: input.uidValidity, lastUid: 0n, reset: state.uidValidity !== null };
+  return { uidValidity: input.uidValidity, lastUid: 0n, highestModseq: null, reset: state.uidValidity !== null };
 }
 
 /** Records (or clears, with null) the folder's own failure, so one folder's trouble is visible beside the others'. */

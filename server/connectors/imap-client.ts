@@ -32,6 +32,8 @@ export function connectorClient(s: ClientSettings): ImapFlow {
     // imapflow's own log would carry the LOGIN line; Yubin reports failures itself (describe-failure.ts).
     logger: false,
     disableAutoIdle: true,
+    // RFC 7162 §3.2.3: ENABLE QRESYNC where offered, so remote expunges arrive as VANISHED (follow-changes.ts).
+    qresync: true,
     connectionTimeout: CONNECT_TIMEOUT_MS,
     greetingTimeout: CONNECT_TIMEOUT_MS,
     socketTimeout: 5 * 60_000,

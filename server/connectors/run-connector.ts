@@ -88,6 +88,11 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
                   writeBack: { markSeen: row.markSeen, moveTo: row.moveTo },
                 });
                 if (i === 0) firstUidNext = r.uidNext;
+                if (r.flagged || r.expunged) {
+                  log(
+                    `connector ${id} ${folder}: remote changes followed: ${r.flagged} flag changes, ${r.expunged} expunged`,
+                  );
+                }
                 if (r.stored || r.failed || r.rescanned) {
                   log(
                     `connector ${id} ${folder}: ${r.stored} stored, ${r.duplicates} duplicates, ${r.known} known, ${r.failed} failed${r.rescanned ? " (UIDVALIDITY changed: rescanned)" : ""}`,
@@ -175,16 +180,22 @@ async function waitForNews(
     const done = (error?: Error) => {
       clearTimeout(timer);
       client.off("exists", onExists);
+      client.off("flags", onExists);
+      client.off("expunge", onExists);
       client.off("close", onClose);
       signal.removeEventListener("abort", onAbort);
       if (error) reject(error);
       else resolve();
     };
+    // New mail, and (RFC 7162 §3.2.10, RFC 9051 §7.5.2) flags changed or messages expunged remotely:
+    // each wakes a pass, which follows the change (follow-changes.ts).
     const onExists = () => done();
     const onClose = () => done(Object.assign(new Error("the server closed the connection"), { code: "ECONNRESET" }));
     const onAbort = () => done();
     const timer = setTimeout(() => done(), pollMs);
     client.on("exists", onExists);
+    client.on("flags", onExists);
+    client.on("expunge", onExists);
     client.on("close", onClose);
     signal.addEventListener("abort", onAbort);
     // RFC 2177 IDLE; without it the server is asked again at the next poll.

@@ -16,6 +16,7 @@
 // tried alone and recorded as failed — never retried forever.
 import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
 import { CONNECTOR_LEASE_MS } from "../limits.ts";
+import { readMailboxStates } from "../mail-store/mailbox-state.ts";
 import { blobKey } from "../mail-store/store-blob.ts";
 import { storeMessageTx } from "../mail-store/store-message.ts";
 import type { ParsedMessage } from "../mime/parse-message.ts";
@@ -73,6 +74,14 @@ export async function storeRemoteBatch(input: BatchInput, failed: Failed[] = [])
       where "connectorId" = ${input.connectorId}::int and sha256 = any(${hashes}::text[]) and outcome <> 'failed'
       order by sha256, id`;
     const known = new Map(knownRows.map((k) => [k.sha256, k.messageId]));
+    // The mailbox's state for every message to store, in one statement rather than one per message.
+    const fresh = input.messages.filter((_, i) => !known.has(hashes[i] as string));
+    const preRead = await readMailboxStates(
+      tx,
+      input.mailboxId,
+      fresh.map((m) => ({ raw: m.raw, message: m.parsed, direction: "inbound" as const })),
+    );
+    const stateOf = new Map(fresh.map((m, i) => [m, preRead[i] ?? null]));
     for (const [i, m] of input.messages.entries()) {
       const sha256 = hashes[i] as string;
       if (known.has(sha256)) {
@@ -89,6 +98,7 @@ export async function storeRemoteBatch(input: BatchInput, failed: Failed[] = [])
           internalDate: m.internalDate ?? m.parsed.date ?? new Date(),
         },
         m.parsed,
+        stateOf.get(m) ?? null,
       );
       if (outcome?.outcome === "stored") {
         const detail = m.parsed.parseError ? `stored raw: ${m.parsed.parseError}`.slice(0, 1000) : null;

@@ -12,6 +12,7 @@ import { CONNECTOR_BATCH_MESSAGES } from "../limits.ts";
 import { parseMessage } from "../mime/parse-message.ts";
 import { FolderFailure } from "./describe-failure.ts";
 import { addToScan, openFolderState, recordModseq, skipTo } from "./folder-state.ts";
+import { type FollowResult, followRemoteChanges } from "./follow-changes.ts";
 import { type BatchResult, type RemoteMessage, storeRemoteBatchSafely } from "./store-remote-batch.ts";
 import { atImport, type WriteBack, writeBackImported, writes } from "./write-back.ts";
 
@@ -29,7 +30,7 @@ export interface SyncContext {
   writeBack?: WriteBack;
 }
 
-export interface FolderSync extends BatchResult {
+export interface FolderSync extends BatchResult, FollowResult {
   folder: string;
   /** UIDVALIDITY changed: the folder was scanned again from the start. */
   rescanned: boolean;
@@ -50,8 +51,31 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
   const highestModseq = mailbox.highestModseq === undefined ? null : BigInt(mailbox.highestModseq);
   const state = await openFolderState({ connectorId: ctx.connectorId, folder, uidValidity });
   const uidNext = mailbox.uidNext ? BigInt(mailbox.uidNext) : null;
-  const result: FolderSync = { folder, rescanned: state.reset, uidNext, stored: 0, duplicates: 0, known: 0, failed: 0 };
+  const result: FolderSync = {
+    folder,
+    rescanned: state.reset,
+    uidNext,
+    stored: 0,
+    duplicates: 0,
+    known: 0,
+    failed: 0,
+    flagged: 0,
+    expunged: 0,
+  };
   const writeBack = ctx.writeBack && atImport(ctx.writeBack) ? ctx.writeBack : null;
+  // What changed remotely in mail imported before, first: the batches below record the new HIGHESTMODSEQ.
+  const followed = await followRemoteChanges(client, {
+    connectorId: ctx.connectorId,
+    mailboxId: ctx.mailboxId,
+    folder,
+    uidValidity,
+    sinceModseq: state.highestModseq,
+    currentModseq: highestModseq,
+    lastUid: state.lastUid,
+    followSeen: ctx.writeBack?.markSeen !== "imported",
+  });
+  result.flagged = followed.flagged;
+  result.expunged = followed.expunged;
   // Left pending by a pass that ended before writing back (or by this one, below).
   const writeBackNow = async () => {
     if (writeBack && !ctx.signal?.aborted) {

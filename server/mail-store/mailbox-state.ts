@@ -43,6 +43,48 @@ export async function readMailboxState(tx: RawSql, copy: StoreCopy): Promise<Mai
 }
 
 /**
+ * The same for many messages into one mailbox (the connector's batch), in
+ * one statement instead of one per message: in the order given, null for
+ * each when the mailbox does not exist. Read before any of them is written,
+ * so a message's twin later in the same batch is not seen here; the write's
+ * unique index catches it (store-in-mailbox.ts), as it does two deliveries
+ * racing. The quota answer is as early as ever: the write re-checks.
+ */
+export async function readMailboxStates(
+  tx: RawSql,
+  mailboxId: number,
+  copies: readonly Pick<StoreCopy, "raw" | "message" | "direction">[],
+): Promise<(MailboxState | null)[]> {
+  if (copies.length === 0) return [];
+  const contacts = copies.map((c) => customerAddress(c));
+  const rows = await tx.$queryRaw<(MailboxState & { n: bigint })[]>`
+    with input as (
+      select * from unnest(${contacts}::text[], ${copies.map((c) => c.message.fromName.slice(0, 200))}::text[],
+        ${copies.map((c) => c.raw.length)}::int[], ${copies.map((c) => c.message.messageIdHeader)}::text[],
+        ${copies.map((c) => c.message.contentHash)}::text[], ${copies.map((c) => c.message.bodyHash)}::text[])
+        with ordinality as i(contact, name, size, "messageIdHeader", "contentHash", "bodyHash", n)
+    ), contact as (
+      insert into "Contact" (email, name)
+      select distinct on (contact) contact, name from input where contact is not null order by contact, n
+      on conflict (email) do nothing returning id, email
+    )
+    select i.n, m."quotaBytes" is not null or m."quotaMessages" is not null as limited,
+      yubin_quota_fits(m."usedBytes", m."quotaBytes", m."usedMessages", m."quotaMessages", i.size, 1) as fits,
+      m."roundRobin",
+      (select id from "Message" x
+        where x."mailboxId" = m.id and x."messageIdHeader" = i."messageIdHeader" and x."deletedAt" is null
+          and (x."contentHash" = i."contentHash" or (x."contentHash" is null and x."bodyHash" = i."bodyHash"))
+        limit 1
+      ) as "duplicateOf",
+      coalesce((select id from contact where email = i.contact), (select id from "Contact" where email = i.contact))
+        as "contactId"
+    from input i join "Mailbox" m on m.id = ${mailboxId}::int
+    order by i.n`;
+  const byIndex = new Map(rows.map(({ n, ...state }) => [Number(n) - 1, state]));
+  return copies.map((_, i) => byIndex.get(i) ?? null);
+}
+
+/**
  * An identical redelivery (same Message-ID and content, trace fields aside
  * (content-hash.ts), to the same mailbox) stores nothing. Messages stored
  * before contentHash existed are matched as they were then, by Message-ID
@@ -61,6 +103,6 @@ export async function findDuplicate(tx: RawSql, mailboxId: number, message: Pars
 }
 
 /** Mail from a customer makes them a Contact; Yubin's own outbound copies do not. */
-function customerAddress(copy: StoreCopy): string | null {
+function customerAddress(copy: Pick<StoreCopy, "direction" | "message">): string | null {
   return copy.direction === "inbound" && copy.message.fromAddress ? copy.message.fromAddress : null;
 }

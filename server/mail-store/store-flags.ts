@@ -33,7 +33,8 @@ export interface StoreFlagsInput {
   /** Tag names: the other keywords. */
   tags: readonly string[];
   unchangedSince: number | null;
-  actorId: number;
+  /** Null: no user acted (a connector following the remote server); then no tag may change. */
+  actorId: number | null;
   ip?: string | null;
 }
 
@@ -106,6 +107,8 @@ export async function storeFlagsTx(tx: RawSql, input: StoreFlagsInput): Promise<
   }
 
   for (const [conversationId, plan] of tagPlans) {
+    if (plan.add.length === 0 && plan.remove.length === 0) continue;
+    if (input.actorId === null) throw new Error("a tag changes only on a user's behalf");
     // The folder's mailbox is one the login may use, so its conversations are too.
     const conversation = conversationWithin(mailboxId, conversationId);
     const change = { actorId: input.actorId, conversation, ip: input.ip };

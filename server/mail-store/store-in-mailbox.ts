@@ -1,17 +1,26 @@
 // One mailbox's copy of a message, step by step. Each mailbox costs two
 // statements (plus threading look-ups for replies): one reads the mailbox's
-// state, the other writes everything.
+// state (or a batch's read it beforehand: readMailboxStates), the other writes
+// everything.
 import type { RawSql } from "../db/raw-sql.ts";
 import { findThread } from "../threading/find-thread.ts";
 import { assignNewConversation } from "./assign-new-conversation.ts";
-import { findDuplicate, readMailboxState } from "./mailbox-state.ts";
+import { findDuplicate, type MailboxState, readMailboxState } from "./mailbox-state.ts";
 import type { StoreCopy, StoreOutcome } from "./store-copy.ts";
 import { writeMessage } from "./write-message.ts";
 
-/** The copy's outcome; `quotaCrossed` when it took the mailbox over a warning threshold (store-message.ts tells). */
-export async function storeInMailbox(tx: RawSql, copy: StoreCopy): Promise<StoreOutcome & { quotaCrossed?: boolean }> {
+/**
+ * The copy's outcome; `quotaCrossed` when it took the mailbox over a warning
+ * threshold (store-message.ts tells). `preRead`: the mailbox's state for this
+ * copy, read with the rest of a batch (readMailboxStates) in the same transaction.
+ */
+export async function storeInMailbox(
+  tx: RawSql,
+  copy: StoreCopy,
+  preRead?: MailboxState | null,
+): Promise<StoreOutcome & { quotaCrossed?: boolean }> {
   const { mailboxId, message } = copy;
-  const state = await readMailboxState(tx, copy);
+  const state = preRead === undefined ? await readMailboxState(tx, copy) : preRead;
   if (!state) return { mailboxId, outcome: "no_mailbox" };
   if (state.duplicateOf !== null) return { mailboxId, outcome: "duplicate", messageId: state.duplicateOf };
   const checkQuota = state.limited && !copy.bypassQuota;

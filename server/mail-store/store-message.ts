@@ -9,6 +9,7 @@ import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
 import { type ParsedMessage, parseMessage } from "../mime/parse-message.ts";
 import { enqueueTx } from "../outbound/enqueue.ts";
 import { claimQuotaNotice } from "../quotas/quota-warning.ts";
+import type { MailboxState } from "./mailbox-state.ts";
 import { blobKey } from "./store-blob.ts";
 import type { StoreCopy, StoreOutcome } from "./store-copy.ts";
 import { storeInMailbox } from "./store-in-mailbox.ts";
@@ -62,11 +63,15 @@ function sharedFields(input: StoreMessageInput) {
  * The same, inside the caller's transaction, for callers that must commit
  * more in the same step (outbound mail: the sender's copy, local recipients
  * and the delivery queue together). The caller parses before opening it.
+ * `preRead`: for a message into one mailbox, its state as readMailboxStates
+ * read it for a whole batch earlier in this transaction (the connector's),
+ * which saves a round trip per message.
  */
 export async function storeMessageTx(
   tx: RawSql,
   input: StoreMessageInput,
   message: ParsedMessage,
+  preRead?: MailboxState | null,
 ): Promise<StoreOutcome[]> {
   const mailboxIds = [...new Set(input.mailboxIds)].sort((a, b) => a - b);
   const shared = sharedFields(input);
@@ -74,14 +79,15 @@ export async function storeMessageTx(
   for (const mailboxId of mailboxIds) {
     // The bytes travel with the first copy stored; the others share the blob.
     const storeBlob = !outcomes.some((o) => o.outcome === "stored");
-    outcomes.push(await storeCopy(tx, { ...input, ...shared, mailboxId, storeBlob, message }));
+    const state = mailboxIds.length === 1 ? preRead : undefined;
+    outcomes.push(await storeCopy(tx, { ...input, ...shared, mailboxId, storeBlob, message }, state));
   }
   return outcomes;
 }
 
 /** One mailbox's copy; when it crossed a quota warning threshold, the notice goes out in the same step. */
-async function storeCopy(tx: RawSql, copy: StoreCopy): Promise<StoreOutcome> {
-  const { quotaCrossed, ...outcome } = await storeInMailbox(tx, copy);
+async function storeCopy(tx: RawSql, copy: StoreCopy, preRead?: MailboxState | null): Promise<StoreOutcome> {
+  const { quotaCrossed, ...outcome } = await storeInMailbox(tx, copy, preRead);
   if (quotaCrossed) await deliverQuotaNotice(tx, { mailboxId: copy.mailboxId, now: copy.now });
   return outcome;
 }

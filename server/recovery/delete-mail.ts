@@ -24,7 +24,8 @@ export interface DeleteMailInput {
     | { conversationIds: readonly AuthorizedConversationId[] }
     | { messageIds: readonly number[] };
   actorId: number | null;
-  door: "web" | "cli";
+  /** "connector": the message was expunged on the remote server it was imported from (connectors/follow-changes.ts). */
+  door: "web" | "cli" | "connector";
   ip?: string | null;
   now?: Date;
 }

@@ -19,7 +19,7 @@ import type { RawSql } from "../db/raw-sql.ts";
 import { LIVE_CHANNEL } from "../realtime/live-events.ts";
 
 /** Which door asked; recorded in the audit log and the events. */
-export type ExpungeDoor = "pop3" | "imap" | "web" | "cli" | "retention";
+export type ExpungeDoor = "pop3" | "imap" | "web" | "cli" | "retention" | "connector";
 
 /** A folder entry as it was when it was removed: what a restore files again. */
 export interface RemovedEntry {

@@ -10,15 +10,16 @@
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectorRunner, startConnectorRunner } from "../../../mail-daemons/connector/connector-runner.ts";
+import type { ConnectorRunner } from "../../../mail-daemons/connector/connector-runner.ts";
 import { operatorMailbox } from "../../../server/access/gate.ts";
-import { addConnector, type ConnectorSettings, getConnector } from "../../../server/connectors/connector-admin.ts";
+import { type ConnectorSettings, getConnector } from "../../../server/connectors/connector-admin.ts";
 import { testConnection } from "../../../server/connectors/test-connection.ts";
 import { sql } from "../../../server/db/raw-sql.ts";
 import { deleteMail } from "../../../server/recovery/delete-mail.ts";
+import { type ConnectorFixture, connectorFixture, remoteMails } from "../../support/connector-fixture.ts";
 import { useTestDatabase } from "../../support/database.ts";
 import { type Dovecot, dovecotMissing, startDovecot } from "../../support/dovecot.ts";
-import { customerMail, makeDomain, makeSharedMailbox, makeUser } from "../../support/factories.ts";
+import { customerMail, makeDomain, makeUser } from "../../support/factories.ts";
 import { waitFor } from "../../support/wait.ts";
 import { scratchDir } from "../../support/yubin-process.ts";
 
@@ -26,51 +27,14 @@ const missing = dovecotMissing();
 if (missing) console.warn(missing);
 
 const PASSWORD = "remote-secret-1";
-const USERS = ["bulk", "live", "reset", "cut", "race", "odd"].map((u) => `${u}@remote.example`);
+const USERS = ["bulk", "live", "reset", "cut", "race", "odd", "twin"].map((u) => `${u}@remote.example`);
 const dataDir = scratchDir("connector-data-");
 let dovecot: Dovecot;
-let box = 0;
-const runners: ConnectorRunner[] = [];
-
-function runner(extra: Partial<Parameters<typeof startConnectorRunner>[0]> = {}): ConnectorRunner {
-  const r = startConnectorRunner({
-    dataDir,
-    log: () => {},
-    claimEveryMs: 100,
-    backoffMinMs: 50,
-    pollMs: 60_000,
-    ...extra,
-  });
-  runners.push(r);
-  return r;
-}
-
-async function stopRunner(r: ConnectorRunner) {
-  await r.stop();
-  runners.splice(runners.indexOf(r), 1);
-}
-
-function settings(user: string, extra: Partial<ConnectorSettings> = {}): ConnectorSettings {
-  return {
-    host: "localhost",
-    port: dovecot.imapsPort,
-    tls: "implicit",
-    username: user,
-    password: PASSWORD,
-    caPem: dovecot.certPem,
-    ...extra,
-  };
-}
-
-async function connect(user: string, extra: Partial<ConnectorSettings> = {}) {
-  const address = `box${++box}@example.com`;
-  const mailboxId = await makeSharedMailbox(address, ["agent@example.com"]);
-  const c = await addConnector({ address, settings: settings(user, extra), dataDir, actorId: null });
-  return { ...c, mailboxId, address };
-}
-
-const mails = (n: number, prefix: string) =>
-  Array.from({ length: n }, (_, i) => customerMail({ subject: `${prefix} ${i}`, text: `Body ${prefix} ${i}.` }).raw);
+let fx: ConnectorFixture;
+const runner = (extra?: Parameters<ConnectorFixture["runner"]>[0]) => fx.runner(extra);
+const stopRunner = (r: ConnectorRunner) => fx.stopRunner(r);
+const connect = (user: string, extra?: Partial<ConnectorSettings>) => fx.connect(user, extra);
+const mails = remoteMails;
 
 async function stored(mailboxId: number) {
   const rows = await sql.$queryRaw<{ total: number; ids: number; deleted: number }[]>`
@@ -86,12 +50,12 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     await makeDomain("example.com");
     await makeUser("agent@example.com");
     dovecot = await startDovecot(Object.fromEntries(USERS.map((u) => [u, PASSWORD])));
+    fx = connectorFixture({ dovecot, dataDir, password: PASSWORD, addressPrefix: "box" });
   }, 30_000);
 
   // Each test's runners stop with it: a runner left over would take up the next test's connectors.
   afterEach(async () => {
-    for (const r of [...runners]) await stopRunner(r);
-    await sql.$queryRaw`update "Connector" set paused = true`;
+    await fx?.stopAll();
   });
 
   afterAll(async () => {
@@ -243,7 +207,7 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     const [holder, other] = holders[0] === a ? [a, b] : [b, a];
     // The holder "dies": its connection ends and its lease is left to run out, never given back.
     await holder.abandon();
-    runners.splice(runners.indexOf(holder), 1);
+    fx.forget(holder);
     expect((await getConnector(c.id)).owner).toBe(holder.owner);
     expect(other.running()).not.toContain(c.id);
     await waitFor("the other runner takes over", () => other.running().includes(c.id), 5_000);
@@ -271,10 +235,36 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     expect(view.imported).toBe(3);
   }, 20_000);
 
+  it("stores a message that is twice in one batch (a trace field apart) once, the other a duplicate", async () => {
+    const user = USERS[6] as string;
+    const twin = customerMail({ subject: "Twin", messageId: "twin.1@customer.example" }).raw;
+    const relayed = Buffer.concat([
+      Buffer.from("Received: from relay.example by mx.example; Fri, 4 Dec 2026 10:00:00 +0000\r\n"),
+      twin,
+    ]);
+    // One batch: the mailbox's state for both is read before either is written (readMailboxStates).
+    await dovecot.append(user, "INBOX", [twin, relayed, mails(1, "Single")[0] as Buffer]);
+    const c = await connect(user);
+    runner();
+    await waitFor("idle with 3 looked at", async () => {
+      const v = await getConnector(c.id);
+      return v.status === "idle" && v.scanDone === 3;
+    });
+    expect(await stored(c.mailboxId)).toEqual({ total: 2, ids: 2, deleted: 0 });
+    const outcomes = await sql.$queryRaw<{ uid: bigint; outcome: string; same: boolean }[]>`
+      select uid, outcome, "messageId" = (select min("messageId") from "ConnectorMessage" where "connectorId" = ${c.id}::int) as same
+      from "ConnectorMessage" where "connectorId" = ${c.id}::int order by uid`;
+    expect(outcomes.map((o) => [o.outcome, o.same])).toEqual([
+      ["stored", true],
+      ["duplicate", true],
+      ["stored", false],
+    ]);
+  }, 20_000);
+
   it("reports what failed: authentication, certificate, TCP, DNS, folder", async () => {
     const user = USERS[0] as string;
     const base = {
-      ...settings(user),
+      ...fx.settings(user),
       checkCertificate: true,
       caPem: dovecot.certPem as string | null,
       folders: ["INBOX"],

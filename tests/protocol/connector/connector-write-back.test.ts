@@ -7,20 +7,15 @@
 // state (no re-import) unless the user name changes, and the runner takes
 // the new settings up without a restart.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectorRunner, startConnectorRunner } from "../../../mail-daemons/connector/connector-runner.ts";
 import { authorizeConversation } from "../../../server/access/gate.ts";
-import {
-  addConnector,
-  type ConnectorSettings,
-  getConnector,
-  updateConnector,
-} from "../../../server/connectors/connector-admin.ts";
+import { type ConnectorSettings, getConnector, updateConnector } from "../../../server/connectors/connector-admin.ts";
 import { sql } from "../../../server/db/raw-sql.ts";
 import { db } from "../../../server/db.ts";
 import { changeStatus } from "../../../server/workflow/change-status.ts";
+import { type ConnectorFixture, connectorFixture, remoteMails } from "../../support/connector-fixture.ts";
 import { useTestDatabase } from "../../support/database.ts";
 import { type Dovecot, dovecotMissing, startDovecot } from "../../support/dovecot.ts";
-import { customerMail, makeDomain, makeSharedMailbox, makeUser } from "../../support/factories.ts";
+import { makeDomain, makeUser } from "../../support/factories.ts";
 import { waitFor } from "../../support/wait.ts";
 import { scratchDir } from "../../support/yubin-process.ts";
 
@@ -31,37 +26,11 @@ const PASSWORD = "remote-secret-2";
 const USERS = ["off", "seen", "move", "close", "edit", "edit2", "nowhere"].map((u) => `${u}@remote.example`);
 const dataDir = scratchDir("connector-wb-");
 let dovecot: Dovecot;
-let box = 0;
 let agentId = 0;
-const runners: ConnectorRunner[] = [];
-
-function runner(pollMs = 60_000, leaseMs?: number): ConnectorRunner {
-  const r = startConnectorRunner({ dataDir, log: () => {}, claimEveryMs: 100, backoffMinMs: 50, pollMs, leaseMs });
-  runners.push(r);
-  return r;
-}
-
-function settings(user: string, extra: Partial<ConnectorSettings> = {}): ConnectorSettings {
-  return {
-    host: "localhost",
-    port: dovecot.imapsPort,
-    tls: "implicit",
-    username: user,
-    password: PASSWORD,
-    caPem: dovecot.certPem,
-    ...extra,
-  };
-}
-
-async function connect(user: string, extra: Partial<ConnectorSettings> = {}) {
-  const address = `wb${++box}@example.com`;
-  const mailboxId = await makeSharedMailbox(address, ["agent@example.com"]);
-  const c = await addConnector({ address, settings: settings(user, extra), dataDir, actorId: null });
-  return { ...c, mailboxId, address };
-}
-
-const mails = (n: number, prefix: string) =>
-  Array.from({ length: n }, (_, i) => customerMail({ subject: `${prefix} ${i}`, text: `Body ${prefix} ${i}.` }).raw);
+let fx: ConnectorFixture;
+const runner = (pollMs = 60_000, leaseMs?: number) => fx.runner({ pollMs, leaseMs });
+const connect = (user: string, extra?: Partial<ConnectorSettings>) => fx.connect(user, extra);
+const mails = remoteMails;
 
 const storedCount = async (mailboxId: number) =>
   (
@@ -98,10 +67,11 @@ describe.skipIf(missing !== null)("connector write-back and edit against Dovecot
     await makeDomain("example.com");
     agentId = await makeUser("agent@example.com");
     dovecot = await startDovecot(Object.fromEntries(USERS.map((u) => [u, PASSWORD])));
+    fx = connectorFixture({ dovecot, dataDir, password: PASSWORD, addressPrefix: "wb" });
   }, 30_000);
 
   afterEach(async () => {
-    for (const r of runners.splice(0)) await r.stop();
+    await fx?.stopAll();
     await sql.$queryRaw`update "Connector" set paused = true`;
   });
 
@@ -188,7 +158,11 @@ describe.skipIf(missing !== null)("connector write-back and edit against Dovecot
     await dovecot.append(user, "INBOX", mails(2, "Nowhere"));
     const c = await connect(user, { moveTo: "Nowhere" });
     runner();
-    await waitFor("the folder error", async () => (await getConnector(c.id)).folderErrors.length === 1);
+    // The folder's error is recorded first, the connector's at the end of the pass: wait for both.
+    await waitFor("the folder error", async () => {
+      const v = await getConnector(c.id);
+      return v.folderErrors.length === 1 && v.lastError !== null;
+    });
     const view = await getConnector(c.id);
     expect(view.imported).toBe(2);
     expect(view.folderErrors[0]).toMatchObject({ folder: "INBOX" });

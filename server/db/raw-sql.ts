@@ -139,6 +139,11 @@ export async function sqlTransaction<T>(fn: (tx: RawSql) => Promise<T>): Promise
  * in it. `expectedOctets` sizes the buffer the stream is gathered in.
  */
 export async function copyOutBinary(text: string, expectedOctets = 64 * 1024): Promise<(Buffer | null)[][]> {
+  return parseBinaryCopy(await copyOutBinaryStream(text, expectedOctets));
+}
+
+/** copyOutBinary's stream as it came, for visitBinaryCopy. */
+export async function copyOutBinaryStream(text: string, expectedOctets = 64 * 1024): Promise<Buffer> {
   const client = await sqlPool().connect();
   let broken: Error | undefined;
   const onError = (error: Error) => {
@@ -148,7 +153,7 @@ export async function copyOutBinary(text: string, expectedOctets = 64 * 1024): P
   try {
     const copy = new CopyOutQuery(text, expectedOctets);
     client.query(copy as unknown as pg.QueryConfig);
-    return parseBinaryCopy(await copy.done);
+    return await copy.done;
   } finally {
     // An error the server answered leaves the connection usable; a broken one is discarded.
     client.removeListener("error", onError);
@@ -225,32 +230,43 @@ class CopyOutQuery {
 
 const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
-/** PostgreSQL's binary COPY format (the COPY reference page, "Binary Format"): header, tuples, trailer. */
-export function parseBinaryCopy(data: Buffer): (Buffer | null)[][] {
+/**
+ * Walks PostgreSQL's binary COPY format (the COPY reference page, "Binary
+ * Format": header, tuples, trailer) and calls `visit` for every field with
+ * where its bytes are in `data` (`length` -1 for NULL), without making an
+ * object per row: a listing of 10,000 rows goes straight into typed arrays
+ * (server/pop3/list-maildrop.ts). Returns the number of rows.
+ */
+export function visitBinaryCopy(
+  data: Buffer,
+  visit: (row: number, field: number, offset: number, length: number) => void,
+): number {
   const bad = (what: string) => new Error(`binary COPY stream: ${what}`);
   if (data.length < 19 || !data.subarray(0, 11).equals(COPY_SIGNATURE)) throw bad("no signature");
   let offset = 15 + 4 + data.readUInt32BE(15); // signature, flags, header extension
-  const rows: (Buffer | null)[][] = [];
-  for (;;) {
+  for (let row = 0; ; row++) {
     if (offset + 2 > data.length) throw bad("cut short");
     const fields = data.readInt16BE(offset);
     offset += 2;
-    if (fields === -1) break;
-    const row: (Buffer | null)[] = [];
-    for (let i = 0; i < fields; i++) {
+    if (fields === -1) return row;
+    for (let field = 0; field < fields; field++) {
       if (offset + 4 > data.length) throw bad("cut short");
       const length = data.readInt32BE(offset);
       offset += 4;
-      if (length === -1) {
-        row.push(null);
-        continue;
-      }
-      if (length < 0 || offset + length > data.length) throw bad("cut short");
-      row.push(data.subarray(offset, offset + length));
-      offset += length;
+      if (length < -1 || offset + Math.max(length, 0) > data.length) throw bad("cut short");
+      visit(row, field, offset, length);
+      if (length > 0) offset += length;
     }
-    rows.push(row);
   }
+}
+
+/** The rows of a binary COPY stream, each a list of its fields' bytes (views of `data`; null for NULL). */
+export function parseBinaryCopy(data: Buffer): (Buffer | null)[][] {
+  const rows: (Buffer | null)[][] = [];
+  visitBinaryCopy(data, (row, field, offset, length) => {
+    while (rows.length <= row) rows.push([]);
+    (rows[row] as (Buffer | null)[]).push(length === -1 ? null : data.subarray(offset, offset + length));
+  });
   return rows;
 }
 

@@ -263,7 +263,7 @@ export function visitBinaryCopy(
 /** The rows of a binary COPY stream, each a list of its fields' bytes (views of `data`; null for NULL). */
 export function parseBinaryCopy(data: Buffer): (Buffer | null)[][] {
   const rows: (Buffer | null)[][] = [];
-  visitBinaryCopy(data, (row, field, offset, length) => {
+  visitBinaryCopy(data, (row, _field, offset, length) => {
     while (rows.length <= row) rows.push([]);
     (rows[row] as (Buffer | null)[]).push(length === -1 ? null : data.subarray(offset, offset + length));
   });

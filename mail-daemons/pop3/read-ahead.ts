@@ -83,7 +83,7 @@ export class ReadAhead {
     }
     const keys: string[] = [];
     for (let i = from; i < to; i++) keys.push(this.source.key(i));
-    const blobs = readBlobs(keys);
+    const blobs = readBlobs(keys, octets);
     // A batch read ahead may fail with nobody waiting for it yet; whoever reads it later gets the error.
     blobs.catch(() => {});
     return { from, to, blobs };

@@ -128,6 +128,148 @@ export async function sqlTransaction<T>(fn: (tx: RawSql) => Promise<T>): Promise
   }
 }
 
+/**
+ * Runs `COPY (query) TO STDOUT (FORMAT binary)` on the pool and resolves with
+ * the rows, each a list of its fields' bytes (null for SQL NULL) in
+ * PostgreSQL's binary send format: bytea as its very bytes, int4 as 4 octets
+ * big-endian. This is the one way node-postgres hands over bytes untouched —
+ * every other result column arrives as a JavaScript string (server/mail-store/
+ * read-blob.ts). COPY takes no parameters: `text` is spliced as is, so only
+ * SQL written in the code and values checked to be safe (hex digests) may be
+ * in it. `expectedOctets` sizes the buffer the stream is gathered in.
+ */
+export async function copyOutBinary(text: string, expectedOctets = 64 * 1024): Promise<(Buffer | null)[][]> {
+  return parseBinaryCopy(await copyOutBinaryStream(text, expectedOctets));
+}
+
+/** copyOutBinary's stream as it came, for visitBinaryCopy. */
+export async function copyOutBinaryStream(text: string, expectedOctets = 64 * 1024): Promise<Buffer> {
+  const client = await sqlPool().connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onError);
+  try {
+    const copy = new CopyOutQuery(text, expectedOctets);
+    client.query(copy as unknown as pg.QueryConfig);
+    return await copy.done;
+  } finally {
+    // An error the server answered leaves the connection usable; a broken one is discarded.
+    client.removeListener("error", onError);
+    client.release(broken);
+  }
+}
+
+/**
+ * A node-postgres "submittable" (the interface pg-copy-streams implements):
+ * the client hands it the protocol messages of one simple-query COPY TO.
+ * CopyData chunks are views of the connection's read buffer, which the parser
+ * reuses, so each is copied at once into one growing buffer.
+ */
+class CopyOutQuery {
+  readonly done: Promise<Buffer>;
+  private buffer: Buffer;
+  private length = 0;
+  private failure: Error | null = null;
+  private settle: { resolve(value: Buffer): void; reject(error: Error): void } | null = null;
+
+  constructor(
+    private readonly text: string,
+    expectedOctets: number,
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.max(1024, expectedOctets));
+    this.done = new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+  }
+
+  submit(connection: { query(text: string): void }): void {
+    connection.query(this.text);
+  }
+
+  handleCopyData(message: { chunk: Buffer }): void {
+    const chunk = message.chunk;
+    if (this.length + chunk.length > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + chunk.length));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    chunk.copy(this.buffer, this.length);
+    this.length += chunk.length;
+  }
+
+  handleError(error: Error): void {
+    // node-postgres forgets the query before it reports the error: no ReadyForQuery will come to this object.
+    this.failure = error;
+    this.finish();
+  }
+
+  handleReadyForQuery(): void {
+    this.finish();
+  }
+
+  handleCopyInResponse(connection: { sendCopyFail(message: string): void }): void {
+    connection.sendCopyFail("not a COPY TO");
+  }
+
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleCommandComplete(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+
+  private finish(): void {
+    const settle = this.settle;
+    this.settle = null;
+    if (!settle) return;
+    if (this.failure) settle.reject(this.failure);
+    else settle.resolve(this.buffer.subarray(0, this.length));
+  }
+}
+
+const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+
+/**
+ * Walks PostgreSQL's binary COPY format (the COPY reference page, "Binary
+ * Format": header, tuples, trailer) and calls `visit` for every field with
+ * where its bytes are in `data` (`length` -1 for NULL), without making an
+ * object per row: a listing of 10,000 rows goes straight into typed arrays
+ * (server/pop3/list-maildrop.ts). Returns the number of rows.
+ */
+export function visitBinaryCopy(
+  data: Buffer,
+  visit: (row: number, field: number, offset: number, length: number) => void,
+): number {
+  const bad = (what: string) => new Error(`binary COPY stream: ${what}`);
+  if (data.length < 19 || !data.subarray(0, 11).equals(COPY_SIGNATURE)) throw bad("no signature");
+  let offset = 15 + 4 + data.readUInt32BE(15); // signature, flags, header extension
+  for (let row = 0; ; row++) {
+    if (offset + 2 > data.length) throw bad("cut short");
+    const fields = data.readInt16BE(offset);
+    offset += 2;
+    if (fields === -1) return row;
+    for (let field = 0; field < fields; field++) {
+      if (offset + 4 > data.length) throw bad("cut short");
+      const length = data.readInt32BE(offset);
+      offset += 4;
+      if (length < -1 || offset + Math.max(length, 0) > data.length) throw bad("cut short");
+      visit(row, field, offset, length);
+      if (length > 0) offset += length;
+    }
+  }
+}
+
+/** The rows of a binary COPY stream, each a list of its fields' bytes (views of `data`; null for NULL). */
+export function parseBinaryCopy(data: Buffer): (Buffer | null)[][] {
+  const rows: (Buffer | null)[][] = [];
+  visitBinaryCopy(data, (row, _field, offset, length) => {
+    while (rows.length <= row) rows.push([]);
+    (rows[row] as (Buffer | null)[]).push(length === -1 ? null : data.subarray(offset, offset + length));
+  });
+  return rows;
+}
+
 export async function closeSqlPool(): Promise<void> {
   const current = pool;
   pool = undefined;

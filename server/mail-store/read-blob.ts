@@ -4,26 +4,31 @@
 // one comes in slices, so that a 50 MB attachment never sits in memory whole
 // and TOP, which stops after a few lines, reads only the first slice.
 //
-// Bytes travel as text, because node-postgres turns every column into a
-// string (its binary mode too) and bytea's text form is hex: twice the size
-// on the wire, and Node 20 decodes hex about five times slower than base64
-// (112 µs against 23 µs for 10 KB). Several whole blobs (readBlobs) come
-// as convert_from(bytes, 'UTF8'): in a UTF-8 database that is no conversion
-// at all, only PostgreSQL's check that the bytes are valid UTF-8, and
-// Buffer.from(text, 'utf8') gives back the same bytes, since valid UTF-8
-// decodes and encodes losslessly. Mail is mostly ASCII or UTF-8, so that is
-// the usual way; it costs PostgreSQL about a quarter less CPU than the
-// latin1 form below (bench:pop3, docs/benchmarks.md). Bytes that are not
-// valid UTF-8 (a legacy 8-bit charset, say) fail that check with a data
-// exception, and the batch is asked again as convert_from(bytes, 'LATIN1'),
-// one character per byte, which Buffer.from(text, 'latin1') turns back into
-// the same bytes; slices of large blobs go that way from the start, as a
-// slice boundary can split a UTF-8 sequence. A NUL byte cannot be in a
-// PostgreSQL text value at all (nor can some bytes in a database whose
-// encoding is not UTF-8): such a read fails too and is asked again as
+// readBlobs and the slices of readBlobChunks come by binary COPY
+// (copyOutBinary in server/db/raw-sql.ts): bytea's binary form is the bytes
+// themselves, so PostgreSQL sends them as stored and Node slices them out of
+// the stream without decoding anything, whatever they are (8-bit charsets,
+// NUL). Ordinary result columns cannot do that: node-postgres turns every
+// column into a string, its binary mode too.
+//
+// queryBlobText is for queries that select blob bytes among other columns
+// (server/mail-folders/read-messages.ts), where COPY does not fit. Bytes
+// travel there as text: bytea's text form is hex, twice the size on the wire,
+// and Node 20 decodes hex about five times slower than base64 (112 µs
+// against 23 µs for 10 KB). So whole blobs come as convert_from(bytes,
+// 'UTF8'): in a UTF-8 database that is no conversion at all, only
+// PostgreSQL's check that the bytes are valid UTF-8, and Buffer.from(text,
+// 'utf8') gives back the same bytes, since valid UTF-8 decodes and encodes
+// losslessly. Bytes that are not valid UTF-8 (a legacy 8-bit charset, say)
+// fail that check with a data exception, and the query is asked again as
+// convert_from(bytes, 'LATIN1'), one character per byte, which
+// Buffer.from(text, 'latin1') turns back into the same bytes; a slice starts
+// that way, as a slice boundary can split a UTF-8 sequence. A NUL byte cannot
+// be in a PostgreSQL text value at all (nor can some bytes in a database
+// whose encoding is not UTF-8): such a read fails too and is asked again as
 // base64, whose newlines Buffer.from skips.
 // The seam for another BlobStore (DESIGN.md "Blob") is here and store-blob.ts.
-import { SqlText, sql } from "../db/raw-sql.ts";
+import { copyOutBinary, SqlText, sql } from "../db/raw-sql.ts";
 
 /** Messages up to this size come in one piece; larger ones in slices of this size. */
 export const BLOB_SLICE_OCTETS = 1024 * 1024;
@@ -55,37 +60,45 @@ export async function* readBlobChunks(sha256: string, sliceOctets = BLOB_SLICE_O
 }
 
 async function readSlice(sha256: string, offset: number, length: number): Promise<Buffer> {
-  try {
-    const [slice] = await sql.$queryRaw<{ text: string }[]>`
-      select convert_from(substring(bytes from ${offset + 1}::int for ${length}::int), 'LATIN1') as text
-      from "Blob" where sha256 = ${sha256}`;
-    if (!slice) throw new BlobMissing(sha256);
-    return Buffer.from(slice.text, "latin1");
-  } catch (error) {
-    if (!notText(error)) throw error;
-    const [slice] = await sql.$queryRaw<{ base64: string }[]>`
-      select encode(substring(bytes from ${offset + 1}::int for ${length}::int), 'base64') as base64
-      from "Blob" where sha256 = ${sha256}`;
-    if (!slice) throw new BlobMissing(sha256);
-    return Buffer.from(slice.base64, "base64");
-  }
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) throw new Error("readSlice: bad bounds");
+  const [row] = await copyOutBinary(
+    `copy (select substring(bytes from ${offset + 1} for ${length}) from "Blob"
+      where sha256 = '${blobKey(sha256)}') to stdout (format binary)`,
+    length + 64,
+  );
+  if (!row?.[0]) throw new BlobMissing(sha256);
+  return row[0];
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** COPY takes no parameters, so keys are spliced into its text: only lowercase hex digests, which cannot be anything else. */
+function blobKey(sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new Error(`not a blob key: ${JSON.stringify(sha256.slice(0, 80))}`);
+  return sha256;
 }
 
 /**
  * Several whole blobs in one round trip, in the order asked; null for one that
- * is not stored. The caller bounds the total (sizes are known from Message.size).
+ * is not stored. The caller bounds the total (sizes are known from Message.size)
+ * and may pass it as `expectedOctets`. They come by binary COPY, the one way
+ * node-postgres hands over bytes as they are (copyOutBinary): no text form to
+ * produce, check and decode on either side, whatever the bytes.
  */
-export async function readBlobs(sha256s: readonly string[]): Promise<(Buffer | null)[]> {
+export async function readBlobs(sha256s: readonly string[], expectedOctets?: number): Promise<(Buffer | null)[]> {
   const blobs: (Buffer | null)[] = sha256s.map(() => null);
-  const [rows, decode] = await queryBlobText(
-    "b.bytes",
-    (text) =>
-      sql.$queryRaw<{ position: number; text: string }[]>`
-      select k.position::int as position, ${text} as text
-      from unnest(${sha256s}::text[]) with ordinality as k(sha256, position)
-      join "Blob" b on b.sha256 = k.sha256`,
+  if (sha256s.length === 0) return blobs;
+  const keys = sha256s.map((sha256) => `'${blobKey(sha256)}'`).join(",");
+  const rows = await copyOutBinary(
+    `copy (select k.position::int4, b.bytes
+      from unnest(array[${keys}]::text[]) with ordinality as k(sha256, position)
+      join "Blob" b on b.sha256 = k.sha256) to stdout (format binary)`,
+    (expectedOctets ?? 0) + sha256s.length * 64 + 64,
   );
-  for (const row of rows) blobs[row.position - 1] = decode(row.text);
+  for (const [position, bytes] of rows) {
+    if (position?.length !== 4) throw new Error("readBlobs: bad position in the COPY stream");
+    blobs[position.readInt32BE(0) - 1] = bytes ?? null;
+  }
   return blobs;
 }
 

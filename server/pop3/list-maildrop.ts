@@ -5,7 +5,7 @@
 // ones, RFC 5321 §2.3.8), which is the form RETR sends, so they are the RFC
 // 1939 §11 sizes without reading a single blob.
 import type { AuthorizedMailboxId } from "../access/gate.ts";
-import { sql } from "../db/raw-sql.ts";
+import { copyOutBinaryStream, sql, visitBinaryCopy } from "../db/raw-sql.ts";
 import { type Pop3OnDelete, pop3OnDelete } from "../mailboxes/pop3-policy.ts";
 
 export interface MaildropListing {
@@ -32,26 +32,41 @@ export async function listMaildrop(input: {
     from "Mailbox" m join "Folder" f on f."mailboxId" = m.id and f.name = 'INBOX'
     where m.id = ${input.mailboxId}::int`;
   if (!box) return null;
-  const rows = await sql.$queryRaw<{ uid: number; messageId: number; size: number; blobSha256: string }[]>`
-    select fm.uid, fm."messageId", m.size, m."blobSha256"
-    from "FolderMessage" fm join "Message" m on m.id = fm."messageId"
-    where fm."folderId" = ${box.folderId}::int
-      and not exists (select 1 from "Pop3Hidden" h where h."userId" = ${input.userId}::int and h."messageId" = fm."messageId")
-    order by fm.uid`;
+  // By binary COPY, straight into the typed arrays: 10,000 rows as objects with a 64-character
+  // key each cost the mail process more CPU than the login's password check. The ids are integers
+  // (checked), spliced because COPY takes no parameters.
+  const folderId = box.folderId;
+  const userId = input.userId;
+  if (!Number.isSafeInteger(folderId) || !Number.isSafeInteger(userId)) throw new Error("listMaildrop: bad id");
+  const data = await copyOutBinaryStream(
+    `copy (select fm.uid, fm."messageId", m.size, decode(m."blobSha256", 'hex')
+      from "FolderMessage" fm join "Message" m on m.id = fm."messageId"
+      where fm."folderId" = ${folderId}
+        and not exists (select 1 from "Pop3Hidden" h where h."userId" = ${userId} and h."messageId" = fm."messageId")
+      order by fm.uid) to stdout (format binary)`,
+  );
+  let count = 0;
+  visitBinaryCopy(data, (row) => {
+    count = row + 1;
+  });
   const listing: MaildropListing = {
-    folderId: box.folderId,
+    folderId,
     uidValidity: box.uidValidity,
     onDelete: pop3OnDelete(box),
-    uids: new Int32Array(rows.length),
-    messageIds: new Int32Array(rows.length),
-    sizes: new Int32Array(rows.length),
-    blobKeys: Buffer.alloc(rows.length * 32),
+    uids: new Int32Array(count),
+    messageIds: new Int32Array(count),
+    sizes: new Int32Array(count),
+    blobKeys: Buffer.alloc(count * 32),
   };
-  rows.forEach((row, i) => {
-    listing.uids[i] = row.uid;
-    listing.messageIds[i] = row.messageId;
-    listing.sizes[i] = row.size;
-    listing.blobKeys.write(row.blobSha256, i * 32, 32, "hex");
+  const columns = [listing.uids, listing.messageIds, listing.sizes];
+  visitBinaryCopy(data, (row, field, offset, length) => {
+    if (field < 3) {
+      if (length !== 4) throw new Error("listMaildrop: an id or size is not an int4");
+      (columns[field] as Int32Array)[row] = data.readInt32BE(offset);
+    } else {
+      if (length !== 32) throw new Error("listMaildrop: a blob key is not a sha256");
+      data.copy(listing.blobKeys, row * 32, offset, offset + 32);
+    }
   });
   return listing;
 }

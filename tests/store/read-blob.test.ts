@@ -1,10 +1,12 @@
 // The blob reads behind POP3 RETR/TOP (server/mail-store/read-blob.ts) return
 // exactly the stored bytes, whatever they are: ASCII, 8-bit Japanese, every
-// byte value, and a NUL, which cannot travel as text and takes the base64 way.
-// Batches travel as UTF-8 text when every blob in them is valid UTF-8, and
-// as latin1 text otherwise: both must give back the bytes unchanged.
+// byte value, and a NUL. They come by binary COPY (copyOutBinary), which
+// splices the keys into its text: a key that is not a hex digest is refused
+// before anything reaches PostgreSQL. The cases of almost-UTF-8 bytes and a
+// NUL were written for the text forms (UTF-8, then latin1, then base64) these
+// reads used before; queryBlobText still uses them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "../../server/db/raw-sql.ts";
+import { copyOutBinary, parseBinaryCopy, sql } from "../../server/db/raw-sql.ts";
 import { disconnectDb } from "../../server/db.ts";
 import { readBlobChunks, readBlobs } from "../../server/mail-store/read-blob.ts";
 import { putBlob } from "../../server/mail-store/store-blob.ts";
@@ -90,5 +92,54 @@ describe("reading blobs", () => {
     expect(read[1]?.equals(withNul)).toBe(true);
     expect((await chunks(nul)).equals(withNul)).toBe(true);
     expect((await chunks(nul, 5)).equals(withNul)).toBe(true);
+  });
+
+  it("returns an empty blob, the same blob twice in a batch, and a batch larger than the size it was told", async () => {
+    const empty = await store(Buffer.alloc(0));
+    const big = Buffer.alloc(200 * 1024, "x");
+    const bigKey = await store(big);
+    const other = await store(japanese);
+    // expectedOctets far too small: the gathering buffer has to grow, more than once.
+    const read = await readBlobs([bigKey, empty, other, bigKey, empty], 10);
+    expect(read.map((blob) => blob?.length)).toEqual([big.length, 0, japanese.length, big.length, 0]);
+    expect(read[0]?.equals(big) && read[3]?.equals(big)).toBe(true);
+    expect(read[2]?.equals(japanese)).toBe(true);
+    expect(await readBlobs([])).toEqual([]);
+    expect((await chunks(empty)).length).toBe(0);
+  });
+
+  it("refuses a key that is not a lowercase hex digest before it reaches PostgreSQL", async () => {
+    const other = await store(ascii);
+    const hostile = [
+      `${"0".repeat(64)}') to stdout; drop table "Blob"; --`,
+      "A".repeat(64),
+      "0".repeat(63),
+      `${"0".repeat(64)}\n`,
+      "",
+    ];
+    for (const key of hostile) {
+      await expect(readBlobs([other, key]), JSON.stringify(key)).rejects.toThrow(/not a blob key/);
+    }
+    const chunkReader = readBlobChunks(`${"0".repeat(64)}'`)[Symbol.asyncIterator]();
+    await expect(chunkReader.next()).rejects.toThrow();
+    // Still there, and the pool's connections still work.
+    expect((await readBlobs([other]))[0]?.equals(ascii)).toBe(true);
+  });
+
+  it("reports a failed COPY as an error, and the connection serves the next read", async () => {
+    await expect(copyOutBinary(`copy (select 1/0) to stdout (format binary)`)).rejects.toThrow(/division by zero/);
+    await expect(copyOutBinary(`copy "Blob" from stdin`)).rejects.toThrow();
+    const key = await store(japanese);
+    for (let i = 0; i < 12; i++) expect((await readBlobs([key]))[0]?.equals(japanese)).toBe(true);
+  });
+
+  it("refuses a binary COPY stream that is not one or is cut short", () => {
+    expect(() => parseBinaryCopy(Buffer.from("not a copy stream at all"))).toThrow(/no signature/);
+    const header = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
+    const row = Buffer.from([0, 1, 0, 0, 0, 5, 0x61, 0x62]); // one field of 5 octets, only 2 there
+    expect(() => parseBinaryCopy(Buffer.concat([header, row]))).toThrow(/cut short/);
+    expect(() => parseBinaryCopy(header)).toThrow(/cut short/);
+    const whole = Buffer.concat([header, Buffer.from([0, 2, 0, 0, 0, 1, 0x61, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])]);
+    expect(parseBinaryCopy(whole)).toEqual([[Buffer.from("a"), null]]);
   });
 });

@@ -21,7 +21,7 @@ const WIDE = { width: 1440, height: 900 };
 const ASSIGNED = "Refund for order 4711";
 /** A saved choice re-renders the page through the server; a loaded machine takes seconds. */
 const POLL = { timeout: 20_000, interval: 100 };
-/** Each test signs in afresh (and some twice) in a new browser context. */
+/** Some tests sign in afresh in new browser contexts (what they test). */
 const TEST_MS = 150_000;
 
 let yubin: YubinProcess;
@@ -29,13 +29,35 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 let adminId = 0;
 let assignedId = 0;
+let adminContext: BrowserContext | undefined;
+let adminTab: Page | undefined;
 
-async function newPage(viewport: { width: number; height: number }, mobile = false): Promise<Page> {
+async function newPage(
+  viewport: { width: number; height: number },
+  mobile = false,
+  storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>,
+): Promise<Page> {
   const context = await browser.newContext(
-    mobile ? { viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport },
+    mobile
+      ? { viewport, isMobile: true, hasTouch: true, deviceScaleFactor: 2, storageState }
+      : { viewport, storageState },
   );
   contexts.push(context);
   return context.newPage();
+}
+
+/**
+ * The admin's page at 1440×900, signed in once for the file and shared by the tests
+ * (a new context costs Chromium seconds of CPU); a test that needs a browser that
+ * has never seen the admin signs in afresh with newPage().
+ */
+async function adminPage(): Promise<Page> {
+  if (adminTab) return adminTab;
+  const page = await newPage(WIDE);
+  await signIn(page, yubin.baseUrl, ADMIN);
+  adminContext = page.context();
+  adminTab = page;
+  return page;
 }
 
 /** Rows of the inbox list wholly inside the viewport. */
@@ -85,8 +107,7 @@ describe("the inbox layout", () => {
   it(
     "fits at least 12 rows at 1440×900 in compact, kept across a reload and a sign-in elsewhere",
     async () => {
-      const page = await newPage(WIDE);
-      await signIn(page, yubin.baseUrl, ADMIN);
+      const page = await adminPage();
       await shortcutsLive(page);
       const compact = page.getByRole("button", { name: "Compact" });
       expect(await compact.getAttribute("aria-pressed")).toBe("false");
@@ -123,8 +144,8 @@ describe("the inbox layout", () => {
   it(
     "opens a conversation beside the list with the reading pane, remembered; a phone still navigates",
     async () => {
-      const page = await newPage(WIDE);
-      await signIn(page, yubin.baseUrl, ADMIN);
+      const page = await adminPage();
+      await page.goto(`${yubin.baseUrl}/inbox`);
       await shortcutsLive(page);
       const paneButton = page.getByRole("button", { name: "Reading pane" });
       expect(await paneButton.getAttribute("aria-pressed")).toBe("false");
@@ -177,8 +198,8 @@ describe("the inbox layout", () => {
         .waitFor();
 
       // On a phone the same user's row goes to the conversation's page, and nothing scrolls sideways.
-      const phone = await newPage({ width: 390, height: 844 }, true);
-      await signIn(phone, yubin.baseUrl, ADMIN);
+      const phone = await newPage({ width: 390, height: 844 }, true, await adminContext?.storageState());
+      await phone.goto(`${yubin.baseUrl}/inbox`);
       await shortcutsLive(phone);
       const fits = () =>
         phone.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
@@ -199,8 +220,7 @@ describe("the inbox layout", () => {
   it(
     "says how long each customer has waited in the waiting-longest sort, in English and Japanese",
     async () => {
-      const page = await newPage(WIDE);
-      await signIn(page, yubin.baseUrl, ADMIN);
+      const page = await adminPage();
       await page.goto(`${yubin.baseUrl}/inbox?sort=waiting`);
       await shortcutsLive(page);
       const row = (subject: string) =>
@@ -239,8 +259,7 @@ describe("the inbox layout", () => {
   it(
     "shows a search result as the inbox row: assignee, mailbox and status",
     async () => {
-      const page = await newPage(WIDE);
-      await signIn(page, yubin.baseUrl, ADMIN);
+      const page = await adminPage();
       const admin = await db().user.findUniqueOrThrow({ where: { id: adminId } });
       await page.goto(`${yubin.baseUrl}/search?q=${encodeURIComponent("4711")}`);
       await shortcutsLive(page);

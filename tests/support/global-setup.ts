@@ -6,6 +6,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildCliBundle } from "../../scripts/cli-bundle.mjs";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
+import { createTemplateDatabase, dropDatabase } from "./database.ts";
 import { stopLeftoverProcesses } from "./leftover-processes.ts";
 import { guardSourceTree } from "./source-tree-guard.ts";
 import { ensureWebBuild } from "./web-build.ts";
@@ -14,6 +15,8 @@ import { repoRoot } from "./yubin-process.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     postgresUrl: string;
+    /** The migrated database each file's database is copied from (database.ts). */
+    templateDatabase: string;
   }
 }
 
@@ -73,8 +76,12 @@ export default async function setup(project: TestProject) {
     rmSync(scratch, { recursive: true, force: true });
   };
   if (process.env.YUBIN_TEST_DATABASE_URL) {
-    project.provide("postgresUrl", process.env.YUBIN_TEST_DATABASE_URL);
+    const url = process.env.YUBIN_TEST_DATABASE_URL;
+    const template = await createTemplateDatabase(url);
+    project.provide("postgresUrl", url);
+    project.provide("templateDatabase", template);
     return async () => {
+      await dropDatabase(url, template);
       await removeScratch();
       failRunOn(checkSourceTree);
     };
@@ -82,6 +89,7 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "yubin-test-pg-"));
   const server = await startEmbeddedPostgres(dir);
   project.provide("postgresUrl", server.url);
+  project.provide("templateDatabase", await createTemplateDatabase(server.url));
   return async () => {
     await removeScratch();
     await server.stop();

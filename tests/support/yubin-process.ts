@@ -51,7 +51,11 @@ export async function startYubinProcess(options: {
   if (options.dataDir === "") throw new Error("no data dir given (did the test that makes it fail?)");
   const httpPort = options.env?.YUBIN_HTTP_PORT ? Number(options.env.YUBIN_HTTP_PORT) : await freePort();
   const dataDir = options.dataDir ?? scratchDir("yubin-data-");
-  const args = [path.join(repoRoot, "bin/yubin"), "start"];
+  // A test's Yubin lives for seconds to a minute: V8's optimising recompile of Prisma's
+  // 3.4 MB WebAssembly query compiler (TurboFan, in the background) costs it about 2 s
+  // of CPU it never earns back; Liftoff's code answers the same (bin/yubin does this
+  // for every command but `start`, which keeps the optimiser for a server's long life).
+  const args = ["--liftoff-only", path.join(repoRoot, "bin/yubin"), "start"];
   if (options.roles) args.push("--roles", options.roles);
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,

@@ -52,22 +52,22 @@ export async function ConversationView({
   const conversationId = conversation.id;
   // The stale-send guard's reference point: what a composer opened now has seen.
   const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
-  const [notes, tags, customerPanel, savedDraft] = await Promise.all([
-    caller.notes.list({ conversationId }),
-    caller.tags.list({ conversationId }),
-    caller.contacts.customer({ conversationId }),
-    caller.drafts.get({ conversationId }),
-  ]);
+  // Everything else the view shows, in one round (each is its own authorised procedure).
+  const [notes, tags, customerPanel, savedDraft, approval, workflow, history, serverLabels, me, preferences] =
+    await Promise.all([
+      caller.notes.list({ conversationId }),
+      caller.tags.list({ conversationId }),
+      caller.contacts.customer({ conversationId }),
+      caller.drafts.get({ conversationId }),
+      caller.approval.forConversation({ conversationId }),
+      caller.workflow.state({ conversationId }),
+      caller.workflow.history({ conversationId }),
+      caller.workflow.statusLabels(),
+      caller.me.session(),
+      caller.preferences.get(),
+    ]);
   // The reader's draft reopens where it was written; on the latest message if that one is gone.
   const draft = savedDraft ? restorableDraft(savedDraft, messages, latestMessageId) : null;
-  const approval = await caller.approval.forConversation({ conversationId });
-  const [workflow, history, serverLabels, me, preferences] = await Promise.all([
-    caller.workflow.state({ conversationId }),
-    caller.workflow.history({ conversationId }),
-    caller.workflow.statusLabels(),
-    caller.me.session(),
-    caller.preferences.get(),
-  ]);
   // After a send or a close: the next conversation of the list it was opened from (Settings).
   const afterSend = {
     goToNext: preferences.goToNext,

@@ -216,6 +216,9 @@ describe("a fifteen-message thread", () => {
     await collapsed().filter({ hasText: "Update 5:" }).click();
     await expanded().filter({ hasText: "Update 5:" }).waitFor();
     expect(refetched).toBe(false);
+    // Folded again for the next test, which looks for the one other HTML frame.
+    await sixth.getByRole("button", { name: "Collapse" }).click();
+    await expect.poll(() => page.locator("iframe").count()).toBe(0);
   });
 
   it("folds an HTML message's blockquote and gmail_quote inside its frame", async () => {

@@ -22,6 +22,8 @@ export interface HttpBenchInput {
   searches: [string, string][];
   samples: number;
   bulk: number;
+  /** Only opening a conversation (the API and the page, a random one and a 100-message one). */
+  conversationsOnly?: boolean;
 }
 
 const FOLDERS = ["unassigned", "mine", "open", "pending", "snoozed", "closed", "spam", "all"] as const;
@@ -97,34 +99,39 @@ export async function httpBench(input: HttpBenchInput): Promise<HttpFigure[]> {
   console.log(`\nHTTP (tRPC through Next.js, session cookie; ${samples} samples per variant):`);
   // ------------------------------------------------------------ inbox views
   type Page = { items: unknown[]; nextCursor: unknown };
-  for (const folder of FOLDERS) {
+  for (const folder of input.conversationsOnly ? [] : FOLDERS) {
     for (const sort of SORTS) {
       await measure("inbox", `workflow.inbox ${folder}, ${sort}`, () =>
         query<Page>("workflow.inbox", { folder, sort }),
       );
     }
   }
-  await measure("inbox", "workflow.inbox open, one mailbox (varied)", () =>
-    query<Page>("workflow.inbox", { folder: "open", sort: "newest", mailboxId: pick(input.mailboxIds) }),
-  );
-  await measure("inbox", "workflow.inbox mine, waiting, one mailbox", () =>
-    query<Page>("workflow.inbox", { folder: "mine", sort: "waiting", mailboxId: pick(input.mailboxIds) }),
-  );
-  const first = await query<Page>("workflow.inbox", { folder: "all", sort: "newest" });
-  await measure("inbox", "workflow.inbox all, page 2 (cursor)", () =>
-    query<Page>("workflow.inbox", { folder: "all", sort: "newest", cursor: first.nextCursor }),
-  );
-  await measure("counts", "workflow.counts, every mailbox", () => query("workflow.counts", {}));
-  await measure("counts", "workflow.counts, one mailbox (varied)", () =>
-    query("workflow.counts", { mailboxId: pick(input.mailboxIds) }),
-  );
+  if (!input.conversationsOnly) await inboxExtras();
+  async function inboxExtras() {
+    await measure("inbox", "workflow.inbox open, one mailbox (varied)", () =>
+      query<Page>("workflow.inbox", { folder: "open", sort: "newest", mailboxId: pick(input.mailboxIds) }),
+    );
+    await measure("inbox", "workflow.inbox mine, waiting, one mailbox", () =>
+      query<Page>("workflow.inbox", { folder: "mine", sort: "waiting", mailboxId: pick(input.mailboxIds) }),
+    );
+    const first = await query<Page>("workflow.inbox", { folder: "all", sort: "newest" });
+    await measure("inbox", "workflow.inbox all, page 2 (cursor)", () =>
+      query<Page>("workflow.inbox", { folder: "all", sort: "newest", cursor: first.nextCursor }),
+    );
+    await measure("counts", "workflow.counts, every mailbox", () => query("workflow.counts", {}));
+    await measure("counts", "workflow.counts, one mailbox (varied)", () =>
+      query("workflow.counts", { mailboxId: pick(input.mailboxIds) }),
+    );
+  }
 
   // ------------------------------------------------------------ opening a conversation
   await measure("open", "conversations.get (random of 2000)", () =>
     query("conversations.get", { conversationId: pick(input.convIds) }),
   );
-  await measure("page", "GET /inbox (HTML, open, newest)", () => page("/inbox"));
-  await measure("page", "GET /inbox?folder=open&sort=waiting (HTML)", () => page("/inbox?folder=open&sort=waiting"));
+  if (!input.conversationsOnly) {
+    await measure("page", "GET /inbox (HTML, open, newest)", () => page("/inbox"));
+    await measure("page", "GET /inbox?folder=open&sort=waiting (HTML)", () => page("/inbox?folder=open&sort=waiting"));
+  }
   await measure("page", "GET /conversations/<id> (HTML, random)", () => page(`/conversations/${pick(input.convIds)}`));
 
   // ------------------------------------------------------------ a 100-message conversation
@@ -132,9 +139,12 @@ export async function httpBench(input: HttpBenchInput): Promise<HttpFigure[]> {
   await measure("long", "conversations.get, 100 messages", () => query("conversations.get", { conversationId: long }));
   const html = await page(`/conversations/${long}`);
   const shown = html.match(/data-testid="message"/g)?.length ?? 0;
-  await measure("long", `GET /conversations/<id> (HTML, 100 messages, ${shown} in the page)`, () =>
-    page(`/conversations/${long}`),
+  await measure(
+    "long",
+    `GET /conversations/<id> (HTML, 100 messages, ${shown} in the page, ${Math.round(html.length / 1024)} KiB)`,
+    () => page(`/conversations/${long}`),
   );
+  if (input.conversationsOnly) return figures;
 
   // ------------------------------------------------------------ search
   for (const [label, text] of input.searches) {

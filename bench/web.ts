@@ -14,11 +14,12 @@
 // 100-message one, every search variant, a bulk action on 500 conversations — and pages.
 //
 // Usage: npm run bench:web -- [--messages 20000 | --data DIR] [--samples 40] [--live 20] [--no-live]
-//          [--scroll-rows 2000] [--no-domain] [--no-http]
+//          [--scroll-rows 2000] [--no-domain] [--no-http] [--conversations-only]
 //   --messages N seeds N messages in N/5 conversations (bench/seed-large.ts) into
 //   $TMPDIR/yubin-bench-web-N, once; later runs reuse it (delete it to seed afresh).
 //   --data DIR uses a data dir written by `npx tsx bench/seed-large.ts --data DIR`.
-//   --no-domain skips the in-process figures, --no-http the HTTP ones.
+//   --no-domain skips the in-process figures, --no-http the HTTP ones; --conversations-only
+//   measures over HTTP only opening a conversation (API and page, random and 100 messages).
 //   Status changes are undone after the run (untimed), so runs are repeatable.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -53,6 +54,7 @@ const { values: args } = parseArgs({
     samples: { type: "string" },
     "no-domain": { type: "boolean" },
     "no-http": { type: "boolean" },
+    "conversations-only": { type: "boolean" },
     live: { type: "string" },
     "no-live": { type: "boolean" },
     "scroll-rows": { type: "string" },
@@ -394,6 +396,7 @@ if (LIVE_ON || HTTP_ON) {
         searches,
         samples: SAMPLES,
         bulk: 500,
+        conversationsOnly: args["conversations-only"],
       });
       httpSummary(figures);
     }

@@ -1,7 +1,7 @@
 // One conversation with its messages in order, for a member of its mailbox
 // (the gate authorised it).
 
-import type { AuthorizedConversation } from "../access/gate.ts";
+import type { AuthorizedConversation, AuthorizedMessage } from "../access/gate.ts";
 import { db } from "../db.ts";
 import type { AttachmentInfo } from "../mime/parse-message.ts";
 import { messageTextPreviews } from "./message-text.ts";
@@ -57,8 +57,30 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
     },
   });
   if (!conversation) return null;
+  const messages = await conversationMessages({ conversationId: conversation.id });
+  return {
+    id: conversation.id,
+    subject: conversation.subject,
+    status: conversation.status,
+    mailbox: conversation.mailbox,
+    customer: conversation.contact,
+    messages,
+  };
+}
+
+/**
+ * One message of a conversation as the conversation shows it (a collapsed message expanded by
+ * the reader: the page sends only its one-line summary). Null for a message in no conversation.
+ */
+export async function getConversationMessage(authorized: AuthorizedMessage): Promise<ConversationMessage | null> {
+  if (authorized.conversationId === null) return null;
+  const [message] = await conversationMessages({ conversationId: authorized.conversationId, id: authorized.messageId });
+  return message ?? null;
+}
+
+async function conversationMessages(where: { conversationId: number; id?: number }): Promise<ConversationMessage[]> {
   const messages = await db().message.findMany({
-    where: { conversationId: conversation.id },
+    where,
     orderBy: [{ internalDate: "asc" }, { id: "asc" }],
     select: {
       id: true,
@@ -80,43 +102,36 @@ export async function getConversation(authorized: AuthorizedConversation): Promi
     },
   });
   const previews = await messageTextPreviews(messages.map((m) => m.id));
-  return {
-    id: conversation.id,
-    subject: conversation.subject,
-    status: conversation.status,
-    mailbox: conversation.mailbox,
-    customer: conversation.contact,
-    messages: messages.map((m) => {
-      const auth = m.authResults as { spf?: string; dmarc?: { result?: string } } | null;
-      const preview = previews.get(m.id);
-      return {
-        id: m.id,
-        direction: m.direction,
-        fromName: m.fromName,
-        fromAddress: m.fromAddress,
-        to: m.toAddresses as ConversationMessage["to"],
-        cc: m.ccAddresses as ConversationMessage["cc"],
-        subject: m.subject,
-        date: m.date,
-        internalDate: m.internalDate,
-        textBody: preview?.text ?? null,
-        textLength: preview?.length ?? 0,
-        hasHtml: preview?.hasHtml ?? false,
-        remoteImages: preview?.remoteImages ?? false,
-        attachments: (m.attachments as AttachmentInfo[]).map(({ index, filename, contentType, size, inline }) => ({
-          index,
-          filename,
-          contentType,
-          size,
-          inline,
-        })),
-        parseError: m.parseError,
-        malformed: m.malformed,
-        threadReason: m.threadReason,
-        author: m.author ? { id: m.author.id, name: m.author.name || m.author.email } : null,
-        authentication: auth ? { spf: auth.spf, dmarc: auth.dmarc?.result } : null,
-        unread: m.entries.some((e) => !e.flags.includes("\\Seen")),
-      };
-    }),
-  };
+  return messages.map((m) => {
+    const auth = m.authResults as { spf?: string; dmarc?: { result?: string } } | null;
+    const preview = previews.get(m.id);
+    return {
+      id: m.id,
+      direction: m.direction,
+      fromName: m.fromName,
+      fromAddress: m.fromAddress,
+      to: m.toAddresses as ConversationMessage["to"],
+      cc: m.ccAddresses as ConversationMessage["cc"],
+      subject: m.subject,
+      date: m.date,
+      internalDate: m.internalDate,
+      textBody: preview?.text ?? null,
+      textLength: preview?.length ?? 0,
+      hasHtml: preview?.hasHtml ?? false,
+      remoteImages: preview?.remoteImages ?? false,
+      attachments: (m.attachments as AttachmentInfo[]).map(({ index, filename, contentType, size, inline }) => ({
+        index,
+        filename,
+        contentType,
+        size,
+        inline,
+      })),
+      parseError: m.parseError,
+      malformed: m.malformed,
+      threadReason: m.threadReason,
+      author: m.author ? { id: m.author.id, name: m.author.name || m.author.email } : null,
+      authentication: auth ? { spf: auth.spf, dmarc: auth.dmarc?.result } : null,
+      unread: m.entries.some((e) => !e.flags.includes("\\Seen")),
+    };
+  });
 }

@@ -1,7 +1,11 @@
 // The inbox as agents work it: folders (Unassigned, Mine, All open, Pending,
 // Snoozed, Closed, Spam) over the mailboxes in view (one, or all the user's:
 // the gate's mailboxScope), filters (assignee, status, tag), three sorts with
-// keyset paging, and the folder counts.
+// keyset paging, and the folder counts. Newest and oldest order by the latest
+// message; waiting longest by how long the customer has waited
+// (Conversation.waitingSince: since their earliest message not yet answered,
+// i.e. the first inbound message after our latest outbound one), longest
+// first, over open, awake conversations that wait at all.
 //
 // Speed at 200,000 conversations: the page is taken per mailbox by a LATERAL
 // subquery that walks the (mailboxId, status, lastMessageAt desc) index (or
@@ -37,6 +41,8 @@ export interface InboxFilter {
 export interface InboxCursor {
   lastMessageAt: Date;
   id: number;
+  /** The waiting-longest sort's key (its rows are in waitingSince order), absent in the others. */
+  waitingSince?: Date | null;
 }
 
 export type FolderCounts = Record<Exclude<Folder, "all">, number>;
@@ -83,14 +89,7 @@ export function folderPredicate(folder: Folder, userId: number, now: Date): Pris
   return Prisma.sql`(${Prisma.join(parts, " and ")})`;
 }
 
-function conditions(
-  filter: InboxFilter,
-  userId: number,
-  mailboxIds: number[],
-  now: Date,
-  /** Whether the waiting sort's latest-message condition is among them (listInbox applies it itself). */
-  withDirection = true,
-): Prisma.Sql[] {
+function conditions(filter: InboxFilter, userId: number, mailboxIds: number[], now: Date): Prisma.Sql[] {
   const where: Prisma.Sql[] = [folderPredicate(filter.folder, userId, now)];
   const status = (s: Status) => Prisma.sql`c.status = ${s}::"ConversationStatus"`;
   if (filter.status) where.push(status(filter.status));
@@ -106,17 +105,16 @@ function conditions(
   }
   if (filter.ids) where.push(Prisma.sql`c.id = any(${filter.ids}::int[])`);
   if (filter.sort === "waiting") {
-    // Waiting longest: open work whose latest message is the customer's (nobody has answered yet).
-    where.push(status("open"), awake(now));
-    if (withDirection) where.push(customerWrittenLast("c"));
+    // Waiting longest: open work whose customer waits for an answer (Conversation.waitingSince:
+    // their earliest message after our latest reply, kept by a trigger on Message).
+    where.push(status("open"), awake(now), Prisma.sql`c."waitingSince" is not null`);
   }
   return where;
 }
 
-/** The conversation's latest message is inbound (the waiting-longest sort's condition). */
-function customerWrittenLast(alias: string): Prisma.Sql {
-  return Prisma.sql`(select m.direction from "Message" m where m."conversationId" = ${Prisma.raw(alias)}.id
-    order by m."internalDate" desc, m.id desc limit 1) = 'inbound'`;
+/** The rows' order: newest and oldest by the latest message, waiting longest by waitingSince. */
+function sortKey(sort: Sort): string {
+  return sort === "waiting" ? "waitingSince" : "lastMessageAt";
 }
 
 export async function listInbox(input: {
@@ -134,36 +132,27 @@ export async function listInbox(input: {
   const now = input.now ?? new Date();
   const ascending = input.filter.sort !== "newest";
   const waiting = input.filter.sort === "waiting";
-  const where = conditions(input.filter, input.userId, mailboxIds, now, !waiting);
+  const where = conditions(input.filter, input.userId, mailboxIds, now);
+  const key = sortKey(input.filter.sort);
+  const column = Prisma.raw(`c."${key}"`);
   if (input.after) {
-    const { lastMessageAt: at, id } = input.after;
+    const at = waiting ? input.after.waitingSince : input.after.lastMessageAt;
+    if (!at) throw new Error("a waiting-longest cursor carries waitingSince");
+    const { id } = input.after;
     where.push(
       ascending
-        ? Prisma.sql`c."lastMessageAt" >= ${at} and (c."lastMessageAt" > ${at} or c.id > ${id})`
-        : Prisma.sql`c."lastMessageAt" <= ${at} and (c."lastMessageAt" < ${at} or c.id < ${id})`,
+        ? Prisma.sql`${column} >= ${at} and (${column} > ${at} or c.id > ${id})`
+        : Prisma.sql`${column} <= ${at} and (${column} < ${at} or c.id < ${id})`,
     );
   }
   const direction = ascending ? "asc" : "desc";
-  const order = (alias: string) => Prisma.raw(`${alias}."lastMessageAt" ${direction}, ${alias}.id ${direction}`);
-  // Waiting longest: the open conversations in view (a few thousand at 1M messages) in order,
-  // then the latest message of each, in that order, only until the page is full. Per mailbox
-  // (the other views' shape) the planner took every open conversation of every mailbox through
-  // a bitmap scan and looked up the latest message of all of them (6,510 at 1M) before sorting.
-  // `offset 0` keeps that condition above the sort.
-  const page = waiting
-    ? Prisma.sql`
-      select o.id, o."lastMessageAt" from (
-        select c.id, c."lastMessageAt" from "Conversation" c
-        where c."mailboxId" = any(${mailboxIds}::int[]) and ${Prisma.join(where, " and ")}
-        order by ${order("c")}
-        offset 0
-      ) o
-      where ${customerWrittenLast("o")}
-      limit ${limit}`
-    : Prisma.sql`
-      select p.id, p."lastMessageAt" from unnest(${mailboxIds}::int[]) as mb(id)
+  const order = (alias: string) => Prisma.raw(`${alias}."${key}" ${direction}, ${alias}.id ${direction}`);
+  // Per mailbox, the index walk of its first page ((mailboxId, waitingSince, id) of the waiting
+  // open conversations for waiting longest); the pages are merged and cut.
+  const page = Prisma.sql`
+      select p.id, p."${Prisma.raw(key)}" from unnest(${mailboxIds}::int[]) as mb(id)
       cross join lateral (
-        select c.id, c."lastMessageAt" from "Conversation" c
+        select c.id, ${column} from "Conversation" c
         where c."mailboxId" = mb.id ${where.length ? Prisma.sql`and ${Prisma.join(where, " and ")}` : Prisma.empty}
         order by ${order("c")}
         limit ${limit}
@@ -174,7 +163,10 @@ export async function listInbox(input: {
   const last = items.at(-1);
   return {
     items,
-    nextCursor: items.length === limit && last ? { lastMessageAt: last.lastMessageAt, id: last.id } : null,
+    nextCursor:
+      items.length === limit && last
+        ? { lastMessageAt: last.lastMessageAt, id: last.id, ...(waiting ? { waitingSince: last.waitingSince } : {}) }
+        : null,
   };
 }
 
@@ -250,10 +242,11 @@ export async function inboxConversationIds(input: {
   if (mailboxIds.length === 0) return { ids: [], more: false };
   const where = conditions(input.filter, input.userId, mailboxIds, input.now ?? new Date());
   const direction = Prisma.raw(input.filter.sort === "newest" ? "desc" : "asc");
+  const key = Prisma.raw(`c."${sortKey(input.filter.sort)}"`);
   const rows = await db().$queryRaw<{ id: number }[]>`
     select c.id from "Conversation" c
     where c."mailboxId" = any(${mailboxIds}::int[]) and ${Prisma.join(where, " and ")}
-    order by c."lastMessageAt" ${direction}, c.id ${direction}
+    order by ${key} ${direction}, c.id ${direction}
     limit ${input.limit + 1}`;
   return { ids: rows.slice(0, input.limit).map((r) => r.id), more: rows.length > input.limit };
 }

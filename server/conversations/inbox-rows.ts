@@ -22,19 +22,13 @@ export interface InboxConversation {
   /** The reader has a draft reply in it (server/drafts/), which only they see. */
   draft: boolean;
   /**
-   * Since when the customer has waited for an answer: their first message after our latest
-   * reply (their first message when nobody has replied). Read only for the waiting-longest
+   * Since when the customer has waited for an answer: their earliest message not yet answered,
+   * i.e. the first after our latest reply (their first message when nobody has replied);
+   * Conversation.waitingSince, kept by a trigger on Message. Read only for the waiting-longest
    * sort (null elsewhere, and when our reply is the latest message).
    */
   waitingSince: Date | null;
 }
-
-// Our latest reply, then the customer's first message after it; both walk the
-// (conversationId, internalDate) index of this one conversation.
-const WAITING_SINCE = Prisma.sql`(select min(m."internalDate") from "Message" m
-  where m."conversationId" = c.id and m.direction = 'inbound'
-    and m."internalDate" > coalesce((select max(o."internalDate") from "Message" o
-      where o."conversationId" = c.id and o.direction = 'outbound'), '-infinity'::timestamptz))`;
 
 export async function inboxRows(input: {
   /** The reader: their own draft marks. */
@@ -58,7 +52,7 @@ export async function inboxRows(input: {
       exists (select 1 from "Message" m join "FolderMessage" fm on fm."messageId" = m.id
         where m."conversationId" = c.id and not ('\\Seen' = any(fm.flags))) as unread,
       exists (select 1 from "Draft" d where d."userId" = ${input.userId}::int and d."conversationId" = c.id) as draft,
-      ${input.waiting ? WAITING_SINCE : Prisma.sql`null::timestamptz`} as "waitingSince"
+      ${input.waiting ? Prisma.sql`c."waitingSince"` : Prisma.sql`null::timestamptz`} as "waitingSince"
     from page join "Conversation" c on c.id = page.id
     join "Mailbox" mbx on mbx.id = c."mailboxId"
     left join "Contact" ct on ct.id = c."contactId"

@@ -83,6 +83,22 @@ beforeAll(async () => {
     { at: new Date(BASE + 20 * HOUR), direction: "outbound" },
   );
   expect(reply.conversationId).toBe(conv.c14);
+  // Waiting is counted from the customer's earliest unanswered message, not their latest:
+  // c16 (support) is written again after its first message, later than c18's only one, and
+  // still waits longer than c18. c19 (sales) was answered, then the customer wrote again: it
+  // waits since that new message, not since its first.
+  const follow = async (c: string, at: Date, direction: "inbound" | "outbound" = "inbound") => {
+    const first = await db().message.findFirstOrThrow({ where: { conversationId: conv[c] } });
+    const more = await deliver(
+      (await db().conversation.findUniqueOrThrow({ where: { id: conv[c] as number } })).mailboxId,
+      { headers: [`In-Reply-To: <${first.messageIdHeader}>`, `References: <${first.messageIdHeader}>`] },
+      { at, direction },
+    );
+    expect(more.conversationId).toBe(conv[c]);
+  };
+  await follow("c16", new Date(BASE + 21 * HOUR));
+  await follow("c19", new Date(BASE + 22 * HOUR), "outbound");
+  await follow("c19", new Date(BASE + 23 * HOUR));
   // Tags belong to a mailbox: "billing" exists once in each mailbox that uses it.
   for (const i of [1, 16, 17]) {
     const { mailboxId } = await db().conversation.findUniqueOrThrow({ where: { id: conv[`c${i}`] as number } });
@@ -103,16 +119,23 @@ afterAll(async () => {
 async function expected(where: (c: Row) => boolean, sort: "newest" | "oldest" | "waiting") {
   const rows = (await db().conversation.findMany({
     where: { mailboxId: { in: [supportId, salesId] } },
-    include: { tags: true, messages: { orderBy: [{ internalDate: "desc" }, { id: "desc" }], take: 1 } },
+    include: { tags: true, messages: { orderBy: [{ internalDate: "asc" }, { id: "asc" }] } },
   })) as Row[];
   const now = new Date();
   const filtered = rows.filter(where).filter((c) => {
     if (sort !== "waiting") return true;
-    return c.status === "open" && !(c.snoozedUntil && c.snoozedUntil > now) && c.messages[0]?.direction === "inbound";
+    return c.status === "open" && !(c.snoozedUntil && c.snoozedUntil > now) && waitingSince(c) !== null;
   });
   const sign = sort === "newest" ? -1 : 1;
-  filtered.sort((a, b) => sign * (a.lastMessageAt.getTime() - b.lastMessageAt.getTime() || a.id - b.id));
+  const key = (c: Row) => (sort === "waiting" ? (waitingSince(c) as Date) : c.lastMessageAt).getTime();
+  filtered.sort((a, b) => sign * (key(a) - key(b) || a.id - b.id));
   return filtered.map((c) => c.id);
+}
+
+/** The product's definition: the customer's earliest message after our latest reply (null: nobody waits). */
+function waitingSince(c: Row): Date | null {
+  const lastReply = c.messages.filter((m) => m.direction === "outbound").at(-1)?.internalDate ?? new Date(-8.64e15);
+  return c.messages.find((m) => m.direction === "inbound" && m.internalDate > lastReply)?.internalDate ?? null;
 }
 
 interface Row {
@@ -123,7 +146,7 @@ interface Row {
   snoozedUntil: Date | null;
   lastMessageAt: Date;
   tags: { tagId: number }[];
-  messages: { direction: string }[];
+  messages: { direction: string; internalDate: Date }[];
 }
 
 const awake = (c: Row) => !(c.snoozedUntil && c.snoozedUntil > new Date());
@@ -153,6 +176,37 @@ describe("folders, filters and sorts", () => {
   it("has rows to test with", async () => {
     expect((await expected(folders[2]?.[1] as (c: Row) => boolean, "waiting")).length).toBeGreaterThan(8);
     expect(await expected((c) => c.id === conv.c14, "waiting")).toEqual([]);
+  });
+
+  it("orders waiting longest by the customer's earliest unanswered message, and shows that wait", async () => {
+    const rows = await allPages(annId, { folder: "open", sort: "waiting" }, 50);
+    const ids = rows.map((c) => c.id);
+    // c16's first message (hour 8) is older than c18's (hour 9), though c16's latest (hour 21) is newer.
+    expect(ids.indexOf(conv.c16 as number)).toBeLessThan(ids.indexOf(conv.c18 as number));
+    const c16 = rows.find((c) => c.id === conv.c16);
+    expect(c16?.waitingSince?.getTime()).toBe(BASE + 8 * HOUR);
+    expect(c16?.lastMessageAt.getTime()).toBe(BASE + 21 * HOUR);
+    // c19 waits since the customer wrote after our reply (hour 23), so it comes last.
+    expect(rows.find((c) => c.id === conv.c19)?.waitingSince?.getTime()).toBe(BASE + 23 * HOUR);
+    expect(ids.at(-1)).toBe(conv.c19);
+    // The rows' waits never run backwards down the list.
+    const waits = rows.map((c) => c.waitingSince?.getTime() ?? Number.NaN);
+    expect(waits.every((w, i) => !Number.isNaN(w) && (i === 0 || w >= (waits[i - 1] as number)))).toBe(true);
+  });
+
+  it("keeps waitingSince true when a message is deleted or moved (the trigger on Message)", async () => {
+    const conversationId = conv.c19 as number;
+    const last = await db().message.findFirstOrThrow({
+      where: { conversationId, direction: "inbound" },
+      orderBy: { internalDate: "desc" },
+    });
+    await db().message.update({ where: { id: last.id }, data: { deletedAt: new Date() } });
+    // Only our reply is left after the first message: nobody waits.
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).waitingSince).toBeNull();
+    await db().message.update({ where: { id: last.id }, data: { deletedAt: null } });
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).waitingSince?.getTime()).toBe(
+      BASE + 23 * HOUR,
+    );
   });
 
   it("filters by assignee, status, tag and mailbox", async () => {

@@ -2,7 +2,8 @@
 // each but the latest; one expands on click; quoted history and the signature
 // are folded behind "…" in plain text and in HTML; a Date header that would
 // run the thread backwards is shown as "sent …"; the folded page is a fraction
-// of the expanded one's height.
+// of the expanded one's height. The page carries only the summary line of a
+// folded message; its card is fetched when it is expanded.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "../../server/db.ts";
@@ -54,6 +55,32 @@ function raw(n: number, date: Date, body: string, contentType = "text/plain; cha
   return Buffer.from(lines.join("\r\n"));
 }
 
+/** Message 5: its text and a log file attached. */
+function withAttachment(n: number, date: Date): Buffer {
+  const text = plain(n, date).join("\r\n");
+  return raw(
+    n,
+    date,
+    [
+      "--jam",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      text,
+      "--jam",
+      'Content-Type: text/plain; name="jam-log.txt"',
+      'Content-Disposition: attachment; filename="jam-log.txt"',
+      "",
+      "tray 2: jam at 09:14",
+      "--jam--",
+    ].join("\r\n"),
+    'multipart/mixed; boundary="jam"',
+  );
+}
+
+/** Message 6: HTML with a remote image, blocked until the reader asks. */
+const REMOTE_HTML =
+  '<html><body><div>Update 6 in HTML: a photo of the tray.</div><img src="https://images.example/tray.png" alt="tray"></body></html>';
+
 const HTML_BODY = [
   "<html><body><div>Update 14 in HTML: it jammed with the new paper too.</div>",
   '<div class="gmail_quote"><div class="gmail_attr">On Mon, Support wrote:</div>',
@@ -67,7 +94,13 @@ beforeAll(async () => {
     // Message 8's Date header says it was written before message 7 arrived: a slow relay.
     const date = n === 8 ? new Date(at(7).getTime() - 30 * 60_000) : at(n);
     const body =
-      n === 14 ? raw(n, date, HTML_BODY, "text/html; charset=utf-8") : raw(n, date, plain(n, date).join("\r\n"));
+      n === 14
+        ? raw(n, date, HTML_BODY, "text/html; charset=utf-8")
+        : n === 6
+          ? raw(n, date, REMOTE_HTML, "text/html; charset=utf-8")
+          : n === 5
+            ? withAttachment(n, date)
+            : raw(n, date, plain(n, date).join("\r\n"));
     const stored = await deliver(support.id, body, { at: at(n) });
     conversationId = stored.conversationId;
   }
@@ -133,13 +166,59 @@ describe("a fifteen-message thread", () => {
 
   it("expands a message on click, shows 'sent …' where the Date header runs backwards, and folds it again", async () => {
     await collapsed().filter({ hasText: "Update 8:" }).click();
-    await expect.poll(() => expanded().count()).toBe(2);
+    // Fetched on expand (thread-message.tsx).
+    await expect.poll(() => expanded().count(), { timeout: 10_000 }).toBe(2);
     const eighth = expanded().filter({ hasText: "Update 8:" });
     expect(await eighth.getByTestId("sent-at").textContent()).toMatch(/^sent /);
     // Only there: message 15's header agrees with its arrival.
     expect(await page.getByTestId("sent-at").count()).toBe(1);
     await eighth.getByRole("button", { name: "Collapse" }).click();
     await expect.poll(() => expanded().count()).toBe(1);
+  });
+
+  it("sends a folded message's summary only, and fetches its whole card when it is expanded (by keyboard too)", async () => {
+    await open();
+    // The page as the server sends it: one line for each folded message, the latest whole.
+    const html = await (await page.request.get(`${yubin.baseUrl}/conversations/${conversationId}`)).text();
+    expect(html).toContain("Quoted history line of message 15");
+    expect(html).not.toContain("Quoted history line of message 3");
+    expect(html).not.toContain("signature of message 3");
+    expect(html).not.toContain("jam-log.txt");
+    // Expanded by the keyboard: the card is fetched, then shown in the line's place.
+    const fetched = page.waitForResponse((r) => r.url().includes("conversations.message") && r.ok());
+    await collapsed().filter({ hasText: "Update 5:" }).focus();
+    await page.keyboard.press("Enter");
+    await fetched;
+    const fifth = expanded().filter({ hasText: "Update 5:" });
+    await fifth.waitFor();
+    expect(await fifth.getByRole("heading").textContent()).toContain("Hanako Sato");
+    // The same card as one the page starts expanded: quote folded, attachment, actions.
+    expect(await fifth.getByText("Quoted history line of message 5").isVisible()).toBe(false);
+    const attachment = fifth.getByRole("link", { name: /jam-log\.txt/ });
+    expect(await attachment.getAttribute("href")).toMatch(/\/api\/messages\/\d+\/attachments\/0/);
+    await fifth.getByRole("button", { name: "Reply", exact: true }).waitFor();
+    await fifth.getByRole("link", { name: "Download original (.eml)" }).waitFor();
+    // Remote content stays blocked in a fetched HTML message until the reader asks.
+    await collapsed().filter({ hasText: "Hanako Sato" }).nth(4).click();
+    const sixth = expanded().filter({ has: page.getByTestId("remote-images") });
+    await sixth.waitFor();
+    const frame = sixth.locator("iframe");
+    expect(await frame.getAttribute("src")).toMatch(/\/html$/);
+    expect(await frame.getAttribute("sandbox")).toBe("allow-popups allow-popups-to-escape-sandbox");
+    await sixth.getByRole("button", { name: "Show remote images" }).click();
+    await expect.poll(() => frame.getAttribute("src")).toMatch(/\/html\?remoteImages=1$/);
+    // Folded again and expanded again: no second fetch, the card is kept.
+    let refetched = false;
+    page.on("request", (r) => {
+      if (r.url().includes("conversations.message")) refetched = true;
+    });
+    await fifth.getByRole("button", { name: "Collapse" }).click();
+    await collapsed().filter({ hasText: "Update 5:" }).click();
+    await expanded().filter({ hasText: "Update 5:" }).waitFor();
+    expect(refetched).toBe(false);
+    // Folded again for the next test, which looks for the one other HTML frame.
+    await sixth.getByRole("button", { name: "Collapse" }).click();
+    await expect.poll(() => page.locator("iframe").count()).toBe(0);
   });
 
   it("folds an HTML message's blockquote and gmail_quote inside its frame", async () => {
@@ -165,7 +244,7 @@ describe("a fifteen-message thread", () => {
     const height = () => page.evaluate(() => document.documentElement.scrollHeight);
     const folded = await height();
     await page.getByRole("button", { name: "Expand all" }).click();
-    await expect.poll(() => expanded().count()).toBe(15);
+    await expect.poll(() => expanded().count(), { timeout: 15_000 }).toBe(15);
     const whole = await height();
     expect(folded).toBeLessThan(whole * 0.4);
   });

@@ -149,6 +149,35 @@ describe("the reply workflow", () => {
     await page.waitForURL(/\/inbox$/);
   });
 
+  it("stays in the reading pane: the next conversation opens beside the list, not as its own page", async () => {
+    await deliverAll(["Kettle one", "Kettle two", "Kettle three"]);
+    await db().user.update({ where: { id: bobId }, data: { readingPane: true } });
+    const inPane = (subject: string) => new RegExp(`/inbox\\?(.*&)?open=${ids[subject]}(&|$)`);
+    const pane = page.getByTestId("reading-pane");
+    await page.goto(`${yubin.baseUrl}/inbox`);
+    const list = page.getByRole("list", { name: "Conversations" });
+    await list.getByRole("link", { name: /Kettle three/ }).click();
+    await page.waitForURL(inPane("Kettle three"));
+    await pane.getByRole("heading", { name: "Kettle three", level: 1 }).waitFor();
+    await reply("Answered in the pane.", "Send");
+    await page.waitForURL(inPane("Kettle two"));
+    await pane.getByRole("heading", { name: "Kettle two", level: 1 }).waitFor();
+    // The list is still beside it.
+    await list.getByRole("link", { name: /Kettle one/ }).first().waitFor();
+    // Closing from the status menu stays in the pane too.
+    await pane.getByLabel("Status").selectOption("closed");
+    await page.waitForURL(inPane("Kettle one"));
+    await pane.getByRole("heading", { name: "Kettle one", level: 1 }).waitFor();
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: ids["Kettle two"] } })).status).toBe("closed");
+    await reply("Answered and pending.", "Send and set pending");
+    // Below Kettle one in the list: Spout three (answered, still open), in the pane.
+    await page.waitForURL(inPane("Spout three"));
+    await pane.getByRole("heading", { name: "Spout three", level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/inbox");
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: ids["Kettle one"] } })).status).toBe("pending");
+    await db().user.update({ where: { id: bobId }, data: { readingPane: false } });
+  });
+
   it("speaks Japanese", async () => {
     const japanese = await browser.newContext({
       viewport: { width: 1280, height: 1000 },

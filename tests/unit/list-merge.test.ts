@@ -99,3 +99,23 @@ describe("mergeRechecked", () => {
     expect(ids(merged)).toEqual([1, 2, 3]);
   });
 });
+
+describe("the waiting-longest sort", () => {
+  // Its rows are in waitingSince order (longest first), which need not be lastMessageAt's.
+  const waiting = (id: number, waitedFrom: number, latest: number) => ({
+    id,
+    lastMessageAt: new Date(Date.UTC(2026, 0, 1, latest)).toISOString(),
+    waitingSince: new Date(Date.UTC(2026, 0, 1, waitedFrom)).toISOString(),
+  });
+
+  it("places a re-checked row by how long it has waited, not by its latest message", () => {
+    const a = waiting(1, 1, 20); // waited since 01:00, written again at 20:00
+    const b = waiting(2, 5, 5);
+    const c = waiting(3, 9, 9);
+    const loaded = { rows: [b, c], cursor: { lastMessageAt: c.lastMessageAt, id: c.id, waitingSince: c.waitingSince } };
+    expect(mergeRechecked(loaded, [1], [a], false).rows.map((r) => r.id)).toEqual([1, 2, 3]);
+    // Past the loaded end by its wait: the next page brings it.
+    const d = waiting(4, 12, 2);
+    expect(mergeRechecked(loaded, [4], [d], false).rows.map((r) => r.id)).toEqual([2, 3]);
+  });
+});

@@ -1,13 +1,22 @@
 // How a loaded conversation list takes in fresh data without losing the reader's place.
 // Rows are in keyset order (lastMessageAt, then id; descending for "newest", ascending
-// otherwise), and the cursor is the key of the last row loaded: everything up to it is
+// otherwise; waitingSince instead of lastMessageAt for "waiting longest", whose rows all
+// carry it and whose cursor does too), and the cursor is the key of the last row loaded: everything up to it is
 // shown, nothing past it. Pure functions, so they are tested without a browser.
 
-export type ListCursor = { lastMessageAt: string; id: number } | null;
+export type ListCursor = { lastMessageAt: string; id: number; waitingSince?: string | null } | null;
 
 interface Keyed {
   id: number;
   lastMessageAt: string;
+  waitingSince?: string | null;
+}
+
+/** The sort key: waitingSince where given (the waiting-longest sort), else the latest message. */
+const key = (r: Keyed) => Date.parse(r.waitingSince ?? r.lastMessageAt);
+
+function cursorOf(r: Keyed): NonNullable<ListCursor> {
+  return { lastMessageAt: r.lastMessageAt, id: r.id, ...(r.waitingSince ? { waitingSince: r.waitingSince } : {}) };
 }
 
 export interface LoadedList<R extends Keyed> {
@@ -17,7 +26,7 @@ export interface LoadedList<R extends Keyed> {
 
 /** Negative when a comes before b in the list. */
 function compare(a: Keyed, b: Keyed, descending: boolean): number {
-  const at = Date.parse(a.lastMessageAt) - Date.parse(b.lastMessageAt);
+  const at = key(a) - key(b);
   const order = at !== 0 ? at : a.id - b.id;
   return descending ? -order : order;
 }
@@ -41,7 +50,7 @@ export function mergeFirstPage<R extends Keyed>(
   if (!loaded.cursor) {
     // Everything had been loaded: the next page starts after the last row kept.
     const last = below.at(-1);
-    return { rows, cursor: last ? { lastMessageAt: last.lastMessageAt, id: last.id } : boundary };
+    return { rows, cursor: last ? cursorOf(last) : boundary };
   }
   const cursor = compare(loaded.cursor, boundary, descending) > 0 ? loaded.cursor : boundary;
   return { rows, cursor };

@@ -80,7 +80,11 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
   }));
   const filtered = query.folder !== "open" || query.assignee !== undefined || query.status || query.tagId !== undefined;
   const cursor = page.nextCursor
-    ? { lastMessageAt: page.nextCursor.lastMessageAt.toISOString(), id: page.nextCursor.id }
+    ? {
+        lastMessageAt: page.nextCursor.lastMessageAt.toISOString(),
+        id: page.nextCursor.id,
+        waitingSince: page.nextCursor.waitingSince?.toISOString() ?? null,
+      }
     : null;
   const shown = current ? [current] : mailboxes;
 

@@ -42,7 +42,13 @@ export function useListPaging({
           ? await client.workflow.inbox.query({ ...source.query, cursor })
           : await client.search.conversations.query({ q: source.q, cursor });
       const next = page.nextCursor
-        ? { lastMessageAt: String(page.nextCursor.lastMessageAt), id: page.nextCursor.id }
+        ? {
+            lastMessageAt: String(page.nextCursor.lastMessageAt),
+            id: page.nextCursor.id,
+            ...("waitingSince" in page.nextCursor && page.nextCursor.waitingSince
+              ? { waitingSince: String(page.nextCursor.waitingSince) }
+              : {}),
+          }
         : null;
       setList((current) => {
         // A conversation that got new mail meanwhile moved to the top; never show it twice.

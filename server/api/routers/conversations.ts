@@ -7,7 +7,8 @@ import { COMPOSE_MODES, composeInput, staleSendGuard } from "../../compose/compo
 import { replyDraft } from "../../compose/reply-draft.ts";
 import { sendOrHoldReply } from "../../compose/submit-reply.ts";
 import { conversationDelivery } from "../../conversations/conversation-delivery.ts";
-import { getConversation } from "../../conversations/get-conversation.ts";
+import { getConversation, getConversationMessage } from "../../conversations/get-conversation.ts";
+import { messageJson } from "../../conversations/message-json.ts";
 import { loadEnv } from "../../env.ts";
 import { markConversationRead } from "../../mail-store/mark-read.ts";
 import { isTimeZone } from "../../users/set-preferences.ts";
@@ -19,6 +20,13 @@ export const conversationsRouter = router({
     const conversation = await getConversation(ctx.conversation);
     if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
     return conversation;
+  }),
+
+  /** One message as the conversation shows it: a collapsed one the reader expands (the page sent its summary only). */
+  message: messageProcedure.query(async ({ ctx }) => {
+    const message = await getConversationMessage(ctx.message);
+    if (!message) throw new TRPCError({ code: "NOT_FOUND", message: "No such message." });
+    return messageJson(message);
   }),
 
   /** Opening a conversation reads it: its messages become \Seen, for IMAP clients too. */

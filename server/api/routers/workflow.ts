@@ -35,7 +35,7 @@ const inboxInput = z.object({
   status: status.optional(),
   tagId: id.optional(),
   sort: z.enum(SORTS).default("newest"),
-  cursor: z.object({ lastMessageAt: date, id }).nullish(),
+  cursor: z.object({ lastMessageAt: date, id, waitingSince: date.nullish() }).nullish(),
   /** Re-check these rows of the view (a live event named them); one page's worth at most. */
   ids: z.array(id).max(INBOX_PAGE_SIZE).optional(),
 });

@@ -1,10 +1,11 @@
+"use client";
 // The sender check of a message, from the SPF and DMARC verdicts recorded
 // when it arrived: a plain summary ("Sender verified", "Could not verify
 // sender", "Failed: possibly forged"), with the verdicts themselves on hover
 // and as the badge's accessible description. The names SPF and DMARC and the
 // verdict words (pass, temperror…) are the RFCs' terms and stay as they are
 // in every language; the explanation is translated.
-import { getT } from "../../../i18n/server.ts";
+import { useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { type SenderCheck, senderCheck } from "./sender-check.ts";
 
@@ -26,15 +27,15 @@ const EXPLANATION: Record<SenderCheck, MessageKey> = {
   failed: "message.senderFailedMeaning",
 };
 
-export async function AuthBadges({
+export function AuthBadges({
   messageId,
   authentication,
 }: {
   messageId: number;
   authentication: { spf?: string; dmarc?: string } | null;
 }) {
+  const t = useT();
   if (!authentication || (!authentication.spf && !authentication.dmarc)) return null;
-  const t = await getT();
   const check = senderCheck(authentication);
   const verdicts = [
     ...(authentication.spf ? [`SPF ${authentication.spf}`] : []),

@@ -16,6 +16,8 @@ export interface AfterSend {
   conversationId: number;
   /** The list to go back to when this tab remembers none (next-conversation.ts). */
   fallbackHref: string;
+  /** Shown in the inbox's reading pane: the next one opens there too. */
+  pane: boolean;
 }
 
 interface ComposerContextValue {

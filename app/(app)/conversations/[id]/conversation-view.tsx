@@ -3,6 +3,7 @@
 // pane (app/(app)/inbox/reading-pane.tsx) beside the list on wide screens.
 import Link from "next/link";
 import { serverCaller } from "../../../../server/api/server-caller.ts";
+import { messageJson } from "../../../../server/conversations/message-json.ts";
 import type { SavedDraft } from "../../../../server/drafts/drafts.ts";
 import { LocalTime } from "../../../components/local-time.tsx";
 import { StatusBadge } from "../../../components/status-badge.tsx";
@@ -12,12 +13,9 @@ import { AuditTrail } from "./audit-trail.tsx";
 import { ComposerSlot } from "./composer.tsx";
 import { ComposerState, type RestoredDraft } from "./composer-state.tsx";
 import { CustomerPanel } from "./customer-panel.tsx";
-import { DeleteConversation, DeleteMessage } from "./delete-buttons.tsx";
-import { DeliveryBadge } from "./delivery-badge.tsx";
+import { DeleteConversation } from "./delete-buttons.tsx";
 import type { loadConversation } from "./load-conversation.ts";
 import { MarkRead } from "./mark-read.tsx";
-import { MessageActions } from "./message-actions.tsx";
-import { MessageCard } from "./message-card.tsx";
 import { NoteForm } from "./note-form.tsx";
 import { NoteCard } from "./notes.tsx";
 import { PendingReplies } from "./pending-replies.tsx";
@@ -25,7 +23,8 @@ import { PresenceBar } from "./presence-bar.tsx";
 import { firstWords } from "./quoted-text.ts";
 import { SenderActions } from "./sender-actions.tsx";
 import { ConversationTags } from "./tags.tsx";
-import { CollapseButton, CollapsibleMessage, ThreadProvider } from "./thread-state.tsx";
+import { ThreadMessage } from "./thread-message.tsx";
+import { ThreadProvider } from "./thread-state.tsx";
 import { planThread } from "./thread-view.ts";
 import { WorkflowBar } from "./workflow-bar.tsx";
 
@@ -53,24 +52,29 @@ export async function ConversationView({
   const conversationId = conversation.id;
   // The stale-send guard's reference point: what a composer opened now has seen.
   const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
-  const [notes, tags, customerPanel, savedDraft] = await Promise.all([
-    caller.notes.list({ conversationId }),
-    caller.tags.list({ conversationId }),
-    caller.contacts.customer({ conversationId }),
-    caller.drafts.get({ conversationId }),
-  ]);
+  // Everything else the view shows, in one round (each is its own authorised procedure).
+  const [notes, tags, customerPanel, savedDraft, approval, workflow, history, serverLabels, me, preferences] =
+    await Promise.all([
+      caller.notes.list({ conversationId }),
+      caller.tags.list({ conversationId }),
+      caller.contacts.customer({ conversationId }),
+      caller.drafts.get({ conversationId }),
+      caller.approval.forConversation({ conversationId }),
+      caller.workflow.state({ conversationId }),
+      caller.workflow.history({ conversationId }),
+      caller.workflow.statusLabels(),
+      caller.me.session(),
+      caller.preferences.get(),
+    ]);
   // The reader's draft reopens where it was written; on the latest message if that one is gone.
   const draft = savedDraft ? restorableDraft(savedDraft, messages, latestMessageId) : null;
-  const approval = await caller.approval.forConversation({ conversationId });
-  const [workflow, history, serverLabels, me, preferences] = await Promise.all([
-    caller.workflow.state({ conversationId }),
-    caller.workflow.history({ conversationId }),
-    caller.workflow.statusLabels(),
-    caller.me.session(),
-    caller.preferences.get(),
-  ]);
   // After a send or a close: the next conversation of the list it was opened from (Settings).
-  const afterSend = { goToNext: preferences.goToNext, conversationId, fallbackHref: `/inbox?mailbox=${mailbox.id}` };
+  const afterSend = {
+    goToNext: preferences.goToNext,
+    conversationId,
+    fallbackHref: `/inbox?mailbox=${mailbox.id}`,
+    pane: pane !== undefined,
+  };
   const statusLabels = localStatusLabels(serverLabels, t);
   // Messages and internal notes in one timeline, oldest first.
   const timeline = [
@@ -80,6 +84,7 @@ export async function ConversationView({
   // A long thread starts folded to its latest (and newest unread) messages.
   const plan = planThread(messages);
   const planned = messages.length > 0 ? plan.open : [];
+  const openAtStart = new Set(planned);
   // The customer column sits beside the thread when the space it is given (the page, or the
   // reading pane) is wide enough: a container query, not the screen's width.
   return (
@@ -149,6 +154,7 @@ export async function ConversationView({
               labels={statusLabels}
               goToNext={afterSend.goToNext}
               fallbackHref={afterSend.fallbackHref}
+              pane={afterSend.pane}
             />
             <div className="mt-3 flex flex-wrap items-start gap-2">
               <DeleteConversation conversationId={conversation.id} mailboxId={mailbox.id} />
@@ -176,8 +182,16 @@ export async function ConversationView({
                       tabIndex={-1}
                       className="scroll-mt-16 outline-none"
                     >
-                      <CollapsibleMessage
+                      <ThreadMessage
                         id={message.id}
+                        conversationId={conversation.id}
+                        mailboxId={mailbox.id}
+                        // Only the messages that start expanded carry their card; a folded one is
+                        // fetched when the reader expands it (thread-message.tsx).
+                        message={openAtStart.has(message.id) ? messageJson(message) : undefined}
+                        sentAt={plan.sentAt.get(message.id)?.toISOString()}
+                        collapsible={messages.length > 1}
+                        admin={me?.role === "admin"}
                         summary={
                           <>
                             <span className="max-w-[40%] shrink-0 truncate font-semibold text-slate-800">
@@ -191,25 +205,7 @@ export async function ConversationView({
                             </span>
                           </>
                         }
-                      >
-                        <MessageCard
-                          message={message}
-                          sentAt={plan.sentAt.get(message.id)}
-                          collapse={messages.length > 1 ? <CollapseButton id={message.id} /> : undefined}
-                          traceHref={me?.role === "admin" ? `/admin/trace?message=${message.id}` : undefined}
-                          status={
-                            message.direction === "outbound" ? (
-                              <DeliveryBadge conversationId={conversation.id} messageId={message.id} />
-                            ) : null
-                          }
-                          actions={
-                            <div className="flex flex-wrap items-start gap-2">
-                              <MessageActions messageId={message.id} />
-                              <DeleteMessage messageId={message.id} mailboxId={mailbox.id} />
-                            </div>
-                          }
-                        />
-                      </CollapsibleMessage>
+                      />
                       <ComposerSlot
                         mailboxId={mailbox.id}
                         messageId={message.id}

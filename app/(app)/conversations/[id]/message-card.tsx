@@ -1,9 +1,10 @@
+"use client";
 import type { ReactNode } from "react";
-import type { ConversationMessage } from "../../../../server/conversations/get-conversation.ts";
+import type { ConversationMessageJson } from "../../../../server/conversations/message-json.ts";
 import { AttachmentList } from "../../../components/attachment-list.tsx";
 import { shownAttachmentName } from "../../../components/attachment-name.ts";
 import { LocalTime } from "../../../components/local-time.tsx";
-import { getT } from "../../../i18n/server.ts";
+import { useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { AuthBadges } from "./auth-badges.tsx";
 import { HtmlBody } from "./html-body.tsx";
@@ -38,7 +39,7 @@ function addressList(list: { address: string; name: string }[]): string {
  * arrival, the thread's order; `sentAt`, the Date header, is shown beside it
  * where that header disagrees with the order (thread-view.ts).
  */
-export async function MessageCard({
+export function MessageCard({
   message,
   status,
   actions,
@@ -46,18 +47,19 @@ export async function MessageCard({
   collapse,
   sentAt,
 }: {
-  message: ConversationMessage;
+  message: ConversationMessageJson;
   status?: ReactNode;
   actions?: ReactNode;
   traceHref?: string;
   collapse?: ReactNode;
-  sentAt?: Date;
+  /** ISO text. */
+  sentAt?: string;
 }) {
-  const t = await getT();
+  const t = useT();
   const sender = message.fromName || message.fromAddress || t("message.unknownSender");
   const reason = message.threadReason ? THREAD_REASONS[message.threadReason] : undefined;
   const headingId = `message-${message.id}-from`;
-  const date = message.internalDate.toISOString();
+  const date = message.internalDate;
   const attachments = message.attachments;
   return (
     <article
@@ -105,7 +107,7 @@ export async function MessageCard({
           </span>
           {sentAt ? (
             <span data-testid="sent-at" className="text-amber-800">
-              {t("message.sentAt")} <LocalTime iso={sentAt.toISOString()} style="full" />
+              {t("message.sentAt")} <LocalTime iso={sentAt} style="full" />
             </span>
           ) : null}
           {status}

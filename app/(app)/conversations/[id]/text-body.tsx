@@ -1,5 +1,6 @@
+"use client";
 import { MAX_DISPLAY_TEXT_CHARS } from "../../../../server/limits.ts";
-import { getT } from "../../../i18n/server.ts";
+import { useT } from "../../../i18n/client.tsx";
 import { splitQuotedText } from "./quoted-text.ts";
 
 /**
@@ -7,8 +8,8 @@ import { splitQuotedText } from "./quoted-text.ts";
  * Quoted history and the signature are folded behind "…" (quoted-text.ts); a native <details>
  * opens them without waiting for scripts.
  */
-export async function TextBody({ messageId, text, length }: { messageId: number; text: string; length: number }) {
-  const t = await getT();
+export function TextBody({ messageId, text, length }: { messageId: number; text: string; length: number }) {
+  const t = useT();
   const cut = length > MAX_DISPLAY_TEXT_CHARS;
   return (
     <div className="px-3 py-4 sm:px-5">

@@ -95,7 +95,9 @@ export function useSendReply(target: {
       setOpen(null);
       // Done here: on to the next conversation, if its writer asked for that (Settings).
       if (afterSend?.goToNext) {
-        router.push(nextConversationHref(afterSend.conversationId, afterSend.fallbackHref));
+        router.push(nextConversationHref(afterSend.conversationId, afterSend.fallbackHref, afterSend.pane), {
+          scroll: !afterSend.pane,
+        });
         return;
       }
       // Approval: nothing left; the held reply shows below with "Sent for approval".

@@ -27,6 +27,8 @@ export interface WorkflowBarProps {
   /** Closing goes on to the next conversation (the user's setting), or to `fallbackHref`'s list. */
   goToNext: boolean;
   fallbackHref: string;
+  /** Shown in the inbox's reading pane: the next conversation opens there too. */
+  pane: boolean;
 }
 
 // Below sm each control takes a row of its own, full width and thumb-high.
@@ -61,7 +63,9 @@ export function WorkflowBar(props: WorkflowBarProps) {
       ...options,
       onSuccess: (_, input) => {
         if (input.status === "closed" && props.goToNext) {
-          router.push(nextConversationHref(props.conversationId, props.fallbackHref));
+          router.push(nextConversationHref(props.conversationId, props.fallbackHref, props.pane), {
+            scroll: !props.pane,
+          });
           return;
         }
         options.onSuccess();

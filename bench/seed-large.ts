@@ -426,7 +426,15 @@ await q(`update "Mailbox" mb set "usedBytes" = x.bytes, "usedMessages" = x.n
 // 20261204195252_conversation_first_item): its triggers are off in replica mode.
 await q(`update "Conversation" c set "firstItemAt" = x.at
   from (select "conversationId" id, min("internalDate") at from "Message" group by 1) x where c.id = x.id`);
-console.log(`seed: folder entries, counters and first item dates (${elapsed()})`);
+// How long each conversation's customer has waited (migration 20261204201053_waiting_since,
+// the rule of yubin_waiting_since): the earliest inbound message after the latest outbound one.
+await q(`update "Conversation" c set "waitingSince" = x.w
+  from (select m."conversationId" id, min(m."internalDate") w from "Message" m
+    left join (select "conversationId", max("internalDate") o from "Message"
+      where direction = 'outbound' and "deletedAt" is null group by 1) lo on lo."conversationId" = m."conversationId"
+    where m.direction = 'inbound' and m."deletedAt" is null and m."internalDate" > coalesce(lo.o, '-infinity'::timestamptz)
+    group by 1) x where c.id = x.id`);
+console.log(`seed: folder entries, counters, first item dates and waits (${elapsed()})`);
 for (const ix of indexes) {
   const t = Date.now();
   await q(ix.indexdef);
@@ -458,6 +466,10 @@ for (const r of sample) {
   if (rows[0].ok) same++;
   else console.log(`seed: vector mismatch for "${r.subject}"`);
 }
+// The set-based waits above must equal the trigger's rule on every conversation.
+const { rows: waits } = await q(`select count(*)::int n, count(*) filter (where
+  "waitingSince" is distinct from yubin_waiting_since(id))::int off from "Conversation" where id % 50 = 1`);
+console.log(`seed: waitingSince equals yubin_waiting_since() on ${waits[0].n - waits[0].off}/${waits[0].n} sampled conversations`);
 const { rows: totals } =
   await q(`select (select count(*) from "Message")::int m, (select count(*) from "Conversation")::int c,
   pg_size_pretty(pg_database_size(current_database())) size`);

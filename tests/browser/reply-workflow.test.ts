@@ -163,7 +163,10 @@ describe("the reply workflow", () => {
     await page.waitForURL(inPane("Kettle two"));
     await pane.getByRole("heading", { name: "Kettle two", level: 1 }).waitFor();
     // The list is still beside it.
-    await list.getByRole("link", { name: /Kettle one/ }).first().waitFor();
+    await list
+      .getByRole("link", { name: /Kettle one/ })
+      .first()
+      .waitFor();
     // Closing from the status menu stays in the pane too.
     await pane.getByLabel("Status").selectOption("closed");
     await page.waitForURL(inPane("Kettle one"));

@@ -469,7 +469,9 @@ for (const r of sample) {
 // The set-based waits above must equal the trigger's rule on every conversation.
 const { rows: waits } = await q(`select count(*)::int n, count(*) filter (where
   "waitingSince" is distinct from yubin_waiting_since(id))::int off from "Conversation" where id % 50 = 1`);
-console.log(`seed: waitingSince equals yubin_waiting_since() on ${waits[0].n - waits[0].off}/${waits[0].n} sampled conversations`);
+console.log(
+  `seed: waitingSince equals yubin_waiting_since() on ${waits[0].n - waits[0].off}/${waits[0].n} sampled conversations`,
+);
 const { rows: totals } =
   await q(`select (select count(*) from "Message")::int m, (select count(*) from "Conversation")::int c,
   pg_size_pretty(pg_database_size(current_database())) size`);

@@ -96,36 +96,47 @@ export const sql: RawSql = {
     new ClientSql(sqlPool()).$queryRaw<T>(strings, ...values),
 };
 
-/** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-export async function sqlTransaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
+/**
+ * Checks a client out of the pool for `fn` and returns it; `markBroken` (also
+ * called on a connection error) has the pool discard it instead of reusing it.
+ */
+async function withPooledClient<T>(
+  fn: (client: pg.PoolClient, markBroken: (error: Error) => void) => Promise<T>,
+): Promise<T> {
   const client = await sqlPool().connect();
   let broken: Error | undefined;
   // pg-pool takes its own "error" listener off a client while it is checked
-  // out. A connection the server ends between two statements of this
-  // transaction (PostgreSQL stopped or restarted, the backend killed) then
-  // emits "error" with no listener, and Node ends the whole process: every
-  // SMTP session of the mail process dies with it (bench/chaos-inbound.ts
-  // --fault postgres). Listening here turns it into the failed statement's
-  // error, a 451 for the message, and a connection the pool discards.
-  const onError = (error: Error) => {
+  // out. A connection the server ends while we hold it (PostgreSQL stopped or
+  // restarted, the backend killed) then emits "error" with no listener, and
+  // Node ends the whole process: every SMTP session of the mail process dies
+  // with it (bench/chaos-inbound.ts --fault postgres). Listening here turns it
+  // into the failed statement's error and a connection the pool discards.
+  const markBroken = (error: Error) => {
     broken = error;
   };
-  client.on("error", onError);
+  client.on("error", markBroken);
   try {
-    await client.query("begin");
-    const result = await fn(new ClientSql(client));
-    await client.query("commit");
-    return result;
-  } catch (e) {
-    // A connection that cannot even roll back is destroyed, not pooled.
-    await client.query("rollback").catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw e;
+    return await fn(client, markBroken);
   } finally {
-    client.removeListener("error", onError);
+    client.removeListener("error", markBroken);
     client.release(broken);
   }
+}
+
+/** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+export function sqlTransaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
+  return withPooledClient(async (client, markBroken) => {
+    try {
+      await client.query("begin");
+      const result = await fn(new ClientSql(client));
+      await client.query("commit");
+      return result;
+    } catch (e) {
+      // A connection that cannot even roll back is destroyed, not pooled.
+      await client.query("rollback").catch(markBroken);
+      throw e;
+    }
+  });
 }
 
 /**
@@ -143,22 +154,13 @@ export async function copyOutBinary(text: string, expectedOctets = 64 * 1024): P
 }
 
 /** copyOutBinary's stream as it came, for visitBinaryCopy. */
-export async function copyOutBinaryStream(text: string, expectedOctets = 64 * 1024): Promise<Buffer> {
-  const client = await sqlPool().connect();
-  let broken: Error | undefined;
-  const onError = (error: Error) => {
-    broken = error;
-  };
-  client.on("error", onError);
-  try {
+export function copyOutBinaryStream(text: string, expectedOctets = 64 * 1024): Promise<Buffer> {
+  // An error the server answered leaves the connection usable; a broken one is discarded.
+  return withPooledClient((client) => {
     const copy = new CopyOutQuery(text, expectedOctets);
     client.query(copy as unknown as pg.QueryConfig);
-    return await copy.done;
-  } finally {
-    // An error the server answered leaves the connection usable; a broken one is discarded.
-    client.removeListener("error", onError);
-    client.release(broken);
-  }
+    return copy.done;
+  });
 }
 
 /**

@@ -15,6 +15,13 @@ export interface Reply {
   message: string;
 }
 
+/** RFC 5321 §4.2.2 / RFC 3463 X.3.1: the server's own disk is full; nothing was stored, the client retries. */
+export const SYSTEM_FULL: Reply = {
+  code: 452,
+  enhanced: "4.3.1",
+  message: "Insufficient system storage, try again later",
+};
+
 /** An Error for an smtp-server callback that is sent as exactly `code enhanced message`. */
 export function smtpError(reply: Reply): Error & { responseCode: number } {
   return Object.assign(new Error(`${reply.enhanced} ${reply.message}`), { responseCode: reply.code });

@@ -4,6 +4,7 @@
 import { deliverInbound } from "../../server/mail-store/deliver-inbound.ts";
 import { resolveRecipient } from "../../server/mail-store/resolve-recipient.ts";
 import { isStorageFull } from "../../server/mail-store/storage-full.ts";
+import { SYSTEM_FULL } from "./enhanced-replies.ts";
 import type { DeliveryOutcome, MxBackend, SmtpRefusal } from "./mx-backend.ts";
 
 const refuse = (code: number, enhanced: string, message: string): SmtpRefusal => ({
@@ -15,8 +16,6 @@ const refuse = (code: number, enhanced: string, message: string): SmtpRefusal =>
 
 // RFC 5321 §4.5.3.1.10 / RFC 3463 X.2.2: mailbox full; the sender retries later.
 const MAILBOX_FULL = refuse(452, "4.2.2", "Mailbox full, try again later");
-// RFC 5321 §4.2.2 / RFC 3463 X.3.1: the server's own disk is full; nothing was stored.
-const SYSTEM_FULL = refuse(452, "4.3.1", "Insufficient system storage, try again later");
 
 export const mxStoreBackend: MxBackend = {
   async checkRecipient(address, options) {
@@ -44,7 +43,8 @@ export const mxStoreBackend: MxBackend = {
       if (isStorageFull(error)) return null;
       throw error;
     });
-    if (results === null) return { recipients: input.recipients.map(({ address }) => ({ address, ...SYSTEM_FULL })) };
+    if (results === null)
+      return { recipients: input.recipients.map(({ address }) => ({ address, ok: false as const, ...SYSTEM_FULL })) };
     const byMailbox = new Map(results.map((r) => [r.mailboxId, r]));
     const recipients: DeliveryOutcome["recipients"] = input.recipients.map(({ address, mailboxId }) => {
       const result = byMailbox.get(mailboxId);

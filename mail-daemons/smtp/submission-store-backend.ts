@@ -11,6 +11,7 @@ import { type RecipientResolution, resolveRecipient } from "../../server/mail-st
 import { isStorageFull } from "../../server/mail-store/storage-full.ts";
 import { findSendAsMailbox, type SendAsMailbox } from "../../server/outbound/send-as.ts";
 import { submitMessage } from "../../server/outbound/submit-message.ts";
+import { SYSTEM_FULL } from "./enhanced-replies.ts";
 import type { SubmissionBackend, SubmissionUser } from "./submission-backend.ts";
 
 interface Transaction {
@@ -78,14 +79,7 @@ export function submissionStoreBackend(hostname: string): SubmissionBackend {
         resolvedRecipients: transaction?.recipients,
       }).catch((error: unknown) => {
         // RFC 5321 §4.2.2 / RFC 3463 X.3.1: the disk is full; the one transaction stored nothing.
-        if (isStorageFull(error)) {
-          return {
-            ok: false,
-            code: 452,
-            enhanced: "4.3.1",
-            message: "Insufficient system storage, try again later",
-          } as const;
-        }
+        if (isStorageFull(error)) return { ok: false as const, ...SYSTEM_FULL };
         throw error;
       });
       if (!result.ok) return result;

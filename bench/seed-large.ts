@@ -426,14 +426,9 @@ await q(`update "Mailbox" mb set "usedBytes" = x.bytes, "usedMessages" = x.n
 // 20261204195252_conversation_first_item): its triggers are off in replica mode.
 await q(`update "Conversation" c set "firstItemAt" = x.at
   from (select "conversationId" id, min("internalDate") at from "Message" group by 1) x where c.id = x.id`);
-// How long each conversation's customer has waited (migration 20261204201053_waiting_since,
-// the rule of yubin_waiting_since): the earliest inbound message after the latest outbound one.
-await q(`update "Conversation" c set "waitingSince" = x.w
-  from (select m."conversationId" id, min(m."internalDate") w from "Message" m
-    left join (select "conversationId", max("internalDate") o from "Message"
-      where direction = 'outbound' and "deletedAt" is null group by 1) lo on lo."conversationId" = m."conversationId"
-    where m.direction = 'inbound' and m."deletedAt" is null and m."internalDate" > coalesce(lo.o, '-infinity'::timestamptz)
-    group by 1) x where c.id = x.id`);
+// How long each conversation's customer has waited: its triggers are off in replica mode, so the
+// migration's own set-based recompute (20261204212249_waiting_since_per_statement) runs once here.
+await q(`select yubin_refresh_waiting(array(select id from "Conversation"))`);
 console.log(`seed: folder entries, counters, first item dates and waits (${elapsed()})`);
 for (const ix of indexes) {
   const t = Date.now();

@@ -228,7 +228,11 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
       select "parseError" from "Message" where "mailboxId" = ${c.mailboxId}::int and "parseError" is not null`;
     expect(raw?.parseError).toMatch(/MIME parts/);
     // One folder missing on the server does not stop the other: its error is its own.
-    await waitFor("the folder error", async () => (await getConnector(c.id)).folderErrors.length === 1);
+    // The folder's error is written when that folder fails; the connector's own at the end of the cycle.
+    await waitFor("the folder error", async () => {
+      const v = await getConnector(c.id);
+      return v.folderErrors.length === 1 && v.lastError !== null;
+    });
     const view = await getConnector(c.id);
     expect(view.folderErrors[0]).toMatchObject({ folder: "Missing" });
     expect(view.lastError).toMatch(/Folder: "Missing" cannot be opened/);

@@ -106,7 +106,7 @@ function conditions(filter: InboxFilter, userId: number, mailboxIds: number[], n
   if (filter.ids) where.push(Prisma.sql`c.id = any(${filter.ids}::int[])`);
   if (filter.sort === "waiting") {
     // Waiting longest: open work whose customer waits for an answer (Conversation.waitingSince:
-    // their earliest message after our latest reply, kept by a trigger on Message).
+    // their earliest message after our latest reply, kept by the writes of messages).
     where.push(status("open"), awake(now), Prisma.sql`c."waitingSince" is not null`);
   }
   return where;

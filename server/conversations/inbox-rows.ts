@@ -24,7 +24,7 @@ export interface InboxConversation {
   /**
    * Since when the customer has waited for an answer: their earliest message not yet answered,
    * i.e. the first after our latest reply (their first message when nobody has replied);
-   * Conversation.waitingSince, kept by a trigger on Message. Read only for the waiting-longest
+   * Conversation.waitingSince, kept by the writes of messages. Read only for the waiting-longest
    * sort (null elsewhere, and when our reply is the latest message).
    */
   waitingSince: Date | null;

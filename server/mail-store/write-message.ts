@@ -35,6 +35,8 @@ export interface WrittenMessage {
   uid: number;
   /** The conversation this statement started, if it did. */
   newConversationId: number | null;
+  /** The message is not the latest of its conversation, so waitingSince was left to be recomputed. */
+  waitingStale: boolean;
 }
 
 export async function writeMessage(
@@ -50,7 +52,8 @@ export async function writeMessage(
   const size = input.raw.length;
   // A customer writing again reopens a conversation that was waiting or done
   // and wakes a snoozed one; spam stays spam.
-  const reopen = input.direction === "inbound" && thread.conversationId !== null;
+  const inbound = input.direction === "inbound";
+  const reopen = inbound && thread.conversationId !== null;
   const folderName = input.folder ?? "INBOX";
   // Search tokens (server/search/tokens.ts), stored as they are: PostgreSQL does not re-tokenise.
   const searchTokens = messageSearchTokens(message).toSqlList();
@@ -73,9 +76,10 @@ export async function writeMessage(
       on conflict (sha256) do nothing
     ), new_conversation as (
       insert into "Conversation" ("mailboxId", subject, "normalizedSubject", "contactId", "messageCount",
-        "lastMessageAt", "createdAt", "updatedAt", status)
+        "lastMessageAt", "firstItemAt", "waitingSince", "createdAt", "updatedAt", status)
       select ${mailboxId}, ${message.subject.slice(0, 1000)}, ${normalizeSubject(message.subject).key.slice(0, 1000)},
-        ${input.contactId}::int, 1, ${now}, ${now}, now(), ${input.quarantine ? "spam" : "open"}::"ConversationStatus"
+        ${input.contactId}::int, 1, ${now}, ${now}, ${inbound ? now : null}::timestamptz, ${now}, now(),
+        ${input.quarantine ? "spam" : "open"}::"ConversationStatus"
       where ${thread.conversationId}::int is null and (select fits from room)
       returning id
     ), conversation as (
@@ -109,9 +113,15 @@ export async function writeMessage(
       returning "quotaWarnedPercent" < case when "quotaBytes" is null and "quotaMessages" is null then 0
         else yubin_quota_level("usedBytes", "quotaBytes", "usedMessages", "quotaMessages", "quotaWarnPercents") end
         as crossed
+    ), later as (
+      -- Whether this message is later than every other of its conversation (deleted ones too): then it
+      -- alone decides the customer's wait (Conversation.waitingSince, the rule of yubin_waiting_since).
+      select "lastMessageAt" < ${now} as yes from "Conversation" where id = ${thread.conversationId}::int
     ), touched as (
       update "Conversation" set "messageCount" = "messageCount" + 1,
         "lastMessageAt" = greatest("lastMessageAt", ${now}),
+        "waitingSince" = case when not (select yes from later) then "waitingSince"
+          when ${inbound} then coalesce("waitingSince", ${now}) end,
         status = case when ${reopen} and status in ('pending', 'closed') then 'open'::"ConversationStatus" else status end,
         "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
         "updatedAt" = now()
@@ -139,11 +149,16 @@ export async function writeMessage(
         'conversationId', live."conversationId", 'kind', 'message.stored')::text) from live),
       (select id from new_conversation) as "newConversationId",
       (select fits from room) as fits, (select crossed from usage) as "quotaCrossed",
+      entry.uid is not null and not coalesce((select yes from later), true) as "waitingStale",
       case when entry.uid is not null then pg_notify(${MAIL_CHANNEL}, json_build_object('kind', 'message.stored',
         'mailboxId', ${mailboxId}::int, 'folderId', entry."folderId", 'uid', entry.uid, 'messageId', entry."messageId",
         'conversationId', message."conversationId")::text) end,
       -- A message without its folder entry must not commit: no such folder aborts the statement.
       case when message.id is not null and entry.uid is null then yubin_abort(${`mailbox ${mailboxId} has no folder ${folderName}`}) end
     from (select 1) as one left join message on true left join entry on true`;
+  // Rare (an APPEND with an old date, an import, clocks apart): the whole rule, now that the message is in.
+  if (stored?.waitingStale)
+    await tx.$queryRaw`
+      update "Conversation" set "waitingSince" = yubin_waiting_since(id) where id = ${stored.conversationId}::int`;
   return stored;
 }

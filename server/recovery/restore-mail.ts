@@ -120,7 +120,7 @@ export async function restoreMailTx(tx: RawSql, input: RestoreMailInput): Promis
     update "Conversation" c set
       "messageCount" = (select count(*)::int from "Message" m where m."conversationId" = c.id),
       "lastMessageAt" = coalesce((select max(m."internalDate") from "Message" m where m."conversationId" = c.id), c."lastMessageAt"),
-      "deletedAt" = null, "updatedAt" = now()
+      "waitingSince" = yubin_waiting_since(c.id), "deletedAt" = null, "updatedAt" = now()
     from (select id, "deletedAt" from "Conversation" where id = any(${conversationIds}::int[]) for update) old
     where c.id = old.id and c."mailboxId" = ${mailboxId}::int
     returning c.id, old."deletedAt" is not null as "wasHidden"`;

@@ -106,6 +106,7 @@ export async function retireMessagesTx(tx: RawSql, input: RetireInput): Promise<
         (select max(m."internalDate") from "Message" m where m."conversationId" = c.id), c."lastMessageAt"),
       "deletedAt" = case when exists (select 1 from "Message" m where m."conversationId" = c.id)
         then c."deletedAt" else ${now} end,
+      "waitingSince" = yubin_waiting_since(c.id),
       "updatedAt" = now()
     from counts
     where c.id = counts.id and c."mailboxId" = ${mailboxId}::int

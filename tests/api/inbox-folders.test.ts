@@ -194,19 +194,50 @@ describe("folders, filters and sorts", () => {
     expect(waits.every((w, i) => !Number.isNaN(w) && (i === 0 || w >= (waits[i - 1] as number)))).toBe(true);
   });
 
-  it("keeps waitingSince true when a message is deleted or moved (the trigger on Message)", async () => {
+  it("keeps waitingSince true when a message is deleted and restored", async () => {
     const conversationId = conv.c19 as number;
+    const waits = async () =>
+      (await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).waitingSince?.getTime() ?? null;
     const last = await db().message.findFirstOrThrow({
       where: { conversationId, direction: "inbound" },
       orderBy: { internalDate: "desc" },
     });
-    await db().message.update({ where: { id: last.id }, data: { deletedAt: new Date() } });
+    const ann = await callerFor(annId);
+    await ann.recovery.deleteMessage({ messageId: last.id });
     // Only our reply is left after the first message: nobody waits.
-    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).waitingSince).toBeNull();
-    await db().message.update({ where: { id: last.id }, data: { deletedAt: null } });
-    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversationId } })).waitingSince?.getTime()).toBe(
-      BASE + 23 * HOUR,
-    );
+    expect(await waits()).toBeNull();
+    await ann.recovery.restore({ mailboxId: salesId, messageIds: [last.id] });
+    expect(await waits()).toBe(BASE + 23 * HOUR);
+    // Our reply deleted: the customer waits since their first message again.
+    const reply = await db().message.findFirstOrThrow({ where: { conversationId, direction: "outbound" } });
+    await ann.recovery.deleteMessage({ messageId: reply.id });
+    const first = await db().message.findFirstOrThrow({ where: { conversationId }, orderBy: { internalDate: "asc" } });
+    expect(await waits()).toBe(first.internalDate.getTime());
+    await ann.recovery.restore({ mailboxId: salesId, messageIds: [reply.id] });
+    expect(await waits()).toBe(BASE + 23 * HOUR);
+  });
+
+  it("keeps waitingSince true for a message dated before the conversation's latest", async () => {
+    // An old-dated message (an import, an APPEND with its own date) is not the latest: the whole rule decides.
+    const c17 = await db().message.findFirstOrThrow({ where: { conversationId: conv.c17 } });
+    const mailboxId = (await db().conversation.findUniqueOrThrow({ where: { id: conv.c17 as number } })).mailboxId;
+    const waits = async () =>
+      (await db().conversation.findUniqueOrThrow({ where: { id: conv.c17 as number } })).waitingSince?.getTime() ??
+      null;
+    const thread = { headers: [`In-Reply-To: <${c17.messageIdHeader}>`, `References: <${c17.messageIdHeader}>`] };
+    const before = c17.internalDate.getTime();
+    // Our reply dated after the customer's message ends the wait, though written before a later message.
+    await deliver(mailboxId, thread, { at: new Date(before + 10 * 60_000), direction: "outbound" });
+    expect(await waits()).toBeNull();
+    // A customer message dated between the two changes nothing: it was answered.
+    await deliver(mailboxId, thread, { at: new Date(before + 5 * 60_000) });
+    expect(await waits()).toBeNull();
+    // One dated after our reply, though delivered out of order, starts the wait again.
+    await deliver(mailboxId, thread, { at: new Date(before + 30 * 60_000) });
+    await deliver(mailboxId, thread, { at: new Date(before + 20 * 60_000) });
+    expect(await waits()).toBe(before + 20 * 60_000);
+    await deliver(mailboxId, thread, { at: new Date(before + 40 * 60_000) });
+    expect(await waits()).toBe(before + 20 * 60_000);
   });
 
   it("filters by assignee, status, tag and mailbox", async () => {

@@ -426,8 +426,9 @@ await q(`update "Mailbox" mb set "usedBytes" = x.bytes, "usedMessages" = x.n
 // 20261204195252_conversation_first_item): its triggers are off in replica mode.
 await q(`update "Conversation" c set "firstItemAt" = x.at
   from (select "conversationId" id, min("internalDate") at from "Message" group by 1) x where c.id = x.id`);
-// How long each conversation's customer has waited: its triggers are off in replica mode, so the
-// migration's own set-based recompute (20261204212249_waiting_since_per_statement) runs once here.
+// How long each conversation's customer has waited: the store writes it with each message, and the
+// seed bypasses the store, so the set-based recompute (yubin_refresh_waiting, migration
+// 20261204212249_waiting_since_per_statement) runs once here, before the indexes are rebuilt.
 await q(`select yubin_refresh_waiting(array(select id from "Conversation"))`);
 console.log(`seed: folder entries, counters, first item dates and waits (${elapsed()})`);
 for (const ix of indexes) {
@@ -461,7 +462,7 @@ for (const r of sample) {
   if (rows[0].ok) same++;
   else console.log(`seed: vector mismatch for "${r.subject}"`);
 }
-// The set-based waits above must equal the trigger's rule on every conversation.
+// The set-based waits above must equal the rule for one conversation (yubin_waiting_since).
 const { rows: waits } = await q(`select count(*)::int n, count(*) filter (where
   "waitingSince" is distinct from yubin_waiting_since(id))::int off from "Conversation" where id % 50 = 1`);
 console.log(

@@ -1,7 +1,7 @@
 // Writes a batch of traces in one statement: the MessageTrace rows and their
 // recipient rows (for search by recipient and time), from one JSON parameter,
 // so a batch of 500 costs one round trip and one commit.
-import { sql } from "../db/raw-sql.ts";
+import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { TRACE_MAX_TEXT } from "../limits.ts";
 import type { TraceRecord } from "./trace-record.ts";
 
@@ -98,7 +98,16 @@ export async function insertTraces(records: TraceRecord[]): Promise<void> {
 export async function insertSerializedTraces(serialized: string[]): Promise<void> {
   if (serialized.length === 0) return;
   const rows = `[${serialized.join(",")}]`;
-  await sql.$queryRaw`
+  // A trace may be lost in a crash anyway (the writer's buffer), so its commit does not wait
+  // for the WAL to reach the disk: the MX's message commits, which must, do not queue behind it.
+  await sqlTransaction(async (tx) => {
+    await tx.$queryRaw`select set_config('synchronous_commit', 'off', true)`;
+    await insertRows(tx, rows);
+  });
+}
+
+async function insertRows(tx: RawSql, rows: string): Promise<void> {
+  await tx.$queryRaw`
     with input as (
       select * from jsonb_to_recordset(${rows}::jsonb) as x(
         kind "TraceKind", result "TraceResult", "startedAt" timestamptz, "endedAt" timestamptz, "sessionId" text,

@@ -2,8 +2,9 @@
 // into this process's buffer (a push, nothing awaited), and the buffer is
 // written as one multi-row insert every TRACE_FLUSH_MS, or at once when
 // TRACE_BATCH records are waiting. So an SMTP reply never waits for a trace,
-// and a crash loses at most the records of the last TRACE_FLUSH_MS or so
-// (README "Message trace"). A database that does not take them holds them
+// and a crash loses at most the records of the last TRACE_FLUSH_MS or so (and,
+// as the insert commits asynchronously, a PostgreSQL crash the last fraction
+// of a second of them: README "Message trace"). A database that does not take them holds them
 // here, up to TRACE_BUFFER_MAX, with growing pauses between tries.
 import type { Log } from "../cluster/error-log.ts";
 import { loadEnv } from "../env.ts";

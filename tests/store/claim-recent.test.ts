@@ -6,8 +6,8 @@
 // claims it, and used to queue behind those writes (bench:imap, paced run).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeMailbox } from "../../server/access/gate.ts";
-import { disconnectDb } from "../../server/db.ts";
 import { sql, sqlTransaction } from "../../server/db/raw-sql.ts";
+import { disconnectDb } from "../../server/db.ts";
 import { claimRecent } from "../../server/mail-folders/claim-recent.ts";
 import { folderStatus } from "../../server/mail-folders/folder-status.ts";
 import { useTestDatabase } from "../support/database.ts";

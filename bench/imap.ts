@@ -10,10 +10,28 @@
 // idle connections in IDLE. A load generator: it reports, it never fails on
 // figures.
 //
-// Usage: npm run bench:imap -- [--messages 10000] [--clients 50] [--seconds 20] [--idle 1000] [--no-dovecot]
+// The mixed workload runs in two forms, one after the other on the same
+// logged-in clients (`--mixed closed,paced`, the default; or either alone):
+// - closed: each client sends its next command as soon as the last one is
+//   answered, for --seconds. It measures capacity (ops/s, the 0.5× target),
+//   but its latencies are mostly queueing behind the 49 other clients, since
+//   the server is saturated by construction.
+// - paced (open loop): each client sends its next command after a think time
+//   drawn from an exponential distribution of mean 1/--paced-rate s (so the
+//   50 clients offer a Poisson stream of 50 × rate ops/s, well below
+//   capacity), for --paced-seconds. Latency counts from when the command was
+//   due, not from when it was sent: if the server is slow and a client's
+//   previous command has not come back yet, the wait counts (no coordinated
+//   omission). That is how mail clients, idle between commands, load a server,
+//   and what "p99 per command at 50 clients" asks about.
+//
+// Usage: npm run bench:imap -- [--messages 10000] [--clients 50] [--seconds 20]
+//   [--mixed closed,paced] [--paced-seconds 30] [--paced-rate 1] [--idle 1000] [--no-dovecot]
 // The idle connections are held by a child process (this file with
 // --idle-child), so the server's memory is measured apart from the clients';
-// Yubin's server is this file with --server-child.
+// Yubin's server is this file with --server-child; BENCH_YUBIN_NODE_OPTIONS is
+// given to it as NODE_OPTIONS (to profile it: "--import ./bench/cpu-profile.mjs"
+// and BENCH_CPU_PROFILE_DIR=/tmp/prof, as for bench:smtp).
 
 import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -32,13 +50,16 @@ import { storeMessage } from "../server/mail-store/store-message.ts";
 import { createUser } from "../server/users/create-user.ts";
 import { testTls } from "../tests/protocol/imap/support/imap-fixture.ts";
 import { DOVECOT_IMAP_PASSWORD, dovecotImapMissing, startDovecotImap } from "./dovecot-imap.ts";
-import { cpuSample, cpuSeconds, descendants } from "./proc-stats.ts";
+import { busyShare, cpuSample, cpuSeconds, descendants, machineTicks } from "./proc-stats.ts";
 
 const { values } = parseArgs({
   options: {
     messages: { type: "string", default: "10000" },
     clients: { type: "string", default: "50" },
     seconds: { type: "string", default: "20" },
+    mixed: { type: "string", default: "closed,paced" },
+    "paced-seconds": { type: "string", default: "30" },
+    "paced-rate": { type: "string", default: "1" },
     idle: { type: "string", default: "1000" },
     "no-dovecot": { type: "boolean", default: false },
     "idle-child": { type: "boolean", default: false },
@@ -52,6 +73,13 @@ const MESSAGES = Number(values.messages);
 const CLIENTS = Number(values.clients);
 const SECONDS = Number(values.seconds);
 const IDLE = Number(values.idle);
+const MIXED = new Set(values.mixed.split(",").map((w) => w.trim()));
+for (const w of MIXED)
+  if (w !== "closed" && w !== "paced") throw new Error(`--mixed: "${w}" is neither closed nor paced`);
+const PACED_SECONDS = Number(values["paced-seconds"]);
+/** Commands per second per client in the paced workload (the mean think time is its inverse). */
+const PACED_RATE = Number(values["paced-rate"]);
+if (!(PACED_SECONDS > 0) || !(PACED_RATE > 0)) throw new Error("--paced-seconds and --paced-rate must be positive");
 const USER = { email: "bench@example.com", password: "bench-password-1" };
 const IDLE_USER = { email: "idle@example.com", password: "idle-password-1" };
 /** Messages in the idle connections' INBOX: a small mailbox, as most users' are. */
@@ -191,15 +219,22 @@ class Client {
     });
   }
 
-  /** IDLE for `ms`, then DONE; returns the server's time (IDLE to "+", DONE to OK), not the wait. */
-  async idle(ms: number): Promise<number> {
+  /**
+   * IDLE for `ms`, then DONE; returns the server's time (IDLE to "+", DONE to
+   * OK), not the wait. The first part counts from `from` when given (the
+   * paced workload's due time), else from sending IDLE. The wait ends at
+   * `until` at the latest.
+   */
+  async idle(ms: number, from?: number, until?: number): Promise<number> {
     const tag = `b${++this.tags}`;
-    let started = performance.now();
+    let started = from ?? performance.now();
     const plus = this.continuation();
     this.socket.write(`${tag} IDLE\r\n`);
     await plus;
     let spent = performance.now() - started;
-    await new Promise((r) => setTimeout(r, ms));
+    // Never past `until` (the paced workload's next due time: a client leaves IDLE for its next command).
+    const hold = until === undefined ? ms : Math.max(0, Math.min(ms, until - performance.now()));
+    await new Promise((r) => setTimeout(r, hold));
     const done = new Promise<string>((resolve, reject) => {
       this.waiting = { tag, resolve, reject };
     });
@@ -256,6 +291,34 @@ interface Target {
   ownPid?: number;
 }
 
+interface CommandFigures {
+  name: string;
+  n: number;
+  p50: number;
+  p99: number;
+  /** Paced workload only: the same from when the command was sent (the server's part, without a client's own queue). */
+  sentP50?: number;
+  sentP99?: number;
+}
+
+interface MixedFigures {
+  ops: number;
+  /** Operations per second achieved (ops over the time from start to the last answer). */
+  opsPerSecond: number;
+  seconds: number;
+  /** The server's CPU time during the workload per operation (Yubin's with PostgreSQL's). */
+  cpuMsPerOp: number;
+  /** Of which the server's own process (Yubin: Node, without PostgreSQL). */
+  ownCpuMsPerOp: number | null;
+  /** The server's CPU time over the workload's wall time: cores it kept busy. */
+  cpuCores: number;
+  /** The machine's 1-minute load average when the workload started. */
+  loadBefore: number;
+  /** The whole machine's busy share of all its CPUs meanwhile (this run, the other server idle, and everything else on it). */
+  machineBusy: number;
+  perCommand: CommandFigures[];
+}
+
 interface Figures {
   selectMs: number;
   fetchEnvelopesMs: number;
@@ -263,15 +326,156 @@ interface Figures {
   searchMs: number;
   searchHits: number;
   bodyMBps: number;
-  mixedOps: number;
-  mixedSeconds: number;
-  /** The server's CPU time during the mixed workload per operation (Yubin's with PostgreSQL's). */
-  mixedCpuMsPerOp: number;
-  /** Of which the server's own process (Yubin: Node, without PostgreSQL). */
-  mixedOwnCpuMsPerOp: number | null;
-  perCommand: Array<{ name: string; n: number; p50: number; p99: number }>;
+  /** LOGIN and SELECT of the mixed workload's clients, before it starts. */
+  atLogin: CommandFigures[];
+  closed: MixedFigures | null;
+  paced: MixedFigures | null;
   /** Per measure: bytes per connection in IDLE. */
   idleBytesPerConnection: Record<string, number>;
+}
+
+function commandFigures(latencies: Map<string, number[]>, sent?: Map<string, number[]>): CommandFigures[] {
+  return [...latencies].map(([name, list]) => {
+    list.sort((x, y) => x - y);
+    const fromSent = sent?.get(name)?.sort((x, y) => x - y);
+    return {
+      name,
+      n: list.length,
+      p50: percentile(list, 0.5),
+      p99: percentile(list, 0.99),
+      ...(fromSent ? { sentP50: percentile(fromSent, 0.5), sentP99: percentile(fromSent, 0.99) } : {}),
+    };
+  });
+}
+
+function record(latencies: Map<string, number[]>, name: string, ms: number): void {
+  const list = latencies.get(name) ?? [];
+  list.push(ms);
+  latencies.set(name, list);
+}
+
+/** One client's place in the mixed workload's cycle of commands. */
+interface MixedClient {
+  client: Client;
+  index: number;
+  round: number;
+  /** UID of the message it appended and has not expunged yet. */
+  appended: number | null;
+  /** The message its next APPEND sends. */
+  nextMail: Buffer | null;
+}
+
+/**
+ * The mixed workload's next command for this client (2 FETCH, 2 STORE,
+ * APPEND, EXPUNGE of what it appended, IDLE, NOOP in a cycle of 8, the
+ * clients at different places in it). Returns its name and its latency in
+ * ms counted from `from`: when it was due (paced), or now (closed loop).
+ * IDLE holds 50 ms, or less when the client's `next` command is due sooner.
+ */
+async function mixedStep(m: MixedClient, from: number, next?: number): Promise<[string, number]> {
+  m.round++;
+  const c = m.client;
+  const uid = 1 + Math.floor(Math.random() * MESSAGES);
+  const step = (m.index + m.round) % 8;
+  const since = async (run: () => Promise<unknown>) => {
+    await run();
+    return performance.now() - from;
+  };
+  if (step === 0 || step === 5)
+    return ["FETCH", await since(() => c.command(`UID FETCH ${uid} (FLAGS ENVELOPE BODY.PEEK[])`))];
+  if (step === 1 || step === 6) {
+    const sign = Math.random() < 0.5 ? "+" : "-";
+    return ["STORE", await since(() => c.command(`UID STORE ${uid} ${sign}FLAGS (\\Flagged)`))];
+  }
+  if (step === 2) {
+    const mail = m.nextMail ?? benchMail(1_000_000 + m.index * 100_000 + m.round);
+    const ms = await since(async () => {
+      const reply = await c.command("APPEND INBOX (\\Seen)", mail);
+      m.appended = Number(/APPENDUID \d+ (\d+)/.exec(reply)?.[1] ?? 0) || null;
+    });
+    // The next one made off the clock (a few ms of the load generator's CPU: not the server's time).
+    m.nextMail = benchMail(1_000_000 + m.index * 100_000 + m.round + 8);
+    return ["APPEND", ms];
+  }
+  if (step === 3) {
+    // The message this client appended: the mailbox stays at its size.
+    const target = m.appended;
+    m.appended = null;
+    const ms = await since(async () => {
+      if (!target) return c.command("EXPUNGE");
+      await c.command(`UID STORE ${target} +FLAGS.SILENT (\\Deleted)`);
+      return c.command(`UID EXPUNGE ${target}`);
+    });
+    return ["EXPUNGE", ms];
+  }
+  if (step === 4) return ["IDLE", await c.idle(50, from, next)];
+  return ["NOOP", await since(() => c.command("NOOP"))];
+}
+
+/** An exponentially distributed think time of mean 1/rate seconds, in ms. */
+function thinkMs(rate: number): number {
+  return (-Math.log(1 - Math.random()) / rate) * 1000;
+}
+
+/**
+ * Runs one form of the mixed workload on the logged-in clients and measures
+ * it: the closed loop for SECONDS, or the paced (open) loop for
+ * PACED_SECONDS at PACED_RATE commands per second per client.
+ */
+async function mixedWorkload(target: Target, clients: MixedClient[], form: "closed" | "paced"): Promise<MixedFigures> {
+  const latencies = new Map<string, number[]>();
+  const sent = new Map<string, number[]>();
+  let ops = 0;
+  const cpuPids = await target.cpuPids();
+  const cpuBefore = cpuSample(cpuPids, true);
+  const machineBefore = machineTicks();
+  const loadBefore = os.loadavg()[0] as number;
+  const start = performance.now();
+  const closedWorker = async (m: MixedClient) => {
+    const deadline = start + SECONDS * 1000;
+    while (performance.now() < deadline) {
+      const [name, ms] = await mixedStep(m, performance.now());
+      record(latencies, name, ms);
+      ops++;
+    }
+  };
+  const pacedWorker = async (m: MixedClient) => {
+    const deadline = start + PACED_SECONDS * 1000;
+    // Each client's commands form a Poisson stream of PACED_RATE per second, from a random phase.
+    for (let due = start + thinkMs(PACED_RATE), next = 0; due < deadline; due = next) {
+      next = due + thinkMs(PACED_RATE);
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // Late when the previous command (or this process's timer) overran its due time: that wait counts.
+      const sentAt = performance.now();
+      const [name, ms] = await mixedStep(m, due, next);
+      record(latencies, name, ms);
+      record(sent, name, ms - (sentAt - due));
+      ops++;
+    }
+  };
+  await Promise.all(clients.map(form === "closed" ? closedWorker : pacedWorker));
+  const seconds = (performance.now() - start) / 1000;
+  const machineAfter = machineTicks();
+  // Connections PostgreSQL opened meanwhile count from their start.
+  const cpuAfter = cpuSample([...new Set([...cpuPids, ...(await target.cpuPids())])], true);
+  const cpu = cpuSeconds(cpuBefore, cpuAfter);
+  const own = target.ownPid;
+  const ownCpu =
+    own === undefined
+      ? null
+      : cpuSeconds(new Map([[own, cpuBefore.get(own) ?? 0]]), new Map([[own, cpuAfter.get(own) ?? 0]]));
+  return {
+    ops,
+    opsPerSecond: ops / seconds,
+    seconds,
+    cpuMsPerOp: (cpu * 1000) / ops,
+    ownCpuMsPerOp: ownCpu === null ? null : (ownCpu * 1000) / ops,
+    cpuCores: cpu / seconds,
+    machineBusy: busyShare(machineBefore, machineAfter),
+    loadBefore,
+    perCommand: commandFigures(latencies, form === "paced" ? sent : undefined),
+  };
 }
 
 async function measure(target: Target): Promise<Figures> {
@@ -310,93 +514,33 @@ async function measure(target: Target): Promise<Figures> {
   single.close();
 
   // The mixed workload: every client logs in and selects (at most LOGINS_AT_ONCE logins in flight:
-  // more from one address at once would be a guesser to the login throttle), then, all together for
-  // SECONDS, loops over fetch, store, append, expunge (of what it appended), idle and noop.
+  // more from one address at once would be a guesser to the login throttle), then, all together,
+  // they run the closed loop and/or the paced loop (mixedWorkload) over fetch, store, append,
+  // expunge (of what it appended), idle and noop.
   const LOGINS_AT_ONCE = 4;
-  const latencies = new Map<string, number[]>();
-  const record = (name: string, ms: number) => {
-    const list = latencies.get(name) ?? [];
-    list.push(ms);
-    latencies.set(name, list);
-  };
-  const clients: Client[] = [];
+  const atLogin = new Map<string, number[]>();
+  const clients: MixedClient[] = [];
   for (let i = 0; i < CLIENTS; i += LOGINS_AT_ONCE) {
     await Promise.all(
       Array.from({ length: Math.min(LOGINS_AT_ONCE, CLIENTS - i) }, async () => {
         const [client, loginMs] = await timed(login);
-        record("LOGIN", loginMs);
+        record(atLogin, "LOGIN", loginMs);
         const [, selectMs] = await timed(() => client.command("SELECT INBOX"));
-        record("SELECT", selectMs);
-        clients.push(client);
+        record(atLogin, "SELECT", selectMs);
+        clients.push({ client, index: clients.length, round: 0, appended: null, nextMail: null });
       }),
     );
   }
-  const deadline = Date.now() + SECONDS * 1000;
-  let ops = 0;
-  const worker = async (client: Client, index: number) => {
-    let round = 0;
-    let appended: number | null = null;
-    while (Date.now() < deadline) {
-      round++;
-      const c = client;
-      const uid = 1 + Math.floor(Math.random() * MESSAGES);
-      const step = (index + round) % 8;
-      let name: string;
-      let ms: number;
-      if (step === 0 || step === 5) {
-        name = "FETCH";
-        [, ms] = await timed(() => c.command(`UID FETCH ${uid} (FLAGS ENVELOPE BODY.PEEK[])`));
-      } else if (step === 1 || step === 6) {
-        name = "STORE";
-        const sign = Math.random() < 0.5 ? "+" : "-";
-        [, ms] = await timed(() => c.command(`UID STORE ${uid} ${sign}FLAGS (\\Flagged)`));
-      } else if (step === 2) {
-        name = "APPEND";
-        let reply: string;
-        [reply, ms] = await timed(() =>
-          c.command("APPEND INBOX (\\Seen)", benchMail(1_000_000 + index * 100_000 + round)),
-        );
-        appended = Number(/APPENDUID \d+ (\d+)/.exec(reply)?.[1] ?? 0) || null;
-      } else if (step === 3) {
-        name = "EXPUNGE";
-        // The message this client appended: the mailbox stays at its size.
-        const target = appended;
-        appended = null;
-        [, ms] = await timed(async () => {
-          if (!target) return c.command("EXPUNGE");
-          await c.command(`UID STORE ${target} +FLAGS.SILENT (\\Deleted)`);
-          return c.command(`UID EXPUNGE ${target}`);
-        });
-      } else if (step === 4) {
-        name = "IDLE";
-        ms = await c.idle(50);
-      } else {
-        name = "NOOP";
-        [, ms] = await timed(() => c.command("NOOP"));
-      }
-      record(name, ms);
-      ops++;
-    }
-    await client.command("LOGOUT").catch(() => "");
-    client.close();
-  };
-  const mixedStart = performance.now();
-  const cpuPids = await target.cpuPids();
-  const cpuBefore = cpuSample(cpuPids, true);
-  await Promise.all(clients.map((client, i) => worker(client, i)));
-  const mixedSeconds = (performance.now() - mixedStart) / 1000;
-  // Connections PostgreSQL opened meanwhile count from their start.
-  const cpuAfter = cpuSample([...new Set([...cpuPids, ...(await target.cpuPids())])], true);
-  const mixedCpu = cpuSeconds(cpuBefore, cpuAfter);
-  const own = target.ownPid;
-  const ownCpu =
-    own === undefined
-      ? null
-      : cpuSeconds(new Map([[own, cpuBefore.get(own) ?? 0]]), new Map([[own, cpuAfter.get(own) ?? 0]]));
-  const perCommand = [...latencies].map(([name, list]) => {
-    list.sort((a, b) => a - b);
-    return { name, n: list.length, p50: percentile(list, 0.5), p99: percentile(list, 0.99) };
-  });
+  const closed = MIXED.has("closed") ? await mixedWorkload(target, clients, "closed") : null;
+  // Let what the closed loop left (PostgreSQL's autovacuum, Dovecot's index writes) settle first.
+  if (closed) await new Promise((r) => setTimeout(r, 3000));
+  const paced = MIXED.has("paced") ? await mixedWorkload(target, clients, "paced") : null;
+  await Promise.all(
+    clients.map(async ({ client }) => {
+      await client.command("LOGOUT").catch(() => "");
+      client.close();
+    }),
+  );
 
   const idleBytesPerConnection = IDLE > 0 ? await idleMemory(target) : {};
 
@@ -407,11 +551,9 @@ async function measure(target: Target): Promise<Figures> {
     searchMs: median(searches),
     searchHits: hits,
     bodyMBps: (bodies.length / 1e6 / bodyMs) * 1000,
-    mixedOps: ops / mixedSeconds,
-    mixedSeconds,
-    mixedCpuMsPerOp: (mixedCpu * 1000) / ops,
-    mixedOwnCpuMsPerOp: ownCpu === null ? null : (ownCpu * 1000) / ops,
-    perCommand,
+    atLogin: commandFigures(atLogin),
+    closed,
+    paced,
     idleBytesPerConnection,
   };
 }
@@ -492,7 +634,15 @@ async function startServerChild(databaseUrl: string) {
   const child = fork(
     new URL(import.meta.url).pathname,
     ["--server-child", "--clients", String(CLIENTS), "--idle", String(IDLE)],
-    { stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, DATABASE_URL: databaseUrl } },
+    {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        // e.g. "--import ./bench/cpu-profile.mjs" with BENCH_CPU_PROFILE_DIR, to profile the server under load.
+        ...(process.env.BENCH_YUBIN_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_YUBIN_NODE_OPTIONS } : {}),
+      },
+    },
   );
   const ask = <T>(request: string | null, key: string): Promise<T> =>
     new Promise((resolve, reject) => {
@@ -559,13 +709,29 @@ function report(name: string, f: Figures): void {
   console.log(`UID FETCH 1:* (FLAGS ENVELOPE): ${f.fetchEnvelopesMs.toFixed(0)} ms, ${f.envelopeMB.toFixed(1)} MB`);
   console.log(`UID SEARCH BODY (1 in 100 match, ${f.searchHits} hits): ${f.searchMs.toFixed(0)} ms`);
   console.log(`body FETCH 1,000 messages: ${f.bodyMBps.toFixed(1)} MB/s`);
-  console.log(
-    `mixed, ${CLIENTS} clients, ${f.mixedSeconds.toFixed(1)} s: ${f.mixedOps.toFixed(0)} ops/s, server CPU ${f.mixedCpuMsPerOp.toFixed(2)} ms/op${f.mixedOwnCpuMsPerOp === null ? "" : ` (Node ${f.mixedOwnCpuMsPerOp.toFixed(2)})`}`,
-  );
-  for (const c of f.perCommand)
+  const lines = (list: CommandFigures[]) => {
+    for (const c of list)
+      console.log(
+        `  ${c.name.padEnd(8)} n=${String(c.n).padStart(6)}  p50 ${c.p50.toFixed(1)} ms  p99 ${c.p99.toFixed(1)} ms` +
+          (c.sentP99 === undefined
+            ? ""
+            : `   (from sending: p50 ${c.sentP50?.toFixed(1)} ms  p99 ${c.sentP99.toFixed(1)} ms)`),
+      );
+  };
+  const mixed = (m: MixedFigures) =>
+    `${m.seconds.toFixed(1)} s, ${m.ops} ops: ${m.opsPerSecond.toFixed(1)} ops/s; server CPU ${m.cpuMsPerOp.toFixed(2)} ms/op${m.ownCpuMsPerOp === null ? "" : ` (Node ${m.ownCpuMsPerOp.toFixed(2)})`}, ${m.cpuCores.toFixed(2)} cores; machine ${(m.machineBusy * 100).toFixed(0)}% busy (load average ${m.loadBefore.toFixed(1)} at the start)`;
+  console.log(`mixed workload, ${CLIENTS} clients logged in and selected:`);
+  lines(f.atLogin);
+  if (f.closed) {
+    console.log(`mixed, closed loop (back to back), ${mixed(f.closed)}`);
+    lines(f.closed.perCommand);
+  }
+  if (f.paced) {
     console.log(
-      `  ${c.name.padEnd(8)} n=${String(c.n).padStart(6)}  p50 ${c.p50.toFixed(1)} ms  p99 ${c.p99.toFixed(1)} ms`,
+      `mixed, paced (open loop, ${(CLIENTS * PACED_RATE).toFixed(0)} ops/s offered, latency from the due time), ${mixed(f.paced)}`,
     );
+    lines(f.paced.perCommand);
+  }
   const idle = Object.entries(f.idleBytesPerConnection)
     .map(([key, bytes]) => `${(bytes / 1024).toFixed(1)} KiB ${key}`)
     .join(", ");
@@ -667,7 +833,17 @@ async function main(): Promise<void> {
   for (const [name, figures] of results) report(name, figures);
   const [yubin, dovecot] = results.map(([, f]) => f);
   if (yubin && dovecot) {
-    console.log(`\nmixed workload: Yubin ${(yubin.mixedOps / dovecot.mixedOps).toFixed(2)}× Dovecot's ops/s`);
+    if (yubin.closed && dovecot.closed)
+      console.log(
+        `\nmixed workload, closed loop: Yubin ${(yubin.closed.opsPerSecond / dovecot.closed.opsPerSecond).toFixed(2)}× Dovecot's ops/s`,
+      );
+    if (yubin.paced && dovecot.paced) {
+      const worst = (m: MixedFigures) => m.perCommand.reduce((w, c) => (c.p99 > w.p99 ? c : w));
+      const [y, d] = [worst(yubin.paced), worst(dovecot.paced)];
+      console.log(
+        `mixed workload, paced: worst p99 Yubin ${y.name} ${y.p99.toFixed(1)} ms, Dovecot ${d.name} ${d.p99.toFixed(1)} ms`,
+      );
+    }
     console.log(`SELECT: Yubin ${(yubin.selectMs / dovecot.selectMs).toFixed(2)}× Dovecot's time`);
   }
   console.log(`load average after: ${load()}`);

@@ -38,13 +38,14 @@ export async function folderStatus(input: {
       count(fm.id)::int as messages,
       count(fm.id) filter (where not ('\\Seen' = any(fm.flags)))::int as unseen,
       count(fm.id) filter (where '\\Deleted' = any(fm.flags))::int as deleted,
-      count(fm.id) filter (where fm.uid >= f."recentUid")::int as recent,
+      count(fm.id) filter (where fm.uid >= coalesce(r."recentUid", 1))::int as recent,
       coalesce(sum(m.size), 0)::bigint as size
     from "Folder" f
+    left join "FolderRecent" r on r."folderId" = f.id
     left join "FolderMessage" fm on fm."folderId" = f.id
     left join "Message" m on m.id = fm."messageId"
     where f."mailboxId" = ${input.mailboxId}::int and f.name = ${input.folderName}
-    group by f.id`;
+    group by f.id, r."recentUid"`;
   if (!row) return null;
   return {
     folderId: row.id,

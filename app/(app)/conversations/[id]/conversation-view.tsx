@@ -4,12 +4,10 @@
 import Link from "next/link";
 import { messageJson } from "../../../../server/conversations/message-json.ts";
 import type { SavedDraft } from "../../../../server/drafts/drafts.ts";
-import { LocalTime } from "../../../components/local-time.tsx";
 import { StatusBadge } from "../../../components/status-badge.tsx";
 import { getT } from "../../../i18n/server.ts";
 import { localStatusLabels } from "../../../i18n/translate.ts";
 import { AuditTrail } from "./audit-trail.tsx";
-import { ComposerSlot } from "./composer.tsx";
 import { ComposerState, type RestoredDraft } from "./composer-state.tsx";
 import { CustomerPanel } from "./customer-panel.tsx";
 import { DeleteConversation } from "./delete-buttons.tsx";
@@ -173,31 +171,18 @@ export async function ConversationView({
                         id={message.id}
                         conversationId={conversation.id}
                         mailboxId={mailbox.id}
+                        latestMessageId={latestMessageId}
                         // Only the messages that start expanded carry their card; a folded one is
                         // fetched when the reader expands it (thread-message.tsx).
                         message={openAtStart.has(message.id) ? messageJson(message) : undefined}
                         sentAt={plan.sentAt.get(message.id)?.toISOString()}
                         collapsible={messages.length > 1}
                         admin={me?.role === "admin"}
-                        summary={
-                          <>
-                            <span className="max-w-[40%] shrink-0 truncate font-semibold text-slate-800">
-                              {message.fromName || message.fromAddress || t("message.unknownSender")}
-                            </span>
-                            <span className="shrink-0 text-xs text-slate-500 tabular-nums">
-                              <LocalTime iso={message.internalDate.toISOString()} />
-                            </span>
-                            <span className="min-w-0 flex-1 truncate text-slate-500">
-                              {firstWords(message.textBody)}
-                            </span>
-                          </>
-                        }
-                      />
-                      <ComposerSlot
-                        mailboxId={mailbox.id}
-                        messageId={message.id}
-                        conversationId={conversation.id}
-                        latestMessageId={latestMessageId}
+                        summary={{
+                          from: message.fromName || message.fromAddress,
+                          at: message.internalDate.toISOString(),
+                          words: firstWords(message.textBody),
+                        }}
                       />
                     </li>
                   ) : null,

@@ -14,6 +14,7 @@
 // Usage: npx tsx bench/web-open-pair.ts --data DIR --base DIR [--rounds 30]
 //   --data: a bench:web data dir (bench/seed-large.ts; bench:web's default is
 //   $TMPDIR/yubin-bench-web-20000). Both checkouts need a current web build.
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -114,17 +115,27 @@ try {
     ["GET /conversations/<id> (HTML), 100 messages", () => `/conversations/${long}`],
   ];
   const times = new Map<string, number[]>();
+  /** The web process's CPU time (user + system), ms: less swayed by the machine's load than latency. */
+  const cpuMs = (build: Build) => {
+    const fields = readFileSync(`/proc/${build.yubin.child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  };
+  const cpu = new Map<string, number>();
+  const sizes = new Map<string, number>();
   console.log(`${ROUNDS} rounds (+${WARMUP} warm-up), requests alternated between the builds`);
   for (let round = 0; round < ROUNDS + WARMUP; round++) {
     for (const [variant, path] of variants) {
       const order = round % 2 === 0 ? builds : [...builds].reverse();
       for (const build of order) {
+        const c0 = cpuMs(build);
         const t0 = performance.now();
-        await get(build, path(round));
+        const body = await get(build, path(round));
         const ms = performance.now() - t0;
         if (round < WARMUP) continue;
         const key = `${variant}\t${build.name}`;
         times.set(key, [...(times.get(key) ?? []), ms]);
+        cpu.set(key, (cpu.get(key) ?? 0) + cpuMs(build) - c0);
+        sizes.set(key, body.length);
       }
     }
   }
@@ -138,7 +149,9 @@ try {
           .toFixed(1)
           .padStart(7)} ms  max ${Math.max(...t)
           .toFixed(1)
-          .padStart(7)} ms`,
+          .padStart(7)} ms  web CPU ${((cpu.get(`${variant}\t${build.name}`) ?? 0) / t.length)
+          .toFixed(1)
+          .padStart(6)} ms/request  ${Math.round((sizes.get(`${variant}\t${build.name}`) ?? 0) / 1024)} KiB`,
       );
     }
   }

@@ -11,7 +11,7 @@
 // statements one page costs (pg_stat_database's commits over ten page loads: every
 // statement outside a transaction is one; approximate, other sessions' commits count too).
 //
-// Usage: npx tsx bench/web-open-pair.ts --data DIR --base DIR [--rounds 30]
+// Usage: npm run bench:web-pair -- --data DIR --base DIR [--rounds 30]
 //   --data: a bench:web data dir (bench/seed-large.ts; bench:web's default is
 //   $TMPDIR/yubin-bench-web-20000). Both checkouts need a current web build.
 import { readFileSync } from "node:fs";

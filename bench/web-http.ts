@@ -200,7 +200,7 @@ export async function httpBench(input: HttpBenchInput): Promise<HttpFigure[]> {
  * them. SQL like the seed (no folder entries: the web reads them only for unread marks, so
  * every copy reads as read and the page collapses them).
  */
-async function longConversation(client: pg.Client, count: number): Promise<number> {
+export async function longConversation(client: pg.Client, count: number): Promise<number> {
   const found = await client.query<{ id: number }>(
     `select "conversationId" as id from "Message" where "messageIdHeader" like '<bench-long-%' limit 1`,
   );

@@ -9,14 +9,15 @@
 //   conversationProcedure  a member of input.conversationId's mailbox → ctx.conversation
 //   messageProcedure       a member of input.messageId's mailbox → ctx.message
 // The membership tiers get their branded ids from the authority gate
-// (server/access/gate.ts) before the handler runs, and answer NOT_FOUND alike
+// (server/access/gate.ts; asked once per resource for the calls of one
+// request, request-gate.ts) before the handler runs, and answer NOT_FOUND alike
 // for an id that does not exist and one of another team's mailbox. Each tier
 // names itself in the procedure's meta, which tests/api/authority.test.ts
 // reads to check every procedure that takes such an id.
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { id, UNKNOWN_ID, UNKNOWN_ID_ANSWER } from "../access/database-id.ts";
-import { authorizeConversation, authorizeMailbox, authorizeMessage, mailboxScope } from "../access/gate.ts";
+import { RequestGate } from "../access/request-gate.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { clientAddress } from "../auth/client-address.ts";
 import { currentSession } from "../auth/session-user.ts";
@@ -31,6 +32,19 @@ export interface Context {
   ip: string | null;
   /** Why this request may not run a mutation (see request-guard.ts), or null. */
   mutationRefusal: string | null;
+  /** How the membership tiers ask the gate: once per resource for the calls of one request. */
+  gate: RequestGate;
+}
+
+export interface ContextOptions {
+  /**
+   * The context serves exactly one request (the tRPC route, one server render): the gate's
+   * answers are kept for its calls (request-gate.ts). Left off, a caller that lives longer
+   * (a script, a test that keeps one caller across changes) asks the gate every time.
+   */
+  oneRequest?: boolean;
+  /** The session this request's cookie names, when it was read already (server components). */
+  session?: Awaited<ReturnType<typeof currentSession>>;
 }
 
 export type Tier = "public" | "protected" | "admin" | "mailbox" | "mailboxScope" | "conversation" | "message";
@@ -39,13 +53,14 @@ export interface Meta {
   tier: Tier;
 }
 
-export async function createContext(request: RequestFacts): Promise<Context> {
-  const session = await currentSession(request.headers);
+export async function createContext(request: RequestFacts, options: ContextOptions = {}): Promise<Context> {
+  const session = options.session !== undefined ? options.session : await currentSession(request.headers);
   return {
     user: session?.user ?? null,
     sessionId: session?.sessionId ?? null,
     ip: clientAddress(request.headers),
     mutationRefusal: mutationRefusal(request),
+    gate: new RequestGate({ keep: options.oneRequest === true }),
   };
 }
 
@@ -83,6 +98,8 @@ const baseGuards = t.middleware(async ({ ctx, type, next }) => {
     throw new TRPCError({ code: "FORBIDDEN", message: ctx.mutationRefusal });
   }
   const result = await next();
+  // What the request's calls were told may have changed: whatever asks next asks the gate again.
+  if (type === "mutation") ctx.gate.forget();
   if (result.ok) return result;
   const cause = result.error.cause;
   // InputError messages are written for the person who caused them; anything else stays internal.
@@ -123,11 +140,16 @@ export const adminProcedure = protectedProcedure.meta({ tier: "admin" }).use(asy
   return next({ ctx: { user: ctx.user } });
 });
 
+/** The request's gate for a query; for a mutation, the gate itself, asked afresh (request-gate.ts). */
+function gateFor(ctx: { gate: RequestGate }, type: "query" | "mutation" | "subscription"): RequestGate {
+  return type === "query" ? ctx.gate : ctx.gate.afresh();
+}
+
 export const mailboxProcedure = protectedProcedure
   .meta({ tier: "mailbox" })
   .input(z.object({ mailboxId: id }))
-  .use(async ({ ctx, input, next }) => {
-    const mailboxId = await authorizeMailbox({ userId: ctx.user.id, mailboxId: input.mailboxId });
+  .use(async ({ ctx, input, type, next }) => {
+    const mailboxId = await gateFor(ctx, type).mailbox(ctx.user.id, input.mailboxId);
     if (!mailboxId) throw new TRPCError({ code: "NOT_FOUND", message: "No such mailbox." });
     return next({ ctx: { mailboxId } });
   });
@@ -136,8 +158,8 @@ export const mailboxProcedure = protectedProcedure
 export const mailboxScopeProcedure = protectedProcedure
   .meta({ tier: "mailboxScope" })
   .input(z.object({ mailboxId: id.optional() }))
-  .use(async ({ ctx, input, next }) => {
-    const mailboxIds = await mailboxScope({ userId: ctx.user.id, mailboxId: input.mailboxId });
+  .use(async ({ ctx, input, type, next }) => {
+    const mailboxIds = await gateFor(ctx, type).scope(ctx.user.id, input.mailboxId);
     if (!mailboxIds) throw new TRPCError({ code: "NOT_FOUND", message: "No such mailbox." });
     return next({ ctx: { mailboxIds } });
   });
@@ -145,8 +167,8 @@ export const mailboxScopeProcedure = protectedProcedure
 export const conversationProcedure = protectedProcedure
   .meta({ tier: "conversation" })
   .input(z.object({ conversationId: id }))
-  .use(async ({ ctx, input, next }) => {
-    const conversation = await authorizeConversation({ userId: ctx.user.id, conversationId: input.conversationId });
+  .use(async ({ ctx, input, type, next }) => {
+    const conversation = await gateFor(ctx, type).conversation(ctx.user.id, input.conversationId);
     if (!conversation) throw new TRPCError({ code: "NOT_FOUND", message: "No such conversation." });
     return next({ ctx: { conversation } });
   });
@@ -154,8 +176,8 @@ export const conversationProcedure = protectedProcedure
 export const messageProcedure = protectedProcedure
   .meta({ tier: "message" })
   .input(z.object({ messageId: id }))
-  .use(async ({ ctx, input, next }) => {
-    const message = await authorizeMessage({ userId: ctx.user.id, messageId: input.messageId });
+  .use(async ({ ctx, input, type, next }) => {
+    const message = await gateFor(ctx, type).message(ctx.user.id, input.messageId);
     if (!message) throw new TRPCError({ code: "NOT_FOUND", message: "No such message." });
     return next({ ctx: { message } });
   });

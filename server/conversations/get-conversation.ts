@@ -46,18 +46,21 @@ export interface ConversationDetail {
 
 /** Null when the conversation was deleted since it was authorised. */
 export async function getConversation(authorized: AuthorizedConversation): Promise<ConversationDetail | null> {
-  const conversation = await db().conversation.findUnique({
-    where: { id: authorized.conversationId },
-    select: {
-      id: true,
-      subject: true,
-      status: true,
-      mailbox: { select: { id: true, address: true, displayName: true } },
-      contact: { select: { name: true, email: true } },
-    },
-  });
+  // The conversation, its messages and their texts need only its id: asked together, not one after another.
+  const [conversation, messages] = await Promise.all([
+    db().conversation.findUnique({
+      where: { id: authorized.conversationId },
+      select: {
+        id: true,
+        subject: true,
+        status: true,
+        mailbox: { select: { id: true, address: true, displayName: true } },
+        contact: { select: { name: true, email: true } },
+      },
+    }),
+    conversationMessages({ conversationId: authorized.conversationId }),
+  ]);
   if (!conversation) return null;
-  const messages = await conversationMessages({ conversationId: conversation.id });
   return {
     id: conversation.id,
     subject: conversation.subject,
@@ -79,29 +82,35 @@ export async function getConversationMessage(authorized: AuthorizedMessage): Pro
 }
 
 async function conversationMessages(where: { conversationId: number; id?: number }): Promise<ConversationMessage[]> {
-  const messages = await db().message.findMany({
-    where,
-    orderBy: [{ internalDate: "asc" }, { id: "asc" }],
-    select: {
-      id: true,
-      direction: true,
-      fromName: true,
-      fromAddress: true,
-      toAddresses: true,
-      ccAddresses: true,
-      subject: true,
-      date: true,
-      internalDate: true,
-      attachments: true,
-      parseError: true,
-      malformed: true,
-      threadReason: true,
-      authResults: true,
-      author: { select: { id: true, name: true, email: true } },
-      entries: { select: { flags: true } },
-    },
-  });
-  const previews = await messageTextPreviews(messages.map((m) => m.id));
+  // The texts are read beside the rows, by the same condition rather than by the rows' ids.
+  const [messages, previews] = await Promise.all([
+    db().message.findMany({
+      where,
+      orderBy: [{ internalDate: "asc" }, { id: "asc" }],
+      select: {
+        id: true,
+        direction: true,
+        fromName: true,
+        fromAddress: true,
+        toAddresses: true,
+        ccAddresses: true,
+        subject: true,
+        date: true,
+        internalDate: true,
+        attachments: true,
+        parseError: true,
+        malformed: true,
+        threadReason: true,
+        authResults: true,
+        author: { select: { id: true, name: true, email: true } },
+        entries: { select: { flags: true } },
+      },
+    }),
+    messageTextPreviews(where.id === undefined ? { conversationId: where.conversationId } : { ids: [where.id] }),
+  ]);
+  // A message stored between the two reads has no text yet: read it now.
+  const late = messages.filter((m) => !previews.has(m.id)).map((m) => m.id);
+  if (late.length > 0) for (const [id, preview] of await messageTextPreviews({ ids: late })) previews.set(id, preview);
   return messages.map((m) => {
     const auth = m.authResults as { spf?: string; dmarc?: { result?: string } } | null;
     const preview = previews.get(m.id);

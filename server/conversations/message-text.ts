@@ -3,7 +3,7 @@
 // never travels whole to the web process and on to every reader; the rest is
 // streamed on request (messageTextStream, app/api/messages/[id]/text).
 import type { AuthorizedMessage } from "../access/gate.ts";
-import { db } from "../db.ts";
+import { db, Prisma } from "../db.ts";
 import { MAX_DISPLAY_TEXT_CHARS } from "../limits.ts";
 import { REMOTE_IMAGE_PATTERN } from "../mime/sanitize-html.ts";
 
@@ -17,8 +17,15 @@ export interface TextPreview {
   remoteImages: boolean;
 }
 
-export async function messageTextPreviews(messageIds: number[]): Promise<Map<number, TextPreview>> {
-  if (messageIds.length === 0) return new Map();
+/** The previews of the messages named: by id, or all of a conversation's. */
+export type PreviewSelection = { ids: number[] } | { conversationId: number };
+
+export async function messageTextPreviews(which: PreviewSelection): Promise<Map<number, TextPreview>> {
+  if ("ids" in which && which.ids.length === 0) return new Map();
+  const where =
+    "ids" in which
+      ? Prisma.sql`id = any(${which.ids}::int[])`
+      : Prisma.sql`"conversationId" = ${which.conversationId}::int`;
   // left() and char_length() count characters, so a cut never splits one;
   // "~ '\S'" stops at the first visible character of the HTML.
   const rows = await db().$queryRaw<
@@ -28,7 +35,7 @@ export async function messageTextPreviews(messageIds: number[]): Promise<Map<num
       coalesce(char_length("textBody"), 0)::int as length,
       coalesce("htmlBody" ~ '\\S', false) as "hasHtml",
       coalesce("htmlBody" ~* ${REMOTE_IMAGE_PATTERN}, false) as "remoteImages"
-    from "Message" where id = any(${messageIds}::int[])`;
+    from "Message" where ${where}`;
   return new Map(
     rows.map((r) => [r.id, { text: r.text, length: r.length, hasHtml: r.hasHtml, remoteImages: r.remoteImages }]),
   );

@@ -21,6 +21,7 @@ import { sessionCaller } from "../support/trpc-caller.ts";
 
 const SECRET = "authority-test-secret-0123456789abcdef";
 const callerFor = sessionCaller(SECRET);
+const requestFor = sessionCaller(SECRET, "POST", { oneRequest: true });
 const OUT_OF_RANGE = 3_000_000_000;
 /** The largest int4: a valid id that names nothing here. */
 const MISSING = 2_147_483_647;
@@ -186,25 +187,33 @@ describe("every procedure that takes a conversation, message or mailbox id", () 
     }
   });
 
-  it("answers another team's id exactly like a missing one, and an out-of-range id, with NOT_FOUND", async () => {
-    const before = await footprint();
-    const alice = await callerFor(ids.alice);
-    const checked: string[] = [];
-    for (const procedure of gated.filter((p) => p.tier !== "admin" && !(p.path in UNGATED))) {
-      for (const field of GATED.filter((f) => procedure.fields.has(f))) {
-        const base = { ...(sample(procedure.schema) as object), ...pick(ids.mine, procedure.fields) };
-        const answer = (value: number) => outcome(procedureOf(alice, procedure.path)({ ...base, [field]: value }));
-        const where = `${procedure.path} ${field}`;
-        const foreign = await answer(ids.theirs[field]);
-        expect(foreign, where).toBe(await answer(MISSING));
-        expect(foreign, where).toMatch(/^NOT_FOUND: /);
-        expect(await answer(OUT_OF_RANGE), where).toMatch(/^NOT_FOUND: /);
-        checked.push(where);
+  // Also as one request whose calls share the gate's answers (server/access/request-gate.ts), as
+  // the tRPC route and a server render make it: what one call was told never opens another door.
+  it.each([
+    ["each call asks the gate", callerFor],
+    ["one request for all", requestFor],
+  ])(
+    "answers another team's id exactly like a missing one, and an out-of-range id, with NOT_FOUND (%s)",
+    async (_, callerOf) => {
+      const before = await footprint();
+      const alice = await callerOf(ids.alice);
+      const checked: string[] = [];
+      for (const procedure of gated.filter((p) => p.tier !== "admin" && !(p.path in UNGATED))) {
+        for (const field of GATED.filter((f) => procedure.fields.has(f))) {
+          const base = { ...(sample(procedure.schema) as object), ...pick(ids.mine, procedure.fields) };
+          const answer = (value: number) => outcome(procedureOf(alice, procedure.path)({ ...base, [field]: value }));
+          const where = `${procedure.path} ${field}`;
+          const foreign = await answer(ids.theirs[field]);
+          expect(foreign, where).toBe(await answer(MISSING));
+          expect(foreign, where).toMatch(/^NOT_FOUND: /);
+          expect(await answer(OUT_OF_RANGE), where).toMatch(/^NOT_FOUND: /);
+          checked.push(where);
+        }
       }
-    }
-    expect(checked.length).toBeGreaterThan(25);
-    expect(await footprint()).toEqual(before);
-  });
+      expect(checked.length).toBeGreaterThan(25);
+      expect(await footprint()).toEqual(before);
+    },
+  );
 
   it("admin-only ones answer an out-of-range id with NOT_FOUND", async () => {
     const admin = await callerFor(ids.admin);

@@ -8,8 +8,12 @@ import { expect } from "vitest";
 import { createCaller } from "../../server/api/root.ts";
 import { createContext } from "../../server/api/trpc.ts";
 
-/** A caller factory: `callerFor(userId)` signed in as that user, `callerFor(null)` signed out; extra headers win. */
-export function sessionCaller(secret: string, method: "GET" | "POST" = "POST") {
+/**
+ * A caller factory: `callerFor(userId)` signed in as that user, `callerFor(null)` signed out; extra headers win.
+ * `oneRequest`: each caller is one request, as the HTTP route's context is (the gate's answers kept
+ * for its calls: server/access/request-gate.ts); a test that changes access between calls leaves it off.
+ */
+export function sessionCaller(secret: string, method: "GET" | "POST" = "POST", options: { oneRequest?: boolean } = {}) {
   return async (userId: number | null, extra: Record<string, string> = {}) => {
     const headers = new Headers(
       method === "POST"
@@ -19,7 +23,7 @@ export function sessionCaller(secret: string, method: "GET" | "POST" = "POST") {
     if (userId !== null) {
       headers.set("cookie", `next-auth.session-token=${await encode({ token: { sub: String(userId) }, secret })}`);
     }
-    return createCaller(await createContext({ method, headers }));
+    return createCaller(await createContext({ method, headers }, { oneRequest: options.oneRequest === true }));
   };
 }
 

@@ -46,6 +46,8 @@ export async function startYubinProcess(options: {
   roles?: string;
   dataDir?: string;
   timeoutMs?: number;
+  /** Another checkout to run (a benchmark comparing two builds); this one by default. */
+  root?: string;
 }): Promise<YubinProcess> {
   // An empty data dir would mean ./data in the checkout: a test whose earlier test failed to make one.
   if (options.dataDir === "") throw new Error("no data dir given (did the test that makes it fail?)");
@@ -55,10 +57,11 @@ export async function startYubinProcess(options: {
   // 3.4 MB WebAssembly query compiler (TurboFan, in the background) costs it about 2 s
   // of CPU it never earns back; Liftoff's code answers the same (bin/yubin does this
   // for every command but `start`, which keeps the optimiser for a server's long life).
-  const args = ["--liftoff-only", path.join(repoRoot, "bin/yubin"), "start"];
+  const root = options.root ?? repoRoot;
+  const args = ["--liftoff-only", path.join(root, "bin/yubin"), "start"];
   if (options.roles) args.push("--roles", options.roles);
   const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
+    cwd: root,
     env: {
       ...process.env,
       YUBIN_DATA_DIR: dataDir,

@@ -2,19 +2,16 @@
 // history and the customer. The conversation page shows it, and so does the inbox's reading
 // pane (app/(app)/inbox/reading-pane.tsx) beside the list on wide screens.
 import Link from "next/link";
-import { serverCaller } from "../../../../server/api/server-caller.ts";
 import { messageJson } from "../../../../server/conversations/message-json.ts";
 import type { SavedDraft } from "../../../../server/drafts/drafts.ts";
-import { LocalTime } from "../../../components/local-time.tsx";
 import { StatusBadge } from "../../../components/status-badge.tsx";
 import { getT } from "../../../i18n/server.ts";
 import { localStatusLabels } from "../../../i18n/translate.ts";
 import { AuditTrail } from "./audit-trail.tsx";
-import { ComposerSlot } from "./composer.tsx";
 import { ComposerState, type RestoredDraft } from "./composer-state.tsx";
 import { CustomerPanel } from "./customer-panel.tsx";
 import { DeleteConversation } from "./delete-buttons.tsx";
-import type { loadConversation } from "./load-conversation.ts";
+import { type loadConversation, loadConversationExtras } from "./load-conversation.ts";
 import { MarkRead } from "./mark-read.tsx";
 import { NoteForm } from "./note-form.tsx";
 import { NoteCard } from "./notes.tsx";
@@ -47,25 +44,13 @@ export async function ConversationView({
   pane?: { closeHref: string };
 }) {
   const { mailbox, customer, messages } = conversation;
-  const caller = await serverCaller();
   const t = await getT();
   const conversationId = conversation.id;
   // The stale-send guard's reference point: what a composer opened now has seen.
   const latestMessageId = Math.max(0, ...messages.map((m) => m.id));
-  // Everything else the view shows, in one round (each is its own authorised procedure).
-  const [notes, tags, customerPanel, savedDraft, approval, workflow, history, serverLabels, me, preferences] =
-    await Promise.all([
-      caller.notes.list({ conversationId }),
-      caller.tags.list({ conversationId }),
-      caller.contacts.customer({ conversationId }),
-      caller.drafts.get({ conversationId }),
-      caller.approval.forConversation({ conversationId }),
-      caller.workflow.state({ conversationId }),
-      caller.workflow.history({ conversationId }),
-      caller.workflow.statusLabels(),
-      caller.me.session(),
-      caller.preferences.get(),
-    ]);
+  // Everything else the view shows: started beside the conversation's own fetch (load-conversation.ts).
+  const { notes, tags, customerPanel, savedDraft, approval, workflow, history, serverLabels, me, preferences } =
+    await loadConversationExtras(conversationId);
   // The reader's draft reopens where it was written; on the latest message if that one is gone.
   const draft = savedDraft ? restorableDraft(savedDraft, messages, latestMessageId) : null;
   // After a send or a close: the next conversation of the list it was opened from (Settings).
@@ -186,31 +171,18 @@ export async function ConversationView({
                         id={message.id}
                         conversationId={conversation.id}
                         mailboxId={mailbox.id}
+                        latestMessageId={latestMessageId}
                         // Only the messages that start expanded carry their card; a folded one is
                         // fetched when the reader expands it (thread-message.tsx).
                         message={openAtStart.has(message.id) ? messageJson(message) : undefined}
                         sentAt={plan.sentAt.get(message.id)?.toISOString()}
                         collapsible={messages.length > 1}
                         admin={me?.role === "admin"}
-                        summary={
-                          <>
-                            <span className="max-w-[40%] shrink-0 truncate font-semibold text-slate-800">
-                              {message.fromName || message.fromAddress || t("message.unknownSender")}
-                            </span>
-                            <span className="shrink-0 text-xs text-slate-500 tabular-nums">
-                              <LocalTime iso={message.internalDate.toISOString()} />
-                            </span>
-                            <span className="min-w-0 flex-1 truncate text-slate-500">
-                              {firstWords(message.textBody)}
-                            </span>
-                          </>
-                        }
-                      />
-                      <ComposerSlot
-                        mailboxId={mailbox.id}
-                        messageId={message.id}
-                        conversationId={conversation.id}
-                        latestMessageId={latestMessageId}
+                        summary={{
+                          from: message.fromName || message.fromAddress,
+                          at: message.internalDate.toISOString(),
+                          words: firstWords(message.textBody),
+                        }}
                       />
                     </li>
                   ) : null,

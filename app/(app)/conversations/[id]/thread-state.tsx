@@ -95,11 +95,6 @@ export function CollapsibleMessage({ id, summary, children }: { id: number; summ
   );
 }
 
-/** Whether this message of the thread is expanded now. */
-export function useThreadMessageOpen(id: number): boolean {
-  return useContext(Context).isOpen(id);
-}
-
 /** Folds an expanded message back to its one line; not shown when the thread is shown whole by plan. */
 export function CollapseButton({ id }: { id: number }) {
   const { setOpen } = useContext(Context);

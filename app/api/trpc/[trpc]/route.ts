@@ -44,7 +44,8 @@ async function handler(req: Request) {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: () => createContext(request),
+    // One context per request: the calls of a batch share the gate's answers (request-gate.ts).
+    createContext: () => createContext(request, { oneRequest: true }),
     onError({ error, path }) {
       if (error.code !== "INTERNAL_SERVER_ERROR") return;
       const cause = error.cause ?? error;

@@ -49,12 +49,19 @@ export async function writeMessages(
 ): Promise<WrittenBatch> {
   const { mailboxId, copies } = input;
   if (copies.length === 0) return { fits: true, quotaCrossed: false, rows: [] };
+  // The raw bytes of the batch travel as ONE binary parameter, each copy's a slice of it (1-based
+  // offset for substring): an array of bytea would be hex text, twice the size, built up and
+  // measured by the driver character by character.
+  let offset = 1;
   const rows = copies.map((c, i) => {
     const m = c.message;
+    const at = offset;
+    if (c.storeBlob) offset += c.raw.length;
     return {
       n: i + 1,
       blob: c.blobSha256,
       store_blob: c.storeBlob,
+      at,
       size: c.raw.length,
       subject: m.subject,
       conversation_subject: m.subject.slice(0, 1000),
@@ -87,7 +94,7 @@ export async function writeMessages(
       flags: c.flags ?? [],
     };
   });
-  const bytes = copies.map((c) => (c.storeBlob ? c.raw : null));
+  const bytes = Buffer.concat(copies.filter((c) => c.storeBlob).map((c) => c.raw));
   // A lone surrogate cannot travel in JSON to PostgreSQL; as a text parameter (write-message.ts) it becomes U+FFFD in UTF-8.
   const json = JSON.stringify(rows, (_, value: unknown) =>
     typeof value === "string" && !(value as WellFormed).isWellFormed() ? (value as WellFormed).toWellFormed() : value,
@@ -104,13 +111,12 @@ export async function writeMessages(
     }[]
   >`
     with input as (
-      select i.*, b.bytes from jsonb_to_recordset(${json}::jsonb) as i(n bigint, blob text,
-        store_blob boolean, size int, subject text, conversation_subject text, normalized text, contact int, inbound boolean, direction text,
+      select i.*, case when i.store_blob then substring(${bytes}::bytea from i.at for i.size) end as bytes
+      from jsonb_to_recordset(${json}::jsonb) as i(n bigint, blob text, store_blob boolean, at int, size int, subject text, conversation_subject text, normalized text, contact int, inbound boolean, direction text,
         spam boolean, now timestamptz, message_id text, in_reply_to text, refs jsonb, from_address text,
         from_name text, to_addresses jsonb, cc_addresses jsonb, date timestamptz, body_hash text, content_hash text,
         snippet text, text_body text, html_body text, has_attachments boolean, attachments jsonb, parse_error text,
         malformed text, auth_results jsonb, tokens text, flags jsonb)
-      join unnest(${bytes}::bytea[]) with ordinality as b(bytes, n) on b.n = i.n
     ), folder_lock as (
       select id from "Folder" where "mailboxId" = ${mailboxId} and name = ${input.folder} and ${input.checkQuota}
       for no key update

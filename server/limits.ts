@@ -521,6 +521,14 @@ export const CONNECTOR_LEASE_MS = 30_000;
 /** Remote messages fetched and committed together by a connector: one transaction with the folder's new highest UID. */
 export const CONNECTOR_BATCH_MESSAGES = 100;
 
+/**
+ * Raw bytes of the messages written together in one statement by the write path's batch form
+ * (mail-store/write-messages.ts): the bytes travel hex-encoded in one parameter and the texts in
+ * one JSON document, so a batch of large messages is written in several statements, each well
+ * under PostgreSQL's 1 GB per value and V8's longest string.
+ */
+export const STORE_BATCH_BYTES = 8 * 1024 * 1024;
+
 /** How often a connector looks at its folders when the server has no IDLE (and the folders other than the first). */
 export const CONNECTOR_POLL_MS = 60_000;
 

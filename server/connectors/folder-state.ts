@@ -78,3 +78,11 @@ export async function recordModseq(input: {
     where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
       and "uidValidity" = ${input.uidValidity}::bigint`;
 }
+
+/** The highest UID looked at in the folder under this UIDVALIDITY; null when the state is for another one (or none). */
+export async function readLastUid(input: { connectorId: number; folder: string; uidValidity: bigint }) {
+  const [row] = await sql.$queryRaw<{ lastUid: bigint }[]>`
+    select "lastUid" from "ConnectorFolder"
+    where "connectorId" = ${input.connectorId}::int and name = ${input.folder} and "uidValidity" = ${input.uidValidity}::bigint`;
+  return row?.lastUid ?? null;
+}

@@ -2,7 +2,12 @@
 // bring every folder up to date (the initial import is just the first pass),
 // then wait for news — IDLE on the first folder (RFC 2177), and a look at
 // every folder each poll interval (all of them when the server has no IDLE)
-// — and again. A failure is recorded with its step and plain reason, and the
+// — and again. New mail announced during IDLE takes the direct way: the new
+// UIDs are fetched and stored at once (sync-folder.ts importNewMail) and the
+// connector goes back to IDLE, without a full pass's SELECT, UID SEARCH,
+// change following and status reports, so it reaches the browser's live
+// stream (the NOTIFY at the batch's COMMIT) with as few round trips as the
+// store needs. A failure is recorded with its step and plain reason, and the
 // connection is made again after a back-off that doubles up to five minutes.
 // One folder's failure is recorded on that folder and the others go on.
 // It ends when the signal aborts (shutdown) or the lease is lost (paused,
@@ -19,9 +24,10 @@ import { describeFailure, FolderFailure } from "./describe-failure.ts";
 import { reportFolder } from "./folder-state.ts";
 import { connectorClient } from "./imap-client.ts";
 import { openPassword } from "./password-box.ts";
+import { RemoteNews } from "./remote-news.ts";
 import { MailboxFull } from "./store-remote-batch.ts";
-import { syncFolder } from "./sync-folder.ts";
-import { writeBackClosed } from "./write-back.ts";
+import { importNewMail, type SyncContext, syncFolder } from "./sync-folder.ts";
+import { atImport, writeBackClosed } from "./write-back.ts";
 
 export interface RunConnectorOptions {
   owner: string;
@@ -65,28 +71,33 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
         client = connectorClient({ ...row, password: openPassword(options.dataDir, row.passwordBox) });
         const closing = () => client?.close();
         stop.signal.addEventListener("abort", closing, { once: true });
+        const news = new RemoteNews(client);
+        const writeBack = { markSeen: row.markSeen, moveTo: row.moveTo };
+        const context = (freshScan: boolean): SyncContext => ({
+          connectorId: id,
+          mailboxId: row.mailboxId,
+          owner: options.owner,
+          since: row.since,
+          signal: stop.signal,
+          leaseMs,
+          batchSize: options.batchSize,
+          freshScan,
+          writeBack,
+        });
         try {
           await client.connect();
           failures = 0;
           let first = true;
           while (!stop.signal.aborted) {
+            // What the server tells from here on is looked at by this pass or after it.
+            news.reset();
             await reportConnector({ id, owner: options.owner, status: first ? "importing" : "syncing" });
             const folderErrors: string[] = [];
             let firstUidNext: bigint | null = null;
             for (const [i, folder] of row.folders.entries()) {
               if (stop.signal.aborted) break;
               try {
-                const r = await syncFolder(client, folder, {
-                  connectorId: id,
-                  mailboxId: row.mailboxId,
-                  owner: options.owner,
-                  since: row.since,
-                  signal: stop.signal,
-                  leaseMs,
-                  batchSize: options.batchSize,
-                  freshScan: i === 0,
-                  writeBack: { markSeen: row.markSeen, moveTo: row.moveTo },
-                });
+                const r = await syncFolder(client, folder, context(i === 0));
                 if (i === 0) firstUidNext = r.uidNext;
                 if (r.flagged || r.expunged) {
                   log(
@@ -128,15 +139,33 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
               error: folderErrors.length ? folderErrors.join("; ") : null,
             });
             first = false;
-            await waitForNews(
-              client,
-              row.folders[0] as string,
-              firstUidNext,
-              options.pollMs ?? CONNECTOR_POLL_MS,
-              stop.signal,
-            );
+            const folder = row.folders[0] as string;
+            let reopen = true;
+            // Counted from this pass, however much mail comes the direct way meanwhile: the other
+            // folders, and servers without IDLE, are looked at each interval.
+            const passDue = Date.now() + (options.pollMs ?? CONNECTOR_POLL_MS);
+            for (;;) {
+              const wake = await waitForNews(client, folder, {
+                uidNextSynced: reopen ? firstUidNext : null,
+                news,
+                pollMs: Math.max(0, passDue - Date.now()),
+                signal: stop.signal,
+                reopen,
+              });
+              // Write-back at import needs the folder read-write (SELECT): a full pass does it.
+              if (wake !== "mail" || stop.signal.aborted || atImport(writeBack)) break;
+              const r = await importNewMailOrPass(client, folder, context(false), news);
+              if (!r) break;
+              if (r.stored || r.failed) {
+                log(
+                  `connector ${id} ${folder}: ${r.stored} stored, ${r.duplicates} duplicates, ${r.known} known, ${r.failed} failed (IDLE)`,
+                );
+              }
+              reopen = false;
+            }
           }
         } finally {
+          news.detach();
           stop.signal.removeEventListener("abort", closing);
           await client.logout().catch(() => {});
           client.close();
@@ -162,45 +191,74 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
 }
 
 /**
- * Resolves when the first folder reports new mail (an untagged EXISTS during
- * IDLE), the poll interval has passed, or the run stops. Rejects when the
- * connection closes, so the caller connects again.
+ * New mail by the direct way; null when a full pass must look instead (too
+ * much at once for one batch, the folder no longer the one selected, or a
+ * failure that is not the connection's, the lease's or a full mailbox's: the
+ * pass records it on the folder).
+ */
+async function importNewMailOrPass(client: ImapFlow, folder: string, ctx: SyncContext, news: RemoteNews) {
+  try {
+    return await importNewMail(client, folder, ctx, news);
+  } catch (e) {
+    if (e instanceof LeaseLost || e instanceof MailboxFull || !client.usable) throw e;
+    return null;
+  }
+}
+
+/**
+ * Waits in the first folder until the server reports something or the poll
+ * interval has passed. "mail": new mail only (EXISTS); "pass": anything else
+ * — flags changed or messages expunged remotely (RFC 7162 §3.2.10, RFC 9051
+ * §7.5.2), the poll interval, mail that came during the pass, a stop — for
+ * which a full pass looks at every folder. Rejects when the connection
+ * closes, so the caller connects again. `reopen`: the folder is opened
+ * (EXAMINE) first; after the direct way it is still open.
  */
 async function waitForNews(
   client: ImapFlow,
   folder: string,
-  uidNextSynced: bigint | null,
-  pollMs: number,
-  signal: AbortSignal,
-): Promise<void> {
-  const opened = await client.mailboxOpen(folder, { readOnly: true });
-  // Mail that arrived while the folders were synced shows in the new UIDNEXT, not as an EXISTS to come.
-  if (uidNextSynced !== null && opened.uidNext && BigInt(opened.uidNext) !== uidNextSynced) return;
-  await new Promise<void>((resolve, reject) => {
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      client.off("exists", onExists);
-      client.off("flags", onExists);
-      client.off("expunge", onExists);
-      client.off("close", onClose);
-      signal.removeEventListener("abort", onAbort);
-      if (error) reject(error);
-      else resolve();
+  input: { uidNextSynced: bigint | null; news: RemoteNews; pollMs: number; signal: AbortSignal; reopen: boolean },
+): Promise<"mail" | "pass"> {
+  const { news, signal } = input;
+  if (input.reopen || !client.mailbox || client.mailbox.path !== news.path) {
+    const opened = await client.mailboxOpen(folder, { readOnly: true });
+    news.path = opened.path;
+    // Mail that arrived while the folders were synced shows in the new UIDNEXT, not as an EXISTS to come.
+    if (input.uidNextSynced !== null && opened.uidNext && BigInt(opened.uidNext) !== input.uidNextSynced) {
+      return "pass";
+    }
+  }
+  if (signal.aborted) return "pass";
+  const closedError = () => Object.assign(new Error("the server closed the connection"), { code: "ECONNRESET" });
+  if (!client.usable) throw closedError();
+  if (!news.pending) {
+    let timedOut = false;
+    let closed = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      news.poke();
+    }, input.pollMs);
+    const onClose = () => {
+      closed = true;
+      news.poke();
     };
-    // New mail, and (RFC 7162 §3.2.10, RFC 9051 §7.5.2) flags changed or messages expunged remotely:
-    // each wakes a pass, which follows the change (follow-changes.ts).
-    const onExists = () => done();
-    const onClose = () => done(Object.assign(new Error("the server closed the connection"), { code: "ECONNRESET" }));
-    const onAbort = () => done();
-    const timer = setTimeout(() => done(), pollMs);
-    client.on("exists", onExists);
-    client.on("flags", onExists);
-    client.on("expunge", onExists);
+    const onAbort = () => news.poke();
     client.on("close", onClose);
     signal.addEventListener("abort", onAbort);
-    // RFC 2177 IDLE; without it the server is asked again at the next poll.
-    if (client.capabilities.has("IDLE")) client.idle().catch(() => {});
-  });
+    try {
+      // RFC 2177 IDLE; without it the server is asked again at the next poll. A command
+      // sent later ends it (imapflow writes DONE before the command, in the same flight).
+      if (client.capabilities.has("IDLE")) client.idle().catch(() => {});
+      await news.next();
+    } finally {
+      clearTimeout(timer);
+      client.off("close", onClose);
+      signal.removeEventListener("abort", onAbort);
+    }
+    if (closed) throw closedError();
+    if (timedOut || signal.aborted) return "pass";
+  }
+  return news.changed || !news.pending ? "pass" : "mail";
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

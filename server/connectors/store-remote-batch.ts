@@ -1,5 +1,5 @@
 // One batch of remote messages from one folder, in ONE transaction: each
-// message through the one write path (storeMessageTx, as SMTP delivery and
+// message through the one write path (its batch form storeMessagesTx; SMTP delivery and
 // the importer store mail: threaded, searchable, counted against the quota),
 // a ConnectorMessage row per remote UID, the folder's highest UID looked at,
 // the connector's counters, and a re-check of the lease. The sync state
@@ -18,7 +18,8 @@ import { type RawSql, sql, sqlTransaction } from "../db/raw-sql.ts";
 import { CONNECTOR_LEASE_MS } from "../limits.ts";
 import { readMailboxStates } from "../mail-store/mailbox-state.ts";
 import { blobKey } from "../mail-store/store-blob.ts";
-import { storeMessageTx } from "../mail-store/store-message.ts";
+import type { StoreOutcome } from "../mail-store/store-copy.ts";
+import { storeMessagesTx } from "../mail-store/store-messages.ts";
 import type { ParsedMessage } from "../mime/parse-message.ts";
 import { LeaseLost } from "./connector-lease.ts";
 
@@ -61,75 +62,81 @@ type Failed = { uid: bigint; reason: string };
 
 export async function storeRemoteBatch(input: BatchInput, failed: Failed[] = []): Promise<BatchResult> {
   return sqlTransaction(async (tx) => {
-    const held = await tx.$queryRaw<{ id: number }[]>`
-      update "Connector" set "leaseUntil" = now() + make_interval(secs => ${(input.leaseMs ?? CONNECTOR_LEASE_MS) / 1000}::float8)
-      where id = ${input.connectorId}::int and "leaseOwner" = ${input.owner} and not paused returning id`;
-    if (held.length === 0) throw new LeaseLost(input.connectorId);
     const result: BatchResult = { stored: 0, duplicates: 0, known: 0, failed: 0 };
     const rows: RecordRow[] = [];
     const hashes = input.messages.map((m) => blobKey(m.raw));
-    // What the connector has looked at before, by content, in one statement for the batch.
-    const knownRows = await tx.$queryRaw<{ sha256: string; messageId: number | null }[]>`
-      select distinct on (sha256) sha256, "messageId" from "ConnectorMessage"
-      where "connectorId" = ${input.connectorId}::int and sha256 = any(${hashes}::text[]) and outcome <> 'failed'
-      order by sha256, id`;
+    // The lease re-checked, and what the connector has looked at before, by content, for the
+    // whole batch: one statement (the first row says whether the lease is held).
+    const checked = await tx.$queryRaw<{ held: boolean; sha256: string | null; messageId: number | null }[]>`
+      with held as (
+        update "Connector" set "leaseUntil" = now() + make_interval(secs => ${(input.leaseMs ?? CONNECTOR_LEASE_MS) / 1000}::float8)
+        where id = ${input.connectorId}::int and "leaseOwner" = ${input.owner} and not paused returning id
+      )
+      select exists (select 1 from held) as held, k.sha256, k."messageId"
+      from (select 1) as one left join lateral (
+        select distinct on (sha256) sha256, "messageId" from "ConnectorMessage"
+        where "connectorId" = ${input.connectorId}::int and sha256 = any(${hashes}::text[]) and outcome <> 'failed'
+          and exists (select 1 from held)
+        order by sha256, id
+      ) as k on true`;
+    if (!checked[0]?.held) throw new LeaseLost(input.connectorId);
+    const knownRows = checked.filter(
+      (k): k is { held: boolean; sha256: string; messageId: number | null } => k.sha256 !== null,
+    );
     const known = new Map(knownRows.map((k) => [k.sha256, k.messageId]));
-    // The mailbox's state for every message to store, in one statement rather than one per message.
-    const fresh = input.messages.filter((_, i) => !known.has(hashes[i] as string));
-    const preRead = await readMailboxStates(
+    // The same bytes again later in this batch (one message at two UIDs) are known from the first on.
+    const firstOf = new Map<string, number>();
+    const fresh: number[] = [];
+    for (const [i, sha256] of hashes.entries()) {
+      if (known.has(sha256) || firstOf.has(sha256)) continue;
+      firstOf.set(sha256, i);
+      fresh.push(i);
+    }
+    // The mailbox's state for every message to store, in one statement rather than one per message,
+    // then the messages through the one write path's batch form (mail-store/store-messages.ts).
+    const messages = fresh.map((i) => input.messages[i] as RemoteMessage);
+    const states = await readMailboxStates(
       tx,
       input.mailboxId,
-      fresh.map((m) => ({ raw: m.raw, message: m.parsed, direction: "inbound" as const })),
+      messages.map((m) => ({ raw: m.raw, message: m.parsed, direction: "inbound" as const })),
     );
-    const stateOf = new Map(fresh.map((m, i) => [m, preRead[i] ?? null]));
+    const outcomes = await storeMessagesTx(
+      tx,
+      input.mailboxId,
+      messages.map((m, k) => ({
+        input: { raw: m.raw, direction: "inbound", internalDate: m.internalDate ?? m.parsed.date ?? new Date() },
+        message: m.parsed,
+        state: states[k] ?? null,
+      })),
+    );
+    const outcomeOf = new Map(fresh.map((i, k) => [i, outcomes[k]]));
     for (const [i, m] of input.messages.entries()) {
       const sha256 = hashes[i] as string;
-      if (known.has(sha256)) {
-        rows.push({ uid: m.uid, sha256, messageId: known.get(sha256) ?? null, outcome: "known", detail: null });
+      const outcome = outcomeOf.get(i);
+      if (!outcome) {
+        const messageId = known.has(sha256)
+          ? (known.get(sha256) ?? null)
+          : storedId(outcomeOf.get(firstOf.get(sha256) as number));
+        rows.push({ uid: m.uid, sha256, messageId, outcome: "known", detail: null });
         result.known++;
-        continue;
-      }
-      const [outcome] = await storeMessageTx(
-        tx,
-        {
-          raw: m.raw,
-          mailboxIds: [input.mailboxId],
-          direction: "inbound",
-          internalDate: m.internalDate ?? m.parsed.date ?? new Date(),
-        },
-        m.parsed,
-        stateOf.get(m) ?? null,
-      );
-      if (outcome?.outcome === "stored") {
+      } else if (outcome.outcome === "stored") {
         const detail = m.parsed.parseError ? `stored raw: ${m.parsed.parseError}`.slice(0, 1000) : null;
         rows.push({ uid: m.uid, sha256, messageId: outcome.messageId, outcome: "stored", detail });
         result.stored++;
-      } else if (outcome?.outcome === "duplicate") {
+      } else if (outcome.outcome === "duplicate") {
         rows.push({ uid: m.uid, sha256, messageId: outcome.messageId, outcome: "duplicate", detail: null });
         result.duplicates++;
-      } else if (outcome?.outcome === "over_quota") {
+      } else if (outcome.outcome === "over_quota") {
         const [mailbox] = await tx.$queryRaw<{ address: string }[]>`
           select address from "Mailbox" where id = ${input.mailboxId}::int`;
         throw new MailboxFull(mailbox?.address ?? `#${input.mailboxId}`);
       } else throw new Error(`mailbox ${input.mailboxId} no longer exists`);
-      // The same bytes again later in this batch (one message at two UIDs) are known from here on.
-      known.set(sha256, outcome.messageId);
     }
     for (const f of failed) {
       rows.push({ uid: f.uid, sha256: "", messageId: null, outcome: "failed", detail: f.reason.slice(0, 1000) });
       result.failed++;
     }
-    await record(tx, input, rows);
-    await tx.$queryRaw`
-      update "ConnectorFolder" set "lastUid" = greatest("lastUid", ${input.throughUid}::bigint),
-        "highestModseq" = coalesce(${input.highestModseq}::bigint, "highestModseq"), "lastError" = null, "lastErrorAt" = null
-      where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
-        and "uidValidity" = ${input.uidValidity}::bigint`;
-    const looked = input.messages.length + failed.length;
-    await tx.$queryRaw`
-      update "Connector" set imported = imported + ${result.stored + result.duplicates}::int,
-        "scanDone" = least("scanTotal", "scanDone" + ${looked}::int), "lastSyncAt" = now(), "updatedAt" = now()
-      where id = ${input.connectorId}::int`;
+    await recordBatch(tx, input, rows, result);
     return result;
   });
 }
@@ -174,15 +181,33 @@ interface RecordRow {
   detail: string | null;
 }
 
-async function record(tx: RawSql, input: BatchInput, rows: RecordRow[]) {
-  if (rows.length === 0) return;
+/**
+ * The batch's ConnectorMessage rows, the folder's highest UID looked at and the connector's
+ * counters: one statement (three round trips before, each waited for inside the transaction).
+ */
+async function recordBatch(tx: RawSql, input: BatchInput, rows: RecordRow[], result: BatchResult) {
+  const looked = rows.length; // one per message, known ones included, and one per failure
   await tx.$queryRaw`
-    insert into "ConnectorMessage" ("connectorId", folder, "uidValidity", uid, sha256, "messageId", outcome, detail,
-      "writeBackPending")
-    select ${input.connectorId}::int, ${input.folder}, ${input.uidValidity}::bigint, r.uid, r.sha256, r."messageId",
-      r.outcome, r.detail, ${input.writeBackPending ?? false}::boolean and r.outcome <> 'failed'
-    from unnest(${rows.map((r) => r.uid.toString())}::bigint[], ${rows.map((r) => r.sha256)}::text[],
-      ${rows.map((r) => r.messageId)}::int[], ${rows.map((r) => r.outcome)}::text[], ${rows.map((r) => r.detail)}::text[])
-      as r(uid, sha256, "messageId", outcome, detail)
-    on conflict ("connectorId", folder, "uidValidity", uid) do nothing`;
+    with recorded as (
+      insert into "ConnectorMessage" ("connectorId", folder, "uidValidity", uid, sha256, "messageId", outcome, detail,
+        "writeBackPending")
+      select ${input.connectorId}::int, ${input.folder}, ${input.uidValidity}::bigint, r.uid, r.sha256, r."messageId",
+        r.outcome, r.detail, ${input.writeBackPending ?? false}::boolean and r.outcome <> 'failed'
+      from unnest(${rows.map((r) => r.uid.toString())}::bigint[], ${rows.map((r) => r.sha256)}::text[],
+        ${rows.map((r) => r.messageId)}::int[], ${rows.map((r) => r.outcome)}::text[], ${rows.map((r) => r.detail)}::text[])
+        as r(uid, sha256, "messageId", outcome, detail)
+      on conflict ("connectorId", folder, "uidValidity", uid) do nothing
+    ), folder as (
+      update "ConnectorFolder" set "lastUid" = greatest("lastUid", ${input.throughUid}::bigint),
+        "highestModseq" = coalesce(${input.highestModseq}::bigint, "highestModseq"), "lastError" = null, "lastErrorAt" = null
+      where "connectorId" = ${input.connectorId}::int and name = ${input.folder}
+        and "uidValidity" = ${input.uidValidity}::bigint
+    )
+    update "Connector" set imported = imported + ${result.stored + result.duplicates}::int,
+      "scanDone" = least("scanTotal", "scanDone" + ${looked}::int), "lastSyncAt" = now(), "updatedAt" = now()
+    where id = ${input.connectorId}::int`;
+}
+
+function storedId(outcome: StoreOutcome | undefined): number | null {
+  return outcome && "messageId" in outcome ? outcome.messageId : null;
 }

@@ -7,12 +7,13 @@
 // unless write-back is on (write-back.ts), which needs SELECT; fetching then
 // still uses BODY.PEEK[], so only the write-back itself changes flags.
 // The next batch is fetched while the one before commits.
-import type { FetchMessageObject, ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import { CONNECTOR_BATCH_MESSAGES } from "../limits.ts";
 import { parseMessage } from "../mime/parse-message.ts";
 import { FolderFailure } from "./describe-failure.ts";
-import { addToScan, openFolderState, recordModseq, skipTo } from "./folder-state.ts";
+import { addToScan, openFolderState, readLastUid, recordModseq, skipTo } from "./folder-state.ts";
 import { type FollowResult, followRemoteChanges } from "./follow-changes.ts";
+import type { RemoteNews } from "./remote-news.ts";
 import { type BatchResult, type RemoteMessage, storeRemoteBatchSafely } from "./store-remote-batch.ts";
 import { atImport, type WriteBack, writeBackImported, writes } from "./write-back.ts";
 
@@ -111,7 +112,8 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
     for (let i = 0; i < uids.length; i += size) {
       if (ctx.signal?.aborted) break;
       const chunk = uids.slice(i, i + size);
-      const messages = await fetchChunk(client, chunk);
+      const wanted = new Set(chunk);
+      const messages = await fetchRange(client, chunk.join(","), (uid) => wanted.has(uid));
       await committing;
       const throughUid = chunk.at(-1) as bigint;
       committing = storeRemoteBatchSafely({
@@ -142,27 +144,88 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
   return result;
 }
 
-async function fetchChunk(client: ImapFlow, chunk: bigint[]): Promise<RemoteMessage[]> {
-  const fetched: FetchMessageObject[] = [];
-  for await (const m of client.fetch(chunk.join(","), { uid: true, source: true, internalDate: true }, { uid: true })) {
-    fetched.push(m);
+/**
+ * New mail announced during IDLE in the folder still selected, the direct
+ * way: one UID FETCH of everything above the highest UID looked at (or, with
+ * a since date, the UID SEARCH a pass makes first), stored as one batch with
+ * that UID. HIGHESTMODSEQ is left as recorded: changes made meanwhile are
+ * still to be followed by the next pass. Null when a pass must do it: the
+ * folder selected is not this one any more, its UIDVALIDITY is not the one
+ * recorded, or more mail came than one batch holds.
+ */
+export async function importNewMail(
+  client: ImapFlow,
+  folder: string,
+  ctx: SyncContext,
+  news: RemoteNews,
+): Promise<FolderSync | null> {
+  const mailbox = client.mailbox;
+  const size = ctx.batchSize ?? CONNECTOR_BATCH_MESSAGES;
+  if (!mailbox || mailbox.path !== news.path || news.changed || news.newMail > size) return null;
+  const uidValidity = BigInt(mailbox.uidValidity);
+  const lastUid = await readLastUid({ connectorId: ctx.connectorId, folder, uidValidity });
+  if (lastUid === null) return null;
+  // Everything announced so far is at most what the fetch below returns; later news waits its turn.
+  news.reset();
+  const result: FolderSync = {
+    folder,
+    rescanned: false,
+    uidNext: null,
+    stored: 0,
+    duplicates: 0,
+    known: 0,
+    failed: 0,
+    flagged: 0,
+    expunged: 0,
+  };
+  let range = `${lastUid + 1n}:*`;
+  if (ctx.since) {
+    const found = await client.search({ uid: range, since: ctx.since }, { uid: true });
+    const uids = (found || []).map((u) => BigInt(u)).filter((u) => u > lastUid);
+    if (uids.length === 0) return result;
+    range = uids.join(",");
   }
-  const wanted = new Set(chunk);
-  const messages = await Promise.all(
-    fetched
-      .filter((m) => m.source && wanted.has(BigInt(m.uid)))
-      .map(async (m) => {
-        const raw = m.source as Buffer;
-        const internalDate = m.internalDate ? new Date(m.internalDate) : null;
-        return {
-          uid: BigInt(m.uid),
-          raw,
-          internalDate: internalDate && !Number.isNaN(internalDate.getTime()) ? internalDate : null,
-          parsed: await parseMessage(raw),
-        };
-      }),
-  );
-  // A UID fetched twice (a server quirk) is one message.
-  const byUid = new Map(messages.map((m) => [m.uid, m]));
+  // RFC 9051 §6.4.4: "N:*" always matches the highest UID even when it is below N, hence the filter.
+  const messages = await fetchRange(client, range, (uid) => uid > lastUid);
+  const last = messages.at(-1);
+  if (!last) return result;
+  const r = await storeRemoteBatchSafely({
+    connectorId: ctx.connectorId,
+    mailboxId: ctx.mailboxId,
+    owner: ctx.owner,
+    folder,
+    uidValidity,
+    highestModseq: null,
+    messages,
+    throughUid: last.uid,
+    leaseMs: ctx.leaseMs,
+    writeBackPending: false,
+  });
+  return { ...result, ...r };
+}
+
+/**
+ * The messages of a UID set (RFC 9051 §6.4.8 UID FETCH … BODY.PEEK[]), parsed, in UID order.
+ * Each is parsed as it arrives, one at a time, and the event loop is let go between two:
+ * the batch committing meanwhile gets each answer from PostgreSQL as it comes and sends
+ * its next statement, instead of waiting until a whole batch is parsed (100 parses at
+ * once, as this did before, held the loop for the length of all of them while PostgreSQL
+ * sat idle; docs/benchmarks.md).
+ */
+async function fetchRange(client: ImapFlow, range: string, keep: (uid: bigint) => boolean): Promise<RemoteMessage[]> {
+  const byUid = new Map<bigint, RemoteMessage>();
+  for await (const m of client.fetch(range, { uid: true, source: true, internalDate: true }, { uid: true })) {
+    const uid = BigInt(m.uid);
+    // A UID fetched twice (a server quirk) is one message.
+    if (!m.source || !keep(uid) || byUid.has(uid)) continue;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const internalDate = m.internalDate ? new Date(m.internalDate) : null;
+    byUid.set(uid, {
+      uid,
+      raw: m.source,
+      internalDate: internalDate && !Number.isNaN(internalDate.getTime()) ? internalDate : null,
+      parsed: await parseMessage(m.source),
+    });
+  }
   return [...byUid.values()].sort((a, b) => (a.uid < b.uid ? -1 : 1));
 }

@@ -3,7 +3,7 @@
 // state (or a batch's read it beforehand: readMailboxStates), the other writes
 // everything.
 import type { RawSql } from "../db/raw-sql.ts";
-import { findThread } from "../threading/find-thread.ts";
+import { findThread, type ThreadReason } from "../threading/find-thread.ts";
 import { assignNewConversation } from "./assign-new-conversation.ts";
 import { findDuplicate, type MailboxState, readMailboxState } from "./mailbox-state.ts";
 import type { StoreCopy, StoreOutcome } from "./store-copy.ts";
@@ -18,6 +18,8 @@ export async function storeInMailbox(
   tx: RawSql,
   copy: StoreCopy,
   preRead?: MailboxState | null,
+  /** The conversation, when the caller already asked findThread in this transaction (store-messages.ts). */
+  threaded?: ThreadMatch,
 ): Promise<StoreOutcome & { quotaCrossed?: boolean }> {
   const { mailboxId, message } = copy;
   const state = preRead === undefined ? await readMailboxState(tx, copy) : preRead;
@@ -26,17 +28,7 @@ export async function storeInMailbox(
   const checkQuota = state.limited && !copy.bypassQuota;
   if (checkQuota && !state.fits) return { mailboxId, outcome: "over_quota" };
 
-  const thread = copy.quarantine
-    ? { conversationId: null, reason: "new" as const }
-    : await findThread(tx, {
-        mailboxId,
-        ownMessageId: copy.direction === "outbound" ? message.messageIdHeader : null,
-        inReplyTo: message.inReplyTo,
-        references: message.references,
-        subject: message.subject,
-        contactId: state.contactId,
-        now: copy.now,
-      });
+  const thread = threaded ?? (await threadOf(tx, copy, state));
   const stored = await writeMessage(tx, { ...copy, contactId: state.contactId, thread, checkQuota });
   // Filled up while this copy was on its way: nothing was written.
   if (stored && !stored.fits) return { mailboxId, outcome: "over_quota" };
@@ -64,4 +56,20 @@ export async function storeInMailbox(
     uid: stored.uid,
     quotaCrossed: stored.quotaCrossed === true,
   };
+}
+
+export type ThreadMatch = { conversationId: number | null; reason: ThreadReason };
+
+/** Which conversation the copy joins (threading/find-thread.ts); spam always starts its own. */
+export async function threadOf(tx: RawSql, copy: StoreCopy, state: MailboxState): Promise<ThreadMatch> {
+  if (copy.quarantine) return { conversationId: null, reason: "new" };
+  return findThread(tx, {
+    mailboxId: copy.mailboxId,
+    ownMessageId: copy.direction === "outbound" ? copy.message.messageIdHeader : null,
+    inReplyTo: copy.message.inReplyTo,
+    references: copy.message.references,
+    subject: copy.message.subject,
+    contactId: state.contactId,
+    now: copy.now,
+  });
 }

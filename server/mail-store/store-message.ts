@@ -12,7 +12,7 @@ import { claimQuotaNotice } from "../quotas/quota-warning.ts";
 import type { MailboxState } from "./mailbox-state.ts";
 import { blobKey } from "./store-blob.ts";
 import type { StoreCopy, StoreOutcome } from "./store-copy.ts";
-import { storeInMailbox } from "./store-in-mailbox.ts";
+import { storeInMailbox, type ThreadMatch } from "./store-in-mailbox.ts";
 
 export interface StoreMessageInput {
   raw: Buffer;
@@ -55,7 +55,7 @@ export async function storeMessage(input: StoreMessageInput, parsed?: ParsedMess
 }
 
 /** What every mailbox's copy shares: the blob's key and the arrival time. */
-function sharedFields(input: StoreMessageInput) {
+export function sharedFields(input: StoreMessageInput) {
   return { blobSha256: blobKey(input.raw), now: input.internalDate ?? new Date() };
 }
 
@@ -86,8 +86,13 @@ export async function storeMessageTx(
 }
 
 /** One mailbox's copy; when it crossed a quota warning threshold, the notice goes out in the same step. */
-async function storeCopy(tx: RawSql, copy: StoreCopy, preRead?: MailboxState | null): Promise<StoreOutcome> {
-  const { quotaCrossed, ...outcome } = await storeInMailbox(tx, copy, preRead);
+export async function storeCopy(
+  tx: RawSql,
+  copy: StoreCopy,
+  preRead?: MailboxState | null,
+  threaded?: ThreadMatch,
+): Promise<StoreOutcome> {
+  const { quotaCrossed, ...outcome } = await storeInMailbox(tx, copy, preRead, threaded);
   if (quotaCrossed) await deliverQuotaNotice(tx, { mailboxId: copy.mailboxId, now: copy.now });
   return outcome;
 }

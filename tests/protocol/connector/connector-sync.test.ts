@@ -27,7 +27,7 @@ const missing = dovecotMissing();
 if (missing) console.warn(missing);
 
 const PASSWORD = "remote-secret-1";
-const USERS = ["bulk", "live", "reset", "cut", "race", "odd", "twin"].map((u) => `${u}@remote.example`);
+const USERS = ["bulk", "live", "reset", "cut", "race", "odd", "twin", "burst"].map((u) => `${u}@remote.example`);
 const dataDir = scratchDir("connector-data-");
 let dovecot: Dovecot;
 let fx: ConnectorFixture;
@@ -117,6 +117,42 @@ describe.skipIf(missing !== null)("connector against Dovecot", () => {
     // IDLE, not the 60 s poll the runner was given.
     expect(Date.now() - started).toBeLessThan(5_000);
   }, 20_000);
+
+  it("takes new mail during IDLE the direct way, and a burst of more than a batch, each message once and in UID order", async () => {
+    const user = USERS[7] as string;
+    await dovecot.append(user, "INBOX", mails(2, "Start"));
+    const c = await connect(user);
+    const lines: string[] = [];
+    runner({ batchSize: 5, log: (line) => lines.push(line) });
+    await waitFor("2 imported, idle", async () => {
+      const v = await getConnector(c.id);
+      return v.status === "idle" && v.imported === 2;
+    });
+    // "idle" is reported just before IDLE begins: mail in between is found by a full pass instead.
+    await new Promise((r) => setTimeout(r, 500));
+    // One at a time, each waited for: each is fetched and stored straight from IDLE.
+    for (let i = 0; i < 3; i++) {
+      await dovecot.append(user, "INBOX", mails(1, `One ${i}`));
+      await waitFor(`message ${i} stored`, async () => (await stored(c.mailboxId)).total === 3 + i, 10_000);
+    }
+    // At least two of the three, however slow this machine is between "idle" and IDLE.
+    expect(lines.filter((l) => l.endsWith("(IDLE)")).length).toBeGreaterThanOrEqual(2);
+    // Twelve over one session as fast as it goes: announced more than a batch (5) at once, a full pass takes them.
+    const sender = await dovecot.client(user);
+    for (const raw of mails(12, "Burst")) await sender.append("INBOX", raw);
+    await sender.logout();
+    await waitFor("17 stored", async () => (await stored(c.mailboxId)).total === 17, 20_000);
+    await waitFor("idle", async () => (await getConnector(c.id)).status === "idle");
+    expect(await stored(c.mailboxId)).toEqual({ total: 17, ids: 17, deleted: 0 });
+    const records = await sql.$queryRaw<{ uid: bigint; outcome: string }[]>`
+      select uid, outcome from "ConnectorMessage" where "connectorId" = ${c.id}::int order by uid`;
+    expect(records.map((r) => [Number(r.uid), r.outcome])).toEqual(
+      Array.from({ length: 17 }, (_, i) => [i + 1, "stored"]),
+    );
+    const [state] = await sql.$queryRaw<{ lastUid: bigint }[]>`
+      select "lastUid" from "ConnectorFolder" where "connectorId" = ${c.id}::int`;
+    expect(state?.lastUid).toBe(17n);
+  }, 40_000);
 
   it("re-scans after a UIDVALIDITY change, importing only what is missing and not a conversation deleted in Yubin", async () => {
     const user = USERS[2] as string;

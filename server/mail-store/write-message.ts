@@ -113,19 +113,22 @@ export async function writeMessage(
       returning "quotaWarnedPercent" < case when "quotaBytes" is null and "quotaMessages" is null then 0
         else yubin_quota_level("usedBytes", "quotaBytes", "usedMessages", "quotaMessages", "quotaWarnPercents") end
         as crossed
-    ), later as (
-      -- Whether this message is later than every other of its conversation (deleted ones too): then it
-      -- alone decides the customer's wait (Conversation.waitingSince, the rule of yubin_waiting_since).
-      select "lastMessageAt" < ${now} as yes from "Conversation" where id = ${thread.conversationId}::int
     ), touched as (
-      update "Conversation" set "messageCount" = "messageCount" + 1,
-        "lastMessageAt" = greatest("lastMessageAt", ${now}),
-        "waitingSince" = case when not (select yes from later) then "waitingSince"
-          when ${inbound} then coalesce("waitingSince", ${now}) end,
-        status = case when ${reopen} and status in ('pending', 'closed') then 'open'::"ConversationStatus" else status end,
-        "snoozedUntil" = case when ${reopen} then null else "snoozedUntil" end,
+      -- waitingSince (the rule of yubin_waiting_since): a message later than every other of its
+      -- conversation decides it alone (inbound: the wait goes on or starts; outbound: it ends).
+      -- "lastMessageAt" is read from the row as locked, so a message another delivery committed
+      -- meanwhile counts; otherwise the caller recomputes the rule (waitingStale).
+      update "Conversation" c set "messageCount" = c."messageCount" + 1,
+        "lastMessageAt" = greatest(c."lastMessageAt", ${now}),
+        "waitingSince" = case when prior."lastMessageAt" >= ${now} then c."waitingSince"
+          when ${inbound} then coalesce(c."waitingSince", ${now}) end,
+        status = case when ${reopen} and c.status in ('pending', 'closed') then 'open'::"ConversationStatus" else c.status end,
+        "snoozedUntil" = case when ${reopen} then null else c."snoozedUntil" end,
         "updatedAt" = now()
-      where id = ${thread.conversationId}::int and exists (select 1 from entry)
+      from (select id, "lastMessageAt" from "Conversation"
+        where id = ${thread.conversationId}::int and exists (select 1 from entry) for no key update) prior
+      where c.id = prior.id
+      returning prior."lastMessageAt" >= ${now} as stale
     ), notice as (
       -- "A customer replied in a conversation assigned to me": server/notifications/notify.ts
       -- does the same insert for the other kinds (the assignee's setting decides; nobody acted).
@@ -149,7 +152,8 @@ export async function writeMessage(
         'conversationId', live."conversationId", 'kind', 'message.stored')::text) from live),
       (select id from new_conversation) as "newConversationId",
       (select fits from room) as fits, (select crossed from usage) as "quotaCrossed",
-      entry.uid is not null and not coalesce((select yes from later), true) as "waitingStale",
+      -- After usage (above): the mailbox's row is locked before the conversation's, as before.
+      coalesce((select stale from touched), false) as "waitingStale",
       case when entry.uid is not null then pg_notify(${MAIL_CHANNEL}, json_build_object('kind', 'message.stored',
         'mailboxId', ${mailboxId}::int, 'folderId', entry."folderId", 'uid', entry.uid, 'messageId', entry."messageId",
         'conversationId', message."conversationId")::text) end,

@@ -1,6 +1,6 @@
 // Writes a batch of traces in one statement: the MessageTrace rows and their
 // recipient rows (for search by recipient and time), from one JSON parameter,
-// so a batch of 500 costs one round trip and one commit.
+// so a batch of 500 costs one statement and one commit.
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { TRACE_MAX_TEXT } from "../limits.ts";
 import type { TraceRecord } from "./trace-record.ts";

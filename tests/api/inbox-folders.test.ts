@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mailboxScope } from "../../server/access/gate.ts";
 import { type InboxFilter, listInbox } from "../../server/conversations/inbox-folders.ts";
 import type { InboxConversation } from "../../server/conversations/inbox-rows.ts";
+import { sql, sqlTransaction } from "../../server/db/raw-sql.ts";
 import { db, disconnectDb } from "../../server/db.ts";
 import { useTestDatabase } from "../support/database.ts";
 import { deliver, makeDomain, makeSharedMailbox, makeUser } from "../support/factories.ts";
@@ -238,6 +239,48 @@ describe("folders, filters and sorts", () => {
     expect(await waits()).toBe(before + 20 * 60_000);
     await deliver(mailboxId, thread, { at: new Date(before + 40 * 60_000) });
     expect(await waits()).toBe(before + 20 * 60_000);
+  });
+
+  it("keeps waitingSince true when our reply and an earlier customer message are stored at once", async () => {
+    // The reply (later date) commits first while the customer's message waits for the conversation's
+    // row: the customer's write must see the reply, not the conversation as its statement began.
+    const c15 = await db().message.findFirstOrThrow({ where: { conversationId: conv.c15 } });
+    const id = conv.c15 as number;
+    const { mailboxId } = await db().conversation.findUniqueOrThrow({ where: { id } });
+    const thread = { headers: [`In-Reply-To: <${c15.messageIdHeader}>`, `References: <${c15.messageIdHeader}>`] };
+    const lastAt = (await db().conversation.findUniqueOrThrow({ where: { id } })).lastMessageAt.getTime();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = sqlTransaction(async (tx) => {
+      await tx.$queryRaw`select id from "Conversation" where id = ${id}::int for update`;
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const [row] = await sql.$queryRaw<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`;
+        if ((row?.n ?? 0) >= n) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`${n} writes never waited for the conversation's row`);
+    };
+    const reply = deliver(mailboxId, thread, { at: new Date(lastAt + 20 * 60_000), direction: "outbound" });
+    await waiting(1);
+    const customer = deliver(mailboxId, thread, { at: new Date(lastAt + 10 * 60_000) });
+    await waiting(2);
+    release();
+    await holder;
+    await Promise.all([reply, customer]);
+    // Our reply is the latest message: nobody waits, whichever write took the row last.
+    expect((await db().conversation.findUniqueOrThrow({ where: { id } })).waitingSince).toBeNull();
   });
 
   it("filters by assignee, status, tag and mailbox", async () => {

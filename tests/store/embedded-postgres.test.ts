@@ -4,7 +4,7 @@
 // with no owner, and a test run would leave it behind. Yubin's own connections
 // to it go over a Unix socket (a private directory), its TCP port stays.
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -105,7 +105,10 @@ describe("the embedded PostgreSQL's connections", { timeout: 60_000 }, () => {
 
   it("use a private temp directory when the data dir's path is too long for a socket, removed at stop", async () => {
     // A socket path has at most 107 bytes on Linux; this data dir alone is longer.
-    const dataDir = path.join(scratchDir("yubin-socket-"), "d".repeat(60), "e".repeat(60));
+    const scratch = scratchDir("yubin-socket-");
+    // As root, the server's user must pass through it (startEmbeddedPostgres opens up only the data dir).
+    chmodSync(scratch, 0o711);
+    const dataDir = path.join(scratch, "d".repeat(60), "e".repeat(60));
     mkdirSync(dataDir, { recursive: true, mode: 0o755 });
     const server = await startEmbeddedPostgres(dataDir);
     started.push(server);

@@ -10,10 +10,8 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readFileSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -23,15 +21,8 @@ import path from "node:path";
 import pg from "pg";
 
 export interface EmbeddedPostgres {
-  /**
-   * What Yubin's own connections use: the Unix socket in `socketDir` when there is one
-   * (`postgresql://yubin:…@localhost:PORT/yubin?host=DIR`), else loopback TCP.
-   */
   url: string;
-  /** The TCP port on 127.0.0.1, which the server also listens on (and names its socket after). */
   port: number;
-  /** The directory of the server's Unix socket; undefined when it listens on TCP only. */
-  socketDir: string | undefined;
   /** False when another live Yubin process started this server and owns it. */
   owned: boolean;
   stop(): Promise<void>;
@@ -115,61 +106,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface RunningServer {
-  pid: number;
-  port: number;
-  /** Its first Unix socket directory; undefined for a server that listens on TCP only. */
-  socketDir: string | undefined;
-}
-
-function readPostmasterPid(clusterDir: string): RunningServer | undefined {
+function readPostmasterPid(clusterDir: string): { pid: number; port: number } | undefined {
   const file = path.join(clusterDir, "postmaster.pid");
   if (!existsSync(file)) return undefined;
   const lines = readFileSync(file, "utf8").split("\n");
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  // Line 5 is the first Unix socket directory, empty when there is none.
-  const socketDir = lines[4]?.trim() || undefined;
-  return { pid, port, socketDir };
-}
-
-// sun_path holds 108 bytes on Linux, its NUL included; PostgreSQL refuses a longer socket path.
-const SOCKET_PATH_MAX = 107;
-
-function socketPathFits(dir: string): boolean {
-  // The socket is DIR/.s.PGSQL.PORT, the port up to five digits. A double quote cannot be
-  // written in unix_socket_directories' list syntax (nor is it worth the escaping).
-  return Buffer.byteLength(path.join(dir, ".s.PGSQL.65535")) <= SOCKET_PATH_MAX && !dir.includes('"');
-}
-
-const TEMP_SOCKET_PREFIX = "yubin-pg-";
-
-function isTemporarySocketDir(dir: string): boolean {
-  return path.dirname(dir) === os.tmpdir() && path.basename(dir).startsWith(TEMP_SOCKET_PREFIX);
-}
-
-/**
- * Where the server puts its Unix socket: `pg-socket` in the data dir, or — when that path is too
- * long for a socket — a private directory under the system's temp dir, removed when the server
- * stops. Only the server's user may enter it (root, whom Yubin may run as, passes anyway).
- * Undefined when neither fits: the server then listens on loopback TCP only, as it used to.
- */
-function prepareSocketDir(dataDir: string, ids: { uid: number; gid: number } | undefined) {
-  // Absolute: PostgreSQL resolves a relative one from its cluster dir, node-postgres needs a leading "/".
-  let dir = path.resolve(dataDir, "pg-socket");
-  let temporary = false;
-  if (socketPathFits(dir)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } else {
-    const prefix = path.join(os.tmpdir(), TEMP_SOCKET_PREFIX);
-    if (!socketPathFits(`${prefix}XXXXXX`)) return undefined;
-    dir = mkdtempSync(prefix);
-    temporary = true;
-  }
-  chmodSync(dir, 0o700);
-  if (ids) chownSync(dir, ids.uid, ids.gid);
-  return { dir, temporary };
+  return { pid, port };
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -209,19 +153,12 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-/**
- * Over the Unix socket when the server has one: a message read from PostgreSQL then crosses one
- * socket instead of the loopback TCP stack (POP3 RETR moves every byte this way; docs/benchmarks.md).
- * node-postgres takes a directory given as `host` for a socket, `DIR/.s.PGSQL.PORT`.
- */
-function urlFor(password: string, port: number, socketDir: string | undefined, database = DB_NAME): string {
-  const credentials = `${DB_USER}:${encodeURIComponent(password)}`;
-  if (!socketDir) return `postgresql://${credentials}@127.0.0.1:${port}/${database}`;
-  return `postgresql://${credentials}@localhost:${port}/${database}?host=${encodeURIComponent(socketDir)}`;
+function urlFor(password: string, port: number, database = DB_NAME): string {
+  return `postgresql://${DB_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
-async function ensureDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+async function ensureDatabase(password: string, port: number): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(password, port, "postgres") });
   await client.connect();
   try {
     const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [DB_NAME]);
@@ -286,30 +223,17 @@ export async function startEmbeddedPostgres(
   const running = readPostmasterPid(clusterDir);
   if (running && isAlive(running.pid)) {
     const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, "utf8")) : 0;
-    if (owner > 0 && owner !== process.pid && isAlive(owner)) {
-      // Its socket if it has one and this process may use it, else its TCP port.
-      for (const socketDir of running.socketDir ? [running.socketDir, undefined] : [undefined]) {
-        const url = urlFor(password, running.port, socketDir);
-        if (!(await canConnect(url))) continue;
-        log(`using the embedded PostgreSQL of process ${owner} ${where(running.port, socketDir)}`);
-        return { url, port: running.port, socketDir, owned: false, stop: async () => {} };
-      }
+    if (owner > 0 && owner !== process.pid && isAlive(owner) && (await canConnect(urlFor(password, running.port)))) {
+      log(`using the embedded PostgreSQL of process ${owner} on port ${running.port}`);
+      return { url: urlFor(password, running.port), port: running.port, owned: false, stop: async () => {} };
     }
     log(`stopping a stale embedded PostgreSQL (pid ${running.pid}) left by a process that is gone`);
     await stopPostmaster(running.pid);
-    const stale = running.socketDir;
-    if (stale && isTemporarySocketDir(stale)) rmSync(stale, { recursive: true, force: true });
   }
 
   // A fixed port lets a chaos run restart the server under clients that keep their URL.
   const port = options.port ?? (await freePort());
-  const socket = prepareSocketDir(dataDir, ids);
-  const socketDir = socket?.dir;
-  const removeSocketDir = () => {
-    if (socket?.temporary) rmSync(socket.dir, { recursive: true, force: true });
-  };
-  const logFile = path.join(dataDir, "postgres.log");
-  const logFd = openSync(logFile, "a");
+  const logFd = openSync(path.join(dataDir, "postgres.log"), "a");
   const child = spawn(
     bin.postgres,
     [
@@ -317,11 +241,10 @@ export async function startEmbeddedPostgres(
       clusterDir,
       "-p",
       String(port),
-      // TCP on loopback as before (psql, tools); Yubin's own connections take the socket.
       "-c",
       "listen_addresses=127.0.0.1",
       "-c",
-      `unix_socket_directories=${socketDir ? `"${socketDir}"` : ""}`,
+      "unix_socket_directories=",
       "-c",
       "max_connections=200",
     ],
@@ -330,28 +253,20 @@ export async function startEmbeddedPostgres(
   closeSync(logFd);
   child.unref();
   const pid = child.pid;
-  if (!pid) {
-    removeSocketDir();
-    throw new Error("could not start the embedded PostgreSQL");
-  }
+  if (!pid) throw new Error("could not start the embedded PostgreSQL");
   writeFileSync(ownerFile, String(process.pid));
   let exited = false;
   child.once("exit", () => {
     exited = true;
   });
-  try {
-    await waitFor(
-      async () => {
-        if (exited) throw new Error(`the embedded PostgreSQL exited at start; see ${logFile}`);
-        return canConnect(urlFor(password, port, socketDir, "postgres"));
-      },
-      60_000,
-      "the embedded PostgreSQL to accept connections",
-    );
-  } catch (e) {
-    if (exited) removeSocketDir();
-    throw e;
-  }
+  await waitFor(
+    async () => {
+      if (exited) throw new Error(`the embedded PostgreSQL exited at start; see ${path.join(dataDir, "postgres.log")}`);
+      return canConnect(urlFor(password, port, "postgres"));
+    },
+    60_000,
+    "the embedded PostgreSQL to accept connections",
+  );
   // The server belongs to this process. However the process ends — a crash,
   // an uncaught error, process.exit() from a library — the server is told to
   // stop with it (SIGINT, fast shutdown), so it never outlives its owner. Only
@@ -364,22 +279,16 @@ export async function startEmbeddedPostgres(
     } catch {}
   };
   process.once("exit", stopWithOwner);
-  await ensureDatabase(urlFor(password, port, socketDir, "postgres"));
-  log(`embedded PostgreSQL listening ${where(port, socketDir)}`);
+  await ensureDatabase(password, port);
+  log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return {
-    url: urlFor(password, port, socketDir),
+    url: urlFor(password, port),
     port,
-    socketDir,
     owned: true,
     stop: async () => {
       process.removeListener("exit", stopWithOwner);
       await stopPostmaster(pid);
       stopped = true;
-      removeSocketDir();
     },
   };
-}
-
-function where(port: number, socketDir: string | undefined): string {
-  return socketDir ? `on 127.0.0.1:${port} and in ${socketDir} (Unix socket)` : `on 127.0.0.1:${port}`;
 }

@@ -429,6 +429,10 @@ await q(`update "Conversation" c set "firstItemAt" = x.at
 // How long each conversation's customer has waited: the store writes it with each message, and the
 // seed bypasses the store, so the set-based recompute (yubin_refresh_waiting, migration
 // 20261204212249_waiting_since_per_statement) runs once here, before the indexes are rebuilt.
+// Statistics first: the tables were just filled in bulk and never analysed, and without them the
+// planner takes the recompute's 200,000 conversations for a handful and joins them to the messages
+// by nested loop (it ran for over ten minutes at 1,000,000 messages).
+await q(`analyze "Message", "Conversation"`);
 await q(`select yubin_refresh_waiting(array(select id from "Conversation"))`);
 console.log(`seed: folder entries, counters, first item dates and waits (${elapsed()})`);
 for (const ix of indexes) {

@@ -52,17 +52,7 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
   const highestModseq = mailbox.highestModseq === undefined ? null : BigInt(mailbox.highestModseq);
   const state = await openFolderState({ connectorId: ctx.connectorId, folder, uidValidity });
   const uidNext = mailbox.uidNext ? BigInt(mailbox.uidNext) : null;
-  const result: FolderSync = {
-    folder,
-    rescanned: state.reset,
-    uidNext,
-    stored: 0,
-    duplicates: 0,
-    known: 0,
-    failed: 0,
-    flagged: 0,
-    expunged: 0,
-  };
+  const result = noneYet(folder, state.reset, uidNext);
   const writeBack = ctx.writeBack && atImport(ctx.writeBack) ? ctx.writeBack : null;
   // What changed remotely in mail imported before, first: the batches below record the new HIGHESTMODSEQ.
   const followed = await followRemoteChanges(client, {
@@ -167,17 +157,7 @@ export async function importNewMail(
   if (lastUid === null) return null;
   // Everything announced so far is at most what the fetch below returns; later news waits its turn.
   news.reset();
-  const result: FolderSync = {
-    folder,
-    rescanned: false,
-    uidNext: null,
-    stored: 0,
-    duplicates: 0,
-    known: 0,
-    failed: 0,
-    flagged: 0,
-    expunged: 0,
-  };
+  const result = noneYet(folder, false, null);
   let range = `${lastUid + 1n}:*`;
   if (ctx.since) {
     const found = await client.search({ uid: range, since: ctx.since }, { uid: true });
@@ -228,4 +208,9 @@ async function fetchRange(client: ImapFlow, range: string, keep: (uid: bigint) =
     });
   }
   return [...byUid.values()].sort((a, b) => (a.uid < b.uid ? -1 : 1));
+}
+
+/** A folder's counts before anything of this pass was stored. */
+function noneYet(folder: string, rescanned: boolean, uidNext: bigint | null): FolderSync {
+  return { folder, rescanned, uidNext, stored: 0, duplicates: 0, known: 0, failed: 0, flagged: 0, expunged: 0 };
 }

@@ -84,7 +84,17 @@ export async function matchingIds(
     return { ids: hits.slice(0, limit), done: hits.length >= limit || !rows.some((r) => r.last) };
   };
   const { index } = built;
-  if (!index || strategy === "walk") return { ids: (await walk(null)).ids, by: "walk" };
+  if (strategy === "walk") return { ids: (await walk(null)).ids, by: "walk" };
+  if (!index) {
+    // Nothing to look up (negations and conversation conditions only: `-お願い`): walks of growing budgets.
+    // Unbudgeted, the planner sorts every candidate conversation before the first probe (200,000 at 1M:
+    // ~200 ms for `-お願い`, which then probes 109); a budget lets it read them in order from the index.
+    for (let b = budget; b <= budget * 100; b *= 10) {
+      const step = await walk(b);
+      if (step.done) return { ids: step.ids, by: "walk" };
+    }
+    return { ids: (await walk(null)).ids, by: "walk" };
+  }
   if (built.dated && strategy === "auto") {
     // before:D without text: the matching conversations at or after D (few: those whose items span D),
     // then the walk from D down for the rest of the page.

@@ -597,6 +597,16 @@ describe("on 20,000 messages", () => {
     expect(walkedOn.by).toBe("walk");
     expect(walkedOn.ids).toHaveLength(SEARCH_PAGE_SIZE);
     expect(walkedOn.ids).toEqual(walkedOn.index);
+    // Nothing to look up (negation only): walks of growing budgets, here 20 then 200 conversations
+    // (about a quarter have お願い, so 20 hold fewer than a page), the same page as the unbudgeted walk.
+    const excludedOnly = await auto("-お願い", { walkBudget: 20 });
+    expect(excludedOnly.by).toBe("walk");
+    expect(excludedOnly.ids).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(excludedOnly.ids).toEqual(excludedOnly.walk);
+    // And when the budgets run out before the page is full (a budget of 1: 1, 10, 100 conversations),
+    // the unbudgeted walk finishes it.
+    const exhausted = await auto("-お願い", { walkBudget: 1 });
+    expect(exhausted.ids).toEqual(excludedOnly.walk);
     // Without a negation the window stays next (its cost follows the terms' AND, not each term).
     expect((await auto("quotation", { walkBudget: 20 })).by).toBe("window");
 

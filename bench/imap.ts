@@ -26,7 +26,7 @@
 //   and what "p99 per command at 50 clients" asks about.
 //
 // Usage: npm run bench:imap -- [--messages 10000] [--clients 50] [--seconds 20]
-//   [--mixed closed,paced] [--paced-seconds 30] [--paced-rate 1] [--idle 1000] [--no-dovecot]
+//   [--mixed closed,paced] [--paced-seconds 30] [--paced-rate 1] [--idle 1000] [--no-dovecot] [--client-nagle]
 // The idle connections are held by a child process (this file with
 // --idle-child), so the server's memory is measured apart from the clients';
 // Yubin's server is this file with --server-child; BENCH_YUBIN_NODE_OPTIONS is
@@ -62,6 +62,7 @@ const { values } = parseArgs({
     "paced-rate": { type: "string", default: "1" },
     idle: { type: "string", default: "1000" },
     "no-dovecot": { type: "boolean", default: false },
+    "client-nagle": { type: "boolean", default: false },
     "idle-child": { type: "boolean", default: false },
     "server-child": { type: "boolean", default: false },
     port: { type: "string", default: "0" },
@@ -73,6 +74,14 @@ const MESSAGES = Number(values.messages);
 const CLIENTS = Number(values.clients);
 const SECONDS = Number(values.seconds);
 const IDLE = Number(values.idle);
+/**
+ * The load generator's sockets set TCP_NODELAY, as Thunderbird's do (and the SMTP and POP3 benches'),
+ * unless --client-nagle. A client that leaves Nagle's algorithm on and writes an APPEND's LITERAL+
+ * literal apart from its command line holds the literal until the server ACKs the line: Dovecot sets
+ * TCP_QUICKACK after each response and ACKs at once; Node has no way to set it, so Yubin's kernel
+ * delays that ACK (~40 ms). See docs/benchmarks.md.
+ */
+const CLIENT_NAGLE = values["client-nagle"];
 const MIXED = new Set(values.mixed.split(",").map((w) => w.trim()));
 for (const w of MIXED)
   if (w !== "closed" && w !== "paced") throw new Error(`--mixed: "${w}" is neither closed nor paced`);
@@ -133,6 +142,7 @@ class Client {
 
   static async connect(port: number): Promise<Client> {
     const socket = net.connect(port, "127.0.0.1");
+    if (!CLIENT_NAGLE) socket.setNoDelay(true);
     const client = new Client(socket);
     await new Promise<void>((resolve) => {
       const onData = () => {

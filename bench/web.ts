@@ -503,7 +503,9 @@ if (LIVE_ON || HTTP_ON) {
 
 /** Per operation, the HTTP variants pooled, against issue 15's targets. */
 function httpSummary(figures: HttpFigure[]) {
-  console.log("\nHTTP, per operation (all variants pooled):");
+  console.log(
+    "\nHTTP, per operation (all variants pooled; a target is met when the slowest variant's p95 is under it):",
+  );
   for (const op of ["inbox", "counts", "open", "search", "long", "page", "bulk"]) {
     const times = figures.filter((f) => f.op === op).flatMap((f) => f.times);
     if (times.length === 0) continue;
@@ -513,7 +515,8 @@ function httpSummary(figures: HttpFigure[]) {
       .map((f) => ({ variant: f.variant, p95: pct(f.times, 95) }))
       .sort((x, y) => y.p95 - x.p95)[0];
     const max = Math.max(...times);
-    const met = target && pct(times, 95) < target.p95 && (target.max === undefined || max < target.max);
+    // The issue's targets are per variant ("every search variant p95 under 100 ms"): the slowest one decides.
+    const met = target && worst && worst.p95 < target.p95 && (target.max === undefined || max < target.max);
     console.log(
       `  ${op.padEnd(7)} p50 ${pct(times, 50).toFixed(1)} ms  p95 ${pct(times, 95).toFixed(1)} ms  max ${max.toFixed(1)} ms  ` +
         `(n=${times.length}; slowest variant by p95: ${worst?.variant} ${worst?.p95.toFixed(1)} ms)` +

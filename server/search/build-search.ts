@@ -34,8 +34,11 @@ export interface IndexScope {
 }
 
 export interface SearchSql {
-  /** The walk; budgeted unless `budget` is null. Rows: id, lastMessageAt, hit, last (the budget's last candidate). */
-  walk: (budget: number | null, also?: Prisma.Sql) => Prisma.Sql;
+  /**
+   * The walk; budgeted unless `budget` is null; it stops after `limit` hits (the page's by default).
+   * Rows: id, lastMessageAt, hit, last (the budget's last candidate).
+   */
+  walk: (budget: number | null, also?: Prisma.Sql, limit?: number) => Prisma.Sql;
   /**
    * The GIN path within `scope`. One row: ids (the page, in order), considered (candidates in the
    * window) and found (matching items, when capped). Null when the query has no text,
@@ -82,7 +85,7 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
   // The walk: candidates newest first (at most `budget`), numbered; each probed once (the lateral
   // subquery is kept apart by "offset 0"). Rows are the hits, plus the budget's last candidate
   // whatever it is, so the caller can tell "no more conversations" from "budget spent".
-  const walk = (budget: number | null, also?: Prisma.Sql) => {
+  const walk = (budget: number | null, also?: Prisma.Sql, hits = limit) => {
     const numbered = Prisma.sql`select c.id, c."lastMessageAt",
         row_number() over (order by c."lastMessageAt" desc, c.id desc) as n
       from "Conversation" c where ${ownWhere}${also ? Prisma.sql` and ${also}` : Prisma.empty}
@@ -94,7 +97,7 @@ export async function buildSearch(input: SearchSqlInput): Promise<SearchSql | nu
       cross join lateral (select ${probeWhere} as hit offset 0) p
       where p.hit or ${last}
       order by c."lastMessageAt" desc, c.id desc
-      limit ${limit + 1}::int`;
+      limit ${hits + 1}::int`;
   };
 
   // Negations are probed in the page's order, only until it is full ("offset 0" keeps them above the

@@ -1,6 +1,6 @@
 // Which SQL of build-search.ts answers a page: the cheapest plan depends on
 // how common the query's text is, which only the data can tell.
-import { db, type Prisma } from "../db.ts";
+import { db, Prisma } from "../db.ts";
 import type { IndexScope, SearchSql } from "./build-search.ts";
 
 /**
@@ -79,9 +79,17 @@ export async function matchingIds(
   budget: number,
 ): Promise<{ ids: number[]; by: SearchStep }> {
   const walk = async (b: number | null, also?: Prisma.Sql, limit = built.limit) => {
-    const rows = await db().$queryRaw<{ id: number; hit: boolean; last: boolean }[]>(built.walk(b, also));
+    const rows = await db().$queryRaw<{ id: number; lastMessageAt: Date; hit: boolean; last: boolean }[]>(
+      built.walk(b, also, limit),
+    );
     const hits = rows.filter((r) => r.hit).map((r) => r.id);
-    return { ids: hits.slice(0, limit), done: hits.length >= limit || !rows.some((r) => r.last) };
+    // The budget's last candidate: a longer walk goes on after it rather than probing the same ones again.
+    const end = rows.find((r) => r.last);
+    const after = end
+      ? Prisma.sql`c."lastMessageAt" <= ${end.lastMessageAt}::timestamptz
+          and (c."lastMessageAt", c.id) < (${end.lastMessageAt}::timestamptz, ${end.id}::int)`
+      : null;
+    return { ids: hits.slice(0, limit), done: hits.length >= limit || !end, after };
   };
   const { index } = built;
   if (strategy === "walk") return { ids: (await walk(null)).ids, by: "walk" };
@@ -132,9 +140,10 @@ export async function matchingIds(
   // AND is what the window intersects (佐藤 太郎: 8,365 messages, 15 ms), however common each token is.
   if (built.negated && estimate > budget * COMMON_TERM_MESSAGES_PER_BUDGET && first.ids.length > 0) {
     const needed = Math.ceil(((budget * built.limit) / first.ids.length) * 1.3);
-    if (needed <= budget * 10) {
-      const longer = await walk(needed);
-      if (longer.done) return { ids: longer.ids, by: "walk" };
+    if (needed <= budget * 10 && first.after) {
+      // From where the first walk stopped, for the rest of the page: its hits stand.
+      const longer = await walk(needed - budget, first.after, built.limit - first.ids.length);
+      if (longer.done) return { ids: [...first.ids, ...longer.ids], by: "walk" };
     }
   }
   // Not common among the newest conversations. The window of 10× answers a term that is merely uncommon,

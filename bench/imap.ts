@@ -219,13 +219,15 @@ class Client {
         return true;
       };
       if (check()) return resolve();
+      const onClose = () => reject(new Error("closed while waiting for a continuation"));
       const onData = () => {
         if (!check()) return;
         this.socket.off("data", onData);
+        this.socket.off("close", onClose);
         resolve();
       };
       this.socket.on("data", onData);
-      this.socket.once("close", () => reject(new Error("closed while waiting for a continuation")));
+      this.socket.once("close", onClose);
     });
   }
 

@@ -266,6 +266,10 @@ describe("fields, phrases and negation", () => {
     expect(await search("請求 -再発行")).toEqual(["apart", "cp50221", "english"]);
     expect(await search("shop.example -refund")).toEqual(["english"]);
     expect(await search("shop.example -from:carol")).toEqual(["english"]);
+    // Found field by field (body, subject, then names, addresses and attachment names): a term only in
+    // an attachment's name excludes too.
+    expect(await search("請求書 -2026年11月.pdf")).toEqual(["cp50221", "english"]);
+    expect(await search("-bob@shop.example")).not.toContain("english");
   });
 });
 

@@ -5,6 +5,9 @@ import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
 import { TRACE_MAX_TEXT } from "../limits.ts";
 import type { TraceRecord } from "./trace-record.ts";
 
+/** NUL or any surrogate: only then can a value need cleaning. */
+const MAYBE_UNSAFE = /[\0\uD800-\uDFFF]/;
+
 /**
  * Text from the network as PostgreSQL takes it: no NUL (text and jsonb
  * refuse it, and one bad row would fail the whole batch), no lone
@@ -13,9 +16,12 @@ import type { TraceRecord } from "./trace-record.ts";
 export function cleanText(value: string | null | undefined, max = TRACE_MAX_TEXT): string | null {
   if (value === null || value === undefined) return null;
   // NUL, and a UTF-16 surrogate without its pair (a hostile encoded-word can make one): both fail in jsonb.
-  const clean = value
-    .replaceAll("\0", "\uFFFD")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+  // Most values have neither (one test instead of two replacements, for the ~30 fields and steps of a record).
+  const clean = MAYBE_UNSAFE.test(value)
+    ? value
+        .replaceAll("\0", "\uFFFD")
+        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+    : value;
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 

@@ -607,10 +607,12 @@ describe("on 20,000 messages", () => {
     expect(excludedOnly.by).toBe("walk");
     expect(excludedOnly.ids).toHaveLength(SEARCH_PAGE_SIZE);
     expect(excludedOnly.ids).toEqual(excludedOnly.walk);
-    // And when the budgets run out before the page is full (a budget of 1: 1, 10, 100 conversations),
-    // the unbudgeted walk finishes it.
-    const exhausted = await auto("-お願い", { walkBudget: 1 });
-    expect(exhausted.ids).toEqual(excludedOnly.walk);
+    // And when the budgets run out before the page is full (a budget of 1: 1, 10 and 100 conversations,
+    // and almost every conversation has の), the unbudgeted walk finishes it.
+    const exhausted = await auto("-の", { walkBudget: 1 });
+    expect(exhausted.by).toBe("walk");
+    expect(exhausted.ids.length).toBeGreaterThan(0);
+    expect(exhausted.ids).toEqual(exhausted.walk);
     // Without a negation the window stays next (its cost follows the terms' AND, not each term).
     expect((await auto("quotation", { walkBudget: 20 })).by).toBe("window");
 

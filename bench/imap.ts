@@ -75,8 +75,8 @@ const CLIENTS = Number(values.clients);
 const SECONDS = Number(values.seconds);
 const IDLE = Number(values.idle);
 /**
- * The load generator's sockets set TCP_NODELAY, as Thunderbird's do (and the SMTP and POP3 benches'),
- * unless --client-nagle. A client that leaves Nagle's algorithm on and writes an APPEND's LITERAL+
+ * The load generator's sockets set TCP_NODELAY, as the SMTP and POP3 benches' clients do, unless
+ * --client-nagle. A client that leaves Nagle's algorithm on and writes an APPEND's LITERAL+
  * literal apart from its command line holds the literal until the server ACKs the line: Dovecot sets
  * TCP_QUICKACK after each response and ACKs at once; Node has no way to set it, so Yubin's kernel
  * delays that ACK (~40 ms). See docs/benchmarks.md.

@@ -63,6 +63,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   author = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
   reviewer = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+  // Each step gives up well inside the test's own 30 s, so a step that never happens is named in the
+  // failure (one CI run timed the whole test out at 30 s, normally 2–8 s, without saying where).
+  for (const p of [author, reviewer]) p.setDefaultTimeout(20_000);
   // Both sign in once, side by side; the tests go on from there.
   await Promise.all([signIn(author, yubin.baseUrl, TRAINEE), signIn(reviewer, yubin.baseUrl, ADMIN)]);
 });

@@ -62,10 +62,13 @@ export async function conversationConditions(input: {
     own.push(t.negated ? Prisma.sql`not ${tagged}` : tagged);
   }
 
-  if (input.before) {
-    // The first half is an index condition; the row comparison breaks ties on id.
-    own.push(Prisma.sql`c."lastMessageAt" <= ${input.before.lastMessageAt}::timestamptz
-      and (c."lastMessageAt", c.id) < (${input.before.lastMessageAt}::timestamptz, ${input.before.id}::int)`);
-  }
+  if (input.before) own.push(olderThan(input.before));
   return own;
+}
+
+/** The conversations after this one in the newest-first order (a page's cursor, or where a walk stopped). */
+export function olderThan(row: { lastMessageAt: Date; id: number }): Prisma.Sql {
+  // The first half is an index condition; the row comparison breaks ties on id.
+  return Prisma.sql`c."lastMessageAt" <= ${row.lastMessageAt}::timestamptz
+    and (c."lastMessageAt", c.id) < (${row.lastMessageAt}::timestamptz, ${row.id}::int)`;
 }

@@ -7,9 +7,11 @@ import type { SearchTerm, TextField } from "./parse-query.ts";
 import { indexDecides, type TextTerm } from "./term-tsquery.ts";
 
 // The texts a term is verified against, normalised the same way as the query (NFKC, lower case).
+// Free text is the subject, these, and the body.
+const NAMES_ADDRESSES_ATTACHMENTS = Prisma.sql`m."fromName", m."fromAddress", m."toAddresses"::text,
+    m."ccAddresses"::text, jsonb_path_query_array(m.attachments, '$[*].filename')::text`;
 const MESSAGE_FIELD: Record<TextField, Prisma.Sql> = {
-  any: Prisma.sql`lower(normalize(concat_ws(' ', m.subject, m."fromName", m."fromAddress", m."toAddresses"::text,
-    m."ccAddresses"::text, jsonb_path_query_array(m.attachments, '$[*].filename')::text, m."textBody"), NFKC))`,
+  any: Prisma.sql`lower(normalize(concat_ws(' ', m.subject, ${NAMES_ADDRESSES_ATTACHMENTS}, m."textBody"), NFKC))`,
   from: Prisma.sql`lower(normalize(concat_ws(' ', m."fromName", m."fromAddress"), NFKC))`,
   to: Prisma.sql`lower(normalize(concat_ws(' ', m."toAddresses"::text, m."ccAddresses"::text), NFKC))`,
   subject: Prisma.sql`lower(normalize(m.subject, NFKC))`,
@@ -27,8 +29,7 @@ function messageFieldContains(field: TextField, value: string): Prisma.Sql {
   if (field !== "any" || /\s/u.test(value)) return Prisma.sql`strpos(${MESSAGE_FIELD[field]}, ${value}) > 0`;
   return Prisma.sql`(strpos(lower(normalize(coalesce(m."textBody", ''), NFKC)), ${value}) > 0
     or strpos(lower(normalize(m.subject, NFKC)), ${value}) > 0
-    or strpos(lower(normalize(concat_ws(' ', m."fromName", m."fromAddress", m."toAddresses"::text, m."ccAddresses"::text,
-      jsonb_path_query_array(m.attachments, '$[*].filename')::text), NFKC)), ${value}) > 0)`;
+    or strpos(lower(normalize(concat_ws(' ', ${NAMES_ADDRESSES_ATTACHMENTS}), NFKC)), ${value}) > 0)`;
 }
 
 export interface ItemConditions {

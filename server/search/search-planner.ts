@@ -1,7 +1,8 @@
 // Which SQL of build-search.ts answers a page: the cheapest plan depends on
 // how common the query's text is, which only the data can tell.
-import { db, Prisma } from "../db.ts";
+import { db, type Prisma } from "../db.ts";
 import type { IndexScope, SearchSql } from "./build-search.ts";
+import { olderThan } from "./conversation-conditions.ts";
 
 /**
  * How a page is found. Conversations are shown newest first, so the cheapest
@@ -85,11 +86,7 @@ export async function matchingIds(
     const hits = rows.filter((r) => r.hit).map((r) => r.id);
     // The budget's last candidate: a longer walk goes on after it rather than probing the same ones again.
     const end = rows.find((r) => r.last);
-    const after = end
-      ? Prisma.sql`c."lastMessageAt" <= ${end.lastMessageAt}::timestamptz
-          and (c."lastMessageAt", c.id) < (${end.lastMessageAt}::timestamptz, ${end.id}::int)`
-      : null;
-    return { ids: hits.slice(0, limit), done: hits.length >= limit || !end, after };
+    return { ids: hits.slice(0, limit), done: hits.length >= limit || !end, after: end ? olderThan(end) : null };
   };
   const { index } = built;
   if (strategy === "walk") return { ids: (await walk(null)).ids, by: "walk" };
@@ -97,11 +94,19 @@ export async function matchingIds(
     // Nothing to look up (negations and conversation conditions only: `-お願い`): walks of growing budgets.
     // Unbudgeted, the planner sorts every candidate conversation before the first probe (200,000 at 1M:
     // ~200 ms for `-お願い`, which then probes 109); a budget lets it read them in order from the index.
+    // Each walk goes on where the last one stopped, for the rest of the page.
+    const ids: number[] = [];
+    let after: Prisma.Sql | undefined;
+    let walked = 0;
     for (let b = budget; b <= budget * 100; b *= 10) {
-      const step = await walk(b);
-      if (step.done) return { ids: step.ids, by: "walk" };
+      const step = await walk(b - walked, after, built.limit - ids.length);
+      ids.push(...step.ids);
+      if (step.done || !step.after) return { ids, by: "walk" };
+      after = step.after;
+      walked = b;
     }
-    return { ids: (await walk(null)).ids, by: "walk" };
+    ids.push(...(await walk(null, after, built.limit - ids.length)).ids);
+    return { ids, by: "walk" };
   }
   if (built.dated && strategy === "auto") {
     // before:D without text: the matching conversations at or after D (few: those whose items span D),

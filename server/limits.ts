@@ -457,6 +457,13 @@ export const TRACE_MAX_STEPS = 100;
 /** Characters kept of one command, reply or header in a trace. */
 export const TRACE_MAX_TEXT = 1000;
 
+/**
+ * Characters kept of a trace's Subject: it is stored in the time index's leaf
+ * tuples ("MessageTrace_startedAt_id_subject_sql"), which must stay well under
+ * a B-tree tuple's ~2,700 bytes (300 characters are at most 1,200 bytes of UTF-8).
+ */
+export const TRACE_MAX_SUBJECT = 300;
+
 /** The widest time range one trace search may cover (the web page, the API, `yubin trace --since`). */
 export const TRACE_MAX_RANGE_DAYS = 31;
 

@@ -2,7 +2,7 @@
 // recipient rows (for search by recipient and time), from one JSON parameter,
 // so a batch of 500 costs one statement and one commit.
 import { type RawSql, sqlTransaction } from "../db/raw-sql.ts";
-import { TRACE_MAX_TEXT } from "../limits.ts";
+import { TRACE_MAX_SUBJECT, TRACE_MAX_TEXT } from "../limits.ts";
 import type { TraceRecord } from "./trace-record.ts";
 
 /** NUL or any surrogate: only then can a value need cleaning. */
@@ -22,7 +22,10 @@ export function cleanText(value: string | null | undefined, max = TRACE_MAX_TEXT
         .replaceAll("\0", "\uFFFD")
         .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
     : value;
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  if (clean.length <= max) return clean;
+  // Cut between characters, not inside a surrogate pair (its lone half would fail the whole batch in jsonb).
+  const cut = /[\uD800-\uDBFF]/.test(clean.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${clean.slice(0, cut)}…`;
 }
 
 const address = (a: string) => (cleanText(a.trim().toLowerCase(), 320) as string).replace(/^<|>$/g, "");
@@ -54,7 +57,7 @@ function toRow(r: TraceRecord) {
     dmarc: cleanText(r.auth?.dmarc, 32),
     arc: cleanText(r.auth?.arc, 32),
     messageIdHeader: cleanText(r.messageIdHeader, 998),
-    subject: cleanText(r.subject),
+    subject: cleanText(r.subject, TRACE_MAX_SUBJECT),
     messageIds: (r.messageIds ?? []).filter(Number.isSafeInteger),
     conversationIds: (r.conversationIds ?? []).filter(Number.isSafeInteger),
     outboundMessageId: int(r.outboundMessageId),

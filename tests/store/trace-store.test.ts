@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHousekeeping } from "../../cli/roles/housekeeping.ts";
 import { db } from "../../server/db.ts";
+import { TRACE_MAX_SUBJECT } from "../../server/limits.ts";
 import { insertTraces } from "../../server/trace/insert-traces.ts";
 import { purgeTraces } from "../../server/trace/purge-traces.ts";
 import { searchTraces } from "../../server/trace/search-traces.ts";
@@ -125,11 +126,18 @@ describe("the writer", () => {
         recipients: [{ address: "<Bob\u0000@Example.COM>", code: 550, reply: "550 5.1.1 No such user here" }],
       }),
     );
+    // The widest characters UTF-8 has (4 bytes each): the subject still fits the time index's tuples.
+    writer.add(record({ sessionId: "wide", subject: "𩸽".repeat(5000) }));
     await writer.flush();
     const row = await db().messageTrace.findFirstOrThrow({ where: { sessionId: "hostile" } });
     expect(row.subject?.startsWith("a\uFFFDb\uFFFDc")).toBe(true);
-    expect(row.subject?.length).toBe(1000);
+    expect(row.subject?.length).toBe(TRACE_MAX_SUBJECT);
+    expect(row.helo).toBe("evil\uFFFD.example");
     expect(row.recipients).toEqual(["bob\uFFFD@example.com"]);
+    const wide = await db().messageTrace.findFirstOrThrow({ where: { sessionId: "wide" } });
+    expect(wide.subject?.endsWith("…")).toBe(true);
+    expect([...(wide.subject ?? "")].length).toBeLessThanOrEqual(TRACE_MAX_SUBJECT);
+    expect(wide.subject?.startsWith("𩸽𩸽")).toBe(true);
   });
 });
 

@@ -93,12 +93,12 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
             news.reset();
             await reportConnector({ id, owner: options.owner, status: first ? "importing" : "syncing" });
             const folderErrors: string[] = [];
-            let firstUidNext: bigint | null = null;
+            let firstOpened: { uidNext: bigint | null; highestModseq: bigint | null } | null = null;
             for (const [i, folder] of row.folders.entries()) {
               if (stop.signal.aborted) break;
               try {
                 const r = await syncFolder(client, folder, context(i === 0));
-                if (i === 0) firstUidNext = r.uidNext;
+                if (i === 0) firstOpened = { uidNext: r.uidNext, highestModseq: r.highestModseq };
                 if (r.flagged || r.expunged) {
                   log(
                     `connector ${id} ${folder}: remote changes followed: ${r.flagged} flag changes, ${r.expunged} expunged`,
@@ -146,7 +146,7 @@ export async function runConnector(id: number, options: RunConnectorOptions): Pr
             const passDue = Date.now() + (options.pollMs ?? CONNECTOR_POLL_MS);
             for (;;) {
               const wake = await waitForNews(client, folder, {
-                uidNextSynced: reopen ? firstUidNext : null,
+                synced: reopen ? firstOpened : null,
                 news,
                 pollMs: Math.max(0, passDue - Date.now()),
                 signal: stop.signal,
@@ -209,24 +209,33 @@ async function importNewMailOrPass(client: ImapFlow, folder: string, ctx: SyncCo
  * Waits in the first folder until the server reports something or the poll
  * interval has passed. "mail": new mail only (EXISTS); "pass": anything else
  * — flags changed or messages expunged remotely (RFC 7162 §3.2.10, RFC 9051
- * §7.5.2), the poll interval, mail that came during the pass, a stop — for
- * which a full pass looks at every folder. Rejects when the connection
- * closes, so the caller connects again. `reopen`: the folder is opened
- * (EXAMINE) first; after the direct way it is still open.
+ * §7.5.2), the poll interval, mail that came or a change made during the
+ * pass, a stop — for which a full pass looks at every folder. Rejects when
+ * the connection closes, so the caller connects again. `reopen`: the folder
+ * is opened (EXAMINE) first; after the direct way it is still open.
  */
 async function waitForNews(
   client: ImapFlow,
   folder: string,
-  input: { uidNextSynced: bigint | null; news: RemoteNews; pollMs: number; signal: AbortSignal; reopen: boolean },
+  input: {
+    synced: { uidNext: bigint | null; highestModseq: bigint | null } | null;
+    news: RemoteNews;
+    pollMs: number;
+    signal: AbortSignal;
+    reopen: boolean;
+  },
 ): Promise<"mail" | "pass"> {
-  const { news, signal } = input;
+  const { news, signal, synced } = input;
   if (input.reopen || !client.mailbox || client.mailbox.path !== news.path) {
     const opened = await client.mailboxOpen(folder, { readOnly: true });
     news.path = opened.path;
-    // Mail that arrived while the folders were synced shows in the new UIDNEXT, not as an EXISTS to come.
-    if (input.uidNextSynced !== null && opened.uidNext && BigInt(opened.uidNext) !== input.uidNextSynced) {
-      return "pass";
-    }
+    // What changed in the folder after the pass opened it and was not told before this EXAMINE is
+    // never told: the server drops what it had pending for the folder open before (Dovecot does;
+    // the RFCs do not ask it to tell), and IDLE reports only what changes from here on. Mail that
+    // arrived meanwhile shows in the new UIDNEXT; flags changed and messages expunged (the
+    // connector's own write-back too) in the new HIGHESTMODSEQ (RFC 7162 §3.1.2.1). A pass looks.
+    if (synced?.uidNext && opened.uidNext && BigInt(opened.uidNext) !== synced.uidNext) return "pass";
+    if (synced?.highestModseq && opened.highestModseq && opened.highestModseq !== synced.highestModseq) return "pass";
   }
   if (signal.aborted) return "pass";
   const closedError = () => Object.assign(new Error("the server closed the connection"), { code: "ECONNRESET" });

@@ -37,6 +37,8 @@ export interface FolderSync extends BatchResult, FollowResult {
   rescanned: boolean;
   /** The folder's UIDNEXT when it was opened: mail that came later has a UID from here on. */
   uidNext: bigint | null;
+  /** The folder's HIGHESTMODSEQ when it was opened (RFC 7162): a change made later has a higher one. */
+  highestModseq: bigint | null;
 }
 
 export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncContext): Promise<FolderSync> {
@@ -52,7 +54,7 @@ export async function syncFolder(client: ImapFlow, folder: string, ctx: SyncCont
   const highestModseq = mailbox.highestModseq === undefined ? null : BigInt(mailbox.highestModseq);
   const state = await openFolderState({ connectorId: ctx.connectorId, folder, uidValidity });
   const uidNext = mailbox.uidNext ? BigInt(mailbox.uidNext) : null;
-  const result = noneYet(folder, state.reset, uidNext);
+  const result = noneYet(folder, state.reset, uidNext, highestModseq);
   const writeBack = ctx.writeBack && atImport(ctx.writeBack) ? ctx.writeBack : null;
   // What changed remotely in mail imported before, first: the batches below record the new HIGHESTMODSEQ.
   const followed = await followRemoteChanges(client, {
@@ -157,7 +159,7 @@ export async function importNewMail(
   if (lastUid === null) return null;
   // Everything announced so far is at most what the fetch below returns; later news waits its turn.
   news.reset();
-  const result = noneYet(folder, false, null);
+  const result = noneYet(folder, false, null, null);
   let range = `${lastUid + 1n}:*`;
   if (ctx.since) {
     const found = await client.search({ uid: range, since: ctx.since }, { uid: true });
@@ -211,6 +213,17 @@ async function fetchRange(client: ImapFlow, range: string, keep: (uid: bigint) =
 }
 
 /** A folder's counts before anything of this pass was stored. */
-function noneYet(folder: string, rescanned: boolean, uidNext: bigint | null): FolderSync {
-  return { folder, rescanned, uidNext, stored: 0, duplicates: 0, known: 0, failed: 0, flagged: 0, expunged: 0 };
+function noneYet(folder: string, rescanned: boolean, uidNext: bigint | null, highestModseq: bigint | null): FolderSync {
+  return {
+    folder,
+    rescanned,
+    uidNext,
+    highestModseq,
+    stored: 0,
+    duplicates: 0,
+    known: 0,
+    failed: 0,
+    flagged: 0,
+    expunged: 0,
+  };
 }

@@ -91,7 +91,7 @@ async function run(label: string, n: number, batch: number) {
 await run("warm", 2000, 32);
 await run("with indexes", 6000, 32);
 await client.query(
-  `drop index "MessageTrace_startedAt_idx"; drop index "MessageTrace_mailFrom_startedAt_idx"; drop index "MessageTrace_messageIdHeader_idx"; drop index "MessageTrace_clientAddress_startedAt_idx"; drop index "MessageTrace_result_startedAt_idx"; drop index "MessageTraceRecipient_address_startedAt_idx"`,
+  `drop index "MessageTrace_startedAt_id_subject_sql"; drop index "MessageTrace_mailFrom_startedAt_idx"; drop index "MessageTrace_messageIdHeader_idx"; drop index "MessageTrace_clientAddress_startedAt_idx"; drop index "MessageTrace_result_startedAt_idx"; drop index "MessageTraceRecipient_address_startedAt_idx"`,
 );
 await run("no secondary indexes", 6000, 32);
 await client.end();

@@ -168,7 +168,16 @@ export async function importNewMail(
     range = uids.join(",");
   }
   // RFC 9051 §6.4.4: "N:*" always matches the highest UID even when it is below N, hence the filter.
-  const messages = await fetchRange(client, range, (uid) => uid > lastUid);
+  // A flag change the server tells during this fetch comes as one of its rows (imapflow hands every
+  // untagged FETCH to the running command), not as news: it is kept as news, for the next pass.
+  const messages = await fetchRange(
+    client,
+    range,
+    (uid) => uid > lastUid,
+    () => {
+      news.changed = true;
+    },
+  );
   const last = messages.at(-1);
   if (!last) return result;
   const r = await storeRemoteBatchSafely({
@@ -194,9 +203,16 @@ export async function importNewMail(
  * once, as this did before, held the loop for the length of all of them while PostgreSQL
  * sat idle; docs/benchmarks.md).
  */
-async function fetchRange(client: ImapFlow, range: string, keep: (uid: bigint) => boolean): Promise<RemoteMessage[]> {
+async function fetchRange(
+  client: ImapFlow,
+  range: string,
+  keep: (uid: bigint) => boolean,
+  unasked?: () => void,
+): Promise<RemoteMessage[]> {
   const byUid = new Map<bigint, RemoteMessage>();
   for await (const m of client.fetch(range, { uid: true, source: true, internalDate: true }, { uid: true })) {
+    // A row without the body asked for: the server telling a change of flags unasked (RFC 9051 §7.5.2).
+    if (!m.source && m.flags) unasked?.();
     const uid = BigInt(m.uid);
     // A UID fetched twice (a server quirk) is one message.
     if (!m.source || !keep(uid) || byUid.has(uid)) continue;

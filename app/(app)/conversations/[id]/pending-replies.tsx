@@ -12,6 +12,7 @@ import { AttachmentList } from "../../../components/attachment-list.tsx";
 import { shownAttachmentName } from "../../../components/attachment-name.ts";
 import { FormMessage } from "../../../components/form-message.tsx";
 import { LocalTime } from "../../../components/local-time.tsx";
+import { useHydrated } from "../../../components/use-hydrated.ts";
 import { useT } from "../../../i18n/client.tsx";
 import type { MessageKey } from "../../../i18n/translate.ts";
 import { useTRPC } from "../../../trpc/client.ts";
@@ -49,7 +50,10 @@ export function ReviewActions({ reply }: { reply: Pick<PendingReplyView, "id" | 
     }),
   );
   const giveBack = useMutation(trpc.approval.return.mutationOptions({ onSuccess: () => router.refresh() }));
-  const busy = approve.isPending || giveBack.isPending;
+  // The server's HTML shows the buttons before React has hydrated them: a click then did nothing (a CI
+  // run under load clicked Return and never saw its comment field). Enabled once they can act.
+  const hydrated = useHydrated();
+  const busy = approve.isPending || giveBack.isPending || !hydrated;
   return (
     <div className="mt-3 space-y-2">
       <div className="flex flex-wrap gap-2">
@@ -118,6 +122,7 @@ export function HeldReplyCard({
 }) {
   const { setOpen } = useComposer();
   const t = useT();
+  const hydrated = useHydrated();
   const mine = reply.author.id === me;
   return (
     <article
@@ -156,6 +161,7 @@ export function HeldReplyCard({
           {mine ? (
             <button
               type="button"
+              disabled={!hydrated}
               className={`${BUTTON} mt-2 bg-slate-900 text-white hover:bg-slate-700`}
               onClick={() => {
                 setComposerPrefill({

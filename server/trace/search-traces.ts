@@ -6,8 +6,8 @@
 // time; Message-ID; sender and time; client address and time; else time),
 // each a statement of its own, so that a prepared statement's generic plan
 // still uses that index; the other filters only narrow what it finds. The
-// subject has no index of its own (a trigram index cost the MX more than all
-// the rest of the trace: docs/benchmarks.md): it rides, with the result and
+// subject has no index of its own (a trigram index on it was the largest part
+// of what tracing cost the MX: docs/benchmarks.md): it rides, with the result and
 // kind, in the time index's leaf tuples, so a search by subject reads the time
 // range newest first from that index alone and stops at a full page.
 import { isIP } from "node:net";

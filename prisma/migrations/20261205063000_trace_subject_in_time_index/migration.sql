@@ -1,6 +1,6 @@
--- The trigram index on MessageTrace.subject was most of what tracing cost the MX
--- (docs/benchmarks.md, "Inbound SMTP with and without the message trace"): each
--- record's Subject made dozens of GIN entries. The subject (with the result and
+-- The trigram index on MessageTrace.subject was the largest part of what tracing
+-- cost the MX (docs/benchmarks.md, "Inbound SMTP with and without the message
+-- trace"): each record's Subject made dozens of GIN entries. The subject (with the result and
 -- kind) now rides in the leaf tuples of the time index instead, which a record
 -- appends to at its right end; a subject search reads the time range newest
 -- first from that index alone and stops at a full page (server/trace/search-traces.ts).

@@ -157,6 +157,11 @@ export async function searchTraces(
   return { items, nextCursor: items.length === limit && last ? { startedAt: last.startedAt, id: last.id } : null };
 }
 
+/** A TraceSummary's columns, which every search returns. */
+const SUMMARY_COLUMNS = new SqlText(`t.id, t.kind, t.result, t."startedAt", t."clientAddress", t."clientName",
+  t."authUser", t."mailFrom", t.recipients, t.subject, t."messageIdHeader", t."replyCode", t."replyText",
+  t."remoteHost", t.attempt`);
+
 // The indexed predicate a search starts from (the value follows it as a
 // parameter, then its cast); a constant truth when only the time range narrows it.
 const BY_MESSAGE_ID = new SqlText(`t."messageIdHeader" =`);
@@ -168,38 +173,35 @@ const AS_TEXT = new SqlText("::text");
 const AS_RESULT = new SqlText(`::"TraceResult"`);
 
 async function run(f: Filters, after: TraceCursor | undefined, limit: number): Promise<Row[]> {
-  const subject = f.subject;
   const afterAt = after?.startedAt ?? null;
   const afterId = after ? BigInt(after.id) : null;
   if (f.recipient) {
     return sql.$queryRaw<Row[]>`
-      select t.id, t.kind, t.result, t."startedAt", t."clientAddress", t."clientName", t."authUser", t."mailFrom",
-        t.recipients, t.subject, t."messageIdHeader", t."replyCode", t."replyText", t."remoteHost", t.attempt
+      select ${SUMMARY_COLUMNS}
       from "MessageTraceRecipient" r join "MessageTrace" t on t.id = r."traceId"
       where r.address = ${f.recipient} and r."startedAt" >= ${f.since} and r."startedAt" < ${f.until}
         and (${f.sender}::text is null or t."mailFrom" = ${f.sender}::text)
         and (${f.messageId}::text is null or t."messageIdHeader" = ${f.messageId}::text)
         and (${f.clientAddress}::text is null or t."clientAddress" = ${f.clientAddress}::text)
-        and (${subject}::text is null or strpos(lower(t.subject), lower(${subject}::text)) > 0)
+        and (${f.subject}::text is null or strpos(lower(t.subject), lower(${f.subject}::text)) > 0)
         and (${f.result}::text is null or t.result::text = ${f.result}::text)
         and (${f.kind}::text is null or t.kind::text = ${f.kind}::text)
         and (${afterAt}::timestamptz is null or (r."startedAt", r."traceId") < (${afterAt}::timestamptz, ${afterId}::bigint))
       order by r."startedAt" desc, r."traceId" desc
       limit ${limit}::int`;
   }
-  if (subject && !f.messageId && !f.sender && !f.clientAddress) {
+  if (f.subject && !f.messageId && !f.sender && !f.clientAddress) {
     // From "MessageTrace_startedAt_id_subject_sql" alone (an index-only scan): the page's ids, then their rows.
     return sql.$queryRaw<Row[]>`
       with page as materialized (
         select t.id from "MessageTrace" t
-        where t."startedAt" >= ${f.since} and t."startedAt" < ${f.until} and strpos(lower(t.subject), lower(${subject}::text)) > 0
+        where t."startedAt" >= ${f.since} and t."startedAt" < ${f.until} and strpos(lower(t.subject), lower(${f.subject}::text)) > 0
           and (${f.result}::text is null or t.result::text = ${f.result}::text)
           and (${f.kind}::text is null or t.kind::text = ${f.kind}::text)
           and (${afterAt}::timestamptz is null or (t."startedAt", t.id) < (${afterAt}::timestamptz, ${afterId}::bigint))
         order by t."startedAt" desc, t.id desc
         limit ${limit}::int)
-      select t.id, t.kind, t.result, t."startedAt", t."clientAddress", t."clientName", t."authUser", t."mailFrom",
-        t.recipients, t.subject, t."messageIdHeader", t."replyCode", t."replyText", t."remoteHost", t.attempt
+      select ${SUMMARY_COLUMNS}
       from page join "MessageTrace" t on t.id = page.id
       order by t."startedAt" desc, t.id desc`;
   }
@@ -213,14 +215,13 @@ async function run(f: Filters, after: TraceCursor | undefined, limit: number): P
           ? [BY_RESULT, f.result, AS_RESULT]
           : [BY_TIME, "", AS_TEXT];
   return sql.$queryRaw<Row[]>`
-    select t.id, t.kind, t.result, t."startedAt", t."clientAddress", t."clientName", t."authUser", t."mailFrom",
-      t.recipients, t.subject, t."messageIdHeader", t."replyCode", t."replyText", t."remoteHost", t.attempt
+    select ${SUMMARY_COLUMNS}
     from "MessageTrace" t
     where ${predicate} ${value}${cast} and t."startedAt" >= ${f.since} and t."startedAt" < ${f.until}
       and (${f.sender}::text is null or t."mailFrom" = ${f.sender}::text)
       and (${f.messageId}::text is null or t."messageIdHeader" = ${f.messageId}::text)
       and (${f.clientAddress}::text is null or t."clientAddress" = ${f.clientAddress}::text)
-      and (${subject}::text is null or strpos(lower(t.subject), lower(${subject}::text)) > 0)
+      and (${f.subject}::text is null or strpos(lower(t.subject), lower(${f.subject}::text)) > 0)
       and (${f.result}::text is null or t.result::text = ${f.result}::text)
       and (${f.kind}::text is null or t.kind::text = ${f.kind}::text)
       and (${afterAt}::timestamptz is null or (t."startedAt", t.id) < (${afterAt}::timestamptz, ${afterId}::bigint))

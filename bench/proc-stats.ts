@@ -75,3 +75,34 @@ export function cpuSeconds(before: Map<number, number>, after: Map<number, numbe
   for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
   return ticks / TICKS_PER_SECOND;
 }
+
+/**
+ * What a process of a Yubin instance is, for splitting its CPU: PostgreSQL
+ * names its processes in their command line ("postgres: walwriter", "postgres:
+ * autovacuum worker", a backend "postgres: user db 127.0.0.1(…) idle").
+ */
+export function processRole(pid: number): "node" | "pg backend" | "pg autovacuum" | "pg background" {
+  let cmdline = "";
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, "latin1").replaceAll("\0", " ");
+  } catch {
+    return "node";
+  }
+  // The postmaster keeps its path; its children are renamed "postgres: …".
+  if (/\/bin\/postgres /.test(cmdline)) return "pg background";
+  if (!cmdline.startsWith("postgres")) return "node";
+  if (/autovacuum/.test(cmdline)) return "pg autovacuum";
+  if (/checkpointer|walwriter|background writer|logical replication|io worker|startup/.test(cmdline))
+    return "pg background";
+  return "pg backend";
+}
+
+/** CPU seconds between two samples, by the role of each process (processRole). */
+export function cpuSecondsByRole(before: Map<number, number>, after: Map<number, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [pid, t] of after) {
+    const role = processRole(pid);
+    out[role] = (out[role] ?? 0) + (t - (before.get(pid) ?? 0)) / TICKS_PER_SECOND;
+  }
+  return out;
+}

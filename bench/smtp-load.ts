@@ -8,8 +8,16 @@
 // Usage: npm run bench:smtp -- [--messages 3000] [--size 10KiB] [--connections 20]
 //                               [--mode reuse|new|both] [--rounds 1] [--no-reference] [--no-docs]
 //                               [--dovecot-fsync optimized|always] [--pg-activity] [--trace on|off|both]
+//                               [--warmup 300]
 // or the same as env: BENCH_MESSAGES, BENCH_SIZE, BENCH_CONNECTIONS, BENCH_MODE,
-// BENCH_ROUNDS, BENCH_REFERENCE=0, BENCH_DOCS=0, BENCH_DOVECOT_FSYNC, BENCH_TRACE.
+// BENCH_ROUNDS, BENCH_REFERENCE=0, BENCH_DOCS=0, BENCH_DOVECOT_FSYNC, BENCH_TRACE,
+// BENCH_WARMUP.
+//
+// --warmup: before round 1, every side gets this many messages per mode, not
+// counted in the figures (the stores' checks count them). A Yubin phase's
+// server CPU runs from the load's start until the instance is quiet again
+// (settle(): the last trace batch, autovacuum), and includes the PostgreSQL
+// workers that came and went meanwhile.
 //
 // --trace: Yubin records a message trace of every transaction (the default,
 // "on"); "off" runs it with YUBIN_TRACE_RETENTION_DAYS=0; "both" starts a
@@ -40,7 +48,15 @@ import { freePort, repoRoot, startYubinProcess } from "../tests/support/yubin-pr
 import { startDnsStub } from "./dns-stub.ts";
 import { type BenchMessage, benchMessage } from "./mail-corpus.ts";
 import { INSTALL_HINT, type MailFsync, referenceAvailability, startReference } from "./postfix-dovecot.ts";
-import { busyShare, cpuSample, cpuSeconds, descendants, machineInfo, machineTicks } from "./proc-stats.ts";
+import {
+  busyShare,
+  cpuSample,
+  cpuSeconds,
+  cpuSecondsByRole,
+  descendants,
+  machineInfo,
+  machineTicks,
+} from "./proc-stats.ts";
 import { SmtpSession } from "./smtp-client.ts";
 
 type Mode = "reuse" | "new";
@@ -68,6 +84,7 @@ const { values: args } = parseArgs({
     "dovecot-fsync": { type: "string" },
     "pg-activity": { type: "boolean" },
     trace: { type: "string" },
+    warmup: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -88,6 +105,8 @@ const options = {
   /** Diagnostics: sample pg_stat_activity during the Yubin run (adds a little load). */
   pgActivity: Boolean(args["pg-activity"]) || env.BENCH_PG_ACTIVITY === "1",
   trace: (args.trace ?? env.BENCH_TRACE ?? "on") as "on" | "off" | "both",
+  /** Messages each side gets per mode before round 1, not counted: the JIT's first minutes are not a server's steady state. */
+  warmup: Number(args.warmup ?? env.BENCH_WARMUP ?? 300),
 };
 if (!["on", "off", "both"].includes(options.trace)) throw new Error("--trace is on, off or both");
 if (!Number.isInteger(options.messages) || options.messages < 1)
@@ -95,6 +114,7 @@ if (!Number.isInteger(options.messages) || options.messages < 1)
 if (!Number.isInteger(options.connections) || options.connections < 1) throw new Error("--connections must be ≥ 1");
 if (!["reuse", "new", "both"].includes(options.mode)) throw new Error("--mode is reuse, new or both");
 if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error("--rounds must be ≥ 1");
+if (!Number.isInteger(options.warmup) || options.warmup < 0) throw new Error("--warmup must be ≥ 0");
 if (!["optimized", "always", "never"].includes(options.dovecotFsync))
   throw new Error("--dovecot-fsync: optimized|always");
 if (options.size < 1024) throw new Error("--size must be at least 1KiB");
@@ -106,7 +126,8 @@ const command =
   `--mode ${options.mode}` +
   (options.rounds > 1 ? ` --rounds ${options.rounds}` : "") +
   (options.dovecotFsync !== "optimized" ? ` --dovecot-fsync ${options.dovecotFsync}` : "") +
-  (options.trace !== "on" ? ` --trace ${options.trace}` : "");
+  (options.trace !== "on" ? ` --trace ${options.trace}` : "") +
+  (options.warmup !== 300 ? ` --warmup ${options.warmup}` : "");
 
 // ---------------------------------------------------------------- load
 
@@ -342,8 +363,24 @@ const runId = `bench-${Date.now().toString(36)}-${randomBytes(3).toString("hex")
 const modes: Mode[] = options.mode === "both" ? ["new", "reuse"] : [options.mode];
 const notes: string[] = [];
 /** Fresh messages for one phase: a store must not recognise any as a redelivery. */
-const phaseMessages = (tag: string) =>
-  Array.from({ length: options.messages }, (_, i) => benchMessage(`${runId}-${tag}`, i, options.size, RECIPIENT));
+const phaseMessages = (tag: string, count = options.messages) =>
+  Array.from({ length: count }, (_, i) => benchMessage(`${runId}-${tag}`, i, options.size, RECIPIENT));
+
+/**
+ * Waits until a Yubin instance is quiet after its load (under 5 % of a core
+ * over 250 ms, at most 15 s): what the load leaves behind — the last trace
+ * batch, autovacuum of the tables it filled, the WAL writer — is part of its
+ * cost, and must not run into the next phase, which may be the other side's.
+ */
+async function settle(pids: () => number[]): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < 15_000) {
+    const before = cpuSample(pids(), true);
+    await new Promise((r) => setTimeout(r, 250));
+    if (cpuSeconds(before, cpuSample(pids(), true)) < 0.0125) break;
+  }
+  return performance.now() - started;
+}
 
 /** CPU seconds the machine spent on processes that are not part of the benchmark (other users of the machine). */
 function otherCpu(busy: number, elapsedMs: number, known: number): number {
@@ -362,6 +399,8 @@ interface Phase {
   endToEndRate: number;
   /** CPU seconds of the server side (Yubin's processes and its PostgreSQL; Postfix and Dovecot). */
   serverCpu: number;
+  /** Yubin: serverCpu by process role (Node, PostgreSQL backends, autovacuum, PostgreSQL's background processes). */
+  cpuByRole?: Record<string, number>;
   generatorCpu: number;
   /** CPU seconds of everything else on the machine meanwhile: the other users' work. */
   otherCpu: number;
@@ -442,6 +481,7 @@ let traceCheck = "";
 let reference: Awaited<ReturnType<typeof startReference>> | null = null;
 let referenceVersions = "";
 const phases: Phase[] = [];
+const warmups: Phase[] = [];
 let dbSettings: Record<string, string> = {};
 let cliCheck = "";
 let activityLines: string[] = [];
@@ -482,14 +522,25 @@ try {
       : null,
   };
 
-  const yubinPhase = async (mode: Mode, round: number, side: "yubin" | "yubin-untraced" = "yubin"): Promise<Phase> => {
+  const yubinPhase = async (
+    mode: Mode,
+    round: number,
+    side: "yubin" | "yubin-untraced" = "yubin",
+    count = options.messages,
+  ): Promise<Phase> => {
     const target = targets[side];
     if (!target) throw new Error(`no ${side} process`);
     const { port: smtpPort, db, pids: yubinPids } = target;
-    const messages = phaseMessages(`${side === "yubin" ? "y" : "u"}${round}${mode}`);
+    const messages = phaseMessages(`${side === "yubin" ? "y" : "u"}${round}${mode}`, count);
     const rowsBefore = (await databaseFacts(db.url)).rows;
-    const cpuBefore = { server: cpuSample(yubinPids()), machine: machineTicks(), gen: process.cpuUsage() };
-    console.log(`round ${round}, ${mode}: ${target.label} …`);
+    // With the children each process has reaped: PostgreSQL's autovacuum workers come and go within a phase.
+    const cpuBefore = {
+      server: cpuSample(yubinPids()),
+      reaped: cpuSample(yubinPids(), true),
+      machine: machineTicks(),
+      gen: process.cpuUsage(),
+    };
+    console.log(round === 0 ? `warm-up, ${mode}: ${target.label} …` : `round ${round}, ${mode}: ${target.label} …`);
     const activity = options.pgActivity ? sampleActivity(db.url) : null;
     const load = await runLoad(smtpPort, messages, mode, options.connections);
     const tally = await activity?.stop();
@@ -500,13 +551,19 @@ try {
         .map(([state, n]) => `    ${((100 * n) / total).toFixed(1).padStart(5)}%  ${state}`);
     }
     const gen = process.cpuUsage(cpuBefore.gen);
-    const serverCpu = cpuSeconds(cpuBefore.server, cpuSample(yubinPids()));
-    const generatorCpu = (gen.user + gen.system) / 1e6;
     const busy = busyShare(cpuBefore.machine, machineTicks());
+    const settleMs = await settle(yubinPids);
+    const serverAfter = cpuSample(yubinPids());
+    const serverCpu = cpuSeconds(cpuBefore.reaped, cpuSample(yubinPids(), true));
+    const cpuByRole = cpuSecondsByRole(cpuBefore.server, serverAfter);
+    // What exited children used (reaped by their parent during the phase): autovacuum workers, mostly.
+    const exited = serverCpu - Object.values(cpuByRole).reduce((a, b) => a + b, 0);
+    if (exited > 0.005) cpuByRole["exited children"] = exited;
+    const generatorCpu = (gen.user + gen.system) / 1e6;
     const facts = await databaseFacts(db.url);
     dbSettings = facts.settings;
     const stored = facts.rows - rowsBefore;
-    const verified = stored === load.accepted && load.accepted === options.messages;
+    const verified = stored === load.accepted && load.accepted === count;
     return {
       side,
       mode,
@@ -516,25 +573,26 @@ try {
       endToEndMs: load.elapsedMs,
       endToEndRate: load.accepted / (load.elapsedMs / 1000),
       serverCpu,
+      cpuByRole,
       generatorCpu,
       otherCpu: otherCpu(busy, load.elapsedMs, serverCpu + generatorCpu),
       verified,
-      detail: `INBOX rows +${stored}, 250s ${load.accepted} of ${options.messages}`,
+      detail: `INBOX rows +${stored}, 250s ${load.accepted} of ${count}, quiet ${(settleMs / 1000).toFixed(1)} s after the load`,
     };
   };
 
-  const referencePhase = async (mode: Mode, round: number): Promise<Phase> => {
+  const referencePhase = async (mode: Mode, round: number, count = options.messages): Promise<Phase> => {
     const ref = reference as NonNullable<typeof reference>;
-    const messages = phaseMessages(`r${round}${mode}`);
+    const messages = phaseMessages(`r${round}${mode}`, count);
     const deliveredBefore = await ref.delivered();
     const cpuBefore = { server: cpuSample(ref.pids(), true), machine: machineTicks(), gen: process.cpuUsage() };
-    console.log(`round ${round}, ${mode}: Postfix → Dovecot …`);
+    console.log(round === 0 ? `warm-up, ${mode}: Postfix → Dovecot …` : `round ${round}, ${mode}: Postfix → Dovecot …`);
     let deliveredAt = Number.NaN;
     // All N, or after the load as many as were accepted.
-    let target = options.messages;
+    let target = count;
     // Poll the Maildir while the load runs: end to end ends when the last message is in new/.
     const watcher = (async () => {
-      const deadline = performance.now() + Math.max(120_000, options.messages * 100);
+      const deadline = performance.now() + Math.max(120_000, count * 100);
       while (performance.now() < deadline) {
         const delivered = (await ref.delivered()) - deliveredBefore;
         if (delivered >= target) {
@@ -555,7 +613,7 @@ try {
     const delivered = (await ref.delivered()) - deliveredBefore;
     const endToEndMs = deliveredAt - loadResult.startedAt;
     const generatorCpu = (gen.user + gen.system) / 1e6;
-    const verified = delivered === loadResult.accepted && loadResult.accepted === options.messages;
+    const verified = delivered === loadResult.accepted && loadResult.accepted === count;
     if (!verified) console.log(ref.logs().slice(-4000));
     return {
       side: "reference",
@@ -569,10 +627,18 @@ try {
       generatorCpu,
       otherCpu: otherCpu(busy, endToEndMs, serverCpu + generatorCpu),
       verified,
-      detail: `Maildir +${delivered}, 250s ${loadResult.accepted} of ${options.messages}`,
+      detail: `Maildir +${delivered}, 250s ${loadResult.accepted} of ${count}`,
     };
   };
 
+  // Warm-up (round 0): every side once per mode, kept out of the figures but not out of the stores' checks.
+  if (options.warmup > 0) {
+    for (const mode of modes) {
+      warmups.push(await yubinPhase(mode, 0, "yubin", options.warmup));
+      if (untraced) warmups.push(await yubinPhase(mode, 0, "yubin-untraced", options.warmup));
+      if (reference) warmups.push(await referencePhase(mode, 0, options.warmup));
+    }
+  }
   for (let round = 1; round <= options.rounds; round++) {
     for (const mode of modes) {
       // Alternate who goes first, so that neither side always runs on a warmer (or busier) machine.
@@ -589,14 +655,18 @@ try {
     }
   }
   const after = await cliMessageCount(dataDir);
-  const acknowledged = phases.filter((p) => p.side === "yubin").reduce((n, p) => n + p.load.accepted, 0);
+  const acknowledged = [...warmups, ...phases]
+    .filter((p) => p.side === "yubin")
+    .reduce((n, p) => n + p.load.accepted, 0);
   cliCheck = `yubin mailbox list says ${after} messages (was ${before}), 250s ${acknowledged}`;
   if (after - before !== acknowledged) {
     for (const p of phases) if (p.side === "yubin") p.verified = false;
   }
   if (untraced) {
     const untracedAfter = await cliMessageCount(untracedDir);
-    const untracedAcks = phases.filter((p) => p.side === "yubin-untraced").reduce((n, p) => n + p.load.accepted, 0);
+    const untracedAcks = [...warmups, ...phases]
+      .filter((p) => p.side === "yubin-untraced")
+      .reduce((n, p) => n + p.load.accepted, 0);
     cliCheck += `; tracing off: ${untracedAfter} (was ${untracedBefore}), 250s ${untracedAcks}`;
     if (untracedAfter - untracedBefore !== untracedAcks) {
       for (const p of phases) if (p.side === "yubin-untraced") p.verified = false;
@@ -626,7 +696,7 @@ try {
   }
   await dns.close();
 }
-const invalid = phases.some((p) => !p.verified);
+const invalid = [...warmups, ...phases].some((p) => !p.verified);
 
 // ---------------------------------------------------------------- report
 
@@ -717,7 +787,8 @@ lines.push(`yubin:    mail role, embedded PostgreSQL ${JSON.stringify(dbSettings
 if (referenceVersions) lines.push(`reference: ${referenceVersions}, Dovecot mail_fsync = ${options.dovecotFsync}`);
 lines.push(`verified: ${cliCheck}`);
 lines.push(`tracing:  ${options.trace}${traceCheck ? `; ${traceCheck}` : ""}`);
-for (const p of phases) {
+lines.push(`warm-up:  ${options.warmup} messages per side and mode before round 1 (round 0 below), not in the figures`);
+for (const p of [...warmups, ...phases]) {
   const side =
     p.side === "yubin"
       ? untraced
@@ -731,7 +802,7 @@ for (const p of phases) {
       (p.side === "reference" ? ` (accept ${fmtRate(p.stats.rate)})` : "") +
       `, time-to-250 p50 ${fmtMs(p.stats.p50)} p99 ${fmtMs(p.stats.p99)}` +
       (p.mode === "new" ? `, connect→220 p50 ${fmtMs(p.stats.greetingP50)}` : "") +
-      `; CPU server ${p.serverCpu.toFixed(1)} s, generator ${p.generatorCpu.toFixed(1)} s, other users ${p.otherCpu.toFixed(1)} s` +
+      `; CPU server ${p.serverCpu.toFixed(1)} s${p.cpuByRole ? ` (${fmtRoles(p.cpuByRole)})` : ""}, generator ${p.generatorCpu.toFixed(1)} s, other users ${p.otherCpu.toFixed(1)} s` +
       `; ${p.detail} → ${p.verified ? "OK" : "MISMATCH"}`,
   );
   for (const f of p.load.failureSamples) lines.push(`    failure: ${f}`);
@@ -758,6 +829,19 @@ for (const m of summaries) {
   }
   lines.push(`  other users' CPU during this mode's phases: ${(m.otherShare * 100).toFixed(0)}% of the machine`);
 }
+function fmtRoles(cpu: Record<string, number>): string {
+  return Object.entries(cpu)
+    .sort()
+    .map(([role, seconds]) => `${role} ${seconds.toFixed(1)}`)
+    .join(", ");
+}
+function sumRoles(list: Phase[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of list)
+    for (const [role, seconds] of Object.entries(p.cpuByRole ?? {})) out[role] = (out[role] ?? 0) + seconds;
+  return out;
+}
+const fmtPercent = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)} %`;
 // --trace both: the same load with the message trace on and off.
 interface TraceSummary {
   mode: Mode;
@@ -771,6 +855,11 @@ interface TraceSummary {
   ratio: number;
   roundRatios: number[];
   otherShare: number;
+  /** Server CPU summed over the rounds, by process role, and the messages it was spent on. */
+  onCpu: Record<string, number>;
+  offCpu: Record<string, number>;
+  onMessages: number;
+  offMessages: number;
 }
 const traceSummaries: TraceSummary[] = untraced
   ? modes.map((mode) => {
@@ -795,6 +884,10 @@ const traceSummaries: TraceSummary[] = untraced
         ratio: median(roundRatios),
         roundRatios,
         otherShare: [...on, ...off].reduce((n, p) => n + p.otherCpu, 0) / (elapsed * machine.cpus),
+        onCpu: sumRoles(on),
+        offCpu: sumRoles(off),
+        onMessages: on.reduce((n, p) => n + p.load.accepted, 0),
+        offMessages: off.reduce((n, p) => n + p.load.accepted, 0),
       };
     })
   : [];
@@ -808,6 +901,22 @@ for (const t of traceSummaries) {
   lines.push(
     `  on / off: ${fmtRatio(t.ratio)} (rounds: ${t.roundRatios.map(fmtRatio).join(", ")}); p99 difference ${(t.onP99 - t.offP99).toFixed(2)} ms; ` +
       `other users' CPU ${(t.otherShare * 100).toFixed(0)}% of the machine`,
+  );
+  // Where the difference is: server CPU per message by process role, summed over the rounds.
+  const roles = [...new Set([...Object.keys(t.onCpu), ...Object.keys(t.offCpu)])].sort();
+  const perMessage = (cpu: Record<string, number>, messages: number, role: string) =>
+    (1000 * (cpu[role] ?? 0)) / Math.max(1, messages);
+  const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
+  const onTotal = total(t.onCpu);
+  const offTotal = total(t.offCpu);
+  lines.push(
+    `  server CPU over the rounds: on ${onTotal.toFixed(1)} s, off ${offTotal.toFixed(1)} s (${fmtPercent(onTotal / offTotal - 1)}); ` +
+      `per message on / off: ${roles
+        .map(
+          (r) =>
+            `${r} ${perMessage(t.onCpu, t.onMessages, r).toFixed(3)} / ${perMessage(t.offCpu, t.offMessages, r).toFixed(3)} ms`,
+        )
+        .join(", ")}`,
   );
 }
 if (activityLines.length)

@@ -3,6 +3,8 @@
 // FCrDNS checks do): anyone controls the PTR record of their own addresses,
 // so an unconfirmed name would let a client claim to be whoever it likes.
 import { BlockList, isIPv4, isIPv6 } from "node:net";
+import { DNS_CACHE_ENTRIES } from "../../server/limits.ts";
+import { DNS_CACHE_SECONDS } from "../shared/dns-cache.ts";
 import type { DnsResolve } from "../shared/dns-resolver.ts";
 
 /** PTR names tried per client; a PTR record set is rarely more than one. */
@@ -22,20 +24,54 @@ export function reverseQueryName(address: string): string | null {
   return `${[...nibbles].reverse().join(".")}.ip6.arpa`;
 }
 
-export function confirmedReverseName(resolve: DnsResolve): (address: string) => Promise<string | null> {
-  return async (address) => {
-    const query = reverseQueryName(address);
-    if (!query) return null;
-    const names = ((await resolve(query, "PTR").catch(() => [])) as string[]).filter((n) => HOSTNAME.test(n));
-    const family = isIPv4(address) ? "ipv4" : "ipv6";
-    const self = new BlockList();
-    self.addAddress(address, family);
-    for (const name of names.slice(0, MAX_NAMES)) {
-      const found = (await resolve(name, family === "ipv4" ? "A" : "AAAA").catch(() => [])) as string[];
-      if (found.some((a) => matches(self, a, family))) return name.replace(/\.$/, "").toLowerCase();
-    }
-    return null;
+/**
+ * The forward-confirmed name of an address, or null. The answer for an
+ * address is kept as long as the DNS cache keeps the lookups it came from
+ * (a busy sender opens connection after connection from one address; without
+ * this, each would redo the lookups' bookkeeping from the cache). As in the
+ * DNS cache, a timeout or server failure is not kept: the next connection asks again.
+ */
+export function confirmedReverseName(
+  resolve: DnsResolve,
+  now: () => number = Date.now,
+): (address: string) => Promise<string | null> {
+  const known = new Map<string, { expires: number; name: Promise<string | null> }>();
+  return (address) => {
+    const hit = known.get(address);
+    if (hit && hit.expires > now()) return hit.name;
+    known.delete(address);
+    if (known.size >= DNS_CACHE_ENTRIES) known.delete(known.keys().next().value as string);
+    let failed = false;
+    const ask: DnsResolve = (name, rrtype) =>
+      resolve(name, rrtype).catch((error: NodeJS.ErrnoException) => {
+        if (!NO_ANSWER.has(error?.code ?? "")) failed = true;
+        return [];
+      });
+    const entry = { expires: now() + DNS_CACHE_SECONDS * 1000, name: lookUp(ask, address) };
+    known.set(address, entry);
+    void entry.name.then(() => {
+      if (failed && known.get(address) === entry) known.delete(address);
+    });
+    return entry.name;
   };
+}
+
+/** Answers that say there is no name (kept); anything else is a failure to ask again. */
+const NO_ANSWER = new Set(["ENOTFOUND", "ENODATA"]);
+
+async function lookUp(resolve: DnsResolve, address: string): Promise<string | null> {
+  const query = reverseQueryName(address);
+  if (!query) return null;
+  const names = ((await resolve(query, "PTR")) as string[]).filter((n) => HOSTNAME.test(n));
+  if (names.length === 0) return null;
+  const family = isIPv4(address) ? "ipv4" : "ipv6";
+  const self = new BlockList();
+  self.addAddress(address, family);
+  for (const name of names.slice(0, MAX_NAMES)) {
+    const found = (await resolve(name, family === "ipv4" ? "A" : "AAAA")) as string[];
+    if (found.some((a) => matches(self, a, family))) return name.replace(/\.$/, "").toLowerCase();
+  }
+  return null;
 }
 
 function matches(self: BlockList, candidate: unknown, family: "ipv4" | "ipv6"): boolean {

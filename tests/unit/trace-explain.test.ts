@@ -87,4 +87,36 @@ describe("the client's reverse name", () => {
     expect(await reverse("192.0.2.12")).toBeNull();
     expect(await reverse("192.0.2.13")).toBeNull();
   });
+
+  it("keeps an address's answer for the DNS cache's time, but asks again after a timeout", async () => {
+    let clock = 1_000_000;
+    const asked: string[] = [];
+    let timeOut = false;
+    const resolve = async (name: string, type: string) => {
+      asked.push(`${name}/${type}`);
+      if (timeOut) throw Object.assign(new Error("timeout"), { code: "ETIMEOUT" });
+      if (type === "PTR" && name === "10.2.0.192.in-addr.arpa") return ["mail.shop.example"];
+      if (type === "A" && name === "mail.shop.example") return ["192.0.2.10"];
+      throw Object.assign(new Error("NXDOMAIN"), { code: "ENOTFOUND" });
+    };
+    const reverse = confirmedReverseName(resolve, () => clock);
+    expect(await reverse("192.0.2.10")).toBe("mail.shop.example");
+    expect(await reverse("192.0.2.10")).toBe("mail.shop.example");
+    expect(await reverse("192.0.2.11")).toBeNull();
+    expect(await reverse("192.0.2.11")).toBeNull();
+    expect(asked).toEqual(["10.2.0.192.in-addr.arpa/PTR", "mail.shop.example/A", "11.2.0.192.in-addr.arpa/PTR"]);
+
+    clock += 61_000;
+    timeOut = true;
+    expect(await reverse("192.0.2.10")).toBeNull();
+    await new Promise((resolve) => setImmediate(resolve));
+    timeOut = false;
+    // The failure was not kept: the next connection asks again and gets the name.
+    expect(await reverse("192.0.2.10")).toBe("mail.shop.example");
+    expect(asked.slice(3)).toEqual([
+      "10.2.0.192.in-addr.arpa/PTR",
+      "10.2.0.192.in-addr.arpa/PTR",
+      "mail.shop.example/A",
+    ]);
+  });
 });

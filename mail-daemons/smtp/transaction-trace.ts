@@ -14,7 +14,7 @@
 //
 // Reaches into smtp-server internals (3.21.6): _onCommand, send, _onClose,
 // _nextHandler, tlsOptions, _getEnhancedStatusCode, session.error; the
-// tests in tests/protocol/trace-inbound.test.ts pin what it records.
+// tests in tests/protocol/message-trace.test.ts pin what it records.
 import type { SMTPServer, SMTPServerSession } from "smtp-server";
 import { MAX_RECIPIENTS, TRACE_MAX_STEPS, TRACE_MAX_TEXT } from "../../server/limits.ts";
 import { messageHeadline } from "../../server/trace/message-headline.ts";
@@ -158,7 +158,7 @@ class ConnectionTrace {
   }
 
   data(facts: DataFacts): void {
-    if (this.txn) this.txn.facts = { ...this.txn.facts, ...facts };
+    if (this.txn) Object.assign(this.txn.facts, facts);
   }
 
   authAttempt(username: string): void {
@@ -174,19 +174,20 @@ class ConnectionTrace {
     return clip([code, enhanced, text].filter(Boolean).join(" "));
   }
 
-  private step(step: Omit<TraceStep, "at">): void {
+  private step(command: string | undefined, reply: string | undefined): void {
     if (this.steps.length >= TRACE_MAX_STEPS) {
       this.droppedSteps++;
       return;
     }
-    this.steps.push({ at: this.now(), ...step });
+    // One shape for every step (an absent part is undefined, which the record's JSON leaves out).
+    this.steps.push({ at: this.now(), command, reply });
   }
 
   private onCommand(buffer: Buffer): void {
     // A continuation line of an AUTH exchange carries credentials: never kept.
     if (this.connection._nextHandler) {
       this.command = { name: "AUTH-DATA", argument: "" };
-      this.step({ command: "(AUTH response, not shown)" });
+      this.step("(AUTH response, not shown)", undefined);
       return;
     }
     const line = buffer.toString("utf8").replace(/[\r\n]+$/, "");
@@ -202,7 +203,7 @@ class ConnectionTrace {
     } else if (this.txn && ENDS_TRANSACTION.has(name)) {
       this.txn.endOnReply = true;
     }
-    this.step({ command: clip(shown) });
+    this.step(clip(shown), undefined);
   }
 
   private startTransaction(argument: string): Transaction {
@@ -228,7 +229,7 @@ class ConnectionTrace {
   private reply(code: number, text: string): void {
     const last = this.steps.at(-1);
     if (last && last.command !== undefined && last.reply === undefined) last.reply = text;
-    else this.step({ reply: text });
+    else this.step(undefined, text);
     const name = this.command?.name ?? null;
     const txn = this.txn;
     const refusal = code >= 400 ? { code, text } : null;
@@ -285,76 +286,109 @@ class ConnectionTrace {
           ? "deferred"
           : "abandoned";
     const { facts } = txn;
-    this.emit({
-      ...this.common(txn.startedAt, txn.sessionId),
-      result,
-      mailFrom: txn.mailFrom,
-      recipients: txn.rcpts,
-      size: facts.size ?? txn.declaredSize,
-      reply,
-      auth: facts.auth ?? null,
-      messageIdHeader: facts.messageIdHeader ?? null,
-      messageIds: facts.messageIds,
-      conversationIds: facts.conversationIds,
-      outboundMessageId: facts.outboundMessageId ?? null,
-      notes: facts.notes,
-      raw: facts.raw,
+    this.emit(
+      this.record(txn.startedAt, txn.sessionId, result, reply, {
+        mailFrom: txn.mailFrom,
+        recipients: txn.rcpts,
+        size: facts.size ?? txn.declaredSize,
+        auth: facts.auth ?? null,
+        messageIdHeader: facts.messageIdHeader ?? null,
+        messageIds: facts.messageIds,
+        conversationIds: facts.conversationIds,
+        outboundMessageId: facts.outboundMessageId ?? null,
+        notes: facts.notes,
+      }),
+      facts.raw,
+    );
+  }
+
+  private sessionRecord(): TraceRecord {
+    const refusals = this.refusals;
+    this.refusals = [];
+    const result = refusals.some((r) => r.code >= 500) ? "rejected" : "deferred";
+    return this.record(this.startedAt, this.connection.id, result, refusals.at(-1) ?? null, {
+      mailFrom: null,
+      recipients: [],
     });
   }
 
-  private sessionRecord(): PendingRecord {
-    const refusals = this.refusals;
-    this.refusals = [];
-    return {
-      ...this.common(this.startedAt, this.connection.id),
-      result: refusals.some((r) => r.code >= 500) ? "rejected" : "deferred",
-      mailFrom: null,
-      recipients: [],
-      reply: refusals.at(-1) ?? null,
-    };
-  }
-
-  private common(startedAt: number, sessionId: string) {
+  /**
+   * The record, built once with every field (a literal of one shape, not
+   * spread from parts: it is made per message, and its JSON is made from it).
+   * The steps so far become its steps.
+   */
+  private record(
+    startedAt: number,
+    sessionId: string,
+    result: TraceResult,
+    reply: { code: number; text: string } | null,
+    t: TransactionFields,
+  ): TraceRecord {
+    const steps = this.steps;
     // Each step's time from the record's start: the steps before MAIL FROM (greeting, EHLO, STARTTLS, AUTH) come out negative.
-    const steps = this.steps.map((step) => ({ ...step, at: step.at - startedAt }));
+    for (const step of steps) step.at -= startedAt;
     const droppedSteps = this.droppedSteps;
     this.steps = [];
     this.droppedSteps = 0;
     const tls = this.connection.tlsOptions;
     return {
       kind: this.options.kind,
+      result,
       startedAt: new Date(startedAt),
       endedAt: new Date(this.now()),
       sessionId,
       clientAddress: this.connection.remoteAddress,
+      clientName: null,
       helo: this.connection.hostNameAppearsAs || null,
       tlsVersion: tls ? (tls.version ?? null) : null,
       tlsCipher: tls ? (tls.name ?? null) : null,
       authUser: this.authUser ?? this.authTried,
+      mailFrom: t.mailFrom,
+      recipients: t.recipients,
+      size: t.size ?? null,
+      reply,
+      auth: t.auth ?? null,
+      messageIdHeader: t.messageIdHeader ?? null,
+      subject: null,
+      messageIds: t.messageIds,
+      conversationIds: t.conversationIds,
+      outboundMessageId: t.outboundMessageId ?? null,
       steps,
       droppedSteps,
+      notes: t.notes,
     };
   }
 
   /** After the reply that ended it: the headline and the reverse name, then the sink. */
-  private emit(pending: PendingRecord): void {
-    const { raw, ...record } = pending;
+  private emit(record: TraceRecord, raw?: Buffer): void {
     const reverse = this.reverse ?? Promise.resolve(null);
     setImmediate(() => {
       void reverse.then((clientName) => {
-        const headline = raw ? messageHeadline(raw) : null;
-        this.options.sink({
-          ...record,
-          clientName,
-          messageIdHeader: record.messageIdHeader ?? headline?.messageIdHeader ?? null,
-          subject: headline?.subject ?? null,
-        });
+        record.clientName = clientName;
+        if (raw) {
+          const headline = messageHeadline(raw);
+          record.messageIdHeader ??= headline.messageIdHeader;
+          record.subject = headline.subject;
+        }
+        this.options.sink(record);
       });
     });
   }
 }
 
-type PendingRecord = Omit<TraceRecord, "clientName" | "subject"> & { raw?: Buffer };
+/** What a record holds of its transaction. */
+type TransactionFields = Pick<
+  TraceRecord,
+  | "mailFrom"
+  | "recipients"
+  | "size"
+  | "auth"
+  | "messageIdHeader"
+  | "messageIds"
+  | "conversationIds"
+  | "outboundMessageId"
+  | "notes"
+>;
 
 function classify(code: number): TraceResult {
   return code < 400 ? "delivered" : code < 500 ? "deferred" : "rejected";

@@ -67,24 +67,23 @@ function toRow(r: TraceRecord) {
     remoteAddress: cleanText(r.remoteAddress, 64),
     nextAttemptAt: r.nextAttemptAt ? r.nextAttemptAt.toISOString() : null,
     dsnMessageId: cleanText(r.dsnMessageId, 998),
+    // Absent parts are undefined, which JSON leaves out: one shape for every record, no spread objects.
     details: {
       rcpts: r.recipients.map((x) => ({ address: address(x.address), code: x.code, reply: cleanText(x.reply) })),
       steps: (r.steps ?? []).map((s) => ({
         at: s.at,
-        ...(s.command !== undefined ? { command: cleanText(s.command) } : {}),
-        ...(s.reply !== undefined ? { reply: cleanText(s.reply) } : {}),
+        command: s.command === undefined ? undefined : cleanText(s.command),
+        reply: s.reply === undefined ? undefined : cleanText(s.reply),
       })),
-      ...(r.droppedSteps ? { droppedSteps: r.droppedSteps } : {}),
-      ...(r.notes?.length ? { notes: r.notes } : {}),
-      ...(r.auth
+      droppedSteps: r.droppedSteps || undefined,
+      notes: r.notes?.length ? r.notes : undefined,
+      auth: r.auth
         ? {
-            auth: {
-              dkimDomains: (r.auth.dkimDomains ?? []).map((d) => cleanText(d, 255)),
-              dmarcPolicy: cleanText(r.auth.dmarcPolicy, 32),
-              fromDomain: cleanText(r.auth.fromDomain, 255),
-            },
+            dkimDomains: (r.auth.dkimDomains ?? []).map((d) => cleanText(d, 255)),
+            dmarcPolicy: cleanText(r.auth.dmarcPolicy, 32),
+            fromDomain: cleanText(r.auth.fromDomain, 255),
           }
-        : {}),
+        : undefined,
     },
   };
 }

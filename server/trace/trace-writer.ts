@@ -61,16 +61,24 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
     timer.unref();
   };
 
-  /** Writes batches until the buffer is empty or the database refuses one. */
-  async function writeAll(): Promise<void> {
-    while (buffer.length > 0) {
-      const records = buffer.slice(0, batch);
+  /**
+   * Writes what is buffered when it starts, in batches, and stops there or
+   * when the database refuses one; with `all`, until the buffer is empty.
+   * Records that come in meanwhile wait for the next flush: writing them at
+   * once would turn a steady stream into a transaction per record or two
+   * (each write takes a few ms, and a busy MX finishes a record as often).
+   */
+  async function writeAll(all: boolean): Promise<void> {
+    let due = buffer.length;
+    while (buffer.length > 0 && (all || due > 0)) {
+      const records = buffer.slice(0, all ? batch : Math.min(batch, due));
       try {
         await insert(records);
       } catch (error) {
         failures++;
         if (records.length > 1 && failures >= 3 && (await writeOneByOne(records))) {
           buffer = buffer.slice(records.length);
+          due -= records.length;
           failures = 0;
           continue;
         }
@@ -81,6 +89,7 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
       }
       failures = 0;
       buffer = buffer.slice(records.length);
+      due -= records.length;
     }
   }
 
@@ -106,11 +115,13 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
     return true;
   }
 
-  function drain(): Promise<void> {
+  function drain(all = false): Promise<void> {
     if (writing) return writing;
-    writing = writeAll().finally(() => {
+    writing = writeAll(all).finally(() => {
       writing = null;
-      if (buffer.length > 0) schedule(failures > 0 ? Math.min(flushMs * 2 ** failures, MAX_BACKOFF_MS) : 0);
+      if (buffer.length === 0) return;
+      if (failures > 0) schedule(Math.min(flushMs * 2 ** failures, MAX_BACKOFF_MS));
+      else schedule(buffer.length >= batch ? 0 : flushMs);
     });
     return writing;
   }
@@ -142,9 +153,12 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
     async flush() {
       if (timer) clearTimeout(timer);
       timer = null;
-      // A write in progress, then whatever came meanwhile.
+      // A write in progress (it may write only part of the buffer), then whatever is left.
       if (writing) await writing;
-      if (buffer.length > 0) await drain();
+      while (buffer.length > 0) {
+        await drain(true);
+        if (failures > 0) break;
+      }
     },
     async close() {
       closed = true;
@@ -154,7 +168,7 @@ export function createTraceWriter<T = string>(options: Partial<TraceWriterOption
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setImmediate(resolve));
       if (writing) await writing;
-      if (buffer.length > 0) await writeAll();
+      if (buffer.length > 0) await writeAll(true);
     },
     buffered: () => buffer.length,
   };

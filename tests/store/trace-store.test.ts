@@ -75,6 +75,37 @@ describe("the writer", () => {
     expect(await db().messageTraceRecipient.count()).toBeGreaterThanOrEqual(280);
   });
 
+  it("batches a steady stream: what comes in during a write waits for the next flush", async () => {
+    // A busy MX finishes a record every few ms, as long as a write takes. Written at once, each
+    // would be a transaction of its own; the writer must gather them for TRACE_FLUSH_MS instead.
+    const batches: number[] = [];
+    const writer = createTraceWriter<TraceRecord>({
+      flushMs: 40,
+      batch: 500,
+      prepare: (r) => r,
+      insert: async (records) => {
+        batches.push(records.length);
+        await new Promise((r) => setTimeout(r, 8));
+      },
+    });
+    let added = 0;
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        writer.add(record({ subject: `stream ${added++}` }));
+        if (added === 200) {
+          clearInterval(tick);
+          resolve();
+        }
+      }, 2);
+    });
+    await writer.flush();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(200);
+    // At least 200 × 2 ms = 400 ms of adds, a write per 40 + 8 ms at most: about 9 writes.
+    // Writing what arrived during each write at once made it one per 8 ms write: 50 and more.
+    expect(batches.length).toBeLessThanOrEqual(15);
+    expect(Math.max(...batches)).toBeGreaterThanOrEqual(10);
+  });
+
   it("keeps records while the database refuses them, and writes them once it takes them", async () => {
     let down = true;
     const written: TraceRecord[] = [];

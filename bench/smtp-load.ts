@@ -482,6 +482,8 @@ let reference: Awaited<ReturnType<typeof startReference>> | null = null;
 let referenceVersions = "";
 const phases: Phase[] = [];
 const warmups: Phase[] = [];
+/** CPU seconds of each Yubin instance from the start of round 1 to the end of the last, between phases too. */
+const wholeRunCpu: Record<string, number> = {};
 let dbSettings: Record<string, string> = {};
 let cliCheck = "";
 let activityLines: string[] = [];
@@ -639,6 +641,13 @@ try {
       if (reference) warmups.push(await referencePhase(mode, 0, options.warmup));
     }
   }
+  // Each instance's CPU over all the rounds, with whatever it did between its phases
+  // (autovacuum comes when it likes, often during the other instance's phase).
+  const wholeRunPids = { yubin: targets.yubin.pids, "yubin-untraced": targets["yubin-untraced"]?.pids };
+  const wholeRunStart = {
+    yubin: cpuSample(wholeRunPids.yubin(), true),
+    "yubin-untraced": wholeRunPids["yubin-untraced"] ? cpuSample(wholeRunPids["yubin-untraced"](), true) : null,
+  };
   for (let round = 1; round <= options.rounds; round++) {
     for (const mode of modes) {
       // Alternate who goes first, so that neither side always runs on a warmer (or busier) machine.
@@ -653,6 +662,13 @@ try {
       if (reference) phases.push(await referencePhase(mode, round));
       if (!yubinFirst) await traced();
     }
+  }
+  await settle(wholeRunPids.yubin);
+  wholeRunCpu.yubin = cpuSeconds(wholeRunStart.yubin, cpuSample(wholeRunPids.yubin(), true));
+  const untracedPids = wholeRunPids["yubin-untraced"];
+  if (untracedPids && wholeRunStart["yubin-untraced"]) {
+    await settle(untracedPids);
+    wholeRunCpu["yubin-untraced"] = cpuSeconds(wholeRunStart["yubin-untraced"], cpuSample(untracedPids(), true));
   }
   const after = await cliMessageCount(dataDir);
   const acknowledged = [...warmups, ...phases]
@@ -841,6 +857,7 @@ function sumRoles(list: Phase[]): Record<string, number> {
     for (const [role, seconds] of Object.entries(p.cpuByRole ?? {})) out[role] = (out[role] ?? 0) + seconds;
   return out;
 }
+const sum = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
 const fmtPercent = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)} %`;
 // --trace both: the same load with the message trace on and off.
 interface TraceSummary {
@@ -919,6 +936,17 @@ for (const t of traceSummaries) {
         .join(", ")}`,
   );
 }
+if (wholeRunCpu.yubin !== undefined && wholeRunCpu["yubin-untraced"] !== undefined) {
+  const on = wholeRunCpu.yubin;
+  const off = wholeRunCpu["yubin-untraced"];
+  const messagesOn = phases.filter((p) => p.side === "yubin").reduce((n, p) => n + p.load.accepted, 0);
+  const messagesOff = phases.filter((p) => p.side === "yubin-untraced").reduce((n, p) => n + p.load.accepted, 0);
+  lines.push(
+    "",
+    `tracing on vs off, whole run (every mode and round, and between phases): on ${on.toFixed(1)} s, off ${off.toFixed(1)} s ` +
+      `(${fmtPercent(on / off - 1)}); per message ${((1000 * on) / messagesOn).toFixed(3)} / ${((1000 * off) / messagesOff).toFixed(3)} ms`,
+  );
+}
 if (activityLines.length)
   lines.push("", "database sessions (pg_stat_activity samples every 25 ms, last Yubin phase):", ...activityLines);
 if (invalid) lines.push("", "INVALID RUN: a store does not hold exactly the acknowledged messages (see above).");
@@ -983,8 +1011,8 @@ const TRACE_START =
   "<!-- bench:smtp trace rows start (written by bench/smtp-load.ts --trace both; one row per mode/N/size/C/rounds/machine, latest run wins) -->";
 const TRACE_END = "<!-- bench:smtp trace rows end -->";
 const TRACE_HEADER =
-  "| date | machine | command | mode | tracing on msg/s | off msg/s | on / off (each round) | time-to-250 p50 on / off | p99 on / off | p99 difference | other users' CPU |\n" +
-  "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
+  "| date | machine | command | mode | tracing on msg/s | off msg/s | on / off (each round) | time-to-250 p50 on / off | p99 on / off | p99 difference | other users' CPU | server CPU on vs off: this mode's phases; whole run |\n" +
+  "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |";
 if (options.docs && traceSummaries.length > 0) {
   const date = new Date().toISOString().slice(0, 10);
   const code = gitState();
@@ -1002,6 +1030,11 @@ if (options.docs && traceSummaries.length > 0) {
       `${fmtMs(t.onP99)} / ${fmtMs(t.offP99)}`,
       `${(t.onP99 - t.offP99).toFixed(2)} ms`,
       `${(t.otherShare * 100).toFixed(0)}%`,
+      `${fmtPercent(sum(t.onCpu) / sum(t.offCpu) - 1)}; ${
+        wholeRunCpu.yubin !== undefined && wholeRunCpu["yubin-untraced"]
+          ? fmtPercent(wholeRunCpu.yubin / wholeRunCpu["yubin-untraced"] - 1)
+          : "n/a"
+      }`,
     ];
     return `| ${cells.join(" | ")} |`;
   });

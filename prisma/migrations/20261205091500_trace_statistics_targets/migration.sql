@@ -1,10 +1,9 @@
 -- What ANALYZE reads of the message trace. Its sample is 300 rows per point of
 -- the largest statistics target (100 by default: 30,000 rows), and every column
 -- is measured, the details jsonb among them. While MessageTrace is young,
--- autoanalyze runs whenever it has grown by a tenth, so on a new server each
--- trace written costs far more in ANALYZE than in its insert (bench:smtp
--- --trace both, docs/benchmarks.md: 0.16 ms per message in exited autovacuum
--- workers; one ANALYZE of 1,000,000 traces 560 ms, with these targets 45 ms).
+-- autoanalyze runs whenever it has grown by a tenth: on a new server, ANALYZE
+-- reads the whole young table again and again. One ANALYZE of 1,000,000
+-- traces took 560 ms; with these targets 45 ms (docs/benchmarks.md).
 --
 -- Searches filter and order by only a few columns; 10 gives them a 3,000-row
 -- sample, enough for the planner to choose between the indexes. The others

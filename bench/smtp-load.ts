@@ -352,6 +352,8 @@ const fmtMs = (ms: number) => (Number.isFinite(ms) ? `${ms < 10 ? ms.toFixed(2) 
 const fmtRate = (r: number) => (Number.isFinite(r) ? `${r.toFixed(1)} msg/s` : "n/a");
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : Number.NaN);
 const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : "n/a");
+/** CPU seconds summed over process roles. */
+const sumCpu = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
 const median = (values: number[]) => {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (v.length === 0) return Number.NaN;
@@ -559,7 +561,7 @@ try {
     const serverCpu = cpuSeconds(cpuBefore.reaped, cpuSample(yubinPids(), true));
     const cpuByRole = cpuSecondsByRole(cpuBefore.server, serverAfter);
     // What exited children used (reaped by their parent during the phase): autovacuum workers, mostly.
-    const exited = serverCpu - Object.values(cpuByRole).reduce((a, b) => a + b, 0);
+    const exited = serverCpu - sumCpu(cpuByRole);
     if (exited > 0.005) cpuByRole["exited children"] = exited;
     const generatorCpu = (gen.user + gen.system) / 1e6;
     const facts = await databaseFacts(db.url);
@@ -857,7 +859,6 @@ function sumRoles(list: Phase[]): Record<string, number> {
     for (const [role, seconds] of Object.entries(p.cpuByRole ?? {})) out[role] = (out[role] ?? 0) + seconds;
   return out;
 }
-const sum = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
 const fmtPercent = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)} %`;
 // --trace both: the same load with the message trace on and off.
 interface TraceSummary {
@@ -923,9 +924,8 @@ for (const t of traceSummaries) {
   const roles = [...new Set([...Object.keys(t.onCpu), ...Object.keys(t.offCpu)])].sort();
   const perMessage = (cpu: Record<string, number>, messages: number, role: string) =>
     (1000 * (cpu[role] ?? 0)) / Math.max(1, messages);
-  const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
-  const onTotal = total(t.onCpu);
-  const offTotal = total(t.offCpu);
+  const onTotal = sumCpu(t.onCpu);
+  const offTotal = sumCpu(t.offCpu);
   lines.push(
     `  server CPU over the rounds: on ${onTotal.toFixed(1)} s, off ${offTotal.toFixed(1)} s (${fmtPercent(onTotal / offTotal - 1)}); ` +
       `per message on / off: ${roles
@@ -1030,7 +1030,7 @@ if (options.docs && traceSummaries.length > 0) {
       `${fmtMs(t.onP99)} / ${fmtMs(t.offP99)}`,
       `${(t.onP99 - t.offP99).toFixed(2)} ms`,
       `${(t.otherShare * 100).toFixed(0)}%`,
-      `${fmtPercent(sum(t.onCpu) / sum(t.offCpu) - 1)}; ${
+      `${fmtPercent(sumCpu(t.onCpu) / sumCpu(t.offCpu) - 1)}; ${
         wholeRunCpu.yubin !== undefined && wholeRunCpu["yubin-untraced"]
           ? fmtPercent(wholeRunCpu.yubin / wholeRunCpu["yubin-untraced"] - 1)
           : "n/a"
